@@ -1,0 +1,4 @@
+// Placeholder so the CDK app can synthesize while the handler is being written.
+export const handler = async (): Promise<never> => {
+  throw new Error('functions/mail/inbound: not implemented yet');
+};
