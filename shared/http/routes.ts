@@ -73,6 +73,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/tasks/{taskId}/launch', auth: 'jwt', roles: C, summary: 'Start the lifecycle execution (idempotent)' },
   { method: 'GET', path: '/tasks/{taskId}/status', auth: 'jwt', roles: CIL, summary: 'Stage, counts per status, overdue, history' },
   { method: 'POST', path: '/tasks/{taskId}/approval', auth: 'jwt', roles: L, summary: 'Leader approves or rejects the task plan form' },
+  { method: 'POST', path: '/tasks/{taskId}/ceremony/witnesses', auth: 'jwt', roles: C, summary: 'Register witnesses and their commitments (before the freeze)' },
   { method: 'POST', path: '/tasks/{taskId}/ceremony/reveal', auth: 'jwt', roles: CL, summary: 'Record a witness reveal' },
   { method: 'POST', path: '/tasks/{taskId}/ceremony/abort', auth: 'jwt', roles: CL, summary: 'Abort the ceremony, on record' },
   { method: 'POST', path: '/tasks/{taskId}/redraw', auth: 'jwt', roles: C, summary: 'Request a re-draw (reason; needs leader approval)' },
