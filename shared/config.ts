@@ -22,8 +22,8 @@ export interface SuijiConfig {
 }
 
 function env(name: string, fallback?: string): string {
-  const v = process.env[name] ?? fallback;
-  if (v === undefined || v === '') throw new Error(`missing environment variable ${name}`);
+  const v = process.env[name] || fallback;
+  if (v === undefined) throw new Error(`missing environment variable ${name}`);
   return v;
 }
 
