@@ -1,0 +1,336 @@
+/**
+ * Zod schemas: the single source of truth for every shape Suiji stores or accepts.
+ * Field labels (LABELS) give validation errors their Chinese field names; `describeIssues`
+ * turns a ZodError into `{ field, message }` pairs a user can act on.
+ */
+import { z } from 'zod';
+import { validateUscc, normalizeUscc } from './uscc.js';
+
+z.config(z.locales.zhCN());
+
+// ---------------------------------------------------------------- primitives
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+export const IsoDate = z
+  .string()
+  .regex(DATE_RE, { message: '日期格式应为 YYYY-MM-DD' })
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
+    message: '不是有效日期',
+  });
+export type IsoDate = z.infer<typeof IsoDate>;
+
+export const Uscc = z
+  .string()
+  .transform((s) => normalizeUscc(s))
+  .superRefine((s, ctx) => {
+    const r = validateUscc(s);
+    if (!r.ok) ctx.addIssue({ code: 'custom', message: r.reason });
+  });
+
+export const Id = z
+  .string()
+  .min(1, { message: '不能为空' })
+  .max(64, { message: '不能超过 64 个字符' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: '只能包含字母、数字、点、下划线和连字符' });
+
+export const Email = z.email({ message: '电子邮箱格式不正确' }).transform((s) => s.toLowerCase());
+export const NonEmpty = z.string().trim().min(1, { message: '不能为空' });
+export const BasisPoints = z.number().int({ message: '应为整数（万分比）' }).min(0).max(10_000);
+
+export const RiskClass = z.enum(['A', 'B', 'C', 'D'], { message: '信用风险分类应为 A、B、C、D 之一' });
+export type RiskClass = z.infer<typeof RiskClass>;
+
+export const CheckMethod = z.enum(['书面检查', '实地核查', '网络监测', '委托专业机构'], {
+  message: '检查方式应为 书面检查、实地核查、网络监测、委托专业机构 之一',
+});
+export type CheckMethod = z.infer<typeof CheckMethod>;
+
+export const Role = z.enum(['coordinator', 'inspector', 'leader', 'public']);
+
+// ---------------------------------------------------------------- department
+
+export const Person = z.object({ name: NonEmpty, email: Email, title: z.string().optional() });
+
+export const Department = z.object({
+  id: Id,
+  name: NonEmpty,
+  /** Policy preset the department's profile derives from (see profiles.ts). */
+  presetId: NonEmpty,
+  sections: z.array(NonEmpty).default([]),
+  coordinators: z.array(Person).default([]),
+  leaders: z.array(Person).min(1, { message: '至少需要一名分管领导' }),
+  /** Section heads receive the first escalation of a missed deadline. */
+  sectionHeads: z.array(Person.extend({ section: NonEmpty })).default([]),
+  /** 信息联络员: receives monthly/quarterly report reminders. */
+  liaison: Person,
+});
+export type Department = z.infer<typeof Department>;
+
+// ---------------------------------------------------------------- 一单: inspection items
+
+export const InspectionItem = z.object({
+  id: Id,
+  department: Id,
+  section: z.string().optional(),
+  name: NonEmpty,
+  legalBasis: NonEmpty,
+  subjectDepartment: NonEmpty,
+  content: NonEmpty,
+  methods: z.array(CheckMethod).min(1, { message: '至少一种检查方式' }),
+  category: z.enum(['general', 'key'], { message: '事项类别应为 一般检查事项 或 重点检查事项' }),
+  /** Item category used for the inspection cooldown (same department, same category). */
+  itemCategory: NonEmpty,
+  /** Specialties an inspector needs to check this item. */
+  specialties: z.array(NonEmpty).default([]),
+  guide: z.string().optional(),
+});
+export type InspectionItem = z.infer<typeof InspectionItem>;
+
+// ---------------------------------------------------------------- 两库: targets, inspectors, experts
+
+export const TargetKind = z.enum(['enterprise', 'individual', 'non-market'], {
+  message: '主体类型应为 企业、个体工商户、非市场主体 之一',
+});
+
+export const LastInspection = z.object({
+  department: Id,
+  itemCategory: NonEmpty,
+  date: IsoDate,
+  taskId: Id,
+  team: z.array(Id),
+});
+
+export const Target = z.object({
+  uscc: Uscc,
+  name: NonEmpty,
+  kind: TargetKind,
+  department: Id,
+  jurisdiction: NonEmpty,
+  industry: NonEmpty,
+  tags: z.array(NonEmpty).default([]),
+  riskClass: RiskClass,
+  isKey: z.boolean(),
+  status: z.enum(['active', 'inactive', 'deregistered'], { message: '状态应为 正常、停业、注销 之一' }),
+  contact: z
+    .object({
+      person: z.string().optional(),
+      phone: z.string().optional(),
+      email: z.string().optional(),
+      address: z.string().optional(),
+    })
+    .default({}),
+  lastInspections: z.array(LastInspection).default([]),
+});
+export type Target = z.infer<typeof Target>;
+
+export const Inspector = z.object({
+  id: Id,
+  department: Id,
+  section: NonEmpty,
+  name: NonEmpty,
+  jurisdictions: z.array(NonEmpty).min(1, { message: '至少一个辖区' }),
+  specialties: z.array(NonEmpty).default([]),
+  certificateNo: NonEmpty,
+  certificateExpiry: IsoDate,
+  email: Email,
+  phone: z.string().optional(),
+  active: z.boolean(),
+  /** USCCs the inspector declared a conflict of interest with. */
+  conflicts: z.array(z.string()).default([]),
+  tags: z.array(NonEmpty).default([]),
+  /** Address marked undeliverable after a bounce or complaint. */
+  mailStatus: z.enum(['ok', 'bounced', 'complained']).default('ok'),
+});
+export type Inspector = z.infer<typeof Inspector>;
+
+export const Expert = z.object({
+  id: Id,
+  department: Id,
+  name: NonEmpty,
+  organisation: NonEmpty,
+  specialties: z.array(NonEmpty).min(1, { message: '至少一个专业领域' }),
+  email: Email,
+  phone: z.string().optional(),
+  active: z.boolean(),
+});
+export type Expert = z.infer<typeof Expert>;
+
+export const TagKind = z.enum(['target', 'inspector']);
+
+// ---------------------------------------------------------------- annual plan and tasks
+
+/** Target scope of a task: every given filter must match (empty = no restriction). */
+export const TargetScope = z.object({
+  jurisdictions: z.array(NonEmpty).default([]),
+  industries: z.array(NonEmpty).default([]),
+  tags: z.array(NonEmpty).default([]),
+  kinds: z.array(TargetKind).default([]),
+  /** Risk classes drawn; a class not listed is not drawn (ratio 0). */
+  riskClasses: z.array(RiskClass).default(['A', 'B', 'C', 'D']),
+});
+
+export const InspectorScope = z.object({
+  departments: z.array(Id).min(1, { message: '至少一个部门' }),
+  sections: z.array(NonEmpty).default([]),
+  specialties: z.array(NonEmpty).default([]),
+});
+
+export const PlanTask = z.object({
+  taskId: Id,
+  /** 抽查任务名称 */
+  name: NonEmpty,
+  /** 牵头科室 */
+  leadSection: NonEmpty,
+  /** 本系统联合检查科室 */
+  jointSections: z.array(NonEmpty).default([]),
+  /** 跨部门联合检查部门 (department ids, the initiating department included) */
+  jointDepartments: z.array(Id).default([]),
+  /** 抽查类别: 定向抽查 / 不定向抽查 */
+  category: z.enum(['定向抽查', '不定向抽查'], { message: '抽查类别应为 定向抽查 或 不定向抽查' }),
+  /** 抽查事项: general and key items */
+  items: z.object({ general: z.array(Id).default([]), key: z.array(Id).default([]) }),
+  scope: TargetScope,
+  legalBasis: NonEmpty,
+  window: z.object({ start: IsoDate, end: IsoDate }),
+  drawDate: IsoDate,
+  /** 市场主体抽查比例, per credit-risk class, in basis points (300 = 3%). */
+  ratiosBp: z.object({ A: BasisPoints, B: BasisPoints, C: BasisPoints, D: BasisPoints }),
+  /** Key enterprises: 10000 draws all of them; otherwise they fall in their risk stratum. */
+  keyRatioBp: BasisPoints,
+  inspectorScope: InspectorScope,
+  /** Whether the ratios derive from the credit-risk classification (KPI "credit-risk-based share"). */
+  creditRiskBased: z.boolean().default(true),
+  notes: z.string().optional(),
+});
+export type PlanTask = z.infer<typeof PlanTask>;
+
+export const PlanBody = z.object({
+  title: NonEmpty,
+  year: z.number().int().min(2000).max(2100),
+  tasks: z.array(PlanTask).min(1, { message: '计划至少包含一个抽查任务' }),
+});
+export type PlanBody = z.infer<typeof PlanBody>;
+
+export const PlanVersion = PlanBody.extend({
+  planId: Id,
+  department: Id,
+  version: z.number().int().min(1),
+  status: z.enum(['draft', 'pending-approval', 'approved', 'published', 'superseded']),
+  /** Why this version exists (required from version 2: 计划调整的理由). */
+  reason: z.string().optional(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  approvedBy: z.string().optional(),
+  approvedAt: z.string().optional(),
+  publishedAt: z.string().optional(),
+});
+export type PlanVersion = z.infer<typeof PlanVersion>;
+
+// ---------------------------------------------------------------- labels for errors
+
+/** Chinese names of fields, used to turn zod paths into messages a user understands. */
+export const LABELS: Record<string, string> = {
+  id: '编号',
+  uscc: '统一社会信用代码',
+  name: '名称',
+  kind: '主体类型',
+  department: '部门',
+  jurisdiction: '辖区',
+  jurisdictions: '辖区',
+  industry: '行业',
+  industries: '行业',
+  tags: '标签',
+  riskClass: '信用风险分类',
+  riskClasses: '信用风险分类',
+  isKey: '重点企业',
+  status: '状态',
+  contact: '联系方式',
+  person: '联系人',
+  phone: '联系电话',
+  email: '电子邮箱',
+  address: '地址',
+  section: '科室',
+  sections: '科室',
+  specialties: '专业领域',
+  certificateNo: '执法证号',
+  certificateExpiry: '执法证有效期',
+  active: '在岗',
+  conflicts: '回避对象',
+  organisation: '所在单位',
+  legalBasis: '抽查依据',
+  subjectDepartment: '抽查主体',
+  content: '抽查内容',
+  methods: '检查方式',
+  category: '抽查类别',
+  itemCategory: '事项类别',
+  guide: '工作指引',
+  title: '计划名称',
+  year: '年度',
+  tasks: '抽查任务',
+  taskId: '任务编号',
+  leadSection: '牵头科室',
+  jointSections: '本系统联合检查科室',
+  jointDepartments: '跨部门联合检查部门',
+  items: '抽查事项',
+  general: '一般检查事项',
+  key: '重点检查事项',
+  scope: '抽查对象范围',
+  window: '抽查时间',
+  start: '开始日期',
+  end: '结束日期',
+  drawDate: '抽取日期',
+  ratiosBp: '市场主体抽查比例',
+  keyRatioBp: '重点企业抽查比例',
+  inspectorScope: '检查人员范围',
+  departments: '部门',
+  leaders: '分管领导',
+  liaison: '信息联络员',
+  reason: '调整理由',
+  presetId: '政策模板',
+};
+
+export interface FieldIssue {
+  /** Chinese field path, e.g. 「抽查任务[2]·抽查时间·开始日期」 */
+  field: string;
+  message: string;
+  /** Machine path, for clients. */
+  path: (string | number)[];
+}
+
+export function fieldLabel(path: readonly PropertyKey[]): string {
+  const parts: string[] = [];
+  for (const p of path) {
+    if (typeof p === 'number') {
+      const last = parts.pop() ?? '';
+      parts.push(`${last}[${p + 1}]`);
+    } else {
+      const k = String(p);
+      parts.push(LABELS[k] ?? k);
+    }
+  }
+  return parts.join('·') || '（整体）';
+}
+
+export function describeIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.map((i) => ({
+    field: fieldLabel(i.path),
+    message: i.message,
+    path: i.path.filter((p): p is string | number => typeof p !== 'symbol'),
+  }));
+}
+
+/** Parse or throw a ValidationError carrying Chinese field messages. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ValidationError(describeIssues(r.error));
+  return r.data;
+}
+
+export class ValidationError extends Error {
+  readonly issues: FieldIssue[];
+  constructor(issues: FieldIssue[]) {
+    super(issues.map((i) => `${i.field}：${i.message}`).join('；'));
+    this.name = 'ValidationError';
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,280 @@
+/**
+ * Small, typed helpers over the document client: every adapter goes through these so paging,
+ * batching, retries of unprocessed items and conditional-write failures are handled once.
+ */
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ddb, tableName } from './db.js';
+
+export type Key = { pk: string; sk: string };
+export type Item = Record<string, unknown> & Key;
+
+export async function getItem<T = Item>(key: Key, consistent = false): Promise<T | undefined> {
+  const r = await ddb().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: consistent }));
+  return r.Item as T | undefined;
+}
+
+export async function putItem(item: Item, condition?: { expr: string; names?: Record<string, string>; values?: Record<string, unknown> }): Promise<void> {
+  await ddb().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: item,
+      ...(condition
+        ? {
+            ConditionExpression: condition.expr,
+            ...(condition.names ? { ExpressionAttributeNames: condition.names } : {}),
+            ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
+          }
+        : {}),
+    }),
+  );
+}
+
+/** Put only if no item has this key; returns false when it already existed. */
+export async function putIfAbsent(item: Item): Promise<boolean> {
+  try {
+    await putItem(item, { expr: 'attribute_not_exists(pk)' });
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return false;
+    throw e;
+  }
+}
+
+export async function deleteItem(key: Key): Promise<void> {
+  await ddb().send(new DeleteCommand({ TableName: tableName(), Key: key }));
+}
+
+export interface UpdateSpec {
+  set?: Record<string, unknown>;
+  remove?: string[];
+  add?: Record<string, number>;
+  condition?: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
+/** UpdateItem built from plain maps; attribute names are always aliased (#a0…). */
+export async function updateItem<T = Item>(key: Key, spec: UpdateSpec): Promise<T> {
+  const names: Record<string, string> = { ...(spec.names ?? {}) };
+  const values: Record<string, unknown> = { ...(spec.values ?? {}) };
+  const parts: string[] = [];
+  let n = 0;
+  const alias = (attr: string): string => {
+    const a = `#u${n++}`;
+    names[a] = attr;
+    return a;
+  };
+  const sets = Object.entries(spec.set ?? {}).filter(([, v]) => v !== undefined);
+  if (sets.length) {
+    parts.push(
+      'SET ' +
+        sets
+          .map(([k, v]) => {
+            const a = alias(k);
+            values[`:u${n}`] = v;
+            return `${a} = :u${n}`;
+          })
+          .join(', '),
+    );
+  }
+  const adds = Object.entries(spec.add ?? {});
+  if (adds.length) {
+    parts.push(
+      'ADD ' +
+        adds
+          .map(([k, v]) => {
+            const a = alias(k);
+            values[`:u${n}`] = v;
+            return `${a} :u${n}`;
+          })
+          .join(', '),
+    );
+  }
+  if (spec.remove?.length) parts.push('REMOVE ' + spec.remove.map(alias).join(', '));
+  const r = await ddb().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: key,
+      UpdateExpression: parts.join(' '),
+      ExpressionAttributeNames: names,
+      ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+      ...(spec.condition ? { ConditionExpression: spec.condition } : {}),
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return r.Attributes as T;
+}
+
+export function isConditionFailure(e: unknown): boolean {
+  return (
+    e instanceof ConditionalCheckFailedException ||
+    (e instanceof TransactionCanceledException &&
+      (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'))
+  );
+}
+
+export interface QuerySpec {
+  index?: string;
+  pkName?: string;
+  skName?: string;
+  pk: string;
+  /** Sort-key condition: begins_with prefix, or between [from, to]. */
+  skPrefix?: string;
+  skBetween?: [string, string];
+  filter?: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+  projection?: string[];
+  limit?: number;
+  consistent?: boolean;
+  forward?: boolean;
+  startKey?: Record<string, unknown>;
+}
+
+/** One page of a query. */
+export async function queryPage<T = Item>(q: QuerySpec): Promise<{ items: T[]; next?: Record<string, unknown> }> {
+  const names: Record<string, string> = { '#pk': q.pkName ?? 'pk', ...(q.names ?? {}) };
+  const values: Record<string, unknown> = { ':pk': q.pk, ...(q.values ?? {}) };
+  let cond = '#pk = :pk';
+  if (q.skPrefix !== undefined) {
+    names['#sk'] = q.skName ?? 'sk';
+    values[':skp'] = q.skPrefix;
+    cond += ' AND begins_with(#sk, :skp)';
+  } else if (q.skBetween) {
+    names['#sk'] = q.skName ?? 'sk';
+    values[':sk1'] = q.skBetween[0];
+    values[':sk2'] = q.skBetween[1];
+    cond += ' AND #sk BETWEEN :sk1 AND :sk2';
+  }
+  let projection: string | undefined;
+  if (q.projection) {
+    projection = q.projection
+      .map((p, i) => {
+        names[`#p${i}`] = p;
+        return `#p${i}`;
+      })
+      .join(', ');
+  }
+  const input: QueryCommandInput = {
+    TableName: tableName(),
+    KeyConditionExpression: cond,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+    ...(q.index ? { IndexName: q.index } : {}),
+    ...(q.filter ? { FilterExpression: q.filter } : {}),
+    ...(projection ? { ProjectionExpression: projection } : {}),
+    ...(q.limit ? { Limit: q.limit } : {}),
+    ...(q.consistent ? { ConsistentRead: true } : {}),
+    ...(q.forward === false ? { ScanIndexForward: false } : {}),
+    ...(q.startKey ? { ExclusiveStartKey: q.startKey } : {}),
+  };
+  const r = await ddb().send(new QueryCommand(input));
+  return { items: (r.Items ?? []) as T[], ...(r.LastEvaluatedKey ? { next: r.LastEvaluatedKey } : {}) };
+}
+
+/** Every item of a query (follows pages). Use only where the result is bounded. */
+export async function queryAll<T = Item>(q: QuerySpec): Promise<T[]> {
+  const out: T[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await queryPage<T>({ ...q, ...(startKey ? { startKey } : {}) });
+    out.push(...page.items);
+    startKey = page.next;
+  } while (startKey);
+  return out;
+}
+
+/** Query until `limit` matching items are found (filters make pages short). */
+export async function queryUpTo<T = Item>(q: QuerySpec, limit: number): Promise<{ items: T[]; next?: Record<string, unknown> }> {
+  const out: T[] = [];
+  let startKey = q.startKey;
+  do {
+    const page = await queryPage<T>({ ...q, limit: Math.max(limit - out.length, 25), ...(startKey ? { startKey } : {}) });
+    out.push(...page.items);
+    startKey = page.next;
+  } while (startKey && out.length < limit);
+  return { items: out.slice(0, limit), ...(startKey ? { next: startKey } : {}) };
+}
+
+async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const i = next++;
+      if (i >= items.length) return;
+      await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+/**
+ * Batch put/delete in chunks of 25 with bounded concurrency; unprocessed items are retried
+ * with backoff until written. Idempotent: every write is a full put or a delete by key.
+ */
+export async function batchWrite(puts: Item[], deletes: Key[] = [], concurrency = 4): Promise<void> {
+  const reqs = [
+    ...puts.map((Item) => ({ PutRequest: { Item } })),
+    ...deletes.map((Key) => ({ DeleteRequest: { Key } })),
+  ];
+  const chunks: (typeof reqs)[] = [];
+  for (let i = 0; i < reqs.length; i += 25) chunks.push(reqs.slice(i, i + 25));
+  await pool(chunks, concurrency, async (chunk) => {
+    let pending: typeof reqs | undefined = chunk;
+    for (let attempt = 0; pending && pending.length; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 2000)));
+      const r = await ddb().send(new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }));
+      pending = r.UnprocessedItems?.[tableName()] as typeof reqs | undefined;
+    }
+  });
+}
+
+export async function batchGet<T = Item>(keys: Key[], concurrency = 4): Promise<T[]> {
+  const chunks: Key[][] = [];
+  for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
+  const out: T[] = [];
+  await pool(chunks, concurrency, async (chunk) => {
+    let pending: Key[] | undefined = chunk;
+    for (let attempt = 0; pending && pending.length; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 2000)));
+      const r = await ddb().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending } } }));
+      out.push(...((r.Responses?.[tableName()] ?? []) as T[]));
+      pending = r.UnprocessedKeys?.[tableName()]?.Keys as Key[] | undefined;
+    }
+  });
+  return out;
+}
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** All-or-nothing write of up to 100 items. */
+export async function transact(items: TransactItem[], clientRequestToken?: string): Promise<void> {
+  const withTable = items.map((it) => {
+    const out: Record<string, unknown> = {};
+    for (const [op, body] of Object.entries(it)) out[op] = { TableName: tableName(), ...(body as object) };
+    return out as TransactItem;
+  });
+  await ddb().send(
+    new TransactWriteCommand({ TransactItems: withTable, ...(clientRequestToken ? { ClientRequestToken: clientRequestToken } : {}) }),
+  );
+}
+
+/** Strip storage attributes before returning an entity to callers. */
+export function clean<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, gsi3sk: _f, ttl: _t, ...rest } = item;
+  return rest as T;
+}
+
+export { pool as runPool };

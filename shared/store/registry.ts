@@ -1,0 +1,336 @@
+/**
+ * 一单两库 + 专家库 + department set-up: departments, profiles, tag libraries, inspection items,
+ * targets, inspectors and experts.
+ */
+import { createHash } from 'node:crypto';
+import { K, poolShard } from './keys.js';
+import { POOL_SHARDS, TABLE } from './table.js';
+import {
+  batchGet,
+  batchWrite,
+  clean,
+  deleteItem,
+  getItem,
+  putItem,
+  queryAll,
+  queryUpTo,
+  runPool,
+  type Item,
+} from './base.js';
+import type { Department, Expert, InspectionItem, Inspector, Target } from '../domain/schemas.js';
+
+const POOL = TABLE.indexes.pool;
+const LOOKUP = TABLE.indexes.lookup;
+
+// ---------------------------------------------------------------- departments and profiles
+
+export async function putDepartment(d: Department): Promise<void> {
+  await putItem({ ...K.department(d.id), gsi2pk: K.departmentsIndex(), gsi2sk: d.id, entity: 'department', ...d });
+}
+
+export async function getDepartment(id: string): Promise<Department | undefined> {
+  const it = await getItem(K.department(id));
+  return it ? clean<Department>(it) : undefined;
+}
+
+export async function listDepartments(): Promise<Department[]> {
+  const items = await queryAll({ index: LOOKUP.name, pkName: LOOKUP.partitionKey, pk: K.departmentsIndex() });
+  return items.map((i) => clean<Department>(i));
+}
+
+/** The profile is stored as validated JSON; the schema lives in domain/profiles.ts. */
+export async function putProfileRecord(dept: string, profile: unknown, by: string, at: string): Promise<void> {
+  await putItem({ ...K.profile(dept), entity: 'profile', profile, updatedBy: by, updatedAt: at });
+}
+
+export async function getProfileRecord(dept: string): Promise<unknown | undefined> {
+  const it = await getItem(K.profile(dept));
+  return it?.profile;
+}
+
+// ---------------------------------------------------------------- tag library
+
+export async function putTag(dept: string, kind: string, tag: string): Promise<void> {
+  await putItem({ ...K.tag(dept, kind, tag), entity: 'tag', kind, tag });
+}
+
+export async function deleteTag(dept: string, kind: string, tag: string): Promise<void> {
+  await deleteItem(K.tag(dept, kind, tag));
+}
+
+export async function listTags(dept: string): Promise<{ kind: string; tag: string }[]> {
+  const items = await queryAll<Item & { kind: string; tag: string }>({ pk: K.department(dept).pk, skPrefix: 'TAG#' });
+  return items.map(({ kind, tag }) => ({ kind, tag }));
+}
+
+// ---------------------------------------------------------------- items, inspectors, experts (per-department collections)
+
+const itemItem = (i: InspectionItem): Item => ({ ...K.item(i.department, i.id), entity: 'item', hash: contentHash(i), ...i });
+const expertItem = (e: Expert): Item => ({ ...K.expert(e.department, e.id), entity: 'expert', hash: contentHash(e), ...e });
+
+export async function putInspectionItem(item: InspectionItem): Promise<void> {
+  await putItem(itemItem(item));
+}
+export async function getInspectionItem(dept: string, id: string): Promise<InspectionItem | undefined> {
+  const it = await getItem(K.item(dept, id));
+  return it ? clean<InspectionItem>(it) : undefined;
+}
+export async function listInspectionItems(dept: string): Promise<InspectionItem[]> {
+  return (await queryAll({ pk: K.department(dept).pk, skPrefix: 'ITEM#' })).map((i) => stripMeta<InspectionItem>(i));
+}
+export async function deleteInspectionItem(dept: string, id: string): Promise<void> {
+  await deleteItem(K.item(dept, id));
+}
+
+function inspectorItem(i: Inspector): Item {
+  return {
+    ...K.inspector(i.department, i.id),
+    gsi2pk: K.emailLookup(i.email),
+    gsi2sk: `INSP#${i.department}#${i.id}`,
+    entity: 'inspector',
+    hash: contentHash(i),
+    ...i,
+  };
+}
+export async function putInspector(i: Inspector): Promise<void> {
+  await putItem(inspectorItem(i));
+}
+export async function getInspector(dept: string, id: string): Promise<Inspector | undefined> {
+  const it = await getItem(K.inspector(dept, id));
+  return it ? stripMeta<Inspector>(it) : undefined;
+}
+export async function listInspectors(dept: string): Promise<Inspector[]> {
+  return (await queryAll({ pk: K.department(dept).pk, skPrefix: 'INSP#' })).map((i) => stripMeta<Inspector>(i));
+}
+export async function deleteInspector(dept: string, id: string): Promise<void> {
+  await deleteItem(K.inspector(dept, id));
+}
+/** Inspectors registered under an e-mail address (inbound mail, bounces). */
+export async function findInspectorsByEmail(email: string): Promise<Inspector[]> {
+  const items = await queryAll({ index: LOOKUP.name, pkName: LOOKUP.partitionKey, pk: K.emailLookup(email) });
+  return items.filter((i) => i.entity === 'inspector').map((i) => stripMeta<Inspector>(i));
+}
+
+export async function putExpert(e: Expert): Promise<void> {
+  await putItem(expertItem(e));
+}
+export async function listExperts(dept: string): Promise<Expert[]> {
+  return (await queryAll({ pk: K.department(dept).pk, skPrefix: 'EXPERT#' })).map((i) => stripMeta<Expert>(i));
+}
+export async function deleteExpert(dept: string, id: string): Promise<void> {
+  await deleteItem(K.expert(dept, id));
+}
+
+// ---------------------------------------------------------------- targets
+
+/** Content hash of a stored entity, so a re-import can skip rows that did not change. */
+export function contentHash(value: unknown): string {
+  return createHash('sha256').update(stableJson(value)).digest('base64url').slice(0, 22);
+}
+
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+function targetItem(t: Target): Item {
+  return {
+    ...K.target(t.department, t.uscc),
+    gsi1pk: K.poolPk(t.department, poolShard(t.uscc)),
+    gsi1sk: K.poolSk(t.jurisdiction, t.uscc),
+    entity: 'target',
+    hash: contentHash(t),
+    ...t,
+  };
+}
+
+function stripMeta<T>(item: Record<string, unknown>): T {
+  const { entity: _e, hash: _h, ...rest } = clean<Record<string, unknown>>(item);
+  return rest as T;
+}
+
+export async function putTarget(t: Target): Promise<void> {
+  await putItem(targetItem(t));
+}
+export async function getTarget(dept: string, uscc: string): Promise<Target | undefined> {
+  const it = await getItem(K.target(dept, uscc));
+  return it ? stripMeta<Target>(it) : undefined;
+}
+export async function getTargets(dept: string, usccs: string[]): Promise<Target[]> {
+  return (await batchGet(usccs.map((u) => K.target(dept, u)))).map((i) => stripMeta<Target>(i));
+}
+export async function deleteTarget(dept: string, uscc: string): Promise<void> {
+  await deleteItem(K.target(dept, uscc));
+}
+
+export interface TargetFilter {
+  riskClass?: string;
+  jurisdiction?: string;
+  industry?: string;
+  isKey?: boolean;
+  status?: string;
+}
+
+/**
+ * List targets page by page across the pool shards. The cursor is `<shard>:<base64 key>` so a
+ * client can resume; filters are applied server-side by DynamoDB (FilterExpression).
+ */
+export async function listTargets(
+  dept: string,
+  filter: TargetFilter,
+  limit: number,
+  cursor?: string,
+): Promise<{ items: Target[]; cursor?: string }> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const conds: string[] = [];
+  const add = (attr: string, v: unknown): void => {
+    names[`#f_${attr}`] = attr;
+    values[`:f_${attr}`] = v;
+    conds.push(`#f_${attr} = :f_${attr}`);
+  };
+  if (filter.riskClass) add('riskClass', filter.riskClass);
+  if (filter.industry) add('industry', filter.industry);
+  if (filter.isKey !== undefined) add('isKey', filter.isKey);
+  if (filter.status) add('status', filter.status);
+  let shard = 0;
+  let startKey: Record<string, unknown> | undefined;
+  if (cursor) {
+    const [s, k] = cursor.split(':');
+    shard = Number(s);
+    startKey = k ? (JSON.parse(Buffer.from(k, 'base64url').toString()) as Record<string, unknown>) : undefined;
+  }
+  const out: Target[] = [];
+  while (shard < POOL_SHARDS && out.length < limit) {
+    const page = await queryUpTo(
+      {
+        index: POOL.name,
+        pkName: POOL.partitionKey,
+        skName: POOL.sortKey,
+        pk: K.poolPk(dept, shard),
+        ...(filter.jurisdiction ? { skPrefix: `${filter.jurisdiction}#` } : {}),
+        ...(conds.length ? { filter: conds.join(' AND '), names, values } : {}),
+        ...(startKey ? { startKey } : {}),
+      },
+      limit - out.length,
+    );
+    out.push(...page.items.map((i) => stripMeta<Target>(i)));
+    if (page.next) {
+      startKey = page.next;
+    } else {
+      shard += 1;
+      startKey = undefined;
+    }
+  }
+  const more = shard < POOL_SHARDS;
+  return {
+    items: out,
+    ...(more ? { cursor: `${shard}:${startKey ? Buffer.from(JSON.stringify(startKey)).toString('base64url') : ''}` } : {}),
+  };
+}
+
+/**
+ * Read a department's whole pool with one parallel query per shard, projecting only the
+ * attributes a draw needs. Used by the draw (freeze) and by imports (to diff content hashes).
+ */
+export async function readPool<T = Record<string, unknown>>(
+  dept: string,
+  projection: string[],
+  opts: { jurisdictions?: string[]; concurrency?: number } = {},
+): Promise<T[]> {
+  const shards = Array.from({ length: POOL_SHARDS }, (_, i) => i);
+  const prefixes = opts.jurisdictions?.length ? opts.jurisdictions.map((j) => `${j}#`) : [undefined];
+  const jobs = shards.flatMap((s) => prefixes.map((p) => ({ s, p })));
+  const parts: T[][] = [];
+  await runPool(jobs, opts.concurrency ?? 8, async ({ s, p }) => {
+    parts.push(
+      await queryAll<T>({
+        index: POOL.name,
+        pkName: POOL.partitionKey,
+        skName: POOL.sortKey,
+        pk: K.poolPk(dept, s),
+        ...(p ? { skPrefix: p } : {}),
+        projection,
+      }),
+    );
+  });
+  return parts.flat();
+}
+
+export interface UpsertSummary {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Upsert targets by USCC. Rows whose content hash equals the stored one are not written, so
+ * re-importing the same file changes nothing (not even timestamps).
+ */
+export async function upsertTargets(dept: string, targets: Target[]): Promise<UpsertSummary> {
+  const existing = new Map(
+    (await readPool<{ uscc: string; hash?: string }>(dept, ['uscc', 'hash'])).map((r) => [r.uscc, r.hash]),
+  );
+  let created = 0;
+  let updated = 0;
+  let unchanged = 0;
+  const puts: Item[] = [];
+  for (const t of targets) {
+    const item = targetItem(t);
+    const prev = existing.get(t.uscc);
+    if (prev === undefined) created++;
+    else if (prev === item.hash) {
+      unchanged++;
+      continue;
+    } else updated++;
+    puts.push(item);
+  }
+  await batchWrite(puts, [], 6);
+  return { created, updated, unchanged };
+}
+
+async function upsertCollection<T extends { id: string }>(
+  dept: string,
+  prefix: string,
+  rows: T[],
+  toItem: (r: T) => Item,
+): Promise<UpsertSummary> {
+  const existing = new Map(
+    (await queryAll<Item & { hash?: string }>({ pk: K.department(dept).pk, skPrefix: prefix, projection: ['sk', 'hash'] })).map(
+      (i) => [i.sk, i.hash],
+    ),
+  );
+  const summary: UpsertSummary = { created: 0, updated: 0, unchanged: 0 };
+  const puts: Item[] = [];
+  for (const r of rows) {
+    const item = toItem(r);
+    const prev = existing.get(item.sk);
+    if (prev === undefined) summary.created++;
+    else if (prev === item.hash) {
+      summary.unchanged++;
+      continue;
+    } else summary.updated++;
+    puts.push(item);
+  }
+  await batchWrite(puts);
+  return summary;
+}
+
+export function upsertInspectors(dept: string, rows: Inspector[]): Promise<UpsertSummary> {
+  return upsertCollection(dept, 'INSP#', rows, inspectorItem);
+}
+
+export function upsertInspectionItems(dept: string, rows: InspectionItem[]): Promise<UpsertSummary> {
+  return upsertCollection(dept, 'ITEM#', rows, itemItem);
+}
+
+export function upsertExperts(dept: string, rows: Expert[]): Promise<UpsertSummary> {
+  return upsertCollection(dept, 'EXPERT#', rows, expertItem);
+}
