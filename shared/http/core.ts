@@ -1,0 +1,217 @@
+/**
+ * The HTTP layer shared by the API Lambda and the local server: principals from JWT claims,
+ * typed request/response helpers, errors with Chinese messages, and the route dispatcher that
+ * enforces each route's roles and department scope (from ROUTES, the single source).
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { ROUTES, type Role, type RouteSpec } from './routes.js';
+import { ValidationError, describeIssues, type FieldIssue } from '../domain/schemas.js';
+
+export interface Principal {
+  sub: string;
+  email: string;
+  name: string;
+  role: Exclude<Role, 'public'>;
+  department: string;
+  /** Inspector id when the principal is an inspector. */
+  inspectorId?: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export const notFound = (what: string): HttpError => new HttpError(404, 'NotFound', `${what}不存在`);
+export const forbidden = (why: string): HttpError => new HttpError(403, 'Forbidden', why);
+export const badRequest = (why: string, details?: unknown): HttpError => new HttpError(400, 'BadRequest', why, details);
+export const conflict = (why: string, details?: unknown): HttpError => new HttpError(409, 'Conflict', why, details);
+
+export type ApiEvent = APIGatewayProxyEventV2 & {
+  requestContext: APIGatewayProxyEventV2['requestContext'] & {
+    authorizer?: { jwt?: { claims?: Record<string, string | number | boolean | string[]> } };
+  };
+};
+
+export interface Request {
+  route: RouteSpec;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  principal?: Principal;
+  /** Raw body bytes (imports upload files). */
+  body: Buffer;
+  sourceIp: string;
+  event: ApiEvent;
+}
+
+export type Response = {
+  status?: number;
+  json?: unknown;
+  html?: string;
+  text?: string;
+  binary?: { data: Buffer; contentType: string; filename?: string };
+  headers?: Record<string, string>;
+};
+
+export type RouteHandler = (req: Request) => Promise<Response>;
+
+const GROUP_ROLES: readonly Exclude<Role, 'public'>[] = ['coordinator', 'leader', 'inspector'];
+
+/** Principal from API Gateway JWT claims (Cognito: `cognito:groups`, `custom:department`). */
+export function principalFromClaims(claims: Record<string, unknown> | undefined): Principal | undefined {
+  if (!claims) return undefined;
+  const rawGroups = claims['cognito:groups'];
+  const groups: string[] = Array.isArray(rawGroups)
+    ? rawGroups.map(String)
+    : typeof rawGroups === 'string'
+      ? rawGroups.replace(/^\[|\]$/g, '').split(/[ ,]+/).filter(Boolean)
+      : [];
+  const role = GROUP_ROLES.find((r) => groups.includes(r));
+  const department = claims['custom:department'];
+  if (!role || typeof department !== 'string') return undefined;
+  const inspectorId = claims['custom:inspectorId'];
+  return {
+    sub: String(claims.sub ?? ''),
+    email: String(claims.email ?? ''),
+    name: String(claims.name ?? claims.email ?? ''),
+    role,
+    department,
+    ...(typeof inspectorId === 'string' && inspectorId ? { inspectorId } : {}),
+  };
+}
+
+export function requirePrincipal(req: Request): Principal {
+  if (!req.principal) throw new HttpError(401, 'Unauthorized', '请先登录');
+  return req.principal;
+}
+
+/** A department's data is only for its own staff (leaders of a joint task read via the task). */
+export function requireDepartment(req: Request, dept: string): Principal {
+  const p = requirePrincipal(req);
+  if (p.department !== dept) throw forbidden(`无权访问其他部门（${dept}）的数据`);
+  return p;
+}
+
+export function parseJson<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
+  let value: unknown;
+  try {
+    value = req.body.length ? JSON.parse(req.body.toString('utf8')) : {};
+  } catch {
+    throw badRequest('请求体不是有效的 JSON');
+  }
+  const r = schema.safeParse(value);
+  if (!r.success) throw new ValidationError(describeIssues(r.error));
+  return r.data;
+}
+
+/** application/x-www-form-urlencoded (HTML forms reached from e-mails). */
+export function parseForm(req: Request): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of new URLSearchParams(req.body.toString('utf8'))) {
+    const prev = out[k];
+    if (prev === undefined) out[k] = v;
+    else out[k] = Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return out;
+}
+
+export const routeKey = (r: Pick<RouteSpec, 'method' | 'path'>): string => `${r.method} ${r.path}`;
+const BY_KEY = new Map(ROUTES.map((r) => [routeKey(r), r]));
+
+function toResult(res: Response): APIGatewayProxyResultV2 {
+  const headers: Record<string, string> = { 'cache-control': 'no-store', ...(res.headers ?? {}) };
+  const status = res.status ?? 200;
+  if (res.binary) {
+    headers['content-type'] = res.binary.contentType;
+    if (res.binary.filename) {
+      headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(res.binary.filename)}`;
+    }
+    return { statusCode: status, headers, body: res.binary.data.toString('base64'), isBase64Encoded: true };
+  }
+  if (res.html !== undefined) {
+    headers['content-type'] = 'text/html; charset=utf-8';
+    return { statusCode: status, headers, body: res.html };
+  }
+  if (res.text !== undefined) {
+    headers['content-type'] = 'text/plain; charset=utf-8';
+    return { statusCode: status, headers, body: res.text };
+  }
+  headers['content-type'] = 'application/json; charset=utf-8';
+  return { statusCode: status, headers, body: JSON.stringify(res.json ?? null) };
+}
+
+export function errorResult(e: unknown, log?: (msg: string, err: unknown) => void): APIGatewayProxyResultV2 {
+  if (e instanceof ValidationError) {
+    return toResult({ status: 400, json: { error: 'ValidationError', message: e.message, issues: e.issues satisfies FieldIssue[] } });
+  }
+  if (e instanceof HttpError) {
+    return toResult({ status: e.status, json: { error: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
+  }
+  log?.('unhandled error', e);
+  return toResult({ status: 500, json: { error: 'InternalError', message: '服务器内部错误，请稍后重试' } });
+}
+
+/**
+ * Dispatch an API Gateway v2 event to its handler: the route comes from `routeKey` (set by
+ * API Gateway, and by the local server from the same ROUTES), then roles are enforced.
+ */
+export async function dispatch(
+  event: ApiEvent,
+  handlers: Record<string, RouteHandler>,
+  log?: (msg: string, err: unknown) => void,
+): Promise<APIGatewayProxyResultV2> {
+  try {
+    const route = BY_KEY.get(event.routeKey);
+    const handler = handlers[event.routeKey];
+    if (!route || !handler) throw new HttpError(404, 'NotFound', `没有这个接口：${event.routeKey}`);
+    const principal = principalFromClaims(event.requestContext.authorizer?.jwt?.claims);
+    if (route.auth === 'jwt') {
+      if (!principal) throw new HttpError(401, 'Unauthorized', '请先登录');
+      if (route.roles && !route.roles.includes(principal.role)) {
+        throw forbidden(`该操作需要以下角色之一：${route.roles.map(roleName).join('、')}`);
+      }
+    }
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
+    const body = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
+    const req: Request = {
+      route,
+      params: Object.fromEntries(
+        Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, decodeURIComponent(v ?? '')]),
+      ),
+      query: Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, v ?? ''])),
+      headers,
+      ...(principal ? { principal } : {}),
+      body,
+      sourceIp: event.requestContext.http?.sourceIp ?? '',
+      event,
+    };
+    const dept = req.params.dept;
+    if (route.auth === 'jwt' && dept !== undefined) requireDepartment(req, dept);
+    return toResult(await handler(req));
+  } catch (e) {
+    return errorResult(e, log);
+  }
+}
+
+export function roleName(r: Role): string {
+  return { coordinator: '协调员', inspector: '检查人员', leader: '分管领导', public: '公众' }[r];
+}
+
+/** "Who, when, what, from where" for audit records. */
+export function actor(req: Request): { by: string; role: string; ip: string } {
+  return {
+    by: req.principal ? `${req.principal.email}` : 'anonymous',
+    role: req.principal?.role ?? 'public',
+    ip: req.sourceIp,
+  };
+}
