@@ -1,4 +1,21 @@
-// Placeholder so the CDK app can synthesize while the handler is being written.
-export const handler = async (): Promise<never> => {
-  throw new Error('functions/api/handler: not implemented yet');
+/**
+ * The HTTP API Lambda. API Gateway (HTTP API, JWT authorizer) routes every entry of ROUTES here;
+ * the local server builds the same events. Routing, roles and department scope: shared/http/core.
+ */
+import middy from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { dispatch, type ApiEvent, type RouteHandler } from '../../shared/http/core.js';
+import { registryRoutes } from './routes/registry.js';
+
+const logger = new Logger({ serviceName: 'suiji-api' });
+
+export const routes: Record<string, RouteHandler> = {
+  ...registryRoutes,
 };
+
+const base = async (event: ApiEvent, _context: Context): Promise<APIGatewayProxyResultV2> =>
+  dispatch(event, routes, (msg, err) => logger.error(msg, err as Error));
+
+export const handler = middy(base).use(injectLambdaContext(logger, { resetKeys: true }));
