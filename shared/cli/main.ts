@@ -1,0 +1,226 @@
+/**
+ * `suiji`: a thin client of the HTTP API. Every command is one or two HTTP calls; nothing here
+ * touches the database. `verify` is the exception by design: it re-runs a draw record offline.
+ */
+import { Command, Option } from 'commander';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+
+const DEFAULT_ENDPOINT = process.env.SUIJI_ENDPOINT ?? 'http://127.0.0.1:3000';
+const TOKENS_FILE = join(homedir(), '.suiji', 'tokens.json');
+/** Written by `npm start` for the sample district's coordinator, so a first command just works. */
+const LOCAL_DEV_TOKEN = resolve(dirname(new URL(import.meta.url).pathname), '../../.local/dev-token.json');
+
+interface Ctx {
+  endpoint: string;
+  token?: string;
+  json: boolean;
+}
+
+function readTokens(): Record<string, string> {
+  try {
+    return JSON.parse(readFileSync(TOKENS_FILE, 'utf8')) as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+function ctxOf(cmd: Command): Ctx {
+  const o = cmd.optsWithGlobals<{ endpoint: string; token?: string; json?: boolean }>();
+  const endpoint = o.endpoint.replace(/\/$/, '');
+  let token = o.token ?? process.env.SUIJI_TOKEN ?? readTokens()[endpoint];
+  if (!token && endpoint === DEFAULT_ENDPOINT.replace(/\/$/, '') && existsSync(LOCAL_DEV_TOKEN)) {
+    token = (JSON.parse(readFileSync(LOCAL_DEV_TOKEN, 'utf8')) as { token: string }).token;
+  }
+  return { endpoint, ...(token ? { token } : {}), json: Boolean(o.json) };
+}
+
+class CliError extends Error {}
+
+async function call(ctx: Ctx, method: string, path: string, body?: unknown, raw?: { data: Buffer; contentType: string }): Promise<unknown> {
+  let res: globalThis.Response;
+  try {
+    res = await fetch(`${ctx.endpoint}${path}`, {
+      method,
+      headers: {
+        ...(ctx.token ? { authorization: `Bearer ${ctx.token}` } : {}),
+        ...(raw ? { 'content-type': raw.contentType } : body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(raw ? { body: raw.data } : body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch (e) {
+    throw new CliError(`无法连接 ${ctx.endpoint}（${(e as Error).message}）。本地平台是否已用 npm start 启动？`);
+  }
+  const type = res.headers.get('content-type') ?? '';
+  const payload: unknown = type.includes('json') ? await res.json() : await res.text();
+  if (!res.ok) {
+    const p = payload as { message?: string; issues?: { field: string; message: string }[]; details?: unknown };
+    const lines = [`错误 ${res.status}：${p?.message ?? String(payload)}`];
+    for (const i of p?.issues ?? []) lines.push(`  - ${i.field}：${i.message}`);
+    if (p?.details && !p.issues) lines.push(JSON.stringify(p.details, null, 2));
+    throw new CliError(lines.join('\n'));
+  }
+  return payload;
+}
+
+async function me(ctx: Ctx): Promise<{ department: string; role: string; email: string; name: string }> {
+  return (await call(ctx, 'GET', '/me')) as { department: string; role: string; email: string; name: string };
+}
+
+async function deptOf(ctx: Ctx, given?: string): Promise<string> {
+  return given ?? (await me(ctx)).department;
+}
+
+function out(ctx: Ctx, value: unknown, table?: () => void): void {
+  if (ctx.json || !table) console.log(JSON.stringify(value, null, 2));
+  else table();
+}
+
+const RISK_NAMES: Record<string, string> = { A: 'A（低）', B: 'B（较低）', C: 'C（较高）', D: 'D（高）' };
+
+export function buildCli(): Command {
+  const program = new Command('suiji')
+    .description('Suiji 双随机、一公开 — command-line client of the HTTP API')
+    .addOption(new Option('--endpoint <url>', 'API endpoint').default(DEFAULT_ENDPOINT))
+    .option('--token <jwt>', 'bearer token (else SUIJI_TOKEN, ~/.suiji/tokens.json, or the local dev token)')
+    .option('--json', 'print raw JSON');
+
+  program
+    .command('login')
+    .description('local platform: sign in as a registered staff member by e-mail and remember the token')
+    .argument('<email>')
+    .action(async (email: string, _o, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const r = (await call(ctx, 'POST', '/auth/dev-login', { email })) as { token: string; principal: { name: string; role: string; department: string } };
+      const tokens = readTokens();
+      tokens[ctx.endpoint] = r.token;
+      await mkdir(dirname(TOKENS_FILE), { recursive: true });
+      await writeFile(TOKENS_FILE, JSON.stringify(tokens, null, 2), { mode: 0o600 });
+      console.log(`已登录：${r.principal.name}（${r.principal.role}，${r.principal.department}）`);
+    });
+
+  program
+    .command('whoami')
+    .action(async (_o, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const p = await me(ctx);
+      out(ctx, p, () => console.log(`${p.name} <${p.email}> ${p.role} @ ${p.department}`));
+    });
+
+  const targets = program.command('targets').description('检查对象名录库');
+  targets
+    .command('list')
+    .option('--dept <id>')
+    .option('--risk <class>', 'credit-risk class A–D')
+    .option('--jurisdiction <name>')
+    .option('--industry <name>')
+    .option('--key', 'key enterprises only')
+    .option('--limit <n>', 'how many', '20')
+    .option('--cursor <c>')
+    .action(async (o: { dept?: string; risk?: string; jurisdiction?: string; industry?: string; key?: boolean; limit: string; cursor?: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const dept = await deptOf(ctx, o.dept);
+      const q = new URLSearchParams({ limit: o.limit });
+      if (o.risk) q.set('risk', o.risk);
+      if (o.jurisdiction) q.set('jurisdiction', o.jurisdiction);
+      if (o.industry) q.set('industry', o.industry);
+      if (o.key) q.set('key', 'true');
+      if (o.cursor) q.set('cursor', o.cursor);
+      const r = (await call(ctx, 'GET', `/departments/${encodeURIComponent(dept)}/targets?${q}`)) as {
+        items: { uscc: string; name: string; jurisdiction: string; industry: string; riskClass: string; isKey: boolean }[];
+        cursor?: string;
+      };
+      out(ctx, r, () => {
+        for (const t of r.items) {
+          console.log(`${t.uscc}  ${RISK_NAMES[t.riskClass] ?? t.riskClass}${t.isKey ? ' 重点' : ''}  ${t.jurisdiction}  ${t.industry}  ${t.name}`);
+        }
+        console.log(`共 ${r.items.length} 条${r.cursor ? `；下一页：--cursor ${r.cursor}` : ''}`);
+      });
+    });
+  targets
+    .command('get')
+    .argument('<uscc>')
+    .option('--dept <id>')
+    .action(async (uscc: string, o: { dept?: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      out(ctx, await call(ctx, 'GET', `/departments/${encodeURIComponent(await deptOf(ctx, o.dept))}/targets/${encodeURIComponent(uscc)}`));
+    });
+
+  program
+    .command('import')
+    .description('bulk import a CSV or XLSX file (all-or-nothing)')
+    .argument('<kind>', 'targets | inspectors | items | experts')
+    .argument('<file>')
+    .option('--dept <id>')
+    .action(async (kind: string, file: string, o: { dept?: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const dept = await deptOf(ctx, o.dept);
+      const ext = extname(file).toLowerCase();
+      const contentType = ext === '.xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
+      const data = await readFile(file);
+      const r = await call(ctx, 'POST', `/departments/${encodeURIComponent(dept)}/imports/${kind}?filename=${encodeURIComponent(basename(file))}`, undefined, { data, contentType });
+      out(ctx, r, () => console.log(JSON.stringify(r, null, 2)));
+    });
+
+  const plans = program.command('plans').description('年度抽查计划');
+  plans
+    .command('list')
+    .option('--dept <id>')
+    .action(async (o: { dept?: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      out(ctx, await call(ctx, 'GET', `/departments/${encodeURIComponent(await deptOf(ctx, o.dept))}/plans`));
+    });
+  plans
+    .command('get')
+    .argument('<planId>')
+    .action(async (planId: string, _o, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      out(ctx, await call(ctx, 'GET', `/plans/${encodeURIComponent(planId)}`));
+    });
+
+  const task = program.command('task').description('抽查任务 lifecycle');
+  task
+    .command('launch')
+    .argument('<taskId>')
+    .action(async (taskId: string, _o, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      out(ctx, await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/launch`, {}));
+    });
+  task
+    .command('status')
+    .argument('<taskId>')
+    .action(async (taskId: string, _o, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      out(ctx, await call(ctx, 'GET', `/tasks/${encodeURIComponent(taskId)}/status`));
+    });
+
+  program
+    .command('verify')
+    .description('re-derive a published draw record offline and report OK or the first difference')
+    .argument('<record.json>')
+    .action(async (file: string) => {
+      const { runVerify } = await import('./verify.js');
+      process.exitCode = await runVerify(file);
+    });
+
+  return program;
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CliError) {
+      console.error(e.message);
+      process.exitCode = 1;
+      return;
+    }
+    throw e;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
+  await main();
+}
