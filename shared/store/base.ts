@@ -257,14 +257,22 @@ export async function batchGet<T = Item>(keys: Key[], concurrency = 4): Promise<
   return out;
 }
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type SdkTransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+type NoTable<T> = T extends object ? Omit<T, 'TableName'> : never;
+/** A transaction item without TableName (every item goes to the one table). */
+export type TransactItem = {
+  Put?: NoTable<NonNullable<SdkTransactItem['Put']>>;
+  Update?: NoTable<NonNullable<SdkTransactItem['Update']>>;
+  Delete?: NoTable<NonNullable<SdkTransactItem['Delete']>>;
+  ConditionCheck?: NoTable<NonNullable<SdkTransactItem['ConditionCheck']>>;
+};
 
 /** All-or-nothing write of up to 100 items. */
 export async function transact(items: TransactItem[], clientRequestToken?: string): Promise<void> {
   const withTable = items.map((it) => {
     const out: Record<string, unknown> = {};
     for (const [op, body] of Object.entries(it)) out[op] = { TableName: tableName(), ...(body as object) };
-    return out as TransactItem;
+    return out as SdkTransactItem;
   });
   await ddb().send(
     new TransactWriteCommand({ TransactItems: withTable, ...(clientRequestToken ? { ClientRequestToken: clientRequestToken } : {}) }),

@@ -1,0 +1,426 @@
+/**
+ * Task runtime: the task record, task tokens of the human steps, per-target progress with its
+ * status history, seats (inspector ↔ target), deadlines (the due index) and the audit trail.
+ * Every status transition is one DynamoDB transaction: the progress item (conditional on its
+ * current status), the task's counters, the audit record and the deadline changes. Aggregate
+ * conditions ("the last result is entered") are read from the counters right after.
+ */
+import { randomUUID } from 'node:crypto';
+import { K } from './keys.js';
+import { TABLE } from './table.js';
+import {
+  batchWrite,
+  getItem,
+  isConditionFailure,
+  putIfAbsent,
+  putItem,
+  queryAll,
+  queryPage,
+  transact,
+  updateItem,
+  type Item,
+  type TransactItem,
+} from './base.js';
+import { nowIso } from '../clock.js';
+
+export const TARGET_STATUSES = [
+  'assigned',
+  'notified',
+  'checked',
+  'result_entered',
+  'reviewed',
+  'published',
+  'followup_open',
+  'closed',
+] as const;
+export type TargetStatus = (typeof TARGET_STATUSES)[number];
+
+export const STATUS_NAMES: Record<TargetStatus, string> = {
+  assigned: '已分派',
+  notified: '已通知',
+  checked: '已检查',
+  result_entered: '已录入结果',
+  reviewed: '已审核',
+  published: '已公示',
+  followup_open: '后续处置中',
+  closed: '已办结',
+};
+
+/** Lifecycle stage of a task, as shown to the coordinator. */
+export type Stage =
+  | 'launched'
+  | 'approval'
+  | 'witnesses'
+  | 'freeze'
+  | 'ceremony'
+  | 'draw'
+  | 'results'
+  | 'publication'
+  | 'followup'
+  | 'closed'
+  | 'failed';
+
+export type CallbackStage = 'approval' | 'witnesses' | 'ceremony' | 'results' | 'publication' | 'followup';
+
+export interface TaskRecord {
+  taskId: string;
+  department: string;
+  planId: string;
+  planVersion: number;
+  name: string;
+  stage: Stage;
+  executionArn?: string;
+  executionName?: string;
+  launchedAt: string;
+  launchedBy: string;
+  drawRound: number;
+  /** Number of drawn targets of the current round; counters below are per status. */
+  total: number;
+  counts: Partial<Record<TargetStatus, number>>;
+  /** Targets whose status is at or beyond a milestone (monotonic counters). */
+  reached: { resultEntered: number; published: number; closed: number; followupOpened: number };
+  failure?: { error: string; cause: string; at: string };
+  summary?: Record<string, unknown>;
+  closedAt?: string;
+  updatedAt: string;
+}
+
+export interface HistoryEntry {
+  status: TargetStatus;
+  at: string;
+  by: string;
+  ip?: string;
+  note?: string;
+}
+
+export interface ProgressRecord {
+  taskId: string;
+  uscc: string;
+  name: string;
+  jurisdiction: string;
+  industry: string;
+  riskClass: string;
+  stratum: string;
+  isKey: boolean;
+  kind: string;
+  team: string[];
+  leader: string;
+  priority: string;
+  status: TargetStatus;
+  history: HistoryEntry[];
+  checkDate?: string;
+  result?: Record<string, unknown>;
+  resultVersion?: number;
+  hasProblem?: boolean;
+  publishedAt?: string;
+  dueEntry?: string;
+  duePublish?: string;
+  followUps?: { open: number; closed: number };
+}
+
+export interface Actor {
+  by: string;
+  role?: string;
+  ip?: string;
+}
+
+const LOOKUP = TABLE.indexes.lookup;
+const DUE = TABLE.indexes.due;
+
+// ---------------------------------------------------------------- task record
+
+export async function getTask(taskId: string, consistent = true): Promise<TaskRecord | undefined> {
+  return (await getItem<TaskRecord & Item>(K.task(taskId), consistent)) ?? undefined;
+}
+
+/** Create the task record once; returns the existing one when it is already there. */
+export async function createTask(t: Omit<TaskRecord, 'updatedAt' | 'counts' | 'reached' | 'total' | 'drawRound'>): Promise<{ created: boolean; task: TaskRecord }> {
+  const task: TaskRecord = { ...t, drawRound: 0, total: 0, counts: {}, reached: { resultEntered: 0, published: 0, closed: 0, followupOpened: 0 }, updatedAt: nowIso() };
+  const created = await putIfAbsent({ ...K.task(t.taskId), gsi2pk: K.tasksOfDept(t.department), gsi2sk: t.taskId, entity: 'task', ...task });
+  return { created, task: created ? task : ((await getTask(t.taskId)) as TaskRecord) };
+}
+
+export async function updateTask(taskId: string, set: Partial<TaskRecord>, condition?: string): Promise<TaskRecord> {
+  return updateItem<TaskRecord>(K.task(taskId), { set: { ...set, updatedAt: nowIso() }, ...(condition ? { condition } : {}) });
+}
+
+export async function listTasksOfDepartment(dept: string): Promise<TaskRecord[]> {
+  return queryAll<TaskRecord & Item>({ index: LOOKUP.name, pkName: LOOKUP.partitionKey, pk: K.tasksOfDept(dept) });
+}
+
+// ---------------------------------------------------------------- task tokens
+
+export interface TokenRecord {
+  taskId: string;
+  stage: CallbackStage;
+  token: string;
+  round: number;
+  createdAt: string;
+  /** Set when the token was used (success or failure); a second use is a no-op. */
+  usedAt?: string;
+  outcome?: 'success' | 'failure';
+}
+
+export async function saveToken(taskId: string, stage: CallbackStage, token: string, round: number): Promise<void> {
+  // Overwrite: a re-draw re-enters a stage with a new token; the old one is dead in Step Functions.
+  await putItem({ ...K.token(taskId, stage), entity: 'token', taskId, stage, token, round, createdAt: nowIso() });
+}
+
+export async function getToken(taskId: string, stage: CallbackStage): Promise<TokenRecord | undefined> {
+  return getItem<TokenRecord & Item>(K.token(taskId, stage), true);
+}
+
+/**
+ * Claim the stage's token for exactly one use. Returns the token, or undefined when there is
+ * none yet or it was already used — so a duplicate callback has no second effect.
+ */
+export async function claimToken(taskId: string, stage: CallbackStage, outcome: 'success' | 'failure'): Promise<string | undefined> {
+  try {
+    const r = await updateItem<TokenRecord>(K.token(taskId, stage), {
+      set: { usedAt: nowIso(), outcome },
+      condition: 'attribute_exists(pk) AND attribute_not_exists(usedAt)',
+    });
+    return r.token;
+  } catch (e) {
+    if (isConditionFailure(e)) return undefined;
+    throw e;
+  }
+}
+
+/** Give a claimed token back when the Step Functions call failed, so it can be retried. */
+export async function releaseToken(taskId: string, stage: CallbackStage): Promise<void> {
+  await updateItem(K.token(taskId, stage), { remove: ['usedAt', 'outcome'] });
+}
+
+// ---------------------------------------------------------------- per-target progress
+
+export async function getProgress(taskId: string, uscc: string): Promise<ProgressRecord | undefined> {
+  return getItem<ProgressRecord & Item>(K.progress(taskId, uscc), true);
+}
+
+export async function listProgress(taskId: string, opts: { projection?: string[] } = {}): Promise<ProgressRecord[]> {
+  return queryAll<ProgressRecord & Item>({ pk: K.task(taskId).pk, skPrefix: K.progressPrefix, ...(opts.projection ? { projection: opts.projection } : {}) });
+}
+
+export async function listProgressPage(taskId: string, limit: number, startKey?: Record<string, unknown>): Promise<{ items: ProgressRecord[]; next?: Record<string, unknown> }> {
+  return queryPage<ProgressRecord & Item>({ pk: K.task(taskId).pk, skPrefix: K.progressPrefix, limit, ...(startKey ? { startKey } : {}) });
+}
+
+/**
+ * Write the drawn targets of a round (idempotent: full puts keyed by task+USCC, and the
+ * counters are set, not added, so a retried draw Lambda produces the same state).
+ */
+export async function writeAssignments(taskId: string, round: number, rows: ProgressRecord[], actor: Actor): Promise<void> {
+  const at = nowIso();
+  const puts: Item[] = [];
+  for (const r of rows) {
+    puts.push({ ...K.progress(taskId, r.uscc), entity: 'progress', round, ...r });
+    for (const m of r.team) {
+      puts.push({
+        ...K.seat(taskId, m, r.uscc),
+        gsi2pk: K.seatsOfInspector(m),
+        gsi2sk: `${taskId}#${r.uscc}`,
+        entity: 'seat',
+        taskId,
+        uscc: r.uscc,
+        inspectorId: m,
+        leader: r.leader === m,
+        round,
+      });
+    }
+    if (r.dueEntry) puts.push(deadlineItem(taskId, 'entry', r.uscc, r.dueEntry, r.team));
+  }
+  await batchWrite(puts, [], 6);
+  await updateTask(taskId, { total: rows.length, counts: { assigned: rows.length }, reached: { resultEntered: 0, published: 0, closed: 0, followupOpened: 0 }, drawRound: round });
+  await audit(taskId, { ...actor }, 'draw.assigned', { round, targets: rows.length }, at);
+}
+
+/** Remove the previous round's progress and seats before a re-draw writes the new one. */
+export async function clearAssignments(taskId: string): Promise<number> {
+  const keys = await queryAll<Item>({ pk: K.task(taskId).pk, projection: ['pk', 'sk'] });
+  const stale = keys.filter((k) => k.sk.startsWith('TGT#') || k.sk.startsWith('SEAT#') || k.sk.startsWith('DL#'));
+  await batchWrite([], stale.map(({ pk, sk }) => ({ pk, sk })), 6);
+  return stale.filter((k) => k.sk.startsWith('TGT#')).length;
+}
+
+export interface TransitionSpec {
+  taskId: string;
+  uscc: string;
+  from: readonly TargetStatus[];
+  to: TargetStatus;
+  actor: Actor;
+  note?: string;
+  /** Extra attributes to set on the progress item in the same write. */
+  set?: Record<string, unknown>;
+  /** Milestone counters to increment on the task. */
+  reached?: Partial<Record<keyof TaskRecord['reached'], number>>;
+  /** Deadlines to open (with due date and responsible people) or close. */
+  openDeadlines?: { kind: DeadlineKind; ref: string; due: string; people: string[] }[];
+  closeDeadlines?: { kind: DeadlineKind; ref: string }[];
+  auditWhat: string;
+  auditData?: Record<string, unknown>;
+  /** Further transaction items (e.g. a follow-up record). */
+  extra?: TransactItem[];
+}
+
+export class TransitionRejected extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TransitionRejected';
+  }
+}
+
+/**
+ * Apply one status transition atomically. Fails with TransitionRejected (Chinese message) when
+ * the target is not in one of the `from` statuses — e.g. a double-submitted request.
+ */
+export async function transition(spec: TransitionSpec): Promise<ProgressRecord> {
+  const at = nowIso();
+  // Read the current status (consistent) and make the write conditional on exactly it, so a
+  // concurrent or repeated request fails the condition instead of miscounting.
+  const prev = await getProgress(spec.taskId, spec.uscc);
+  if (!prev) throw new TransitionRejected('该检查对象不在本任务的抽取名单中');
+  if (!spec.from.includes(prev.status)) throw new TransitionRejected(rejectMessage(prev.status, spec.to));
+
+  const entry: HistoryEntry = { status: spec.to, at, by: spec.actor.by, ...(spec.actor.ip ? { ip: spec.actor.ip } : {}), ...(spec.note ? { note: spec.note } : {}) };
+  const names: Record<string, string> = { '#status': 'status', '#history': 'history' };
+  const values: Record<string, unknown> = { ':to': spec.to, ':entry': [entry], ':prev': prev.status };
+  const sets = ['#status = :to', '#history = list_append(#history, :entry)'];
+  Object.entries(spec.set ?? {}).forEach(([k, v], i) => {
+    names[`#s${i}`] = k;
+    values[`:s${i}`] = v;
+    sets.push(`#s${i} = :s${i}`);
+  });
+
+  const counterNames: Record<string, string> = { '#counts': 'counts', '#upd': 'updatedAt' };
+  const counterValues: Record<string, unknown> = { ':now': at };
+  const adds: string[] = [];
+  if (prev.status !== spec.to) {
+    counterNames['#from'] = prev.status;
+    counterNames['#to'] = spec.to;
+    counterValues[':one'] = 1;
+    counterValues[':minus'] = -1;
+    adds.push('#counts.#from :minus', '#counts.#to :one');
+  }
+  const reached = Object.entries(spec.reached ?? {});
+  if (reached.length) counterNames['#reached'] = 'reached';
+  for (const [k, n] of reached) {
+    counterNames[`#r_${k}`] = k;
+    counterValues[`:r_${k}`] = n;
+    adds.push(`#reached.#r_${k} :r_${k}`);
+  }
+
+  const items: TransactItem[] = [
+    {
+      Update: {
+        Key: K.progress(spec.taskId, spec.uscc),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: '#status = :prev',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+    {
+      Update: {
+        Key: K.task(spec.taskId),
+        UpdateExpression: `SET #upd = :now${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
+        ExpressionAttributeNames: counterNames,
+        ExpressionAttributeValues: counterValues,
+      },
+    },
+    auditItem(spec.taskId, spec.actor, spec.auditWhat, { uscc: spec.uscc, from: prev.status, to: spec.to, ...(spec.auditData ?? {}) }, at),
+    ...(spec.openDeadlines ?? []).map((d) => ({ Put: { Item: deadlineItem(spec.taskId, d.kind, d.ref, d.due, d.people) } })),
+    // Closing a deadline keeps the record (metAt, for on-time KPIs) and leaves the due index.
+    ...(spec.closeDeadlines ?? []).map((d) => ({
+      Update: {
+        Key: K.deadline(spec.taskId, d.kind, d.ref),
+        UpdateExpression: 'SET metAt = :now REMOVE gsi3pk, gsi3sk',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':now': at },
+      },
+    })),
+    ...(spec.extra ?? []),
+  ];
+  try {
+    await transact(items);
+  } catch (e) {
+    if (isConditionFailure(e)) {
+      const now = await getProgress(spec.taskId, spec.uscc);
+      throw new TransitionRejected(rejectMessage(now?.status ?? prev.status, spec.to));
+    }
+    throw e;
+  }
+  return (await getProgress(spec.taskId, spec.uscc)) as ProgressRecord;
+}
+
+function rejectMessage(current: TargetStatus, to: TargetStatus): string {
+  if (current === to) return `该检查对象已处于「${STATUS_NAMES[current]}」状态，本次请求未产生变化`;
+  return `该检查对象当前为「${STATUS_NAMES[current]}」，不能变更为「${STATUS_NAMES[to]}」`;
+}
+
+// ---------------------------------------------------------------- deadlines (due index)
+
+export type DeadlineKind = 'entry' | 'publish' | 'followup';
+
+export const DEADLINE_NAMES: Record<DeadlineKind, string> = {
+  entry: '检查结果录入',
+  publish: '检查结果公示',
+  followup: '后续处置录入',
+};
+
+export interface DeadlineRecord {
+  taskId: string;
+  kind: DeadlineKind;
+  ref: string;
+  due: string;
+  people: string[];
+  metAt?: string;
+}
+
+function deadlineItem(taskId: string, kind: DeadlineKind, ref: string, due: string, people: string[]): Item {
+  return {
+    ...K.deadline(taskId, kind, ref),
+    gsi3pk: K.duePk(due),
+    gsi3sk: K.dueSk(kind, taskId, ref),
+    entity: 'deadline',
+    taskId,
+    kind,
+    ref,
+    due,
+    people,
+  };
+}
+
+/** Open deadlines due on one date (the daily job asks for a handful of dates). */
+export async function openDeadlinesDue(date: string): Promise<DeadlineRecord[]> {
+  return queryAll<DeadlineRecord & Item>({ index: DUE.name, pkName: DUE.partitionKey, pk: K.duePk(date) });
+}
+
+export async function deadlinesOfTask(taskId: string): Promise<DeadlineRecord[]> {
+  return queryAll<DeadlineRecord & Item>({ pk: K.task(taskId).pk, skPrefix: 'DL#' });
+}
+
+// ---------------------------------------------------------------- audit
+
+function auditItem(taskId: string, actor: Actor, what: string, data: Record<string, unknown>, at: string): TransactItem {
+  return { Put: { Item: { ...K.audit(taskId, at, randomUUID().slice(0, 8)), entity: 'audit', taskId, at, what, ...actor, data } } };
+}
+
+/** Record who did what, when and from where. */
+export async function audit(taskId: string, actor: Actor, what: string, data: Record<string, unknown> = {}, at = nowIso()): Promise<void> {
+  await putItem(auditItem(taskId, actor, what, data, at).Put!.Item as Item);
+}
+
+export async function auditTrail(taskId: string): Promise<Record<string, unknown>[]> {
+  return queryAll({ pk: K.task(taskId).pk, skPrefix: 'AUDIT#' });
+}
+
+// ---------------------------------------------------------------- seats
+
+export async function seatsOfInspector(inspectorId: string): Promise<{ taskId: string; uscc: string; leader: boolean }[]> {
+  return queryAll<Item & { taskId: string; uscc: string; leader: boolean }>({
+    index: LOOKUP.name,
+    pkName: LOOKUP.partitionKey,
+    pk: K.seatsOfInspector(inspectorId),
+  });
+}
