@@ -1,0 +1,115 @@
+/**
+ * Resuming the task's execution from the human steps. Each callback stage's token is stored in
+ * DynamoDB by the callback Lambda; the API resumes the execution when the stage's condition
+ * holds. A token is claimed before it is used, so a duplicate request (double click, retried
+ * Lambda, two people at once) has no second effect.
+ */
+import { SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { claimToken, getTask, releaseToken, type CallbackStage, type TaskRecord } from '../store/tasks.js';
+import { config } from '../config.js';
+
+let client: SFNClient | undefined;
+export function sfn(): SFNClient {
+  client ??= new SFNClient({ maxAttempts: 5 });
+  return client;
+}
+export function resetSfn(): void {
+  client = undefined;
+}
+
+/** Errors after which the token is dead in Step Functions: keep it claimed. */
+const DEAD_TOKEN = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+
+async function useToken(taskId: string, stage: CallbackStage, outcome: 'success' | 'failure', send: (token: string) => Promise<unknown>): Promise<boolean> {
+  const token = await claimToken(taskId, stage, outcome);
+  if (!token) return false;
+  try {
+    await send(token);
+    return true;
+  } catch (e) {
+    if (DEAD_TOKEN.has((e as { name?: string }).name ?? '')) return false;
+    await releaseToken(taskId, stage);
+    throw e;
+  }
+}
+
+export function completeStage(taskId: string, stage: CallbackStage, output: Record<string, unknown> = {}): Promise<boolean> {
+  return useToken(taskId, stage, 'success', (taskToken) =>
+    sfn().send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify({ stage, ...output }) })),
+  );
+}
+
+export function failStage(taskId: string, stage: CallbackStage, error: string, cause: string): Promise<boolean> {
+  return useToken(taskId, stage, 'failure', (taskToken) => sfn().send(new SendTaskFailureCommand({ taskToken, error, cause })));
+}
+
+/**
+ * Resume the execution if the task's current stage is satisfied by the counters. Called after
+ * every transition and by the callback Lambda when it enters a stage (the condition may hold
+ * already, e.g. results published before the publication stage began).
+ */
+export async function resumeIfDone(taskId: string, task?: TaskRecord): Promise<CallbackStage | undefined> {
+  const t = task ?? (await getTask(taskId));
+  if (!t) return undefined;
+  const done: Partial<Record<CallbackStage, boolean>> = {
+    results: t.total > 0 && t.reached.resultEntered >= t.total,
+    publication: t.total > 0 && t.reached.published >= t.total,
+    followup: t.reached.closed >= t.total,
+  };
+  const stage = t.stage as CallbackStage;
+  if (!done[stage]) return undefined;
+  const ok = await completeStage(taskId, stage, stage === 'results' ? { redraw: false } : {});
+  return ok ? stage : undefined;
+}
+
+export async function startExecution(name: string, input: Record<string, unknown>): Promise<{ executionArn: string; startDate?: Date }> {
+  try {
+    const r = await sfn().send(new StartExecutionCommand({ stateMachineArn: config().stateMachineArn, name, input: JSON.stringify(input) }));
+    return { executionArn: r.executionArn!, ...(r.startDate ? { startDate: r.startDate } : {}) };
+  } catch (e) {
+    if ((e as { name?: string }).name === 'ExecutionAlreadyExists') {
+      const arn = `${config().stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+      return { executionArn: arn };
+    }
+    throw e;
+  }
+}
+
+export interface ExecutionView {
+  status: string;
+  startDate?: string;
+  stopDate?: string;
+  error?: string;
+  cause?: string;
+  /** State-level history: one row per state entered, never per target. */
+  states: { name: string; enteredAt: string; exitedAt?: string }[];
+  transitions: number;
+}
+
+export async function describeExecution(executionArn: string): Promise<ExecutionView> {
+  const d = await sfn().send(new DescribeExecutionCommand({ executionArn }));
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const h = await sfn().send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }));
+    events.push(...(h.events ?? []));
+    nextToken = h.nextToken;
+  } while (nextToken);
+  const states: ExecutionView['states'] = [];
+  for (const e of events) {
+    if (e.stateEnteredEventDetails?.name) states.push({ name: e.stateEnteredEventDetails.name, enteredAt: new Date(e.timestamp!).toISOString() });
+    if (e.stateExitedEventDetails?.name) {
+      const open = [...states].reverse().find((s) => s.name === e.stateExitedEventDetails!.name && !s.exitedAt);
+      if (open) open.exitedAt = new Date(e.timestamp!).toISOString();
+    }
+  }
+  return {
+    status: d.status ?? 'UNKNOWN',
+    ...(d.startDate ? { startDate: d.startDate.toISOString() } : {}),
+    ...(d.stopDate ? { stopDate: d.stopDate.toISOString() } : {}),
+    ...(d.error ? { error: d.error } : {}),
+    ...(d.cause ? { cause: d.cause } : {}),
+    states,
+    transitions: states.length,
+  };
+}
