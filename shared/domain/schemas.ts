@@ -272,6 +272,7 @@ export const LABELS: Record<string, string> = {
   jointSections: '本系统联合检查科室',
   jointDepartments: '跨部门联合检查部门',
   items: '抽查事项',
+  itemOutcomes: '检查事项结论',
   general: '一般检查事项',
   key: '重点检查事项',
   scope: '抽查对象范围',
@@ -287,6 +288,17 @@ export const LABELS: Record<string, string> = {
   liaison: '信息联络员',
   reason: '调整理由',
   presetId: '政策模板',
+  // result entry
+  codes: '检查结果',
+  checkDate: '检查日期',
+  present: '到场检查人员',
+  signature: '被检查对象签字',
+  signer: '签字人',
+  refusalReason: '拒绝签字原因',
+  problems: '问题描述',
+  outcome: '结论',
+  itemId: '事项编号',
+  remark: '备注',
 };
 
 export interface FieldIssue {

@@ -1,0 +1,113 @@
+/**
+ * Result entry ("谁检查、谁录入"): the shape of an inspection result and its validation against
+ * the department profile and the task. Used by the form, the API and reply-by-mail alike, so a
+ * result is accepted or rejected by the same rules whichever way it arrives.
+ */
+import { z } from 'zod';
+import { CheckMethod, IsoDate, NonEmpty, ValidationError, describeIssues, fieldLabel, type FieldIssue } from './schemas.js';
+
+export const ItemOutcome = z.enum(['pass', 'problem', 'not_applicable'], {
+  message: '检查结论应为 未发现问题、发现问题、不涉及 之一',
+});
+
+export const ResultInput = z.object({
+  /** Result phrase codes from the department's list (several may apply). */
+  codes: z.array(NonEmpty).min(1, { message: '至少选择一项检查结果' }),
+  /** Outcome for every item of the task. */
+  itemOutcomes: z.array(z.object({ itemId: NonEmpty, outcome: ItemOutcome, note: z.string().optional() })).default([]),
+  methods: z.array(CheckMethod).min(1, { message: '至少选择一种检查方式' }),
+  checkDate: IsoDate,
+  /** Team members present at the check (inspector ids). */
+  present: z.array(NonEmpty).default([]),
+  signature: z.discriminatedUnion(
+    'signed',
+    [
+      z.object({ signed: z.literal(true), signer: NonEmpty }),
+      z.object({ signed: z.literal(false), refusalReason: NonEmpty }),
+    ],
+    { message: '请填写被检查对象签字情况（签字人，或拒绝签字的原因）' },
+  ),
+  problems: z.string().optional(),
+  remark: z.string().optional(),
+});
+export type ResultInput = z.infer<typeof ResultInput>;
+
+export interface Phrase {
+  code: string;
+  text: string;
+  /** The code signals a problem: a description is required and a follow-up arises. */
+  problem: boolean;
+  /** The code cannot be combined with others (e.g. 1 未发现问题). */
+  exclusive?: boolean;
+}
+
+export interface ResultContext {
+  phrases: readonly Phrase[];
+  allowedMethods: readonly string[];
+  /** Minimum team members present for an on-site check (实地核查). */
+  minOnSite: number;
+  team: readonly string[];
+  itemIds: readonly string[];
+  window: { start: string; end: string };
+  /** China-local date of "now" (results cannot be dated in the future). */
+  today: string;
+}
+
+export interface ValidResult extends ResultInput {
+  hasProblem: boolean;
+  phrases: { code: string; text: string }[];
+}
+
+/** Validate a submitted result; throws ValidationError with Chinese messages per field. */
+export function validateResult(input: unknown, ctx: ResultContext): ValidResult {
+  const parsed = ResultInput.safeParse(input);
+  if (!parsed.success) {
+    throw new ValidationError(describeIssues(parsed.error));
+  }
+  const r = parsed.data;
+  const issues: FieldIssue[] = [];
+  const add = (path: (string | number)[], message: string): void => {
+    issues.push({ field: fieldLabel(path), message, path });
+  };
+
+  const byCode = new Map(ctx.phrases.map((p) => [p.code, p]));
+  const codes = [...new Set(r.codes.map((c) => c.trim().toUpperCase()))];
+  codes.forEach((c, i) => {
+    if (!byCode.has(c)) add(['codes', i], `结果代码「${c}」不在本部门的结果表述清单中（可用：${ctx.phrases.map((p) => p.code).join('、')}）`);
+  });
+  const exclusive = codes.filter((c) => byCode.get(c)?.exclusive);
+  if (exclusive.length && codes.length > 1) {
+    add(['codes'], `「${exclusive.map((c) => `${c} ${byCode.get(c)!.text}`).join('、')}」不能与其他结果同时选择`);
+  }
+  const hasProblem = codes.some((c) => byCode.get(c)?.problem);
+  if (hasProblem && !r.problems?.trim()) add(['problems'], '选择了发现问题类结果，必须描述发现的问题');
+
+  r.methods.forEach((m, i) => {
+    if (!ctx.allowedMethods.includes(m)) add(['methods', i], `本部门不使用检查方式「${m}」`);
+  });
+
+  if (r.checkDate < ctx.window.start || r.checkDate > ctx.window.end) {
+    add(['checkDate'], `检查日期 ${r.checkDate} 不在抽查时间 ${ctx.window.start} 至 ${ctx.window.end} 之内`);
+  }
+  if (r.checkDate > ctx.today) add(['checkDate'], `检查日期 ${r.checkDate} 晚于今天（${ctx.today}）`);
+
+  const team = new Set(ctx.team);
+  r.present.forEach((p, i) => {
+    if (!team.has(p)) add(['present', i], `「${p}」不是本检查对象的检查组成员`);
+  });
+  if (r.methods.includes('实地核查') && new Set(r.present).size < ctx.minOnSite) {
+    add(['present'], `实地核查时检查人员不少于 ${ctx.minOnSite} 人，本次登记到场 ${new Set(r.present).size} 人`);
+  }
+
+  const given = new Map(r.itemOutcomes.map((it) => [it.itemId, it]));
+  for (const id of ctx.itemIds) if (!given.has(id)) add(['itemOutcomes'], `缺少检查事项「${id}」的结论`);
+  r.itemOutcomes.forEach((it, i) => {
+    if (!ctx.itemIds.includes(it.itemId)) add(['itemOutcomes', i, 'itemId'], `「${it.itemId}」不是本任务的检查事项`);
+  });
+  const itemProblem = r.itemOutcomes.some((it) => it.outcome === 'problem');
+  if (itemProblem && !hasProblem) add(['codes'], '有检查事项结论为「发现问题」，检查结果应选择发现问题类表述');
+  if (hasProblem && r.itemOutcomes.length && !itemProblem) add(['itemOutcomes'], '检查结果为发现问题，但没有任何事项结论为「发现问题」');
+
+  if (issues.length) throw new ValidationError(issues);
+  return { ...r, codes, hasProblem, phrases: codes.map((c) => ({ code: c, text: byCode.get(c)!.text })) };
+}
