@@ -1,0 +1,67 @@
+/**
+ * Short opaque ids for links in e-mails. The id is 128 random bits; what it allows (action,
+ * payload, who it was sent to) stays server-side. GET only shows a page; POST acts and, for
+ * actions that change state, consumes the id (single use). Ids expire (DynamoDB TTL removes
+ * them later; expiry is checked on every use).
+ */
+import { randomBytes } from 'node:crypto';
+import { K } from './store/keys.js';
+import { getItem, isConditionFailure, putItem, updateItem } from './store/base.js';
+import { now, nowIso } from './clock.js';
+
+export type LinkAction =
+  | 'approve-task'
+  | 'enter-result'
+  | 'view-assignment'
+  | 'print-sheet'
+  | 'view-status';
+
+export interface LinkRecord {
+  id: string;
+  action: LinkAction;
+  payload: Record<string, string>;
+  /** Address the link was sent to. */
+  recipient: string;
+  expiresAt: string;
+  singleUse: boolean;
+  usedAt?: string;
+  createdAt: string;
+}
+
+export async function createLink(action: LinkAction, payload: Record<string, string>, recipient: string, opts: { days?: number; singleUse?: boolean } = {}): Promise<string> {
+  const id = randomBytes(16).toString('base64url');
+  const expires = new Date(now().getTime() + (opts.days ?? 30) * 86_400_000);
+  const rec: LinkRecord = {
+    id,
+    action,
+    payload,
+    recipient,
+    expiresAt: expires.toISOString(),
+    singleUse: opts.singleUse ?? false,
+    createdAt: nowIso(),
+  };
+  await putItem({ ...K.link(id), entity: 'link', ttl: Math.floor(expires.getTime() / 1000) + 86_400, ...rec });
+  return id;
+}
+
+export type LinkState = { ok: true; link: LinkRecord } | { ok: false; reason: string };
+
+export async function resolveLink(id: string): Promise<LinkState> {
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(id)) return { ok: false, reason: '链接无效' };
+  const rec = await getItem<LinkRecord>(K.link(id), true);
+  if (!rec) return { ok: false, reason: '链接无效或已被删除' };
+  if (rec.expiresAt < nowIso()) return { ok: false, reason: `链接已于 ${rec.expiresAt.slice(0, 10)} 过期` };
+  if (rec.singleUse && rec.usedAt) return { ok: false, reason: `链接已于 ${rec.usedAt.slice(0, 16).replace('T', ' ')} 使用过` };
+  return { ok: true, link: rec };
+}
+
+/** Mark a single-use link used; false when somebody (or a retry) used it first. */
+export async function consumeLink(id: string): Promise<boolean> {
+  try {
+    await updateItem(K.link(id), { set: { usedAt: nowIso() }, condition: 'attribute_exists(pk) AND attribute_not_exists(usedAt)' });
+    return true;
+  } catch (e) {
+    if (isConditionFailure(e)) return false;
+    throw e;
+  }
+}
