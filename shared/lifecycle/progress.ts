@@ -1,0 +1,372 @@
+/**
+ * Per-target steps after the draw: check, result entry (form, API and reply-by-mail share this),
+ * review, publication and follow-up. Each step is one conditional transition; after it, the
+ * task's execution is resumed if the stage's aggregate condition now holds (never polled).
+ */
+import { randomUUID } from 'node:crypto';
+import { findTask } from '../store/plans.js';
+import {
+  getProgress,
+  getTask,
+  listProgress,
+  transition,
+  TransitionRejected,
+  type Actor,
+  type ProgressRecord,
+  type TaskRecord,
+} from '../store/tasks.js';
+import { K } from '../store/keys.js';
+import { getItem, queryAll, type Item } from '../store/base.js';
+import { getProfile } from '../services/profile.js';
+import { validateResult, type ValidResult } from '../domain/result.js';
+import { defaultCalendar, chinaToday } from '../domain/calendar.js';
+import { resultEntryDueDate, publicationDueDate, followUpDueDate, type PolicyProfile } from '../domain/profiles.js';
+import { resumeIfDone } from './callbacks.js';
+import { now, nowIso } from '../clock.js';
+import { conflict, forbidden, notFound, badRequest } from '../http/core.js';
+import type { PlanTask, PlanVersion } from '../domain/schemas.js';
+
+export interface TaskContext {
+  task: TaskRecord;
+  plan: PlanVersion;
+  planTask: PlanTask;
+  profile: PolicyProfile;
+}
+
+export async function taskContext(taskId: string): Promise<TaskContext> {
+  const task = await getTask(taskId);
+  if (!task) throw notFound(`任务「${taskId}」`);
+  const found = await findTask(taskId);
+  if (!found) throw notFound(`任务「${taskId}」所属的已发布计划`);
+  return { task, plan: found.plan, planTask: found.task, profile: await getProfile(task.department) };
+}
+
+async function progressOrThrow(taskId: string, uscc: string): Promise<ProgressRecord> {
+  const p = await getProgress(taskId, uscc);
+  if (!p) throw notFound(`本任务抽取名单中的检查对象「${uscc}」`);
+  return p;
+}
+
+function rethrow(e: unknown): never {
+  if (e instanceof TransitionRejected) throw conflict(e.message);
+  throw e;
+}
+
+const itemIdsOf = (t: PlanTask): string[] => [...t.items.general, ...t.items.key];
+
+/** The team member's own record of the on-site check date (opens the entry/publication deadlines). */
+export async function recordCheck(taskId: string, uscc: string, checkDate: string, actor: Actor & { inspectorId?: string }): Promise<ProgressRecord> {
+  const ctx = await taskContext(taskId);
+  const p = await progressOrThrow(taskId, uscc);
+  if (actor.inspectorId && !p.team.includes(actor.inspectorId)) throw forbidden('只有本检查对象的检查组成员可以登记检查');
+  const today = chinaToday(now());
+  if (checkDate > today) throw badRequest(`检查日期 ${checkDate} 晚于今天（${today}）`);
+  if (checkDate < ctx.planTask.window.start || checkDate > ctx.planTask.window.end) {
+    throw badRequest(`检查日期 ${checkDate} 不在抽查时间 ${ctx.planTask.window.start} 至 ${ctx.planTask.window.end} 之内`);
+  }
+  const dueEntry = resultEntryDueDate(ctx.profile, checkDate, ctx.planTask.window.end, defaultCalendar);
+  const duePublish = publicationDueDate(ctx.profile, checkDate, defaultCalendar);
+  try {
+    return await transition({
+      taskId,
+      uscc,
+      from: ['assigned', 'notified'],
+      to: 'checked',
+      actor,
+      set: { checkDate, dueEntry, duePublish },
+      openDeadlines: [
+        { kind: 'entry', ref: uscc, due: dueEntry, people: p.team },
+        { kind: 'publish', ref: uscc, due: duePublish, people: p.team },
+      ],
+      auditWhat: 'target.checked',
+      auditData: { checkDate },
+    });
+  } catch (e) {
+    rethrow(e);
+  }
+}
+
+/**
+ * Enter or correct a result. Only a member of the target's team may do it, and only until
+ * publication. The first entry closes the entry deadline (its met time feeds the on-time KPI).
+ */
+export async function enterResult(
+  taskId: string,
+  uscc: string,
+  body: unknown,
+  actor: Actor & { inspectorId: string },
+  via: 'form' | 'api' | 'mail',
+): Promise<{ progress: ProgressRecord; result: ValidResult; corrected: boolean }> {
+  const ctx = await taskContext(taskId);
+  const p = await progressOrThrow(taskId, uscc);
+  if (!p.team.includes(actor.inspectorId)) throw forbidden('谁检查、谁录入：只有本检查对象的检查组成员可以录入检查结果');
+  if (['published', 'followup_open', 'closed'].includes(p.status)) throw conflict('检查结果已公示，不能再修改');
+  const result = validateResult(body, {
+    phrases: ctx.profile.resultPhrases,
+    allowedMethods: ctx.profile.checkMethods,
+    minOnSite: ctx.profile.minInspectorsPerTarget,
+    team: p.team,
+    itemIds: itemIdsOf(ctx.planTask),
+    window: ctx.planTask.window,
+    today: chinaToday(now()),
+  });
+  const corrected = p.status === 'result_entered' || p.status === 'reviewed';
+  const first = !corrected;
+  const dueEntry = p.dueEntry ?? resultEntryDueDate(ctx.profile, result.checkDate, ctx.planTask.window.end, defaultCalendar);
+  const duePublish = p.duePublish ?? publicationDueDate(ctx.profile, result.checkDate, defaultCalendar);
+  const record = { ...result, enteredBy: actor.inspectorId, enteredAt: nowIso(), via };
+  try {
+    const progress = await transition({
+      taskId,
+      uscc,
+      from: ['assigned', 'notified', 'checked', 'result_entered', 'reviewed'],
+      to: 'result_entered',
+      actor,
+      set: {
+        result: record,
+        resultVersion: (p.resultVersion ?? 0) + 1,
+        hasProblem: result.hasProblem,
+        checkDate: result.checkDate,
+        dueEntry,
+        duePublish,
+      },
+      ...(first ? { reached: { resultEntered: 1 } } : {}),
+      ...(first && !p.checkDate ? { openDeadlines: [{ kind: 'publish' as const, ref: uscc, due: duePublish, people: p.team }] } : {}),
+      // The first entry meets the entry deadline: rewrite it with its final due date (from the
+      // check date) and the time it was met, out of the due index.
+      ...(first
+        ? {
+            extra: [
+              {
+                Put: {
+                  Item: { ...K.deadline(taskId, 'entry', uscc), entity: 'deadline', taskId, kind: 'entry', ref: uscc, due: dueEntry, people: p.team, metAt: nowIso() },
+                },
+              },
+            ],
+          }
+        : {}),
+      auditWhat: corrected ? 'result.corrected' : 'result.entered',
+      auditData: { codes: result.codes, via, version: (p.resultVersion ?? 0) + 1 },
+    });
+    await resumeIfDone(taskId);
+    return { progress, result, corrected };
+  } catch (e) {
+    rethrow(e);
+  }
+}
+
+export async function reviewResult(taskId: string, uscc: string, approve: boolean, note: string | undefined, actor: Actor): Promise<ProgressRecord> {
+  const p = await progressOrThrow(taskId, uscc);
+  if (!approve) {
+    // A rejected review sends the result back to the team for correction.
+    try {
+      return await transition({ taskId, uscc, from: ['result_entered'], to: 'checked', actor, ...(note ? { note } : {}), reached: { resultEntered: -1 }, auditWhat: 'result.review-rejected', auditData: { note: note ?? '' } });
+    } catch (e) {
+      rethrow(e);
+    }
+  }
+  if (p.status !== 'result_entered') throw conflict('只有已录入且未审核的结果可以审核');
+  try {
+    return await transition({ taskId, uscc, from: ['result_entered'], to: 'reviewed', actor, ...(note ? { note } : {}), auditWhat: 'result.reviewed' });
+  } catch (e) {
+    rethrow(e);
+  }
+}
+
+export interface PublicRecord {
+  taskId: string;
+  taskName: string;
+  department: string;
+  departmentName: string;
+  uscc: string;
+  targetName: string;
+  items: { id: string; name: string }[];
+  phrases: { code: string; text: string }[];
+  checkDate: string;
+  publishedAt: string;
+}
+
+/**
+ * Publish every valid result not yet published (or the given targets). "Checked but not
+ * published counts as not done": publication is what moves a target towards closure.
+ */
+export async function publishResults(taskId: string, actor: Actor, only?: string[], names?: { department: string; items: Map<string, string> }): Promise<{ published: string[]; skipped: { uscc: string; reason: string }[] }> {
+  const ctx = await taskContext(taskId);
+  const ready = new Set<string>(ctx.profile.reviewRequired ? ['reviewed'] : ['result_entered', 'reviewed']);
+  const targets = only ? (await Promise.all(only.map((u) => getProgress(taskId, u)))).filter((p): p is ProgressRecord => Boolean(p)) : await listProgress(taskId);
+  const published: string[] = [];
+  const skipped: { uscc: string; reason: string }[] = [];
+  for (const p of targets) {
+    if (!ready.has(p.status)) {
+      if (only) skipped.push({ uscc: p.uscc, reason: ctx.profile.reviewRequired && p.status === 'result_entered' ? '结果尚未审核' : `当前状态不能公示` });
+      continue;
+    }
+    const result = p.result as unknown as ValidResult;
+    const at = nowIso();
+    const record: PublicRecord = {
+      taskId,
+      taskName: ctx.planTask.name,
+      department: ctx.task.department,
+      departmentName: names?.department ?? ctx.task.department,
+      uscc: p.uscc,
+      targetName: p.name,
+      items: itemIdsOf(ctx.planTask).map((id) => ({ id, name: names?.items.get(id) ?? id })),
+      phrases: result.phrases,
+      checkDate: result.checkDate,
+      publishedAt: at,
+    };
+    try {
+      await transition({
+        taskId,
+        uscc: p.uscc,
+        from: [...ready] as ProgressRecord['status'][],
+        to: 'published',
+        actor,
+        set: { publishedAt: at },
+        reached: { published: 1 },
+        closeDeadlines: [{ kind: 'publish', ref: p.uscc }],
+        auditWhat: 'result.published',
+        extra: [
+          {
+            Put: {
+              Item: {
+                ...K.published(taskId, p.uscc),
+                gsi2pk: K.publishedOfDept(ctx.task.department),
+                gsi2sk: `${at.slice(0, 10)}#${taskId}#${p.uscc}`,
+                entity: 'published',
+                ...record,
+              },
+            },
+          },
+        ],
+      });
+    } catch (e) {
+      if (e instanceof TransitionRejected) {
+        skipped.push({ uscc: p.uscc, reason: e.message });
+        continue;
+      }
+      throw e;
+    }
+    published.push(p.uscc);
+    if (p.hasProblem) {
+      const due = followUpDueDate(ctx.profile, chinaToday(now()), defaultCalendar);
+      await transition({
+        taskId,
+        uscc: p.uscc,
+        from: ['published'],
+        to: 'followup_open',
+        actor,
+        set: { followUps: { open: 0, closed: 0 }, dueFollowUp: due },
+        reached: { followupOpened: 1 },
+        openDeadlines: [{ kind: 'followup', ref: p.uscc, due, people: p.team }],
+        auditWhat: 'followup.arisen',
+        auditData: { due },
+      });
+    } else {
+      await transition({ taskId, uscc: p.uscc, from: ['published'], to: 'closed', actor, reached: { closed: 1 }, auditWhat: 'target.closed' });
+    }
+  }
+  await resumeIfDone(taskId);
+  return { published, skipped };
+}
+
+export interface FollowUp {
+  id: string;
+  taskId: string;
+  uscc: string;
+  disposition: string;
+  responsibleUnit: string;
+  due: string;
+  note?: string;
+  status: 'open' | 'closed';
+  outcome?: string;
+  openedAt: string;
+  openedBy: string;
+  closedAt?: string;
+  closedBy?: string;
+}
+
+export async function listFollowUps(taskId: string, uscc?: string): Promise<FollowUp[]> {
+  return queryAll<FollowUp & Item>({ pk: K.task(taskId).pk, skPrefix: `FU#${uscc ? `${uscc}#` : ''}` });
+}
+
+/** Enter a disposition (后续处置) for a target with problems; the first one meets the follow-up deadline. */
+export async function openFollowUp(taskId: string, uscc: string, body: { disposition: string; responsibleUnit: string; due?: string; note?: string }, actor: Actor): Promise<FollowUp> {
+  const ctx = await taskContext(taskId);
+  const p = await progressOrThrow(taskId, uscc);
+  if (p.status !== 'followup_open') throw conflict('该检查对象没有待处置的问题（需已公示且发现问题）');
+  const allowed = ctx.profile.followUpDispositions.map((d) => d.code);
+  if (!allowed.includes(body.disposition)) {
+    throw badRequest(`处置方式「${body.disposition}」不在本部门的处置方式清单中（可用：${ctx.profile.followUpDispositions.map((d) => `${d.code} ${d.name}`).join('、')}）`);
+  }
+  const existing = await listFollowUps(taskId, uscc);
+  const fu: FollowUp = {
+    id: randomUUID().slice(0, 8),
+    taskId,
+    uscc,
+    disposition: body.disposition,
+    responsibleUnit: body.responsibleUnit,
+    due: body.due ?? followUpDueDate(ctx.profile, chinaToday(now()), defaultCalendar),
+    ...(body.note ? { note: body.note } : {}),
+    status: 'open',
+    openedAt: nowIso(),
+    openedBy: actor.by,
+  };
+  try {
+    await transition({
+      taskId,
+      uscc,
+      from: ['followup_open'],
+      to: 'followup_open',
+      actor,
+      set: { followUps: { open: (p.followUps?.open ?? 0) + 1, closed: p.followUps?.closed ?? 0 } },
+      ...(existing.length === 0 ? { closeDeadlines: [{ kind: 'followup' as const, ref: uscc }] } : {}),
+      auditWhat: 'followup.opened',
+      auditData: { id: fu.id, disposition: fu.disposition, responsibleUnit: fu.responsibleUnit },
+      extra: [{ Put: { Item: { ...K.followUp(taskId, uscc, fu.id), entity: 'followup', ...fu } } }],
+    });
+  } catch (e) {
+    rethrow(e);
+  }
+  return fu;
+}
+
+/** Close one disposition with its outcome; the target closes when all its dispositions are closed. */
+export async function closeFollowUp(taskId: string, uscc: string, fid: string, outcome: string, actor: Actor): Promise<{ followUp: FollowUp; targetClosed: boolean }> {
+  const fu = await getItem<FollowUp & Item>(K.followUp(taskId, uscc, fid), true);
+  if (!fu) throw notFound(`后续处置「${fid}」`);
+  if (fu.status === 'closed') throw conflict('该后续处置已办结');
+  const p = await progressOrThrow(taskId, uscc);
+  const open = (p.followUps?.open ?? 1) - 1;
+  const closed = (p.followUps?.closed ?? 0) + 1;
+  const closesTarget = open <= 0;
+  try {
+    await transition({
+      taskId,
+      uscc,
+      from: ['followup_open'],
+      to: closesTarget ? 'closed' : 'followup_open',
+      actor,
+      set: { followUps: { open: Math.max(open, 0), closed } },
+      ...(closesTarget ? { reached: { closed: 1 } } : {}),
+      auditWhat: 'followup.closed',
+      auditData: { id: fid, outcome },
+      extra: [
+        {
+          Update: {
+            Key: K.followUp(taskId, uscc, fid),
+            UpdateExpression: 'SET #st = :closed, outcome = :o, closedAt = :at, closedBy = :by',
+            ConditionExpression: '#st = :open',
+            ExpressionAttributeNames: { '#st': 'status' },
+            ExpressionAttributeValues: { ':closed': 'closed', ':open': 'open', ':o': outcome, ':at': nowIso(), ':by': actor.by },
+          },
+        },
+      ],
+    });
+  } catch (e) {
+    rethrow(e);
+  }
+  await resumeIfDone(taskId);
+  return { followUp: { ...fu, status: 'closed', outcome }, targetClosed: closesTarget };
+}
+
