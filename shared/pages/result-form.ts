@@ -1,0 +1,100 @@
+/**
+ * The result-entry form (一企一表 result) reached from e-mail links: GET renders it (with the
+ * previous values and Chinese errors next to their fields after a rejected POST), POST submits
+ * it as application/x-www-form-urlencoded, converted here into the ResultInput shape.
+ */
+import { html, page } from './html.js';
+import type { FieldIssue, PlanTask } from '../domain/schemas.js';
+import type { Phrase } from '../domain/result.js';
+import type { ProgressRecord } from '../store/tasks.js';
+
+export interface ResultFormModel {
+  action: string;
+  task: PlanTask;
+  target: ProgressRecord;
+  team: { id: string; name: string }[];
+  inspectorId: string;
+  items: { id: string; name: string; content: string }[];
+  phrases: readonly Phrase[];
+  methods: readonly string[];
+  errors?: FieldIssue[];
+  values?: Record<string, string | string[]>;
+}
+
+const OUTCOMES: [string, string][] = [
+  ['pass', '未发现问题'],
+  ['problem', '发现问题'],
+  ['not_applicable', '不涉及'],
+];
+
+const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
+
+export function renderResultForm(m: ResultFormModel): string {
+  const prev = (m.target.result ?? {}) as Record<string, unknown>;
+  const v = m.values ?? {};
+  const has = (name: string, value: string, fallback: boolean): boolean => (m.values ? list(v[name]).includes(value) : fallback);
+  const prevCodes = (prev.codes as string[] | undefined) ?? [];
+  const prevMethods = (prev.methods as string[] | undefined) ?? [];
+  const prevPresent = (prev.present as string[] | undefined) ?? [m.inspectorId];
+  const prevItems = new Map(((prev.itemOutcomes as { itemId: string; outcome: string }[] | undefined) ?? []).map((i) => [i.itemId, i.outcome]));
+  const prevSig = prev.signature as { signed: boolean; signer?: string; refusalReason?: string } | undefined;
+  const signed = m.values ? one(v.signed) : prevSig ? String(prevSig.signed) : 'true';
+  return page(
+    `检查结果录入：${m.target.name}`,
+    html`${m.errors?.length
+        ? html`<div class="box error"><p class="bad">未能保存，请修改以下内容：</p><ul>${m.errors.map((e) => html`<li>${e.field}：${e.message}</li>`)}</ul></div>`
+        : ''}
+      <table>
+        <tr><th>检查对象</th><td>${m.target.name}（${m.target.uscc}）</td></tr>
+        <tr><th>抽查任务</th><td>${m.task.name}</td></tr>
+        <tr><th>抽查时间</th><td>${m.task.window.start} 至 ${m.task.window.end}</td></tr>
+        <tr><th>检查组</th><td>${m.team.map((t) => `${t.name}${t.id === m.target.leader ? '（组长）' : ''}`).join('、')}</td></tr>
+      </table>
+      <form method="post">
+        <label>检查结果（可多选）</label>
+        ${m.phrases.map((p) => html`<div><input type="checkbox" name="codes" value="${p.code}" id="c-${p.code}" ${has('codes', p.code, prevCodes.includes(p.code)) ? html`checked` : ''}><span> ${p.code} ${p.text}</span></div>`)}
+        <label>检查事项结论</label>
+        <table><tr><th>事项</th><th>内容</th><th>结论</th></tr>
+        ${m.items.map(
+          (it) => html`<tr><td>${it.name}</td><td>${it.content}</td><td><select name="item_${it.id}">${OUTCOMES.map(
+            ([val, label]) => html`<option value="${val}" ${(m.values ? one(v[`item_${it.id}`]) : (prevItems.get(it.id) ?? 'pass')) === val ? html`selected` : ''}>${label}</option>`,
+          )}</select></td></tr>`,
+        )}
+        </table>
+        <label>检查方式</label>
+        ${m.methods.map((me) => html`<div><input type="checkbox" name="methods" value="${me}" ${has('methods', me, prevMethods.length ? prevMethods.includes(me) : me === '实地核查') ? html`checked` : ''}><span> ${me}</span></div>`)}
+        <label for="checkDate">检查日期</label>
+        <input type="date" id="checkDate" name="checkDate" value="${m.values ? one(v.checkDate) : ((prev.checkDate as string) ?? m.target.checkDate ?? '')}">
+        <label>到场检查人员</label>
+        ${m.team.map((t) => html`<div><input type="checkbox" name="present" value="${t.id}" ${has('present', t.id, prevPresent.includes(t.id)) ? html`checked` : ''}><span> ${t.name}</span></div>`)}
+        <label>被检查对象签字</label>
+        <div><input type="radio" name="signed" value="true" ${signed === 'true' ? html`checked` : ''}> 已签字，签字人：<input type="text" name="signer" value="${m.values ? one(v.signer) : (prevSig?.signer ?? '')}" style="width:auto"></div>
+        <div><input type="radio" name="signed" value="false" ${signed === 'false' ? html`checked` : ''}> 拒绝签字，原因：<input type="text" name="refusalReason" value="${m.values ? one(v.refusalReason) : (prevSig?.refusalReason ?? '')}" style="width:auto"></div>
+        <label for="problems">发现的问题（选择发现问题类结果时必填）</label>
+        <textarea id="problems" name="problems" rows="3">${m.values ? one(v.problems) : ((prev.problems as string) ?? '')}</textarea>
+        <label for="remark">备注</label>
+        <textarea id="remark" name="remark" rows="2">${m.values ? one(v.remark) : ((prev.remark as string) ?? '')}</textarea>
+        <p><button type="submit">提交检查结果</button></p>
+      </form>`,
+    { subtitle: '谁检查、谁录入：本表由检查组成员填写，公示前可更正。' },
+  );
+}
+
+/** Form fields → the ResultInput shape (validation happens in validateResult). */
+export function formToResult(form: Record<string, string | string[]>): Record<string, unknown> {
+  const itemOutcomes = Object.entries(form)
+    .filter(([k]) => k.startsWith('item_'))
+    .map(([k, val]) => ({ itemId: k.slice(5), outcome: one(val) }));
+  const signed = one(form.signed) !== 'false';
+  return {
+    codes: list(form.codes),
+    itemOutcomes,
+    methods: list(form.methods),
+    checkDate: one(form.checkDate),
+    present: list(form.present),
+    signature: signed ? { signed: true, signer: one(form.signer) } : { signed: false, refusalReason: one(form.refusalReason) },
+    ...(one(form.problems).trim() ? { problems: one(form.problems) } : {}),
+    ...(one(form.remark).trim() ? { remark: one(form.remark) } : {}),
+  };
+}
