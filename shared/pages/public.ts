@@ -1,0 +1,91 @@
+/**
+ * 一公开: the public result record (抽查结果公告) and the task announcement (抽查任务公告) with
+ * its draw record. Nothing here shows an inspector's personal data: teams appear only as the
+ * pseudonymous ids of the draw record.
+ */
+import { html, page } from './html.js';
+import type { PublicRecord } from '../lifecycle/progress.js';
+
+export function renderResultPage(r: PublicRecord): string {
+  return page(
+    '抽查检查结果公示',
+    html`<table>
+        <tr><th>检查对象名称</th><td>${r.targetName}</td></tr>
+        <tr><th>统一社会信用代码</th><td>${r.uscc}</td></tr>
+        <tr><th>抽查任务</th><td><a href="/public/tasks/${encodeURIComponent(r.taskId)}">${r.taskName}</a></td></tr>
+        <tr><th>抽查事项</th><td>${r.items.map((i) => i.name).join('、')}</td></tr>
+        <tr><th>检查结果</th><td>${r.phrases.map((p) => p.text).join('；')}</td></tr>
+        <tr><th>检查日期</th><td>${r.checkDate}</td></tr>
+        <tr><th>公示部门</th><td>${r.departmentName}</td></tr>
+        <tr><th>公示日期</th><td>${r.publishedAt.slice(0, 10)}</td></tr>
+      </table>
+      <p class="muted">检查结果的公示只针对抽查行为本身；后续作出的行政处罚按照行政处罚信息公示的规定另行公示。</p>
+      <p><a href="/public/results/${encodeURIComponent(r.taskId)}/${encodeURIComponent(r.uscc)}.json">JSON</a></p>`,
+  );
+}
+
+export interface TaskAnnouncement {
+  taskId: string;
+  taskName: string;
+  departmentName: string;
+  planId: string;
+  category: string;
+  window: { start: string; end: string };
+  drawDate: string;
+  legalBasis: string;
+  items: { id: string; name: string; category: string }[];
+  jointSections: string[];
+  jointDepartments: string[];
+  ratiosBp: Record<string, number>;
+  keyRatioBp: number;
+  rounds: {
+    round: number;
+    status: string;
+    redrawReason?: string;
+    freeze?: { poolDigest: string; eligibilityDigest: string; counts: Record<string, number>; witnesses: { id: string; role: string; commitment: string }[]; systemCommitment: string; frozenAt?: string };
+    seed?: string;
+    selected?: { uscc: string; stratum: string; team: string[]; leader: string }[];
+    abortReason?: string;
+  }[];
+  results: { uscc: string; targetName: string; phrases: string; checkDate: string }[];
+}
+
+const pct = (bp: number): string => `${(bp / 100).toFixed(bp % 100 ? 2 : 0)}%`;
+
+export function renderTaskAnnouncement(a: TaskAnnouncement): string {
+  return page(
+    `抽查任务公告：${a.taskName}`,
+    html`<table>
+        <tr><th>发布部门</th><td>${a.departmentName}</td></tr>
+        <tr><th>抽查类别</th><td>${a.category}</td></tr>
+        <tr><th>抽查事项</th><td>${a.items.map((i) => `${i.name}（${i.category === 'key' ? '重点检查事项' : '一般检查事项'}）`).join('、')}</td></tr>
+        <tr><th>抽查依据</th><td>${a.legalBasis}</td></tr>
+        <tr><th>抽查时间</th><td>${a.window.start} 至 ${a.window.end}</td></tr>
+        <tr><th>抽取日期</th><td>${a.drawDate}</td></tr>
+        <tr><th>联合检查</th><td>${[...a.jointSections, ...a.jointDepartments].join('、') || '无'}</td></tr>
+        <tr><th>抽查比例</th><td>A类 ${pct(a.ratiosBp.A ?? 0)}，B类 ${pct(a.ratiosBp.B ?? 0)}，C类 ${pct(a.ratiosBp.C ?? 0)}，D类 ${pct(a.ratiosBp.D ?? 0)}；重点企业 ${pct(a.keyRatioBp)}</td></tr>
+      </table>
+      ${a.rounds.map(
+        (r) => html`<h2>第 ${r.round} 轮抽取${r.redrawReason ? html`（重新抽取，理由：${r.redrawReason}）` : ''}</h2>
+          ${r.freeze
+            ? html`<p>对象池指纹（poolDigest）：<code>${r.freeze.poolDigest}</code><br>人员资格指纹（eligibilityDigest）：<code>${r.freeze.eligibilityDigest}</code><br>系统承诺：<code>${r.freeze.systemCommitment}</code></p>
+                <table><tr><th>层</th>${Object.keys(r.freeze.counts).map((k) => html`<th>${k === 'key' ? '重点企业' : `${k}类`}</th>`)}</tr><tr><td>候选数</td>${Object.values(r.freeze.counts).map((n) => html`<td>${n}</td>`)}</tr></table>
+                <p>见证人承诺：</p><ul>${r.freeze.witnesses.map((w) => html`<li>${w.role}（${w.id}）：<code>${w.commitment}</code></li>`)}</ul>`
+            : html`<p class="muted">对象池尚未冻结。</p>`}
+          ${r.seed ? html`<p>随机种子：<code>${r.seed}</code></p>` : ''}
+          ${r.abortReason ? html`<p class="bad">本轮中止：${r.abortReason}</p>` : ''}
+          ${r.selected
+            ? html`<p>抽中 ${r.selected.length} 户（检查组成员以匿名编号公示）。<a href="/public/tasks/${encodeURIComponent(a.taskId)}/draw?round=${r.round}">下载完整抽取记录（JSON）</a>，可用 <code>suiji verify</code> 独立复核。</p>
+                <table><tr><th>统一社会信用代码</th><th>层</th><th>检查组（组长在前）</th></tr>
+                ${r.selected.slice(0, 500).map((s) => html`<tr><td>${s.uscc}</td><td>${s.stratum}</td><td><code>${[s.leader, ...s.team.filter((t) => t !== s.leader)].join(' ')}</code></td></tr>`)}
+                </table>${r.selected.length > 500 ? html`<p class="muted">仅显示前 500 户，完整名单见抽取记录。</p>` : ''}`
+            : ''}`,
+      )}
+      <h2>检查结果公示</h2>
+      ${a.results.length
+        ? html`<table><tr><th>检查对象</th><th>统一社会信用代码</th><th>检查结果</th><th>检查日期</th></tr>${a.results.map(
+            (r) => html`<tr><td><a href="/public/results/${encodeURIComponent(a.taskId)}/${encodeURIComponent(r.uscc)}">${r.targetName}</a></td><td>${r.uscc}</td><td>${r.phrases}</td><td>${r.checkDate}</td></tr>`,
+          )}</table>`
+        : html`<p class="muted">尚无公示结果。</p>`}`,
+  );
+}
