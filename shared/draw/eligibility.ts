@@ -1,0 +1,219 @@
+/**
+ * From registry-like records to the frozen pool: which targets are candidates (and in which
+ * stratum), and which inspectors are eligible for each. Pure; the input types are minimal
+ * structural types so the zod-derived `Target` / `Inspector` / task shapes fit them.
+ *
+ * Candidates: status "active"; every non-empty scope filter matches (jurisdiction ∈, industry ∈,
+ * at least one of the tags, kind ∈, risk class ∈ — key enterprises drawn at 100 % pass the risk
+ * class filter —, key only); not in cooldown: no previous inspection by a participating
+ * department for one of the task's item categories less than `cooldownDays` days before the draw
+ * date. Stratum: "key" if the target is a key enterprise and the task draws key enterprises at
+ * 100 %, else its risk class.
+ *
+ * Eligible inspectors of a target: active; department among the task's departments (and section
+ * among `inspectorSections`, and for an internal joint task among `jointSections`); the target's
+ * jurisdiction in the inspector's jurisdictions; the inspector's specialties cover, each
+ * individually, every specialty of every task item that applies to the inspector (an item
+ * applies unless it names another department — or, in an internal joint task, another section);
+ * certificate valid through the window end (expiry ≥ window.end); minus, per target, inspectors
+ * who declared a conflict with the target and the members of the target's most recent inspection
+ * team (all inspections on the latest date). Area = the target's jurisdiction.
+ */
+import type { DrawPool, PoolCandidate, Stratum } from './pool.js';
+import type { ShortageLabels } from './match.js';
+
+export interface EligibilityTarget {
+  uscc: string;
+  name?: string;
+  kind?: string;
+  jurisdiction: string;
+  industry: string;
+  tags: readonly string[];
+  riskClass: 'A' | 'B' | 'C' | 'D';
+  isKey: boolean;
+  status: string;
+  lastInspections?: readonly { department: string; itemCategory: string; date: string; team: readonly string[] }[];
+}
+
+export interface EligibilityInspector {
+  id: string;
+  department: string;
+  section?: string;
+  jurisdictions: readonly string[];
+  specialties: readonly string[];
+  certificateNo: string;
+  certificateExpiry: string;
+  active: boolean;
+  conflicts?: readonly string[];
+}
+
+export interface EligibilityItem {
+  id?: string;
+  department?: string;
+  section?: string;
+  itemCategory: string;
+  specialties: readonly string[];
+}
+
+export interface EligibilityTask {
+  scope: {
+    jurisdictions?: readonly string[];
+    industries?: readonly string[];
+    tags?: readonly string[];
+    kinds?: readonly string[];
+    riskClasses?: readonly ('A' | 'B' | 'C' | 'D')[];
+    keyOnly?: boolean;
+  };
+  items: readonly EligibilityItem[];
+  window: { start: string; end: string };
+  /** Participating departments; more than one makes a cross-department joint task. */
+  departments: readonly string[];
+  /** Internal joint task: the participating sections (each team includes one of each). */
+  jointSections?: readonly string[];
+  /** Only inspectors of these sections (empty = any section). */
+  inspectorSections?: readonly string[];
+  /** Reference date for the cooldown (YYYY-MM-DD), normally the draw date. */
+  drawDate: string;
+  /** From the department profile; 0 disables the cooldown. */
+  cooldownDays: number;
+  ratiosBp: { A: number; B: number; C: number; D: number };
+  /** Key enterprises drawn at 100 % (their own stratum "key"). */
+  keyAtFull: boolean;
+}
+
+export interface EligibilityInput {
+  targets: Iterable<EligibilityTarget>;
+  inspectors: readonly EligibilityInspector[];
+  task: EligibilityTask;
+  /** Published id of an inspector (default: its registry id, which must not be personal data). */
+  pseudonym?: (inspector: EligibilityInspector) => string;
+}
+
+export interface EligibilityResult {
+  pool: DrawPool;
+  ratiosBp: { A: number; B: number; C: number; D: number };
+  /** Units each team must include (empty unless the task is joint). */
+  jointUnits: string[];
+  labels: ShortageLabels;
+  /** Targets left out, by first failing reason. */
+  excluded: { inactive: number; outOfScope: number; cooldown: number };
+}
+
+const DAY = 86_400_000;
+const dayNumber = (d: string) => Math.floor(Date.parse(`${d}T00:00:00Z`) / DAY);
+
+export function buildDrawPool(input: EligibilityInput): EligibilityResult {
+  const { task } = input;
+  const depts = new Set(task.departments);
+  const sectionJoint = !!task.jointSections?.length;
+  const joint = sectionJoint || depts.size > 1;
+  const unitOf = (i: EligibilityInspector) => (sectionJoint ? i.section ?? '' : i.department);
+  const pseudo = input.pseudonym ?? ((i: EligibilityInspector) => i.id);
+  const nonEmpty = <T>(xs: readonly T[] | undefined) => (xs && xs.length ? new Set(xs) : undefined);
+  const sj = nonEmpty(task.scope.jurisdictions);
+  const si = nonEmpty(task.scope.industries);
+  const st = task.scope.tags?.length ? task.scope.tags : undefined;
+  const sk = nonEmpty(task.scope.kinds);
+  const sr = nonEmpty(task.scope.riskClasses);
+  const drawDay = dayNumber(task.drawDate);
+  const categoriesOf = (dept: string) => new Set(task.items.filter((it) => !it.department || it.department === dept).map((it) => it.itemCategory));
+  const cooldownCategories = new Map([...depts].map((d) => [d, categoriesOf(d)]));
+
+  // inspectors in scope (independent of the target), with what they must cover
+  const allowedSections = nonEmpty(task.inspectorSections);
+  const jointSections = nonEmpty(task.jointSections);
+  const required = (i: EligibilityInspector) => {
+    const need = new Set<string>();
+    for (const it of task.items) {
+      if (it.department && it.department !== i.department) continue;
+      if (sectionJoint && it.section && it.section !== i.section) continue;
+      for (const s of it.specialties) need.add(s);
+    }
+    return need;
+  };
+  const inScope = input.inspectors.filter((i) => {
+    if (!i.active || !depts.has(i.department)) return false;
+    if (allowedSections && !allowedSections.has(i.section ?? '')) return false;
+    if (jointSections && !jointSections.has(i.section ?? '')) return false;
+    if (!(i.certificateExpiry >= task.window.end)) return false;
+    const has = new Set(i.specialties);
+    for (const s of required(i)) if (!has.has(s)) return false;
+    return true;
+  });
+  const idOf = new Map<string, string>(); // registry id → published id
+  for (const i of inScope) idOf.set(i.id, pseudo(i));
+  const byJurisdiction = new Map<string, string[]>();
+  const conflictsOf = new Map<string, string[]>(); // uscc → published ids
+  for (const i of inScope) {
+    for (const j of i.jurisdictions) {
+      let list = byJurisdiction.get(j);
+      if (!list) byJurisdiction.set(j, (list = []));
+      list.push(idOf.get(i.id)!);
+    }
+    for (const u of i.conflicts ?? []) {
+      let list = conflictsOf.get(u);
+      if (!list) conflictsOf.set(u, (list = []));
+      list.push(idOf.get(i.id)!);
+    }
+  }
+
+  const candidates: PoolCandidate[] = [];
+  const areasUsed = new Set<string>();
+  const excluded = { inactive: 0, outOfScope: 0, cooldown: 0 };
+  for (const t of input.targets) {
+    if (t.status !== 'active') {
+      excluded.inactive++;
+      continue;
+    }
+    const keyStratum = t.isKey && task.keyAtFull;
+    if (
+      (sj && !sj.has(t.jurisdiction)) ||
+      (si && !si.has(t.industry)) ||
+      (st && !st.some((x) => t.tags.includes(x))) ||
+      (sk && !(t.kind !== undefined && sk.has(t.kind))) ||
+      (sr && !keyStratum && !sr.has(t.riskClass)) ||
+      (task.scope.keyOnly && !t.isKey)
+    ) {
+      excluded.outOfScope++;
+      continue;
+    }
+    const last = t.lastInspections ?? [];
+    if (
+      task.cooldownDays > 0 &&
+      last.some((li) => cooldownCategories.get(li.department)?.has(li.itemCategory) && drawDay - dayNumber(li.date) < task.cooldownDays)
+    ) {
+      excluded.cooldown++;
+      continue;
+    }
+    const stratum: Stratum = keyStratum ? 'key' : t.riskClass;
+    const ex = new Set<string>(conflictsOf.get(t.uscc) ?? []);
+    if (last.length) {
+      const latest = last.reduce((m, li) => (li.date > m ? li.date : m), last[0]!.date);
+      for (const li of last) if (li.date === latest) for (const id of li.team) if (idOf.has(id)) ex.add(idOf.get(id)!);
+    }
+    areasUsed.add(t.jurisdiction);
+    candidates.push(ex.size ? { uscc: t.uscc, stratum, area: t.jurisdiction, excluded: [...ex] } : { uscc: t.uscc, stratum, area: t.jurisdiction });
+  }
+
+  const pool: DrawPool = {
+    inspectors: inScope.map((i) => ({ id: idOf.get(i.id)!, unit: unitOf(i) })),
+    areas: [...areasUsed].map((name) => ({ name, inspectors: byJurisdiction.get(name) ?? [] })),
+    candidates,
+  };
+  const jointUnits = joint ? (sectionJoint ? [...task.jointSections!] : [...depts]) : [];
+
+  // "专业：…" wording for shortage messages
+  const unitsNeeding = (joint ? jointUnits : [sectionJoint ? '' : task.departments[0] ?? '']).map((u) => {
+    const need = new Set<string>();
+    for (const it of task.items) {
+      if (sectionJoint ? it.section && it.section !== u : it.department && joint && it.department !== u) continue;
+      for (const s of it.specialties) need.add(s);
+    }
+    return [u, [...need]] as const;
+  });
+  const distinct = new Set(unitsNeeding.map(([, n]) => n.join('、')));
+  let requirement: string | undefined;
+  if (distinct.size === 1) requirement = [...distinct][0] ? `专业：${[...distinct][0]}` : undefined;
+  else requirement = `专业：${unitsNeeding.filter(([, n]) => n.length).map(([u, n]) => `${u} ${n.join('、')}`).join('；')}`;
+  return { pool, ratiosBp: { ...task.ratiosBp }, jointUnits, labels: requirement ? { requirement } : {}, excluded };
+}

@@ -1,0 +1,501 @@
+/**
+ * The frozen pool: candidates (USCC + stratum), the inspectors (pseudonymous id + unit), the areas
+ * (jurisdictions with their eligible inspectors) and each candidate's area and exclusions.
+ * Compiled into sorted typed arrays for the hot loops; the canonical text lines behind
+ * `poolDigest` and `eligibilityDigest` are emitted from (and parsed back into) the same structure.
+ *
+ *   pool text        <uscc>,<stratum>\n                         sorted by USCC
+ *   eligibility text insp,<id>,<unit>\n                         sorted by id
+ *                    area,<k>,<id>;<id>;…,<name>\n              k = 0,1,… ; sorted by name (UTF-8 bytes)
+ *                    cand,<uscc>,<k>,<excluded id>;…\n          sorted by USCC
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { DrawInputError } from './errors.js';
+
+export const STRATA = ['key', 'A', 'B', 'C', 'D'] as const;
+export type Stratum = (typeof STRATA)[number];
+const STRATUM_INDEX: Readonly<Record<string, number>> = { key: 0, A: 1, B: 2, C: 3, D: 4 };
+
+/** GB 32100 code alphabet (no I, O, S, V, Z), in ASCII order. */
+export const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const CODE = new Int8Array(128).fill(-1);
+for (let i = 0; i < USCC_ALPHABET.length; i++) CODE[USCC_ALPHABET.charCodeAt(i)] = i;
+
+/** Inspector, task and witness ids: ASCII, no separators. */
+export const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Units (department ids, or section names for an internal joint task): no separators, no line break. */
+export const UNIT_RE = /^[^,;\r\n]{1,64}$/;
+
+export interface PoolInspector {
+  /** Pseudonymous id used in the published record and in the score hash. */
+  id: string;
+  /** Department id (or, for an internal joint task, the section) the inspector represents. */
+  unit: string;
+}
+export interface PoolArea {
+  /** Jurisdiction name, e.g. 城关镇. Must not contain a line break. */
+  name: string;
+  /** Inspectors eligible for targets of this jurisdiction before per-target exclusions. */
+  inspectors: readonly string[];
+}
+export interface PoolCandidate {
+  uscc: string;
+  stratum: Stratum;
+  /** Area (jurisdiction) name. */
+  area: string;
+  /** Inspectors of the area excluded for this target (declared conflict, previous team). */
+  excluded?: readonly string[];
+}
+export interface DrawPool {
+  inspectors: readonly PoolInspector[];
+  areas: readonly PoolArea[];
+  candidates: readonly PoolCandidate[];
+}
+
+export interface CompiledPool {
+  n: number;
+  /** Sorted by USCC; everything per-candidate below is indexed in this order. */
+  usccs: string[];
+  usccBytes: Uint8Array;
+  strata: Uint8Array;
+  area: Uint32Array;
+  /** CSR of excluded inspector indices: exclIdx[exclOff[i]..exclOff[i+1]), ascending. */
+  exclOff: Uint32Array;
+  exclIdx: Uint32Array;
+  /** Sorted by id; an inspector's index orders like its id. */
+  inspectorIds: string[];
+  inspectorUnits: string[];
+  /** Sorted by UTF-8 bytes of the name. */
+  areaNames: string[];
+  /** Inspector indices, ascending. */
+  areaMembers: Uint32Array[];
+  /** Candidates per stratum, in STRATA order. */
+  strataCounts: number[];
+}
+
+const utf8Compare = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+const validName = (s: string) => s.length > 0 && !/[\r\n]/.test(s);
+
+// ------------------------------------------------------------------ compile from input
+
+export function compilePool(pool: DrawPool): CompiledPool {
+  const cands = pool.candidates;
+  const n = cands.length;
+
+  // areas by name
+  const areaByName = new Map<string, PoolArea>();
+  for (const a of pool.areas) {
+    if (typeof a.name !== 'string' || !validName(a.name)) throw new DrawInputError(`辖区名称不能为空且不能包含换行：「${String(a.name)}」`);
+    if (areaByName.has(a.name)) throw new DrawInputError(`辖区「${a.name}」重复`);
+    areaByName.set(a.name, a);
+  }
+  const inspectorUnit = new Map<string, string>();
+  for (const ins of pool.inspectors) {
+    if (!ID_RE.test(ins.id)) throw new DrawInputError(`检查人员编号「${ins.id}」格式不正确（只能包含字母、数字、点、下划线和连字符，最长 64 个字符）`);
+    if (!UNIT_RE.test(ins.unit)) throw new DrawInputError(`检查人员「${ins.id}」的所属单位编号「${ins.unit}」格式不正确`);
+    if (inspectorUnit.has(ins.id)) throw new DrawInputError(`检查人员编号「${ins.id}」重复`);
+    inspectorUnit.set(ins.id, ins.unit);
+  }
+
+  // first pass over candidates: validate, pack sort keys, note used areas
+  const usedAreaNames: string[] = [];
+  const usedAreaIndex = new Map<string, number>();
+  const rawArea = new Uint32Array(n);
+  const rawStratum = new Uint8Array(n);
+  const k0 = new Uint32Array(n);
+  const k1 = new Uint32Array(n);
+  const k2 = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = cands[i]!;
+    const u = c.uscc;
+    if (typeof u !== 'string' || u.length !== 18) throw new DrawInputError(`统一社会信用代码「${String(u)}」应为 18 位`);
+    let a = 0, b = 0, d = 0;
+    for (let j = 0; j < 18; j++) {
+      const ch = u.charCodeAt(j);
+      const v = ch < 128 ? CODE[ch]! : -1;
+      if (v < 0) throw new DrawInputError(`统一社会信用代码「${u}」包含无效字符「${u[j]}」`);
+      if (j < 6) a = a * 32 + v;
+      else if (j < 12) b = b * 32 + v;
+      else d = d * 32 + v;
+    }
+    k0[i] = a;
+    k1[i] = b;
+    k2[i] = d;
+    const s = STRATUM_INDEX[c.stratum];
+    if (s === undefined) throw new DrawInputError(`检查对象 ${u} 的分层「${String(c.stratum)}」无效（应为 key、A、B、C、D）`);
+    rawStratum[i] = s;
+    let ai = usedAreaIndex.get(c.area);
+    if (ai === undefined) {
+      if (!areaByName.has(c.area)) throw new DrawInputError(`检查对象 ${u} 的辖区「${c.area}」没有对应的检查人员范围`);
+      ai = usedAreaNames.length;
+      usedAreaIndex.set(c.area, ai);
+      usedAreaNames.push(c.area);
+    }
+    rawArea[i] = ai;
+  }
+
+  // canonical areas (sorted by name) and inspectors (those in some used area, sorted by id)
+  const areaNames = [...usedAreaNames].sort(utf8Compare);
+  const finalAreaOf = new Uint32Array(usedAreaNames.length);
+  areaNames.forEach((name, k) => (finalAreaOf[usedAreaIndex.get(name)!] = k));
+  const memberIds = new Set<string>();
+  for (const name of areaNames) {
+    for (const id of areaByName.get(name)!.inspectors) {
+      if (!inspectorUnit.has(id)) throw new DrawInputError(`辖区「${name}」的检查人员「${id}」不在检查人员名单中`);
+      memberIds.add(id);
+    }
+  }
+  const inspectorIds = [...memberIds].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const inspectorIndex = new Map(inspectorIds.map((id, i) => [id, i]));
+  const inspectorUnits = inspectorIds.map((id) => inspectorUnit.get(id)!);
+  const areaMembers = areaNames.map((name) => {
+    const set = new Set(areaByName.get(name)!.inspectors.map((id) => inspectorIndex.get(id)!));
+    return Uint32Array.from([...set].sort((x, y) => x - y));
+  });
+
+  const order = radixOrder(k0, k1, k2);
+  const usccs = new Array<string>(n);
+  const usccBytes = new Uint8Array(n * 18);
+  const strata = new Uint8Array(n);
+  const area = new Uint32Array(n);
+  const strataCounts = [0, 0, 0, 0, 0];
+  const exclOff = new Uint32Array(n + 1);
+  const excl: number[] = [];
+  for (let r = 0; r < n; r++) {
+    const i = order[r]!;
+    if (r > 0) {
+      const p = order[r - 1]!;
+      if (k0[p] === k0[i] && k1[p] === k1[i] && k2[p] === k2[i]) throw new DrawInputError(`检查对象的统一社会信用代码重复：${cands[i]!.uscc}`);
+    }
+    const c = cands[i]!;
+    const u = c.uscc;
+    usccs[r] = u;
+    for (let j = 0, p = r * 18; j < 18; j++) usccBytes[p + j] = u.charCodeAt(j);
+    const s = rawStratum[i]!;
+    strata[r] = s;
+    strataCounts[s]!++;
+    const ak = finalAreaOf[rawArea[i]!]!;
+    area[r] = ak;
+    const ex = c.excluded;
+    if (ex && ex.length) {
+      const members = areaMembers[ak]!;
+      const picked = new Set<number>();
+      for (const id of ex) {
+        const ix = inspectorIndex.get(id);
+        // exclusions outside the area's list are irrelevant and dropped (canonical form)
+        if (ix !== undefined && binaryHas(members, ix)) picked.add(ix);
+      }
+      for (const ix of [...picked].sort((x, y) => x - y)) excl.push(ix);
+    }
+    exclOff[r + 1] = excl.length;
+  }
+  return {
+    n,
+    usccs,
+    usccBytes,
+    strata,
+    area,
+    exclOff,
+    exclIdx: Uint32Array.from(excl),
+    inspectorIds,
+    inspectorUnits,
+    areaNames,
+    areaMembers,
+    strataCounts,
+  };
+}
+
+function binaryHas(sorted: Uint32Array, x: number): boolean {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid]!;
+    if (v === x) return true;
+    if (v < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return false;
+}
+
+/**
+ * Sort permutation of USCCs packed as three 30-bit words (6 symbols × 5 bits each, symbol
+ * values in ASCII order, so numeric order = string order). LSD radix sort, 15-bit digits, six
+ * stable passes; a pass whose digit is the same for every key (common prefixes) is skipped.
+ */
+export function radixOrder(k0: Uint32Array, k1: Uint32Array, k2: Uint32Array): Uint32Array {
+  const n = k0.length;
+  let src = new Uint32Array(n);
+  for (let i = 0; i < n; i++) src[i] = i;
+  let dst = new Uint32Array(n);
+  const count = new Uint32Array(32768);
+  for (const keys of [k2, k1, k0]) {
+    for (const shift of [0, 15]) {
+      count.fill(0);
+      for (let i = 0; i < n; i++) count[(keys[i]! >>> shift) & 0x7fff]!++;
+      if (n === 0 || count[(keys[0]! >>> shift) & 0x7fff] === n) continue;
+      let sum = 0;
+      for (let d = 0; d < 32768; d++) {
+        const c = count[d]!;
+        count[d] = sum;
+        sum += c;
+      }
+      for (let i = 0; i < n; i++) {
+        const ix = src[i]!;
+        dst[count[(keys[ix]! >>> shift) & 0x7fff]!++] = ix;
+      }
+      const t = src;
+      src = dst;
+      dst = t;
+    }
+  }
+  return src;
+}
+
+// ------------------------------------------------------------------ digests
+
+/** Streams short lines into SHA-256 through a 1 MiB buffer. */
+class DigestWriter {
+  private readonly buf = Buffer.allocUnsafe(1 << 20);
+  private pos = 0;
+  private readonly hash: Hash = createHash('sha256');
+  private room(k: number): void {
+    if (this.pos + k > this.buf.length) {
+      this.hash.update(this.buf.subarray(0, this.pos));
+      this.pos = 0;
+    }
+  }
+  ascii(s: string): void {
+    this.room(s.length);
+    for (let i = 0; i < s.length; i++) this.buf[this.pos++] = s.charCodeAt(i);
+  }
+  utf8(s: string): void {
+    const b = Buffer.from(s, 'utf8');
+    this.room(b.length);
+    if (b.length > this.buf.length) this.hash.update(b);
+    else {
+      b.copy(this.buf, this.pos);
+      this.pos += b.length;
+    }
+  }
+  bytes(src: Uint8Array, start: number, len: number): void {
+    this.room(len);
+    for (let i = 0; i < len; i++) this.buf[this.pos++] = src[start + i]!;
+  }
+  byte(b: number): void {
+    this.room(1);
+    this.buf[this.pos++] = b;
+  }
+  uint(x: number): void {
+    this.ascii(String(x));
+  }
+  digest(): string {
+    this.hash.update(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+    return this.hash.digest('hex');
+  }
+}
+
+const COMMA = 0x2c, NL = 0x0a, SEMI = 0x3b;
+
+export function poolDigestOf(p: CompiledPool): string {
+  const w = new DigestWriter();
+  for (let i = 0; i < p.n; i++) {
+    w.bytes(p.usccBytes, i * 18, 18);
+    w.byte(COMMA);
+    w.ascii(STRATA[p.strata[i]!]!);
+    w.byte(NL);
+  }
+  return w.digest();
+}
+
+export function eligibilityDigestOf(p: CompiledPool): string {
+  const w = new DigestWriter();
+  for (let i = 0; i < p.inspectorIds.length; i++) {
+    w.ascii('insp,');
+    w.ascii(p.inspectorIds[i]!);
+    w.byte(COMMA);
+    w.ascii(p.inspectorUnits[i]!);
+    w.byte(NL);
+  }
+  for (let k = 0; k < p.areaNames.length; k++) {
+    w.ascii('area,');
+    w.uint(k);
+    w.byte(COMMA);
+    const m = p.areaMembers[k]!;
+    for (let j = 0; j < m.length; j++) {
+      if (j) w.byte(SEMI);
+      w.ascii(p.inspectorIds[m[j]!]!);
+    }
+    w.byte(COMMA);
+    w.utf8(p.areaNames[k]!);
+    w.byte(NL);
+  }
+  const areaText = p.areaNames.map((_, k) => String(k));
+  for (let i = 0; i < p.n; i++) {
+    w.ascii('cand,');
+    w.bytes(p.usccBytes, i * 18, 18);
+    w.byte(COMMA);
+    w.ascii(areaText[p.area[i]!]!);
+    w.byte(COMMA);
+    for (let j = p.exclOff[i]!; j < p.exclOff[i + 1]!; j++) {
+      if (j > p.exclOff[i]!) w.byte(SEMI);
+      w.ascii(p.inspectorIds[p.exclIdx[j]!]!);
+    }
+    w.byte(NL);
+  }
+  return w.digest();
+}
+
+/** SHA-256 of lines, each followed by "\n" (what a verifier computes from the record). */
+export function digestLines(lines: readonly string[]): string {
+  const h = createHash('sha256');
+  const CHUNK = 8192;
+  for (let i = 0; i < lines.length; i += CHUNK) h.update(lines.slice(i, i + CHUNK).join('\n') + '\n', 'utf8');
+  return h.digest('hex');
+}
+
+// ------------------------------------------------------------------ lines
+
+export function poolLines(p: CompiledPool): string[] {
+  const out = new Array<string>(p.n);
+  for (let i = 0; i < p.n; i++) out[i] = `${p.usccs[i]},${STRATA[p.strata[i]!]}`;
+  return out;
+}
+
+export function eligibilityLines(p: CompiledPool): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < p.inspectorIds.length; i++) out.push(`insp,${p.inspectorIds[i]},${p.inspectorUnits[i]}`);
+  for (let k = 0; k < p.areaNames.length; k++) {
+    const ids = Array.from(p.areaMembers[k]!, (ix) => p.inspectorIds[ix]!).join(';');
+    out.push(`area,${k},${ids},${p.areaNames[k]}`);
+  }
+  for (let i = 0; i < p.n; i++) {
+    let ex = '';
+    for (let j = p.exclOff[i]!; j < p.exclOff[i + 1]!; j++) ex += (ex ? ';' : '') + p.inspectorIds[p.exclIdx[j]!];
+    out.push(`cand,${p.usccs[i]},${p.area[i]},${ex}`);
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ parse lines back
+
+/** Parses the record's frozen input lines strictly (canonical form only). */
+export function parsePoolLines(poolText: readonly string[], eligText: readonly string[]): CompiledPool {
+  const n = poolText.length;
+  const P = (i: number, why: string) => new DrawInputError(`inputs.pool 第 ${i + 1} 行${why}`);
+  const E = (i: number, why: string) => new DrawInputError(`inputs.eligibility 第 ${i + 1} 行${why}`);
+
+  const usccs = new Array<string>(n);
+  const usccBytes = new Uint8Array(n * 18);
+  const strata = new Uint8Array(n);
+  const strataCounts = [0, 0, 0, 0, 0];
+  let prev = '';
+  for (let i = 0; i < n; i++) {
+    const line = poolText[i]!;
+    if (line.length < 20 || line.charCodeAt(18) !== COMMA) throw P(i, `格式错误（应为 <统一社会信用代码>,<分层>）：「${line}」`);
+    const u = line.slice(0, 18);
+    for (let j = 0; j < 18; j++) {
+      const ch = u.charCodeAt(j);
+      if (ch >= 128 || CODE[ch]! < 0) throw P(i, `的统一社会信用代码包含无效字符：「${line}」`);
+      usccBytes[i * 18 + j] = ch;
+    }
+    const s = STRATUM_INDEX[line.slice(19)];
+    if (s === undefined) throw P(i, `的分层无效（应为 key、A、B、C、D）：「${line}」`);
+    if (i > 0 && !(prev < u)) throw P(i, `未按统一社会信用代码严格升序排列：「${line}」`);
+    prev = u;
+    usccs[i] = u;
+    strata[i] = s;
+    strataCounts[s]!++;
+  }
+
+  let li = 0;
+  const inspectorIds: string[] = [];
+  const inspectorUnits: string[] = [];
+  const inspectorIndex = new Map<string, number>();
+  while (li < eligText.length && eligText[li]!.startsWith('insp,')) {
+    const parts = eligText[li]!.split(',');
+    if (parts.length !== 3 || !ID_RE.test(parts[1]!) || !UNIT_RE.test(parts[2]!)) throw E(li, `格式错误（应为 insp,<编号>,<单位>）：「${eligText[li]}」`);
+    const id = parts[1]!;
+    if (inspectorIds.length && !(inspectorIds[inspectorIds.length - 1]! < id)) throw E(li, `检查人员未按编号严格升序排列：「${id}」`);
+    inspectorIndex.set(id, inspectorIds.length);
+    inspectorIds.push(id);
+    inspectorUnits.push(parts[2]!);
+    li++;
+  }
+  const areaNames: string[] = [];
+  const areaMembers: Uint32Array[] = [];
+  const used = new Uint8Array(inspectorIds.length);
+  while (li < eligText.length && eligText[li]!.startsWith('area,')) {
+    const line = eligText[li]!;
+    const c1 = line.indexOf(',', 5);
+    const c2 = c1 < 0 ? -1 : line.indexOf(',', c1 + 1);
+    if (c2 < 0) throw E(li, `格式错误（应为 area,<序号>,<检查人员编号;…>,<辖区名称>）：「${line}」`);
+    if (line.slice(5, c1) !== String(areaNames.length)) throw E(li, `辖区序号应为 ${areaNames.length}：「${line}」`);
+    const name = line.slice(c2 + 1);
+    if (!validName(name)) throw E(li, `辖区名称为空：「${line}」`);
+    if (areaNames.length && utf8Compare(areaNames[areaNames.length - 1]!, name) >= 0) throw E(li, `辖区未按名称严格升序排列：「${name}」`);
+    const idsText = line.slice(c1 + 1, c2);
+    const members: number[] = [];
+    if (idsText) {
+      for (const id of idsText.split(';')) {
+        const ix = inspectorIndex.get(id);
+        if (ix === undefined) throw E(li, `的检查人员「${id}」未在 insp 行中列出`);
+        if (members.length && members[members.length - 1]! >= ix) throw E(li, `的检查人员未按编号严格升序排列：「${id}」`);
+        members.push(ix);
+        used[ix] = 1;
+      }
+    }
+    areaNames.push(name);
+    areaMembers.push(Uint32Array.from(members));
+    li++;
+  }
+  const unused = used.indexOf(0);
+  if (unused >= 0) throw new DrawInputError(`inputs.eligibility 中的检查人员「${inspectorIds[unused]}」不属于任何辖区`);
+  if (eligText.length - li !== n) throw new DrawInputError(`inputs.eligibility 的 cand 行数应为 ${n}（与 inputs.pool 行数相同），实际为 ${eligText.length - li}`);
+
+  const area = new Uint32Array(n);
+  const exclOff = new Uint32Array(n + 1);
+  const excl: number[] = [];
+  const areaUsed = new Uint8Array(areaNames.length);
+  const areaIndexText = new Map(areaNames.map((_, k) => [String(k), k]));
+  for (let i = 0; i < n; i++, li++) {
+    const line = eligText[li]!;
+    if (!line.startsWith('cand,') || line.charCodeAt(23) !== COMMA) throw E(li, `格式错误（应为 cand,<统一社会信用代码>,<辖区序号>,<排除的检查人员编号;…>）：「${line}」`);
+    if (line.slice(5, 23) !== usccs[i]) throw E(li, `的统一社会信用代码应为 ${usccs[i]}（与 inputs.pool 第 ${i + 1} 行一致）：「${line}」`);
+    const c2 = line.indexOf(',', 24);
+    if (c2 < 0) throw E(li, `格式错误：「${line}」`);
+    const k = areaIndexText.get(line.slice(24, c2));
+    if (k === undefined) throw E(li, `的辖区序号无效：「${line}」`);
+    area[i] = k;
+    areaUsed[k] = 1;
+    const exText = line.slice(c2 + 1);
+    if (exText) {
+      const members = areaMembers[k]!;
+      let last = -1;
+      for (const id of exText.split(';')) {
+        const ix = inspectorIndex.get(id);
+        if (ix === undefined || !binaryHas(members, ix)) throw E(li, `排除的检查人员「${id}」不在该辖区的检查人员名单中`);
+        if (ix <= last) throw E(li, `排除的检查人员未按编号严格升序排列：「${id}」`);
+        last = ix;
+        excl.push(ix);
+      }
+    }
+    exclOff[i + 1] = excl.length;
+  }
+  const unusedArea = areaUsed.indexOf(0);
+  if (unusedArea >= 0) throw new DrawInputError(`inputs.eligibility 中的辖区「${areaNames[unusedArea]}」没有任何检查对象`);
+  return {
+    n,
+    usccs,
+    usccBytes,
+    strata,
+    area,
+    exclOff,
+    exclIdx: Uint32Array.from(excl),
+    inspectorIds,
+    inspectorUnits,
+    areaNames,
+    areaMembers,
+    strataCounts,
+  };
+}

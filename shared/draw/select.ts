@@ -1,0 +1,113 @@
+/**
+ * Step 3, selection: n_s = ceil(N_s × ratioBp_s / 10000) per stratum; priority(uscc) =
+ * SHA-256(seed + ":" + uscc); the n_s candidates with the smallest priority are selected.
+ *
+ * Implementation: the first 32-bit word of every priority (one SIMD compression per candidate
+ * from the seed midstate), a per-stratum histogram of its top 16 bits to find the bucket that
+ * contains the n_s-th smallest, then full digests and an exact sort for the candidates in and
+ * below that bucket only (about n_s + N_s/65536 of them).
+ */
+import type { BatchHasher } from './simd.js';
+import { compareDigests, midstate } from './sha256.js';
+import type { CompiledPool } from './pool.js';
+
+const SEED_RE = /^[0-9a-f]{64}$/;
+
+/** n = ceil(N × ratioBp / 10000), at most N (exact integer arithmetic). */
+export function toDraw(candidates: number, ratioBp: number): number {
+  return Math.min(candidates, Math.floor((candidates * ratioBp + 9999) / 10000));
+}
+
+export function seedMidstate(seed: string): Int32Array {
+  if (!SEED_RE.test(seed)) throw new Error('seed must be 64 lowercase hex characters');
+  return midstate(Buffer.from(seed, 'ascii'));
+}
+
+export interface Selection {
+  /** Selected candidate indices (into the USCC-sorted pool), ascending priority. */
+  order: Uint32Array;
+  /** Full priority digests, 8 words per selected candidate, same order. */
+  priority: Int32Array;
+  /** Selected count per stratum (STRATA order). */
+  perStratum: number[];
+}
+
+/** Full priority digests of the given candidates (8 words each). */
+export function fullPriorities(p: CompiledPool, mid: Int32Array, idx: Uint32Array, hasher: BatchHasher): Int32Array {
+  const m = idx.length;
+  const states = new Int32Array(m * 8);
+  const blocks = new Int32Array(m * 16);
+  const u = p.usccBytes;
+  for (let k = 0; k < m; k++) {
+    states.set(mid, k * 8);
+    const b = k * 16;
+    const q = idx[k]! * 18;
+    // ":" + 18 USCC bytes + 0x80, zeros, bit length (64 + 19) * 8 = 664
+    blocks[b] = 0x3a000000 | (u[q]! << 16) | (u[q + 1]! << 8) | u[q + 2]!;
+    blocks[b + 1] = (u[q + 3]! << 24) | (u[q + 4]! << 16) | (u[q + 5]! << 8) | u[q + 6]!;
+    blocks[b + 2] = (u[q + 7]! << 24) | (u[q + 8]! << 16) | (u[q + 9]! << 8) | u[q + 10]!;
+    blocks[b + 3] = (u[q + 11]! << 24) | (u[q + 12]! << 16) | (u[q + 13]! << 8) | u[q + 14]!;
+    blocks[b + 4] = (u[q + 15]! << 24) | (u[q + 16]! << 16) | (u[q + 17]! << 8) | 0x80;
+    blocks[b + 15] = 664;
+  }
+  hasher.compressMany(states, blocks, m);
+  return states;
+}
+
+/**
+ * Candidates selected per stratum for the given counts (toDraw per stratum, STRATA order).
+ */
+export function selectTargets(p: CompiledPool, seed: string, counts: readonly number[], hasher: BatchHasher): Selection {
+  const mid = seedMidstate(seed);
+  const n = p.n;
+  const first = new Int32Array(n);
+  if (n > 0) hasher.priorities(mid, p.usccBytes, 0, n, first);
+
+  // per-stratum histogram of the top 16 bits of the first word
+  const hist = new Uint32Array(5 * 65536);
+  for (let i = 0; i < n; i++) hist[p.strata[i]! * 65536 + (first[i]! >>> 16)]!++;
+  const limit = new Int32Array(5).fill(-1); // highest bucket to collect, per stratum
+  for (let s = 0; s < 5; s++) {
+    const want = counts[s]!;
+    if (want > p.strataCounts[s]!) throw new Error(`stratum ${s}: cannot draw ${want} of ${p.strataCounts[s]}`);
+    if (want === 0) continue;
+    let sum = 0;
+    for (let b = 0; b < 65536; b++) {
+      sum += hist[s * 65536 + b]!;
+      if (sum >= want) {
+        limit[s] = b;
+        break;
+      }
+    }
+  }
+  const collected: number[][] = [[], [], [], [], []];
+  for (let i = 0; i < n; i++) {
+    const s = p.strata[i]!;
+    if (first[i]! >>> 16 <= limit[s]!) collected[s]!.push(i);
+  }
+
+  const chosen: number[] = [];
+  const chosenPrio: Int32Array[] = [];
+  const perStratum = [0, 0, 0, 0, 0];
+  for (let s = 0; s < 5; s++) {
+    const want = counts[s]!;
+    if (want === 0) continue;
+    const idx = Uint32Array.from(collected[s]!);
+    const full = fullPriorities(p, mid, idx, hasher);
+    const pos = Array.from(idx.keys()).sort((x, y) => compareDigests(full, x * 8, full, y * 8));
+    for (let r = 0; r < want; r++) {
+      const k = pos[r]!;
+      chosen.push(idx[k]!);
+      chosenPrio.push(full.subarray(k * 8, k * 8 + 8));
+    }
+    perStratum[s] = want;
+  }
+  const pos = Array.from(chosen.keys()).sort((x, y) => compareDigests(chosenPrio[x]!, 0, chosenPrio[y]!, 0));
+  const order = new Uint32Array(chosen.length);
+  const priority = new Int32Array(chosen.length * 8);
+  pos.forEach((k, r) => {
+    order[r] = chosen[k]!;
+    priority.set(chosenPrio[k]!, r * 8);
+  });
+  return { order, priority, perStratum };
+}

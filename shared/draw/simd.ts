@@ -1,0 +1,262 @@
+/**
+ * Batch SHA-256 compression. The draw finishes about a million hashes that share their first
+ * block (the seed); the cost is one compression per candidate. `createHasher()` returns a
+ * WebAssembly SIMD implementation that runs four compressions at once in i32x4 lanes, or the
+ * scalar TS compression of `sha256.ts` where WebAssembly SIMD is unavailable. Both compute the
+ * same function; the tests cross-check them against each other and against node:crypto.
+ *
+ * The wasm module is assembled here from the round function (no binary blob): ~25 lines of
+ * encoder and the same round structure as `sha256.ts`, so it can be reviewed as code.
+ */
+import { K, compress } from './sha256.js';
+
+export interface BatchHasher {
+  readonly kind: 'wasm-simd' | 'scalar';
+  /**
+   * First words of priority hashes. For i in [start, start+count): first[i] = word 0 of
+   * compress(mid, block) where block is ":" + usccBytes[18i..18i+18) + 0x80, zero words, and word
+   * 15 = 664 (the bit length of a 64-byte seed plus 19 bytes). The first word is enough to find
+   * the few candidates near the selection threshold; their full digests come from compressMany.
+   */
+  priorities(mid: Int32Array, usccBytes: Uint8Array, start: number, count: number, first: Int32Array): void;
+  /** For i in [0, count): states[8i..8i+8) = compress(states[8i..8i+8), blocks[16i..16i+16)). */
+  compressMany(states: Int32Array, blocks: Int32Array, count: number): void;
+}
+
+/** The constant words of a priority block: w5..w14 = 0, w15 = (64 + 19) * 8. */
+const PRIORITY_TAIL: ReadonlyMap<number, number> = new Map([
+  [5, 0], [6, 0], [7, 0], [8, 0], [9, 0], [10, 0], [11, 0], [12, 0], [13, 0], [14, 0], [15, 664],
+]);
+
+function priorityWords(bytes: Uint8Array, p: number, w: Int32Array, o: number): void {
+  w[o] = 0x3a000000 | (bytes[p]! << 16) | (bytes[p + 1]! << 8) | bytes[p + 2]!;
+  w[o + 1] = (bytes[p + 3]! << 24) | (bytes[p + 4]! << 16) | (bytes[p + 5]! << 8) | bytes[p + 6]!;
+  w[o + 2] = (bytes[p + 7]! << 24) | (bytes[p + 8]! << 16) | (bytes[p + 9]! << 8) | bytes[p + 10]!;
+  w[o + 3] = (bytes[p + 11]! << 24) | (bytes[p + 12]! << 16) | (bytes[p + 13]! << 8) | bytes[p + 14]!;
+  w[o + 4] = (bytes[p + 15]! << 24) | (bytes[p + 16]! << 16) | (bytes[p + 17]! << 8) | 0x80;
+}
+
+// ------------------------------------------------------------------ scalar
+
+export function scalarHasher(): BatchHasher {
+  const block = new Int32Array(16);
+  const out = new Int32Array(8);
+  for (const [i, v] of PRIORITY_TAIL) block[i] = v;
+  return {
+    kind: 'scalar',
+    priorities(mid, usccBytes, start, count, first) {
+      for (let i = start; i < start + count; i++) {
+        priorityWords(usccBytes, i * 18, block, 0);
+        compress(mid, 0, block, 0, out, 0);
+        first[i] = out[0]!;
+      }
+    },
+    compressMany(states, blocks, count) {
+      for (let i = 0; i < count; i++) compress(states, i * 8, blocks, i * 16, states, i * 8);
+    },
+  };
+}
+
+// ------------------------------------------------------------------ wasm encoder
+
+const uleb = (n: number): number[] => {
+  const o: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n) b |= 0x80;
+    o.push(b);
+  } while (n);
+  return o;
+};
+const sleb = (n: number): number[] => {
+  const o: number[] = [];
+  n |= 0;
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && !(b & 0x40)) || (n === -1 && b & 0x40)) {
+      o.push(b);
+      return o;
+    }
+    o.push(b | 0x80);
+  }
+};
+
+/** Emits one kernel function body (a loop over groups of four lanes). */
+function kernel(mode: 'priority' | 'generic'): number[] {
+  const c: number[] = [];
+  // locals: params 0..2 (i32); v128: W ring 3..18, a..h 19..26, state 27..34, t1 35, t2 36
+  const P0 = 0, P1 = 1, GROUPS = 2, W = 3, A = 19, ST = 27, T1 = 35, T2 = 36;
+  const get = (i: number) => c.push(0x20, ...uleb(i));
+  const set = (i: number) => c.push(0x21, ...uleb(i));
+  const simd = (op: number) => c.push(0xfd, ...uleb(op));
+  const i32 = (n: number) => c.push(0x41, ...sleb(n));
+  const vconst = (n: number) => {
+    simd(12);
+    for (let l = 0; l < 4; l++) c.push(n & 255, (n >>> 8) & 255, (n >>> 16) & 255, (n >>> 24) & 255);
+  };
+  const load = (ptrLocal: number, offset: number) => {
+    get(ptrLocal);
+    simd(0);
+    c.push(4, ...uleb(offset));
+  };
+  const add = () => simd(174);
+  const xor = () => simd(81);
+  const or = () => simd(80);
+  const bitselect = () => simd(82);
+  const shr = (n: number) => (i32(n), simd(173));
+  const shl = (n: number) => (i32(n), simd(171));
+  const rotr = (x: number, n: number) => (get(x), shr(n), get(x), shl(32 - n), or());
+
+  const known: (number | undefined)[] = new Array(64).fill(undefined);
+  if (mode === 'priority') for (const [i, v] of PRIORITY_TAIL) known[i] = v;
+  const s0 = (x: number) => (((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3)) | 0;
+  const s1 = (x: number) => (((x >>> 17) | (x << 15)) ^ ((x >>> 19) | (x << 13)) ^ (x >>> 10)) | 0;
+  const wl = (i: number) => W + (i % 16);
+
+  if (mode === 'priority') for (let j = 0; j < 8; j++) (i32(0), simd(0), c.push(4, ...uleb(j * 16)), set(ST + j));
+  c.push(0x03, 0x40); // loop
+  if (mode === 'generic') for (let j = 0; j < 8; j++) (load(P1, j * 16), set(ST + j));
+  const msgWords = mode === 'priority' ? 5 : 16;
+  for (let i = 0; i < msgWords; i++) (load(P0, i * 16), set(wl(i)));
+  for (let j = 0; j < 8; j++) (get(ST + j), set(A + j));
+  for (let i = 0; i < 64; i++) {
+    if (i >= 16) {
+      // w_i = s1(w_{i-2}) + w_{i-7} + s0(w_{i-15}) + w_{i-16}; constant terms are folded
+      let k = 0;
+      let terms = 0;
+      const term = (emit: () => void) => {
+        emit();
+        if (terms++) add();
+      };
+      const a = i - 2, b = i - 7, d = i - 15, e = i - 16;
+      if (known[a] !== undefined) k += s1(known[a]!);
+      else term(() => (rotr(wl(a), 17), rotr(wl(a), 19), xor(), get(wl(a)), shr(10), xor()));
+      if (known[b] !== undefined) k += known[b]!;
+      else term(() => get(wl(b)));
+      if (known[d] !== undefined) k += s0(known[d]!);
+      else term(() => (rotr(wl(d), 7), rotr(wl(d), 18), xor(), get(wl(d)), shr(3), xor()));
+      if (known[e] !== undefined) k += known[e]!;
+      else term(() => get(wl(e)));
+      if (k | 0) term(() => vconst(k | 0));
+      set(wl(i));
+    }
+    const r = (j: number) => A + ((j - (i % 8) + 8) % 8);
+    const a = r(0), b = r(1), cc = r(2), d = r(3), e = r(4), f = r(5), g = r(6), h = r(7);
+    // t1 = h + Σ1(e) + Ch(e,f,g) + K[i] + w_i
+    get(h);
+    rotr(e, 6), rotr(e, 11), xor(), rotr(e, 25), xor(), add();
+    get(f), get(g), get(e), bitselect(), add();
+    if (known[i] !== undefined) vconst((K[i]! + known[i]!) | 0), add();
+    else vconst(K[i]!), add(), get(wl(i)), add();
+    set(T1);
+    // t2 = Σ0(a) + Maj(a,b,c) with Maj = bitselect(c, a, a ^ b)
+    rotr(a, 2), rotr(a, 13), xor(), rotr(a, 22), xor();
+    get(cc), get(a), get(a), get(b), xor(), bitselect(), add();
+    set(T2);
+    get(d), get(T1), add(), set(d);
+    get(T1), get(T2), add(), set(h);
+  }
+  for (let j = 0; j < 8; j++) {
+    get(P1), get(A + j), get(ST + j), add();
+    simd(11), c.push(4, ...uleb(j * 16));
+  }
+  // advance pointers, count down groups
+  get(P0), i32(msgWords * 16), c.push(0x6a), set(P0);
+  get(P1), i32(128), c.push(0x6a), set(P1);
+  get(GROUPS), i32(1), c.push(0x6b), c.push(0x22, ...uleb(GROUPS)), c.push(0x0d, 0);
+  c.push(0x0b); // end loop
+  c.push(0x0b); // end function
+  return [1, ...uleb(34), 0x7b, ...c];
+}
+
+const PAGES = 32; // 2 MiB
+const LANES = 16384; // per chunk
+const MID = 0;
+const IN = 256; // byte offset: message words (≤ 16 words × LANES × 4 bytes = 1 MiB)
+const OUT = IN + LANES * 64; // byte offset: states (8 words × LANES × 4 bytes = 512 KiB)
+
+function assemble(): Uint8Array {
+  const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
+  const name = (s: string) => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
+  const funcs = [kernel('priority'), kernel('generic')].flatMap((b) => [...uleb(b.length), ...b]);
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [1, 0x60, 3, 0x7f, 0x7f, 0x7f, 0]),
+    ...section(3, [2, 0, 0]),
+    ...section(5, [1, 0x00, ...uleb(PAGES)]),
+    ...section(7, [3, ...name('prio'), 0, 0, ...name('comp'), 0, 1, ...name('mem'), 2, 0]),
+    ...section(10, [2, ...funcs]),
+  ]);
+}
+
+type Kernel = (p0: number, p1: number, groups: number) => void;
+/** The part of the WebAssembly JS API used here (the project's lib settings do not declare it). */
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+
+export function wasmHasher(): BatchHasher | undefined {
+  const WA = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (!WA) return undefined;
+  const bin = assemble();
+  if (!WA.validate(bin)) return undefined;
+  const inst = new WA.Instance(new WA.Module(bin), {});
+  const prio = inst.exports['prio'] as Kernel;
+  const comp = inst.exports['comp'] as Kernel;
+  const mem = new Int32Array((inst.exports['mem'] as { buffer: ArrayBuffer }).buffer);
+  const inW = IN >> 2;
+  const outW = OUT >> 2;
+  const words = new Int32Array(5);
+  return {
+    kind: 'wasm-simd',
+    priorities(mid, usccBytes, start, count, first) {
+      for (let j = 0; j < 8; j++) for (let l = 0; l < 4; l++) mem[(MID >> 2) + j * 4 + l] = mid[j]!;
+      for (let base = start; base < start + count; base += LANES) {
+        const n = Math.min(LANES, start + count - base);
+        for (let k = 0; k < n; k++) {
+          priorityWords(usccBytes, (base + k) * 18, words, 0);
+          const o = inW + (k >> 2) * 20 + (k & 3);
+          mem[o] = words[0]!;
+          mem[o + 4] = words[1]!;
+          mem[o + 8] = words[2]!;
+          mem[o + 12] = words[3]!;
+          mem[o + 16] = words[4]!;
+        }
+        prio(IN, OUT, (n + 3) >> 2);
+        for (let k = 0; k < n; k++) first[base + k] = mem[outW + (k >> 2) * 32 + (k & 3)]!;
+      }
+    },
+    compressMany(states, blocks, count) {
+      for (let base = 0; base < count; base += LANES) {
+        const n = Math.min(LANES, count - base);
+        for (let k = 0; k < n; k++) {
+          const g = k >> 2, l = k & 3;
+          const mo = inW + g * 64 + l;
+          const so = outW + g * 32 + l;
+          const bi = (base + k) * 16;
+          const si = (base + k) * 8;
+          for (let j = 0; j < 16; j++) mem[mo + j * 4] = blocks[bi + j]!;
+          for (let j = 0; j < 8; j++) mem[so + j * 4] = states[si + j]!;
+        }
+        comp(IN, OUT, (n + 3) >> 2);
+        for (let k = 0; k < n; k++) {
+          const so = outW + (k >> 2) * 32 + (k & 3);
+          const si = (base + k) * 8;
+          for (let j = 0; j < 8; j++) states[si + j] = mem[so + j * 4]!;
+        }
+      }
+    },
+  };
+}
+
+let shared: BatchHasher | undefined;
+
+/** The fastest available hasher (created once per process). */
+export function createHasher(): BatchHasher {
+  shared ??= wasmHasher() ?? scalarHasher();
+  return shared;
+}
