@@ -1083,7 +1083,7 @@ export type ResultCodesCheck =
   | { ok: false; reasons: string[] };
 
 /** Checks a combination of result codes against the profile's phrase list (Chinese reasons). */
-export function checkResultCodes(profile: PolicyProfile, codes: readonly string[]): ResultCodesCheck {
+export function checkResultCodes(profile: { readonly resultPhrases: readonly ResultPhrase[] }, codes: readonly string[]): ResultCodesCheck {
   const byCode = new Map(profile.resultPhrases.map((x) => [x.code, x]));
   const reasons: string[] = [];
   const label = (c: string) => `${c} ${byCode.get(c)?.text ?? ''}`.trim();

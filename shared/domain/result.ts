@@ -4,6 +4,7 @@
  * result is accepted or rejected by the same rules whichever way it arrives.
  */
 import { z } from 'zod';
+import { checkResultCodes, type ResultPhrase } from './profiles.js';
 import { CheckMethod, IsoDate, NonEmpty, ValidationError, describeIssues, fieldLabel, type FieldIssue } from './schemas.js';
 
 export const ItemOutcome = z.enum(['pass', 'problem', 'not_applicable'], {
@@ -32,17 +33,8 @@ export const ResultInput = z.object({
 });
 export type ResultInput = z.infer<typeof ResultInput>;
 
-export interface Phrase {
-  code: string;
-  text: string;
-  /** The code signals a problem: a description is required and a follow-up arises. */
-  problem: boolean;
-  /** The code cannot be combined with others (e.g. 1 未发现问题). */
-  exclusive?: boolean;
-}
-
 export interface ResultContext {
-  phrases: readonly Phrase[];
+  phrases: readonly ResultPhrase[];
   allowedMethods: readonly string[];
   /** Minimum team members present for an on-site check (实地核查). */
   minOnSite: number;
@@ -55,6 +47,8 @@ export interface ResultContext {
 
 export interface ValidResult extends ResultInput {
   hasProblem: boolean;
+  /** A follow-up disposal (后续处置) arises when the result is published. */
+  needsFollowUp: boolean;
   phrases: { code: string; text: string }[];
 }
 
@@ -70,17 +64,13 @@ export function validateResult(input: unknown, ctx: ResultContext): ValidResult 
     issues.push({ field: fieldLabel(path), message, path });
   };
 
-  const byCode = new Map(ctx.phrases.map((p) => [p.code, p]));
+  // Code combinations follow the department's phrase list (profiles.ts): exclusive codes,
+  // mutually exclusive pairs, codes that need a companion (B needs A or E) …
   const codes = [...new Set(r.codes.map((c) => c.trim().toUpperCase()))];
-  codes.forEach((c, i) => {
-    if (!byCode.has(c)) add(['codes', i], `结果代码「${c}」不在本部门的结果表述清单中（可用：${ctx.phrases.map((p) => p.code).join('、')}）`);
-  });
-  const exclusive = codes.filter((c) => byCode.get(c)?.exclusive);
-  if (exclusive.length && codes.length > 1) {
-    add(['codes'], `「${exclusive.map((c) => `${c} ${byCode.get(c)!.text}`).join('、')}」不能与其他结果同时选择`);
-  }
-  const hasProblem = codes.some((c) => byCode.get(c)?.problem);
-  if (hasProblem && !r.problems?.trim()) add(['problems'], '选择了发现问题类结果，必须描述发现的问题');
+  const check = checkResultCodes({ resultPhrases: ctx.phrases }, codes);
+  if (!check.ok) for (const reason of check.reasons) add(['codes'], reason);
+  const hasProblem = check.ok && check.problem;
+  if (check.ok && check.requiresDescription && !r.problems?.trim()) add(['problems'], '所选检查结果须描述发现的问题');
 
   r.methods.forEach((m, i) => {
     if (!ctx.allowedMethods.includes(m)) add(['methods', i], `本部门不使用检查方式「${m}」`);
@@ -109,5 +99,6 @@ export function validateResult(input: unknown, ctx: ResultContext): ValidResult 
   if (hasProblem && r.itemOutcomes.length && !itemProblem) add(['itemOutcomes'], '检查结果为发现问题，但没有任何事项结论为「发现问题」');
 
   if (issues.length) throw new ValidationError(issues);
-  return { ...r, codes, hasProblem, phrases: codes.map((c) => ({ code: c, text: byCode.get(c)!.text })) };
+  if (!check.ok) throw new ValidationError(issues);
+  return { ...r, codes, hasProblem, needsFollowUp: check.requiresFollowUp, phrases: check.phrases.map((p) => ({ code: p.code, text: p.text })) };
 }

@@ -126,6 +126,7 @@ export async function enterResult(
         result: record,
         resultVersion: (p.resultVersion ?? 0) + 1,
         hasProblem: result.hasProblem,
+        needsFollowUp: result.needsFollowUp,
         checkDate: result.checkDate,
         dueEntry,
         duePublish,
@@ -248,7 +249,7 @@ export async function publishResults(taskId: string, actor: Actor, only?: string
       throw e;
     }
     published.push(p.uscc);
-    if (p.hasProblem) {
+    if (p.needsFollowUp) {
       const due = followUpDueDate(ctx.profile, chinaToday(now()), defaultCalendar);
       await transition({
         taskId,

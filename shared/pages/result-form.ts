@@ -5,7 +5,7 @@
  */
 import { html, page } from './html.js';
 import type { FieldIssue, PlanTask } from '../domain/schemas.js';
-import type { Phrase } from '../domain/result.js';
+import type { ResultPhrase } from '../domain/profiles.js';
 import type { ProgressRecord } from '../store/tasks.js';
 
 export interface ResultFormModel {
@@ -15,7 +15,7 @@ export interface ResultFormModel {
   team: { id: string; name: string }[];
   inspectorId: string;
   items: { id: string; name: string; content: string }[];
-  phrases: readonly Phrase[];
+  phrases: readonly ResultPhrase[];
   methods: readonly string[];
   errors?: FieldIssue[];
   values?: Record<string, string | string[]>;

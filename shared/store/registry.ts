@@ -159,6 +159,11 @@ function stripMeta<T>(item: Record<string, unknown>): T {
 export async function putTarget(t: Target): Promise<void> {
   await putItem(targetItem(t));
 }
+/** Write whole targets (e.g. after a draw records their last inspection). */
+export async function putTargets(targets: Target[]): Promise<void> {
+  await batchWrite(targets.map(targetItem), [], 6);
+}
+
 export async function getTarget(dept: string, uscc: string): Promise<Target | undefined> {
   const it = await getItem(K.target(dept, uscc));
   return it ? stripMeta<Target>(it) : undefined;

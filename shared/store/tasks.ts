@@ -112,6 +112,8 @@ export interface ProgressRecord {
   result?: Record<string, unknown>;
   resultVersion?: number;
   hasProblem?: boolean;
+  /** The published result opens a follow-up disposal (e.g. A, 8; not E 已改正). */
+  needsFollowUp?: boolean;
   publishedAt?: string;
   dueEntry?: string;
   duePublish?: string;

@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { validateResult, type ResultContext } from '../../shared/domain/result.js';
 import { ValidationError } from '../../shared/domain/schemas.js';
+import { getPreset } from '../../shared/domain/profiles.js';
 
+// The standard phrase list of the presets (1 未发现问题 … 12 迁出), as a department would have it.
 const ctx: ResultContext = {
-  phrases: [
-    { code: '1', text: '未发现问题', problem: false, exclusive: true },
-    { code: 'A', text: '发现问题待后续处理', problem: true },
-    { code: 'E', text: '发现问题经责令已改正', problem: true },
-    { code: '6', text: '通过登记的住所（经营场所）无法联系', problem: true },
-  ],
+  phrases: getPreset('fuping-housing-2021').resultPhrases,
   allowedMethods: ['书面检查', '实地核查'],
   minOnSite: 2,
   team: ['i1', 'i2', 'i3'],
@@ -49,19 +46,29 @@ describe('result validation', () => {
       ctx,
     );
     expect(p.hasProblem).toBe(true);
+    expect(p.needsFollowUp).toBe(true); // A 发现问题待后续处理 opens a follow-up
+    const corrected = validateResult(
+      { ...good, codes: ['E'], itemOutcomes: [{ itemId: 'item-a', outcome: 'problem' }, { itemId: 'item-b', outcome: 'pass' }], problems: '现场责令改正' },
+      ctx,
+    );
+    expect([corrected.hasProblem, corrected.needsFollowUp]).toEqual([true, false]); // E: corrected on the spot
     expect(p.codes).toEqual(['A']);
   });
 
   it('rejects unknown codes and exclusive combinations, naming the field', () => {
-    expect(issues({ ...good, codes: ['Z'] })).toEqual([expect.stringMatching(/^检查结果\[1\]：结果代码「Z」不在本部门的结果表述清单中/)]);
+    expect(issues({ ...good, codes: ['Z'] })).toEqual(['检查结果：结果代码“Z”不在本部门的结果表述清单中']);
     expect(issues({ ...good, codes: ['1', 'A'], problems: 'x', itemOutcomes: [{ itemId: 'item-a', outcome: 'problem' }, { itemId: 'item-b', outcome: 'pass' }] })).toContainEqual(
-      expect.stringMatching(/^检查结果：「1 未发现问题」不能与其他结果同时选择/),
+      '检查结果：“1 未发现问题”只能单独选择',
+    );
+    // B (未按规定公示应当公示的信息) needs A or E beside it
+    expect(issues({ ...good, codes: ['B'], problems: 'x', itemOutcomes: [{ itemId: 'item-a', outcome: 'problem' }, { itemId: 'item-b', outcome: 'pass' }] })[0]).toMatch(
+      /^检查结果：选择“B 未按规定公示应当公示的信息”时须同时选择“A/,
     );
   });
 
   it('requires a problem description when a problem code is chosen', () => {
     expect(issues({ ...good, codes: ['E'], itemOutcomes: [{ itemId: 'item-a', outcome: 'problem' }, { itemId: 'item-b', outcome: 'pass' }] })).toEqual([
-      '问题描述：选择了发现问题类结果，必须描述发现的问题',
+      '问题描述：所选检查结果须描述发现的问题',
     ]);
   });
 

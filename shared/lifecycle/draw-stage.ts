@@ -1,0 +1,237 @@
+/**
+ * FreezePool and RunDraw: the bridge between the pure draw module (shared/draw, published in
+ * docs/DRAW.md) and the registries. The freeze reads the task's scope with parallel queries
+ * over the sharded pool index, computes eligibility, refuses an infeasible draw before
+ * anything is written, and stores the frozen inputs in the blob store; the draw runs after
+ * every witness revealed and writes one progress record per drawn target.
+ */
+import {
+  DrawInfeasibleError,
+  DrawInputError,
+  MissingRevealError,
+  RevealMismatchError,
+  buildDrawPool,
+  freezeDraw,
+  frozenInputs,
+  loadFrozen,
+  newSystemSecret,
+  runDraw,
+  serializeRecord,
+  type DrawRecord,
+  type FreezeRecord,
+} from '../draw/index.js';
+import { getBlob, putBlob } from '../blobs.js';
+import { getCeremony, updateCeremony } from '../store/ceremony.js';
+import { K } from '../store/keys.js';
+import { getItem, putItem, type Item } from '../store/base.js';
+import { getTargets, listInspectionItems, listInspectors, putTargets, readPool } from '../store/registry.js';
+import { clearAssignments, updateTask, writeAssignments, type ProgressRecord } from '../store/tasks.js';
+import { taskContext } from './progress.js';
+import { LifecycleError } from './errors.js';
+import { nowIso } from '../clock.js';
+import type { Target } from '../domain/schemas.js';
+
+const frozenKey = (taskId: string, round: number): string => `draws/${taskId}/${round}/frozen.json`;
+const recordKey = (taskId: string, round: number): string => `draws/${taskId}/${round}/record.json`;
+
+/** Attributes of a target the draw needs (projection of the pool read). */
+const POOL_PROJECTION = ['uscc', 'jurisdiction', 'industry', 'tags', 'riskClass', 'isKey', 'status', 'kind', 'lastInspections'];
+
+export interface DrawSummary {
+  round: number;
+  status: 'frozen' | 'drawn';
+  freeze: {
+    poolDigest: string;
+    eligibilityDigest: string;
+    counts: Record<string, number>;
+    witnesses: { id: string; role: string; commitment: string }[];
+    systemCommitment: string;
+    frozenAt: string;
+  };
+  freezeRecord: FreezeRecord;
+  freezeDigest: string;
+  seed?: string;
+  selectedCount?: number;
+}
+
+export async function freezeStage(input: { taskId: string }): Promise<{ round: number; candidates: number; toDraw: number }> {
+  const ctx = await taskContext(input.taskId);
+  const { task, planTask, profile } = ctx;
+  const round = task.drawRound + 1;
+  const ceremony = await getCeremony(task.taskId, round);
+  if (!ceremony || ceremony.witnesses.length === 0) {
+    throw new LifecycleError('WitnessesMissing', `第 ${round} 轮抽取没有登记见证人`);
+  }
+  const existing = await getItem<DrawSummary & Item>(K.draw(task.taskId, round), true);
+  if (existing && ceremony.status !== 'registered') {
+    // A retried invocation after a successful freeze: the freeze record is already published.
+    return { round, candidates: existing.freezeRecord.candidates, toDraw: existing.freezeRecord.strata.reduce((n, s) => n + s.toDraw, 0) };
+  }
+
+  const departments = planTask.inspectorScope.departments.length ? planTask.inspectorScope.departments : [task.department];
+  const [targets, inspectorLists, itemLists] = await Promise.all([
+    readPool<Target>(task.department, POOL_PROJECTION, { ...(planTask.scope.jurisdictions.length ? { jurisdictions: planTask.scope.jurisdictions } : {}) }),
+    Promise.all(departments.map((d) => listInspectors(d))),
+    Promise.all([...new Set([task.department, ...planTask.jointDepartments])].map((d) => listInspectionItems(d))),
+  ]);
+  const itemIds = new Set([...planTask.items.general, ...planTask.items.key]);
+  const items = itemLists.flat().filter((i) => itemIds.has(i.id));
+
+  let frozen;
+  try {
+    const built = buildDrawPool({
+      targets,
+      inspectors: inspectorLists.flat(),
+      task: {
+        scope: {
+          jurisdictions: planTask.scope.jurisdictions,
+          industries: planTask.scope.industries,
+          tags: planTask.scope.tags,
+          kinds: planTask.scope.kinds,
+          riskClasses: planTask.scope.riskClasses,
+        },
+        items,
+        window: planTask.window,
+        departments,
+        ...(planTask.jointSections.length ? { jointSections: [planTask.leadSection, ...planTask.jointSections] } : {}),
+        ...(planTask.inspectorScope.sections.length ? { inspectorSections: planTask.inspectorScope.sections } : {}),
+        drawDate: planTask.drawDate,
+        cooldownDays: profile.cooldownDays,
+        ratiosBp: planTask.ratiosBp,
+        keyAtFull: planTask.keyRatioBp >= 10_000,
+      },
+    });
+    const system = newSystemSecret();
+    const at = nowIso();
+    frozen = freezeDraw({
+      taskId: task.taskId,
+      pool: built.pool,
+      ratiosBp: built.ratiosBp,
+      minTeamSize: profile.minInspectorsPerTarget,
+      jointUnits: built.jointUnits,
+      frozenAt: at,
+      drawTime: at,
+      witnesses: ceremony.witnesses.map((w) => ({ id: w.id, commitment: w.commitment })),
+      systemCommitment: system.commitment,
+      beacon: null,
+      labels: built.labels,
+    });
+    // Frozen inputs first, then the published record, then the ceremony: a crash in between
+    // re-freezes on retry (nothing was published yet).
+    await putBlob(frozenKey(task.taskId, round), JSON.stringify({ freeze: frozen.freeze, inputs: frozenInputs(frozen) }), 'application/json');
+    const summary: DrawSummary = {
+      round,
+      status: 'frozen',
+      freeze: {
+        poolDigest: frozen.freeze.poolDigest,
+        eligibilityDigest: frozen.freeze.eligibilityDigest,
+        counts: Object.fromEntries(frozen.freeze.strata.map((s) => [s.stratum, s.candidates])),
+        witnesses: ceremony.witnesses.map((w) => ({ id: w.id, role: w.role, commitment: w.commitment })),
+        systemCommitment: system.commitment,
+        frozenAt: at,
+      },
+      freezeRecord: frozen.freeze,
+      freezeDigest: frozen.freezeDigest,
+    };
+    await putItem({ ...K.draw(task.taskId, round), entity: 'draw', taskId: task.taskId, ...summary });
+    await updateCeremony(task.taskId, round, { status: 'frozen', systemCommitment: system.commitment, systemSecretHex: system.hex });
+  } catch (e) {
+    if (e instanceof DrawInfeasibleError || e instanceof DrawInputError) throw new LifecycleError('DrawInfeasible', e.message);
+    throw e;
+  }
+  await updateTask(task.taskId, { stage: 'freeze' });
+  return { round, candidates: frozen.freeze.candidates, toDraw: frozen.freeze.strata.reduce((n, s) => n + s.toDraw, 0) };
+}
+
+export async function drawStage(input: { taskId: string }): Promise<{ round: number; selected: number }> {
+  const ctx = await taskContext(input.taskId);
+  const { task, planTask } = ctx;
+  const round = task.drawRound + 1;
+  const summary = await getItem<DrawSummary & Item>(K.draw(task.taskId, round), true);
+  const ceremony = await getCeremony(task.taskId, round);
+  if (!summary || !ceremony?.systemSecretHex) throw new Error(`round ${round} of ${task.taskId} was not frozen`);
+
+  let record: DrawRecord;
+  const stored = await getBlob(recordKey(task.taskId, round));
+  if (stored) {
+    record = JSON.parse(stored.toString('utf8')) as DrawRecord; // retried invocation
+  } else {
+    const blob = await getBlob(frozenKey(task.taskId, round));
+    if (!blob) throw new Error(`frozen inputs of ${task.taskId} round ${round} are missing`);
+    const { freeze, inputs } = JSON.parse(blob.toString('utf8')) as { freeze: FreezeRecord; inputs: { pool: string[]; eligibility: string[] } };
+    try {
+      record = runDraw(
+        loadFrozen(freeze, inputs),
+        { witnesses: ceremony.witnesses.map((w) => ({ id: w.id, secret: ceremony.reveals[w.id] ?? '' })), system: ceremony.systemSecretHex, beacon: null },
+        { inputs },
+      );
+    } catch (e) {
+      if (e instanceof RevealMismatchError || e instanceof MissingRevealError) throw new LifecycleError('CeremonyAborted', e.message);
+      throw e;
+    }
+    await putBlob(recordKey(task.taskId, round), serializeRecord(record), 'application/json');
+  }
+
+  // Progress records: one per drawn target, with the details the team and the reports need.
+  const details = new Map((await getTargets(task.department, record.targets.map((t) => t.uscc))).map((t) => [t.uscc, t]));
+  const at = nowIso();
+  const rows: ProgressRecord[] = record.targets.map((t) => {
+    const d = details.get(t.uscc);
+    return {
+      taskId: task.taskId,
+      uscc: t.uscc,
+      name: d?.name ?? t.uscc,
+      jurisdiction: d?.jurisdiction ?? t.area,
+      industry: d?.industry ?? '',
+      riskClass: d?.riskClass ?? '',
+      stratum: t.stratum,
+      isKey: d?.isKey ?? t.stratum === 'key',
+      kind: d?.kind ?? 'enterprise',
+      team: t.team,
+      leader: t.leader,
+      priority: t.priority,
+      status: 'assigned',
+      history: [{ status: 'assigned', at, by: 'system' }],
+      dueEntry: planTask.window.end,
+    };
+  });
+  if (round > 1) await clearAssignments(task.taskId);
+  await writeAssignments(task.taskId, round, rows, { by: 'system', role: 'system' });
+
+  // The targets remember this inspection: cooldown and "not the previous team" for later draws.
+  const taskItems = new Set([...planTask.items.general, ...planTask.items.key]);
+  const categories = [...new Set((await listInspectionItems(task.department)).filter((i) => taskItems.has(i.id)).map((i) => i.itemCategory))];
+  await putTargets(
+    record.targets.flatMap((t) => {
+      const d = details.get(t.uscc);
+      if (!d) return [];
+      const others = (d.lastInspections ?? []).filter((l) => l.taskId !== task.taskId);
+      const mine = categories.map((itemCategory) => ({ department: task.department, itemCategory, date: planTask.drawDate, taskId: task.taskId, team: t.team }));
+      return [{ ...d, lastInspections: [...others, ...mine].slice(-10) }];
+    }),
+  );
+
+  await putItem({ ...K.draw(task.taskId, round), entity: 'draw', taskId: task.taskId, ...summary, status: 'drawn', seed: record.seed, selectedCount: record.targets.length });
+  await updateCeremony(task.taskId, round, { status: 'drawn' });
+  await updateTask(task.taskId, { stage: 'draw', drawRound: round });
+  return { round, selected: record.targets.length };
+}
+
+export async function getDrawRecordJson(taskId: string, round: number): Promise<string | undefined> {
+  return (await getBlob(recordKey(taskId, round)))?.toString('utf8');
+}
+
+/** What the public announcement shows of a round: the freeze record, and after the draw the seed and teams. */
+export async function getDrawSummary(taskId: string, round: number): Promise<{ freeze?: DrawSummary['freeze']; seed?: string; selected?: { uscc: string; stratum: string; team: string[]; leader: string }[] } | undefined> {
+  const s = await getItem<DrawSummary & Item>(K.draw(taskId, round));
+  if (!s) return undefined;
+  if (s.status !== 'drawn') return { freeze: s.freeze };
+  const json = await getDrawRecordJson(taskId, round);
+  const rec = json ? (JSON.parse(json) as DrawRecord) : undefined;
+  return {
+    freeze: s.freeze,
+    ...(s.seed ? { seed: s.seed } : {}),
+    ...(rec ? { selected: rec.targets.map((t) => ({ uscc: t.uscc, stratum: t.stratum, team: t.team, leader: t.leader })) } : {}),
+  };
+}
+
