@@ -1,4 +1,5 @@
-// Placeholder so the CDK app can synthesize while the handler is being written.
-export const handler = async (): Promise<never> => {
-  throw new Error('functions/lifecycle/close: not implemented yet');
-};
+// CloseTask, and RecordFailure (with `failure`): the task record shows how the lifecycle ended.
+import { lambda } from '../../shared/lambda/wrap.js';
+import { closeStage, type LifecycleInput } from '../../shared/lifecycle/stages.js';
+
+export const handler = lambda('suiji-lifecycle-close', (event: LifecycleInput & { failure?: { Error?: string; Cause?: string } }) => closeStage(event));

@@ -1,4 +1,5 @@
-// Placeholder so the CDK app can synthesize while the handler is being written.
-export const handler = async (): Promise<never> => {
-  throw new Error('functions/lifecycle/freeze: not implemented yet');
-};
+// FreezePool: freeze and fingerprint the candidate pool before any secret is revealed.
+import { lambda } from '../../shared/lambda/wrap.js';
+import { freezeStage } from '../../shared/lifecycle/draw-stage.js';
+
+export const handler = lambda('suiji-lifecycle-freeze', (event: { taskId: string }) => freezeStage(event));
