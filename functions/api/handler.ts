@@ -8,11 +8,17 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { dispatch, type ApiEvent, type RouteHandler } from '../../shared/http/core.js';
 import { registryRoutes } from './routes/registry.js';
+import { taskRoutes } from './routes/tasks.js';
+import { linkRoutes } from './routes/links.js';
+import { publicRoutes } from './routes/public.js';
 
 const logger = new Logger({ serviceName: 'suiji-api' });
 
 export const routes: Record<string, RouteHandler> = {
   ...registryRoutes,
+  ...taskRoutes,
+  ...linkRoutes,
+  ...publicRoutes,
 };
 
 const base = async (event: ApiEvent, _context: Context): Promise<APIGatewayProxyResultV2> =>
