@@ -16,6 +16,7 @@ import {
   poolDigestOf,
   poolLines,
   STRATA,
+  usccAt,
   type CompiledPool,
   type DrawPool,
 } from './pool.js';
@@ -218,7 +219,7 @@ export function buildRecord(
   const targets = Array.from(sel.order, (i, r) => {
     const team = Array.from(m.teamMembers.subarray(m.teamOff[r]!, m.teamOff[r + 1]!), (ix) => p.inspectorIds[ix]!);
     return {
-      uscc: p.usccs[i]!,
+      uscc: usccAt(p, i),
       stratum: STRATA[p.strata[i]!]!,
       priority: wordsToHex(sel.priority, r * 8),
       area: p.areaNames[p.area[i]!]!,
@@ -238,7 +239,8 @@ export function buildRecord(
     matching: {
       teamSize: f.team.size,
       jointUnits: [...f.team.jointUnits],
-      areas: m.areas.map((a) => ({ area: p.areaNames[a.area]!, selected: a.selected, seats: a.seats, inspectors: a.inspectors, cap: a.cap })),
+      areas: m.areas.map((a) => ({ area: p.areaNames[a.area]!, selected: a.selected, seats: a.seats, inspectors: a.inspectors, share: a.share })),
+      inspectors: p.inspectorIds.map((id, ix) => ({ id, cap: m.cap[ix]!, load: m.load[ix]! })),
       capYields: m.capYields,
     },
     targets,

@@ -7,10 +7,12 @@
  *      eligible inspector of that unit who is under the cap;
  *   2. then, until the team is full: the lowest-scoring eligible inspector not yet in the team
  *      who is under the cap.
- * The cap of area a is ceil(S_a / M_a) + 1, S_a = teamSize × targets of a selected, M_a = number
- * of inspectors eligible in a (before per-target exclusions); an inspector's load counts all
- * teams he is on. An inspector at or over the cap is skipped — unless no one else can fill the
- * slot, then the lowest-scoring capped inspector is taken (a "cap yield", counted in the record).
+ * Workload cap. For an area (jurisdiction) a: share_a = ceil(S_a / M_a), S_a = teamSize × number
+ * of selected targets in a, M_a = number of inspectors eligible in a (its list before per-target
+ * exclusions). An inspector's cap is 1 + the sum of share_a over the areas he is listed in — for
+ * the usual inspector of one jurisdiction exactly ceil(S_a / M_a) + 1. His load counts every team
+ * he is on. An inspector whose load has reached his cap is skipped — unless no one else can fill
+ * the slot; then the lowest-scoring capped inspector is taken (a "cap yield", counted).
  * Because the cap can only yield and never block, the draw succeeds for every seed exactly when
  * every candidate that can be drawn has at least teamSize eligible inspectors and at least one of
  * every joint unit; `findShortages` checks exactly that before anything is frozen.
@@ -19,7 +21,7 @@
 import type { BatchHasher } from './simd.js';
 import { compareDigests, paddedTail } from './sha256.js';
 import { seedMidstate, type Selection } from './select.js';
-import type { CompiledPool } from './pool.js';
+import { usccAt, type CompiledPool } from './pool.js';
 import type { Shortage } from './errors.js';
 
 export interface MatchParams {
@@ -33,7 +35,8 @@ export interface AreaLoad {
   selected: number;
   seats: number;
   inspectors: number;
-  cap: number;
+  /** ceil(seats / inspectors) */
+  share: number;
 }
 
 export interface Matching {
@@ -42,6 +45,9 @@ export interface Matching {
   teamMembers: Uint32Array;
   /** Areas with at least one selected target, ascending area index. */
   areas: AreaLoad[];
+  /** Per inspector (index order): cap and final load. */
+  cap: Uint32Array;
+  load: Uint32Array;
   /** Number of seats filled by an inspector already at the cap (no one else could fill them). */
   capYields: number;
 }
@@ -69,17 +75,20 @@ function eligibleOf(p: CompiledPool, i: number, out: number[]): void {
   }
 }
 
-export function areaCaps(p: CompiledPool, sel: Selection, teamSize: number): AreaLoad[] {
+export function workloadCaps(p: CompiledPool, sel: Selection, teamSize: number): { areas: AreaLoad[]; cap: Uint32Array } {
   const selected = new Uint32Array(p.areaNames.length);
   for (const i of sel.order) selected[p.area[i]!]!++;
-  const out: AreaLoad[] = [];
+  const areas: AreaLoad[] = [];
+  const cap = new Uint32Array(p.inspectorIds.length).fill(1);
   for (let a = 0; a < selected.length; a++) {
     if (!selected[a]) continue;
     const seats = selected[a]! * teamSize;
-    const inspectors = p.areaMembers[a]!.length;
-    out.push({ area: a, selected: selected[a]!, seats, inspectors, cap: Math.ceil(seats / inspectors) + 1 });
+    const members = p.areaMembers[a]!;
+    const share = Math.ceil(seats / members.length);
+    areas.push({ area: a, selected: selected[a]!, seats, inspectors: members.length, share });
+    for (const ix of members) cap[ix]! += share;
   }
-  return out;
+  return { areas, cap };
 }
 
 const PAIRS_PER_CHUNK = 1 << 17;
@@ -87,9 +96,7 @@ const PAIRS_PER_CHUNK = 1 << 17;
 export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params: MatchParams, hasher: BatchHasher): Matching {
   const mid = seedMidstate(seed);
   const k = params.teamSize;
-  const areas = areaCaps(p, sel, k);
-  const capOf = new Uint32Array(p.areaNames.length);
-  for (const a of areas) capOf[a.area] = a.cap;
+  const { areas, cap } = workloadCaps(p, sel, k);
   const unitIndex = new Map(params.jointUnits.map((u, j) => [u, j]));
   const unitOf = Int32Array.from(p.inspectorUnits, (u) => unitIndex.get(u) ?? -1);
   const tails = inspectorTails(p.inspectorIds);
@@ -135,7 +142,7 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
         blocks[b + 3] = w3;
         blocks[b + 4] = w4;
         const t = tails[pairInsp[x]!]!;
-        blocks.set(t.subarray(0, 11), b + 5);
+        for (let j = 0; j < 11; j++) blocks[b + 5 + j] = t[j]!;
         if (t.length > 11) second.push(x);
       }
     }
@@ -155,7 +162,6 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
     for (let r = r0; r < r1; r++) {
       const start = pairStart[r - r0]!;
       const end = pairStart[r - r0 + 1]!;
-      const cap = capOf[p.area[sel.order[r]!]!]!;
       const ranked: number[] = [];
       for (let x = start; x < end; x++) ranked.push(x);
       ranked.sort((x, y) => compareDigests(states, x * 8, states, y * 8));
@@ -164,7 +170,7 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
         let fallback = -1;
         for (const x of ranked) {
           if (team.includes(x) || !ok(x)) continue;
-          if (load[pairInsp[x]!]! < cap) {
+          if (load[pairInsp[x]!]! < cap[pairInsp[x]!]!) {
             team.push(x);
             return true;
           }
@@ -192,7 +198,7 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
     }
     r0 = r1;
   }
-  return { teamOff, teamMembers, areas, capYields };
+  return { teamOff, teamMembers, areas, cap, load, capYields };
 }
 
 /** Optional wording for shortage messages. */
@@ -251,10 +257,10 @@ export function findShortages(p: CompiledPool, counts: readonly number[], params
     if (areaShort[a]) continue;
     const name = p.areaNames[a]!;
     const available = p.areaMembers[a]!.length - (e1 - e0);
-    const head = `检查对象 ${p.usccs[i]}（辖区「${name}」）排除回避人员和上次检查组成员后`;
+    const head = `检查对象 ${usccAt(p, i)}（辖区「${name}」）排除回避人员和上次检查组成员后`;
     if (available < k) {
       out.push({
-        kind: 'candidate', area: name, uscc: p.usccs[i]!, needed: k, available, candidates: 1,
+        kind: 'candidate', area: name, uscc: usccAt(p, i), needed: k, available, candidates: 1,
         message: `${head}，符合条件的检查人员仅 ${available} 名，每个检查组需要 ${k} 名${req}`,
       });
     }
@@ -265,7 +271,7 @@ export function findShortages(p: CompiledPool, counts: readonly number[], params
         if (unitCount[a * J + j]! - exclUnit[j]! > 0) continue;
         const unit = params.jointUnits[j]!;
         out.push({
-          kind: 'candidate-unit', area: name, uscc: p.usccs[i]!, unit, needed: 1, available: 0, candidates: 1,
+          kind: 'candidate-unit', area: name, uscc: usccAt(p, i), unit, needed: 1, available: 0, candidates: 1,
           message: `${head}，没有「${unitName(unit)}」符合条件的检查人员（联合检查每组至少需要 1 名）`,
         });
       }

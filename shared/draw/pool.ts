@@ -54,8 +54,7 @@ export interface DrawPool {
 
 export interface CompiledPool {
   n: number;
-  /** Sorted by USCC; everything per-candidate below is indexed in this order. */
-  usccs: string[];
+  /** USCC bytes (ASCII), 18 per candidate, sorted; everything per-candidate is in this order. */
   usccBytes: Uint8Array;
   strata: Uint8Array;
   area: Uint32Array;
@@ -71,6 +70,11 @@ export interface CompiledPool {
   areaMembers: Uint32Array[];
   /** Candidates per stratum, in STRATA order. */
   strataCounts: number[];
+}
+
+/** USCC of candidate i. */
+export function usccAt(p: CompiledPool, i: number): string {
+  return Buffer.from(p.usccBytes.buffer, p.usccBytes.byteOffset + i * 18, 18).toString('latin1');
 }
 
 const utf8Compare = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
@@ -97,26 +101,30 @@ export function compilePool(pool: DrawPool): CompiledPool {
     inspectorUnit.set(ins.id, ins.unit);
   }
 
-  // first pass over candidates: validate, pack sort keys, note used areas
+  // one sequential pass over the input objects: everything later works on typed arrays only
   const usedAreaNames: string[] = [];
   const usedAreaIndex = new Map<string, number>();
+  const rawBytes = new Uint8Array(n * 18);
   const rawArea = new Uint32Array(n);
   const rawStratum = new Uint8Array(n);
   const k0 = new Uint32Array(n);
   const k1 = new Uint32Array(n);
   const k2 = new Uint32Array(n);
+  const rawExcl = new Map<number, readonly string[]>();
   for (let i = 0; i < n; i++) {
     const c = cands[i]!;
     const u = c.uscc;
     if (typeof u !== 'string' || u.length !== 18) throw new DrawInputError(`统一社会信用代码「${String(u)}」应为 18 位`);
     let a = 0, b = 0, d = 0;
+    const p = i * 18;
     for (let j = 0; j < 18; j++) {
       const ch = u.charCodeAt(j);
       const v = ch < 128 ? CODE[ch]! : -1;
       if (v < 0) throw new DrawInputError(`统一社会信用代码「${u}」包含无效字符「${u[j]}」`);
-      if (j < 6) a = a * 32 + v;
-      else if (j < 12) b = b * 32 + v;
-      else d = d * 32 + v;
+      rawBytes[p + j] = ch;
+      if (j < 6) a = (a << 5) | v;
+      else if (j < 12) b = (b << 5) | v;
+      else d = (d << 5) | v;
     }
     k0[i] = a;
     k1[i] = b;
@@ -132,6 +140,7 @@ export function compilePool(pool: DrawPool): CompiledPool {
       usedAreaNames.push(c.area);
     }
     rawArea[i] = ai;
+    if (c.excluded && c.excluded.length) rawExcl.set(i, c.excluded);
   }
 
   // canonical areas (sorted by name) and inspectors (those in some used area, sorted by id)
@@ -153,8 +162,7 @@ export function compilePool(pool: DrawPool): CompiledPool {
     return Uint32Array.from([...set].sort((x, y) => x - y));
   });
 
-  const order = radixOrder(k0, k1, k2);
-  const usccs = new Array<string>(n);
+  const order = sortOrder(k0, k1, k2);
   const usccBytes = new Uint8Array(n * 18);
   const strata = new Uint8Array(n);
   const area = new Uint32Array(n);
@@ -163,21 +171,20 @@ export function compilePool(pool: DrawPool): CompiledPool {
   const excl: number[] = [];
   for (let r = 0; r < n; r++) {
     const i = order[r]!;
+    const q = r * 18;
+    for (let j = 0, f = i * 18; j < 18; j++) usccBytes[q + j] = rawBytes[f + j]!;
     if (r > 0) {
-      const p = order[r - 1]!;
-      if (k0[p] === k0[i] && k1[p] === k1[i] && k2[p] === k2[i]) throw new DrawInputError(`检查对象的统一社会信用代码重复：${cands[i]!.uscc}`);
+      let j = 0;
+      while (j < 18 && usccBytes[q - 18 + j] === usccBytes[q + j]) j++;
+      if (j === 18) throw new DrawInputError(`检查对象的统一社会信用代码重复：${cands[i]!.uscc}`);
     }
-    const c = cands[i]!;
-    const u = c.uscc;
-    usccs[r] = u;
-    for (let j = 0, p = r * 18; j < 18; j++) usccBytes[p + j] = u.charCodeAt(j);
     const s = rawStratum[i]!;
     strata[r] = s;
     strataCounts[s]!++;
     const ak = finalAreaOf[rawArea[i]!]!;
     area[r] = ak;
-    const ex = c.excluded;
-    if (ex && ex.length) {
+    const ex = rawExcl.size ? rawExcl.get(i) : undefined;
+    if (ex) {
       const members = areaMembers[ak]!;
       const picked = new Set<number>();
       for (const id of ex) {
@@ -191,7 +198,6 @@ export function compilePool(pool: DrawPool): CompiledPool {
   }
   return {
     n,
-    usccs,
     usccBytes,
     strata,
     area,
@@ -218,37 +224,81 @@ function binaryHas(sorted: Uint32Array, x: number): boolean {
 }
 
 /**
- * Sort permutation of USCCs packed as three 30-bit words (6 symbols × 5 bits each, symbol
- * values in ASCII order, so numeric order = string order). LSD radix sort, 15-bit digits, six
- * stable passes; a pass whose digit is the same for every key (common prefixes) is skipped.
+ * Sort permutation of USCCs packed as three 30-bit words (6 symbols × 5 bits each; symbol values
+ * follow ASCII order, so numeric order = string order). Input that is already sorted (e.g. read
+ * from USCC-ordered index pages) or made of a few sorted runs (one per shard) is merged;
+ * anything else is radix sorted.
+ */
+export function sortOrder(k0: Uint32Array, k1: Uint32Array, k2: Uint32Array): Uint32Array {
+  const n = k0.length;
+  const less = (a: number, b: number) =>
+    k0[a]! < k0[b]! || (k0[a] === k0[b] && (k1[a]! < k1[b]! || (k1[a] === k1[b] && k2[a]! < k2[b]!)));
+  // ascending runs
+  const runs: number[] = [0];
+  for (let i = 1; i < n && runs.length <= 64; i++) if (less(i, i - 1)) runs.push(i);
+  if (runs.length > 64) return radixOrder(k0, k1, k2);
+  let src = new Uint32Array(n);
+  for (let i = 0; i < n; i++) src[i] = i;
+  let bounds = [...runs, n];
+  let dst = new Uint32Array(n);
+  while (bounds.length > 2) {
+    const next = [0];
+    for (let r = 0; r + 1 < bounds.length; r += 2) {
+      const lo = bounds[r]!, mid = bounds[r + 1]!, hi = bounds[r + 2] ?? mid;
+      let a = lo, b = mid, o = lo;
+      while (a < mid && b < hi) dst[o++] = less(src[b]!, src[a]!) ? src[b++]! : src[a++]!;
+      while (a < mid) dst[o++] = src[a++]!;
+      while (b < hi) dst[o++] = src[b++]!;
+      next.push(hi);
+    }
+    [src, dst] = [dst, src];
+    bounds = next;
+  }
+  return src;
+}
+
+/**
+ * LSD radix sort, 10-bit digits; each pass carries the current key word along with the index
+ * (sequential reads); a digit that is the same for every key (common prefixes) is skipped.
  */
 export function radixOrder(k0: Uint32Array, k1: Uint32Array, k2: Uint32Array): Uint32Array {
   const n = k0.length;
-  let src = new Uint32Array(n);
-  for (let i = 0; i < n; i++) src[i] = i;
-  let dst = new Uint32Array(n);
-  const count = new Uint32Array(32768);
-  for (const keys of [k2, k1, k0]) {
-    for (const shift of [0, 15]) {
+  let idx = new Uint32Array(n);
+  let idx2 = new Uint32Array(n);
+  let key = new Uint32Array(n);
+  let key2 = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  const count = new Uint32Array(1024);
+  let first = true;
+  for (const K of [k2, k1, k0]) {
+    if (first) key.set(K);
+    else for (let i = 0; i < n; i++) key[i] = K[idx[i]!]!;
+    first = false;
+    for (let shift = 0; shift < 30; shift += 10) {
       count.fill(0);
-      for (let i = 0; i < n; i++) count[(keys[i]! >>> shift) & 0x7fff]!++;
-      if (n === 0 || count[(keys[0]! >>> shift) & 0x7fff] === n) continue;
+      for (let i = 0; i < n; i++) count[(key[i]! >>> shift) & 1023]!++;
+      if (n === 0 || count[(key[0]! >>> shift) & 1023] === n) continue;
       let sum = 0;
-      for (let d = 0; d < 32768; d++) {
+      for (let d = 0; d < 1024; d++) {
         const c = count[d]!;
         count[d] = sum;
         sum += c;
       }
       for (let i = 0; i < n; i++) {
-        const ix = src[i]!;
-        dst[count[(keys[ix]! >>> shift) & 0x7fff]!++] = ix;
+        const kk = key[i]!;
+        const p = count[(kk >>> shift) & 1023]!++;
+        idx2[p] = idx[i]!;
+        key2[p] = kk;
       }
-      const t = src;
-      src = dst;
-      dst = t;
+      let t = idx;
+      idx = idx2;
+      idx2 = t;
+      t = key;
+      key = key2;
+      key2 = t;
     }
   }
-  return src;
+  return idx;
 }
 
 // ------------------------------------------------------------------ digests
@@ -356,9 +406,14 @@ export function digestLines(lines: readonly string[]): string {
 
 // ------------------------------------------------------------------ lines
 
+/** All USCCs as one latin1 string (substrings of it are cheap slices). */
+const allUsccs = (p: CompiledPool) => Buffer.from(p.usccBytes.buffer, p.usccBytes.byteOffset, p.n * 18).toString('latin1');
+
 export function poolLines(p: CompiledPool): string[] {
+  const all = allUsccs(p);
+  const suffix = STRATA.map((s) => `,${s}`);
   const out = new Array<string>(p.n);
-  for (let i = 0; i < p.n; i++) out[i] = `${p.usccs[i]},${STRATA[p.strata[i]!]}`;
+  for (let i = 0; i < p.n; i++) out[i] = all.slice(i * 18, i * 18 + 18) + suffix[p.strata[i]!];
   return out;
 }
 
@@ -369,10 +424,12 @@ export function eligibilityLines(p: CompiledPool): string[] {
     const ids = Array.from(p.areaMembers[k]!, (ix) => p.inspectorIds[ix]!).join(';');
     out.push(`area,${k},${ids},${p.areaNames[k]}`);
   }
+  const all = allUsccs(p);
+  const areaSuffix = p.areaNames.map((_, k) => `,${k},`);
   for (let i = 0; i < p.n; i++) {
     let ex = '';
     for (let j = p.exclOff[i]!; j < p.exclOff[i + 1]!; j++) ex += (ex ? ';' : '') + p.inspectorIds[p.exclIdx[j]!];
-    out.push(`cand,${p.usccs[i]},${p.area[i]},${ex}`);
+    out.push('cand,' + all.slice(i * 18, i * 18 + 18) + areaSuffix[p.area[i]!] + ex);
   }
   return out;
 }
@@ -486,7 +543,6 @@ export function parsePoolLines(poolText: readonly string[], eligText: readonly s
   if (unusedArea >= 0) throw new DrawInputError(`inputs.eligibility 中的辖区「${areaNames[unusedArea]}」没有任何检查对象`);
   return {
     n,
-    usccs,
     usccBytes,
     strata,
     area,

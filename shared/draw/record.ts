@@ -64,7 +64,10 @@ export interface DrawRecord {
   matching: {
     teamSize: number;
     jointUnits: string[];
-    areas: { area: string; selected: number; seats: number; inspectors: number; cap: number }[];
+    /** Areas with selected targets: share = ceil(seats / inspectors). */
+    areas: { area: string; selected: number; seats: number; inspectors: number; share: number }[];
+    /** Every frozen inspector (id order): cap = 1 + Σ share of his areas; load = teams served. */
+    inspectors: { id: string; cap: number; load: number }[];
     capYields: number;
   };
   /** Ascending priority (the matching order). */
@@ -118,7 +121,8 @@ export const DrawRecordSchema = z.strictObject({
   matching: z.strictObject({
     teamSize: z.number().int().min(1),
     jointUnits: z.array(UnitText),
-    areas: z.array(z.strictObject({ area: z.string(), selected: Count, seats: Count, inspectors: Count, cap: Count })),
+    areas: z.array(z.strictObject({ area: z.string(), selected: Count, seats: Count, inspectors: Count, share: Count })),
+    inspectors: z.array(z.strictObject({ id: IdText, cap: Count, load: Count })),
     capYields: Count,
   }),
   targets: z.array(
@@ -212,7 +216,8 @@ function ordered(r: DrawRecord): DrawRecord {
       teamSize: r.matching.teamSize,
       jointUnits: r.matching.jointUnits,
       capYields: r.matching.capYields,
-      areas: r.matching.areas.map((a) => ({ area: a.area, selected: a.selected, seats: a.seats, inspectors: a.inspectors, cap: a.cap })),
+      areas: r.matching.areas.map((a) => ({ area: a.area, selected: a.selected, seats: a.seats, inspectors: a.inspectors, share: a.share })),
+      inspectors: r.matching.inspectors.map((i) => ({ id: i.id, cap: i.cap, load: i.load })),
     },
     targets: r.targets.map((t) => ({ uscc: t.uscc, stratum: t.stratum, area: t.area, priority: t.priority, leader: t.leader, team: t.team })),
     inputs: { pool: r.inputs.pool, eligibility: r.inputs.eligibility },

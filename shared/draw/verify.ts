@@ -99,8 +99,17 @@ export function verifyRecord(value: unknown, opts: { hasher?: BatchHasher } = {}
   if (ma.areas.length !== mb.areas.length) return { ok: false, error: `matching.areas 数量不一致：记录为 ${ma.areas.length}，重新计算为 ${mb.areas.length}` };
   for (let i = 0; i < ma.areas.length; i++) {
     const a = ma.areas[i]!, b = mb.areas[i]!;
-    for (const k of ['area', 'selected', 'seats', 'inspectors', 'cap'] as const) {
-      if (a[k] !== b[k]) return { ok: false, error: `工作量上限 matching.areas[${i}].${k} 不一致：记录为 ${show(a[k])}，重新计算为 ${show(b[k])}` };
+    for (const k of ['area', 'selected', 'seats', 'inspectors', 'share'] as const) {
+      if (a[k] !== b[k]) return { ok: false, error: `辖区工作量 matching.areas[${i}].${k} 不一致：记录为 ${show(a[k])}，重新计算为 ${show(b[k])}` };
+    }
+  }
+  if (ma.inspectors.length !== mb.inspectors.length) {
+    return { ok: false, error: `matching.inspectors 数量不一致：记录为 ${ma.inspectors.length}，重新计算为 ${mb.inspectors.length}` };
+  }
+  for (let i = 0; i < ma.inspectors.length; i++) {
+    const a = ma.inspectors[i]!, b = mb.inspectors[i]!;
+    for (const k of ['id', 'cap', 'load'] as const) {
+      if (a[k] !== b[k]) return { ok: false, error: `检查人员工作量 matching.inspectors[${i}].${k} 不一致：记录为 ${show(a[k])}，重新计算为 ${show(b[k])}` };
     }
   }
   if (ma.capYields !== mb.capYields) return { ok: false, error: `matching.capYields 不一致：记录为 ${ma.capYields}，重新计算为 ${mb.capYields}` };

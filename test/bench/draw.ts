@@ -1,0 +1,211 @@
+/**
+ * `npm run bench -- draw [sizes…]`: the draw at province scale. For each pool size (default
+ * 100,000 and 1,000,000 candidates) a fresh child process builds synthetic registry records
+ * (5 strata: key + A–D, 3 % ratios, key enterprises at 100 %, 500 inspectors over 40
+ * jurisdictions of very different sizes, 6 specialties, some expired certificates, conflicts and
+ * previous teams), then times:
+ *   eligibility  registry records → DrawPool (buildDrawPool; informational, not in the total)
+ *   freeze       validation, USCC radix sort, poolDigest, eligibilityDigest, feasibility check
+ *   selection    1 SHA-256 compression per candidate (SIMD) + per-stratum threshold + exact sort
+ *   matching     scores for every eligible inspector of every selected target, teams, caps
+ * and, after the total, the record's input lines, JSON serialisation and a full re-verification.
+ * Memory: peak RSS of the child (getrusage) and heap used after each phase.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import {
+  buildDrawPool,
+  commitSecret,
+  createHasher,
+  freezeDraw,
+  frozenInputs,
+  matchTeams,
+  newSystemSecret,
+  selectTargets,
+  serializeRecord,
+  buildRecord,
+  verifyRecord,
+  deriveSeed,
+  USCC_ALPHABET,
+  type EligibilityInspector,
+  type EligibilityTarget,
+} from '../../shared/draw/index.js';
+
+const SPECIALTIES = ['建筑市场', '工程质量', '安全生产', '食品安全', '特种设备', '价格监督'];
+const JURISDICTIONS = 40;
+const INSPECTORS = 500;
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 2 ** 32;
+  };
+}
+
+function generate(n: number) {
+  const r = rng(20250301);
+  // jurisdiction sizes ~ 1/(k+3): the largest is ~10× the smallest
+  const weights = Array.from({ length: JURISDICTIONS }, (_, k) => 1 / (k + 3));
+  const wsum = weights.reduce((a, b) => a + b, 0);
+  const names = Array.from({ length: JURISDICTIONS }, (_, k) => `区县${String(k + 1).padStart(2, '0')}`);
+  const cumulative: number[] = [];
+  weights.reduce((acc, w, k) => ((cumulative[k] = acc + w / wsum), acc + w / wsum), 0);
+  const pickJ = () => {
+    const x = r();
+    let k = 0;
+    while (k < JURISDICTIONS - 1 && cumulative[k]! < x) k++;
+    return k;
+  };
+  // inspectors: 8 per jurisdiction plus the rest in proportion to its size, 10 % also cover a neighbour
+  const inspectors: EligibilityInspector[] = [];
+  const perJ = weights.map((w) => 8 + Math.round((w / wsum) * (INSPECTORS - 8 * JURISDICTIONS)));
+  let id = 0;
+  for (let k = 0; k < JURISDICTIONS && id < INSPECTORS; k++) {
+    for (let j = 0; j < perJ[k]! && id < INSPECTORS; j++, id++) {
+      const spec = new Set([SPECIALTIES[0]!]);
+      while (spec.size < 3) spec.add(SPECIALTIES[Math.floor(r() * SPECIALTIES.length)]!);
+      if (r() < 0.15) spec.delete(SPECIALTIES[0]!); // 85 % cover the task's specialty
+      inspectors.push({
+        id: `insp-${String(id).padStart(4, '0')}`,
+        department: 'dept-housing',
+        jurisdictions: r() < 0.1 && k + 1 < JURISDICTIONS ? [names[k]!, names[k + 1]!] : [names[k]!],
+        specialties: [...spec],
+        certificateNo: `CERT${id}`,
+        certificateExpiry: r() < 0.05 ? '2025-01-31' : '2027-12-31',
+        active: r() > 0.02,
+        conflicts: [],
+      });
+    }
+  }
+  const sharedTags = ['建筑业'];
+  const targets: EligibilityTarget[] = new Array(n);
+  const classes = ['A', 'B', 'C', 'D'] as const;
+  for (let i = 0; i < n; i++) {
+    let u = '91';
+    for (let j = 2; j < 18; j++) u += USCC_ALPHABET[Math.floor(r() * 31)];
+    const x = r();
+    const t: EligibilityTarget = {
+      uscc: u,
+      jurisdiction: names[pickJ()]!,
+      industry: '建筑业',
+      tags: sharedTags,
+      riskClass: classes[x < 0.4 ? 0 : x < 0.75 ? 1 : x < 0.93 ? 2 : 3]!,
+      isKey: r() < 0.01,
+      status: r() < 0.97 ? 'active' : 'inactive',
+    };
+    if (r() < 0.02) {
+      const a = inspectors[Math.floor(r() * inspectors.length)]!.id;
+      const b = inspectors[Math.floor(r() * inspectors.length)]!.id;
+      t.lastInspections = [{ department: 'dept-housing', itemCategory: r() < 0.5 ? '资质' : '质量', date: '2024-05-10', team: [a, b] }];
+    }
+    targets[i] = t;
+  }
+  // a few declared conflicts
+  for (let c = 0; c < 200; c++) (inspectors[c % inspectors.length]!.conflicts as string[]).push(targets[Math.floor(r() * n)]!.uscc);
+  return { targets, inspectors };
+}
+
+const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
+
+function runOne(n: number): void {
+  const { targets, inspectors } = generate(n);
+  const heap0 = process.memoryUsage().heapUsed;
+  const hasher = createHasher();
+  const t: Record<string, number> = {};
+  const heap: Record<string, number> = {};
+  const time = <T>(name: string, f: () => T): T => {
+    const a = performance.now();
+    const v = f();
+    t[name] = performance.now() - a;
+    heap[name] = process.memoryUsage().heapUsed;
+    return v;
+  };
+
+  const elig = time('eligibility', () =>
+    buildDrawPool({
+      targets,
+      inspectors,
+      task: {
+        scope: { industries: ['建筑业'] },
+        items: [{ department: 'dept-housing', itemCategory: '资质', specialties: ['建筑市场'] }],
+        window: { start: '2025-04-01', end: '2025-06-30' },
+        departments: ['dept-housing'],
+        drawDate: '2025-03-03',
+        cooldownDays: 365,
+        ratiosBp: { A: 300, B: 300, C: 300, D: 300 },
+        keyAtFull: true,
+      },
+    }),
+  );
+  const secrets = ['见证人甲的密钥 7731', 'witness-two secret 0042'];
+  const system = newSystemSecret();
+  const frozen = time('freeze', () =>
+    freezeDraw({
+      taskId: 'T-BENCH',
+      pool: elig.pool,
+      ratiosBp: elig.ratiosBp,
+      minTeamSize: 2,
+      jointUnits: elig.jointUnits,
+      frozenAt: '2025-03-01T08:00:00Z',
+      drawTime: '2025-03-03T09:00:00+08:00',
+      witnesses: secrets.map((s, i) => ({ id: `w${i + 1}`, commitment: commitSecret(s) })),
+      systemCommitment: system.commitment,
+      labels: elig.labels,
+    }),
+  );
+  const f = frozen.freeze;
+  const seed = deriveSeed({
+    taskId: f.taskId,
+    poolDigest: f.poolDigest,
+    eligibilityDigest: f.eligibilityDigest,
+    witnessSecrets: secrets,
+    system: system.hex,
+    beacon: null,
+  });
+  const selection = time('selection', () => selectTargets(frozen.pool, seed, f.strata.map((s) => s.toDraw), hasher));
+  const matching = time('matching', () => matchTeams(frozen.pool, selection, seed, { teamSize: f.team.size, jointUnits: f.team.jointUnits }, hasher));
+  const inputs = time('inputLines', () => frozenInputs(frozen));
+  const record = time('record', () =>
+    buildRecord(frozen, { witnesses: secrets.map((secret, i) => ({ id: `w${i + 1}`, secret })), system: system.hex, beacon: null }, { seed, selection, matching }, inputs),
+  );
+  const text = time('serialize', () => serializeRecord(record));
+  const verified = time('verify', () => verifyRecord(JSON.parse(text)));
+  if (!verified.ok) throw new Error(verified.error);
+
+  const total = t['freeze']! + t['selection']! + t['matching']!;
+  const maxLoad = Math.max(...matching.load);
+  const pairs = Array.from(selection.order).reduce((s, i) => s + frozen.pool.areaMembers[frozen.pool.area[i]!]!.length, 0);
+  const line = (k: string, v: string) => console.log(`  ${k.padEnd(34)} ${v}`);
+  console.log(`\n== ${n.toLocaleString('en')} registry targets → ${frozen.pool.n.toLocaleString('en')} candidates (hasher: ${hasher.kind})`);
+  line('strata (selected/candidates)', f.strata.map((s) => `${s.stratum} ${s.toDraw}/${s.candidates}`).join(', '));
+  line('inspectors eligible / areas', `${f.inspectors} / ${f.areas}; score hashes ≈ ${pairs.toLocaleString('en')}; max load ${maxLoad}; cap yields ${matching.capYields}`);
+  line('eligibility (not in total)', `${t['eligibility']!.toFixed(0)} ms`);
+  line('freeze', `${t['freeze']!.toFixed(0)} ms`);
+  line('selection', `${t['selection']!.toFixed(0)} ms`);
+  line('matching', `${t['matching']!.toFixed(0)} ms`);
+  line('TOTAL freeze + selection + matching', `${total.toFixed(0)} ms`);
+  line('record input lines / build', `${t['inputLines']!.toFixed(0)} ms / ${t['record']!.toFixed(0)} ms`);
+  line('serialize', `${t['serialize']!.toFixed(0)} ms (${mb(Buffer.byteLength(text))})`);
+  line('verify (parse + full re-run)', `${t['verify']!.toFixed(0)} ms`);
+  line('heap used: inputs / +freeze / +match', `${mb(heap0)} / ${mb(heap['freeze']!)} / ${mb(heap['matching']!)}`);
+  line('peak RSS (whole process)', mb(process.resourceUsage().maxRSS * 1024));
+  // machine-readable line for scripts
+  console.log(`BENCH ${JSON.stringify({ n, freeze: t['freeze'], selection: t['selection'], matching: t['matching'], total, maxRssMB: process.resourceUsage().maxRSS / 1024 })}`);
+}
+
+const childSize = process.env['SUIJI_BENCH_DRAW_SIZE'];
+if (childSize) {
+  runOne(Number(childSize));
+} else {
+  const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
+  for (const n of sizes.length ? sizes : [100_000, 1_000_000]) {
+    const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+      env: { ...process.env, SUIJI_BENCH_DRAW_SIZE: String(n) },
+      stdio: 'inherit',
+    });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+}
