@@ -329,7 +329,7 @@ export function validateSheet<K extends ImportKind>(kind: K, sheet: RawSheet, op
           row,
           column: '',
           value: '',
-          reason: `该行有 ${extra} 个值位于没有表头的列（第 ${columnLetter(headerWidth)} 列之后），可能是某个值中含有未加引号的逗号`,
+          reason: `该行有 ${extra} 个值位于表头之外（第 ${columnLetter(headerWidth - 1)} 列之后），可能是某个值中含有未加引号的逗号`,
         });
         continue;
       }
