@@ -11,6 +11,7 @@ import { registryRoutes } from './routes/registry.js';
 import { taskRoutes } from './routes/tasks.js';
 import { linkRoutes } from './routes/links.js';
 import { publicRoutes } from './routes/public.js';
+import { planRoutes } from './routes/plans.js';
 
 const logger = new Logger({ serviceName: 'suiji-api' });
 
@@ -19,6 +20,7 @@ export const routes: Record<string, RouteHandler> = {
   ...taskRoutes,
   ...linkRoutes,
   ...publicRoutes,
+  ...planRoutes,
 };
 
 const base = async (event: ApiEvent, _context: Context): Promise<APIGatewayProxyResultV2> =>
