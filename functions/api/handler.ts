@@ -12,6 +12,7 @@ import { taskRoutes } from './routes/tasks.js';
 import { linkRoutes } from './routes/links.js';
 import { publicRoutes } from './routes/public.js';
 import { planRoutes } from './routes/plans.js';
+import { importRoutes } from './routes/imports.js';
 
 const logger = new Logger({ serviceName: 'suiji-api' });
 
@@ -21,6 +22,7 @@ export const routes: Record<string, RouteHandler> = {
   ...linkRoutes,
   ...publicRoutes,
   ...planRoutes,
+  ...importRoutes,
 };
 
 const base = async (event: ApiEvent, _context: Context): Promise<APIGatewayProxyResultV2> =>

@@ -1,0 +1,46 @@
+/**
+ * Bulk import (CSV/XLSX with Chinese headers), all-or-nothing: a file with any bad row writes
+ * nothing and gets the full row-by-row report; a repeated file changes nothing.
+ */
+import { isImportKind, KIND_LABELS } from '../../../shared/import/columns.js';
+import { renderErrorReport, runImport, ImportWriteError } from '../../../shared/import/run.js';
+import { templateCsv, templateXlsx } from '../../../shared/import/templates.js';
+import { HttpError, badRequest, type Request, type RouteHandler } from '../../../shared/http/core.js';
+
+function kindOf(req: Request) {
+  const kind = req.params.kind ?? '';
+  if (!isImportKind(kind)) throw badRequest(`不支持的导入类型「${kind}」，应为 targets、inspectors、items、experts 之一`);
+  return kind;
+}
+
+export const importRoutes: Record<string, RouteHandler> = {
+  'POST /departments/{dept}/imports/{kind}': async (req) => {
+    const kind = kindOf(req);
+    if (!req.body.length) throw badRequest('请上传 CSV 或 XLSX 文件');
+    const type = req.headers['content-type'] ?? '';
+    const format = type.includes('spreadsheetml') ? 'xlsx' : type.includes('csv') ? 'csv' : undefined;
+    try {
+      const r = await runImport({ dept: req.params.dept!, kind, body: req.body, ...(format ? { format } : {}), ...(req.query.filename ? { filename: req.query.filename } : {}) });
+      if (!r.ok) {
+        if (req.query.report === 'csv') {
+          return { status: 422, binary: { data: Buffer.from(renderErrorReport(r.errors, 'csv')), contentType: 'text/csv; charset=utf-8', filename: `导入错误报告-${KIND_LABELS[kind]}.csv` } };
+        }
+        return { status: 422, json: { error: 'ImportRejected', message: r.summary, errors: r.errors, warnings: r.warnings, report: renderErrorReport(r.errors, 'text') } };
+      }
+      return { json: r };
+    } catch (e) {
+      if (e instanceof ImportWriteError) throw new HttpError(503, 'ImportInterrupted', e.userMessage);
+      throw e;
+    }
+  },
+
+  'GET /departments/{dept}/imports/{kind}/template': async (req) => {
+    const kind = kindOf(req);
+    if (req.query.format === 'csv') {
+      return { binary: { data: Buffer.from(templateCsv(kind)), contentType: 'text/csv; charset=utf-8', filename: `${KIND_LABELS[kind]}导入模板.csv` } };
+    }
+    return {
+      binary: { data: await templateXlsx(kind), contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', filename: `${KIND_LABELS[kind]}导入模板.xlsx` },
+    };
+  },
+};
