@@ -14,6 +14,7 @@ import {
 import * as reg from '../../../shared/store/registry.js';
 import { badRequest, notFound, parseJson, requirePrincipal, type RouteHandler } from '../../../shared/http/core.js';
 import { normalizeUscc } from '../../../shared/domain/uscc.js';
+import { getProfile, setProfileOverrides } from '../../../shared/services/profile.js';
 
 /** Parse a body and force the department and id from the URL (the URL is authoritative). */
 function bodyWith<S extends z.ZodType>(req: Parameters<RouteHandler>[0], schema: S, fromUrl: Record<string, unknown>): z.infer<S> {
@@ -33,6 +34,12 @@ export const registryRoutes: Record<string, RouteHandler> = {
   'GET /departments': async () => ({
     json: (await reg.listDepartments()).map(({ id, name, presetId, sections }) => ({ id, name, presetId, sections })),
   }),
+
+  'GET /departments/{dept}/profile': async (req) => ({ json: await getProfile(req.params.dept!) }),
+  'PUT /departments/{dept}/profile': async (req) => {
+    const overrides = parseJson(req, z.record(z.string(), z.unknown()));
+    return { json: await setProfileOverrides(req.params.dept!, overrides, requirePrincipal(req).email) };
+  },
 
   'GET /departments/{dept}/tags': async (req) => ({ json: await reg.listTags(req.params.dept!) }),
   'PUT /departments/{dept}/tags/{tagKind}/{tag}': async (req) => {
