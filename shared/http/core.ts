@@ -155,7 +155,7 @@ export function errorResult(e: unknown, log?: (msg: string, err: unknown) => voi
   }
   // Domain validation errors of other modules (profiles, draw inputs) carry Chinese issues too.
   if (e instanceof Error && /ValidationError$/.test(e.name) && Array.isArray((e as { issues?: unknown }).issues)) {
-    return toResult({ status: 400, json: { error: 'ValidationError', message: e.message, issues: (e as { issues: unknown[] }).issues } });
+    return toResult({ status: 400, json: { error: 'ValidationError', message: e.message, issues: (e as unknown as { issues: unknown[] }).issues } });
   }
   if (e instanceof HttpError) {
     return toResult({ status: e.status, json: { error: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
