@@ -87,6 +87,8 @@ export interface EligibilityInput {
   task: EligibilityTask;
   /** Published id of an inspector (default: its registry id, which must not be personal data). */
   pseudonym?: (inspector: EligibilityInspector) => string;
+  /** Display names of departments / sections for messages, e.g. { 'dept-samr': '市场监管局' }. */
+  unitNames?: Readonly<Record<string, string>>;
 }
 
 export interface EligibilityResult {
@@ -202,18 +204,26 @@ export function buildDrawPool(input: EligibilityInput): EligibilityResult {
   };
   const jointUnits = joint ? (sectionJoint ? [...task.jointSections!] : [...depts]) : [];
 
-  // "专业：…" wording for shortage messages
-  const unitsNeeding = (joint ? jointUnits : [sectionJoint ? '' : task.departments[0] ?? '']).map((u) => {
+  // "专业：…" wording for shortage messages: overall, and per unit for joint tasks
+  const specialtiesFor = (unit: string | undefined) => {
     const need = new Set<string>();
     for (const it of task.items) {
-      if (sectionJoint ? it.section && it.section !== u : it.department && joint && it.department !== u) continue;
-      for (const s of it.specialties) need.add(s);
+      if (unit !== undefined && (sectionJoint ? it.section && it.section !== unit : it.department && it.department !== unit)) continue;
+      for (const x of it.specialties) need.add(x);
     }
-    return [u, [...need]] as const;
-  });
-  const distinct = new Set(unitsNeeding.map(([, n]) => n.join('、')));
-  let requirement: string | undefined;
-  if (distinct.size === 1) requirement = [...distinct][0] ? `专业：${[...distinct][0]}` : undefined;
-  else requirement = `专业：${unitsNeeding.filter(([, n]) => n.length).map(([u, n]) => `${u} ${n.join('、')}`).join('；')}`;
-  return { pool, ratiosBp: { ...task.ratiosBp }, jointUnits, labels: requirement ? { requirement } : {}, excluded };
+    return need.size ? `专业：${[...need].join('、')}` : undefined;
+  };
+  const labels: ShortageLabels = {};
+  const overall = specialtiesFor(undefined);
+  if (overall) labels.requirement = overall;
+  if (joint) {
+    const per: Record<string, string> = {};
+    for (const u of jointUnits) {
+      const r = specialtiesFor(u);
+      if (r) per[u] = r;
+    }
+    labels.unitRequirement = per;
+  }
+  if (input.unitNames) labels.units = input.unitNames;
+  return { pool, ratiosBp: { ...task.ratiosBp }, jointUnits, labels, excluded };
 }

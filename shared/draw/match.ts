@@ -207,6 +207,8 @@ export interface ShortageLabels {
   requirement?: string;
   /** Display names of units (departments or sections). */
   units?: Readonly<Record<string, string>>;
+  /** What an inspector of a given unit must cover (joint tasks), e.g. { 'dept-m': '专业：食品安全' }. */
+  unitRequirement?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -217,6 +219,10 @@ export function findShortages(p: CompiledPool, counts: readonly number[], params
   const k = params.teamSize;
   const req = labels.requirement ? `（${labels.requirement}）` : '';
   const unitName = (u: string) => labels.units?.[u] ?? u;
+  const unitReq = (u: string) => {
+    const r = labels.unitRequirement ? labels.unitRequirement[u] : labels.requirement;
+    return r ? `（${r}）` : '';
+  };
   const unitIndex = new Map(params.jointUnits.map((u, j) => [u, j]));
   const unitOf = Int32Array.from(p.inspectorUnits, (u) => unitIndex.get(u) ?? -1);
   const J = params.jointUnits.length;
@@ -245,7 +251,7 @@ export function findShortages(p: CompiledPool, counts: readonly number[], params
       const unit = params.jointUnits[j]!;
       out.push({
         kind: 'area-unit', area: name, unit, needed: 1, available: 0, candidates: drawable[a]!,
-        message: `辖区「${name}」联合检查每组需要至少 1 名「${unitName(unit)}」的检查人员${req}，符合条件的仅 0 名（涉及 ${drawable[a]} 个可能被抽中的检查对象）`,
+        message: `辖区「${name}」联合检查每组需要至少 1 名「${unitName(unit)}」的检查人员${unitReq(unit)}，符合条件的仅 0 名（涉及 ${drawable[a]} 个可能被抽中的检查对象）`,
       });
     }
   }
@@ -272,7 +278,7 @@ export function findShortages(p: CompiledPool, counts: readonly number[], params
         const unit = params.jointUnits[j]!;
         out.push({
           kind: 'candidate-unit', area: name, uscc: usccAt(p, i), unit, needed: 1, available: 0, candidates: 1,
-          message: `${head}，没有「${unitName(unit)}」符合条件的检查人员（联合检查每组至少需要 1 名）`,
+          message: `${head}，没有「${unitName(unit)}」符合条件的检查人员${unitReq(unit)}（联合检查每组至少需要 1 名）`,
         });
       }
     }

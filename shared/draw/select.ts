@@ -56,10 +56,17 @@ export function fullPriorities(p: CompiledPool, mid: Int32Array, idx: Uint32Arra
 
 /**
  * Candidates selected per stratum for the given counts (toDraw per stratum, STRATA order).
+ * Pools smaller than `directBelow` skip the histogram and sort full digests of every candidate
+ * (same result; the tests run both paths).
  */
-export function selectTargets(p: CompiledPool, seed: string, counts: readonly number[], hasher: BatchHasher): Selection {
+export function selectTargets(p: CompiledPool, seed: string, counts: readonly number[], hasher: BatchHasher, directBelow = 16384): Selection {
   const mid = seedMidstate(seed);
   const n = p.n;
+  if (n < directBelow) {
+    const collected: number[][] = [[], [], [], [], []];
+    for (let i = 0; i < n; i++) collected[p.strata[i]!]!.push(i);
+    return finish(p, mid, counts, collected, hasher);
+  }
   const first = new Int32Array(n);
   if (n > 0) hasher.priorities(mid, p.usccBytes, 0, n, first);
 
@@ -68,8 +75,7 @@ export function selectTargets(p: CompiledPool, seed: string, counts: readonly nu
   for (let i = 0; i < n; i++) hist[p.strata[i]! * 65536 + (first[i]! >>> 16)]!++;
   const limit = new Int32Array(5).fill(-1); // highest bucket to collect, per stratum
   for (let s = 0; s < 5; s++) {
-    const want = counts[s]!;
-    if (want > p.strataCounts[s]!) throw new Error(`stratum ${s}: cannot draw ${want} of ${p.strataCounts[s]}`);
+    const want = Math.min(counts[s]!, p.strataCounts[s]!);
     if (want === 0) continue;
     let sum = 0;
     for (let b = 0; b < 65536; b++) {
@@ -85,12 +91,17 @@ export function selectTargets(p: CompiledPool, seed: string, counts: readonly nu
     const s = p.strata[i]!;
     if (first[i]! >>> 16 <= limit[s]!) collected[s]!.push(i);
   }
+  return finish(p, mid, counts, collected, hasher);
+}
 
+/** Exact selection among the collected candidates of each stratum (all that can be selected). */
+function finish(p: CompiledPool, mid: Int32Array, counts: readonly number[], collected: number[][], hasher: BatchHasher): Selection {
   const chosen: number[] = [];
   const chosenPrio: Int32Array[] = [];
   const perStratum = [0, 0, 0, 0, 0];
   for (let s = 0; s < 5; s++) {
     const want = counts[s]!;
+    if (want > p.strataCounts[s]!) throw new Error(`stratum ${s}: cannot draw ${want} of ${p.strataCounts[s]}`);
     if (want === 0) continue;
     const idx = Uint32Array.from(collected[s]!);
     const full = fullPriorities(p, mid, idx, hasher);

@@ -1,0 +1,97 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { compress, IV, midstate, paddedTail, wordsToHex, compareDigests, bytesToWords } from '../../shared/draw/sha256.js';
+import { scalarHasher, wasmHasher, type BatchHasher } from '../../shared/draw/simd.js';
+import { radixOrder, sortOrder, USCC_ALPHABET } from '../../shared/draw/pool.js';
+
+/** SHA-256 of any message through our compression only. */
+function sha256ByCompress(msg: Uint8Array): string {
+  const tail = paddedTail(msg, 0);
+  const state = Int32Array.from(IV);
+  for (let b = 0; b < tail.length; b += 16) compress(state, 0, tail, b, state, 0);
+  return wordsToHex(state);
+}
+
+const wasm = wasmHasher();
+const hashers: BatchHasher[] = [scalarHasher(), ...(wasm ? [wasm] : [])];
+const randomUscc = () => Array.from(randomBytes(18), (b) => USCC_ALPHABET[b % 31]).join('');
+
+describe('SHA-256 compression', () => {
+  it('matches node:crypto on random messages of every length 0..300 bytes', () => {
+    for (let len = 0; len <= 300; len++) {
+      const msg = randomBytes(len);
+      expect(sha256ByCompress(msg), `length ${len}`).toBe(createHash('sha256').update(msg).digest('hex'));
+    }
+  });
+
+  it('finishes seed-prefixed messages from the midstate (the draw\'s shortcut)', () => {
+    for (let k = 0; k < 200; k++) {
+      const seed = randomBytes(32).toString('hex');
+      const rest = Buffer.from(`:${randomUscc()}:${'i'.repeat(k % 70)}`);
+      const tail = paddedTail(rest, 64);
+      const state = midstate(Buffer.from(seed, 'ascii'));
+      for (let b = 0; b < tail.length; b += 16) compress(state, 0, tail, b, state, 0);
+      expect(wordsToHex(state)).toBe(createHash('sha256').update(seed).update(rest).digest('hex'));
+    }
+  });
+
+  it('compares digests like their hex strings', () => {
+    for (let k = 0; k < 500; k++) {
+      const a = randomBytes(32), b = randomBytes(32);
+      if (k % 5 === 0) a.copy(b, 0, 0, 28); // long common prefixes
+      const cmp = compareDigests(bytesToWords(a), 0, bytesToWords(b), 0);
+      const hex = a.toString('hex') < b.toString('hex') ? -1 : a.toString('hex') > b.toString('hex') ? 1 : 0;
+      expect(cmp).toBe(hex);
+    }
+  });
+});
+
+describe.each(hashers.map((h) => [h.kind, h] as const))('batch hasher %s', (_kind, h) => {
+  it('priorities: first word of SHA-256(seed + ":" + uscc) for 40,000 random USCCs', () => {
+    const seed = randomBytes(32).toString('hex');
+    const n = 40_003; // not a multiple of 4 lanes nor of the chunk size
+    const usccs = Array.from({ length: n }, randomUscc);
+    const bytes = Buffer.from(usccs.join(''), 'latin1');
+    const first = new Int32Array(n);
+    h.priorities(midstate(Buffer.from(seed, 'ascii')), bytes, 0, n, first);
+    for (let i = 0; i < n; i += 97) {
+      expect(first[i]! >>> 0).toBe(createHash('sha256').update(`${seed}:${usccs[i]}`).digest().readUInt32BE(0));
+    }
+    expect(first[n - 1]! >>> 0).toBe(createHash('sha256').update(`${seed}:${usccs[n - 1]}`).digest().readUInt32BE(0));
+  });
+
+  it('compressMany equals the scalar compression on random states and blocks', () => {
+    const n = 20_001;
+    const states = new Int32Array(randomBytes(n * 32).buffer.slice(0));
+    const blocks = new Int32Array(randomBytes(n * 64).buffer.slice(0));
+    const expected = Int32Array.from(states);
+    for (let i = 0; i < n; i++) compress(expected, i * 8, blocks, i * 16, expected, i * 8);
+    h.compressMany(states, blocks, n);
+    expect(Buffer.from(states.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+  });
+});
+
+describe('USCC ordering', () => {
+  const pack = (us: string[]) => {
+    const k = [new Uint32Array(us.length), new Uint32Array(us.length), new Uint32Array(us.length)] as const;
+    us.forEach((u, i) => {
+      for (let j = 0; j < 18; j++) k[Math.floor(j / 6)]![i] = (k[Math.floor(j / 6)]![i]! << 5) | USCC_ALPHABET.indexOf(u[j]!);
+    });
+    return k;
+  };
+  it('radix sort orders like string comparison (random, shared prefixes)', () => {
+    const us = Array.from({ length: 5000 }, (_, i) => (i % 3 ? '91130302' + randomUscc().slice(8) : randomUscc()));
+    const [a, b, c] = pack(us);
+    const got = Array.from(radixOrder(a, b, c), (i) => us[i]);
+    expect(got).toEqual([...us].sort());
+  });
+  it('merges pre-sorted runs (USCC-ordered shards) into the same order', () => {
+    const shards = Array.from({ length: 16 }, () => Array.from({ length: 300 }, randomUscc).sort());
+    const us = shards.flat();
+    const [a, b, c] = pack(us);
+    expect(Array.from(sortOrder(a, b, c), (i) => us[i])).toEqual([...us].sort());
+    const sorted = [...us].sort();
+    const [d, e, f] = pack(sorted);
+    expect(Array.from(sortOrder(d, e, f))).toEqual(sorted.map((_, i) => i));
+  });
+});
