@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { K } from './store/keys.js';
-import { getItem, isConditionFailure, putItem, updateItem } from './store/base.js';
+import { getItem, isConditionFailure, putIfAbsent, putItem, updateItem } from './store/base.js';
 import { now, nowIso } from './clock.js';
 
 export type LinkAction =
@@ -28,7 +28,17 @@ export interface LinkRecord {
   createdAt: string;
 }
 
-export async function createLink(action: LinkAction, payload: Record<string, string>, recipient: string, opts: { days?: number; singleUse?: boolean } = {}): Promise<string> {
+export async function createLink(
+  action: LinkAction,
+  payload: Record<string, string>,
+  recipient: string,
+  opts: { days?: number; singleUse?: boolean; key?: string } = {},
+): Promise<string> {
+  // A keyed link is created once (e.g. one per inspector and task): retries reuse it.
+  if (opts.key) {
+    const existing = await getItem<{ linkId: string }>(K.linkKey(opts.key), true);
+    if (existing) return existing.linkId;
+  }
   const id = randomBytes(16).toString('base64url');
   const expires = new Date(now().getTime() + (opts.days ?? 30) * 86_400_000);
   const rec: LinkRecord = {
@@ -41,6 +51,10 @@ export async function createLink(action: LinkAction, payload: Record<string, str
     createdAt: nowIso(),
   };
   await putItem({ ...K.link(id), entity: 'link', ttl: Math.floor(expires.getTime() / 1000) + 86_400, ...rec });
+  if (opts.key) {
+    const won = await putIfAbsent({ ...K.linkKey(opts.key), entity: 'linkKey', linkId: id, ttl: Math.floor(expires.getTime() / 1000) });
+    if (!won) return ((await getItem<{ linkId: string }>(K.linkKey(opts.key), true)) as { linkId: string }).linkId;
+  }
   return id;
 }
 

@@ -17,6 +17,7 @@ import {
 } from '../store/tasks.js';
 import { K } from '../store/keys.js';
 import { getItem, queryAll, type Item } from '../store/base.js';
+import { contentHash } from '../store/registry.js';
 import { getProfile } from '../services/profile.js';
 import { validateResult, type ValidResult } from '../domain/result.js';
 import { defaultCalendar, chinaToday } from '../domain/calendar.js';
@@ -96,7 +97,7 @@ export async function enterResult(
   body: unknown,
   actor: Actor & { inspectorId: string },
   via: 'form' | 'api' | 'mail',
-): Promise<{ progress: ProgressRecord; result: ValidResult; corrected: boolean }> {
+): Promise<{ progress: ProgressRecord; result: ValidResult; corrected: boolean; unchanged: boolean }> {
   const ctx = await taskContext(taskId);
   const p = await progressOrThrow(taskId, uscc);
   if (!p.team.includes(actor.inspectorId)) throw forbidden('谁检查、谁录入：只有本检查对象的检查组成员可以录入检查结果');
@@ -111,6 +112,8 @@ export async function enterResult(
     today: chinaToday(now()),
   });
   const corrected = p.status === 'result_entered' || p.status === 'reviewed';
+  // A double submission (same content) has no second effect.
+  if (corrected && sameResult(p.result, result)) return { progress: p, result, corrected: false, unchanged: true };
   const first = !corrected;
   const dueEntry = p.dueEntry ?? resultEntryDueDate(ctx.profile, result.checkDate, ctx.planTask.window.end, defaultCalendar);
   const duePublish = p.duePublish ?? publicationDueDate(ctx.profile, result.checkDate, defaultCalendar);
@@ -150,10 +153,16 @@ export async function enterResult(
       auditData: { codes: result.codes, via, version: (p.resultVersion ?? 0) + 1 },
     });
     await resumeIfDone(taskId);
-    return { progress, result, corrected };
+    return { progress, result, corrected, unchanged: false };
   } catch (e) {
     rethrow(e);
   }
+}
+
+function sameResult(stored: Record<string, unknown> | undefined, next: ValidResult): boolean {
+  if (!stored) return false;
+  const { enteredBy: _b, enteredAt: _a, via: _v, ...prev } = stored as Record<string, unknown> & { enteredBy?: string; enteredAt?: string; via?: string };
+  return contentHash(prev) === contentHash(next);
 }
 
 export async function reviewResult(taskId: string, uscc: string, approve: boolean, note: string | undefined, actor: Actor): Promise<ProgressRecord> {

@@ -63,6 +63,8 @@ export interface UpdateSpec {
   condition?: string;
   names?: Record<string, string>;
   values?: Record<string, unknown>;
+  /** Extra SET clauses written by hand (e.g. list_append), using `names`/`values`. */
+  raw?: string;
 }
 
 /** UpdateItem built from plain maps; attribute names are always aliased (#a0…). */
@@ -77,18 +79,13 @@ export async function updateItem<T = Item>(key: Key, spec: UpdateSpec): Promise<
     return a;
   };
   const sets = Object.entries(spec.set ?? {}).filter(([, v]) => v !== undefined);
-  if (sets.length) {
-    parts.push(
-      'SET ' +
-        sets
-          .map(([k, v]) => {
-            const a = alias(k);
-            values[`:u${n}`] = v;
-            return `${a} = :u${n}`;
-          })
-          .join(', '),
-    );
-  }
+  const setClauses = sets.map(([k, v]) => {
+    const a = alias(k);
+    values[`:u${n}`] = v;
+    return `${a} = :u${n}`;
+  });
+  if (spec.raw) setClauses.push(spec.raw);
+  if (setClauses.length) parts.push('SET ' + setClauses.join(', '));
   const adds = Object.entries(spec.add ?? {});
   if (adds.length) {
     parts.push(

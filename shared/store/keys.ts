@@ -58,6 +58,7 @@ export const K = {
 
   // e-mail links, mail log, idempotency
   link: (id: string) => ({ pk: `LINK#${id}`, sk: 'LINK' }),
+  linkKey: (key: string) => ({ pk: `LINKKEY#${key}`, sk: 'LINKKEY' }),
   mailLog: (key: string) => ({ pk: `MAIL#${key}`, sk: 'MAIL' }),
   idempotency: (key: string) => ({ pk: `IDEM#${key}`, sk: 'IDEM' }),
 } as const;

@@ -10,6 +10,7 @@ import { K } from './keys.js';
 import { TABLE } from './table.js';
 import {
   batchWrite,
+  runPool,
   getItem,
   isConditionFailure,
   putIfAbsent,
@@ -358,6 +359,38 @@ export async function transition(spec: TransitionSpec): Promise<ProgressRecord> 
 function rejectMessage(current: TargetStatus, to: TargetStatus): string {
   if (current === to) return `该检查对象已处于「${STATUS_NAMES[current]}」状态，本次请求未产生变化`;
   return `该检查对象当前为「${STATUS_NAMES[current]}」，不能变更为「${STATUS_NAMES[to]}」`;
+}
+
+/**
+ * Mark drawn targets notified after their assignment mails went out. One conditional update
+ * per target (only from `assigned`, so nothing entered meanwhile is overwritten), then the
+ * task's status counters are recounted from the progress records.
+ */
+export async function markNotified(taskId: string, usccs: string[], by = 'system'): Promise<void> {
+  const at = nowIso();
+  await runPool(usccs, 8, async (uscc) => {
+    try {
+      await updateItem(K.progress(taskId, uscc), {
+        set: { status: 'notified' },
+        names: { '#h': 'history', '#st': 'status' },
+        values: { ':from': 'assigned', ':entry': [{ status: 'notified', at, by }] },
+        condition: '#st = :from',
+        raw: '#h = list_append(#h, :entry)',
+      });
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+    }
+  });
+  await recount(taskId);
+}
+
+/** Recompute the status counters of a task from its progress records (consistent read). */
+export async function recount(taskId: string): Promise<Partial<Record<TargetStatus, number>>> {
+  const rows = await queryAll<{ status: TargetStatus } & Item>({ pk: K.task(taskId).pk, skPrefix: K.progressPrefix, projection: ['status'], consistent: true });
+  const counts: Partial<Record<TargetStatus, number>> = {};
+  for (const r of rows) counts[r.status] = (counts[r.status] ?? 0) + 1;
+  await updateTask(taskId, { counts });
+  return counts;
 }
 
 // ---------------------------------------------------------------- deadlines (due index)

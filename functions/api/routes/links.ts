@@ -9,8 +9,11 @@ import { html, page } from '../../../shared/pages/html.js';
 import { renderResultForm, formToResult } from '../../../shared/pages/result-form.js';
 import { enterResult, taskContext } from '../../../shared/lifecycle/progress.js';
 import { completeStage, failStage } from '../../../shared/lifecycle/callbacks.js';
-import { getProgress, audit } from '../../../shared/store/tasks.js';
-import { getInspector, listInspectionItems } from '../../../shared/store/registry.js';
+import { getProgress, audit, listProgress, STATUS_NAMES } from '../../../shared/store/tasks.js';
+import { getDepartment, getInspector, getTargets, listInspectionItems } from '../../../shared/store/registry.js';
+import { composeMime, renderInspectionSheet, renderResultConfirmation } from '../../../shared/mail/render.js';
+import { sendMail } from '../../../shared/mail/send.js';
+import { nowIso } from '../../../shared/clock.js';
 import { ValidationError } from '../../../shared/domain/schemas.js';
 import { HttpError } from '../../../shared/http/core.js';
 import { config } from '../../../shared/config.js';
@@ -44,6 +47,75 @@ async function resultFormPage(linkId: string, payload: Record<string, string>, e
   };
 }
 
+/** The target must be on this inspector's team in this task. */
+async function inTeam(payload: Record<string, string>, uscc: string): Promise<Response | undefined> {
+  const p = await getProgress(payload.taskId!, uscc);
+  if (!p || !p.team.includes(payload.inspectorId!)) {
+    return { status: 404, html: page('无此检查对象', html`<div class="box error"><p>「${uscc}」不在您本次任务的检查对象中。</p></div>`) };
+  }
+  return undefined;
+}
+
+async function assignmentListPage(linkId: string, payload: Record<string, string>): Promise<Response> {
+  const ctx = await taskContext(payload.taskId!);
+  const mine = (await listProgress(payload.taskId!, { projection: ['uscc', 'name', 'team', 'leader', 'status', 'dueEntry', 'jurisdiction'] })).filter((p) =>
+    p.team.includes(payload.inspectorId!),
+  );
+  return {
+    html: page(
+      `我的检查对象：${ctx.planTask.name}`,
+      html`<p>抽查时间：${ctx.planTask.window.start} 至 ${ctx.planTask.window.end}。共 ${mine.length} 户。</p>
+        <table><tr><th>检查对象</th><th>辖区</th><th>状态</th><th>录入期限</th><th></th></tr>
+        ${mine.map(
+          (p) => html`<tr><td>${p.name}<br><span class="muted">${p.uscc}</span></td><td>${p.jurisdiction}</td><td>${STATUS_NAMES[p.status]}${p.leader === payload.inspectorId ? '（组长）' : ''}</td><td>${p.dueEntry ?? ''}</td>
+            <td><a href="/l/${linkId}?t=${p.uscc}">录入结果</a> · <a href="/l/${linkId}?t=${p.uscc}&amp;print=1">打印一企一表</a></td></tr>`,
+        )}</table>`,
+    ),
+  };
+}
+
+async function sheetPage(payload: Record<string, string>, uscc: string): Promise<string> {
+  const ctx = await taskContext(payload.taskId!);
+  const p = (await getProgress(payload.taskId!, uscc))!;
+  const dept = await getDepartment(ctx.task.department);
+  const [target] = await getTargets(ctx.task.department, [uscc]);
+  const items = new Map((await listInspectionItems(ctx.task.department)).map((i) => [i.id, i]));
+  const itemIds = [...ctx.planTask.items.general, ...ctx.planTask.items.key];
+  const team = await Promise.all(p.team.map(async (id) => ({ id, insp: await getInspector(ctx.task.department, id) })));
+  return renderInspectionSheet({
+    departmentName: dept?.name ?? ctx.task.department,
+    sheetNo: `${ctx.task.taskId}-${uscc.slice(-6)}`,
+    task: { taskId: ctx.task.taskId, name: ctx.planTask.name, window: ctx.planTask.window, leadSection: ctx.planTask.leadSection, legalBasis: ctx.planTask.legalBasis, jointDepartments: ctx.planTask.jointDepartments },
+    target: { uscc, name: p.name, ...(target?.contact.address ? { address: target.contact.address } : {}), ...(target ? { contact: { person: target.contact.person, phone: target.contact.phone } } : {}) },
+    items: itemIds.map((id) => ({ name: items.get(id)?.name ?? id, content: items.get(id)?.content ?? '', legalBasis: items.get(id)?.legalBasis, key: ctx.planTask.items.key.includes(id) })),
+    methods: ctx.profile.checkMethods,
+    team: team.map(({ id, insp }) => ({ name: insp?.name ?? id, certificateNo: insp?.certificateNo, section: insp?.section, leader: id === p.leader })),
+    phrases: ctx.profile.resultPhrases,
+  });
+}
+
+/** Confirmation mail of a result recorded through the form. */
+async function confirmRecorded(payload: Record<string, string>, uscc: string, res: Awaited<ReturnType<typeof enterResult>>): Promise<void> {
+  if (res.unchanged) return;
+  const insp = await getInspector(payload.department ?? '', payload.inspectorId ?? '');
+  if (!insp) return;
+  const dept = await getDepartment(insp.department);
+  const mail = renderResultConfirmation({
+    recipient: { name: insp.name, email: insp.email },
+    departmentName: dept?.name ?? insp.department,
+    via: 'form',
+    receivedAt: nowIso(),
+    recorded: [{ uscc, targetName: res.progress.name, codes: res.result.phrases, ...(res.result.remark ? { remark: res.result.remark } : {}) }],
+    rejected: [],
+  });
+  await sendMail({
+    key: `confirm#${payload.taskId}#${uscc}#v${res.progress.resultVersion}#${insp.id}`,
+    kind: 'result-confirmation',
+    to: [insp.email],
+    raw: composeMime(mail, { from: config().mailFrom, to: [{ name: insp.name, address: insp.email }], kind: 'result-confirmation' }),
+  });
+}
+
 export const linkRoutes: Record<string, RouteHandler> = {
   'GET /l/{linkId}': async (req) => {
     const r = await resolveLink(req.params.linkId!);
@@ -52,6 +124,14 @@ export const linkRoutes: Record<string, RouteHandler> = {
     switch (link.action) {
       case 'enter-result':
         return resultFormPage(link.id, link.payload, undefined);
+      case 'view-assignment': {
+        const t = req.query.t;
+        if (!t) return assignmentListPage(link.id, link.payload);
+        const check = await inTeam(link.payload, t);
+        if (check) return check;
+        if (req.query.print) return { html: await sheetPage(link.payload, t) };
+        return resultFormPage(`${link.id}?t=${encodeURIComponent(t)}`, { ...link.payload, uscc: t }, undefined);
+      }
       case 'approve-task': {
         const ctx = await taskContext(link.payload.taskId!);
         const t = ctx.planTask;
@@ -86,11 +166,34 @@ export const linkRoutes: Record<string, RouteHandler> = {
     if (!r.ok) return expired(r.reason);
     const { link } = r;
     const form = parseForm(req);
+    if (link.action === 'view-assignment') {
+      const t = req.query.t ?? '';
+      const check = await inTeam(link.payload, t);
+      if (check) return check;
+      const { taskId, inspectorId } = link.payload as { taskId: string; inspectorId: string };
+      try {
+        const res = await enterResult(taskId, t, formToResult(form), { by: link.recipient, role: 'inspector', ip: req.sourceIp, inspectorId }, 'form');
+        await confirmRecorded(link.payload, t, res);
+        return {
+          html: page(
+            res.unchanged ? '检查结果未变化' : res.corrected ? '检查结果已更正' : '检查结果已录入',
+            html`<div class="box"><p class="ok">${res.unchanged ? '提交的内容与已录入的结果相同，未重复记录。' : '已记录：'}${res.result.phrases.map((p) => `${p.code} ${p.text}`).join('；')}</p>
+              <p>检查日期：${res.result.checkDate}；版本：${res.progress.resultVersion}</p>
+              <p><a href="/l/${link.id}">返回我的检查对象</a>（公示前可更正）</p></div>`,
+          ),
+        };
+      } catch (e) {
+        if (e instanceof ValidationError) return resultFormPage(`${link.id}?t=${encodeURIComponent(t)}`, { ...link.payload, uscc: t }, e, form);
+        if (e instanceof HttpError) return { status: e.status, html: page('未能录入', html`<div class="box error"><p>${e.message}</p></div>`) };
+        throw e;
+      }
+    }
     if (link.action === 'enter-result') {
       const { taskId, uscc, inspectorId } = link.payload as { taskId: string; uscc: string; inspectorId: string };
       try {
         const res = await enterResult(taskId, uscc, formToResult(form), { by: link.recipient, role: 'inspector', ip: req.sourceIp, inspectorId }, 'form');
         await consumeLink(link.id);
+        await confirmRecorded(link.payload, uscc, res);
         // A fresh link for corrections until publication.
         const again = await createLink('enter-result', link.payload, link.recipient, { days: 30, singleUse: true });
         return {

@@ -1,0 +1,153 @@
+/**
+ * Mail sent when the lifecycle enters a stage: the approval request to leadership, the ceremony
+ * notice to the coordinators, and the assignment notice to every team member (one mail per
+ * inspector listing all their targets). Every mail has an idempotency key, so a retried
+ * callback Lambda or a resumed execution sends nothing twice.
+ */
+import { composeMime, renderAssignmentNotice, renderCeremonyNotice, renderPlanApprovalRequest, type AssignedTarget } from '../mail/render.js';
+import { sendMail } from '../mail/send.js';
+import { createLink } from '../links.js';
+import { config } from '../config.js';
+import { getDepartment, listDepartments, listInspectionItems, listInspectors, getTargets } from '../store/registry.js';
+import { listProgress, markNotified, type CallbackStage, type Stage, type TaskRecord } from '../store/tasks.js';
+import { taskContext } from './progress.js';
+import type { Inspector } from '../domain/schemas.js';
+
+const url = (path: string): string => `${config().publicBaseUrl}${path}`;
+
+export async function notifyStageEntered(task: TaskRecord, stage: CallbackStage | Stage): Promise<void> {
+  switch (stage) {
+    case 'approval':
+      return approvalRequest(task);
+    case 'witnesses':
+      return ceremonyNotice(task);
+    case 'results':
+      return assignmentNotices(task);
+    default:
+      return;
+  }
+}
+
+async function approvalRequest(task: TaskRecord): Promise<void> {
+  const ctx = await taskContext(task.taskId);
+  const dept = await getDepartment(task.department);
+  if (!dept) return;
+  const items = await listInspectionItems(task.department);
+  const departments = await listDepartments();
+  for (const leader of dept.leaders) {
+    const id = await createLink('approve-task', { taskId: task.taskId }, leader.email, { days: 30, singleUse: true });
+    const mail = renderPlanApprovalRequest({
+      leader: { name: leader.name, email: leader.email, ...(leader.title ? { title: leader.title } : {}) },
+      departmentName: dept.name,
+      requestedBy: { name: dept.coordinators[0]?.name ?? '协调员', email: dept.coordinators[0]?.email },
+      plan: { title: ctx.plan.title, year: ctx.plan.year, version: ctx.plan.version },
+      task: ctx.planTask,
+      itemNames: Object.fromEntries(items.map((i) => [i.id, i.name])),
+      departmentNames: Object.fromEntries(departments.map((d) => [d.id, d.name])),
+      approveUrl: url(`/l/${id}`),
+      rejectUrl: url(`/l/${id}`),
+      respondBy: ctx.planTask.drawDate,
+    });
+    await sendMail({
+      key: `approval#${task.taskId}#r${task.drawRound}#${leader.email}`,
+      kind: 'plan-approval',
+      to: [leader.email],
+      raw: composeMime(mail, { from: config().mailFrom, to: [{ name: leader.name, address: leader.email }], kind: 'plan-approval' }),
+    });
+  }
+}
+
+async function ceremonyNotice(task: TaskRecord): Promise<void> {
+  const ctx = await taskContext(task.taskId);
+  const dept = await getDepartment(task.department);
+  if (!dept) return;
+  for (const c of dept.coordinators) {
+    const mail = renderCeremonyNotice({
+      stage: 'invitation',
+      recipient: { name: c.name, email: c.email },
+      role: 'supervisor',
+      departmentName: dept.name,
+      task: { taskId: task.taskId, name: ctx.planTask.name },
+      ceremony: { at: `${ctx.planTask.drawDate}T09:00:00+08:00`, place: dept.name },
+      recordUrl: url(`/public/tasks/${encodeURIComponent(task.taskId)}`),
+    });
+    await sendMail({
+      key: `ceremony#${task.taskId}#r${task.drawRound + 1}#${c.email}`,
+      kind: 'ceremony',
+      to: [c.email],
+      raw: composeMime(mail, { from: config().mailFrom, to: [{ name: c.name, address: c.email }], kind: 'ceremony' }),
+    });
+  }
+}
+
+/**
+ * One assignment notice per team member, listing all their targets, each with the result form
+ * and the printable 一企一表 sheet behind the inspector's own link id; then the targets are
+ * marked notified.
+ */
+async function assignmentNotices(task: TaskRecord): Promise<void> {
+  const ctx = await taskContext(task.taskId);
+  const dept = await getDepartment(task.department);
+  if (!dept) return;
+  const progress = await listProgress(task.taskId, { projection: ['uscc', 'name', 'team', 'leader', 'status', 'dueEntry'] });
+  const departments = [...new Set([task.department, ...ctx.planTask.inspectorScope.departments])];
+  const inspectors = new Map<string, Inspector>((await Promise.all(departments.map((d) => listInspectors(d)))).flat().map((i) => [i.id, i]));
+  const items = new Map((await listInspectionItems(task.department)).map((i) => [i.id, i]));
+  const taskItems = [...ctx.planTask.items.general, ...ctx.planTask.items.key].map((id) => ({
+    name: items.get(id)?.name ?? id,
+    content: items.get(id)?.content,
+    key: ctx.planTask.items.key.includes(id),
+  }));
+  const methods = [...new Set([...ctx.planTask.items.general, ...ctx.planTask.items.key].flatMap((id) => items.get(id)?.methods ?? []))];
+  const details = new Map((await getTargets(task.department, progress.map((p) => p.uscc))).map((t) => [t.uscc, t]));
+
+  const byInspector = new Map<string, typeof progress>();
+  for (const p of progress) for (const m of p.team) byInspector.set(m, [...(byInspector.get(m) ?? []), p]);
+
+  for (const [inspectorId, mine] of byInspector) {
+    const insp = inspectors.get(inspectorId);
+    if (!insp) continue;
+    const linkId = await assignmentLink(task.taskId, task.drawRound, insp);
+    const targets: AssignedTarget[] = mine.map((p) => {
+      const d = details.get(p.uscc);
+      return {
+        uscc: p.uscc,
+        name: p.name,
+        ...(d?.contact.address ? { address: d.contact.address } : {}),
+        ...(d?.contact ? { contact: { person: d.contact.person, phone: d.contact.phone } } : {}),
+        items: taskItems,
+        methods,
+        team: p.team.map((id) => {
+          const m = inspectors.get(id);
+          return { name: m?.name ?? id, leader: id === p.leader, section: m?.section, phone: m?.phone };
+        }),
+        sheetUrl: url(`/l/${linkId}?t=${p.uscc}`),
+        printUrl: url(`/l/${linkId}?t=${p.uscc}&print=1`),
+        ...(p.dueEntry ? { dueDate: p.dueEntry } : {}),
+      };
+    });
+    const mail = renderAssignmentNotice({
+      recipient: { name: insp.name, email: insp.email },
+      departmentName: dept.name,
+      task: { taskId: task.taskId, name: ctx.planTask.name, window: ctx.planTask.window, leadSection: ctx.planTask.leadSection, legalBasis: ctx.planTask.legalBasis },
+      targets,
+      drawRecordUrl: url(`/public/tasks/${encodeURIComponent(task.taskId)}`),
+      minInspectorsOnSite: ctx.profile.minInspectorsPerTarget,
+    });
+    await sendMail({
+      key: `assignment#${task.taskId}#r${task.drawRound}#${inspectorId}`,
+      kind: 'assignment',
+      to: [insp.email],
+      raw: composeMime(mail, { from: config().mailFrom, to: [{ name: insp.name, address: insp.email }], kind: 'assignment' }),
+    });
+  }
+  await markNotified(task.taskId, progress.filter((p) => p.status === 'assigned').map((p) => p.uscc));
+}
+
+/** The inspector's link for this task: stable per task, round and inspector (not per target). */
+export async function assignmentLink(taskId: string, round: number, insp: Pick<Inspector, 'id' | 'email' | 'department'>): Promise<string> {
+  return createLink('view-assignment', { taskId, inspectorId: insp.id, department: insp.department, round: String(round) }, insp.email, {
+    days: 180,
+    key: `${taskId}#${round}#${insp.id}`,
+  });
+}
