@@ -127,15 +127,20 @@ export async function listPlans(dept: string): Promise<PlanMeta[]> {
   return items.map(toMeta);
 }
 
-/** A task of the currently published version of the plan that declares it. */
-export async function findTask(taskId: string): Promise<{ plan: StoredPlanVersion; version: number; task: PlanTask } | undefined> {
+/**
+ * A task of the currently published version of the plan that declares it — or, with `version`,
+ * of that (published or superseded) version, e.g. the version a launched task was drawn under.
+ */
+export async function findTask(taskId: string, opts: { version?: number } = {}): Promise<{ plan: StoredPlanVersion; version: number; task: PlanTask } | undefined> {
   const decl = await getItem<Item & { planId: string }>(K.taskDecl(taskId), true);
   if (!decl) return undefined;
   const meta = await readMeta(decl.planId);
-  if (!meta?.publishedVersion) return undefined;
-  const plan = await readVersion(decl.planId, meta.publishedVersion);
-  const task = plan?.tasks.find((t) => t.taskId === taskId);
-  if (!plan || !task) return undefined;
+  const n = opts.version ?? meta?.publishedVersion;
+  if (!meta || n === undefined) return undefined;
+  const plan = await readVersion(decl.planId, n);
+  if (!plan?.publishedAt) return undefined;
+  const task = plan.tasks.find((t) => t.taskId === taskId);
+  if (!task) return undefined;
   return { plan, version: plan.version, task };
 }
 
@@ -216,6 +221,35 @@ function versionItem(v: StoredPlanVersion): Item {
 }
 
 const ids = (tasks: readonly PlanTask[]): string[] => tasks.map((t) => t.taskId);
+
+/**
+ * An adjustment may not remove or change what a launched task was drawn from: once the lifecycle
+ * of a task has started, only its name and notes may change (the draw record must stay valid).
+ */
+async function launchedTaskIssues(published: StoredPlanVersion | undefined, next: PlanBody): Promise<FieldIssue[]> {
+  if (!published) return [];
+  const issues: FieldIssue[] = [];
+  const nextById = new Map(next.tasks.map((t, i) => [t.taskId, { t, i }]));
+  for (const old of published.tasks) {
+    const launched = await getItem<Item & { launchedAt?: string }>(K.task(old.taskId), true);
+    if (!launched) continue;
+    const when = launched.launchedAt ? `于 ${launched.launchedAt.slice(0, 10)} ` : '';
+    const now = nextById.get(old.taskId);
+    if (!now) {
+      issues.push({ field: '抽查任务', message: `任务「${old.taskId} ${old.name}」已${when}启动，不能从计划中删除`, path: ['tasks'] });
+      continue;
+    }
+    const strip = ({ name: _n, notes: _o, ...rest }: PlanTask) => rest;
+    if (contentHash(strip(old)) !== contentHash(strip(now.t))) {
+      issues.push({
+        field: `抽查任务[${now.i + 1}]`,
+        message: `任务「${old.taskId}」已${when}启动，只能调整任务名称和备注，不能修改抽查事项、对象范围、比例、日期或检查人员范围`,
+        path: ['tasks', now.i],
+      });
+    }
+  }
+  return issues;
+}
 const who = (a: PlanActor): string => a.name ?? a.email;
 
 /** Same title, year and tasks (key order does not matter: stored maps come back in any order). */
@@ -300,6 +334,10 @@ export async function replaceDraft(
       ? [{ field: '年度', message: `计划调整不能改变计划年度（${meta.year} 年）`, path: ['year'] }]
       : []),
   ]);
+  if (cur.version > 1 && meta.publishedVersion) {
+    const launched = await launchedTaskIssues(await readVersion(planId, meta.publishedVersion), plan);
+    if (launched.length) throw new ValidationError(launched);
+  }
   const at = nowIso();
   const next: StoredPlanVersion = {
     planId,
@@ -365,6 +403,8 @@ export async function proposeAdjustment(planId: string, body: unknown, reason: s
   if ((body as { year?: unknown })?.year !== meta.year) extra.push({ field: '年度', message: `计划调整不能改变计划年度（${meta.year} 年）`, path: ['year'] });
   const { plan, expected } = await validated(meta.department, body, opts, extra);
   const published = await readVersion(planId, meta.publishedVersion);
+  const launched = await launchedTaskIssues(published, plan);
+  if (launched.length) throw new ValidationError(launched);
   if (published && sameContent(published, plan)) {
     throw new ValidationError([{ field: '抽查任务', message: '调整后的计划与现行计划完全相同，无需调整', path: ['tasks'] }]);
   }

@@ -21,6 +21,7 @@ import {
   type PlanActor,
 } from '../../shared/store/plans.js';
 import { renderPlanPage } from '../../shared/pages/plan-page.js';
+import { createTask } from '../../shared/store/tasks.js';
 import { ValidationError, type PlanBody } from '../../shared/domain/schemas.js';
 import { HttpError } from '../../shared/http/core.js';
 import type { PlanContext } from '../../shared/domain/plan.js';
@@ -199,17 +200,42 @@ describe('plan store', () => {
     expect(found?.task.window.start).toBe('2026-04-20');
   });
 
+  it('a launched task keeps what it was drawn from: only its name and notes may be adjusted', async () => {
+    await createTask({ taskId: 'p1-03', department: 'fp-zjj', planId: 'p1', planVersion: 2, name: 'x', stage: 'launched', launchedAt: '2026-06-18T01:00:00.000Z', launchedBy: SAMPLE_COORDINATOR_EMAIL });
+    const current = (await getPlan('p1'))!.current!;
+    const base: PlanBody = { title: current.title, year: current.year, tasks: structuredClone(current.tasks) };
+    const ratio = structuredClone(base);
+    ratio.tasks[2]!.ratiosBp = { A: 500, B: 500, C: 500, D: 500 };
+    const e = await rejection(proposeAdjustment('p1', ratio, '提高比例', coordinator, { context: ctx }));
+    expect((e as ValidationError).issues.map((i) => `${i.field}：${i.message}`)).toEqual([
+      '抽查任务[3]：任务「p1-03」已于 2026-06-18 启动，只能调整任务名称和备注，不能修改抽查事项、对象范围、比例、日期或检查人员范围',
+    ]);
+    const removed = structuredClone(base);
+    removed.tasks.splice(2, 1);
+    expect((await rejection(proposeAdjustment('p1', removed, '取消第三次抽查', coordinator, { context: ctx }))).message).toContain('不能从计划中删除');
+    const renamed = structuredClone(base);
+    renamed.tasks[2]!.notes = '补充说明';
+    const v3 = await proposeAdjustment('p1', renamed, '补充备注', coordinator, { context: ctx });
+    expect(v3.version).toBe(3);
+    // the version a task was drawn under stays addressable
+    expect((await findTask('p1-02', { version: 1 }))?.task.window.start).toBe('2026-04-16');
+    expect(await findTask('p1-02', { version: 3 })).toBeUndefined(); // not published
+    await approvePlan('p1', leader);
+    await publishPlan('p1', coordinator);
+  });
+
   it('the published page shows the current version and its adjustment history', async () => {
     const a = (await publishedAnnouncement('p1'))!;
-    expect(a.plan.version).toBe(2);
+    expect(a.plan.version).toBe(3);
     expect(a.history.map((h) => [h.version, h.status, h.approvedBy])).toEqual([
       [1, 'superseded', '分管领导乙'],
-      [2, 'published', '分管领导乙'],
+      [2, 'superseded', '分管领导乙'],
+      [3, 'published', '分管领导乙'],
     ]);
-    const reason = a.history[1]!.reason!;
     const html = renderPlanPage(a);
-    expect(html).toContain(reason);
-    expect(html).toContain('第 2 版（现行）');
+    expect(html).toContain(a.history[1]!.reason!);
+    expect(html).toContain('补充备注');
+    expect(html).toContain('第 3 版（现行）');
     // the superseded version stays readable
     const old = (await publishedAnnouncement('p1', { version: 1 }))!;
     expect(old.plan.status).toBe('superseded');
