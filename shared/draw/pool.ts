@@ -4,10 +4,10 @@
  * Compiled into sorted typed arrays for the hot loops; the canonical text lines behind
  * `poolDigest` and `eligibilityDigest` are emitted from (and parsed back into) the same structure.
  *
- *   pool text        <uscc>,<stratum>\n                         sorted by USCC
- *   eligibility text insp,<id>,<unit>\n                         sorted by id
- *                    area,<k>,<id>;<id>;…,<name>\n              k = 0,1,… ; sorted by name (UTF-8 bytes)
- *                    cand,<uscc>,<k>,<excluded id>;…\n          sorted by USCC
+ *   pool text        <uscc>,<stratum>\n                 sorted by USCC
+ *   eligibility text insp,<id>,<unit>\n                 sorted by id
+ *                    area,<k>,<id>;<id>;…,<name>\n      k = 0,1,… ; sorted by name (UTF-8 bytes)
+ *                    cand,<k>,<excluded id>;…\n         one per candidate, in pool (USCC) order
  */
 import { createHash, type Hash } from 'node:crypto';
 import { DrawInputError } from './errors.js';
@@ -54,6 +54,9 @@ export interface DrawPool {
 
 export interface CompiledPool {
   n: number;
+  /** Digests of the canonical texts, when computed while compiling. */
+  poolDigest?: string;
+  eligibilityDigest?: string;
   /** USCC bytes (ASCII), 18 per candidate, sorted; everything per-candidate is in this order. */
   usccBytes: Uint8Array;
   strata: Uint8Array;
@@ -163,6 +166,17 @@ export function compilePool(pool: DrawPool): CompiledPool {
   });
 
   const order = sortOrder(k0, k1, k2);
+
+  // permute into USCC order and, in the same pass, stream both canonical texts into SHA-256
+  const ph = createHash('sha256');
+  const eh = createHash('sha256');
+  const PB = Buffer.allocUnsafe(1 << 20);
+  const EB = Buffer.allocUnsafe(1 << 20);
+  let pp = 0;
+  let ep = 0;
+  eh.update(headerLines(inspectorIds, inspectorUnits, areaNames, areaMembers).join(''), 'utf8');
+  const suffix = STRATA.map((x) => Buffer.from(`,${x}\n`, 'latin1'));
+  const candHead = areaNames.map((_, k) => Buffer.from(`cand,${k},`, 'latin1'));
   const usccBytes = new Uint8Array(n * 18);
   const strata = new Uint8Array(n);
   const area = new Uint32Array(n);
@@ -172,17 +186,35 @@ export function compilePool(pool: DrawPool): CompiledPool {
   for (let r = 0; r < n; r++) {
     const i = order[r]!;
     const q = r * 18;
-    for (let j = 0, f = i * 18; j < 18; j++) usccBytes[q + j] = rawBytes[f + j]!;
+    const f = i * 18;
+    if (pp > PB.length - 32) {
+      ph.update(PB.subarray(0, pp));
+      pp = 0;
+    }
+    for (let j = 0; j < 18; j++) {
+      const b = rawBytes[f + j]!;
+      usccBytes[q + j] = b;
+      PB[pp + j] = b;
+    }
+    pp += 18;
     if (r > 0) {
       let j = 0;
       while (j < 18 && usccBytes[q - 18 + j] === usccBytes[q + j]) j++;
       if (j === 18) throw new DrawInputError(`检查对象的统一社会信用代码重复：${cands[i]!.uscc}`);
     }
-    const s = rawStratum[i]!;
-    strata[r] = s;
-    strataCounts[s]!++;
+    const st = rawStratum[i]!;
+    strata[r] = st;
+    strataCounts[st]!++;
+    const sfx = suffix[st]!;
+    for (let j = 0; j < sfx.length; j++) PB[pp++] = sfx[j]!;
     const ak = finalAreaOf[rawArea[i]!]!;
     area[r] = ak;
+    if (ep > EB.length - 32) {
+      eh.update(EB.subarray(0, ep));
+      ep = 0;
+    }
+    const head = candHead[ak]!;
+    for (let j = 0; j < head.length; j++) EB[ep++] = head[j]!;
     const ex = rawExcl.size ? rawExcl.get(i) : undefined;
     if (ex) {
       const members = areaMembers[ak]!;
@@ -192,12 +224,21 @@ export function compilePool(pool: DrawPool): CompiledPool {
         // exclusions outside the area's list are irrelevant and dropped (canonical form)
         if (ix !== undefined && binaryHas(members, ix)) picked.add(ix);
       }
-      for (const ix of [...picked].sort((x, y) => x - y)) excl.push(ix);
+      const sorted = [...picked].sort((x, y) => x - y);
+      for (const ix of sorted) excl.push(ix);
+      eh.update(EB.subarray(0, ep));
+      ep = 0;
+      eh.update(sorted.map((ix) => inspectorIds[ix]!).join(';'), 'latin1');
     }
+    EB[ep++] = NL;
     exclOff[r + 1] = excl.length;
   }
+  ph.update(PB.subarray(0, pp));
+  eh.update(EB.subarray(0, ep));
   return {
     n,
+    poolDigest: ph.digest('hex'),
+    eligibilityDigest: eh.digest('hex'),
     usccBytes,
     strata,
     area,
@@ -209,6 +250,14 @@ export function compilePool(pool: DrawPool): CompiledPool {
     areaMembers,
     strataCounts,
   };
+}
+
+/** The insp and area lines (each with its "\n"). */
+function headerLines(ids: readonly string[], units: readonly string[], names: readonly string[], members: readonly Uint32Array[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < ids.length; i++) out.push(`insp,${ids[i]},${units[i]}\n`);
+  for (let k = 0; k < names.length; k++) out.push(`area,${k},${Array.from(members[k]!, (ix) => ids[ix]!).join(';')},${names[k]}\n`);
+  return out;
 }
 
 function binaryHas(sorted: Uint32Array, x: number): boolean {
@@ -360,31 +409,10 @@ export function poolDigestOf(p: CompiledPool): string {
 
 export function eligibilityDigestOf(p: CompiledPool): string {
   const w = new DigestWriter();
-  for (let i = 0; i < p.inspectorIds.length; i++) {
-    w.ascii('insp,');
-    w.ascii(p.inspectorIds[i]!);
-    w.byte(COMMA);
-    w.ascii(p.inspectorUnits[i]!);
-    w.byte(NL);
-  }
-  for (let k = 0; k < p.areaNames.length; k++) {
-    w.ascii('area,');
-    w.uint(k);
-    w.byte(COMMA);
-    const m = p.areaMembers[k]!;
-    for (let j = 0; j < m.length; j++) {
-      if (j) w.byte(SEMI);
-      w.ascii(p.inspectorIds[m[j]!]!);
-    }
-    w.byte(COMMA);
-    w.utf8(p.areaNames[k]!);
-    w.byte(NL);
-  }
+  w.utf8(headerLines(p.inspectorIds, p.inspectorUnits, p.areaNames, p.areaMembers).join(''));
   const areaText = p.areaNames.map((_, k) => String(k));
   for (let i = 0; i < p.n; i++) {
     w.ascii('cand,');
-    w.bytes(p.usccBytes, i * 18, 18);
-    w.byte(COMMA);
     w.ascii(areaText[p.area[i]!]!);
     w.byte(COMMA);
     for (let j = p.exclOff[i]!; j < p.exclOff[i + 1]!; j++) {
@@ -418,18 +446,12 @@ export function poolLines(p: CompiledPool): string[] {
 }
 
 export function eligibilityLines(p: CompiledPool): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < p.inspectorIds.length; i++) out.push(`insp,${p.inspectorIds[i]},${p.inspectorUnits[i]}`);
-  for (let k = 0; k < p.areaNames.length; k++) {
-    const ids = Array.from(p.areaMembers[k]!, (ix) => p.inspectorIds[ix]!).join(';');
-    out.push(`area,${k},${ids},${p.areaNames[k]}`);
-  }
-  const all = allUsccs(p);
-  const areaSuffix = p.areaNames.map((_, k) => `,${k},`);
+  const out = headerLines(p.inspectorIds, p.inspectorUnits, p.areaNames, p.areaMembers).map((l) => l.slice(0, -1));
+  const plain = p.areaNames.map((_, k) => `cand,${k},`);
   for (let i = 0; i < p.n; i++) {
-    let ex = '';
-    for (let j = p.exclOff[i]!; j < p.exclOff[i + 1]!; j++) ex += (ex ? ';' : '') + p.inspectorIds[p.exclIdx[j]!];
-    out.push('cand,' + all.slice(i * 18, i * 18 + 18) + areaSuffix[p.area[i]!] + ex);
+    const e0 = p.exclOff[i]!, e1 = p.exclOff[i + 1]!;
+    if (e0 === e1) out.push(plain[p.area[i]!]!);
+    else out.push(plain[p.area[i]!]! + Array.from(p.exclIdx.subarray(e0, e1), (ix) => p.inspectorIds[ix]!).join(';'));
   }
   return out;
 }
@@ -517,11 +539,9 @@ export function parsePoolLines(poolText: readonly string[], eligText: readonly s
   const areaIndexText = new Map(areaNames.map((_, k) => [String(k), k]));
   for (let i = 0; i < n; i++, li++) {
     const line = eligText[li]!;
-    if (!line.startsWith('cand,') || line.charCodeAt(23) !== COMMA) throw E(li, `格式错误（应为 cand,<统一社会信用代码>,<辖区序号>,<排除的检查人员编号;…>）：「${line}」`);
-    if (line.slice(5, 23) !== usccs[i]) throw E(li, `的统一社会信用代码应为 ${usccs[i]}（与 inputs.pool 第 ${i + 1} 行一致）：「${line}」`);
-    const c2 = line.indexOf(',', 24);
-    if (c2 < 0) throw E(li, `格式错误：「${line}」`);
-    const k = areaIndexText.get(line.slice(24, c2));
+    const c2 = line.startsWith('cand,') ? line.indexOf(',', 5) : -1;
+    if (c2 < 0) throw E(li, `格式错误（应为 cand,<辖区序号>,<排除的检查人员编号;…>，对应 inputs.pool 第 ${i + 1} 行 ${usccs[i]}）：「${line}」`);
+    const k = areaIndexText.get(line.slice(5, c2));
     if (k === undefined) throw E(li, `的辖区序号无效：「${line}」`);
     area[i] = k;
     areaUsed[k] = 1;

@@ -110,19 +110,24 @@ function generate(n: number) {
 
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
 
-function runOne(n: number): void {
+async function runOne(n: number): Promise<void> {
   const { targets, inspectors } = generate(n);
   const heap0 = process.memoryUsage().heapUsed;
   const hasher = createHasher();
   const t: Record<string, number> = {};
+  const cpu: Record<string, number> = {};
   const heap: Record<string, number> = {};
   const time = <T>(name: string, f: () => T): T => {
+    const c = process.cpuUsage();
     const a = performance.now();
     const v = f();
     t[name] = performance.now() - a;
+    const d = process.cpuUsage(c);
+    cpu[name] = (d.user + d.system) / 1000;
     heap[name] = process.memoryUsage().heapUsed;
     return v;
   };
+  const ms = (k: string) => `${t[k]!.toFixed(0)} ms (cpu ${cpu[k]!.toFixed(0)} ms)`;
 
   const elig = time('eligibility', () =>
     buildDrawPool({
@@ -182,23 +187,26 @@ function runOne(n: number): void {
   console.log(`\n== ${n.toLocaleString('en')} registry targets → ${frozen.pool.n.toLocaleString('en')} candidates (hasher: ${hasher.kind})`);
   line('strata (selected/candidates)', f.strata.map((s) => `${s.stratum} ${s.toDraw}/${s.candidates}`).join(', '));
   line('inspectors eligible / areas', `${f.inspectors} / ${f.areas}; score hashes ≈ ${pairs.toLocaleString('en')}; max load ${maxLoad}; cap yields ${matching.capYields}`);
-  line('eligibility (not in total)', `${t['eligibility']!.toFixed(0)} ms`);
-  line('freeze', `${t['freeze']!.toFixed(0)} ms`);
-  line('selection', `${t['selection']!.toFixed(0)} ms`);
-  line('matching', `${t['matching']!.toFixed(0)} ms`);
-  line('TOTAL freeze + selection + matching', `${total.toFixed(0)} ms`);
-  line('record input lines / build', `${t['inputLines']!.toFixed(0)} ms / ${t['record']!.toFixed(0)} ms`);
-  line('serialize', `${t['serialize']!.toFixed(0)} ms (${mb(Buffer.byteLength(text))})`);
-  line('verify (parse + full re-run)', `${t['verify']!.toFixed(0)} ms`);
+  const totalCpu = cpu['freeze']! + cpu['selection']! + cpu['matching']!;
+  line('eligibility (not in total)', ms('eligibility'));
+  line('freeze', ms('freeze'));
+  line('selection', ms('selection'));
+  line('matching', ms('matching'));
+  line('TOTAL freeze + selection + matching', `${total.toFixed(0)} ms (cpu ${totalCpu.toFixed(0)} ms)`);
+  line('record input lines', ms('inputLines'));
+  line('record build', ms('record'));
+  line('serialize', `${ms('serialize')}, ${mb(Buffer.byteLength(text))}`);
+  line('verify (parse + full re-run)', ms('verify'));
+  line('machine load (1-min average)', `${(await import('node:os')).loadavg()[0]!.toFixed(2)} on ${(await import('node:os')).cpus().length} CPUs`);
   line('heap used: inputs / +freeze / +match', `${mb(heap0)} / ${mb(heap['freeze']!)} / ${mb(heap['matching']!)}`);
   line('peak RSS (whole process)', mb(process.resourceUsage().maxRSS * 1024));
   // machine-readable line for scripts
-  console.log(`BENCH ${JSON.stringify({ n, freeze: t['freeze'], selection: t['selection'], matching: t['matching'], total, maxRssMB: process.resourceUsage().maxRSS / 1024 })}`);
+  console.log(`BENCH ${JSON.stringify({ n, freeze: t['freeze'], selection: t['selection'], matching: t['matching'], total, totalCpu, maxRssMB: process.resourceUsage().maxRSS / 1024 })}`);
 }
 
 const childSize = process.env['SUIJI_BENCH_DRAW_SIZE'];
 if (childSize) {
-  runOne(Number(childSize));
+  await runOne(Number(childSize));
 } else {
   const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0);
   for (const n of sizes.length ? sizes : [100_000, 1_000_000]) {

@@ -77,7 +77,7 @@ describe('the first difference, in words', () => {
   it('a changed draw time (published freeze record)', () => {
     const r = genuine();
     r.freeze.drawTime = '2025-03-04T09:00:00+08:00';
-    expect(fail(r)).toMatch(/^冻结记录摘要不一致：freezeDigest 为 8c8afbc5[0-9a-f]+，按 freeze 重新计算为 [0-9a-f]{64}（冻结记录被改动；请与抽查任务公告中公布的 freezeDigest 核对）$/);
+    expect(fail(r)).toMatch(/^冻结记录摘要不一致：freezeDigest 为 f126529b[0-9a-f]+，按 freeze 重新计算为 [0-9a-f]{64}（冻结记录被改动；请与抽查任务公告中公布的 freezeDigest 核对）$/);
   });
   it('a replaced commitment with a recomputed freezeDigest is still caught at the reveal, naming the witness', () => {
     const r = genuine();
@@ -92,19 +92,19 @@ describe('the first difference, in words', () => {
   });
   it('a changed seed', () => {
     const r = genuine();
-    r.seed = r.seed.replace(/^1/, '2');
-    expect(fail(r)).toBe(`种子 seed 不一致：记录为 2ed4b21ef48940e6175995b20086923b41018b508dacbd1c4557cc47ff2bd413，按揭示值重新计算为 1ed4b21ef48940e6175995b20086923b41018b508dacbd1c4557cc47ff2bd413`);
+    r.seed = r.seed.replace(/^c/, 'd');
+    expect(fail(r)).toBe(`种子 seed 不一致：记录为 dde23c3f8fabb1ba1a96da25c0506afe7f99327093c5df03e9ec56f7d5fc2cca，按揭示值重新计算为 cde23c3f8fabb1ba1a96da25c0506afe7f99327093c5df03e9ec56f7d5fc2cca`);
   });
   it('swapped targets, a changed priority, team or leader', () => {
     let r = genuine();
     [r.targets[0], r.targets[1]] = [r.targets[1], r.targets[0]];
-    expect(fail(r)).toBe('第 1 个抽中对象 targets[0].uscc 不一致：记录为 91130681846YQA32C0，重新计算为 91130681QQ17T1RAC8');
+    expect(fail(r)).toBe('第 1 个抽中对象 targets[0].uscc 不一致：记录为 91130681QQ17T1RAC8，重新计算为 911303023MPWH2JD10');
     r = genuine();
-    r.targets[2].team = ['m01', 'h02', 'h04'];
-    expect(fail(r)).toBe('第 3 个抽中对象（911306810267GK0H6L）的检查组 targets[2].team 不一致：记录为 m01、h02、h04，重新计算为 m01、h02、h03');
+    r.targets[2].team = ['h03', 'm02', 'h01'];
+    expect(fail(r)).toBe('第 3 个抽中对象（91130302EH3XC2H9T8）的检查组 targets[2].team 不一致：记录为 h03、m02、h01，重新计算为 h03、m02、h04');
     r = genuine();
-    r.targets[2].leader = 'h02';
-    expect(fail(r)).toBe('第 3 个抽中对象（911306810267GK0H6L）的组长 targets[2].leader 不一致：记录为 h02，重新计算为 m01');
+    r.targets[2].leader = 'm02';
+    expect(fail(r)).toBe('第 3 个抽中对象（91130302EH3XC2H9T8）的组长 targets[2].leader 不一致：记录为 m02，重新计算为 h03');
   });
   it('malformed records name the field', () => {
     let r = genuine();
@@ -142,8 +142,8 @@ describe('runVerify (suiji verify)', () => {
     const ok = await run(write('ok.json', pythonRecordText('a')));
     expect(ok.code).toBe(0);
     expect(ok.lines[0]).toMatch(/^OK suiji-draw-v1 /);
-    const bad = await run(write('bad.json', pythonRecordText('a').replace('"leader": "h03"', '"leader": "h01"')));
-    expect(bad).toEqual({ code: 1, lines: ['验证失败：第 1 个抽中对象（91130681QQ17T1RAC8）的组长 targets[0].leader 不一致：记录为 h01，重新计算为 h03'] });
+    const bad = await run(write('bad.json', pythonRecordText('a').replace('"leader": "m03"', '"leader": "h04"')));
+    expect(bad).toEqual({ code: 1, lines: ['验证失败：第 1 个抽中对象（911303023MPWH2JD10）的组长 targets[0].leader 不一致：记录为 h04，重新计算为 m03'] });
     const notJson = await run(write('x.json', '{"algorithm": '));
     expect(notJson.code).toBe(1);
     expect(notJson.lines[0]).toMatch(/^验证失败：记录文件 .*x\.json 不是有效的 JSON/);

@@ -38,7 +38,7 @@ def run(fixture_path):
         excluded.append(ex)
     elig_lines = [f"insp,{i},{unit_of[i]}" for i in insp_ids]
     elig_lines += [f"area,{k},{';'.join(members[n])},{n}" for k, n in enumerate(used_areas)]
-    elig_lines += [f"cand,{c['uscc']},{area_index[c['area']]},{';'.join(ex)}" for c, ex in zip(cands, excluded)]
+    elig_lines += [f"cand,{area_index[c['area']]},{';'.join(ex)}" for c, ex in zip(cands, excluded)]
     digest_lines = lambda lines: sha(('\n'.join(lines) + '\n').encode('utf-8'))
     pool_digest = digest_lines(pool_lines)
     elig_digest = digest_lines(elig_lines)
