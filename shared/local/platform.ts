@@ -1,0 +1,174 @@
+/**
+ * The local platform: everything AWS runs, on one machine, from the synthesized templates.
+ *
+ *   DynamoDB Local  ← tables of the data stack template (data under <dataDir>/dynamodb)
+ *   SES emulator    ← every mail, with its web inbox (inbox kept under <dataDir>)
+ *   Lambdas         ← each AWS::Lambda::Function of the app template, run in-process from its
+ *                     `suiji:entry` source with its own Environment (LocalLambdas)
+ *   Step Functions  ← the state machine definition of the app template (aws-local-stepfunctions
+ *                     with task tokens and durable executions), on loopback with the SFN API
+ *   HTTP API        ← ROUTES → the API Lambda, like API Gateway with the JWT authorizer
+ *   schedules       ← the Scheduler schedules of the template (optional here; npm start runs them)
+ *
+ * Used by `npm start`, the integration tests and the fast-forward demo.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { synthLocalTemplates } from './template.js';
+import { createTablesFromTemplate, freePort, startDynamo, type LocalDynamo } from './dynamo.js';
+import { startLocalSes, type LocalSes } from './ses.js';
+import { LocalLambdas } from './lambdas.js';
+import { LocalStepFunctions } from './sfn.js';
+import { startSfnServer, type SfnServer } from './sfn-server.js';
+import { startLocalApi, type LocalRouteHandler } from './server.js';
+import { devLogin, principalForEmail } from './devlogin.js';
+import { issueDevToken, setDevSecret } from '../http/devauth.js';
+import { resetConfig } from '../config.js';
+import { resetDdb } from '../store/db.js';
+import { resetSfn } from '../lifecycle/callbacks.js';
+import { resetSes } from '../mail/send.js';
+import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { ApiEvent } from '../http/core.js';
+
+export interface PlatformOptions {
+  /** Keep data here (survives restarts); without it everything is temporary. */
+  dataDir?: string;
+  ports?: { api?: number; dynamo?: number; ses?: number; sfn?: number };
+  /** Pause before Step Functions retries (ms) instead of real back-off. */
+  retryDelayMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface Platform {
+  apiUrl: string;
+  inboxUrl: string;
+  dynamo: LocalDynamo;
+  ses: LocalSes;
+  sfn: LocalStepFunctions;
+  lambdas: LocalLambdas;
+  stateMachineArn: string;
+  tableName: string;
+  blobDir: string;
+  dataDir: string;
+  /** Run a function of the template by (part of) its logical id, e.g. 'JobDeadlines'. */
+  invoke(logicalIdPrefix: string, event: unknown): Promise<unknown>;
+  /** A dev token for a registered staff member (as `suiji login` gets). */
+  tokenFor(email: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(opts: PlatformOptions = {}): Promise<Platform> {
+  const log = opts.log ?? (() => undefined);
+  const dataDir = opts.dataDir ?? join(mkdtemp(), 'suiji');
+  mkdirSync(dataDir, { recursive: true });
+  const blobDir = join(dataDir, 'blobs');
+  mkdirSync(blobDir, { recursive: true });
+
+  const ports = {
+    api: opts.ports?.api ?? (await freePort()),
+    dynamo: opts.ports?.dynamo ?? (await freePort()),
+    ses: opts.ports?.ses ?? (await freePort()),
+    sfn: opts.ports?.sfn ?? (await freePort()),
+  };
+  const apiUrl = `http://127.0.0.1:${ports.api}`;
+
+  // Dev-token secret kept across restarts, so a signed-in CLI stays signed in.
+  const secretFile = join(dataDir, 'dev-secret');
+  if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
+  setDevSecret(Buffer.from(readFileSync(secretFile, 'utf8'), 'hex'));
+
+  const t0 = Date.now();
+  const templates = synthLocalTemplates();
+  log(`synthesized the CDK app in ${Date.now() - t0} ms`);
+
+  const dynamo = await startDynamo({ port: ports.dynamo, ...(opts.dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}) });
+  const tables = await createTablesFromTemplate(dynamo.endpoint, templates.data);
+  const tableName = Object.values(tables)[0]!;
+  const ses = await startLocalSes({ port: ports.ses, persistFile: join(dataDir, 'inbox.json') });
+
+  const sfnEndpoint = `http://127.0.0.1:${ports.sfn}`;
+  const localEnv: Record<string, string> = {
+    SUIJI_LOCAL: '1',
+    TABLE_NAME: tableName,
+    BLOB_BUCKET: blobDir,
+    PUBLIC_BASE_URL: apiUrl,
+    AWS_REGION: 'cn-north-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+    AWS_ENDPOINT_URL_SFN: sfnEndpoint,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  const lambdas = new LocalLambdas(templates.app, { extraEnvironment: localEnv, log });
+  const sfn = new LocalStepFunctions({ template: templates.app, lambdas, log, ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}) });
+  const stateMachineArn = sfn.machines[0]!.arn;
+  localEnv.STATE_MACHINE_ARN = stateMachineArn;
+  // Code that runs outside a Lambda (the demo driver, sample loading, tests) sees the same.
+  Object.assign(process.env, localEnv);
+  resetConfig();
+  resetDdb();
+  resetSfn();
+  resetSes();
+  const sfnServer: SfnServer = await startSfnServer(sfn, { port: ports.sfn });
+
+  const fnByPrefix = (prefix: string): string => {
+    const f = lambdas.functions().find((x) => x.logicalId.startsWith(prefix));
+    if (!f) throw new Error(`no function ${prefix}* in the template`);
+    return f.logicalId;
+  };
+  const apiFn = fnByPrefix('Api');
+  const localRoutes: Record<string, LocalRouteHandler> = {
+    'POST /auth/dev-login': devLogin,
+    'POST /local/inbound-mail': async ({ body }) => {
+      const r = await lambdas.invoke(fnByPrefix('MailInbound'), { local: true, raw: body.toString('base64') });
+      return { status: 200, json: r };
+    },
+  };
+  const api: Server = await startLocalApi({
+    port: ports.api,
+    apiHandler: (event: ApiEvent, _ctx: Context) => lambdas.invoke(apiFn, event) as Promise<APIGatewayProxyResultV2>,
+    localRoutes,
+  });
+
+  const resumed = await sfn.resumeAll();
+  if (resumed.resumed.length || resumed.waiting.length) log(`resumed ${resumed.resumed.length} running and ${resumed.waiting.length} waiting executions`);
+  sfn.startTimers();
+
+  return {
+    apiUrl,
+    inboxUrl: ses.endpoint,
+    dynamo,
+    ses,
+    sfn,
+    lambdas,
+    stateMachineArn,
+    tableName,
+    blobDir,
+    dataDir,
+    invoke: (prefix, event) => lambdas.invoke(fnByPrefix(prefix), event),
+    tokenFor: async (email) => {
+      const p = await principalForEmail(email);
+      if (!p) throw new Error(`no registered staff member ${email}`);
+      return issueDevToken(p);
+    },
+    stop: async () => {
+      await new Promise<void>((r) => {
+        api.close(() => r());
+        api.closeAllConnections();
+      });
+      await sfn.close();
+      await sfnServer.close();
+      await ses.stop();
+      await dynamo.stop();
+    },
+  };
+}
+
+function mkdtemp(): string {
+  const dir = join(process.env.TMPDIR ?? '/tmp', `suiji-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

@@ -1,0 +1,64 @@
+/**
+ * `npm start`: the whole platform on this machine with real parts, data kept under .local/,
+ * the sample district loaded on first run, schedules running in real time.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startPlatform } from './platform.js';
+import { LocalScheduler } from './scheduler.js';
+import { loadSampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_MAIN_DEPT } from '../sample/district.js';
+
+const root = resolve(fileURLToPath(new URL('../../', import.meta.url)));
+const dataDir = process.env.SUIJI_DATA_DIR ?? join(root, '.local');
+const num = (v: string | undefined, d: number): number => (v ? Number(v) : d);
+
+const t0 = Date.now();
+const platform = await startPlatform({
+  dataDir,
+  ports: {
+    api: num(process.env.SUIJI_API_PORT, 3000),
+    ses: num(process.env.SUIJI_SES_PORT, 8005),
+    dynamo: num(process.env.SUIJI_DYNAMO_PORT, 8000),
+    sfn: num(process.env.SUIJI_SFN_PORT, 8083),
+  },
+  log: (l) => console.log(`  ${l}`),
+});
+
+const marker = join(dataDir, 'sample-loaded');
+if (!existsSync(marker)) {
+  console.log('  loading the sample district (first run) …');
+  const r = await loadSampleDistrict();
+  writeFileSync(marker, JSON.stringify(r, null, 2));
+  console.log(`  sample district loaded: ${JSON.stringify(r)}`);
+}
+
+writeFileSync(join(dataDir, 'dev-token.json'), JSON.stringify({ email: SAMPLE_COORDINATOR_EMAIL, token: await platform.tokenFor(SAMPLE_COORDINATOR_EMAIL) }), { mode: 0o600 });
+
+const scheduler = new LocalScheduler({ template: platform.lambdas.template, lambdas: platform.lambdas, log: (l: string) => console.log(`  ${l}`) });
+await scheduler.start();
+
+console.log(`
+Suiji is up (${((Date.now() - t0) / 1000).toFixed(1)} s).
+
+  API and public pages   ${platform.apiUrl}/public
+  published 2026 plan    ${platform.apiUrl}/public/plans/${SAMPLE_MAIN_DEPT}-2026
+  mail inbox             ${platform.inboxUrl}
+  data                   ${dataDir}
+
+Try:  npx suiji targets list --risk D --limit 5
+      (signed in as the sample coordinator ${SAMPLE_COORDINATOR_EMAIL}; npx suiji login <email> to switch)
+Stop with Ctrl-C; data is kept and an in-flight lifecycle resumes at the next start.
+`);
+
+let stopping = false;
+const stop = async (): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nstopping …');
+  scheduler.stop();
+  await platform.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
