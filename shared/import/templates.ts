@@ -207,3 +207,13 @@ export async function templateXlsx(kind: ImportKind): Promise<Buffer> {
   const out = await wb.xlsx.writeBuffer();
   return Buffer.from(out as ArrayBuffer);
 }
+
+export const CONTENT_TYPES = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
+
+/** Download name of a template, e.g. 检查对象名录库导入模板.xlsx (use RFC 5987 filename*= in headers). */
+export function templateFilename(kind: ImportKind, format: 'csv' | 'xlsx'): string {
+  return `${KIND_LABELS[kind]}导入模板.${format}`;
+}

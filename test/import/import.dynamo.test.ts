@@ -50,7 +50,7 @@ function ok(r: ImportOutcome): Extract<ImportOutcome, { ok: true }> {
 
 describe('targets', () => {
   const DEPT = 'zjj';
-  const N = 400;
+  const N = 200;
   const good = targetsCsv(N, 11);
 
   it('a good import creates every target; the same import again reports all unchanged and changes no item', async () => {
@@ -142,14 +142,14 @@ describe('targets', () => {
 
   it('an import interrupted mid-write is completed by re-running the same file', async () => {
     const dept = 'resume';
-    const body = targetsCsv(300, 5);
+    const body = targetsCsv(120, 5);
     const parsed = await parseImport('targets', body, { dept });
     if (!parsed.ok) throw new Error('fixture must be valid');
-    // The first 170 records reached the table before the process died.
-    await upsertTargets(dept, parsed.records.slice(0, 170));
+    // The first 70 records reached the table before the process died.
+    await upsertTargets(dept, parsed.records.slice(0, 70));
     const r = ok(await runImport({ dept, kind: 'targets', format: 'csv', body }));
-    expect(r).toMatchObject({ created: 130, updated: 0, unchanged: 170, total: 300 });
-    expect(await pool(dept)).toHaveLength(300);
+    expect(r).toMatchObject({ created: 50, updated: 0, unchanged: 70, total: 120 });
+    expect(await pool(dept)).toHaveLength(120);
   });
 });
 
