@@ -120,6 +120,13 @@ export interface TaskExpectation {
   workingDays: number;
 }
 
+/** What a stored version keeps of the expectation (per-jurisdiction rows would not fit a large province). */
+export type ExpectedSummary = Omit<TaskExpectation, 'jurisdictions'>;
+
+export function summarizeExpected(expected: Record<string, TaskExpectation>): Record<string, ExpectedSummary> {
+  return Object.fromEntries(Object.entries(expected).map(([id, { jurisdictions: _j, ...rest }]) => [id, rest]));
+}
+
 export interface PlanValidation {
   ok: boolean;
   issues: FieldIssue[];

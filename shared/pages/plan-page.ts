@@ -13,7 +13,7 @@ import {
   participatingSections,
   pct,
   type JointKind,
-  type TaskExpectation,
+  type ExpectedSummary,
 } from '../domain/plan.js';
 import type { Department, InspectionItem, PlanTask, PlanVersion, RiskClass } from '../domain/schemas.js';
 import type { PolicyProfile } from '../domain/profiles.js';
@@ -61,7 +61,7 @@ export interface AnnouncedTask {
   /** 检查人员范围 */
   inspectorScope: PlanTask['inspectorScope'] & { departmentNames: string[]; teamSize?: number; description: string };
   /** Expected draw at publication (from the pool at that time). */
-  expected?: { total: number; strata: TaskExpectation['strata'] };
+  expected?: { total: number; strata: ExpectedSummary['strata'] };
   notes?: string;
   /** The plan form (抽查计划表) rows in their order, as text. */
   form: { label: string; value: string }[];
@@ -102,11 +102,11 @@ export interface AnnouncementOptions {
   profile?: PolicyProfile;
 }
 
-type VersionLike = PlanVersion & { expected?: Record<string, TaskExpectation> };
+type VersionLike = PlanVersion & { expected?: Record<string, ExpectedSummary> };
 
 const join = (xs: readonly string[], empty = '无'): string => (xs.length ? xs.join('、') : empty);
 
-function ratioDescription(t: PlanTask, expected?: TaskExpectation): string {
+function ratioDescription(t: PlanTask, expected?: ExpectedSummary): string {
   const classes = t.scope.riskClasses;
   const values = classes.map((c) => t.ratiosBp[c]);
   const same = values.length > 0 && values.every((v) => v === values[0]);

@@ -21,7 +21,7 @@ import { getProfile } from '../services/profile.js';
 import { conflict, forbidden, notFound } from '../http/core.js';
 import { nowIso } from '../clock.js';
 import { Id, ValidationError, type Department, type FieldIssue, type InspectionItem, type PlanBody, type PlanTask, type PlanVersion } from '../domain/schemas.js';
-import { summarizePool, validatePlan, type PlanContext, type PoolTarget, type TaskExpectation } from '../domain/plan.js';
+import { summarizeExpected, summarizePool, validatePlan, type ExpectedSummary, type PlanContext, type PoolTarget } from '../domain/plan.js';
 import { announcement, type PlanAnnouncement } from '../pages/plan-page.js';
 
 const LOOKUP = TABLE.indexes.lookup;
@@ -51,7 +51,7 @@ export type StoredPlanVersion = PlanVersion & {
   /** Bumped on every replacement of an unpublished version. */
   revision: number;
   /** Expected draw per task id, computed from the pool when the version was written. */
-  expected?: Record<string, TaskExpectation>;
+  expected?: Record<string, ExpectedSummary>;
   approvedByEmail?: string;
   publishedBy?: string;
   supersededAt?: string;
@@ -178,12 +178,12 @@ export async function loadPlanContext(dept: string, body?: unknown): Promise<Pla
   return { department, profile, departments, items, inspectors, pool };
 }
 
-async function validated(dept: string, body: unknown, opts: WriteOptions, extra: FieldIssue[] = []): Promise<{ plan: PlanBody; expected: Record<string, TaskExpectation> }> {
+async function validated(dept: string, body: unknown, opts: WriteOptions, extra: FieldIssue[] = []): Promise<{ plan: PlanBody; expected: Record<string, ExpectedSummary> }> {
   const ctx = opts.context ?? (await loadPlanContext(dept, body));
   const r = validatePlan(body, ctx);
   const issues = [...extra, ...r.issues];
   if (issues.length || !r.plan) throw new ValidationError(issues);
-  return { plan: r.plan, expected: r.expected };
+  return { plan: r.plan, expected: summarizeExpected(r.expected) };
 }
 
 // ---------------------------------------------------------------- writing helpers

@@ -34,11 +34,15 @@ describe('sample district', () => {
   });
 
   it('generates 20,000 targets well under a second', () => {
+    // CPU time, not wall time: the suite shares two cores with DynamoDB Local and other files.
+    const cpu = process.cpuUsage();
     const t = performance.now();
     sampleDistrict();
-    const ms = performance.now() - t;
-    console.log(`sample district generation: ${ms.toFixed(0)} ms (first, cold: ${firstMs.toFixed(0)} ms)`);
-    expect(ms).toBeLessThan(1000);
+    const wall = performance.now() - t;
+    const used = process.cpuUsage(cpu);
+    const cpuMs = (used.user + used.system) / 1000;
+    console.log(`sample district generation: ${cpuMs.toFixed(0)} ms CPU, ${wall.toFixed(0)} ms wall (first, cold: ${firstMs.toFixed(0)} ms wall)`);
+    expect(cpuMs).toBeLessThan(1000);
   });
 
   it('has the shape the brief asks for', () => {
