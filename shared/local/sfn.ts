@@ -597,14 +597,22 @@ class Segment {
     return id;
   }
 
-  /** Persist in the background (the consumer does not wait for DynamoDB). */
+  /**
+   * Persist in the background (the consumer does not wait for DynamoDB), once per burst: the
+   * interpreter logs a state's exit and the next states' entries in one go.
+   */
   private kick(): void {
-    if (this.ended) return;
-    this.flush().catch(() => undefined);
+    if (this.ended || this.kickScheduled) return;
+    this.kickScheduled = true;
+    setImmediate(() => {
+      this.kickScheduled = false;
+      if (!this.ended && this.pending.length) this.flush(undefined, true).catch(() => undefined);
+    });
   }
+  private kickScheduled = false;
 
-  private flush(extra?: TransactItem[]): Promise<'ok' | 'extra-failed'> {
-    const p = this.chain.then(() => this.write(extra));
+  private flush(extra?: TransactItem[], onlyIfPending = false): Promise<'ok' | 'extra-failed'> {
+    const p = this.chain.then(() => (onlyIfPending && !this.pending.length ? ('ok' as const) : this.write(extra)));
     this.chain = p.catch(() => undefined);
     return p;
   }
@@ -737,7 +745,9 @@ class Segment {
       this.append('LambdaFunctionScheduled', { resource: fnRef, input: JSON.stringify(input), inputDetails: { truncated: false } });
       this.append('LambdaFunctionStarted');
     }
-    await this.flushOrEnd();
+    // Not awaited: a re-run after a crash is at-least-once anyway, and a fenced segment stops at
+    // its next write.
+    this.kick();
     let result: unknown;
     try {
       if (invocationType === 'Event' || invocationType === 'DryRun') {

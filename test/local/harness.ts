@@ -1,0 +1,56 @@
+/**
+ * DynamoDB Local with the table of the fixture app's template, the environment the adapters
+ * read, and small readers of what the fixture handlers record.
+ */
+import { createTablesFromTemplate, startDynamo, type LocalDynamo } from '../../shared/local/dynamo.js';
+import type { LocalTemplate } from '../../shared/local/lambdas.js';
+import { getItem, putItem } from '../../shared/store/base.js';
+import { resetConfig } from '../../shared/config.js';
+import { resetDdb } from '../../shared/store/db.js';
+import { fixtureTemplate } from './fixture-app.js';
+
+export interface FixtureStack {
+  template: LocalTemplate;
+  dynamo: LocalDynamo;
+  tableName: string;
+  stop(): Promise<void>;
+}
+
+export async function startFixtureStack(): Promise<FixtureStack> {
+  const template = fixtureTemplate();
+  const dynamo = await startDynamo();
+  const names = await createTablesFromTemplate(dynamo.endpoint, template as Parameters<typeof createTablesFromTemplate>[1]);
+  const tableName = Object.values(names)[0]!;
+  Object.assign(process.env, {
+    TABLE_NAME: tableName,
+    BLOB_BUCKET: '/tmp',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_REGION: 'cn-north-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
+  resetConfig();
+  resetDdb();
+  return { template, dynamo, tableName, stop: () => dynamo.stop() };
+}
+
+/** How many times a fixture handler ran for `key` (e.g. `callback:t1:approval`). */
+export async function calls(key: string): Promise<number> {
+  return (await getItem<{ n?: number } & Record<string, unknown>>({ pk: 'FIXTURE#calls', sk: key }, true))?.n ?? 0;
+}
+
+export async function callRecord(key: string): Promise<Record<string, unknown> | undefined> {
+  return getItem<Record<string, unknown> & { pk: string; sk: string }>({ pk: 'FIXTURE#calls', sk: key }, true);
+}
+
+/** The task token the callback fixture stored for a task's stage. */
+export async function storedToken(taskId: string, stage: string): Promise<string> {
+  const t = await getItem<{ token: string } & Record<string, unknown>>({ pk: 'FIXTURE#token', sk: `${taskId}#${stage}` }, true);
+  if (!t) throw new Error(`no token stored for ${taskId}/${stage}`);
+  return t.token;
+}
+
+/** Let a fixture close step held with `holdClose` finish. */
+export async function release(taskId: string): Promise<void> {
+  await putItem({ pk: 'FIXTURE#release', sk: taskId });
+}
