@@ -19,7 +19,7 @@
  * The team is listed in ascending score; the first (lowest-scoring) member leads.
  */
 import type { BatchHasher } from './simd.js';
-import { compareDigests, paddedTail } from './sha256.js';
+import { compareDigests, compress, paddedTail } from './sha256.js';
 import { seedMidstate, type Selection } from './select.js';
 import { usccAt, type CompiledPool } from './pool.js';
 import type { Shortage } from './errors.js';
@@ -61,20 +61,6 @@ function inspectorTails(ids: readonly string[]): Int32Array[] {
   });
 }
 
-/** Eligible inspectors of candidate i: area members minus exclusions (both ascending). */
-function eligibleOf(p: CompiledPool, i: number, out: number[]): void {
-  out.length = 0;
-  const m = p.areaMembers[p.area[i]!]!;
-  let e = p.exclOff[i]!;
-  const eEnd = p.exclOff[i + 1]!;
-  for (let j = 0; j < m.length; j++) {
-    const ix = m[j]!;
-    while (e < eEnd && p.exclIdx[e]! < ix) e++;
-    if (e < eEnd && p.exclIdx[e] === ix) continue;
-    out.push(ix);
-  }
-}
-
 export function workloadCaps(p: CompiledPool, sel: Selection, teamSize: number): { areas: AreaLoad[]; cap: Uint32Array } {
   const selected = new Uint32Array(p.areaNames.length);
   for (const i of sel.order) selected[p.area[i]!]!++;
@@ -93,107 +79,173 @@ export function workloadCaps(p: CompiledPool, sel: Selection, teamSize: number):
 
 const PAIRS_PER_CHUNK = 1 << 17;
 
+/** Full score digest of one (target, inspector) pair, scalar (tie-breaks and long ids). */
+function fullScore(mid: Int32Array, u: Uint8Array, cand: number, id: string): Int32Array {
+  const rest = new Uint8Array(20 + id.length);
+  rest[0] = 0x3a;
+  rest.set(u.subarray(cand * 18, cand * 18 + 18), 1);
+  rest[19] = 0x3a;
+  for (let j = 0; j < id.length; j++) rest[20 + j] = id.charCodeAt(j);
+  const tail = paddedTail(rest, 64);
+  const st = Int32Array.from(mid);
+  for (let b = 0; b < tail.length; b += 16) compress(st, 0, tail, b, st, 0);
+  return st;
+}
+
 export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params: MatchParams, hasher: BatchHasher): Matching {
   const mid = seedMidstate(seed);
   const k = params.teamSize;
+  const J = params.jointUnits.length;
   const { areas, cap } = workloadCaps(p, sel, k);
-  const unitIndex = new Map(params.jointUnits.map((u, j) => [u, j]));
-  const unitOf = Int32Array.from(p.inspectorUnits, (u) => unitIndex.get(u) ?? -1);
+  const unitIndex = new Map(params.jointUnits.map((un, j) => [un, j]));
+  const unitOf = Int32Array.from(p.inspectorUnits, (un) => unitIndex.get(un) ?? -1);
   const tails = inspectorTails(p.inspectorIds);
+  const oneBlock = tails.every((t) => t.length === 11);
+  const tailFlat = new Int32Array(tails.length * 11);
+  tails.forEach((t, ix) => tailFlat.set(t.subarray(0, 11), ix * 11));
   const load = new Uint32Array(p.inspectorIds.length);
+  const u = p.usccBytes;
 
   const m = sel.order.length;
   const teamOff = new Uint32Array(m + 1);
   const teamMembers = new Uint32Array(m * k);
   let capYields = 0;
-  const u = p.usccBytes;
-  const elig: number[] = [];
+
+  // eligible lists of all selected targets, flattened (inspector indices, ascending id)
+  const eligOff = new Uint32Array(m + 1);
+  const eligList: number[] = [];
+  for (let r = 0; r < m; r++) {
+    const i = sel.order[r]!;
+    const members = p.areaMembers[p.area[i]!]!;
+    let e = p.exclOff[i]!;
+    const eEnd = p.exclOff[i + 1]!;
+    for (let j = 0; j < members.length; j++) {
+      const ix = members[j]!;
+      while (e < eEnd && p.exclIdx[e]! < ix) e++;
+      if (e < eEnd && p.exclIdx[e] === ix) continue;
+      eligList.push(ix);
+    }
+    eligOff[r + 1] = eligList.length;
+  }
+  const pairsTotal = eligList.length;
+  let maxPer = 0;
+  for (let r = 0; r < m; r++) maxPer = Math.max(maxPer, eligOff[r + 1]! - eligOff[r]!);
+  const cap0 = Math.min(pairsTotal, Math.max(PAIRS_PER_CHUNK, maxPer));
+  const head = new Int32Array(Math.min(m, cap0) * 5 + 5);
+  const pairHead = new Uint32Array(cap0);
+  const pairTail = new Uint32Array(cap0);
+  const first = new Int32Array(cap0);
+  const ranked: number[] = [];
+  const team: number[] = [];
+  const fullCache = new Map<number, Int32Array>();
 
   let r0 = 0;
   while (r0 < m) {
-    // gather pairs for targets r0..r1
-    const pairInsp: number[] = [];
-    const pairStart: number[] = [0];
-    let r1 = r0;
-    while (r1 < m && (r1 === r0 || pairInsp.length < PAIRS_PER_CHUNK)) {
-      eligibleOf(p, sel.order[r1]!, elig);
-      for (const ix of elig) pairInsp.push(ix);
-      pairStart.push(pairInsp.length);
-      r1++;
-    }
-    const np = pairInsp.length;
-    const states = new Int32Array(np * 8);
-    const blocks = new Int32Array(np * 16);
-    const second: number[] = [];
+    // a chunk of whole targets with at most ~PAIRS_PER_CHUNK pairs
+    let r1 = r0 + 1;
+    while (r1 < m && eligOff[r1 + 1]! - eligOff[r0]! <= PAIRS_PER_CHUNK && r1 - r0 < head.length / 5 - 1) r1++;
+    const base = eligOff[r0]!;
+    const np = eligOff[r1]! - base;
     for (let r = r0; r < r1; r++) {
       const q = sel.order[r]! * 18;
+      const h = (r - r0) * 5;
       // ":" + uscc + ":" = 20 bytes = words 0..4
-      const w0 = 0x3a000000 | (u[q]! << 16) | (u[q + 1]! << 8) | u[q + 2]!;
-      const w1 = (u[q + 3]! << 24) | (u[q + 4]! << 16) | (u[q + 5]! << 8) | u[q + 6]!;
-      const w2 = (u[q + 7]! << 24) | (u[q + 8]! << 16) | (u[q + 9]! << 8) | u[q + 10]!;
-      const w3 = (u[q + 11]! << 24) | (u[q + 12]! << 16) | (u[q + 13]! << 8) | u[q + 14]!;
-      const w4 = (u[q + 15]! << 24) | (u[q + 16]! << 16) | (u[q + 17]! << 8) | 0x3a;
-      for (let x = pairStart[r - r0]!; x < pairStart[r - r0 + 1]!; x++) {
-        states.set(mid, x * 8);
-        const b = x * 16;
-        blocks[b] = w0;
-        blocks[b + 1] = w1;
-        blocks[b + 2] = w2;
-        blocks[b + 3] = w3;
-        blocks[b + 4] = w4;
-        const t = tails[pairInsp[x]!]!;
-        for (let j = 0; j < 11; j++) blocks[b + 5 + j] = t[j]!;
-        if (t.length > 11) second.push(x);
+      head[h] = 0x3a000000 | (u[q]! << 16) | (u[q + 1]! << 8) | u[q + 2]!;
+      head[h + 1] = (u[q + 3]! << 24) | (u[q + 4]! << 16) | (u[q + 5]! << 8) | u[q + 6]!;
+      head[h + 2] = (u[q + 7]! << 24) | (u[q + 8]! << 16) | (u[q + 9]! << 8) | u[q + 10]!;
+      head[h + 3] = (u[q + 11]! << 24) | (u[q + 12]! << 16) | (u[q + 13]! << 8) | u[q + 14]!;
+      head[h + 4] = (u[q + 15]! << 24) | (u[q + 16]! << 16) | (u[q + 17]! << 8) | 0x3a;
+      for (let x = eligOff[r]!; x < eligOff[r + 1]!; x++) {
+        pairHead[x - base] = r - r0;
+        pairTail[x - base] = eligList[x]!;
       }
     }
-    hasher.compressMany(states, blocks, np);
-    if (second.length) {
-      // ids longer than 35 bytes: one more block, inspector-dependent only
-      const s2 = new Int32Array(second.length * 8);
-      const b2 = new Int32Array(second.length * 16);
-      second.forEach((x, j) => {
-        s2.set(states.subarray(x * 8, x * 8 + 8), j * 8);
-        b2.set(tails[pairInsp[x]!]!.subarray(11, 27), j * 16);
-      });
-      hasher.compressMany(s2, b2, second.length);
-      second.forEach((x, j) => states.set(s2.subarray(j * 8, j * 8 + 8), x * 8));
+    if (oneBlock) hasher.pairFirstWords(mid, head, tailFlat, pairHead, pairTail, np, first);
+    else {
+      // some id is longer than 35 bytes: full states, then a second block where needed
+      const states = new Int32Array(np * 8);
+      const blocks = new Int32Array(np * 16);
+      const second: number[] = [];
+      for (let x = 0; x < np; x++) {
+        states.set(mid, x * 8);
+        const h = pairHead[x]! * 5;
+        for (let j = 0; j < 5; j++) blocks[x * 16 + j] = head[h + j]!;
+        const t = tails[pairTail[x]!]!;
+        for (let j = 0; j < 11; j++) blocks[x * 16 + 5 + j] = t[j]!;
+        if (t.length > 11) second.push(x);
+      }
+      hasher.compressMany(states, blocks, np);
+      if (second.length) {
+        const s2 = new Int32Array(second.length * 8);
+        const b2 = new Int32Array(second.length * 16);
+        second.forEach((x, j) => {
+          for (let w = 0; w < 8; w++) s2[j * 8 + w] = states[x * 8 + w]!;
+          b2.set(tails[pairTail[x]!]!.subarray(11, 27), j * 16);
+        });
+        hasher.compressMany(s2, b2, second.length);
+        second.forEach((x, j) => {
+          for (let w = 0; w < 8; w++) states[x * 8 + w] = s2[j * 8 + w]!;
+        });
+      }
+      for (let x = 0; x < np; x++) first[x] = states[x * 8]!;
     }
 
     for (let r = r0; r < r1; r++) {
-      const start = pairStart[r - r0]!;
-      const end = pairStart[r - r0 + 1]!;
-      const ranked: number[] = [];
-      for (let x = start; x < end; x++) ranked.push(x);
-      ranked.sort((x, y) => compareDigests(states, x * 8, states, y * 8));
-      const team: number[] = []; // pair positions
-      const pick = (ok: (x: number) => boolean): boolean => {
+      const cand = sel.order[r]!;
+      fullCache.clear();
+      const fullOf = (x: number): Int32Array => {
+        let d = fullCache.get(x);
+        if (!d) fullCache.set(x, (d = fullScore(mid, u, cand, p.inspectorIds[pairTail[x]!]!)));
+        return d;
+      };
+      const start = eligOff[r]! - base;
+      const end = eligOff[r + 1]! - base;
+      // rank pair positions by score: first word (unsigned), full digest on a tie
+      ranked.length = 0;
+      for (let x = start; x < end; x++) {
+        const fx = first[x]! >>> 0;
+        let j = ranked.length;
+        ranked.push(x);
+        while (j > 0) {
+          const y = ranked[j - 1]!;
+          const fy = first[y]! >>> 0;
+          if (fy < fx) break;
+          if (fy === fx) {
+            const a = fullOf(y), b = fullOf(x);
+            if (compareDigests(a, 0, b, 0) < 0) break;
+          }
+          ranked[j] = y;
+          j--;
+        }
+        ranked[j] = x;
+      }
+      team.length = 0;
+      const pick = (unit: number): void => {
         let fallback = -1;
-        for (const x of ranked) {
-          if (team.includes(x) || !ok(x)) continue;
-          if (load[pairInsp[x]!]! < cap[pairInsp[x]!]!) {
+        for (let q = 0; q < ranked.length; q++) {
+          const x = ranked[q]!;
+          const ix = pairTail[x]!;
+          if ((unit >= 0 && unitOf[ix] !== unit) || team.includes(x)) continue;
+          if (load[ix]! < cap[ix]!) {
             team.push(x);
-            return true;
+            return;
           }
           if (fallback < 0) fallback = x;
         }
-        if (fallback < 0) return false;
+        if (fallback < 0) throw new Error('internal: team cannot be filled (feasibility check bypassed)');
         team.push(fallback);
         capYields++;
-        return true;
       };
-      for (let j = 0; j < params.jointUnits.length; j++) {
-        if (!pick((x) => unitOf[pairInsp[x]!] === j)) throw new Error(`internal: no inspector of unit ${params.jointUnits[j]} (feasibility check bypassed)`);
-      }
-      while (team.length < k) {
-        if (!pick(() => true)) throw new Error('internal: not enough inspectors (feasibility check bypassed)');
-      }
-      team.sort((x, y) => compareDigests(states, x * 8, states, y * 8));
+      for (let j = 0; j < J; j++) pick(j);
+      while (team.length < k) pick(-1);
+      // ascending score = order in `ranked`
+      team.sort((x, y) => ranked.indexOf(x) - ranked.indexOf(y));
       const o = teamOff[r]!;
-      team.forEach((x, j) => {
-        const ix = pairInsp[x]!;
+      for (let j = 0; j < team.length; j++) {
+        const ix = pairTail[team[j]!]!;
         teamMembers[o + j] = ix;
         load[ix]!++;
-      });
+      }
       teamOff[r + 1] = o + team.length;
     }
     r0 = r1;

@@ -21,6 +21,12 @@ export interface BatchHasher {
   priorities(mid: Int32Array, usccBytes: Uint8Array, start: number, count: number, first: Int32Array): void;
   /** For i in [0, count): states[8i..8i+8) = compress(states[8i..8i+8), blocks[16i..16i+16)). */
   compressMany(states: Int32Array, blocks: Int32Array, count: number): void;
+  /**
+   * First words of single-block score hashes. For p in [0, count): first[p] = word 0 of
+   * compress(mid, block) with block words 0..4 = head[5·pairHead[p] ..] and words 5..15 =
+   * tail[11·pairTail[p] ..] (the target's ":" + uscc + ":" and the inspector's id + padding).
+   */
+  pairFirstWords(mid: Int32Array, head: Int32Array, tail: Int32Array, pairHead: Uint32Array, pairTail: Uint32Array, count: number, first: Int32Array): void;
 }
 
 /** The constant words of a priority block: w5..w14 = 0, w15 = (64 + 19) * 8. */
@@ -54,6 +60,16 @@ export function scalarHasher(): BatchHasher {
     compressMany(states, blocks, count) {
       for (let i = 0; i < count; i++) compress(states, i * 8, blocks, i * 16, states, i * 8);
     },
+    pairFirstWords(mid, head, tail, pairHead, pairTail, count, first) {
+      const blk = new Int32Array(16);
+      for (let p = 0; p < count; p++) {
+        const h = pairHead[p]! * 5, t = pairTail[p]! * 11;
+        for (let j = 0; j < 5; j++) blk[j] = head[h + j]!;
+        for (let j = 0; j < 11; j++) blk[5 + j] = tail[t + j]!;
+        compress(mid, 0, blk, 0, out, 0);
+        first[p] = out[0]!;
+      }
+    },
   };
 }
 
@@ -83,8 +99,13 @@ const sleb = (n: number): number[] => {
   }
 };
 
-/** Emits one kernel function body (a loop over groups of four lanes). */
-function kernel(mode: 'priority' | 'generic'): number[] {
+/**
+ * Emits one kernel function body (a loop over groups of four lanes):
+ *   priority  (in, out, groups): 5 message words per lane, constant tail, state = midstate at 0
+ *   fixed     (in, out, groups): 16 message words per lane, state = midstate at 0
+ *   generic   (in, state, groups): 16 message words per lane, per-lane state updated in place
+ */
+function kernel(mode: 'priority' | 'fixed' | 'generic'): number[] {
   const c: number[] = [];
   // locals: params 0..2 (i32); v128: W ring 3..18, a..h 19..26, state 27..34, t1 35, t2 36
   const P0 = 0, P1 = 1, GROUPS = 2, W = 3, A = 19, ST = 27, T1 = 35, T2 = 36;
@@ -115,7 +136,7 @@ function kernel(mode: 'priority' | 'generic'): number[] {
   const s1 = (x: number) => (((x >>> 17) | (x << 15)) ^ ((x >>> 19) | (x << 13)) ^ (x >>> 10)) | 0;
   const wl = (i: number) => W + (i % 16);
 
-  if (mode === 'priority') for (let j = 0; j < 8; j++) (i32(0), simd(0), c.push(4, ...uleb(j * 16)), set(ST + j));
+  if (mode !== 'generic') for (let j = 0; j < 8; j++) (i32(0), simd(0), c.push(4, ...uleb(j * 16)), set(ST + j));
   c.push(0x03, 0x40); // loop
   if (mode === 'generic') for (let j = 0; j < 8; j++) (load(P1, j * 16), set(ST + j));
   const msgWords = mode === 'priority' ? 5 : 16;
@@ -180,14 +201,14 @@ const OUT = IN + LANES * 64; // byte offset: states (8 words × LANES × 4 bytes
 function assemble(): Uint8Array {
   const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
   const name = (s: string) => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
-  const funcs = [kernel('priority'), kernel('generic')].flatMap((b) => [...uleb(b.length), ...b]);
+  const funcs = [kernel('priority'), kernel('generic'), kernel('fixed')].flatMap((b) => [...uleb(b.length), ...b]);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [1, 0x60, 3, 0x7f, 0x7f, 0x7f, 0]),
-    ...section(3, [2, 0, 0]),
+    ...section(3, [3, 0, 0, 0]),
     ...section(5, [1, 0x00, ...uleb(PAGES)]),
-    ...section(7, [3, ...name('prio'), 0, 0, ...name('comp'), 0, 1, ...name('mem'), 2, 0]),
-    ...section(10, [2, ...funcs]),
+    ...section(7, [4, ...name('prio'), 0, 0, ...name('comp'), 0, 1, ...name('fixd'), 0, 2, ...name('mem'), 2, 0]),
+    ...section(10, [3, ...funcs]),
   ]);
 }
 
@@ -207,6 +228,7 @@ export function wasmHasher(): BatchHasher | undefined {
   const inst = new WA.Instance(new WA.Module(bin), {});
   const prio = inst.exports['prio'] as Kernel;
   const comp = inst.exports['comp'] as Kernel;
+  const fixd = inst.exports['fixd'] as Kernel;
   const mem = new Int32Array((inst.exports['mem'] as { buffer: ArrayBuffer }).buffer);
   const inW = IN >> 2;
   const outW = OUT >> 2;
@@ -248,6 +270,25 @@ export function wasmHasher(): BatchHasher | undefined {
           const si = (base + k) * 8;
           for (let j = 0; j < 8; j++) states[si + j] = mem[so + j * 4]!;
         }
+      }
+    },
+    pairFirstWords(mid, head, tail, pairHead, pairTail, count, first) {
+      for (let j = 0; j < 8; j++) for (let l = 0; l < 4; l++) mem[(MID >> 2) + j * 4 + l] = mid[j]!;
+      for (let base = 0; base < count; base += LANES) {
+        const n = Math.min(LANES, count - base);
+        for (let k = 0; k < n; k++) {
+          const mo = inW + (k >> 2) * 64 + (k & 3);
+          const h = pairHead[base + k]! * 5;
+          const t = pairTail[base + k]! * 11;
+          mem[mo] = head[h]!;
+          mem[mo + 4] = head[h + 1]!;
+          mem[mo + 8] = head[h + 2]!;
+          mem[mo + 12] = head[h + 3]!;
+          mem[mo + 16] = head[h + 4]!;
+          for (let j = 0; j < 11; j++) mem[mo + 20 + j * 4] = tail[t + j]!;
+        }
+        fixd(IN, OUT, (n + 3) >> 2);
+        for (let k = 0; k < n; k++) first[base + k] = mem[outW + (k >> 2) * 32 + (k & 3)]!;
       }
     },
   };

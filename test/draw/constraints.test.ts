@@ -298,9 +298,12 @@ describe('infeasible draws fail before anything is frozen, saying exactly what i
   });
 });
 
-describe('workload cap', () => {
+describe.each([
+  ['short ids', (i: number) => `x${i}`],
+  ['64-character ids (two-block scores)', (i: number) => `x${i}`.padEnd(64, '-abcdefghij')],
+])('matching and workload cap (%s)', (_label, idOf) => {
   // two areas sharing inspectors, per-target exclusions, ~13 seats per inspector
-  const ids = Array.from({ length: 9 }, (_, i) => `x${i}`);
+  const ids = Array.from({ length: 9 }, (_, i) => idOf(i));
   const pool: DrawPool = {
     inspectors: ids.map((id) => ({ id, unit: 'd' })),
     areas: [{ name: '东区', inspectors: ids.slice(0, 6) }, { name: '西区', inspectors: ids.slice(4) }],
@@ -350,6 +353,24 @@ describe('workload cap', () => {
       if (free.load.some((l, ix) => l > ref.cap[ix]!)) expect(JSON.stringify(free.teams)).not.toBe(JSON.stringify(ref.teams));
     }
     expect(capMattered).toBeGreaterThan(3);
+  });
+
+  it('ties on the first score word fall back to full digests (a hasher reporting only ties changes nothing)', () => {
+    const seed = seedOf(5);
+    const sel = selectTargets(p, seed, [0, 0, 0, 0, 40], hasher);
+    const tied: typeof hasher = {
+      kind: hasher.kind,
+      priorities: (_m, _b, start, count, first) => first.fill(0, start, start + count),
+      compressMany: hasher.compressMany.bind(hasher),
+      pairFirstWords: (_m, _h, _t, _ph, _pt, count, first) => first.fill(0, 0, count),
+    };
+    const a = matchTeams(p, sel, seed, { teamSize: K, jointUnits: [] }, hasher);
+    const b = matchTeams(p, sel, seed, { teamSize: K, jointUnits: [] }, tied);
+    expect(Array.from(b.teamMembers)).toEqual(Array.from(a.teamMembers));
+    const big = compilePool({ ...pool, candidates: Array.from({ length: 20_000 }, (_, c) => ({ uscc: U(100_000 + c), stratum: 'D' as const, area: '东区' })) });
+    const s1 = selectTargets(big, seed, [0, 0, 0, 0, 600], hasher, 0);
+    const s2 = selectTargets(big, seed, [0, 0, 0, 0, 600], tied, 0);
+    expect(Array.from(s2.order)).toEqual(Array.from(s1.order));
   });
 
   it('teams are distinct, eligible (area list minus exclusions) and led by their lowest score', () => {
