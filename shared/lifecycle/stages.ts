@@ -51,9 +51,10 @@ export async function callbackStage(input: LifecycleInput & { stage: CallbackSta
   const task = await getTask(input.taskId);
   if (!task) throw new Error(`task ${input.taskId} has no record`);
   await saveToken(input.taskId, input.stage, input.taskToken, task.drawRound);
+  // Tell the people concerned first: the coordinator sees the stage once its mail is out.
+  await notifyStageEntered({ ...task, stage: input.stage }, input.stage);
   const updated = await updateTask(input.taskId, { stage: input.stage });
   await audit(input.taskId, SYSTEM, `stage.${input.stage}`, { round: task.drawRound });
-  await notifyStageEntered(updated, input.stage);
   await resumeIfDone(input.taskId, updated);
 }
 

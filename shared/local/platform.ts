@@ -16,7 +16,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
-import { synthLocalTemplates } from './template.js';
+import { synthLocalTemplates, type CfnTemplate } from './template.js';
 import { createTablesFromTemplate, freePort, startDynamo, type LocalDynamo } from './dynamo.js';
 import { startLocalSes, type LocalSes } from './ses.js';
 import { LocalLambdas } from './lambdas.js';
@@ -102,8 +102,12 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     AWS_ENDPOINT_URL_SFN: sfnEndpoint,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
-  const lambdas = new LocalLambdas(templates.app, { extraEnvironment: localEnv, log });
-  const sfn = new LocalStepFunctions({ template: templates.app, lambdas, log, ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}) });
+  const appTemplate = inlineImports(templates.app, templates.data, { 'AWS::DynamoDB::Table': tableName, 'AWS::S3::Bucket': blobDir });
+  // The local server is the HTTP API: its endpoint stands for the API's ApiEndpoint attribute.
+  const attributes: Record<string, string> = {};
+  for (const [id, r] of Object.entries(appTemplate.Resources)) if (r.Type === 'AWS::ApiGatewayV2::Api') attributes[`${id}.ApiEndpoint`] = apiUrl;
+  const lambdas = new LocalLambdas(appTemplate, { extraEnvironment: localEnv, attributes, log });
+  const sfn = new LocalStepFunctions({ template: appTemplate, lambdas, log, ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}) });
   const stateMachineArn = sfn.machines[0]!.arn;
   localEnv.STATE_MACHINE_ARN = stateMachineArn;
   // Code that runs outside a Lambda (the demo driver, sample loading, tests) sees the same.
@@ -165,6 +169,36 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       await dynamo.stop();
     },
   };
+}
+
+/**
+ * Cross-stack references (`Fn::ImportValue` of the data stack's exports) resolved to their local
+ * values: the table's name, the blob folder, or a local ARN, so the app template stands alone.
+ */
+function inlineImports(app: CfnTemplate, data: CfnTemplate, byType: Record<string, string>): CfnTemplate {
+  const exportsByName = new Map<string, unknown>();
+  for (const o of Object.values((data.Outputs ?? {}) as Record<string, { Value: unknown; Export?: { Name?: string } }>)) {
+    if (o.Export?.Name) exportsByName.set(o.Export.Name, o.Value);
+  }
+  const valueOf = (v: unknown): unknown => {
+    const ref = (v as { Ref?: string }).Ref;
+    const att = (v as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+    const id = ref ?? att?.[0];
+    const type = id ? data.Resources[id]?.Type : undefined;
+    if (ref && type && byType[type]) return byType[type];
+    if (id) return `arn:aws:${(type ?? 'AWS::Local::X').split('::')[1]!.toLowerCase()}:cn-north-1:000000000000:${id}`;
+    return v;
+  };
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      const imp = (v as Record<string, unknown>)['Fn::ImportValue'];
+      if (typeof imp === 'string' && exportsByName.has(imp)) return valueOf(exportsByName.get(imp));
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    }
+    return v;
+  };
+  return walk(app) as CfnTemplate;
 }
 
 function mkdtemp(): string {

@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPlatform } from './platform.js';
 import { LocalScheduler } from './scheduler.js';
-import { loadSampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_MAIN_DEPT } from '../sample/district.js';
+import { SAMPLE_COORDINATOR_EMAIL, SAMPLE_MAIN_DEPT } from '../sample/district.js';
+import { loadSampleDistrict } from '../sample/load.js';
 
 const root = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 const dataDir = process.env.SUIJI_DATA_DIR ?? join(root, '.local');

@@ -295,10 +295,11 @@ export async function transition(spec: TransitionSpec): Promise<ProgressRecord> 
     sets.push(`#s${i} = :s${i}`);
   });
 
-  const counterNames: Record<string, string> = { '#counts': 'counts', '#upd': 'updatedAt' };
+  const counterNames: Record<string, string> = { '#upd': 'updatedAt' };
   const counterValues: Record<string, unknown> = { ':now': at };
   const adds: string[] = [];
   if (prev.status !== spec.to) {
+    counterNames['#counts'] = 'counts';
     counterNames['#from'] = prev.status;
     counterNames['#to'] = spec.to;
     counterValues[':one'] = 1;
