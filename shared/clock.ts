@@ -42,3 +42,14 @@ export class ManualClock implements Clock {
     this.t += ms;
   }
 }
+
+/** Real time shifted to start at a given instant (the local platform's SUIJI_CLOCK_START). */
+export class OffsetClock implements Clock {
+  private readonly offset: number;
+  constructor(start: Date | string) {
+    this.offset = new Date(start).getTime() - Date.now();
+  }
+  now(): Date {
+    return new Date(Date.now() + this.offset);
+  }
+}
