@@ -12,6 +12,7 @@ import {
   transition,
   TransitionRejected,
   type Actor,
+  type Due,
   type ProgressRecord,
   type TaskRecord,
 } from '../store/tasks.js';
@@ -20,7 +21,7 @@ import { getItem, queryAll, type Item } from '../store/base.js';
 import { contentHash } from '../store/registry.js';
 import { getProfile } from '../services/profile.js';
 import { validateResult, type ValidResult } from '../domain/result.js';
-import { defaultCalendar, chinaToday } from '../domain/calendar.js';
+import { defaultCalendar, chinaToday, CalendarYearNotCovered } from '../domain/calendar.js';
 import { resultEntryDueDate, publicationDueDate, followUpDueDate, type PolicyProfile } from '../domain/profiles.js';
 import { resumeIfDone } from './callbacks.js';
 import { now, nowIso } from '../clock.js';
@@ -55,6 +56,32 @@ function rethrow(e: unknown): never {
 
 const itemIdsOf = (t: PlanTask): string[] => [...t.items.general, ...t.items.key];
 
+/**
+ * A due date, or — when it falls in a year the official calendar does not cover yet — a pending
+ * deadline naming that year. Entering a result is never blocked by the calendar; the daily job
+ * settles pending deadlines once the year's holidays are added (calendar-overrides.json).
+ */
+export function dueOrPending(compute: () => string, basis: Due['basis']): Due {
+  try {
+    return { date: compute(), ...(basis ? { basis } : {}) };
+  } catch (e) {
+    if (e instanceof CalendarYearNotCovered) return { pendingYear: e.year, ...(basis ? { basis } : {}) };
+    throw e;
+  }
+}
+
+/** The due date of a deadline from its basis (for recomputing pending ones). */
+export function dueFromBasis(profile: PolicyProfile, basis: NonNullable<Due['basis']>): string {
+  switch (basis.rule) {
+    case 'entry':
+      return resultEntryDueDate(profile, basis.from, basis.roundEnd ?? basis.from, defaultCalendar);
+    case 'publish':
+      return publicationDueDate(profile, basis.from, defaultCalendar);
+    case 'followup':
+      return followUpDueDate(profile, basis.from, defaultCalendar);
+  }
+}
+
 /** The team member's own record of the on-site check date (opens the entry/publication deadlines). */
 export async function recordCheck(taskId: string, uscc: string, checkDate: string, actor: Actor & { inspectorId?: string }): Promise<ProgressRecord> {
   const ctx = await taskContext(taskId);
@@ -65,8 +92,10 @@ export async function recordCheck(taskId: string, uscc: string, checkDate: strin
   if (checkDate < ctx.planTask.window.start || checkDate > ctx.planTask.window.end) {
     throw badRequest(`检查日期 ${checkDate} 不在抽查时间 ${ctx.planTask.window.start} 至 ${ctx.planTask.window.end} 之内`);
   }
-  const dueEntry = resultEntryDueDate(ctx.profile, checkDate, ctx.planTask.window.end, defaultCalendar);
-  const duePublish = publicationDueDate(ctx.profile, checkDate, defaultCalendar);
+  const entryBasis = { from: checkDate, rule: 'entry' as const, roundEnd: ctx.planTask.window.end };
+  const publishBasis = { from: checkDate, rule: 'publish' as const };
+  const dueEntry = dueOrPending(() => dueFromBasis(ctx.profile, entryBasis), entryBasis);
+  const duePublish = dueOrPending(() => dueFromBasis(ctx.profile, publishBasis), publishBasis);
   try {
     return await transition({
       taskId,
@@ -74,7 +103,7 @@ export async function recordCheck(taskId: string, uscc: string, checkDate: strin
       from: ['assigned', 'notified'],
       to: 'checked',
       actor,
-      set: { checkDate, dueEntry, duePublish },
+      set: { checkDate, dueEntry: dueEntry.date ?? null, duePublish: duePublish.date ?? null },
       openDeadlines: [
         { kind: 'entry', ref: uscc, due: dueEntry, people: p.team },
         { kind: 'publish', ref: uscc, due: duePublish, people: p.team },
@@ -115,8 +144,11 @@ export async function enterResult(
   // A double submission (same content) has no second effect.
   if (corrected && sameResult(p.result, result)) return { progress: p, result, corrected: false, unchanged: true };
   const first = !corrected;
-  const dueEntry = p.dueEntry ?? resultEntryDueDate(ctx.profile, result.checkDate, ctx.planTask.window.end, defaultCalendar);
-  const duePublish = p.duePublish ?? publicationDueDate(ctx.profile, result.checkDate, defaultCalendar);
+  // Without a prior check record the deadlines count from the check date of the result.
+  const entryBasis = { from: result.checkDate, rule: 'entry' as const, roundEnd: ctx.planTask.window.end };
+  const publishBasis = { from: result.checkDate, rule: 'publish' as const };
+  const dueEntry: Due = p.checkDate ? { date: p.dueEntry ?? undefined } : dueOrPending(() => dueFromBasis(ctx.profile, entryBasis), entryBasis);
+  const duePublish: Due = p.checkDate ? { date: p.duePublish ?? undefined } : dueOrPending(() => dueFromBasis(ctx.profile, publishBasis), publishBasis);
   const record = { ...result, enteredBy: actor.inspectorId, enteredAt: nowIso(), via };
   try {
     const progress = await transition({
@@ -131,8 +163,8 @@ export async function enterResult(
         hasProblem: result.hasProblem,
         needsFollowUp: result.needsFollowUp,
         checkDate: result.checkDate,
-        dueEntry,
-        duePublish,
+        dueEntry: dueEntry.date ?? null,
+        duePublish: duePublish.date ?? null,
       },
       ...(first ? { reached: { resultEntered: 1 } } : {}),
       ...(first && !p.checkDate ? { openDeadlines: [{ kind: 'publish' as const, ref: uscc, due: duePublish, people: p.team }] } : {}),
@@ -143,7 +175,7 @@ export async function enterResult(
             extra: [
               {
                 Put: {
-                  Item: { ...K.deadline(taskId, 'entry', uscc), entity: 'deadline', taskId, kind: 'entry', ref: uscc, due: dueEntry, people: p.team, metAt: nowIso() },
+                  Item: { ...K.deadline(taskId, 'entry', uscc), entity: 'deadline', taskId, kind: 'entry', ref: uscc, due: dueEntry.date ?? null, people: p.team, metAt: nowIso() },
                 },
               },
             ],
@@ -259,18 +291,19 @@ export async function publishResults(taskId: string, actor: Actor, only?: string
     }
     published.push(p.uscc);
     if (p.needsFollowUp) {
-      const due = followUpDueDate(ctx.profile, chinaToday(now()), defaultCalendar);
+      const basis = { from: chinaToday(now()), rule: 'followup' as const };
+      const due = dueOrPending(() => dueFromBasis(ctx.profile, basis), basis);
       await transition({
         taskId,
         uscc: p.uscc,
         from: ['published'],
         to: 'followup_open',
         actor,
-        set: { followUps: { open: 0, closed: 0 }, dueFollowUp: due },
+        set: { followUps: { open: 0, closed: 0 }, dueFollowUp: due.date ?? null },
         reached: { followupOpened: 1 },
         openDeadlines: [{ kind: 'followup', ref: p.uscc, due, people: p.team }],
         auditWhat: 'followup.arisen',
-        auditData: { due },
+        auditData: { due: due.date ?? `待${due.pendingYear}年日历` },
       });
     } else {
       await transition({ taskId, uscc: p.uscc, from: ['published'], to: 'closed', actor, reached: { closed: 1 }, auditWhat: 'target.closed' });
@@ -316,7 +349,7 @@ export async function openFollowUp(taskId: string, uscc: string, body: { disposi
     uscc,
     disposition: body.disposition,
     responsibleUnit: body.responsibleUnit,
-    due: body.due ?? followUpDueDate(ctx.profile, chinaToday(now()), defaultCalendar),
+    due: body.due ?? dueOrPending(() => followUpDueDate(ctx.profile, chinaToday(now()), defaultCalendar), undefined).date ?? '',
     ...(body.note ? { note: body.note } : {}),
     status: 'open',
     openedAt: nowIso(),

@@ -42,7 +42,7 @@ export async function computeTaskSummary(task: Pick<TaskRecord, 'taskId'>): Prom
   };
   for (const p of progress) s.byStratum[p.stratum] = (s.byStratum[p.stratum] ?? 0) + 1;
   for (const d of deadlines) {
-    if (!d.metAt) continue;
+    if (!d.metAt || !d.due) continue;
     // met on or before the due date (China local date of the met instant)
     const metDay = new Date(new Date(d.metAt).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
     const onTime = metDay <= d.due;

@@ -231,7 +231,7 @@ export async function writeAssignments(taskId: string, round: number, rows: Prog
         round,
       });
     }
-    if (r.dueEntry) puts.push(deadlineItem(taskId, 'entry', r.uscc, r.dueEntry, r.team));
+    if (r.dueEntry) puts.push(deadlineItem(taskId, 'entry', r.uscc, { date: r.dueEntry }, r.team));
   }
   await batchWrite(puts, [], 6);
   await updateTask(taskId, { total: rows.length, counts: { assigned: rows.length }, reached: { resultEntered: 0, published: 0, closed: 0, followupOpened: 0 }, drawRound: round });
@@ -258,7 +258,7 @@ export interface TransitionSpec {
   /** Milestone counters to increment on the task. */
   reached?: Partial<Record<keyof TaskRecord['reached'], number>>;
   /** Deadlines to open (with due date and responsible people) or close. */
-  openDeadlines?: { kind: DeadlineKind; ref: string; due: string; people: string[] }[];
+  openDeadlines?: { kind: DeadlineKind; ref: string; due: Due; people: string[] }[];
   closeDeadlines?: { kind: DeadlineKind; ref: string }[];
   auditWhat: string;
   auditData?: Record<string, unknown>;
@@ -408,23 +408,56 @@ export interface DeadlineRecord {
   taskId: string;
   kind: DeadlineKind;
   ref: string;
-  due: string;
+  /** Null while the calendar does not cover the year the deadline falls in (see pendingYear). */
+  due: string | null;
+  /** The uncovered calendar year; the daily job recomputes the due date once it is covered. */
+  pendingYear?: number;
+  /** What the due date is counted from (check date, arising date) and the rule, for recomputing. */
+  basis?: { from: string; rule: 'entry' | 'publish' | 'followup'; roundEnd?: string };
   people: string[];
   metAt?: string;
 }
 
-function deadlineItem(taskId: string, kind: DeadlineKind, ref: string, due: string, people: string[]): Item {
+/** Due-index partition of deadlines whose due date waits for next year's official calendar. */
+export const PENDING_DUE = 'DUE#PENDING';
+
+function deadlineItem(taskId: string, kind: DeadlineKind, ref: string, due: Due, people: string[]): Item {
   return {
     ...K.deadline(taskId, kind, ref),
-    gsi3pk: K.duePk(due),
+    gsi3pk: due.date ? K.duePk(due.date) : PENDING_DUE,
     gsi3sk: K.dueSk(kind, taskId, ref),
     entity: 'deadline',
     taskId,
     kind,
     ref,
-    due,
+    due: due.date ?? null,
     people,
+    ...(due.pendingYear ? { pendingYear: due.pendingYear } : {}),
+    ...(due.basis ? { basis: due.basis } : {}),
   };
+}
+
+/** A computed due date, or the year the calendar must cover before it can be computed. */
+export interface Due {
+  date?: string;
+  pendingYear?: number;
+  basis?: DeadlineRecord['basis'];
+}
+
+/** Deadlines waiting for a calendar year (recomputed by the daily job once it is covered). */
+export async function pendingDeadlines(): Promise<DeadlineRecord[]> {
+  return queryAll<DeadlineRecord & Item>({ index: DUE.name, pkName: DUE.partitionKey, pk: PENDING_DUE });
+}
+
+/** Give a pending deadline its due date (moves it into the due index under that date). */
+export async function settleDeadline(d: DeadlineRecord, due: string): Promise<void> {
+  await updateItem(K.deadline(d.taskId, d.kind, d.ref), {
+    set: { due, gsi3pk: K.duePk(due) },
+    remove: ['pendingYear'],
+    condition: 'attribute_exists(pk) AND attribute_not_exists(metAt)',
+  }).catch((e) => {
+    if (!isConditionFailure(e)) throw e;
+  });
 }
 
 /** Open deadlines due on one date (the daily job asks for a handful of dates). */

@@ -68,7 +68,7 @@ export const taskRoutes: Record<string, RouteHandler> = {
     const t = await taskFor(req);
     const today = chinaToday(now());
     const overdue = (await deadlinesOfTask(t.taskId))
-      .filter((d) => !d.metAt && d.due < today)
+      .filter((d) => !d.metAt && d.due !== null && d.due < today)
       .map((d) => ({ kind: d.kind, name: DEADLINE_NAMES[d.kind], ref: d.ref, due: d.due, people: d.people }));
     let execution: Awaited<ReturnType<typeof describeExecution>> | undefined;
     if (t.executionArn) {
