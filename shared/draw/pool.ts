@@ -20,6 +20,8 @@ const STRATUM_INDEX: Readonly<Record<string, number>> = { key: 0, A: 1, B: 2, C:
 export const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const CODE = new Int8Array(128).fill(-1);
 for (let i = 0; i < USCC_ALPHABET.length; i++) CODE[USCC_ALPHABET.charCodeAt(i)] = i;
+/** Symbol value → ASCII byte. */
+const SYMBOL = Uint8Array.from(USCC_ALPHABET, (ch) => ch.charCodeAt(0));
 
 /** Inspector, task and witness ids: ASCII, no separators. */
 export const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -104,37 +106,29 @@ export function compilePool(pool: DrawPool): CompiledPool {
     inspectorUnit.set(ins.id, ins.unit);
   }
 
-  // one sequential pass over the input objects: everything later works on typed arrays only
+  // one sequential pass over the input objects into 5-word records:
+  //   [k0, k1, k2, area << 3 | stratum, input index]
+  // k0..k2 pack the USCC (6 symbols × 5 bits each; symbol values in ASCII order, so numeric
+  // order of (k0, k1, k2) = string order). Everything later works on typed arrays only.
   const usedAreaNames: string[] = [];
   const usedAreaIndex = new Map<string, number>();
-  const rawBytes = new Uint8Array(n * 18);
-  const rawArea = new Uint32Array(n);
-  const rawStratum = new Uint8Array(n);
-  const k0 = new Uint32Array(n);
-  const k1 = new Uint32Array(n);
-  const k2 = new Uint32Array(n);
+  let rec: Uint32Array = new Uint32Array(n * 5);
   const rawExcl = new Map<number, readonly string[]>();
   for (let i = 0; i < n; i++) {
     const c = cands[i]!;
     const u = c.uscc;
     if (typeof u !== 'string' || u.length !== 18) throw new DrawInputError(`统一社会信用代码「${String(u)}」应为 18 位`);
     let a = 0, b = 0, d = 0;
-    const p = i * 18;
     for (let j = 0; j < 18; j++) {
       const ch = u.charCodeAt(j);
       const v = ch < 128 ? CODE[ch]! : -1;
       if (v < 0) throw new DrawInputError(`统一社会信用代码「${u}」包含无效字符「${u[j]}」`);
-      rawBytes[p + j] = ch;
       if (j < 6) a = (a << 5) | v;
       else if (j < 12) b = (b << 5) | v;
       else d = (d << 5) | v;
     }
-    k0[i] = a;
-    k1[i] = b;
-    k2[i] = d;
     const s = STRATUM_INDEX[c.stratum];
     if (s === undefined) throw new DrawInputError(`检查对象 ${u} 的分层「${String(c.stratum)}」无效（应为 key、A、B、C、D）`);
-    rawStratum[i] = s;
     let ai = usedAreaIndex.get(c.area);
     if (ai === undefined) {
       if (!areaByName.has(c.area)) throw new DrawInputError(`检查对象 ${u} 的辖区「${c.area}」没有对应的检查人员范围`);
@@ -142,7 +136,12 @@ export function compilePool(pool: DrawPool): CompiledPool {
       usedAreaIndex.set(c.area, ai);
       usedAreaNames.push(c.area);
     }
-    rawArea[i] = ai;
+    const o = i * 5;
+    rec[o] = a;
+    rec[o + 1] = b;
+    rec[o + 2] = d;
+    rec[o + 3] = (ai << 3) | s;
+    rec[o + 4] = i;
     if (c.excluded && c.excluded.length) rawExcl.set(i, c.excluded);
   }
 
@@ -165,9 +164,9 @@ export function compilePool(pool: DrawPool): CompiledPool {
     return Uint32Array.from([...set].sort((x, y) => x - y));
   });
 
-  const order = sortOrder(k0, k1, k2);
+  rec = sortRecords(rec, n);
 
-  // permute into USCC order and, in the same pass, stream both canonical texts into SHA-256
+  // sequential pass in USCC order: decode the bytes and stream both canonical texts into SHA-256
   const ph = createHash('sha256');
   const eh = createHash('sha256');
   const PB = Buffer.allocUnsafe(1 << 20);
@@ -184,30 +183,34 @@ export function compilePool(pool: DrawPool): CompiledPool {
   const exclOff = new Uint32Array(n + 1);
   const excl: number[] = [];
   for (let r = 0; r < n; r++) {
-    const i = order[r]!;
-    const q = r * 18;
-    const f = i * 18;
+    const o = r * 5;
+    const a = rec[o]!, b = rec[o + 1]!, d = rec[o + 2]!;
+    if (r > 0 && a === rec[o - 5] && b === rec[o - 4] && d === rec[o - 3]) {
+      throw new DrawInputError(`检查对象的统一社会信用代码重复：${cands[rec[o + 4]!]!.uscc}`);
+    }
     if (pp > PB.length - 32) {
       ph.update(PB.subarray(0, pp));
       pp = 0;
     }
-    for (let j = 0; j < 18; j++) {
-      const b = rawBytes[f + j]!;
-      usccBytes[q + j] = b;
-      PB[pp + j] = b;
+    const q = r * 18;
+    for (let j = 0; j < 6; j++) {
+      const sh = 25 - 5 * j;
+      const x = SYMBOL[(a >>> sh) & 31]!, y = SYMBOL[(b >>> sh) & 31]!, z = SYMBOL[(d >>> sh) & 31]!;
+      usccBytes[q + j] = x;
+      usccBytes[q + 6 + j] = y;
+      usccBytes[q + 12 + j] = z;
+      PB[pp + j] = x;
+      PB[pp + 6 + j] = y;
+      PB[pp + 12 + j] = z;
     }
     pp += 18;
-    if (r > 0) {
-      let j = 0;
-      while (j < 18 && usccBytes[q - 18 + j] === usccBytes[q + j]) j++;
-      if (j === 18) throw new DrawInputError(`检查对象的统一社会信用代码重复：${cands[i]!.uscc}`);
-    }
-    const st = rawStratum[i]!;
+    const meta = rec[o + 3]!;
+    const st = meta & 7;
     strata[r] = st;
     strataCounts[st]!++;
     const sfx = suffix[st]!;
     for (let j = 0; j < sfx.length; j++) PB[pp++] = sfx[j]!;
-    const ak = finalAreaOf[rawArea[i]!]!;
+    const ak = finalAreaOf[meta >>> 3]!;
     area[r] = ak;
     if (ep > EB.length - 32) {
       eh.update(EB.subarray(0, ep));
@@ -215,7 +218,7 @@ export function compilePool(pool: DrawPool): CompiledPool {
     }
     const head = candHead[ak]!;
     for (let j = 0; j < head.length; j++) EB[ep++] = head[j]!;
-    const ex = rawExcl.size ? rawExcl.get(i) : undefined;
+    const ex = rawExcl.size ? rawExcl.get(rec[o + 4]!) : undefined;
     if (ex) {
       const members = areaMembers[ak]!;
       const picked = new Set<number>();
@@ -272,32 +275,34 @@ function binaryHas(sorted: Uint32Array, x: number): boolean {
   return false;
 }
 
+const lessRec = (r: Uint32Array, x: number, y: number) =>
+  r[x]! < r[y]! || (r[x] === r[y] && (r[x + 1]! < r[y + 1]! || (r[x + 1] === r[y + 1] && r[x + 2]! < r[y + 2]!)));
+
 /**
- * Sort permutation of USCCs packed as three 30-bit words (6 symbols × 5 bits each; symbol values
- * follow ASCII order, so numeric order = string order). Input that is already sorted (e.g. read
- * from USCC-ordered index pages) or made of a few sorted runs (one per shard) is merged;
- * anything else is radix sorted.
+ * Sorts n records of 5 words by (w0, w1, w2). Records move with their keys, so every pass reads
+ * and writes sequentially (random access is what costs at a million records). Input that is
+ * already sorted (e.g. read from USCC-ordered index pages) is returned as is; a few sorted runs
+ * (one per shard) are merged; anything else goes through an LSD radix sort.
  */
-export function sortOrder(k0: Uint32Array, k1: Uint32Array, k2: Uint32Array): Uint32Array {
-  const n = k0.length;
-  const less = (a: number, b: number) =>
-    k0[a]! < k0[b]! || (k0[a] === k0[b] && (k1[a]! < k1[b]! || (k1[a] === k1[b] && k2[a]! < k2[b]!)));
-  // ascending runs
+export function sortRecords(rec: Uint32Array, n: number): Uint32Array {
   const runs: number[] = [0];
-  for (let i = 1; i < n && runs.length <= 64; i++) if (less(i, i - 1)) runs.push(i);
-  if (runs.length > 64) return radixOrder(k0, k1, k2);
-  let src = new Uint32Array(n);
-  for (let i = 0; i < n; i++) src[i] = i;
+  for (let i = 1; i < n && runs.length <= 64; i++) if (lessRec(rec, i * 5, (i - 1) * 5)) runs.push(i);
+  if (runs.length === 1) return rec;
+  if (runs.length > 64) return radixRecords(rec, n);
+  let src = rec;
+  let dst: Uint32Array = new Uint32Array(n * 5);
   let bounds = [...runs, n];
-  let dst = new Uint32Array(n);
   while (bounds.length > 2) {
     const next = [0];
     for (let r = 0; r + 1 < bounds.length; r += 2) {
       const lo = bounds[r]!, mid = bounds[r + 1]!, hi = bounds[r + 2] ?? mid;
       let a = lo, b = mid, o = lo;
-      while (a < mid && b < hi) dst[o++] = less(src[b]!, src[a]!) ? src[b++]! : src[a++]!;
-      while (a < mid) dst[o++] = src[a++]!;
-      while (b < hi) dst[o++] = src[b++]!;
+      while (a < mid && b < hi) {
+        const from = lessRec(src, b * 5, a * 5) ? b++ : a++;
+        dst.set(src.subarray(from * 5, from * 5 + 5), o++ * 5);
+      }
+      if (a < mid) dst.set(src.subarray(a * 5, mid * 5), o * 5), (o += mid - a);
+      if (b < hi) dst.set(src.subarray(b * 5, hi * 5), o * 5);
       next.push(hi);
     }
     [src, dst] = [dst, src];
@@ -307,47 +312,49 @@ export function sortOrder(k0: Uint32Array, k1: Uint32Array, k2: Uint32Array): Ui
 }
 
 /**
- * LSD radix sort, 10-bit digits; each pass carries the current key word along with the index
- * (sequential reads); a digit that is the same for every key (common prefixes) is skipped.
+ * LSD radix sort of 5-word records on (w0, w1, w2), 10-bit digits (two USCC symbols), least
+ * significant first. All nine digit histograms come from one pass; a digit that is the same for
+ * every record (a common prefix) costs no pass.
  */
-export function radixOrder(k0: Uint32Array, k1: Uint32Array, k2: Uint32Array): Uint32Array {
-  const n = k0.length;
-  let idx = new Uint32Array(n);
-  let idx2 = new Uint32Array(n);
-  let key = new Uint32Array(n);
-  let key2 = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = i;
-  const count = new Uint32Array(1024);
-  let first = true;
-  for (const K of [k2, k1, k0]) {
-    if (first) key.set(K);
-    else for (let i = 0; i < n; i++) key[i] = K[idx[i]!]!;
-    first = false;
-    for (let shift = 0; shift < 30; shift += 10) {
-      count.fill(0);
-      for (let i = 0; i < n; i++) count[(key[i]! >>> shift) & 1023]!++;
-      if (n === 0 || count[(key[0]! >>> shift) & 1023] === n) continue;
-      let sum = 0;
-      for (let d = 0; d < 1024; d++) {
-        const c = count[d]!;
-        count[d] = sum;
-        sum += c;
-      }
-      for (let i = 0; i < n; i++) {
-        const kk = key[i]!;
-        const p = count[(kk >>> shift) & 1023]!++;
-        idx2[p] = idx[i]!;
-        key2[p] = kk;
-      }
-      let t = idx;
-      idx = idx2;
-      idx2 = t;
-      t = key;
-      key = key2;
-      key2 = t;
+export function radixRecords(rec: Uint32Array, n: number): Uint32Array {
+  const hist = new Uint32Array(9 * 1024);
+  for (let i = 0; i < n; i++) {
+    const o = i * 5;
+    for (let w = 0; w < 3; w++) {
+      const k = rec[o + w]!;
+      const h = (2 - w) * 3 * 1024; // digit order: w2 low … w0 high
+      hist[h + (k & 1023)]!++;
+      hist[h + 1024 + ((k >>> 10) & 1023)]!++;
+      hist[h + 2048 + ((k >>> 20) & 1023)]!++;
     }
   }
-  return idx;
+  let src = rec;
+  let dst: Uint32Array = new Uint32Array(n * 5);
+  const pos = new Uint32Array(1024);
+  for (let pass = 0; pass < 9; pass++) {
+    const w = 2 - Math.floor(pass / 3);
+    const shift = (pass % 3) * 10;
+    const h = hist.subarray(pass * 1024, pass * 1024 + 1024);
+    if (n === 0 || h[(src[w]! >>> shift) & 1023] === n) continue;
+    let sum = 0;
+    for (let d = 0; d < 1024; d++) {
+      pos[d] = sum;
+      sum += h[d]!;
+    }
+    for (let i = 0; i < n; i++) {
+      const o = i * 5;
+      const p = pos[(src[o + w]! >>> shift) & 1023]!++ * 5;
+      dst[p] = src[o]!;
+      dst[p + 1] = src[o + 1]!;
+      dst[p + 2] = src[o + 2]!;
+      dst[p + 3] = src[o + 3]!;
+      dst[p + 4] = src[o + 4]!;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  return src;
 }
 
 // ------------------------------------------------------------------ digests

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { compress, IV, midstate, paddedTail, wordsToHex, compareDigests, bytesToWords } from '../../shared/draw/sha256.js';
 import { scalarHasher, wasmHasher, type BatchHasher } from '../../shared/draw/simd.js';
-import { radixOrder, sortOrder, USCC_ALPHABET } from '../../shared/draw/pool.js';
+import { radixRecords, sortRecords, USCC_ALPHABET } from '../../shared/draw/pool.js';
 
 /** SHA-256 of any message through our compression only. */
 function sha256ByCompress(msg: Uint8Array): string {
@@ -72,26 +72,26 @@ describe.each(hashers.map((h) => [h.kind, h] as const))('batch hasher %s', (_kin
 });
 
 describe('USCC ordering', () => {
+  /** 5-word records [k0, k1, k2, 0, index] as compilePool builds them. */
   const pack = (us: string[]) => {
-    const k = [new Uint32Array(us.length), new Uint32Array(us.length), new Uint32Array(us.length)] as const;
+    const rec = new Uint32Array(us.length * 5);
     us.forEach((u, i) => {
-      for (let j = 0; j < 18; j++) k[Math.floor(j / 6)]![i] = (k[Math.floor(j / 6)]![i]! << 5) | USCC_ALPHABET.indexOf(u[j]!);
+      for (let j = 0; j < 18; j++) rec[i * 5 + Math.floor(j / 6)] = (rec[i * 5 + Math.floor(j / 6)]! << 5) | USCC_ALPHABET.indexOf(u[j]!);
+      rec[i * 5 + 4] = i;
     });
-    return k;
+    return rec;
   };
+  const order = (rec: Uint32Array) => Array.from({ length: rec.length / 5 }, (_, r) => rec[r * 5 + 4]!);
   it('radix sort orders like string comparison (random, shared prefixes)', () => {
     const us = Array.from({ length: 5000 }, (_, i) => (i % 3 ? '91130302' + randomUscc().slice(8) : randomUscc()));
-    const [a, b, c] = pack(us);
-    const got = Array.from(radixOrder(a, b, c), (i) => us[i]);
-    expect(got).toEqual([...us].sort());
+    expect(order(radixRecords(pack(us), us.length)).map((i) => us[i])).toEqual([...us].sort());
   });
-  it('merges pre-sorted runs (USCC-ordered shards) into the same order', () => {
+  it('merges pre-sorted runs (USCC-ordered shards) and keeps sorted input as it is', () => {
     const shards = Array.from({ length: 16 }, () => Array.from({ length: 300 }, randomUscc).sort());
     const us = shards.flat();
-    const [a, b, c] = pack(us);
-    expect(Array.from(sortOrder(a, b, c), (i) => us[i])).toEqual([...us].sort());
+    expect(order(sortRecords(pack(us), us.length)).map((i) => us[i])).toEqual([...us].sort());
     const sorted = [...us].sort();
-    const [d, e, f] = pack(sorted);
-    expect(Array.from(sortOrder(d, e, f))).toEqual(sorted.map((_, i) => i));
+    const rec = pack(sorted);
+    expect(sortRecords(rec, sorted.length)).toBe(rec);
   });
 });
