@@ -94,31 +94,59 @@ export function selectTargets(p: CompiledPool, seed: string, counts: readonly nu
   return finish(p, mid, counts, collected, hasher);
 }
 
+/**
+ * Positions 0..count-1 ordered by their 8-word digests (digests[8k..8k+8)): a native sort of
+ * (first word · 2^21 + position) as doubles, then equal first words resolved on the full digest.
+ */
+export function orderByDigest(digests: Int32Array, count: number): Uint32Array {
+  if (count >= 2 ** 21) {
+    return Uint32Array.from(Array.from({ length: count }, (_, k) => k).sort((x, y) => compareDigests(digests, x * 8, digests, y * 8)));
+  }
+  const keys = new Float64Array(count);
+  for (let k = 0; k < count; k++) keys[k] = (digests[k * 8]! >>> 0) * 2097152 + k;
+  keys.sort();
+  const out = new Uint32Array(count);
+  for (let r = 0; r < count; r++) out[r] = keys[r]! % 2097152;
+  for (let r = 0; r + 1 < count; ) {
+    let e = r + 1;
+    while (e < count && digests[out[e]! * 8] === digests[out[r]! * 8]) e++;
+    if (e - r > 1) {
+      const run = Array.from(out.subarray(r, e)).sort((x, y) => compareDigests(digests, x * 8, digests, y * 8));
+      out.set(run, r);
+    }
+    r = e;
+  }
+  return out;
+}
+
 /** Exact selection among the collected candidates of each stratum (all that can be selected). */
 function finish(p: CompiledPool, mid: Int32Array, counts: readonly number[], collected: number[][], hasher: BatchHasher): Selection {
-  const chosen: number[] = [];
-  const chosenPrio: Int32Array[] = [];
+  const total = counts.reduce((a, b) => a + b, 0);
+  const chosen = new Uint32Array(total);
+  const chosenPrio = new Int32Array(total * 8);
   const perStratum = [0, 0, 0, 0, 0];
+  let c = 0;
   for (let s = 0; s < 5; s++) {
     const want = counts[s]!;
     if (want > p.strataCounts[s]!) throw new Error(`stratum ${s}: cannot draw ${want} of ${p.strataCounts[s]}`);
     if (want === 0) continue;
     const idx = Uint32Array.from(collected[s]!);
     const full = fullPriorities(p, mid, idx, hasher);
-    const pos = Array.from(idx.keys()).sort((x, y) => compareDigests(full, x * 8, full, y * 8));
-    for (let r = 0; r < want; r++) {
+    const pos = orderByDigest(full, idx.length);
+    for (let r = 0; r < want; r++, c++) {
       const k = pos[r]!;
-      chosen.push(idx[k]!);
-      chosenPrio.push(full.subarray(k * 8, k * 8 + 8));
+      chosen[c] = idx[k]!;
+      for (let w = 0; w < 8; w++) chosenPrio[c * 8 + w] = full[k * 8 + w]!;
     }
     perStratum[s] = want;
   }
-  const pos = Array.from(chosen.keys()).sort((x, y) => compareDigests(chosenPrio[x]!, 0, chosenPrio[y]!, 0));
-  const order = new Uint32Array(chosen.length);
-  const priority = new Int32Array(chosen.length * 8);
-  pos.forEach((k, r) => {
+  const pos = orderByDigest(chosenPrio, total);
+  const order = new Uint32Array(total);
+  const priority = new Int32Array(total * 8);
+  for (let r = 0; r < total; r++) {
+    const k = pos[r]!;
     order[r] = chosen[k]!;
-    priority.set(chosenPrio[k]!, r * 8);
-  });
+    for (let w = 0; w < 8; w++) priority[r * 8 + w] = chosenPrio[k * 8 + w]!;
+  }
   return { order, priority, perStratum };
 }

@@ -95,3 +95,14 @@ describe('USCC ordering', () => {
     expect(sortRecords(rec, sorted.length)).toBe(rec);
   });
 });
+
+describe('orderByDigest', () => {
+  it('orders like a full comparison, including runs of equal first words', async () => {
+    const { orderByDigest } = await import('../../shared/draw/select.js');
+    const n = 3000;
+    const d = new Int32Array(randomBytes(n * 32).buffer.slice(0));
+    for (let k = 0; k < n; k++) d[k * 8] = [0, -1, 0x7fffffff, -0x80000000, 12345][k % 5]!; // only 5 distinct first words
+    const expected = Array.from({ length: n }, (_, k) => k).sort((x, y) => compareDigests(d, x * 8, d, y * 8));
+    expect(Array.from(orderByDigest(d, n))).toEqual(expected);
+  });
+});
