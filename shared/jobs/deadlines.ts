@@ -1,0 +1,492 @@
+/**
+ * The daily deadline job (EventBridge Scheduler, 08:00 China time): reminders before result
+ * entry, publication and follow-up due dates, and escalations after a miss — read from the due
+ * index by date (decision 2), never a scan.
+ *
+ * On a working day `today`, for each deadline kind:
+ *   reminder    due dates `datesDueIn(today, lead)`, lead = the kind's `reminderLeadWorkingDays`
+ *               of the task's department profile (distinct leads are queried, then each deadline
+ *               is kept only if its department's lead is the one asked for) → the team;
+ *   escalation  due dates `datesOverdueBy(today, 1)` (the first working day after the miss)
+ *               → the team and the section head of each member's section;
+ *   leadership  due dates `datesOverdueBy(today, 1 + escalateToLeadershipAfterWorkingDays)` (per
+ *               department, like the leads) → the leaders of the task's department.
+ * Met deadlines are not in the index, so they never escalate. Everything is grouped into one
+ * digest per person (e-mail address) per day: at most one reminder digest and one escalation
+ * digest (the leadership level wins when a person has both levels). Idempotency keys
+ * `reminder#<today>#<email>` / `escalation#<today>#<email>`: a second run the same day sends
+ * nothing. Reminder digests with result entries carry `Reply-To: r+<token>@…` (reply by mail,
+ * shared/mail/inbound.ts); the token is stored per digest key, so a retried run reuses it.
+ *
+ * Suppressed addresses (bounce/complaint) and inspectors whose `mailStatus` is not ok are
+ * skipped; the department's coordinators are told once per address (key shared with the SES
+ * event handler). A year the calendar does not cover (`CalendarYearNotCovered`) never crashes
+ * the job or gets guessed: what can be computed is sent, and each affected department's
+ * coordinators get one alert per day naming the missing year (`calendar#<today>#<year>#<email>`,
+ * shared with the reports job).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { CalendarYearNotCovered, chinaToday, defaultCalendar, type Calendar } from '../domain/calendar.js';
+import { followUpDueDate, publicationDueDate, resultEntryDueDate, type PolicyProfile } from '../domain/profiles.js';
+import type { Department, Inspector } from '../domain/schemas.js';
+import { now } from '../clock.js';
+import { config } from '../config.js';
+import { datesDueIn, datesOverdueBy } from './due-dates.js';
+import { getProfile } from '../services/profile.js';
+import { listDepartments, listInspectors } from '../store/registry.js';
+import { getProgress, getTask, openDeadlinesDue, pendingDeadlines, settleDeadline, type DeadlineKind, type DeadlineRecord, type ProgressRecord, type TaskRecord } from '../store/tasks.js';
+import { assignmentLink } from '../lifecycle/notify.js';
+import {
+  SUBJECT_PREFIX,
+  TextBuilder,
+  callout,
+  fmtDateWeekday,
+  html,
+  list,
+  para,
+  renderEscalationDigest,
+  renderReminderDigest,
+  shell,
+  textFooter,
+  type OverdueEntry,
+  type ReminderEntry,
+  type RenderedMail,
+} from '../mail/render.js';
+import { replyAddress } from '../mail/reply.js';
+import { isSuppressed, type SendOutcome } from '../mail/send.js';
+import { deliver, notifyCoordinators, ownersOf, suppressionOf, type Recipient } from '../mail/events.js';
+import { issueReplyToken } from '../mail/inbound.js';
+
+const logger = new Logger({ serviceName: 'suiji-jobs' });
+
+export const DEADLINE_KINDS: readonly DeadlineKind[] = ['entry', 'publish', 'followup'];
+
+/** Store kind → profile/template kind. */
+export const PROFILE_KIND = { entry: 'resultEntry', publish: 'publication', followup: 'followUp' } as const;
+
+// ---------------------------------------------------------------- shared by the jobs
+
+/** Departments, their profiles and inspectors, loaded once per run. */
+export class Directory {
+  private inspectors?: Map<string, Inspector>;
+  private constructor(
+    readonly departments: Department[],
+    readonly profiles: Map<string, PolicyProfile>,
+  ) {}
+
+  static async load(): Promise<Directory> {
+    const departments = await listDepartments();
+    const profiles = new Map<string, PolicyProfile>();
+    for (const d of departments) profiles.set(d.id, await getProfile(d.id));
+    return new Directory(departments, profiles);
+  }
+
+  department(id: string): Department | undefined {
+    return this.departments.find((d) => d.id === id);
+  }
+
+  profile(id: string): PolicyProfile | undefined {
+    return this.profiles.get(id);
+  }
+
+  /** Inspector by id across departments (ids are global: seats and deadlines use them alone). */
+  async inspector(id: string): Promise<Inspector | undefined> {
+    if (!this.inspectors) {
+      this.inspectors = new Map();
+      for (const d of this.departments) for (const i of await listInspectors(d.id)) this.inspectors.set(i.id, i);
+    }
+    return this.inspectors.get(id);
+  }
+}
+
+/** Years the calendar could not answer for, and the departments affected. */
+export class CalendarGaps {
+  readonly years = new Map<number, Set<string>>();
+
+  /** Run `fn`; a CalendarYearNotCovered is recorded for `departments` and yields undefined. */
+  guard<T>(departments: readonly string[], fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (e) {
+      if (!(e instanceof CalendarYearNotCovered)) throw e;
+      this.note(e, departments);
+      return undefined;
+    }
+  }
+
+  /** `guard` for asynchronous work. */
+  async guardAsync<T>(departments: readonly string[], fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(e instanceof CalendarYearNotCovered)) throw e;
+      this.note(e, departments);
+      return undefined;
+    }
+  }
+
+  note(e: CalendarYearNotCovered, departments: readonly string[]): void {
+    const set = this.years.get(e.year) ?? new Set<string>();
+    for (const d of departments) set.add(d);
+    this.years.set(e.year, set);
+  }
+
+  get empty(): boolean {
+    return this.years.size === 0;
+  }
+
+  list(): { year: number; departments: string[] }[] {
+    return [...this.years].map(([year, d]) => ({ year, departments: [...d].sort() }));
+  }
+}
+
+/** The alert to coordinators when the working-day calendar lacks a year (no template exists for it). */
+export function renderCalendarAlert(d: { recipient: Recipient; departmentName: string; today: string; year: number; covered: readonly number[]; what: string }): RenderedMail {
+  const subject = `${SUBJECT_PREFIX}工作日历缺少 ${d.year} 年节假日安排，到期提醒暂停`;
+  const intro = `${d.recipient.name}：${fmtDateWeekday(d.today)}，系统无法计算 ${d.year} 年的工作日：工作日历尚未收录国务院办公厅公布的 ${d.year} 年部分节假日安排。`;
+  const effect = `受影响的工作：${d.what}。涉及 ${d.year} 年的到期日、提醒日和逾期天数不会被推算，相关提醒暂停发送；不涉及 ${d.year} 年的提醒照常发送。`;
+  const fix = `请在 shared/domain/calendar-overrides.json 中补充 ${d.year} 年的放假和调休上班日期（格式见 shared/domain/calendar.ts 文件开头的说明）并重新部署。补充之前，本提醒每天发送一次。`;
+  const covered = `已收录年份：${d.covered.length ? `${d.covered[0]}–${d.covered[d.covered.length - 1]}` : '无'}`;
+  const body = html`${para(intro)}${callout(effect, 'bad')}${list([fix, covered])}`;
+  const text = new TextBuilder().line(intro).blank().line(effect).blank().line(`- ${fix}`).line(`- ${covered}`);
+  textFooter(text);
+  return { subject, html: shell({ title: `工作日历缺少 ${d.year} 年节假日安排`, preheader: intro, department: d.departmentName, body }), text: text.toString() };
+}
+
+/** One alert per day, year and coordinator (the key is shared by both jobs). */
+export async function sendCalendarAlerts(today: string, gaps: CalendarGaps, dir: Directory, what: string, cal: Calendar): Promise<number> {
+  let sent = 0;
+  for (const { year, departments } of gaps.list()) {
+    logger.warn('working-day calendar does not cover a year', { today, year, departments, what });
+    for (const id of departments) {
+      const dept = dir.department(id);
+      if (!dept) continue;
+      for (const c of dept.coordinators) {
+        const mail = renderCalendarAlert({ recipient: c, departmentName: dept.name, today, year, covered: cal.coveredYears(), what });
+        const r = await deliver({ key: `calendar#${today}#${year}#${c.email.toLowerCase()}`, kind: 'calendar-alert', to: [{ name: c.name, email: c.email }], mail });
+        if (r === 'sent') sent++;
+      }
+    }
+  }
+  return sent;
+}
+
+/** Whether mail to an address should be skipped (suppressed, or an inspector marked undeliverable). */
+export async function undeliverable(email: string, inspector?: Inspector): Promise<boolean> {
+  return (inspector !== undefined && inspector.mailStatus !== 'ok') || (await isSuppressed(email));
+}
+
+/** Tell the coordinators (once per address) that a person with pending mail cannot be reached. */
+export async function reportUndeliverable(email: string, dir: Directory, subject: string, inspector?: Inspector): Promise<number> {
+  const s = await suppressionOf(email);
+  const problem = s?.reason ?? (inspector?.mailStatus === 'complained' ? 'complaint' : 'bounce');
+  const owners = await ownersOf(email, dir.departments, inspector ? [inspector] : undefined);
+  return notifyCoordinators(email, owners, { problem, diagnostic: s?.detail, occurredAt: s?.at, failedSubject: subject });
+}
+
+// ---------------------------------------------------------------- the job
+
+export interface DeadlineJobOptions {
+  calendar?: Calendar;
+}
+
+export interface DeadlineJobSummary {
+  today: string;
+  /** false on weekends/holidays (nothing is done) and when today's year is not covered. */
+  workingDay: boolean;
+  /** Reminder / first-level escalation / leadership digests sent now. */
+  reminders: number;
+  escalations: number;
+  leadership: number;
+  /** Every mail sent now (digests, delivery notices, calendar alerts). */
+  mails: number;
+  /** Digests not sent: already sent today (duplicate run) or the address is undeliverable. */
+  skipped: number;
+  /** Deadline items found, per question (before grouping by person). */
+  items: { reminders: number; overdue: number; leadership: number };
+  /** Addresses skipped as undeliverable. */
+  undeliverable: string[];
+  calendarGaps: { year: number; departments: string[] }[];
+  /** Pending deadlines (due date in a year the calendar lacked) given their due date now. */
+  settled: number;
+}
+
+interface Item {
+  d: DeadlineRecord;
+  /** The date it was found under in the due index. */
+  due: string;
+  task: TaskRecord;
+  p: ProgressRecord;
+}
+
+interface Person {
+  recipient: Recipient;
+  inspector?: Inspector;
+  /** Department shown in the mail header. */
+  department: string;
+  reminders: ReminderEntry[];
+  overdue: OverdueEntry[];
+  leadership: boolean;
+  /** Inspectors behind this address (reply token). */
+  inspectors: Map<string, Inspector>;
+}
+
+export async function runDeadlineJob(today: string = chinaToday(now()), opts: DeadlineJobOptions = {}): Promise<DeadlineJobSummary> {
+  const cal = opts.calendar ?? defaultCalendar;
+  const summary: DeadlineJobSummary = { today, workingDay: false, reminders: 0, escalations: 0, leadership: 0, mails: 0, skipped: 0, items: { reminders: 0, overdue: 0, leadership: 0 }, undeliverable: [], calendarGaps: [], settled: 0 };
+  const dir = await Directory.load();
+  const gaps = new CalendarGaps();
+  const allDepts = dir.departments.map((d) => d.id);
+
+  summary.settled = await settlePending(cal, dir, gaps);
+  const working = gaps.guard(allDepts, () => cal.isWorkingDay(today));
+  if (working) {
+    summary.workingDay = true;
+    await collectAndSend(today, cal, dir, gaps, summary);
+  }
+  if (!gaps.empty) {
+    summary.calendarGaps = gaps.list();
+    summary.mails += await sendCalendarAlerts(today, gaps, dir, '检查结果录入、公示和后续处置的到期提醒与逾期提醒', cal);
+  }
+  return summary;
+}
+
+/**
+ * Deadlines whose due date fell in a year the calendar did not cover are kept pending (store:
+ * `pendingDeadlines`, with the basis they count from). Once the year is covered they get their
+ * due date and enter the due index (before today's queries, so they are reminded on time); while
+ * it is not, the departments concerned are alerted.
+ */
+async function settlePending(cal: Calendar, dir: Directory, gaps: CalendarGaps): Promise<number> {
+  let settled = 0;
+  const tasks = new Map<string, TaskRecord | undefined>();
+  for (const d of await pendingDeadlines()) {
+    if (!tasks.has(d.taskId)) tasks.set(d.taskId, await getTask(d.taskId, false));
+    const task = tasks.get(d.taskId);
+    const profile = task && dir.profile(task.department);
+    if (!task || !profile) continue;
+    if (!d.basis) {
+      if (d.pendingYear) gaps.note(new CalendarYearNotCovered(d.pendingYear, cal.coveredYears()), [task.department]);
+      continue;
+    }
+    const basis = d.basis;
+    const due = gaps.guard([task.department], () => dueFromBasis(profile, basis, cal));
+    if (due) {
+      await settleDeadline(d, due);
+      settled++;
+    }
+  }
+  return settled;
+}
+
+/** The due date of a deadline from what it counts from (lifecycle/progress.ts `dueFromBasis`, on `cal`). */
+export function dueFromBasis(profile: PolicyProfile, basis: NonNullable<DeadlineRecord['basis']>, cal: Calendar): string {
+  switch (basis.rule) {
+    case 'entry':
+      return resultEntryDueDate(profile, basis.from, basis.roundEnd, cal);
+    case 'publish':
+      return publicationDueDate(profile, basis.from, cal);
+    case 'followup':
+      return followUpDueDate(profile, basis.from, cal);
+  }
+}
+
+async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps: CalendarGaps, summary: DeadlineJobSummary): Promise<void> {
+  // ---- the due index, a handful of dates
+  const byDate = new Map<string, Promise<DeadlineRecord[]>>();
+  const due = (date: string) => {
+    let p = byDate.get(date);
+    if (!p) byDate.set(date, (p = openDeadlinesDue(date)));
+    return p;
+  };
+  const tasks = new Map<string, Promise<TaskRecord | undefined>>();
+  const taskOf = (id: string) => {
+    let p = tasks.get(id);
+    if (!p) tasks.set(id, (p = getTask(id, false)));
+    return p;
+  };
+  const groupBy = (f: (p: PolicyProfile) => number): Map<number, string[]> => {
+    const m = new Map<number, string[]>();
+    for (const [id, p] of dir.profiles) m.set(f(p), [...(m.get(f(p)) ?? []), id]);
+    return m;
+  };
+  /** Deadlines on `dates` (of `kinds`) whose task belongs to one of `depts`, with task and progress. */
+  const resolve = async (dates: string[], kinds: readonly DeadlineKind[], depts: readonly string[]): Promise<Item[]> => {
+    const out: Item[] = [];
+    for (const date of dates) {
+      for (const d of await due(date)) {
+        if (!kinds.includes(d.kind)) continue;
+        const task = await taskOf(d.taskId);
+        if (!task || !depts.includes(task.department) || task.stage === 'failed') continue;
+        const p = await getProgress(d.taskId, d.ref);
+        if (!p) continue; // a re-draw replaced the target
+        out.push({ d, due: d.due ?? date, task, p });
+      }
+    }
+    return out;
+  };
+
+  const reminders: Item[] = [];
+  for (const kind of DEADLINE_KINDS) {
+    for (const [lead, depts] of groupBy((p) => p.deadlines[PROFILE_KIND[kind]].reminderLeadWorkingDays)) {
+      const dates = gaps.guard(depts, () => datesDueIn(today, lead, cal));
+      if (dates) reminders.push(...(await resolve(dates, [kind], depts)));
+    }
+  }
+  const allDepts = dir.departments.map((d) => d.id);
+  const firstDates = gaps.guard(allDepts, () => datesOverdueBy(today, 1, cal));
+  const overdue = firstDates ? await resolve(firstDates, DEADLINE_KINDS, allDepts) : [];
+  const leadership: Item[] = [];
+  for (const [n, depts] of groupBy((p) => p.deadlines.escalateToLeadershipAfterWorkingDays)) {
+    const dates = gaps.guard(depts, () => datesOverdueBy(today, 1 + n, cal));
+    if (dates) leadership.push(...(await resolve(dates, DEADLINE_KINDS, depts)));
+  }
+  summary.items = { reminders: reminders.length, overdue: overdue.length, leadership: leadership.length };
+
+  // ---- group by person
+  const people = new Map<string, Person>();
+  const person = (r: Recipient, department: string, inspector?: Inspector): Person => {
+    const key = r.email.toLowerCase();
+    let p = people.get(key);
+    if (!p) people.set(key, (p = { recipient: { name: r.name, email: key }, department, reminders: [], overdue: [], leadership: false, inspectors: new Map(), ...(inspector ? { inspector } : {}) }));
+    if (inspector) {
+      p.inspectors.set(inspector.id, inspector);
+      p.inspector ??= inspector;
+    }
+    return p;
+  };
+  const deptName = (id: string) => dir.department(id)?.name ?? id;
+  const links = new Map<string, Promise<string>>();
+  const urlFor = async (it: Item, insp: Inspector): Promise<string> => {
+    const k = `${it.task.taskId}#${insp.id}`;
+    let l = links.get(k);
+    if (!l) links.set(k, (l = assignmentLink(it.task.taskId, it.task.drawRound, insp)));
+    return `${config().publicBaseUrl}/l/${await l}?t=${encodeURIComponent(it.p.uscc)}`;
+  };
+  const team = async (it: Item) => (await Promise.all(it.d.people.map((id) => dir.inspector(id)))).filter((i): i is Inspector => Boolean(i));
+  const sectionOf = async (it: Item): Promise<string> => (await dir.inspector(it.p.leader))?.section ?? (await team(it))[0]?.section ?? '未分科室';
+  const seen = new Set<string>(); // person × deadline × list, so an item is listed once per digest
+  const once = (who: string, what: string, it: Item) => {
+    const k = `${who}|${what}|${it.d.taskId}|${it.d.kind}|${it.d.ref}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  };
+
+  for (const it of reminders) {
+    for (const insp of await team(it)) {
+      const p = person(insp, insp.department, insp);
+      if (!once(p.recipient.email, 'r', it)) continue;
+      p.reminders.push({
+        kind: PROFILE_KIND[it.d.kind],
+        taskName: it.task.name,
+        uscc: it.p.uscc,
+        targetName: it.p.name,
+        dueDate: it.due,
+        workingDaysLeft: Math.max(0, gaps.guard([it.task.department], () => cal.workingDaysBetween(today, it.due)) ?? 0),
+        url: await urlFor(it, insp),
+      });
+    }
+  }
+  const overdueEntry = async (it: Item, insp?: Inspector): Promise<OverdueEntry> => ({
+    kind: PROFILE_KIND[it.d.kind],
+    section: await sectionOf(it),
+    taskName: it.task.name,
+    uscc: it.p.uscc,
+    targetName: it.p.name,
+    dueDate: it.due,
+    overdueWorkingDays: gaps.guard([it.task.department], () => cal.workingDaysBetween(it.due, today)) ?? 0,
+    responsible: (await team(it)).map((i) => i.name),
+    url: insp ? await urlFor(it, insp) : undefined,
+  });
+  for (const it of overdue) {
+    const members = await team(it);
+    for (const insp of members) {
+      const p = person(insp, insp.department, insp);
+      if (once(p.recipient.email, 'o', it)) p.overdue.push(await overdueEntry(it, insp));
+    }
+    // Section heads of every member's section (in the member's own department).
+    for (const insp of members) {
+      for (const h of dir.department(insp.department)?.sectionHeads.filter((s) => s.section === insp.section) ?? []) {
+        const p = person(h, insp.department);
+        if (once(p.recipient.email, 'o', it)) p.overdue.push(await overdueEntry(it));
+      }
+    }
+  }
+  for (const it of leadership) {
+    for (const l of dir.department(it.task.department)?.leaders ?? []) {
+      const p = person(l, it.task.department);
+      p.leadership = true;
+      if (once(p.recipient.email, 'o', it)) p.overdue.push(await overdueEntry(it));
+    }
+  }
+
+  // ---- send: one reminder digest and at most one escalation digest per person
+  const count = (r: SendOutcome, field: 'reminders' | 'escalations' | 'leadership') => {
+    if (r === 'sent') {
+      summary[field]++;
+      summary.mails++;
+    } else summary.skipped++;
+  };
+  for (const p of people.values()) {
+    const email = p.recipient.email;
+    if (await undeliverable(email, p.inspector)) {
+      summary.skipped += (p.reminders.length ? 1 : 0) + (p.overdue.length ? 1 : 0);
+      summary.undeliverable.push(email);
+      logger.warn('digest not sent: address undeliverable', { email, today });
+      summary.mails += await reportUndeliverable(email, dir, p.overdue.length ? '逾期提醒' : '到期提醒', p.inspector);
+      continue;
+    }
+    if (p.reminders.length) {
+      const key = `reminder#${today}#${email}`;
+      const entryDue = p.reminders.some((e) => e.kind === 'resultEntry') && p.inspectors.size > 0;
+      const token = entryDue ? await issueReplyToken(key, { inspectors: [...p.inspectors.values()].map((i) => ({ id: i.id, department: i.department })), department: p.department, address: email, date: today }) : undefined;
+      const reply = token ? replyAddress(token, config().mailInboundDomain) : undefined;
+      const mail = renderReminderDigest({
+        recipient: p.recipient,
+        departmentName: deptName(p.department),
+        today,
+        entries: p.reminders,
+        phrases: (dir.profile(p.department)?.resultPhrases ?? []).map((x) => ({ code: x.code, text: x.text })),
+        replyAddress: reply,
+      });
+      count(await deliver({ key, kind: 'reminder-digest', to: [p.recipient], mail, replyTo: reply, mimeKind: 'reminder-digest' }), 'reminders');
+    }
+    if (p.overdue.length) {
+      const level = p.leadership ? 'leadership' : 'first';
+      const mail = renderEscalationDigest({
+        level,
+        recipient: p.recipient,
+        departmentName: deptName(p.department),
+        today,
+        entries: p.overdue,
+        leadershipAfterWorkingDays: dir.profile(p.department)?.deadlines.escalateToLeadershipAfterWorkingDays,
+      });
+      count(await deliver({ key: `escalation#${today}#${email}`, kind: 'escalation', to: [p.recipient], mail, mimeKind: 'escalation' }), level === 'leadership' ? 'leadership' : 'escalations');
+    }
+  }
+}
+
+// ---------------------------------------------------------------- scheduled invocation
+
+/** What the scheduler passes (infra: `{ schedule, scheduledTime }`); `today` for manual runs. */
+export interface JobEvent {
+  schedule?: string;
+  scheduledTime?: string;
+  /** YYYY-MM-DD, China date: run the job for this day (manual re-run, local demo). */
+  today?: string;
+}
+
+/**
+ * The day a scheduled run works on: `today` when given; in AWS the scheduled time (a retried or
+ * delayed run still works on the intended day); otherwise the injectable clock (the local
+ * platform's fast-forward demo moves it).
+ */
+export function jobDay(event: JobEvent | undefined): string {
+  if (event?.today && /^\d{4}-\d{2}-\d{2}$/.test(event.today)) return event.today;
+  if (event?.scheduledTime && !config().local) {
+    const t = new Date(event.scheduledTime);
+    if (Number.isFinite(t.getTime())) return chinaToday(t);
+  }
+  return chinaToday(now());
+}
