@@ -93,7 +93,7 @@ describe('the definition', () => {
     expect(sm.arn).toBe('arn:aws-cn:states:cn-north-1:000000000000:stateMachine:FixtureFlow');
     expect(sm.definitionString).not.toMatch(/Fn::|"Ref"/);
     const work = lambdas.functions().find((f) => f.logicalId.startsWith('Work'))!;
-    expect((sm.definition.States.Close as { Resource: string }).Resource).toBe(work.arn);
+    expect(sm.definition.States.Close?.Resource).toBe(work.arn);
     const bindings = Object.fromEntries([...sm.tasks.values()].map((b) => [b.state, `${b.kind}${b.callback ? '+callback' : ''}`]));
     expect(bindings).toEqual({ Prepare: 'invoke', Draw: 'direct', AwaitApproval: 'invoke+callback', AwaitResults: 'invoke+callback', Close: 'direct' });
     expect(sm.tasks.get('AwaitResults')?.timeoutSeconds).toBe(30 * 24 * 3600);
