@@ -16,6 +16,7 @@ import type { Context } from 'aws-lambda';
 export interface LocalTemplate {
   Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
   Parameters?: Record<string, { Default?: unknown }>;
+  Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
 }
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -34,6 +35,10 @@ export interface IntrinsicOptions {
   refs?: Record<string, string>;
   /** Value of `Fn::GetAtt`, keyed `LogicalId.Attribute`. */
   attributes?: Record<string, string>;
+  /** Other stacks' templates whose exported Outputs `Fn::ImportValue` reads (e.g. the data stack). */
+  imports?: LocalTemplate[];
+  /** Fallback for other `Fn::GetAtt`s, by resource type (e.g. an HTTP API's ApiEndpoint → the local URL). */
+  resolveAttribute?: (logicalId: string, attribute: string, resourceType: string) => string | undefined;
 }
 
 /** Property that names a resource physically, per type (else the logical id is the name). */
@@ -175,7 +180,9 @@ export class Intrinsics {
       return `https://sqs.${this.region}.${this.urlSuffix}/${this.account}/${this.physicalName(logicalId)}`;
     }
     if (r.Type === 'AWS::DynamoDB::Table' && attribute === 'StreamArn') return `${this.arn(logicalId)}/stream/local`;
-    throw new Error(`cannot resolve Fn::GetAtt ${key} locally: pass it in the "attributes" option`);
+    const hooked = this.opts.resolveAttribute?.(logicalId, attribute, r.Type);
+    if (hooked !== undefined) return hooked;
+    throw new Error(`cannot resolve Fn::GetAtt ${key} (${r.Type}) locally: pass it in the "attributes" or "resolveAttribute" option`);
   }
 
   /** Deep-resolve every intrinsic in a template value. */
@@ -217,8 +224,9 @@ export class Intrinsics {
         }
         case 'Fn::Sub':
           return this.sub(arg);
-        case 'Fn::If':
         case 'Fn::ImportValue':
+          return this.importValue(String(this.resolveInner(arg)));
+        case 'Fn::If':
         case 'Fn::GetAZs':
         case 'Fn::FindInMap':
         case 'Fn::Base64':
@@ -232,6 +240,16 @@ export class Intrinsics {
       if (r !== NO_VALUE) out[k] = r;
     }
     return out;
+  }
+
+  private importValue(name: string): unknown {
+    for (const t of this.opts.imports ?? []) {
+      const other = new Intrinsics(t, { ...this.opts, imports: [] });
+      for (const out of Object.values(t.Outputs ?? {})) {
+        if (out.Export && other.resolve(out.Export.Name) === name) return other.resolve(out.Value);
+      }
+    }
+    throw new Error(`Fn::ImportValue ${name}: no such export in the templates passed as "imports"`);
   }
 
   private sub(arg: unknown): string {
@@ -354,6 +372,8 @@ export class LocalLambdas {
   private readonly byName = new Map<string, LocalFunction>();
   /** Functions without `suiji:entry` (CDK's own custom-resource providers): not runnable locally. */
   private readonly foreign = new Set<string>();
+  /** Functions whose environment could not be resolved, with the reason. */
+  private readonly broken = new Map<string, string>();
   /** Per-function environment, kept across invocations like a warm container's. */
   private readonly envs = new Map<string, Record<string, string>>();
   private readonly log: (line: string) => void;
@@ -378,9 +398,17 @@ export class LocalLambdas {
       const handler = typeof p.Handler === 'string' ? p.Handler : 'index.handler';
       const vars = ((p.Environment as { Variables?: unknown } | undefined)?.Variables ?? {}) as Record<string, unknown>;
       const environment: Record<string, string> = {};
-      for (const [k, v] of Object.entries(this.intrinsics.resolve(vars) as Record<string, unknown>)) {
-        environment[k] = typeof v === 'string' ? v : JSON.stringify(v);
+      // A variable that cannot be resolved makes only its function unusable (reported by problems()).
+      let problem: string | undefined;
+      for (const [k, raw] of Object.entries(vars)) {
+        try {
+          const v = this.intrinsics.resolve(raw);
+          if (v !== undefined) environment[k] = typeof v === 'string' ? v : JSON.stringify(v);
+        } catch (e) {
+          problem = `${logicalId}: environment variable ${k}: ${(e as Error).message}`;
+        }
       }
+      if (problem) this.broken.set(logicalId, problem);
       const fn: LocalFunction = {
         logicalId,
         name,
@@ -398,6 +426,11 @@ export class LocalLambdas {
 
   functions(): LocalFunction[] {
     return [...this.byLogicalId.values()];
+  }
+
+  /** What keeps a function from running locally (unresolvable environment), one line each. */
+  problems(): string[] {
+    return [...this.broken.values()];
   }
 
   /** Find a function by logical id, name, full or partial ARN (a qualifier is ignored). */
@@ -450,6 +483,8 @@ export class LocalLambdas {
    */
   async invoke(ref: string, event: unknown): Promise<unknown> {
     const fn = this.find(ref);
+    const broken = this.broken.get(fn.logicalId);
+    if (broken) throw new LambdaServiceError('InvalidParameterValueException', broken);
     const handler = await this.load(fn);
     const payload = JSON.parse(JSON.stringify(event ?? null)) as unknown;
     const requestId = randomUUID();

@@ -314,6 +314,7 @@ function targetKind(arn: string, where: string): 'lambda' | 'stateMachine' {
 export function schedulesOf(template: LocalTemplate, intrinsics: Intrinsics): LocalSchedule[] {
   const out: LocalSchedule[] = [];
   for (const [logicalId, res] of Object.entries(template.Resources)) {
+    if (res.Type !== 'AWS::Scheduler::Schedule' && res.Type !== 'AWS::Events::Rule') continue;
     const p = (intrinsics.resolve(res.Properties ?? {}) ?? {}) as Record<string, unknown>;
     const parse = (expr: string): ScheduleExpression => {
       try {
