@@ -68,7 +68,7 @@ export const PROFILE_KIND = { entry: 'resultEntry', publish: 'publication', foll
 
 /** Departments, their profiles and inspectors, loaded once per run. */
 export class Directory {
-  private inspectors?: Map<string, Inspector>;
+  private inspectors?: Promise<Map<string, Inspector>>;
   private constructor(
     readonly departments: Department[],
     readonly profiles: Map<string, PolicyProfile>,
@@ -91,11 +91,13 @@ export class Directory {
 
   /** Inspector by id across departments (ids are global: seats and deadlines use them alone). */
   async inspector(id: string): Promise<Inspector | undefined> {
-    if (!this.inspectors) {
-      this.inspectors = new Map();
-      for (const d of this.departments) for (const i of await listInspectors(d.id)) this.inspectors.set(i.id, i);
-    }
-    return this.inspectors.get(id);
+    // One shared promise: concurrent callers must not see a half-filled map.
+    this.inspectors ??= (async () => {
+      const m = new Map<string, Inspector>();
+      for (const d of this.departments) for (const i of await listInspectors(d.id)) m.set(i.id, i);
+      return m;
+    })();
+    return (await this.inspectors).get(id);
   }
 }
 
