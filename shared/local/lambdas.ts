@@ -16,7 +16,7 @@ import type { Context } from 'aws-lambda';
 export interface LocalTemplate {
   Resources: Record<string, { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> }>;
   Parameters?: Record<string, { Default?: unknown }>;
-  Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
+  Outputs?: Record<string, unknown>;
 }
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -245,7 +245,7 @@ export class Intrinsics {
   private importValue(name: string): unknown {
     for (const t of this.opts.imports ?? []) {
       const other = new Intrinsics(t, { ...this.opts, imports: [] });
-      for (const out of Object.values(t.Outputs ?? {})) {
+      for (const out of Object.values(t.Outputs ?? {}) as { Value: unknown; Export?: { Name: unknown } }[]) {
         if (out.Export && other.resolve(out.Export.Name) === name) return other.resolve(out.Value);
       }
     }

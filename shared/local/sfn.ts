@@ -465,7 +465,8 @@ class Segment {
     if (resumeAt) this.lastSynced = { name: resumeAt, ...(rec.stateVisit !== undefined ? { visit: rec.stateVisit } : {}) };
     this.done = this.run().catch((e) => {
       this.ended = true;
-      this.owner.log(`[sfn] ${rec.executionArn}: segment stopped: ${(e as Error).stack ?? e}`);
+      // A fenced or killed segment unwinds on purpose; anything else is worth a stack trace.
+      if ((e as Error).name !== 'Suiji.SegmentEnded') this.owner.log(`[sfn] ${rec.executionArn}: segment stopped: ${(e as Error).stack ?? e}`);
     });
   }
 

@@ -85,7 +85,7 @@ describe('the Step Functions API over HTTP', () => {
     expect(done.stopDate).toBeInstanceOf(Date);
     expect(JSON.parse(done.output!)).toMatchObject({ approval: { approved: true }, results: { entered: 3 } });
 
-    const events = await history(started.executionArn);
+    const events = await history(started.executionArn!);
     expect(events[0]).toMatchObject({ id: 1, type: 'ExecutionStarted', executionStartedEventDetails: { input } });
     expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
     expect(events.every((e) => e.timestamp instanceof Date)).toBe(true);
@@ -111,7 +111,7 @@ describe('the Step Functions API over HTTP', () => {
     expect(await calls('callback:inline:approval')).toBe(1);
     expect(await calls('callback:inline:results')).toBe(1);
     // The callbacks did not park the execution: no segment ever waited.
-    const types = (await history(executionArn)).map((e) => e.type);
+    const types = (await history(executionArn!)).map((e) => e.type);
     expect(types.filter((t) => t === 'TaskSubmitted')).toHaveLength(2);
     expect(types.filter((t) => t === 'TaskSucceeded')).toHaveLength(3);
   });
