@@ -7,12 +7,17 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPlatform } from './platform.js';
 import { LocalScheduler } from './scheduler.js';
-import { SAMPLE_COORDINATOR_EMAIL, SAMPLE_MAIN_DEPT } from '../sample/district.js';
+import { SAMPLE_COORDINATOR_EMAIL, SAMPLE_MAIN_DEPT, sampleDistrict } from '../sample/district.js';
+import { OffsetClock, setClock } from '../clock.js';
 import { loadSampleDistrict } from '../sample/load.js';
 
 const root = resolve(fileURLToPath(new URL('../../', import.meta.url)));
 const dataDir = process.env.SUIJI_DATA_DIR ?? join(root, '.local');
 const num = (v: string | undefined, d: number): number => (v ? Number(v) : d);
+
+// SUIJI_CLOCK_START runs the platform as if it were that instant (time then flows normally),
+// e.g. to walk through the sample 2026 plan from its first draw date.
+if (process.env.SUIJI_CLOCK_START) setClock(new OffsetClock(process.env.SUIJI_CLOCK_START));
 
 const t0 = Date.now();
 const platform = await startPlatform({
@@ -29,7 +34,8 @@ const platform = await startPlatform({
 const marker = join(dataDir, 'sample-loaded');
 if (!existsSync(marker)) {
   console.log('  loading the sample district (first run) …');
-  const r = await loadSampleDistrict();
+  const size = process.env.SUIJI_SAMPLE_TARGETS ? Number(process.env.SUIJI_SAMPLE_TARGETS) : undefined;
+  const r = await loadSampleDistrict(size ? sampleDistrict({ targets: size }) : undefined);
   writeFileSync(marker, JSON.stringify(r, null, 2));
   console.log(`  sample district loaded: ${JSON.stringify(r)}`);
 }

@@ -3,45 +3,9 @@
  * exactly as the CLI or a browser would.
  */
 import { expect } from 'vitest';
-import type { Platform } from '../../shared/local/platform.js';
 
-export interface Call {
-  status: number;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  text: string;
-}
-
-export class ApiClient {
-  private tokens = new Map<string, string>();
-  constructor(private readonly platform: Platform) {}
-
-  async as(email: string): Promise<(method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Call>> {
-    let token = this.tokens.get(email);
-    if (!token) {
-      token = await this.platform.tokenFor(email);
-      this.tokens.set(email, token);
-    }
-    return (method, path, body, headers) => this.call(method, path, body, { authorization: `Bearer ${token}`, ...(headers ?? {}) });
-  }
-
-  async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Call> {
-    const isRaw = typeof body === 'string' || Buffer.isBuffer(body);
-    const res = await fetch(`${this.platform.apiUrl}${path}`, {
-      method,
-      headers: { ...(body !== undefined && !isRaw ? { 'content-type': 'application/json' } : {}), ...headers },
-      ...(body !== undefined ? { body: isRaw ? (body as string | Buffer) : JSON.stringify(body) } : {}),
-      redirect: 'manual',
-    });
-    const text = await res.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, json, text };
-  }
-}
+export { ApiClient, type Call } from '../../shared/local/api-client.js';
+import type { Call } from '../../shared/local/api-client.js';
 
 /** Wait (test side only) until the task reaches a stage; the product itself never polls. */
 export async function waitForStage(get: () => Promise<Call>, stage: string | string[], timeoutMs = 60_000): Promise<Call> {

@@ -1,0 +1,231 @@
+/**
+ * `npm run demo`: the sample district's 2026 plan through a simulated year on the local
+ * platform, with an injected clock. Every day at 08:00 China time the template's schedules fire
+ * (deadline reminders, escalations, report reminders and leadership summaries); tasks are
+ * launched on time, approved, drawn at a witnessed ceremony; simulated inspectors record checks
+ * and enter results (some late, some with problems, some refusals to sign); the coordinator
+ * publishes every Friday and follows problems up. At the end it prints the KPIs per task and in
+ * total, and what the mail inbox holds.
+ */
+import { createHash } from 'node:crypto';
+import { startPlatform } from './platform.js';
+import { LocalScheduler } from './scheduler.js';
+import { ManualClock, setClock } from '../clock.js';
+import { addDays, defaultCalendar as cal, isoWeekday } from '../domain/calendar.js';
+import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../sample/district.js';
+import { loadSampleDistrict } from '../sample/load.js';
+import { Rng } from '../sample/random.js';
+import { getTask, listProgress, type ProgressRecord } from '../store/tasks.js';
+import { enterResult, listFollowUps, openFollowUp, closeFollowUp, publishResults, recordCheck, taskContext } from '../lifecycle/progress.js';
+import { findTask, getPlan } from '../store/plans.js';
+import { getProfile } from '../services/profile.js';
+import { computeReportStats } from '../jobs/report-stats.js';
+import { computeKpis, type KpiRow } from '../reports/kpi.js';
+import { ApiClient } from './api-client.js';
+
+const YEAR = 2026;
+const started = Date.now();
+const clock = new ManualClock(`${YEAR}-01-01T00:00:00Z`);
+setClock(clock);
+const say = (s: string): void => console.log(s);
+const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
+
+const platform = await startPlatform({ retryDelayMs: 0 });
+say(`platform up in ${((Date.now() - started) / 1000).toFixed(1)} s; loading the sample district …`);
+const loaded = await loadSampleDistrict(sampleDistrict());
+say(`sample district: ${loaded.targets.created + loaded.targets.unchanged + loaded.targets.updated} targets (${(loaded.ms.total / 1000).toFixed(1)} s)`);
+
+const scheduler = new LocalScheduler({ template: platform.lambdas.template, lambdas: platform.lambdas, log: () => undefined });
+const api = new ApiClient(platform);
+const coord = await api.as(SAMPLE_COORDINATOR_EMAIL);
+const leader = await api.as(SAMPLE_LEADER_EMAIL);
+const random = new Rng('suiji-demo-2026');
+const rng = (): number => random.next();
+
+const plan = await getPlan(SAMPLE_PLAN_ID);
+const version = plan!.versions.find((v) => v.version === plan!.meta.publishedVersion)!;
+const tasks = version.tasks.map((t) => t.taskId);
+
+interface Sim {
+  checkDay: string;
+  entryDay: string;
+  codes: string[];
+  refuse: boolean;
+  late: boolean;
+}
+const sims = new Map<string, Map<string, Sim>>(); // task → uscc → plan
+const followUpPlan = new Map<string, { openDay: string; closeDay: string }>(); // task#uscc
+
+/** Plan each drawn target's check and entry (deterministic). */
+async function planInspections(taskId: string): Promise<void> {
+  const ctx = await taskContext(taskId);
+  const start = addDays(ctx.planTask.drawDate, 3);
+  // Check by mid-November at the latest: 2027's official holidays are not published in the
+  // calendar yet, and deadlines that would fall in 2027 stay pending (see the closing note).
+  const lastCheck = ctx.planTask.window.end < `${YEAR}-11-13` ? ctx.planTask.window.end : `${YEAR}-11-13`;
+  const workdays: string[] = [];
+  for (let d = cal.nextWorkingDayOnOrAfter(start); d <= lastCheck; d = cal.addWorkingDays(d, 1)) workdays.push(d);
+  const m = new Map<string, Sim>();
+  for (const p of await listProgress(taskId, { projection: ['uscc'] })) {
+    const checkDay = workdays[Math.floor(rng() * Math.max(1, workdays.length * 0.7))] ?? start;
+    const late = rng() < 0.08;
+    const lead = ctx.profile.deadlines.resultEntry.workingDays;
+    const entryDay = cal.addWorkingDays(checkDay, late ? lead + 1 + Math.floor(rng() * 4) : Math.floor(rng() * Math.min(lead, 4)));
+    const r = rng();
+    const codes = r < 0.08 ? ['A', 'B'] : r < 0.12 ? ['E'] : r < 0.14 ? ['F'] : ['1'];
+    m.set(p.uscc, { checkDay, entryDay, codes, refuse: rng() < 0.04, late });
+  }
+  sims.set(taskId, m);
+}
+
+function resultBody(ctx: Awaited<ReturnType<typeof taskContext>>, p: ProgressRecord, s: Sim): Record<string, unknown> {
+  const problem = s.codes.some((c) => ctx.profile.resultPhrases.find((x) => x.code === c)?.problem);
+  const items = [...ctx.planTask.items.general, ...ctx.planTask.items.key];
+  return {
+    codes: s.codes,
+    itemOutcomes: items.map((itemId, i) => ({ itemId, outcome: problem && i === 0 ? 'problem' : 'pass' })),
+    methods: ['实地核查'],
+    checkDate: s.checkDay,
+    present: p.team.slice(0, 2),
+    signature: s.refuse ? { signed: false, refusalReason: '法定代表人拒绝在检查记录上签字' } : { signed: true, signer: '企业负责人' },
+    ...(problem ? { problems: '未按规定在公示系统公示资质变更信息' } : {}),
+  };
+}
+
+const launchDay = new Map<string, string>();
+for (const id of tasks) {
+  const t = (await findTask(id))!.task;
+  launchDay.set(id, cal.subtractWorkingDays(t.drawDate, 3));
+}
+
+let day = `${YEAR}-01-01`;
+let prev = new Date(clock.now().getTime() - 1);
+const counters = { checks: 0, results: 0, late: 0, published: 0, followUps: 0 };
+while (day <= `${YEAR}-12-31`) {
+  clock.set(`${day}T00:00:00Z`); // 08:00 in Asia/Shanghai
+  await scheduler.runDue(prev, new Date(clock.now().getTime() + 45 * 60_000)); // the 08:00 and 08:30 jobs
+  prev = new Date(clock.now().getTime() + 45 * 60_000 + 1);
+  clock.set(`${day}T02:00:00Z`); // 10:00: people work
+  const working = cal.isWorkingDay(day);
+
+  for (const taskId of tasks) {
+    const t = (await findTask(taskId))!.task;
+    if (working && day === launchDay.get(taskId)) {
+      await coord('POST', `/tasks/${taskId}/launch`, {});
+      await platform.sfn.settled();
+    }
+    const rt = await getTask(taskId, true);
+    if (!rt) continue;
+    if (working && rt.stage === 'approval' && day > launchDay.get(taskId)!) {
+      await leader('POST', `/tasks/${taskId}/approval`, { approve: true });
+      await platform.sfn.settled();
+    }
+    if (working && rt.stage === 'witnesses' && day >= t.drawDate) {
+      await coord('POST', `/tasks/${taskId}/ceremony/witnesses`, {
+        witnesses: [
+          { id: 'jj', name: '纪检监督员', role: '纪检监督', commitment: sha(`jj-${taskId}`) },
+          { id: 'qy', name: '企业代表', role: '企业代表', commitment: sha(`qy-${taskId}`) },
+        ],
+      });
+      await platform.sfn.settled();
+      await coord('POST', `/tasks/${taskId}/ceremony/reveal`, { witnessId: 'jj', secret: `jj-${taskId}` });
+      await coord('POST', `/tasks/${taskId}/ceremony/reveal`, { witnessId: 'qy', secret: `qy-${taskId}` });
+      await platform.sfn.settled();
+      await planInspections(taskId);
+      const after = await getTask(taskId, true);
+      say(`${day}  ${t.name}: drew ${after!.total} targets`);
+    }
+    const sim = sims.get(taskId);
+    if (!sim || !working) continue;
+    const ctx = await taskContext(taskId);
+    const progress = await listProgress(taskId);
+    for (const p of progress) {
+      const s = sim.get(p.uscc)!;
+      const inspector = { by: `${p.team[0]}@sim`, role: 'inspector', inspectorId: p.team[0]! };
+      if (s.checkDay === day && (p.status === 'notified' || p.status === 'assigned')) {
+        await recordCheck(taskId, p.uscc, day, inspector);
+        counters.checks++;
+      }
+      if (s.entryDay === day && ['checked', 'notified', 'assigned'].includes(p.status)) {
+        await enterResult(taskId, p.uscc, resultBody(ctx, p, s), inspector, 'form');
+        counters.results++;
+        if (s.late) counters.late++;
+      }
+      // follow-ups: disposition 3 working days after arising, closed 10 working days later
+      if (p.status === 'followup_open') {
+        const key = `${taskId}#${p.uscc}`;
+        let f = followUpPlan.get(key);
+        if (!f) {
+          const openDay = cal.addWorkingDays(day, 3);
+          f = { openDay, closeDay: cal.addWorkingDays(openDay, 10) };
+          followUpPlan.set(key, f);
+        }
+        const coordActor = { by: SAMPLE_COORDINATOR_EMAIL, role: 'coordinator' };
+        if (day === f.openDay) {
+          await openFollowUp(taskId, p.uscc, { disposition: 'order-correction', responsibleUnit: ctx.planTask.leadSection }, coordActor);
+          counters.followUps++;
+        }
+        if (day >= f.closeDay) {
+          for (const fu of (await listFollowUps(taskId, p.uscc)).filter((x) => x.status === 'open')) {
+            await closeFollowUp(taskId, p.uscc, fu.id, '已责令改正并复查，完结', coordActor);
+          }
+        }
+      }
+    }
+    if (isoWeekday(day) === 5 || day === t.window.end) {
+      const r = await publishResults(taskId, { by: SAMPLE_COORDINATOR_EMAIL, role: 'coordinator' });
+      counters.published += r.published.length;
+    }
+    await platform.sfn.settled();
+  }
+  day = addDays(day, 1);
+}
+await platform.sfn.settled();
+
+// ---------------------------------------------------------------- KPIs
+
+const pct = (n: number, d: number): string => (d ? `${((100 * n) / d).toFixed(1)}%` : '—');
+say('\n== 2026 年度各抽查任务 ==');
+say(['任务', '阶段', '抽取户数', '已公示', '发现问题', '按时录入', '按时公示', '后续处置办结'].join('\t'));
+for (const taskId of tasks) {
+  const t = await getTask(taskId, true);
+  const name = (await findTask(taskId))!.task.name;
+  const s = (t?.summary ?? {}) as Record<string, number>;
+  const progress = t ? await listProgress(taskId, { projection: ['status', 'publishedAt', 'hasProblem'] }) : [];
+  const published = progress.filter((p) => p.publishedAt).length;
+  const problems = progress.filter((p) => p.hasProblem).length;
+  say(
+    [
+      name,
+      t?.stage ?? '未启动',
+      t?.total ?? 0,
+      pct(published, t?.total ?? 0),
+      problems,
+      s.entryOnTime !== undefined ? pct(s.entryOnTime, s.entryOnTime + s.entryLate!) : '—',
+      s.publicationOnTime !== undefined ? pct(s.publicationOnTime, s.publicationOnTime + s.publicationLate!) : '—',
+      s.followUpsOpened ? pct(s.followUpsClosed!, s.followUpsOpened) : '—',
+    ].join('\t'),
+  );
+}
+
+const stats = await computeReportStats(SAMPLE_MAIN_DEPT, { kind: 'quarter', year: YEAR, quarter: 4 });
+const profile = await getProfile(SAMPLE_MAIN_DEPT);
+const kpis: KpiRow[] = computeKpis(profile, stats);
+say('\n== 全年 KPI（阜平县住房和城乡建设局，对照政策配置目标） ==');
+for (const k of kpis) say(`${k.ok === false ? '✗' : k.ok ? '✓' : '·'} ${k.name}\t${k.valueText}\t目标 ${k.targetText}\t${k.status}`);
+
+const mails = platform.ses.emails();
+const byKind = new Map<string, number>();
+for (const m of mails) {
+  const k = /【双随机】([^：:]+)/.exec(m.subject)?.[1] ?? m.subject;
+  byKind.set(k, (byKind.get(k) ?? 0) + 1);
+}
+say(`\n== 邮件（共 ${mails.length} 封，收件箱 ${platform.inboxUrl}） ==`);
+for (const [k, n] of [...byKind].sort((a, b) => b[1] - a[1])) say(`${n}\t${k}`);
+say(`\nsimulated: ${counters.checks} checks, ${counters.results} results (${counters.late} late), ${counters.published} published, ${counters.followUps} follow-ups`);
+say(`demo finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+if (!process.env.SUIJI_DEMO_KEEP) {
+  await platform.stop();
+  process.exit(0);
+}
+say('SUIJI_DEMO_KEEP is set: the platform stays up (Ctrl-C to stop).');
