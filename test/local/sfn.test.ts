@@ -100,7 +100,7 @@ describe('the definition', () => {
   });
 });
 
-describe('executions', () => {
+describe.concurrent('executions', () => {
   it('park at callback states and complete through sendTaskSuccess, with an AWS-shaped history', async () => {
     const arn = await start('happy');
     expect((await sfn.describeExecution({ executionArn: arn })).status).toBe('RUNNING');
