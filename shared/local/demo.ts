@@ -30,7 +30,7 @@ setClock(clock);
 const say = (s: string): void => console.log(s);
 const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
-const platform = await startPlatform({ retryDelayMs: 0 });
+const platform = await startPlatform({ retryDelayMs: 0, environment: { POWERTOOLS_LOG_LEVEL: 'WARN' } });
 say(`platform up in ${((Date.now() - started) / 1000).toFixed(1)} s; loading the sample district …`);
 const loaded = await loadSampleDistrict(sampleDistrict());
 say(`sample district: ${loaded.targets.created + loaded.targets.unchanged + loaded.targets.updated} targets (${(loaded.ms.total / 1000).toFixed(1)} s)`);
@@ -76,6 +76,8 @@ async function planInspections(taskId: string): Promise<void> {
     m.set(p.uscc, { checkDay, entryDay, codes, refuse: rng() < 0.04, late });
   }
   sims.set(taskId, m);
+  eventDays.set(taskId, new Set([...m.values()].flatMap((s) => [s.checkDay, s.entryDay])));
+  contexts.set(taskId, ctx);
 }
 
 function resultBody(ctx: Awaited<ReturnType<typeof taskContext>>, p: ProgressRecord, s: Sim): Record<string, unknown> {
@@ -93,10 +95,15 @@ function resultBody(ctx: Awaited<ReturnType<typeof taskContext>>, p: ProgressRec
 }
 
 const launchDay = new Map<string, string>();
+const planTasks = new Map<string, Awaited<ReturnType<typeof findTask>>>();
 for (const id of tasks) {
-  const t = (await findTask(id))!.task;
-  launchDay.set(id, cal.subtractWorkingDays(t.drawDate, 3));
+  const found = (await findTask(id))!;
+  planTasks.set(id, found);
+  launchDay.set(id, cal.subtractWorkingDays(found.task.drawDate, 3));
 }
+/** Days on which something happens to a task's targets (checks, entries), and the cached context. */
+const eventDays = new Map<string, Set<string>>();
+const contexts = new Map<string, Awaited<ReturnType<typeof taskContext>>>();
 
 let day = `${YEAR}-01-01`;
 let prev = new Date(clock.now().getTime() - 1);
@@ -109,7 +116,7 @@ while (day <= `${YEAR}-12-31`) {
   const working = cal.isWorkingDay(day);
 
   for (const taskId of tasks) {
-    const t = (await findTask(taskId))!.task;
+    const t = planTasks.get(taskId)!.task;
     if (working && day === launchDay.get(taskId)) {
       await coord('POST', `/tasks/${taskId}/launch`, {});
       await platform.sfn.settled();
@@ -137,7 +144,12 @@ while (day <= `${YEAR}-12-31`) {
     }
     const sim = sims.get(taskId);
     if (!sim || !working) continue;
-    const ctx = await taskContext(taskId);
+    const publishDay = isoWeekday(day) === 5 || day === t.window.end;
+    const followUps = [...followUpPlan.entries()].some(([k, f]) => k.startsWith(`${taskId}#`) && (f.openDay === day || f.closeDay <= day));
+    const arising = rt.counts.followup_open ?? 0;
+    if (!eventDays.get(taskId)!.has(day) && !publishDay && !followUps && arising === 0) continue;
+    if (rt.stage === 'closed') continue;
+    const ctx = contexts.get(taskId)!;
     const progress = await listProgress(taskId);
     for (const p of progress) {
       const s = sim.get(p.uscc)!;
@@ -169,10 +181,11 @@ while (day <= `${YEAR}-12-31`) {
           for (const fu of (await listFollowUps(taskId, p.uscc)).filter((x) => x.status === 'open')) {
             await closeFollowUp(taskId, p.uscc, fu.id, '已责令改正并复查，完结', coordActor);
           }
+          followUpPlan.delete(key);
         }
       }
     }
-    if (isoWeekday(day) === 5 || day === t.window.end) {
+    if (publishDay) {
       const r = await publishResults(taskId, { by: SAMPLE_COORDINATOR_EMAIL, role: 'coordinator' });
       counters.published += r.published.length;
     }
@@ -189,7 +202,7 @@ say('\n== 2026 年度各抽查任务 ==');
 say(['任务', '阶段', '抽取户数', '已公示', '发现问题', '按时录入', '按时公示', '后续处置办结'].join('\t'));
 for (const taskId of tasks) {
   const t = await getTask(taskId, true);
-  const name = (await findTask(taskId))!.task.name;
+  const name = planTasks.get(taskId)!.task.name;
   const s = (t?.summary ?? {}) as Record<string, number>;
   const progress = t ? await listProgress(taskId, { projection: ['status', 'publishedAt', 'hasProblem'] }) : [];
   const published = progress.filter((p) => p.publishedAt).length;

@@ -32,12 +32,17 @@ import { resetSes } from '../mail/send.js';
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { ApiEvent } from '../http/core.js';
 
+// Locally Node 20 is fine for the pinned SDK; its notice about future versions is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export interface PlatformOptions {
   /** Keep data here (survives restarts); without it everything is temporary. */
   dataDir?: string;
   ports?: { api?: number; dynamo?: number; ses?: number; sfn?: number };
   /** Pause before Step Functions retries (ms) instead of real back-off. */
   retryDelayMs?: number;
+  /** Extra environment for every function (e.g. POWERTOOLS_LOG_LEVEL for a quiet demo). */
+  environment?: Record<string, string>;
   log?: (line: string) => void;
 }
 
@@ -101,6 +106,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     AWS_ENDPOINT_URL_SESV2: ses.endpoint,
     AWS_ENDPOINT_URL_SFN: sfnEndpoint,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...(opts.environment ?? {}),
   };
   const appTemplate = inlineImports(templates.app, templates.data, { 'AWS::DynamoDB::Table': tableName, 'AWS::S3::Bucket': blobDir });
   // The local server is the HTTP API: its endpoint stands for the API's ApiEndpoint attribute.
