@@ -37,6 +37,8 @@ export interface IntrinsicOptions {
   attributes?: Record<string, string>;
   /** Other stacks' templates whose exported Outputs `Fn::ImportValue` reads (e.g. the data stack). */
   imports?: LocalTemplate[];
+  /** `Ref` by resource type before the default (e.g. every AWS::S3::Bucket → the local blob folder). */
+  resolveRef?: (logicalId: string, resourceType: string) => string | undefined;
   /** Fallback for other `Fn::GetAtt`s, by resource type (e.g. an HTTP API's ApiEndpoint → the local URL). */
   resolveAttribute?: (logicalId: string, attribute: string, resourceType: string) => string | undefined;
 }
@@ -167,6 +169,8 @@ export class Intrinsics {
       return param.Default;
     }
     const r = this.resource(name);
+    const hooked = this.opts.resolveRef?.(name, r.Type);
+    if (hooked !== undefined) return hooked;
     return REF_IS_ARN.has(r.Type) ? this.arn(name) : this.physicalName(name);
   }
 

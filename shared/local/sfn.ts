@@ -1118,6 +1118,11 @@ export class LocalStepFunctions {
 
   private async claimAndLaunch(rec: ExecRecord, expectWaiting: boolean): Promise<boolean> {
     const sm = this.stateMachine(rec.stateMachineArn);
+    if (rec.state && !sm.topLevel.has(rec.state)) {
+      // The definition changed under a running execution: say so instead of guessing.
+      await this.terminate(rec.executionArn, 'FAILED', 'ExecutionFailed', 'States.Runtime', `state "${rec.state}" no longer exists in the definition of ${sm.name}`);
+      return false;
+    }
     try {
       await updateItem(SFN_KEYS.execution(rec.executionArn), {
         set: { segment: rec.segment + 1, owner: this.id },
