@@ -113,8 +113,14 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
 
   // eligible lists of all selected targets, flattened (inspector indices, ascending id)
   const eligOff = new Uint32Array(m + 1);
-  const eligList: number[] = [];
   for (let r = 0; r < m; r++) {
+    const i = sel.order[r]!;
+    eligOff[r + 1] = eligOff[r]! + p.areaMembers[p.area[i]!]!.length - (p.exclOff[i + 1]! - p.exclOff[i]!);
+  }
+  const pairsTotal = eligOff[m]!;
+  const eligList = new Uint32Array(pairsTotal);
+  let maxPer = 0;
+  for (let r = 0, x = 0; r < m; r++) {
     const i = sel.order[r]!;
     const members = p.areaMembers[p.area[i]!]!;
     let e = p.exclOff[i]!;
@@ -123,21 +129,44 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
       const ix = members[j]!;
       while (e < eEnd && p.exclIdx[e]! < ix) e++;
       if (e < eEnd && p.exclIdx[e] === ix) continue;
-      eligList.push(ix);
+      eligList[x++] = ix;
     }
-    eligOff[r + 1] = eligList.length;
+    maxPer = Math.max(maxPer, eligOff[r + 1]! - eligOff[r]!);
   }
-  const pairsTotal = eligList.length;
-  let maxPer = 0;
-  for (let r = 0; r < m; r++) maxPer = Math.max(maxPer, eligOff[r + 1]! - eligOff[r]!);
   const cap0 = Math.min(pairsTotal, Math.max(PAIRS_PER_CHUNK, maxPer));
   const head = new Int32Array(Math.min(m, cap0) * 5 + 5);
   const pairHead = new Uint32Array(cap0);
   const pairTail = new Uint32Array(cap0);
   const first = new Int32Array(cap0);
-  const ranked: number[] = [];
-  const team: number[] = [];
+  const ranked = new Uint32Array(maxPer); // pair positions of one target, ascending score
+  const taken = new Uint8Array(maxPer); // by rank
+  const chosen: number[] = []; // ranks
   const fullCache = new Map<number, Int32Array>();
+  let cand = 0;
+  const fullOf = (x: number): Int32Array => {
+    let d = fullCache.get(x);
+    if (!d) fullCache.set(x, (d = fullScore(mid, u, cand, p.inspectorIds[pairTail[x]!]!)));
+    return d;
+  };
+  /** Lowest-ranked untaken inspector (of `unit`, or any if -1) under his cap; else the lowest capped. */
+  const pick = (len: number, unit: number): void => {
+    let fallback = -1;
+    for (let q = 0; q < len; q++) {
+      if (taken[q]) continue;
+      const ix = pairTail[ranked[q]!]!;
+      if (unit >= 0 && unitOf[ix] !== unit) continue;
+      if (load[ix]! < cap[ix]!) {
+        taken[q] = 1;
+        chosen.push(q);
+        return;
+      }
+      if (fallback < 0) fallback = q;
+    }
+    if (fallback < 0) throw new Error('internal: team cannot be filled (feasibility check bypassed)');
+    taken[fallback] = 1;
+    chosen.push(fallback);
+    capYields++;
+  };
 
   let r0 = 0;
   while (r0 < m) {
@@ -191,62 +220,49 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
     }
 
     for (let r = r0; r < r1; r++) {
-      const cand = sel.order[r]!;
+      cand = sel.order[r]!;
       fullCache.clear();
-      const fullOf = (x: number): Int32Array => {
-        let d = fullCache.get(x);
-        if (!d) fullCache.set(x, (d = fullScore(mid, u, cand, p.inspectorIds[pairTail[x]!]!)));
-        return d;
-      };
       const start = eligOff[r]! - base;
-      const end = eligOff[r + 1]! - base;
+      const len = eligOff[r + 1]! - base - start;
       // rank pair positions by score: first word (unsigned), full digest on a tie
-      ranked.length = 0;
-      for (let x = start; x < end; x++) {
-        const fx = first[x]! >>> 0;
-        let j = ranked.length;
-        ranked.push(x);
-        while (j > 0) {
-          const y = ranked[j - 1]!;
-          const fy = first[y]! >>> 0;
-          if (fy < fx) break;
-          if (fy === fx) {
-            const a = fullOf(y), b = fullOf(x);
-            if (compareDigests(a, 0, b, 0) < 0) break;
+      if (len <= 32) {
+        for (let q = 0; q < len; q++) {
+          const x = start + q;
+          const fx = first[x]! >>> 0;
+          let j = q;
+          while (j > 0) {
+            const y = ranked[j - 1]!;
+            const fy = first[y]! >>> 0;
+            if (fy < fx || (fy === fx && compareDigests(fullOf(y), 0, fullOf(x), 0) < 0)) break;
+            ranked[j] = y;
+            j--;
           }
-          ranked[j] = y;
-          j--;
+          ranked[j] = x;
         }
-        ranked[j] = x;
+      } else {
+        const keys = new Float64Array(len);
+        for (let q = 0; q < len; q++) keys[q] = (first[start + q]! >>> 0) * 2097152 + q;
+        keys.sort();
+        for (let q = 0; q < len; q++) ranked[q] = start + (keys[q]! % 2097152);
+        for (let q = 0; q + 1 < len; ) {
+          let e = q + 1;
+          while (e < len && first[ranked[e]!] === first[ranked[q]!]) e++;
+          if (e - q > 1) ranked.set(Array.from(ranked.subarray(q, e)).sort((x, y) => compareDigests(fullOf(x), 0, fullOf(y), 0)), q);
+          q = e;
+        }
       }
-      team.length = 0;
-      const pick = (unit: number): void => {
-        let fallback = -1;
-        for (let q = 0; q < ranked.length; q++) {
-          const x = ranked[q]!;
-          const ix = pairTail[x]!;
-          if ((unit >= 0 && unitOf[ix] !== unit) || team.includes(x)) continue;
-          if (load[ix]! < cap[ix]!) {
-            team.push(x);
-            return;
-          }
-          if (fallback < 0) fallback = x;
-        }
-        if (fallback < 0) throw new Error('internal: team cannot be filled (feasibility check bypassed)');
-        team.push(fallback);
-        capYields++;
-      };
-      for (let j = 0; j < J; j++) pick(j);
-      while (team.length < k) pick(-1);
-      // ascending score = order in `ranked`
-      team.sort((x, y) => ranked.indexOf(x) - ranked.indexOf(y));
+      taken.fill(0, 0, len);
+      chosen.length = 0;
+      for (let j = 0; j < J; j++) pick(len, j);
+      while (chosen.length < k) pick(len, -1);
+      chosen.sort((a, b) => a - b); // ascending rank = ascending score
       const o = teamOff[r]!;
-      for (let j = 0; j < team.length; j++) {
-        const ix = pairTail[team[j]!]!;
+      for (let j = 0; j < chosen.length; j++) {
+        const ix = pairTail[ranked[chosen[j]!]!]!;
         teamMembers[o + j] = ix;
         load[ix]!++;
       }
-      teamOff[r + 1] = o + team.length;
+      teamOff[r + 1] = o + chosen.length;
     }
     r0 = r1;
   }

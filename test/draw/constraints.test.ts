@@ -299,11 +299,12 @@ describe('infeasible draws fail before anything is frozen, saying exactly what i
 });
 
 describe.each([
-  ['short ids', (i: number) => `x${i}`],
-  ['64-character ids (two-block scores)', (i: number) => `x${i}`.padEnd(64, '-abcdefghij')],
-])('matching and workload cap (%s)', (_label, idOf) => {
-  // two areas sharing inspectors, per-target exclusions, ~13 seats per inspector
-  const ids = Array.from({ length: 9 }, (_, i) => idOf(i));
+  ['short ids', (i: number) => `x${i}`, 9],
+  ['64-character ids (two-block scores)', (i: number) => `x${i}`.padEnd(64, '-abcdefghij'), 9],
+  ['a 40-inspector area (ranking by sort, not insertion)', (i: number) => `x${String(i).padStart(2, '0')}`, 44],
+])('matching and workload cap (%s)', (_label, idOf, nIns) => {
+  // two areas sharing inspectors, per-target exclusions, many seats per inspector
+  const ids = Array.from({ length: nIns }, (_, i) => idOf(i));
   const pool: DrawPool = {
     inspectors: ids.map((id) => ({ id, unit: 'd' })),
     areas: [{ name: '东区', inspectors: ids.slice(0, 6) }, { name: '西区', inspectors: ids.slice(4) }],
@@ -352,7 +353,7 @@ describe.each([
       if (JSON.stringify(free.teams) !== JSON.stringify(ref.teams)) capMattered++;
       if (free.load.some((l, ix) => l > ref.cap[ix]!)) expect(JSON.stringify(free.teams)).not.toBe(JSON.stringify(ref.teams));
     }
-    expect(capMattered).toBeGreaterThan(3);
+    if (nIns < 20) expect(capMattered).toBeGreaterThan(3);
   });
 
   it('ties on the first score word fall back to full digests (a hasher reporting only ties changes nothing)', () => {
