@@ -34,8 +34,10 @@ import { config } from '../config.js';
 import { datesDueIn, datesOverdueBy } from './due-dates.js';
 import { getProfile } from '../services/profile.js';
 import { listDepartments, listInspectors } from '../store/registry.js';
-import { getProgress, getTask, openDeadlinesDue, pendingDeadlines, settleDeadline, type DeadlineKind, type DeadlineRecord, type ProgressRecord, type TaskRecord } from '../store/tasks.js';
+import { getTask, openDeadlinesDue, pendingDeadlines, settleDeadline, type DeadlineKind, type DeadlineRecord, type ProgressRecord, type TaskRecord } from '../store/tasks.js';
 import { assignmentLink } from '../lifecycle/notify.js';
+import { batchGet } from '../store/base.js';
+import { K } from '../store/keys.js';
 import {
   SUBJECT_PREFIX,
   TextBuilder,
@@ -314,16 +316,24 @@ async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps
   };
   /** Deadlines on `dates` (of `kinds`) whose task belongs to one of `depts`, with task and progress. */
   const resolve = async (dates: string[], kinds: readonly DeadlineKind[], depts: readonly string[]): Promise<Item[]> => {
-    const out: Item[] = [];
+    const found: { d: DeadlineRecord; due: string; task: TaskRecord }[] = [];
     for (const date of dates) {
       for (const d of await due(date)) {
         if (!kinds.includes(d.kind)) continue;
         const task = await taskOf(d.taskId);
         if (!task || !depts.includes(task.department) || task.stage === 'failed') continue;
-        const p = await getProgress(d.taskId, d.ref);
-        if (!p) continue; // a re-draw replaced the target
-        out.push({ d, due: d.due ?? date, task, p });
+        found.push({ d, due: d.due ?? date, task });
       }
+    }
+    // One batched read for the targets (a large task can have thousands due on one day).
+    const progress = new Map(
+      (await batchGet<ProgressRecord & { pk: string; sk: string }>(found.map((f) => K.progress(f.d.taskId, f.d.ref)))).map((p) => [`${p.pk}|${p.sk}`, p]),
+    );
+    const out: Item[] = [];
+    for (const f of found) {
+      const k = K.progress(f.d.taskId, f.d.ref);
+      const p = progress.get(`${k.pk}|${k.sk}`);
+      if (p) out.push({ ...f, p }); // no progress: a re-draw replaced the target
     }
     return out;
   };
