@@ -188,13 +188,18 @@ export function buildDrawPool(input: EligibilityInput): EligibilityResult {
       continue;
     }
     const stratum: Stratum = keyStratum ? 'key' : t.riskClass;
-    const ex = new Set<string>(conflictsOf.get(t.uscc) ?? []);
-    if (last.length) {
-      const latest = last.reduce((m, li) => (li.date > m ? li.date : m), last[0]!.date);
-      for (const li of last) if (li.date === latest) for (const id of li.team) if (idOf.has(id)) ex.add(idOf.get(id)!);
+    const conflicted = conflictsOf.size ? conflictsOf.get(t.uscc) : undefined;
+    let excludedIds: string[] | undefined;
+    if (conflicted || last.length) {
+      const ex = new Set<string>(conflicted ?? []);
+      if (last.length) {
+        const latest = last.reduce((m, li) => (li.date > m ? li.date : m), last[0]!.date);
+        for (const li of last) if (li.date === latest) for (const id of li.team) if (idOf.has(id)) ex.add(idOf.get(id)!);
+      }
+      if (ex.size) excludedIds = [...ex];
     }
     areasUsed.add(t.jurisdiction);
-    candidates.push(ex.size ? { uscc: t.uscc, stratum, area: t.jurisdiction, excluded: [...ex] } : { uscc: t.uscc, stratum, area: t.jurisdiction });
+    candidates.push(excludedIds ? { uscc: t.uscc, stratum, area: t.jurisdiction, excluded: excludedIds } : { uscc: t.uscc, stratum, area: t.jurisdiction });
   }
 
   const pool: DrawPool = {
