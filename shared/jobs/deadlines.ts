@@ -490,13 +490,13 @@ export interface JobEvent {
 }
 
 /**
- * The day a scheduled run works on: `today` when given; in AWS the scheduled time (a retried or
- * delayed run still works on the intended day); otherwise the injectable clock (the local
- * platform's fast-forward demo moves it).
+ * The day a scheduled run works on: `today` when given; else the occurrence's scheduled time (a
+ * retried or delayed run still works on the intended day; the local scheduler derives it from the
+ * injected clock); else the injectable clock.
  */
 export function jobDay(event: JobEvent | undefined): string {
   if (event?.today && /^\d{4}-\d{2}-\d{2}$/.test(event.today)) return event.today;
-  if (event?.scheduledTime && !config().local) {
+  if (event?.scheduledTime) {
     const t = new Date(event.scheduledTime);
     if (Number.isFinite(t.getTime())) return chinaToday(t);
   }

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../helpers/local-aws.js';
 import { assign, createDepartment, inbox, meetDeadline, openDeadline, startSes, textOf, to, addressOf, type DeptFixture, type Inbox } from './fixtures.js';
-import { runDeadlineJob } from '../../shared/jobs/deadlines.js';
+import { jobDay, runDeadlineJob } from '../../shared/jobs/deadlines.js';
 import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
 import { suppress } from '../../shared/mail/send.js';
 import { Calendar } from '../../shared/domain/calendar.js';
@@ -251,5 +251,12 @@ describe('daily deadline job', () => {
     expect(dl.pendingYear).toBeUndefined();
     expect((await openDeadlinesDue(due)).map((d) => d.ref)).toContain(tA[8]!.uscc);
     expect(box.take().filter((m) => kindOf(m) === 'calendar')).toEqual([]);
+  });
+
+  it('works on the scheduled day: explicit day, else the occurrence time in China time, else the clock', () => {
+    expect(jobDay({ today: '2026-05-06' })).toBe('2026-05-06');
+    expect(jobDay({ schedule: 'DailyDeadlines', scheduledTime: '2026-03-09T16:30:00Z' })).toBe('2026-03-10'); // 00:30 in China
+    clock.set('2026-07-01T23:59:00Z');
+    expect(jobDay({})).toBe('2026-07-02');
   });
 });
