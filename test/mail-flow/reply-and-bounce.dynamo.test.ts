@@ -193,6 +193,21 @@ describe('reply by mail', () => {
   });
 });
 
+describe('expired reply token', () => {
+  it('a verified reply after the token expired records nothing and says why', async () => {
+    clock.set('2026-04-15T02:00:00Z'); // more than 30 days after the 03-10 digest
+    const before = (await getProgress(task, U[2]!.uscc))!.status;
+    const out = await handleInboundMail(reply({ from: m[0]!.email, body: `${U[0]!.uscc} 1`, id: 'late-1' }));
+    expect(out.status).toBe('expired');
+    expect(out.recorded).toEqual([]);
+    expect((await getProgress(task, U[2]!.uscc))!.status).toBe(before);
+    const mails = box.take();
+    expect(mails.map((x) => to(x))).toEqual([[m[0]!.email]]);
+    expect(textOf(mails[0]!)).toContain('有效期');
+    clock.set('2026-03-10T01:00:00Z');
+  });
+});
+
 describe('delivery problems', () => {
   const bounce = (address: string, type = 'Permanent', id = 'm-1'): SesEvent => ({
     eventType: 'Bounce',
