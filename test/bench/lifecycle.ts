@@ -60,7 +60,7 @@ const extra: Inspector[] = towns.flatMap((town, ti) =>
   })),
 );
 await upsertInspectors(SAMPLE_MAIN_DEPT, extra);
-const items = district.items.filter((i) => i.department === SAMPLE_MAIN_DEPT).slice(0, 2).map((i) => i.id);
+const items = district.items.filter((i) => i.department === SAMPLE_MAIN_DEPT && i.category === 'general').slice(0, 2).map((i) => i.id);
 const actor = { email: SAMPLE_COORDINATOR_EMAIL, department: SAMPLE_MAIN_DEPT };
 await createDraft(
   SAMPLE_MAIN_DEPT,

@@ -140,6 +140,11 @@ describe('the inspection lifecycle through the HTTP API', () => {
     const dup = await member('PUT', `/tasks/${TASK}/targets/${t0!.uscc}/result`, result(t0!.team, ['A'], 'problem', { problems: '未按规定公示资质信息' }));
     expect(dup.json).toMatchObject({ resultVersion: 2 });
 
+    for (const t of rest) {
+      const m = await api.as(inspectorEmail.get(t.team[0]!)!);
+      const r = await m('PUT', `/tasks/${TASK}/targets/${t.uscc}/result`, result(t.team, ['1']));
+      expect(r.status, JSON.stringify(r.json)).toBe(201);
+    }
     // a late entry: the check was recorded, then the result arrives after its due date
     const m1 = await api.as(inspectorEmail.get(t1!.team[1]!)!);
     const checked = await m1('POST', `/tasks/${TASK}/targets/${t1!.uscc}/checked`, { checkDate: '2026-01-21' });
@@ -151,11 +156,6 @@ describe('the inspection lifecycle through the HTTP API', () => {
     expect(overdue.json.overdue.map((o: { ref: string }) => o.ref)).toContain(t1!.uscc);
     await m1('PUT', `/tasks/${TASK}/targets/${t1!.uscc}/result`, { ...result(t1!.team, ['1']), checkDate: '2026-01-21' });
 
-    for (const t of rest) {
-      const m = await api.as(inspectorEmail.get(t.team[0]!)!);
-      const r = await m('PUT', `/tasks/${TASK}/targets/${t.uscc}/result`, result(t.team, ['1']));
-      expect(r.status, JSON.stringify(r.json)).toBe(201);
-    }
     await waitForStage(status, 'publication');
   });
 
