@@ -79,7 +79,14 @@ export class Directory {
   static async load(): Promise<Directory> {
     const departments = await listDepartments();
     const profiles = new Map<string, PolicyProfile>();
-    for (const d of departments) profiles.set(d.id, await getProfile(d.id));
+    for (const d of departments) {
+      // One department's broken profile must not stop the others' reminders.
+      try {
+        profiles.set(d.id, await getProfile(d.id));
+      } catch (e) {
+        logger.error('department profile unusable; its date rules are skipped', { department: d.id, error: (e as Error).message });
+      }
+    }
     return new Directory(departments, profiles);
   }
 

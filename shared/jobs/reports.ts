@@ -140,7 +140,8 @@ export async function runReportsJob(today: string = chinaToday(now()), opts: Rep
   const year = Number(today.slice(0, 4));
 
   for (const dept of dir.departments) {
-    const profile = dir.profile(dept.id)!;
+    const profile = dir.profile(dept.id);
+    if (!profile) continue; // logged by Directory.load
     const dues: ReportDue[] = [];
     // Summaries of last year's reports can fall in January (e.g. after a Dec 31 due date);
     // reminders of next year's can fall in December when the lead reaches past New Year.
