@@ -74,7 +74,7 @@ export function dueOrPending(compute: () => string, basis: Due['basis']): Due {
 export function dueFromBasis(profile: PolicyProfile, basis: NonNullable<Due['basis']>): string {
   switch (basis.rule) {
     case 'entry':
-      return resultEntryDueDate(profile, basis.from, basis.roundEnd ?? basis.from, defaultCalendar);
+      return resultEntryDueDate(profile, basis.from, basis.roundEnd, defaultCalendar);
     case 'publish':
       return publicationDueDate(profile, basis.from, defaultCalendar);
     case 'followup':
