@@ -36,6 +36,8 @@ import { config } from '../config.js';
 import { findTask } from '../store/plans.js';
 import { listInspectionItems, listInspectors, readPool } from '../store/registry.js';
 import { deadlinesOfTask, listProgress, listTasksOfDepartment, type DeadlineRecord, type ProgressRecord, type TaskRecord } from '../store/tasks.js';
+import { K } from '../store/keys.js';
+import { getItem, putIfAbsent } from '../store/base.js';
 import { emptyPeriodStats, type ChannelStats, type Counts, type OverdueItem, type OverdueSection, type PeriodStats, type ReportPeriod, type ReportStats } from '../reports/stats.js';
 
 export const PUBLIC_SITE_NAME = 'Suiji 双随机、一公开公示网站';
@@ -71,6 +73,27 @@ export interface ReportStatsOptions {
   calendar?: Calendar;
 }
 
+export async function countActiveEnterprises(dept: string): Promise<number> {
+  const pool = await readPool<{ kind: string; status: string }>(dept, ['kind', 'status']);
+  return pool.filter((x) => x.kind === 'enterprise' && x.status === 'active').length;
+}
+
+/**
+ * Record the number of active enterprises in a department's pool as the year-end base of
+ * `year` (once; the first reports-job run of the next year takes it if nobody did).
+ */
+export async function snapshotEnterpriseBase(dept: string, year: number, asOf: string): Promise<{ count: number; created: boolean }> {
+  const existing = await getEnterpriseBase(dept, year);
+  if (existing) return { count: existing.count, created: false };
+  const count = await countActiveEnterprises(dept);
+  const created = await putIfAbsent({ ...K.enterpriseBase(dept, year), entity: 'enterpriseBase', department: dept, year, count, asOf });
+  return { count, created };
+}
+
+export async function getEnterpriseBase(dept: string, year: number): Promise<{ count: number; asOf: string } | undefined> {
+  return getItem<{ count: number; asOf: string; pk: string; sk: string }>(K.enterpriseBase(dept, year));
+}
+
 export async function computeReportStats(dept: string, period: ReportPeriod, opts: ReportStatsOptions = {}): Promise<ReportStats> {
   const cal = opts.calendar ?? defaultCalendar;
   const bounds = periodBounds(period);
@@ -103,8 +126,10 @@ export async function computeReportStats(dept: string, period: ReportPeriod, opt
   for (const t of data) for (const p of t.progress) if (p.kind === 'enterprise' && within(p.checkDate, ytd)) inspected.add(p.uscc);
   let baseEnterprises: number | null = null;
   if (profile.coverage.base === 'target-pool') {
-    const pool = await readPool<{ kind: string; status: string }>(dept, ['kind', 'status']);
-    baseEnterprises = pool.filter((x) => x.kind === 'enterprise' && x.status === 'active').length;
+    baseEnterprises = await countActiveEnterprises(dept);
+  } else {
+    // 上年底企业数: the snapshot recorded at the turn of the year (null when none was taken).
+    baseEnterprises = (await getEnterpriseBase(dept, period.year - 1))?.count ?? null;
   }
 
   // Timeliness, year to date up to range.end.

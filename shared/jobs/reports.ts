@@ -31,7 +31,7 @@ import type { SendOutcome } from '../mail/send.js';
 import { buildLeadershipSummary } from '../reports/summary.js';
 import { checkReportStats, type ReportPeriod, type ReportStats } from '../reports/stats.js';
 import { CalendarGaps, Directory, reportUndeliverable, sendCalendarAlerts, undeliverable } from './deadlines.js';
-import { computeReportStats, periodKey } from './report-stats.js';
+import { computeReportStats, periodKey, snapshotEnterpriseBase } from './report-stats.js';
 
 const logger = new Logger({ serviceName: 'suiji-jobs' });
 
@@ -142,6 +142,8 @@ export async function runReportsJob(today: string = chinaToday(now()), opts: Rep
   for (const dept of dir.departments) {
     const profile = dir.profile(dept.id);
     if (!profile) continue; // logged by Directory.load
+    // 上年底企业数 (coverage KPI base): taken at the first run of a year if nobody recorded it.
+    if (profile.coverage.base === 'enterprises-end-of-previous-year') await snapshotEnterpriseBase(dept.id, year - 1, today);
     const dues: ReportDue[] = [];
     // Summaries of last year's reports can fall in January (e.g. after a Dec 31 due date);
     // reminders of next year's can fall in December when the lead reaches past New Year.

@@ -23,6 +23,8 @@ export const K = {
   expert: (d: string, id: string) => ({ pk: `DEPT#${d}`, sk: `EXPERT#${id}` }),
   emailLookup: (email: string) => `EMAIL#${email.toLowerCase()}`,
   importRecord: (d: string, id: string) => ({ pk: `DEPT#${d}`, sk: `IMPORT#${id}` }),
+  /** Active enterprises at the end of a year: the base of the annual coverage KPI. */
+  enterpriseBase: (d: string, year: number) => ({ pk: `DEPT#${d}`, sk: `BASE#${year}` }),
 
   // targets: one item per partition key, listed through the sharded pool index (gsi1)
   target: (d: string, uscc: string) => ({ pk: `TGT#${d}#${uscc}`, sk: 'TGT' }),
