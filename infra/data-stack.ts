@@ -1,0 +1,71 @@
+/**
+ * SuijiData: what must outlive any deployment of the application — the table and the blob
+ * bucket. Both are retained when the stack is deleted. The app stack receives them as props.
+ */
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { TABLE } from '../shared/store/table.js';
+import { acknowledge } from './nag.js';
+
+export class DataStack extends Stack {
+  readonly table: dynamodb.Table;
+  readonly bucket: s3.Bucket;
+  readonly logBucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, { description: 'Suiji data: DynamoDB table and blob bucket (retained)', ...props });
+
+    const str = dynamodb.AttributeType.STRING;
+    // Must stay an AWS::DynamoDB::Table (not TableV2): the local platform creates its tables
+    // from the AWS::DynamoDB::Table resources of this template.
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: TABLE.partitionKey, type: str },
+      sortKey: { name: TABLE.sortKey, type: str },
+      timeToLiveAttribute: TABLE.ttlAttribute,
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // ALL projection: every index serves full entities (target lists with filters, inspector by
+    // e-mail, plans/tasks/public results by department, open deadlines by date); with
+    // KEYS_ONLY each hit would need a second read, and the indexes are sparse or small.
+    for (const index of Object.values(TABLE.indexes)) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: str },
+        sortKey: { name: index.sortKey, type: str },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+
+    this.logBucket = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90) }],
+    });
+    acknowledge(this.logBucket, 'S1', 'This is the server access log bucket itself; logging it into itself would loop.');
+
+    this.bucket = new s3.Bucket(this, 'Blobs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      // Draw records are archived evidence (wuhai-housing-2019): keep every version.
+      versioned: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      serverAccessLogsBucket: this.logBucket,
+      serverAccessLogsPrefix: 'blobs/',
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+    });
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Every Lambda of Suiji in one table: its entry file, size, and exactly what it may touch.
+ * The app stack creates one function per row and derives its IAM policy from the row, so a
+ * grant is visible here and nowhere else. The local platform maps a function's logical id to
+ * `entry` through the `suiji:entry` template metadata.
+ */
+
+/** Key prefixes in the blob bucket (shared/blobs.ts keys). */
+export const BLOB_PREFIX = {
+  /** Frozen candidate pools and draw records: draws/<taskId>/<round>/{frozen,record}.json */
+  draws: 'draws/',
+  /** Uploaded import files kept for the record. */
+  imports: 'imports/',
+  /** Raw inbound mail written by the SES receipt rule. */
+  inbound: 'inbound/',
+} as const;
+export type BlobPrefix = keyof typeof BLOB_PREFIX;
+
+/**
+ * What a function may do with the lifecycle state machine:
+ *  start    states:StartExecution (launch a task)
+ *  respond  states:SendTaskSuccess / SendTaskFailure (resume a human step)
+ *  observe  states:DescribeExecution / GetExecutionHistory (task status)
+ */
+export type LifecycleAccess = 'start' | 'respond' | 'observe';
+
+export interface FunctionSpec {
+  /** Construct id (and logical id prefix) of the function. */
+  readonly id: string;
+  /** Handler file, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly description: string;
+  /** Table access. Nobody gets dynamodb:Scan: every access pattern is a key or index query. */
+  readonly table: 'read' | 'readwrite';
+  readonly blobs?: { readonly read?: readonly BlobPrefix[]; readonly write?: readonly BlobPrefix[] };
+  readonly lifecycle?: readonly LifecycleAccess[];
+  /** Sends mail through SES (identity and configuration set only). */
+  readonly mail?: boolean;
+  /**
+   * Invoked asynchronously (Scheduler, S3, SNS): failed events go to the dead-letter queue
+   * after Lambda's own retries.
+   */
+  readonly async?: boolean;
+}
+
+export const FUNCTIONS = [
+  {
+    id: 'Api',
+    entry: 'functions/api/handler.ts',
+    // Imports of 100,000-row files parse and validate in memory within API Gateway's 30 s.
+    memoryMb: 2048,
+    timeoutSeconds: 29,
+    description: 'HTTP API: registries, plans, task lifecycle actions, e-mail links, public pages',
+    table: 'readwrite',
+    blobs: { read: ['draws', 'imports'], write: ['imports'] },
+    lifecycle: ['start', 'respond', 'observe'],
+    mail: true,
+  },
+  {
+    id: 'LifecycleValidate',
+    entry: 'functions/lifecycle/validate.ts',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    description: 'Lifecycle ValidatePlan: the task is in a published plan and passes the profile',
+    table: 'readwrite',
+  },
+  {
+    id: 'LifecycleCallback',
+    entry: 'functions/lifecycle/callback.ts',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    description: 'Lifecycle human steps: stores the task token, notifies, resumes if already done',
+    table: 'readwrite',
+    lifecycle: ['respond'],
+    mail: true,
+  },
+  {
+    id: 'LifecycleFreeze',
+    entry: 'functions/lifecycle/freeze.ts',
+    // Reads and fingerprints a candidate pool of up to 10^6 targets.
+    memoryMb: 3008,
+    timeoutSeconds: 900,
+    description: 'Lifecycle FreezePool: freezes and fingerprints the candidate pool before the seed exists',
+    table: 'readwrite',
+    blobs: { read: ['draws'], write: ['draws'] },
+  },
+  {
+    id: 'LifecycleDraw',
+    entry: 'functions/lifecycle/draw.ts',
+    memoryMb: 3008,
+    timeoutSeconds: 900,
+    description: 'Lifecycle RunDraw: deterministic selection and inspector matching from the revealed seed',
+    table: 'readwrite',
+    blobs: { read: ['draws'], write: ['draws'] },
+  },
+  {
+    id: 'LifecycleClose',
+    entry: 'functions/lifecycle/close.ts',
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+    description: 'Lifecycle CloseTask and RecordFailure: task summary, or the failure reason on the task',
+    table: 'readwrite',
+    mail: true,
+  },
+  {
+    id: 'JobDeadlines',
+    entry: 'functions/jobs/deadlines.ts',
+    memoryMb: 1024,
+    timeoutSeconds: 900,
+    description: 'Daily job: reminders and escalations for due dates (due index), one digest per person',
+    table: 'readwrite',
+    mail: true,
+    async: true,
+  },
+  {
+    id: 'JobReports',
+    entry: 'functions/jobs/reports.ts',
+    memoryMb: 1024,
+    timeoutSeconds: 900,
+    description: 'Daily job: monthly and quarterly reminders and leadership summaries per department profile',
+    table: 'readwrite',
+    mail: true,
+    async: true,
+  },
+  {
+    id: 'MailInbound',
+    entry: 'functions/mail/inbound.ts',
+    memoryMb: 1024,
+    timeoutSeconds: 120,
+    description: 'Inbound mail: results by reply from the addressed inspector, answered with a confirmation',
+    table: 'readwrite',
+    blobs: { read: ['inbound'] },
+    // Entering the last result by reply completes the results stage (resumeIfDone).
+    lifecycle: ['respond'],
+    mail: true,
+    async: true,
+  },
+  {
+    id: 'MailEvents',
+    entry: 'functions/mail/events.ts',
+    memoryMb: 256,
+    timeoutSeconds: 60,
+    description: 'SES bounce/complaint/delay/reject events: suppress the address, tell the coordinator',
+    table: 'readwrite',
+    mail: true,
+    async: true,
+  },
+] as const satisfies readonly FunctionSpec[];
+
+export type FunctionId = (typeof FUNCTIONS)[number]['id'];
