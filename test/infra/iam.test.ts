@@ -1,0 +1,133 @@
+/**
+ * Least privilege, read from the synthesized policies: who may resume the lifecycle, who may
+ * send mail, that no function holds a service-wide wildcard or can scan the table, and that
+ * every handler file in functions/ is deployed exactly once.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FUNCTIONS } from '../../infra/functions.js';
+import { asArray, resourcesOf, statementsByRole, synth, type Resource } from './synth.js';
+
+const s = synth();
+const roles = statementsByRole(s.appJson);
+
+/** Deployed Suiji functions (those with suiji:entry), by function id. */
+const fns = new Map(
+  FUNCTIONS.map((spec) => {
+    const found = resourcesOf(s.appJson, 'AWS::Lambda::Function').filter(([, r]) => r.Metadata?.['suiji:entry'] === spec.entry);
+    expect(found, spec.entry).toHaveLength(1);
+    const [logicalId, resource] = found[0]!;
+    return [spec.id, { logicalId, resource, statements: roles.get(resource.Properties!.Role['Fn::GetAtt'][0]) ?? [] }] as const;
+  }),
+);
+
+const actionsOf = (statements: any[]): string[] => statements.filter((st) => st.Effect === 'Allow').flatMap((st) => asArray<string>(st.Action));
+const holders = (action: string): string[] =>
+  [...fns].filter(([, f]) => actionsOf(f.statements).includes(action)).map(([id]) => id).sort();
+
+function handlerFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return handlerFiles(p);
+    if (!e.name.endsWith('.ts')) return [];
+    return /export\s+(const|async\s+function|function)\s+handler\b/.test(readFileSync(p, 'utf8')) ? [relative(process.cwd(), p)] : [];
+  });
+}
+
+describe('functions', () => {
+  it('deploys every handler file of functions/ exactly once, with its entry in the metadata', () => {
+    const deployed = resourcesOf(s.appJson, 'AWS::Lambda::Function')
+      .map(([, r]) => r.Metadata?.['suiji:entry'] as string | undefined)
+      .filter((e): e is string => Boolean(e));
+    expect(deployed.sort()).toEqual(handlerFiles('functions').sort());
+  });
+
+  it('runs on Node.js 22, arm64, with the shared environment', () => {
+    for (const [id, f] of fns) {
+      const p = f.resource.Properties!;
+      expect(p.Runtime, id).toBe('nodejs22.x');
+      expect(p.Architectures, id).toEqual(['arm64']);
+      const env = p.Environment.Variables;
+      for (const v of ['TABLE_NAME', 'BLOB_BUCKET', 'MAIL_FROM', 'MAIL_INBOUND_DOMAIN', 'SES_CONFIGURATION_SET', 'PUBLIC_BASE_URL', 'POWERTOOLS_SERVICE_NAME']) {
+        expect(env[v], `${id} ${v}`).toBeDefined();
+      }
+      expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+    // Only the functions that start or resume executions know the state machine.
+    expect([...fns].filter(([, f]) => f.resource.Properties!.Environment.Variables.STATE_MACHINE_ARN).map(([id]) => id).sort()).toEqual(
+      ['Api', 'LifecycleCallback', 'MailInbound'],
+    );
+  });
+
+  it('sends failed asynchronous events of jobs and mail functions to a dead-letter queue', () => {
+    const configs = resourcesOf(s.appJson, 'AWS::Lambda::EventInvokeConfig');
+    for (const id of ['JobDeadlines', 'JobReports', 'MailInbound', 'MailEvents']) {
+      const f = fns.get(id as never)!;
+      expect(f.resource.Properties!.DeadLetterConfig?.TargetArn, id).toBeDefined();
+      expect(configs.some(([, c]) => c.Properties!.FunctionName.Ref === f.logicalId), id).toBe(true);
+    }
+  });
+});
+
+describe('least privilege', () => {
+  it('grants no service-wide or global wildcard action to any role', () => {
+    for (const [role, statements] of roles) {
+      for (const a of actionsOf(statements)) {
+        expect(a, role).not.toMatch(/^(\*|[a-z0-9-]+:\*)$/);
+      }
+    }
+  });
+
+  it('never allows a table scan (every access pattern is a key or index query)', () => {
+    for (const [role, statements] of roles) expect(actionsOf(statements), role).not.toContain('dynamodb:Scan');
+  });
+
+  it('lets only the API, the callback stage and reply-by-mail resume an execution; only the API starts one', () => {
+    expect(holders('states:SendTaskSuccess')).toEqual(['Api', 'LifecycleCallback', 'MailInbound']);
+    expect(holders('states:SendTaskFailure')).toEqual(['Api', 'LifecycleCallback', 'MailInbound']);
+    expect(holders('states:StartExecution')).toEqual(['Api']);
+    expect(holders('states:GetExecutionHistory')).toEqual(['Api']);
+    // The report job in particular has nothing to do with Step Functions.
+    expect(actionsOf(fns.get('JobReports')!.statements).filter((a) => a.startsWith('states:'))).toEqual([]);
+  });
+
+  it('scopes mail sending to the domain identity and the configuration set', () => {
+    const identity = resourcesOf(s.appJson, 'AWS::SES::EmailIdentity')[0]![0];
+    const configSet = resourcesOf(s.appJson, 'AWS::SES::ConfigurationSet')[0]![0];
+    for (const [id, f] of fns) {
+      for (const st of f.statements.filter((x) => asArray<string>(x.Action).some((a) => a.startsWith('ses:')))) {
+        const resources = JSON.stringify(st.Resource);
+        expect(asArray(st.Resource), id).toHaveLength(2);
+        expect(resources, id).toContain(`{"Ref":"${identity}"}`);
+        expect(resources, id).toContain(`{"Ref":"${configSet}"}`);
+      }
+    }
+    // The draw stages send nothing.
+    for (const id of ['LifecycleValidate', 'LifecycleFreeze', 'LifecycleDraw'] as const) {
+      expect(actionsOf(fns.get(id)!.statements).filter((a) => a.startsWith('ses:')), id).toEqual([]);
+    }
+  });
+
+  it('limits object access to each function’s own key prefixes of the blob bucket', () => {
+    const allowed: Record<string, string[]> = {
+      Api: ['draws/', 'imports/'],
+      LifecycleFreeze: ['draws/'],
+      LifecycleDraw: ['draws/'],
+      MailInbound: ['inbound/'],
+    };
+    for (const [id, f] of fns) {
+      const objectStatements = f.statements.filter((st) => asArray<string>(st.Action).some((a) => /^s3:(Get|Put|Delete)Object/.test(a)));
+      const prefixes = objectStatements.flatMap((st) =>
+        asArray<Resource | any>(st.Resource).map((r) => {
+          const tail = r['Fn::Join']?.[1].at(-1) as string;
+          expect(tail, `${id}: object resources end in /<prefix>*`).toMatch(/^\/[a-z]+\/\*$/);
+          return tail.slice(1, -1);
+        }),
+      );
+      expect(new Set(prefixes), id).toEqual(new Set(allowed[id] ?? []));
+    }
+    // The mail-in function only reads.
+    expect(actionsOf(fns.get('MailInbound')!.statements).filter((a) => a.startsWith('s3:Put'))).toEqual([]);
+  });
+});
