@@ -35,12 +35,26 @@ export interface TaskContext {
   profile: PolicyProfile;
 }
 
+/**
+ * The published plan task and the department profile change rarely (a plan adjustment, a
+ * profile edit) and are read on every step: a warm function keeps them for a few seconds.
+ * The task record itself is always read fresh.
+ */
+const CONTEXT_TTL_MS = 10_000;
+const contextCache = new Map<string, { at: number; plan: PlanVersion; planTask: PlanTask; profile: PolicyProfile }>();
+
 export async function taskContext(taskId: string): Promise<TaskContext> {
   const task = await getTask(taskId);
   if (!task) throw notFound(`任务「${taskId}」`);
+  const hit = contextCache.get(taskId);
+  if (hit && performance.now() - hit.at < CONTEXT_TTL_MS && hit.plan.version === task.planVersion) {
+    return { task, plan: hit.plan, planTask: hit.planTask, profile: hit.profile };
+  }
   const found = await findTask(taskId);
   if (!found) throw notFound(`任务「${taskId}」所属的已发布计划`);
-  return { task, plan: found.plan, planTask: found.task, profile: await getProfile(task.department) };
+  const profile = await getProfile(task.department);
+  contextCache.set(taskId, { at: performance.now(), plan: found.plan, planTask: found.task, profile });
+  return { task, plan: found.plan, planTask: found.task, profile };
 }
 
 async function progressOrThrow(taskId: string, uscc: string): Promise<ProgressRecord> {
