@@ -76,7 +76,6 @@ async function planInspections(taskId: string): Promise<void> {
     m.set(p.uscc, { checkDay, entryDay, codes, refuse: rng() < 0.04, late });
   }
   sims.set(taskId, m);
-  eventDays.set(taskId, new Set([...m.values()].flatMap((s) => [s.checkDay, s.entryDay])));
   contexts.set(taskId, ctx);
 }
 
@@ -101,9 +100,9 @@ for (const id of tasks) {
   planTasks.set(id, found);
   launchDay.set(id, cal.subtractWorkingDays(found.task.drawDate, 3));
 }
-/** Days on which something happens to a task's targets (checks, entries), and the cached context. */
-const eventDays = new Map<string, Set<string>>();
+/** The cached context of each drawn task. */
 const contexts = new Map<string, Awaited<ReturnType<typeof taskContext>>>();
+const teams = new Map<string, Map<string, string[]>>();
 
 let day = `${YEAR}-01-01`;
 let prev = new Date(clock.now().getTime() - 1);
@@ -130,74 +129,73 @@ while (day <= `${YEAR}-12-31`) {
       await coord('POST', `/tasks/${taskId}/launch`, {});
       await platform.sfn.settled();
     }
-    const rt = await getTask(taskId, true);
-    if (!rt) continue;
-    if (working && rt.stage === 'approval' && day > launchDay.get(taskId)!) {
-      await leader('POST', `/tasks/${taskId}/approval`, { approve: true });
-      await platform.sfn.settled();
-    }
-    if (working && rt.stage === 'witnesses' && day >= t.drawDate) {
-      await coord('POST', `/tasks/${taskId}/ceremony/witnesses`, {
-        witnesses: [
-          { id: 'jj', name: '纪检监督员', role: '纪检监督', commitment: sha(`jj-${taskId}`) },
-          { id: 'qy', name: '企业代表', role: '企业代表', commitment: sha(`qy-${taskId}`) },
-        ],
-      });
-      await platform.sfn.settled();
-      await coord('POST', `/tasks/${taskId}/ceremony/reveal`, { witnessId: 'jj', secret: `jj-${taskId}` });
-      await coord('POST', `/tasks/${taskId}/ceremony/reveal`, { witnessId: 'qy', secret: `qy-${taskId}` });
-      await platform.sfn.settled();
-      await planInspections(taskId);
-      const after = await getTask(taskId, true);
-      say(`${day}  ${t.name}: drew ${after!.total} targets`);
+    // Human steps until the draw (the simulation knows its own targets afterwards).
+    if (working && !sims.has(taskId) && day >= launchDay.get(taskId)!) {
+      const rt = await getTask(taskId, true);
+      if (rt?.stage === 'approval' && day > launchDay.get(taskId)!) {
+        await leader('POST', `/tasks/${taskId}/approval`, { approve: true });
+        await platform.sfn.settled();
+      }
+      if ((await getTask(taskId, true))?.stage === 'witnesses' && day >= t.drawDate) {
+        await coord('POST', `/tasks/${taskId}/ceremony/witnesses`, {
+          witnesses: [
+            { id: 'jj', name: '纪检监督员', role: '纪检监督', commitment: sha(`jj-${taskId}`) },
+            { id: 'qy', name: '企业代表', role: '企业代表', commitment: sha(`qy-${taskId}`) },
+          ],
+        });
+        await platform.sfn.settled();
+        await coord('POST', `/tasks/${taskId}/ceremony/reveal`, { witnessId: 'jj', secret: `jj-${taskId}` });
+        await coord('POST', `/tasks/${taskId}/ceremony/reveal`, { witnessId: 'qy', secret: `qy-${taskId}` });
+        await platform.sfn.settled();
+        await planInspections(taskId);
+        say(`${day}  ${t.name}: drew ${(await getTask(taskId, true))!.total} targets`);
+      }
     }
     spent('lifecycle');
     const sim = sims.get(taskId);
     if (!sim || !working) continue;
-    const publishDay = isoWeekday(day) === 5 || day === t.window.end;
-    const followUps = [...followUpPlan.entries()].some(([k, f]) => k.startsWith(`${taskId}#`) && (f.openDay === day || f.closeDay <= day));
-    const arising = rt.counts.followup_open ?? 0;
-    if (!eventDays.get(taskId)!.has(day) && !publishDay && !followUps && arising === 0) continue;
-    if (rt.stage === 'closed') continue;
     const ctx = contexts.get(taskId)!;
-    const progress = await listProgress(taskId);
-    for (const p of progress) {
-      const s = sim.get(p.uscc)!;
-      const inspector = { by: `${p.team[0]}@sim`, role: 'inspector', inspectorId: p.team[0]! };
-      if (s.checkDay === day && (p.status === 'notified' || p.status === 'assigned')) {
-        await recordCheck(taskId, p.uscc, day, inspector);
+    const team = teams.get(taskId) ?? new Map((await listProgress(taskId, { projection: ['uscc', 'team'] })).map((p) => [p.uscc, p.team]));
+    teams.set(taskId, team);
+    for (const [uscc, s] of sim) {
+      const members = team.get(uscc)!;
+      const inspector = { by: `${members[0]}@sim`, role: 'inspector', inspectorId: members[0]! };
+      if (s.checkDay === day) {
+        await recordCheck(taskId, uscc, day, inspector);
         counters.checks++;
       }
-      if (s.entryDay === day && ['checked', 'notified', 'assigned'].includes(p.status)) {
-        await enterResult(taskId, p.uscc, resultBody(ctx, p, s), inspector, 'form');
+      if (s.entryDay === day) {
+        await enterResult(taskId, uscc, resultBody(ctx, { team: members } as ProgressRecord, s), inspector, 'form');
         counters.results++;
         if (s.late) counters.late++;
       }
-      // follow-ups: disposition 3 working days after arising, closed 10 working days later
-      if (p.status === 'followup_open') {
-        const key = `${taskId}#${p.uscc}`;
-        let f = followUpPlan.get(key);
-        if (!f) {
-          const openDay = cal.addWorkingDays(day, 3);
-          f = { openDay, closeDay: cal.addWorkingDays(openDay, 10) };
-          followUpPlan.set(key, f);
-        }
-        const coordActor = { by: SAMPLE_COORDINATOR_EMAIL, role: 'coordinator' };
-        if (day === f.openDay) {
-          await openFollowUp(taskId, p.uscc, { disposition: 'order-correction', responsibleUnit: ctx.planTask.leadSection }, coordActor);
-          counters.followUps++;
-        }
-        if (day >= f.closeDay) {
-          for (const fu of (await listFollowUps(taskId, p.uscc)).filter((x) => x.status === 'open')) {
-            await closeFollowUp(taskId, p.uscc, fu.id, '已责令改正并复查，完结', coordActor);
-          }
-          followUpPlan.delete(key);
-        }
-      }
     }
-    if (publishDay) {
+    // Friday (and the window's end): the coordinator publishes every valid result.
+    if (isoWeekday(day) === 5 || day === t.window.end) {
       const r = await publishResults(taskId, { by: SAMPLE_COORDINATOR_EMAIL, role: 'coordinator' });
       counters.published += r.published.length;
+      const needs = new Set(ctx.profile.resultPhrases.filter((x) => x.requiresFollowUp).map((x) => x.code));
+      for (const uscc of r.published) {
+        if (!sim.get(uscc)!.codes.some((c) => needs.has(c))) continue;
+        // follow-up: disposition 3 working days after it arises, closed 10 working days later
+        const openDay = cal.addWorkingDays(day, 3);
+        followUpPlan.set(`${taskId}#${uscc}`, { openDay, closeDay: cal.addWorkingDays(openDay, 10) });
+      }
+    }
+    const coordActor = { by: SAMPLE_COORDINATOR_EMAIL, role: 'coordinator' };
+    for (const [key, f] of followUpPlan) {
+      if (!key.startsWith(`${taskId}#`)) continue;
+      const uscc = key.slice(taskId.length + 1);
+      if (day === f.openDay) {
+        await openFollowUp(taskId, uscc, { disposition: 'order-correction', responsibleUnit: ctx.planTask.leadSection }, coordActor);
+        counters.followUps++;
+      }
+      if (day === f.closeDay) {
+        for (const fu of (await listFollowUps(taskId, uscc)).filter((x) => x.status === 'open')) {
+          await closeFollowUp(taskId, uscc, fu.id, '已责令改正并复查，完结', coordActor);
+        }
+        followUpPlan.delete(key);
+      }
     }
     await platform.sfn.settled();
     spent('targets');
