@@ -28,6 +28,7 @@ import { getTargets, listInspectionItems, listInspectors, putTargets, readPool }
 import { clearAssignments, updateTask, writeAssignments, type ProgressRecord } from '../store/tasks.js';
 import { taskContext } from './progress.js';
 import { LifecycleError } from './errors.js';
+import { participatingSections } from '../domain/plan.js';
 import { nowIso } from '../clock.js';
 import type { Target } from '../domain/schemas.js';
 
@@ -93,7 +94,7 @@ export async function freezeStage(input: { taskId: string }): Promise<{ round: n
         items,
         window: planTask.window,
         departments,
-        ...(planTask.jointSections.length ? { jointSections: [planTask.leadSection, ...planTask.jointSections] } : {}),
+        ...(participatingSections(planTask).length ? { jointSections: participatingSections(planTask) } : {}),
         ...(planTask.inspectorScope.sections.length ? { inspectorSections: planTask.inspectorScope.sections } : {}),
         drawDate: planTask.drawDate,
         cooldownDays: profile.cooldownDays,

@@ -50,7 +50,8 @@ export async function taskContext(taskId: string): Promise<TaskContext> {
   if (hit && performance.now() - hit.at < CONTEXT_TTL_MS && hit.plan.version === task.planVersion) {
     return { task, plan: hit.plan, planTask: hit.planTask, profile: hit.profile };
   }
-  const found = await findTask(taskId);
+  // The version the task was launched under stays in force after a later plan adjustment.
+  const found = await findTask(taskId, { version: task.planVersion });
   if (!found) throw notFound(`任务「${taskId}」所属的已发布计划`);
   const profile = await getProfile(task.department);
   contextCache.set(taskId, { at: performance.now(), plan: found.plan, planTask: found.task, profile });
