@@ -34,24 +34,9 @@ export interface Selection {
 
 /** Full priority digests of the given candidates (8 words each). */
 export function fullPriorities(p: CompiledPool, mid: Int32Array, idx: Uint32Array, hasher: BatchHasher): Int32Array {
-  const m = idx.length;
-  const states = new Int32Array(m * 8);
-  const blocks = new Int32Array(m * 16);
-  const u = p.usccBytes;
-  for (let k = 0; k < m; k++) {
-    states.set(mid, k * 8);
-    const b = k * 16;
-    const q = idx[k]! * 18;
-    // ":" + 18 USCC bytes + 0x80, zeros, bit length (64 + 19) * 8 = 664
-    blocks[b] = 0x3a000000 | (u[q]! << 16) | (u[q + 1]! << 8) | u[q + 2]!;
-    blocks[b + 1] = (u[q + 3]! << 24) | (u[q + 4]! << 16) | (u[q + 5]! << 8) | u[q + 6]!;
-    blocks[b + 2] = (u[q + 7]! << 24) | (u[q + 8]! << 16) | (u[q + 9]! << 8) | u[q + 10]!;
-    blocks[b + 3] = (u[q + 11]! << 24) | (u[q + 12]! << 16) | (u[q + 13]! << 8) | u[q + 14]!;
-    blocks[b + 4] = (u[q + 15]! << 24) | (u[q + 16]! << 16) | (u[q + 17]! << 8) | 0x80;
-    blocks[b + 15] = 664;
-  }
-  hasher.compressMany(states, blocks, m);
-  return states;
+  const out = new Int32Array(idx.length * 8);
+  hasher.priorityDigests(mid, p.usccBytes, idx, out);
+  return out;
 }
 
 /**

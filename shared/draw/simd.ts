@@ -19,6 +19,8 @@ export interface BatchHasher {
    * the few candidates near the selection threshold; their full digests come from compressMany.
    */
   priorities(mid: Int32Array, usccBytes: Uint8Array, start: number, count: number, first: Int32Array): void;
+  /** Full priority digests of the candidates idx[k] (8 words each, in idx order). */
+  priorityDigests(mid: Int32Array, usccBytes: Uint8Array, idx: Uint32Array, out: Int32Array): void;
   /** For i in [0, count): states[8i..8i+8) = compress(states[8i..8i+8), blocks[16i..16i+16)). */
   compressMany(states: Int32Array, blocks: Int32Array, count: number): void;
   /**
@@ -55,6 +57,12 @@ export function scalarHasher(): BatchHasher {
         priorityWords(usccBytes, i * 18, block, 0);
         compress(mid, 0, block, 0, out, 0);
         first[i] = out[0]!;
+      }
+    },
+    priorityDigests(mid, usccBytes, idx, dst) {
+      for (let k = 0; k < idx.length; k++) {
+        priorityWords(usccBytes, idx[k]! * 18, block, 0);
+        compress(mid, 0, block, 0, dst, k * 8);
       }
     },
     compressMany(states, blocks, count) {
@@ -250,6 +258,27 @@ export function wasmHasher(): BatchHasher | undefined {
         }
         prio(IN, OUT, (n + 3) >> 2);
         for (let k = 0; k < n; k++) first[base + k] = mem[outW + (k >> 2) * 32 + (k & 3)]!;
+      }
+    },
+    priorityDigests(mid, usccBytes, idx, dst) {
+      for (let j = 0; j < 8; j++) for (let l = 0; l < 4; l++) mem[(MID >> 2) + j * 4 + l] = mid[j]!;
+      for (let base = 0; base < idx.length; base += LANES) {
+        const n = Math.min(LANES, idx.length - base);
+        for (let k = 0; k < n; k++) {
+          priorityWords(usccBytes, idx[base + k]! * 18, words, 0);
+          const o = inW + (k >> 2) * 20 + (k & 3);
+          mem[o] = words[0]!;
+          mem[o + 4] = words[1]!;
+          mem[o + 8] = words[2]!;
+          mem[o + 12] = words[3]!;
+          mem[o + 16] = words[4]!;
+        }
+        prio(IN, OUT, (n + 3) >> 2);
+        for (let k = 0; k < n; k++) {
+          const o = outW + (k >> 2) * 32 + (k & 3);
+          const d = (base + k) * 8;
+          for (let j = 0; j < 8; j++) dst[d + j] = mem[o + j * 4]!;
+        }
       }
     },
     compressMany(states, blocks, count) {

@@ -362,6 +362,7 @@ describe.each([
     const tied: typeof hasher = {
       kind: hasher.kind,
       priorities: (_m, _b, start, count, first) => first.fill(0, start, start + count),
+      priorityDigests: hasher.priorityDigests.bind(hasher),
       compressMany: hasher.compressMany.bind(hasher),
       pairFirstWords: (_m, _h, _t, _ph, _pt, count, first) => first.fill(0, 0, count),
     };

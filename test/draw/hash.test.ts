@@ -60,6 +60,41 @@ describe.each(hashers.map((h) => [h.kind, h] as const))('batch hasher %s', (_kin
     expect(first[n - 1]! >>> 0).toBe(createHash('sha256').update(`${seed}:${usccs[n - 1]}`).digest().readUInt32BE(0));
   });
 
+  it('priorityDigests: full SHA-256(seed + ":" + uscc) of gathered candidates', () => {
+    const seed = randomBytes(32).toString('hex');
+    const usccs = Array.from({ length: 20_011 }, randomUscc);
+    const bytes = Buffer.from(usccs.join(''), 'latin1');
+    const idx = Uint32Array.from({ length: 17_003 }, (_, k) => (k * 7919) % usccs.length);
+    const out = new Int32Array(idx.length * 8);
+    h.priorityDigests(midstate(Buffer.from(seed, 'ascii')), bytes, idx, out);
+    for (let k = 0; k < idx.length; k += 61) {
+      expect(wordsToHex(out, k * 8)).toBe(createHash('sha256').update(`${seed}:${usccs[idx[k]!]}`).digest('hex'));
+    }
+  });
+
+  it('pairFirstWords: first word of SHA-256(seed + ":" + uscc + ":" + id)', () => {
+    const seed = randomBytes(32).toString('hex');
+    const mid = midstate(Buffer.from(seed, 'ascii'));
+    const usccs = Array.from({ length: 50 }, randomUscc);
+    const ids = Array.from({ length: 30 }, (_, i) => `insp-${i}`.padEnd(i % 36, 'x'));
+    const head = new Int32Array(usccs.length * 5);
+    usccs.forEach((u, t) => head.set(bytesToWords(Buffer.from(`:${u}:`, 'latin1')), t * 5));
+    const tail = new Int32Array(ids.length * 11);
+    ids.forEach((id, i) => {
+      const rest = new Uint8Array(20 + id.length);
+      rest.set(Buffer.from(id), 20);
+      tail.set(paddedTail(rest, 64).subarray(5), i * 11);
+    });
+    const n = 1499;
+    const ph = Uint32Array.from({ length: n }, (_, p) => p % usccs.length);
+    const pt = Uint32Array.from({ length: n }, (_, p) => (p * 7) % ids.length);
+    const first = new Int32Array(n);
+    h.pairFirstWords(mid, head, tail, ph, pt, n, first);
+    for (let p = 0; p < n; p += 7) {
+      expect(first[p]! >>> 0).toBe(createHash('sha256').update(`${seed}:${usccs[ph[p]!]}:${ids[pt[p]!]}`).digest().readUInt32BE(0));
+    }
+  });
+
   it('compressMany equals the scalar compression on random states and blocks', () => {
     const n = 20_001;
     const states = new Int32Array(randomBytes(n * 32).buffer.slice(0));
