@@ -223,7 +223,7 @@ describe('reports job over 2026', () => {
 
     // KPI sheet, in computeKpis order; targets of qinhuangdao-housing: joint 25 % / 15 %, credit risk 80 %, 100 % otherwise.
     const kpis: [string, string, string][] = [
-      ['抽查企业占比', '4 / 0', '无数据'], // no enterprise base stored for "enterprises at the end of last year"
+      ['抽查企业占比', '4 / 6', '达标'], // base: the 6 active enterprises snapshotted as 2025's year-end count
       ['联合抽查次数占比', '1 / 2', '达标'], // t2 is an internal joint task
       ['联合抽查户数占比', '1 / 4', '达标'],
       ['信用风险分类抽查占比', '1 / 2', '未达标'],
