@@ -55,6 +55,11 @@ export async function startDynamo(opts: { port?: number; dataDir?: string } = {}
     stdio: 'pipe',
   });
   proc.stdout?.resume();
+  // Never leave a JVM behind when this process ends (a crashed test run, a killed demo).
+  const reap = (): void => {
+    if (proc.exitCode === null) proc.kill('SIGKILL');
+  };
+  process.once('exit', reap);
   let stderr = '';
   proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const endpoint = `http://127.0.0.1:${port}`;
