@@ -20,8 +20,11 @@ const STRATUM_INDEX: Readonly<Record<string, number>> = { key: 0, A: 1, B: 2, C:
 export const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const CODE = new Int8Array(128).fill(-1);
 for (let i = 0; i < USCC_ALPHABET.length; i++) CODE[USCC_ALPHABET.charCodeAt(i)] = i;
-/** Symbol value → ASCII byte. */
-const SYMBOL = Uint8Array.from(USCC_ALPHABET, (ch) => ch.charCodeAt(0));
+/** Two symbols (10 bits) → their two ASCII bytes as one 16-bit value, first byte lowest. */
+const PAIR = Uint16Array.from({ length: 1024 }, (_, v) => {
+  const x = USCC_ALPHABET.charCodeAt(v >>> 5) || 0, y = USCC_ALPHABET.charCodeAt(v & 31) || 0;
+  return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? x | (y << 8) : (x << 8) | y; // host byte order
+});
 
 /** Inspector, task and witness ids: ASCII, no separators. */
 export const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -113,6 +116,7 @@ export function compilePool(pool: DrawPool): CompiledPool {
   const usedAreaNames: string[] = [];
   const usedAreaIndex = new Map<string, number>();
   let rec: Uint32Array = new Uint32Array(n * 5);
+  const recInput = rec;
   const rawExcl = new Map<number, readonly string[]>();
   for (let i = 0; i < n; i++) {
     const c = cands[i]!;
@@ -164,20 +168,25 @@ export function compilePool(pool: DrawPool): CompiledPool {
     return Uint32Array.from([...set].sort((x, y) => x - y));
   });
 
-  rec = sortRecords(rec, n);
+  // sort into one of two buffers; the other one then holds usccBytes and strata (19 of its 20
+  // bytes per record), which keeps the freeze's fresh external memory low (fewer full GCs)
+  const scratch = new Uint32Array(n * 5);
+  rec = sortRecords(rec, n, scratch);
+  const spare = rec === scratch ? recInput : scratch;
 
   // sequential pass in USCC order: decode the bytes and stream both canonical texts into SHA-256
   const ph = createHash('sha256');
   const eh = createHash('sha256');
-  const PB = Buffer.allocUnsafe(1 << 20);
-  const EB = Buffer.allocUnsafe(1 << 20);
+  const PB = new Uint8Array(1 << 20);
+  const EB = new Uint8Array(1 << 20);
   let pp = 0;
   let ep = 0;
   eh.update(headerLines(inspectorIds, inspectorUnits, areaNames, areaMembers).join(''), 'utf8');
-  const suffix = STRATA.map((x) => Buffer.from(`,${x}\n`, 'latin1'));
-  const candHead = areaNames.map((_, k) => Buffer.from(`cand,${k},`, 'latin1'));
-  const usccBytes = new Uint8Array(n * 18);
-  const strata = new Uint8Array(n);
+  const suffix = STRATA.map((x) => Uint8Array.from(`,${x}\n`, (ch) => ch.charCodeAt(0)));
+  const candHead = areaNames.map((_, k) => Uint8Array.from(`cand,${k},`, (ch) => ch.charCodeAt(0)));
+  const usccBytes = new Uint8Array(spare.buffer, 0, n * 18);
+  const u16 = new Uint16Array(spare.buffer, 0, n * 9);
+  const strata = new Uint8Array(spare.buffer, n * 18, n);
   const area = new Uint32Array(n);
   const strataCounts = [0, 0, 0, 0, 0];
   const exclOff = new Uint32Array(n + 1);
@@ -192,17 +201,18 @@ export function compilePool(pool: DrawPool): CompiledPool {
       ph.update(PB.subarray(0, pp));
       pp = 0;
     }
-    const q = r * 18;
-    for (let j = 0; j < 6; j++) {
-      const sh = 25 - 5 * j;
-      const x = SYMBOL[(a >>> sh) & 31]!, y = SYMBOL[(b >>> sh) & 31]!, z = SYMBOL[(d >>> sh) & 31]!;
-      usccBytes[q + j] = x;
-      usccBytes[q + 6 + j] = y;
-      usccBytes[q + 12 + j] = z;
-      PB[pp + j] = x;
-      PB[pp + 6 + j] = y;
-      PB[pp + 12 + j] = z;
+    // decode two symbols at a time (10 bits → 2 bytes) into usccBytes and the pool text
+    const h = r * 9;
+    for (let w = 0; w < 3; w++) {
+      const key = w === 0 ? a : w === 1 ? b : d;
+      const p0 = PAIR[(key >>> 20) & 1023]!, p1 = PAIR[(key >>> 10) & 1023]!, p2 = PAIR[key & 1023]!;
+      const hw = h + w * 3;
+      u16[hw] = p0;
+      u16[hw + 1] = p1;
+      u16[hw + 2] = p2;
     }
+    const q = r * 18;
+    for (let j = 0; j < 18; j++) PB[pp + j] = usccBytes[q + j]!;
     pp += 18;
     const meta = rec[o + 3]!;
     const st = meta & 7;
@@ -221,17 +231,26 @@ export function compilePool(pool: DrawPool): CompiledPool {
     const ex = rawExcl.size ? rawExcl.get(rec[o + 4]!) : undefined;
     if (ex) {
       const members = areaMembers[ak]!;
-      const picked = new Set<number>();
+      const first = excl.length;
       for (const id of ex) {
         const ix = inspectorIndex.get(id);
         // exclusions outside the area's list are irrelevant and dropped (canonical form)
-        if (ix !== undefined && binaryHas(members, ix)) picked.add(ix);
+        if (ix === undefined || !binaryHas(members, ix)) continue;
+        // insert in ascending order, once (lists are short)
+        let j = excl.length;
+        while (j > first && excl[j - 1]! > ix) j--;
+        if (j > first && excl[j - 1] === ix) continue;
+        excl.splice(j, 0, ix);
       }
-      const sorted = [...picked].sort((x, y) => x - y);
-      for (const ix of sorted) excl.push(ix);
-      eh.update(EB.subarray(0, ep));
-      ep = 0;
-      eh.update(sorted.map((ix) => inspectorIds[ix]!).join(';'), 'latin1');
+      for (let j = first; j < excl.length; j++) {
+        const id = inspectorIds[excl[j]!]!;
+        if (ep > EB.length - 80) {
+          eh.update(EB.subarray(0, ep));
+          ep = 0;
+        }
+        if (j > first) EB[ep++] = SEMI;
+        for (let c = 0; c < id.length; c++) EB[ep++] = id.charCodeAt(c);
+      }
     }
     EB[ep++] = NL;
     exclOff[r + 1] = excl.length;
@@ -284,13 +303,13 @@ const lessRec = (r: Uint32Array, x: number, y: number) =>
  * already sorted (e.g. read from USCC-ordered index pages) is returned as is; a few sorted runs
  * (one per shard) are merged; anything else goes through an LSD radix sort.
  */
-export function sortRecords(rec: Uint32Array, n: number): Uint32Array {
+export function sortRecords(rec: Uint32Array, n: number, scratch: Uint32Array = new Uint32Array(n * 5)): Uint32Array {
   const runs: number[] = [0];
   for (let i = 1; i < n && runs.length <= 64; i++) if (lessRec(rec, i * 5, (i - 1) * 5)) runs.push(i);
   if (runs.length === 1) return rec;
-  if (runs.length > 64) return radixRecords(rec, n);
+  if (runs.length > 64) return radixRecords(rec, n, scratch);
   let src = rec;
-  let dst: Uint32Array = new Uint32Array(n * 5);
+  let dst = scratch;
   let bounds = [...runs, n];
   while (bounds.length > 2) {
     const next = [0];
@@ -298,8 +317,13 @@ export function sortRecords(rec: Uint32Array, n: number): Uint32Array {
       const lo = bounds[r]!, mid = bounds[r + 1]!, hi = bounds[r + 2] ?? mid;
       let a = lo, b = mid, o = lo;
       while (a < mid && b < hi) {
-        const from = lessRec(src, b * 5, a * 5) ? b++ : a++;
-        dst.set(src.subarray(from * 5, from * 5 + 5), o++ * 5);
+        const f = (lessRec(src, b * 5, a * 5) ? b++ : a++) * 5;
+        const t = o++ * 5;
+        dst[t] = src[f]!;
+        dst[t + 1] = src[f + 1]!;
+        dst[t + 2] = src[f + 2]!;
+        dst[t + 3] = src[f + 3]!;
+        dst[t + 4] = src[f + 4]!;
       }
       if (a < mid) dst.set(src.subarray(a * 5, mid * 5), o * 5), (o += mid - a);
       if (b < hi) dst.set(src.subarray(b * 5, hi * 5), o * 5);
@@ -316,7 +340,7 @@ export function sortRecords(rec: Uint32Array, n: number): Uint32Array {
  * significant first. All nine digit histograms come from one pass; a digit that is the same for
  * every record (a common prefix) costs no pass.
  */
-export function radixRecords(rec: Uint32Array, n: number): Uint32Array {
+export function radixRecords(rec: Uint32Array, n: number, scratch: Uint32Array = new Uint32Array(n * 5)): Uint32Array {
   const hist = new Uint32Array(9 * 1024);
   for (let i = 0; i < n; i++) {
     const o = i * 5;
@@ -329,7 +353,7 @@ export function radixRecords(rec: Uint32Array, n: number): Uint32Array {
     }
   }
   let src = rec;
-  let dst: Uint32Array = new Uint32Array(n * 5);
+  let dst = scratch;
   const pos = new Uint32Array(1024);
   for (let pass = 0; pass < 9; pass++) {
     const w = 2 - Math.floor(pass / 3);
