@@ -196,6 +196,77 @@ export function buildCli(): Command {
       out(ctx, await call(ctx, 'GET', `/tasks/${encodeURIComponent(taskId)}/status`));
     });
 
+  task
+    .command('approve')
+    .description('leader: approve (or --reject <reason>) the task plan form')
+    .argument('<taskId>')
+    .option('--reject <reason>')
+    .action(async (taskId: string, o: { reject?: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      out(ctx, await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/approval`, o.reject ? { approve: false, reason: o.reject } : { approve: true }));
+    });
+  task
+    .command('targets')
+    .argument('<taskId>')
+    .option('--limit <n>', 'how many', '100')
+    .action(async (taskId: string, o: { limit: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const r = (await call(ctx, 'GET', `/tasks/${encodeURIComponent(taskId)}/targets?limit=${o.limit}`)) as { items: { uscc: string; name: string; status: string; team: string[]; leader: string }[] };
+      out(ctx, r, () => {
+        for (const t of r.items) console.log(`${t.uscc}  ${t.status}  组长 ${t.leader}  ${t.team.join(',')}  ${t.name}`);
+      });
+    });
+
+  const ceremony = program.command('ceremony').description('抽取仪式: witnesses commit, then reveal');
+  ceremony
+    .command('commit')
+    .description("a witness's commitment: SHA-256 of the secret (computed here, nothing is sent)")
+    .argument('<secret>')
+    .action(async (secret: string) => {
+      const { commitSecret } = await import('../draw/index.js');
+      console.log(commitSecret(secret));
+    });
+  ceremony
+    .command('witnesses')
+    .description('register the witnesses before the freeze: --witness <id>:<name>:<role>:<commitment> (repeat)')
+    .argument('<taskId>')
+    .requiredOption('--witness <spec...>')
+    .action(async (taskId: string, o: { witness: string[] }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const witnesses = o.witness.map((w) => {
+        const [id, name, role, commitment] = w.split(':');
+        if (!id || !name || !role || !commitment) throw new CliError(`见证人格式应为 <编号>:<姓名>:<身份>:<承诺值>，收到「${w}」`);
+        return { id, name, role, commitment };
+      });
+      out(ctx, await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/ceremony/witnesses`, { witnesses }));
+    });
+  ceremony
+    .command('reveal')
+    .argument('<taskId>')
+    .argument('<witnessId>')
+    .argument('<secret>')
+    .action(async (taskId: string, witnessId: string, secret: string, _o, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      out(ctx, await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/ceremony/reveal`, { witnessId, secret }));
+    });
+
+  program
+    .command('draw')
+    .description('download the published draw record of a task (JSON), e.g. for suiji verify')
+    .argument('<taskId>')
+    .option('-o, --out <file>', 'write to a file')
+    .option('--round <n>')
+    .action(async (taskId: string, o: { out?: string; round?: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const res = await fetch(`${ctx.endpoint}/public/tasks/${encodeURIComponent(taskId)}/draw${o.round ? `?round=${o.round}` : ''}`);
+      if (!res.ok) throw new CliError(`错误 ${res.status}：${((await res.json()) as { message?: string }).message ?? ''}`);
+      const text = await res.text();
+      if (o.out) {
+        await writeFile(o.out, text);
+        console.log(`已保存 ${o.out}（${text.length} 字节）`);
+      } else console.log(text);
+    });
+
   program
     .command('verify')
     .description('re-derive a published draw record offline and report OK or the first difference')
