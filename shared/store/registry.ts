@@ -88,7 +88,7 @@ function inspectorItem(i: Inspector): Item {
     gsi2pk: K.emailLookup(i.email),
     gsi2sk: `INSP#${i.department}#${i.id}`,
     entity: 'inspector',
-    hash: contentHash(i),
+    hash: contentHash({ ...i, mailStatus: undefined }), // delivery status is the system's, not the file's
     ...i,
   };
 }
@@ -146,7 +146,9 @@ function targetItem(t: Target): Item {
     gsi1pk: K.poolPk(t.department, poolShard(t.uscc)),
     gsi1sk: K.poolSk(t.jurisdiction, t.uscc),
     entity: 'target',
-    hash: contentHash(t),
+    // The hash covers what a registry file carries, not what the system records on the target
+    // (its inspection history), so a re-import of the same file stays "unchanged" after draws.
+    hash: contentHash({ ...t, lastInspections: undefined }),
     ...t,
   };
 }
@@ -284,21 +286,25 @@ export async function upsertTargets(dept: string, targets: Target[]): Promise<Up
     (await readPool<{ uscc: string; hash?: string }>(dept, ['uscc', 'hash'])).map((r) => [r.uscc, r.hash]),
   );
   let created = 0;
-  let updated = 0;
   let unchanged = 0;
   const puts: Item[] = [];
+  const changed: Target[] = [];
   for (const t of targets) {
-    const item = targetItem(t);
     const prev = existing.get(t.uscc);
-    if (prev === undefined) created++;
-    else if (prev === item.hash) {
-      unchanged++;
-      continue;
-    } else updated++;
-    puts.push(item);
+    if (prev === undefined) {
+      created++;
+      puts.push(targetItem(t));
+    } else if (prev === targetItem(t).hash) unchanged++;
+    else changed.push(t);
+  }
+  // A changed row keeps what the system recorded on the target (its inspection history).
+  const stored = new Map((await getTargets(dept, changed.map((t) => t.uscc))).map((t) => [t.uscc, t]));
+  for (const t of changed) {
+    const history = t.lastInspections.length ? t.lastInspections : (stored.get(t.uscc)?.lastInspections ?? []);
+    puts.push(targetItem({ ...t, lastInspections: history }));
   }
   await batchWrite(puts, [], 6);
-  return { created, updated, unchanged };
+  return { created, updated: changed.length, unchanged };
 }
 
 async function upsertCollection<T extends { id: string }>(
@@ -328,8 +334,10 @@ async function upsertCollection<T extends { id: string }>(
   return summary;
 }
 
-export function upsertInspectors(dept: string, rows: Inspector[]): Promise<UpsertSummary> {
-  return upsertCollection(dept, 'INSP#', rows, inspectorItem);
+export async function upsertInspectors(dept: string, rows: Inspector[]): Promise<UpsertSummary> {
+  // A re-imported inspector keeps the delivery status the system recorded (bounced address).
+  const status = new Map((await listInspectors(dept)).map((i) => [i.id, i.mailStatus]));
+  return upsertCollection(dept, 'INSP#', rows, (i) => inspectorItem({ ...i, mailStatus: status.get(i.id) ?? i.mailStatus }));
 }
 
 export function upsertInspectionItems(dept: string, rows: InspectionItem[]): Promise<UpsertSummary> {
