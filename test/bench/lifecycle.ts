@@ -15,7 +15,7 @@ import { ApiClient } from '../../shared/local/api-client.js';
 import { ManualClock, setClock } from '../../shared/clock.js';
 import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT } from '../../shared/sample/district.js';
 import { loadSampleDistrict } from '../../shared/sample/load.js';
-import { upsertInspectors, listInspectors } from '../../shared/store/registry.js';
+import { upsertInspectors, listInspectors, upsertTargets } from '../../shared/store/registry.js';
 import { createDraft, approvePlan, publishPlan } from '../../shared/store/plans.js';
 import { getTask, listProgress, recount, updateTask } from '../../shared/store/tasks.js';
 import { batchWrite, type Item } from '../../shared/store/base.js';
@@ -40,13 +40,16 @@ const lap = (name: string): void => {
 };
 
 const platform = await startPlatform({ retryDelayMs: 0, environment: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
+// The sample district (its own plan validated for 2,000 targets), then a pool of N targets.
+await loadSampleDistrict(sampleDistrict({ targets: 2_000 }));
 const district = sampleDistrict({ targets: N });
-await loadSampleDistrict(district);
-// Enough inspectors for 2 × N seats within each town: 60 more per town in the main department.
+await upsertTargets(SAMPLE_MAIN_DEPT, district.targets.filter((x) => x.department === SAMPLE_MAIN_DEPT));
+// Enough inspectors for 2 × N seats within each town (one check a working day, the largest town
+// holding ~30 % of the pool), added to the main department.
 const base = await listInspectors(SAMPLE_MAIN_DEPT);
 const towns = [...new Set(district.targets.map((x) => x.jurisdiction))];
 const extra: Inspector[] = towns.flatMap((town, ti) =>
-  Array.from({ length: 60 }, (_, i) => ({
+  Array.from({ length: Math.ceil((N * 2) / 150 / 4) + 10 }, (_, i) => ({
     ...base[0]!,
     id: `bench-${ti}-${i}`,
     name: `检查员${ti}-${i}`,
