@@ -69,8 +69,10 @@ export const FUNCTIONS = [
   {
     id: 'LifecycleCallback',
     entry: 'functions/lifecycle/callback.ts',
-    memoryMb: 512,
-    timeoutSeconds: 60,
+    // Entering the results stage mails every team member and marks every drawn target notified:
+    // thousands of messages (SES rate-limited) and one write per target for a large task.
+    memoryMb: 1024,
+    timeoutSeconds: 900,
     description: 'Lifecycle human steps: stores the task token, notifies, resumes if already done',
     table: 'readwrite',
     lifecycle: ['respond'],
