@@ -20,7 +20,7 @@ import {
   type CompiledPool,
   type DrawPool,
 } from './pool.js';
-import { freezeDigestOf, RECORD_VERSION, type DrawRecord, type FreezeRecord } from './record.js';
+import { freezeDigestOf, RECORD_VERSION, serializeRecord, type DrawRecord, type FreezeRecord } from './record.js';
 import { selectTargets, toDraw, type Selection } from './select.js';
 import { wordsToHex } from './sha256.js';
 import { createHasher, type BatchHasher } from './simd.js';
@@ -191,7 +191,13 @@ export function drawWithSeed(pool: CompiledPool, freeze: FreezeRecord, seed: str
 export function runDraw(
   frozen: FrozenDraw,
   reveals: Reveals,
-  opts: { hasher?: BatchHasher; inputs?: { pool: string[]; eligibility: string[] } } = {},
+  opts: {
+    hasher?: BatchHasher;
+    /** The stored input lines, if at hand; otherwise they are generated from the frozen pool. */
+    inputs?: { pool: string[]; eligibility: string[] };
+    /** Leave `inputs` empty: write the file with serializeRecordChunks (large pools). */
+    omitInputs?: boolean;
+  } = {},
 ): DrawRecord {
   const f = frozen.freeze;
   const r = checkReveals(f, reveals);
@@ -204,7 +210,53 @@ export function runDraw(
     beacon: r.beacon,
   });
   const result = drawWithSeed(frozen.pool, f, seed, opts.hasher);
-  return buildRecord(frozen, r, result, opts.inputs ?? frozenInputs(frozen));
+  const inputs = opts.omitInputs ? { pool: [], eligibility: [] } : (opts.inputs ?? frozenInputs(frozen));
+  return buildRecord(frozen, r, result, inputs);
+}
+
+/**
+ * The record file in pieces, with the input lines generated from the frozen pool on the fly, so
+ * a million-candidate record never exists as one string or as millions of line strings (stream
+ * the pieces to S3 or a file). `record.inputs` is ignored. The concatenation equals
+ * serializeRecord() of the record with its inputs.
+ */
+export function* serializeRecordChunks(record: DrawRecord, frozen: FrozenDraw, linesPerChunk = 8192): Generator<string> {
+  const text = serializeRecord({ ...record, inputs: { pool: [], eligibility: [] } });
+  const tail = '  "inputs": {\n    "pool": [],\n    "eligibility": []\n  }\n}\n';
+  if (!text.endsWith(tail)) throw new Error('unexpected record layout');
+  yield text.slice(0, text.length - tail.length);
+  const p = frozen.pool;
+  const all = Buffer.from(p.usccBytes.buffer, p.usccBytes.byteOffset, p.n * 18).toString('latin1');
+  const I = '      ';
+  // pool and cand lines use only [0-9A-Za-z,;._-] and need no JSON escaping; insp/area lines may
+  yield '  "inputs": {\n    "pool": [';
+  const parts: string[] = [];
+  for (let i = 0; i < p.n; i += linesPerChunk) {
+    parts.length = 0;
+    for (let k = i; k < Math.min(p.n, i + linesPerChunk); k++) parts.push(`${k ? ',' : ''}\n${I}"${all.slice(k * 18, k * 18 + 18)},${STRATA[p.strata[k]!]}"`);
+    yield parts.join('');
+  }
+  yield p.n ? '\n    ],\n    "eligibility": [' : '],\n    "eligibility": [';
+  const head = eligibilityLines({ ...p, n: 0 });
+  let first = true;
+  let out = '';
+  for (const l of head) {
+    out += `${first ? '' : ','}\n${I}${JSON.stringify(l)}`;
+    first = false;
+  }
+  yield out;
+  const plain = p.areaNames.map((_, k) => `cand,${k},`);
+  for (let i = 0; i < p.n; i += linesPerChunk) {
+    parts.length = 0;
+    for (let k = i; k < Math.min(p.n, i + linesPerChunk); k++) {
+      let ex = '';
+      for (let j = p.exclOff[k]!; j < p.exclOff[k + 1]!; j++) ex += (ex ? ';' : '') + p.inspectorIds[p.exclIdx[j]!];
+      parts.push(`${first ? '' : ','}\n${I}"${plain[p.area[k]!]}${ex}"`);
+      first = false;
+    }
+    yield parts.join('');
+  }
+  yield first ? ']\n  }\n}\n' : '\n    ]\n  }\n}\n';
 }
 
 export function buildRecord(

@@ -23,7 +23,9 @@
  *   const record = runDraw(again, { witnesses: [{ id: 'w1', secret }, …], system: system.hex,
  *     beacon: null }, { inputs });
  *   //    → throws RevealMismatchError (.witnessId) or MissingRevealError (.missing) before any
- *   //      selection; record the abort. Otherwise store/publish serializeRecord(record).
+ *   //      selection; record the abort. Otherwise store/publish serializeRecord(record) —
+ *   //      or, for large pools, runDraw(…, { omitInputs: true }) and stream
+ *   //      serializeRecordChunks(record, again) to S3 (same bytes, a fraction of the memory).
  *
  *   // 3. Anyone, offline:
  *   verifyRecord(JSON.parse(text))  → { ok: true, summary } | { ok: false, error }
@@ -42,6 +44,7 @@ export {
   frozenInputs,
   loadFrozen,
   runDraw,
+  serializeRecordChunks,
 } from './draw.js';
 export type { DrawResult, FreezeInput, FrozenDraw } from './draw.js';
 export { DrawInfeasibleError, DrawInputError, MissingRevealError, RevealMismatchError } from './errors.js';

@@ -4,8 +4,8 @@
  * expectations below were copied from its output.
  */
 import { describe, expect, it } from 'vitest';
-import { scalarHasher, serializeRecord, verifyRecord, wasmHasher, type DrawRecord } from '../../shared/draw/index.js';
-import { drawFixture, loadFixture, pythonRecordText } from './fixtures.js';
+import { runDraw, scalarHasher, serializeRecord, serializeRecordChunks, verifyRecord, wasmHasher, type DrawRecord } from '../../shared/draw/index.js';
+import { drawFixture, freezeFixture, loadFixture, pythonRecordText } from './fixtures.js';
 
 const hashers = [scalarHasher(), wasmHasher()].filter((h) => h !== undefined);
 const summary = (r: DrawRecord) => r.targets.map((t) => [t.uscc, t.stratum, t.priority.slice(0, 16), t.team]);
@@ -83,6 +83,16 @@ describe('vector B: one department, 44 drawable targets on 4 inspectors (cap bin
 
   it('serialises byte-identically to the independent implementation', () => {
     for (const h of hashers) expect(serializeRecord(drawFixture(fx, h))).toBe(pythonRecordText('b'));
+  });
+});
+
+describe('streamed record file', () => {
+  it.each(['a', 'b'] as const)('serializeRecordChunks(%s) joins to the same bytes, without inputs held in the record', (x) => {
+    const fx = loadFixture(x);
+    const frozen = freezeFixture(fx);
+    const rec = runDraw(frozen, { witnesses: fx.witnesses, system: fx.system, beacon: fx.beacon?.value ?? null }, { omitInputs: true });
+    expect(rec.inputs).toEqual({ pool: [], eligibility: [] });
+    expect([...serializeRecordChunks(rec, frozen, 5)].join('')).toBe(pythonRecordText(x));
   });
 });
 
