@@ -45,10 +45,15 @@ export async function startLocalSes(opts: { port: number; persistFile?: string }
     for (const e of JSON.parse(readFileSync(opts.persistFile, 'utf8')) as EmulatorEmail[]) s.saveEmail(e);
   }
   const server: Server = await startSes({ host: '127.0.0.1', port: opts.port });
+  // Save only when the inbox changed: a large task mails thousands of long messages.
+  let saved = -1;
   const save = (): void => {
-    if (opts.persistFile) writeFileSync(opts.persistFile, JSON.stringify(s.getStoreReadonly().emails));
+    const emails = s.getStoreReadonly().emails;
+    if (!opts.persistFile || emails.length === saved) return;
+    writeFileSync(opts.persistFile, JSON.stringify(emails));
+    saved = emails.length;
   };
-  const timer = opts.persistFile ? setInterval(save, 2000) : undefined;
+  const timer = opts.persistFile ? setInterval(save, 10_000) : undefined;
   timer?.unref();
   return {
     endpoint: `http://127.0.0.1:${opts.port}`,
