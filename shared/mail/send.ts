@@ -33,6 +33,8 @@ export interface OutgoingMail {
 export type SendOutcome = 'sent' | 'duplicate' | 'suppressed';
 
 const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'LimitExceededException', 'SendingPausedException']);
+/** Transport failures worth another attempt (the message was not accepted). */
+const TRANSIENT = new Set(['TimeoutError', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'NetworkingError', 'RequestTimeout', 'InternalFailure', 'ServiceUnavailable']);
 
 export async function isSuppressed(address: string): Promise<boolean> {
   return Boolean(await getItem(K.mailLog(`suppressed#${address.toLowerCase()}`)));
@@ -66,7 +68,8 @@ export async function sendMail(m: OutgoingMail, opts: { maxAttempts?: number; ba
       return 'sent';
     } catch (e) {
       const name = (e as { name?: string }).name ?? '';
-      if (THROTTLED.has(name) && attempt < maxAttempts) {
+      const code = (e as { code?: string }).code ?? '';
+      if ((THROTTLED.has(name) || TRANSIENT.has(name) || TRANSIENT.has(code)) && attempt < maxAttempts) {
         await new Promise((r) => setTimeout(r, base * 2 ** (attempt - 1) * (0.5 + Math.random() / 2)));
         continue;
       }
