@@ -102,7 +102,13 @@ async function assignmentNotices(task: TaskRecord): Promise<void> {
   const details = new Map((await getTargets(task.department, progress.map((p) => p.uscc))).map((t) => [t.uscc, t]));
 
   const byInspector = new Map<string, typeof progress>();
-  for (const p of progress) for (const m of p.team) byInspector.set(m, [...(byInspector.get(m) ?? []), p]);
+  for (const p of progress) {
+    for (const m of p.team) {
+      const list = byInspector.get(m);
+      if (list) list.push(p);
+      else byInspector.set(m, [p]);
+    }
+  }
 
   for (const [inspectorId, mine] of byInspector) {
     const insp = inspectors.get(inspectorId);
