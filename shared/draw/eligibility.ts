@@ -19,7 +19,7 @@
  * who declared a conflict with the target and the members of the target's most recent inspection
  * team (all inspections on the latest date). Area = the target's jurisdiction.
  */
-import type { DrawPool, PoolCandidate, Stratum } from './pool.js';
+import { PackedCandidates, type DrawPool, type PoolCandidate, type Stratum } from './pool.js';
 import type { ShortageLabels } from './match.js';
 
 export interface EligibilityTarget {
@@ -89,10 +89,15 @@ export interface EligibilityInput {
   pseudonym?: (inspector: EligibilityInspector) => string;
   /** Display names of departments / sections for messages, e.g. { 'dept-samr': '市场监管局' }. */
   unitNames?: Readonly<Record<string, string>>;
+  /**
+   * Pack candidates straight into typed arrays (what the draw Lambda does at scale) instead of
+   * returning one object per candidate.
+   */
+  packed?: boolean;
 }
 
-export interface EligibilityResult {
-  pool: DrawPool;
+export interface EligibilityResult<C extends DrawPool['candidates'] = DrawPool['candidates']> {
+  pool: DrawPool & { candidates: C };
   ratiosBp: { A: number; B: number; C: number; D: number };
   /** Units each team must include (empty unless the task is joint). */
   jointUnits: string[];
@@ -104,6 +109,8 @@ export interface EligibilityResult {
 const DAY = 86_400_000;
 const dayNumber = (d: string) => Math.floor(Date.parse(`${d}T00:00:00Z`) / DAY);
 
+export function buildDrawPool(input: EligibilityInput & { packed: true }): EligibilityResult<PackedCandidates>;
+export function buildDrawPool(input: EligibilityInput & { packed?: false }): EligibilityResult<PoolCandidate[]>;
 export function buildDrawPool(input: EligibilityInput): EligibilityResult {
   const { task } = input;
   const depts = new Set(task.departments);
@@ -159,7 +166,8 @@ export function buildDrawPool(input: EligibilityInput): EligibilityResult {
     }
   }
 
-  const candidates: PoolCandidate[] = [];
+  const list: PoolCandidate[] = [];
+  const packed = input.packed ? new PackedCandidates(Array.isArray(input.targets) ? input.targets.length : 1024) : undefined;
   const areasUsed = new Set<string>();
   const excluded = { inactive: 0, outOfScope: 0, cooldown: 0 };
   for (const t of input.targets) {
@@ -199,13 +207,14 @@ export function buildDrawPool(input: EligibilityInput): EligibilityResult {
       if (ex.size) excludedIds = [...ex];
     }
     areasUsed.add(t.jurisdiction);
-    candidates.push(excludedIds ? { uscc: t.uscc, stratum, area: t.jurisdiction, excluded: excludedIds } : { uscc: t.uscc, stratum, area: t.jurisdiction });
+    if (packed) packed.add(t.uscc, stratum, t.jurisdiction, excludedIds);
+    else list.push(excludedIds ? { uscc: t.uscc, stratum, area: t.jurisdiction, excluded: excludedIds } : { uscc: t.uscc, stratum, area: t.jurisdiction });
   }
 
   const pool: DrawPool = {
     inspectors: inScope.map((i) => ({ id: idOf.get(i.id)!, unit: unitOf(i) })),
     areas: [...areasUsed].map((name) => ({ name, inspectors: byJurisdiction.get(name) ?? [] })),
-    candidates,
+    candidates: packed ?? list,
   };
   const jointUnits = joint ? (sectionJoint ? [...task.jointSections!] : [...depts]) : [];
 

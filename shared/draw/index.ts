@@ -51,7 +51,7 @@ export { DrawInfeasibleError, DrawInputError, MissingRevealError, RevealMismatch
 export type { Shortage } from './errors.js';
 export { findShortages, matchTeams } from './match.js';
 export type { AreaLoad, Matching, MatchParams, ShortageLabels } from './match.js';
-export { compilePool, digestLines, eligibilityLines, parsePoolLines, poolLines, STRATA, usccAt, USCC_ALPHABET } from './pool.js';
+export { compilePool, PackedCandidates, digestLines, eligibilityLines, parsePoolLines, poolLines, STRATA, usccAt, USCC_ALPHABET } from './pool.js';
 export type { CompiledPool, DrawPool, PoolArea, PoolCandidate, PoolInspector, Stratum } from './pool.js';
 export { canonicalJson, DrawRecordSchema, FreezeRecordSchema, freezeDigestOf, parseRecordShape, RECORD_VERSION, serializeRecord } from './record.js';
 export type { DrawRecord, DrawTarget, FreezeRecord } from './record.js';

@@ -26,6 +26,10 @@ const PAIR = Uint16Array.from({ length: 1024 }, (_, v) => {
   return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? x | (y << 8) : (x << 8) | y; // host byte order
 });
 
+/** First and second ASCII byte of a symbol pair. */
+const HI = Uint8Array.from({ length: 1024 }, (_, v) => USCC_ALPHABET.charCodeAt(v >>> 5) || 0);
+const LO = Uint8Array.from({ length: 1024 }, (_, v) => USCC_ALPHABET.charCodeAt(v & 31) || 0);
+
 /** Inspector, task and witness ids: ASCII, no separators. */
 export const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Units (department ids, or section names for an internal joint task): no separators, no line break. */
@@ -54,7 +58,8 @@ export interface PoolCandidate {
 export interface DrawPool {
   inspectors: readonly PoolInspector[];
   areas: readonly PoolArea[];
-  candidates: readonly PoolCandidate[];
+  /** As objects, or already packed while the pool was read (no million objects to walk). */
+  candidates: readonly PoolCandidate[] | PackedCandidates;
 }
 
 export interface CompiledPool {
@@ -90,11 +95,98 @@ const validName = (s: string) => s.length > 0 && !/[\r\n]/.test(s);
 
 // ------------------------------------------------------------------ compile from input
 
-export function compilePool(pool: DrawPool): CompiledPool {
-  const cands = pool.candidates;
-  const n = cands.length;
+/**
+ * Candidates packed as they are read, one 5-word record each:
+ *   [k0, k1, k2, area << 4 | excluded << 3 | stratum, input index]
+ * k0..k2 pack the USCC (6 symbols × 5 bits each; symbol values in ASCII order, so numeric order
+ * of (k0, k1, k2) = string order). The draw Lambda packs each page of the pool read as it
+ * arrives, so the freeze starts from typed arrays and never walks a million JS objects (that
+ * walk is mostly cache misses: the objects and their USCC strings are scattered over the heap).
+ */
+export class PackedCandidates {
+  /** Records, 5 words each; capacity may exceed 5·length. */
+  rec: Uint32Array;
+  length = 0;
+  /** Area names in first-use order; the record holds the index into this list. */
+  readonly areaNames: string[] = [];
+  private readonly areaIndex = new Map<string, number>();
+  /** Exclusion lists by input index (sparse); bit 3 of the record's meta word flags them. */
+  readonly excluded = new Map<number, readonly string[]>();
+  /** Set once compiled: the sort reuses the record buffer, so a pack can be compiled once. */
+  consumed = false;
 
-  // areas by name
+  constructor(capacity = 1024) {
+    this.rec = new Uint32Array(Math.max(1, capacity) * 5);
+  }
+
+  static from(candidates: readonly PoolCandidate[]): PackedCandidates {
+    const p = new PackedCandidates(candidates.length);
+    for (const c of candidates) p.add(c.uscc, c.stratum, c.area, c.excluded);
+    return p;
+  }
+
+  /** An independent copy (a pack is consumed by compiling it). */
+  clone(): PackedCandidates {
+    if (this.consumed) throw new Error('PackedCandidates already compiled');
+    const c = new PackedCandidates(1);
+    c.rec = this.rec.slice(0, this.length * 5);
+    c.length = this.length;
+    c.areaNames.push(...this.areaNames);
+    this.areaNames.forEach((name, k) => c.areaIndex.set(name, k));
+    for (const [i, ex] of this.excluded) c.excluded.set(i, ex);
+    return c;
+  }
+
+  add(u: string, stratum: Stratum, areaName: string, excluded?: readonly string[]): void {
+    if (typeof u !== 'string' || u.length !== 18) throw new DrawInputError(`统一社会信用代码「${String(u)}」应为 18 位`);
+    let a = 0, b = 0, d = 0;
+    for (let j = 0; j < 18; j++) {
+      const ch = u.charCodeAt(j);
+      const v = ch < 128 ? CODE[ch]! : -1;
+      if (v < 0) throw new DrawInputError(`统一社会信用代码「${u}」包含无效字符「${u[j]}」`);
+      if (j < 6) a = (a << 5) | v;
+      else if (j < 12) b = (b << 5) | v;
+      else d = (d << 5) | v;
+    }
+    const s = STRATUM_INDEX[stratum];
+    if (s === undefined) throw new DrawInputError(`检查对象 ${u} 的分层「${String(stratum)}」无效（应为 key、A、B、C、D）`);
+    let ai = this.areaIndex.get(areaName);
+    if (ai === undefined) {
+      if (typeof areaName !== 'string' || !validName(areaName)) throw new DrawInputError(`检查对象 ${u} 的辖区名称不能为空且不能包含换行`);
+      ai = this.areaNames.length;
+      this.areaIndex.set(areaName, ai);
+      this.areaNames.push(areaName);
+    }
+    const i = this.length;
+    if ((i + 1) * 5 > this.rec.length) {
+      const grown = new Uint32Array(this.rec.length * 2);
+      grown.set(this.rec);
+      this.rec = grown;
+    }
+    const o = i * 5;
+    const rec = this.rec;
+    rec[o] = a;
+    rec[o + 1] = b;
+    rec[o + 2] = d;
+    const ex = excluded !== undefined && excluded.length > 0;
+    rec[o + 3] = (ai << 4) | (ex ? 8 : 0) | s;
+    rec[o + 4] = i;
+    if (ex) this.excluded.set(i, excluded);
+    this.length = i + 1;
+  }
+}
+
+/** The USCC packed in (k0, k1, k2). */
+function unpackUscc(a: number, b: number, d: number): string {
+  let out = '';
+  for (const k of [a, b, d]) for (let j = 5; j >= 0; j--) out += USCC_ALPHABET[(k >>> (j * 5)) & 31];
+  return out;
+}
+
+export function compilePool(pool: DrawPool): CompiledPool {
+  const packed = pool.candidates instanceof PackedCandidates ? pool.candidates : PackedCandidates.from(pool.candidates);
+  const n = packed.length;
+
   const areaByName = new Map<string, PoolArea>();
   for (const a of pool.areas) {
     if (typeof a.name !== 'string' || !validName(a.name)) throw new DrawInputError(`辖区名称不能为空且不能包含换行：「${String(a.name)}」`);
@@ -108,46 +200,21 @@ export function compilePool(pool: DrawPool): CompiledPool {
     if (inspectorUnit.has(ins.id)) throw new DrawInputError(`检查人员编号「${ins.id}」重复`);
     inspectorUnit.set(ins.id, ins.unit);
   }
-
-  // one sequential pass over the input objects into 5-word records:
-  //   [k0, k1, k2, area << 3 | stratum, input index]
-  // k0..k2 pack the USCC (6 symbols × 5 bits each; symbol values in ASCII order, so numeric
-  // order of (k0, k1, k2) = string order). Everything later works on typed arrays only.
-  const usedAreaNames: string[] = [];
-  const usedAreaIndex = new Map<string, number>();
-  let rec: Uint32Array = new Uint32Array(n * 5);
-  const recInput = rec;
-  const rawExcl = new Map<number, readonly string[]>();
-  for (let i = 0; i < n; i++) {
-    const c = cands[i]!;
-    const u = c.uscc;
-    if (typeof u !== 'string' || u.length !== 18) throw new DrawInputError(`统一社会信用代码「${String(u)}」应为 18 位`);
-    let a = 0, b = 0, d = 0;
-    for (let j = 0; j < 18; j++) {
-      const ch = u.charCodeAt(j);
-      const v = ch < 128 ? CODE[ch]! : -1;
-      if (v < 0) throw new DrawInputError(`统一社会信用代码「${u}」包含无效字符「${u[j]}」`);
-      if (j < 6) a = (a << 5) | v;
-      else if (j < 12) b = (b << 5) | v;
-      else d = (d << 5) | v;
-    }
-    const s = STRATUM_INDEX[c.stratum];
-    if (s === undefined) throw new DrawInputError(`检查对象 ${u} 的分层「${String(c.stratum)}」无效（应为 key、A、B、C、D）`);
-    let ai = usedAreaIndex.get(c.area);
-    if (ai === undefined) {
-      if (!areaByName.has(c.area)) throw new DrawInputError(`检查对象 ${u} 的辖区「${c.area}」没有对应的检查人员范围`);
-      ai = usedAreaNames.length;
-      usedAreaIndex.set(c.area, ai);
-      usedAreaNames.push(c.area);
-    }
-    const o = i * 5;
-    rec[o] = a;
-    rec[o + 1] = b;
-    rec[o + 2] = d;
-    rec[o + 3] = (ai << 3) | s;
-    rec[o + 4] = i;
-    if (c.excluded && c.excluded.length) rawExcl.set(i, c.excluded);
+  const usedAreaNames = packed.areaNames;
+  const usedAreaIndex = new Map(usedAreaNames.map((name, k) => [name, k]));
+  for (let k = 0; k < usedAreaNames.length; k++) {
+    if (areaByName.has(usedAreaNames[k]!)) continue;
+    // name a candidate of the area (the first one packed)
+    let o = 0;
+    while ((packed.rec[o + 3]! >>> 4) !== k) o += 5;
+    const u = unpackUscc(packed.rec[o]!, packed.rec[o + 1]!, packed.rec[o + 2]!);
+    throw new DrawInputError(`检查对象 ${u} 的辖区「${usedAreaNames[k]}」没有对应的检查人员范围`);
   }
+  let rec: Uint32Array = packed.rec;
+  const recInput = rec;
+  const rawExcl = packed.excluded;
+  if (packed.consumed) throw new Error('PackedCandidates can be compiled once');
+  packed.consumed = true;
 
   // canonical areas (sorted by name) and inspectors (those in some used area, sorted by id)
   const areaNames = [...usedAreaNames].sort(utf8Compare);
@@ -182,8 +249,7 @@ export function compilePool(pool: DrawPool): CompiledPool {
   let pp = 0;
   let ep = 0;
   eh.update(headerLines(inspectorIds, inspectorUnits, areaNames, areaMembers).join(''), 'utf8');
-  const suffix = STRATA.map((x) => Uint8Array.from(`,${x}\n`, (ch) => ch.charCodeAt(0)));
-  const candHead = areaNames.map((_, k) => Uint8Array.from(`cand,${k},`, (ch) => ch.charCodeAt(0)));
+  const candHead = areaNames.map((_, k) => Uint8Array.from(`${k},`, (ch) => ch.charCodeAt(0)));
   const usccBytes = new Uint8Array(spare.buffer, 0, n * 18);
   const u16 = new Uint16Array(spare.buffer, 0, n * 9);
   const strata = new Uint8Array(spare.buffer, n * 18, n);
@@ -195,7 +261,7 @@ export function compilePool(pool: DrawPool): CompiledPool {
     const o = r * 5;
     const a = rec[o]!, b = rec[o + 1]!, d = rec[o + 2]!;
     if (r > 0 && a === rec[o - 5] && b === rec[o - 4] && d === rec[o - 3]) {
-      throw new DrawInputError(`检查对象的统一社会信用代码重复：${cands[rec[o + 4]!]!.uscc}`);
+      throw new DrawInputError(`检查对象的统一社会信用代码重复：${unpackUscc(a, b, d)}`);
     }
     if (pp > PB.length - 32) {
       ph.update(PB.subarray(0, pp));
@@ -203,32 +269,68 @@ export function compilePool(pool: DrawPool): CompiledPool {
     }
     // decode two symbols at a time (10 bits → 2 bytes) into usccBytes and the pool text
     const h = r * 9;
-    for (let w = 0; w < 3; w++) {
-      const key = w === 0 ? a : w === 1 ? b : d;
-      const p0 = PAIR[(key >>> 20) & 1023]!, p1 = PAIR[(key >>> 10) & 1023]!, p2 = PAIR[key & 1023]!;
-      const hw = h + w * 3;
-      u16[hw] = p0;
-      u16[hw + 1] = p1;
-      u16[hw + 2] = p2;
-    }
-    const q = r * 18;
-    for (let j = 0; j < 18; j++) PB[pp + j] = usccBytes[q + j]!;
+    const v0 = a >>> 20, v1 = (a >>> 10) & 1023, v2 = a & 1023;
+    const v3 = b >>> 20, v4 = (b >>> 10) & 1023, v5 = b & 1023;
+    const v6 = d >>> 20, v7 = (d >>> 10) & 1023, v8 = d & 1023;
+    u16[h] = PAIR[v0]!;
+    u16[h + 1] = PAIR[v1]!;
+    u16[h + 2] = PAIR[v2]!;
+    u16[h + 3] = PAIR[v3]!;
+    u16[h + 4] = PAIR[v4]!;
+    u16[h + 5] = PAIR[v5]!;
+    u16[h + 6] = PAIR[v6]!;
+    u16[h + 7] = PAIR[v7]!;
+    u16[h + 8] = PAIR[v8]!;
+    PB[pp] = HI[v0]!;
+    PB[pp + 1] = LO[v0]!;
+    PB[pp + 2] = HI[v1]!;
+    PB[pp + 3] = LO[v1]!;
+    PB[pp + 4] = HI[v2]!;
+    PB[pp + 5] = LO[v2]!;
+    PB[pp + 6] = HI[v3]!;
+    PB[pp + 7] = LO[v3]!;
+    PB[pp + 8] = HI[v4]!;
+    PB[pp + 9] = LO[v4]!;
+    PB[pp + 10] = HI[v5]!;
+    PB[pp + 11] = LO[v5]!;
+    PB[pp + 12] = HI[v6]!;
+    PB[pp + 13] = LO[v6]!;
+    PB[pp + 14] = HI[v7]!;
+    PB[pp + 15] = LO[v7]!;
+    PB[pp + 16] = HI[v8]!;
+    PB[pp + 17] = LO[v8]!;
     pp += 18;
     const meta = rec[o + 3]!;
     const st = meta & 7;
     strata[r] = st;
     strataCounts[st]!++;
-    const sfx = suffix[st]!;
-    for (let j = 0; j < sfx.length; j++) PB[pp++] = sfx[j]!;
-    const ak = finalAreaOf[meta >>> 3]!;
+    PB[pp] = COMMA;
+    if (st === 0) {
+      PB[pp + 1] = 0x6b; // k
+      PB[pp + 2] = 0x65; // e
+      PB[pp + 3] = 0x79; // y
+      PB[pp + 4] = NL;
+      pp += 5;
+    } else {
+      PB[pp + 1] = 0x40 + st; // A = 0x41 … D = 0x44
+      PB[pp + 2] = NL;
+      pp += 3;
+    }
+    const ak = finalAreaOf[meta >>> 4]!;
     area[r] = ak;
     if (ep > EB.length - 32) {
       eh.update(EB.subarray(0, ep));
       ep = 0;
     }
+    EB[ep] = 0x63; // "cand,"
+    EB[ep + 1] = 0x61;
+    EB[ep + 2] = 0x6e;
+    EB[ep + 3] = 0x64;
+    EB[ep + 4] = COMMA;
+    ep += 5;
     const head = candHead[ak]!;
     for (let j = 0; j < head.length; j++) EB[ep++] = head[j]!;
-    const ex = rawExcl.size ? rawExcl.get(rec[o + 4]!) : undefined;
+    const ex = meta & 8 ? rawExcl.get(rec[o + 4]!) : undefined;
     if (ex) {
       const members = areaMembers[ak]!;
       const first = excl.length;
@@ -336,49 +438,93 @@ export function sortRecords(rec: Uint32Array, n: number, scratch: Uint32Array = 
 }
 
 /**
- * LSD radix sort of 5-word records on (w0, w1, w2), 10-bit digits (two USCC symbols), least
- * significant first. All nine digit histograms come from one pass; a digit that is the same for
- * every record (a common prefix) costs no pass.
+ * Most-significant-digit radix sort of 5-word records on (w0, w1, w2), in 10-bit digits (two USCC
+ * symbols; digit 0 is the most significant). Each range is scattered on its first digit that
+ * varies (a common prefix such as "91" + region code costs nothing) into up to 1024 sub-ranges,
+ * which are sorted the same way, ping-ponging between the two buffers; ranges of 32 records or
+ * fewer are insertion-sorted. Only the first scatter moves records through main memory: below it
+ * a range (about n/1024 records) fits in the CPU cache. Returns the buffer holding the result.
  */
 export function radixRecords(rec: Uint32Array, n: number, scratch: Uint32Array = new Uint32Array(n * 5)): Uint32Array {
-  const hist = new Uint32Array(9 * 1024);
-  for (let i = 0; i < n; i++) {
+  if (n < 2) return rec;
+  const counts = Array.from({ length: 10 }, () => new Uint32Array(1025));
+  msdRange(rec, scratch, 0, n, 0, scratch, counts);
+  return scratch;
+}
+
+/** Sorts records [lo, hi) of `src` from digit `d` on, into `target` (which is src or other). */
+function msdRange(src: Uint32Array, other: Uint32Array, lo: number, hi: number, d: number, target: Uint32Array, counts: Uint32Array[]): void {
+  const m = hi - lo;
+  if (m <= 32) {
+    insertionSort(src, lo, hi);
+    if (target !== src) target.set(src.subarray(lo * 5, hi * 5), lo * 5);
+    return;
+  }
+  const start = counts[d]!;
+  let w = 0, sh = 0;
+  for (; d < 9; d++) {
+    w = (d / 3) | 0;
+    sh = 20 - 10 * (d % 3);
+    start.fill(0);
+    for (let i = lo; i < hi; i++) start[((src[i * 5 + w]! >>> sh) & 1023) + 1]!++;
+    if (start[((src[lo * 5 + w]! >>> sh) & 1023) + 1] !== m) break; // varies here
+  }
+  if (d === 9) {
+    // equal keys (duplicates, reported by the caller)
+    if (target !== src) target.set(src.subarray(lo * 5, hi * 5), lo * 5);
+    return;
+  }
+  const c = counts[d]!;
+  if (c !== start) c.set(start);
+  c[0] = lo;
+  for (let v = 0; v < 1024; v++) c[v + 1]! += c[v]!;
+  // c[v] = start of bucket v; scatter advances a copy so the bounds survive for the recursion
+  const pos = counts[9]!;
+  pos.set(c);
+  for (let i = lo; i < hi; i++) {
     const o = i * 5;
-    for (let w = 0; w < 3; w++) {
-      const k = rec[o + w]!;
-      const h = (2 - w) * 3 * 1024; // digit order: w2 low … w0 high
-      hist[h + (k & 1023)]!++;
-      hist[h + 1024 + ((k >>> 10) & 1023)]!++;
-      hist[h + 2048 + ((k >>> 20) & 1023)]!++;
-    }
+    const p = pos[(src[o + w]! >>> sh) & 1023]!++ * 5;
+    other[p] = src[o]!;
+    other[p + 1] = src[o + 1]!;
+    other[p + 2] = src[o + 2]!;
+    other[p + 3] = src[o + 3]!;
+    other[p + 4] = src[o + 4]!;
   }
-  let src = rec;
-  let dst = scratch;
-  const pos = new Uint32Array(1024);
-  for (let pass = 0; pass < 9; pass++) {
-    const w = 2 - Math.floor(pass / 3);
-    const shift = (pass % 3) * 10;
-    const h = hist.subarray(pass * 1024, pass * 1024 + 1024);
-    if (n === 0 || h[(src[w]! >>> shift) & 1023] === n) continue;
-    let sum = 0;
-    for (let d = 0; d < 1024; d++) {
-      pos[d] = sum;
-      sum += h[d]!;
-    }
-    for (let i = 0; i < n; i++) {
-      const o = i * 5;
-      const p = pos[(src[o + w]! >>> shift) & 1023]!++ * 5;
-      dst[p] = src[o]!;
-      dst[p + 1] = src[o + 1]!;
-      dst[p + 2] = src[o + 2]!;
-      dst[p + 3] = src[o + 3]!;
-      dst[p + 4] = src[o + 4]!;
-    }
-    const t = src;
-    src = dst;
-    dst = t;
+  if (d === 8) {
+    // last digit: the buckets are single keys
+    if (target !== other) target.set(other.subarray(lo * 5, hi * 5), lo * 5);
+    return;
   }
-  return src;
+  for (let v = 0; v < 1024; v++) {
+    const s = c[v]!, e = v < 1023 ? c[v + 1]! : hi;
+    if (e - s === 1) {
+      if (target !== other) target.set(other.subarray(s * 5, e * 5), s * 5);
+    } else if (e > s) msdRange(other, src, s, e, d + 1, target, counts);
+  }
+}
+
+function insertionSort(r: Uint32Array, lo: number, hi: number): void {
+  for (let i = lo + 1; i < hi; i++) {
+    const o = i * 5;
+    const a = r[o]!, b = r[o + 1]!, c = r[o + 2]!, m = r[o + 3]!, x = r[o + 4]!;
+    let j = i - 1;
+    for (; j >= lo; j--) {
+      const q = j * 5;
+      const qa = r[q]!, qb = r[q + 1]!;
+      if (qa < a || (qa === a && (qb < b || (qb === b && r[q + 2]! <= c)))) break;
+      r[q + 5] = qa;
+      r[q + 6] = qb;
+      r[q + 7] = r[q + 2]!;
+      r[q + 8] = r[q + 3]!;
+      r[q + 9] = r[q + 4]!;
+    }
+    const t = (j + 1) * 5;
+    r[t] = a;
+    r[t + 1] = b;
+    r[t + 2] = c;
+    r[t + 3] = m;
+    r[t + 4] = x;
+  }
 }
 
 // ------------------------------------------------------------------ digests

@@ -80,7 +80,9 @@ export async function freezeStage(input: { taskId: string }): Promise<{ round: n
 
   let frozen;
   try {
+    // packed into typed arrays while filtering: the freeze never walks one object per candidate
     const built = buildDrawPool({
+      packed: true,
       targets,
       inspectors: inspectorLists.flat(),
       task: {

@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
   buildDrawPool,
+  PackedCandidates,
   commitSecret,
   createHasher,
   freezeDraw,
@@ -114,10 +115,27 @@ function generate(n: number) {
   return { targets, inspectors };
 }
 
+function eligibilityInput(targets: EligibilityTarget[], inspectors: EligibilityInspector[]) {
+  return {
+    targets,
+    inspectors,
+    task: {
+      scope: { industries: ['建筑业'] },
+      items: [{ department: 'dept-housing', itemCategory: '资质', specialties: ['建筑市场'] }],
+      window: { start: '2025-04-01', end: '2025-06-30' },
+      departments: ['dept-housing'],
+      drawDate: '2025-03-03',
+      cooldownDays: 365,
+      ratiosBp: { A: 300, B: 300, C: 300, D: 300 },
+      keyAtFull: true,
+    },
+  };
+}
+
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
 
 async function runOne(n: number): Promise<void> {
-  const { targets, inspectors } = generate(n);
+  let registry: ReturnType<typeof generate> | undefined = generate(n);
   const heap0 = process.memoryUsage().heapUsed;
   const rss = () => process.resourceUsage().maxRSS * 1024;
   const rss0 = rss();
@@ -137,31 +155,31 @@ async function runOne(n: number): Promise<void> {
   };
   const ms = (k: string) => `${t[k]!.toFixed(0)} ms (cpu ${cpu[k]!.toFixed(0)} ms)`;
 
-  const elig = time('eligibility', () =>
-    buildDrawPool({
-      targets,
-      inspectors,
-      task: {
-        scope: { industries: ['建筑业'] },
-        items: [{ department: 'dept-housing', itemCategory: '资质', specialties: ['建筑市场'] }],
-        window: { start: '2025-04-01', end: '2025-06-30' },
-        departments: ['dept-housing'],
-        drawDate: '2025-03-03',
-        cooldownDays: 365,
-        ratiosBp: { A: 300, B: 300, C: 300, D: 300 },
-        keyAtFull: true,
-      },
-    }),
-  );
+  // eligibility packs the candidates into typed arrays as it goes (as the draw Lambda does)
+  const elig = time('eligibility', () => buildDrawPool({ ...eligibilityInput(registry!.targets, registry!.inspectors), packed: true }));
+  // the pool as the draw Lambda reads it: 16 shard queries, each returned in USCC order
+  const sharded = (() => {
+    const objects = buildDrawPool({ ...eligibilityInput(registry.targets, registry.inspectors), packed: false }).pool.candidates;
+    const shards: (typeof objects)[number][][] = Array.from({ length: 16 }, () => []);
+    for (const c of objects) shards[c.uscc.charCodeAt(17) % 16]!.push(c);
+    return { ...elig.pool, candidates: PackedCandidates.from(shards.flatMap((sh) => sh.sort((a, b) => (a.uscc < b.uscc ? -1 : 1)))) };
+  })();
+  // The draw Lambda packs each page as it is read, so the registry items are garbage by the
+  // time it freezes; here too only the packed pool stays alive.
+  registry = undefined;
   const secrets = ['见证人甲的密钥 7731', 'witness-two secret 0042'];
   // collect the garbage of input generation so it is not charged to the draw (--expose-gc)
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
   gc();
   const system = newSystemSecret();
+  // a pack is consumed by the freeze (its buffer is reused by the sort): each run gets a copy,
+  // made outside the timed region
+  const fresh = (p: typeof elig.pool) => ({ ...p, candidates: p.candidates.clone() });
+  let pool = fresh(elig.pool);
   const frozen = time('freeze', () =>
     freezeDraw({
       taskId: 'T-BENCH',
-      pool: elig.pool,
+      pool,
       ratiosBp: elig.ratiosBp,
       minTeamSize: 2,
       jointUnits: elig.jointUnits,
@@ -185,21 +203,17 @@ async function runOne(n: number): Promise<void> {
   const matching = time('matching', () => matchTeams(frozen.pool, selection, seed, { teamSize: f.team.size, jointUnits: f.team.jointUnits }, hasher));
   const rssDraw = rss();
 
-  // the pool as the draw Lambda reads it: 16 shard queries, each returned in USCC order
-  const shards: (typeof elig.pool.candidates)[number][][] = Array.from({ length: 16 }, () => []);
-  for (const c of elig.pool.candidates) shards[c.uscc.charCodeAt(17) % 16]!.push(c);
-  // (copied in that order: objects read from the database are allocated in read order)
-  const sharded = { ...elig.pool, candidates: shards.flatMap((sh) => sh.sort((a, b) => (a.uscc < b.uscc ? -1 : 1))).map((c) => ({ ...c })) };
 
   // warm repeats: the machine may be shared, so the best of several runs is reported too
   const reps = Number(process.env['SUIJI_BENCH_REPEAT'] ?? 3);
   let bestSharded = Infinity;
   const best = { freeze: Infinity, selection: Infinity, matching: Infinity, total: Infinity };
   for (let k = 0; k < reps; k++) {
+    pool = fresh(elig.pool);
     gc();
     const a = performance.now();
     const fz = freezeDraw({
-      taskId: 'T-BENCH', pool: elig.pool, ratiosBp: elig.ratiosBp, minTeamSize: 2, jointUnits: elig.jointUnits,
+      taskId: 'T-BENCH', pool, ratiosBp: elig.ratiosBp, minTeamSize: 2, jointUnits: elig.jointUnits,
       frozenAt: '2025-03-01T08:00:00Z', drawTime: '2025-03-03T09:00:00+08:00',
       witnesses: secrets.map((x, i) => ({ id: `w${i + 1}`, commitment: commitSecret(x) })), systemCommitment: system.commitment,
     });
@@ -213,10 +227,11 @@ async function runOne(n: number): Promise<void> {
     best.selection = Math.min(best.selection, c - b);
     best.matching = Math.min(best.matching, d - c);
     best.total = Math.min(best.total, d - a);
+    pool = fresh(sharded);
     gc();
     const e = performance.now();
     const fs = freezeDraw({
-      taskId: 'T-BENCH', pool: sharded, ratiosBp: elig.ratiosBp, minTeamSize: 2, jointUnits: elig.jointUnits,
+      taskId: 'T-BENCH', pool, ratiosBp: elig.ratiosBp, minTeamSize: 2, jointUnits: elig.jointUnits,
       frozenAt: '2025-03-01T08:00:00Z', drawTime: '2025-03-03T09:00:00+08:00',
       witnesses: secrets.map((x, i) => ({ id: `w${i + 1}`, commitment: commitSecret(x) })), systemCommitment: system.commitment,
     });

@@ -256,7 +256,7 @@ describe('infeasible draws fail before anything is frozen, saying exactly what i
       const ids = Array.from({ length: nIns }, (_, i) => `i${i}`);
       const units = ['u1', 'u2'];
       const joint = next(2) === 1;
-      const pool: DrawPool = {
+      const pool = {
         inspectors: ids.map((id, i) => ({ id, unit: units[i % 2]! })),
         areas: [{ name: '甲', inspectors: ids.filter(() => next(4) > 0) }, { name: '乙', inspectors: ids.filter(() => next(3) > 0) }],
         candidates: Array.from({ length: 6 + next(10) }, (_, c) => ({
@@ -265,7 +265,7 @@ describe('infeasible draws fail before anything is frozen, saying exactly what i
           area: next(2) ? '甲' : '乙',
           excluded: ids.filter(() => next(6) === 0),
         })),
-      };
+      } satisfies DrawPool;
       const ratios = { A: next(2) * 5000, B: 0, C: 3000, D: 0 };
       const k = Math.max(2, joint ? 2 : 0);
       const compiled = compilePool(pool);

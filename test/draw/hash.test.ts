@@ -121,6 +121,13 @@ describe('USCC ordering', () => {
     const us = Array.from({ length: 5000 }, (_, i) => (i % 3 ? '91130302' + randomUscc().slice(8) : randomUscc()));
     expect(order(radixRecords(pack(us), us.length)).map((i) => us[i])).toEqual([...us].sort());
   });
+  it('radix sort: large ranges, long common prefixes, keys differing only in the last symbol', () => {
+    const deep = Array.from({ length: 3000 }, (_, i) => '91130302MA0B' + 'XY' + USCC_ALPHABET[i % 31]! + USCC_ALPHABET[(i / 31) % 31 | 0]! + USCC_ALPHABET[(i * 7) % 31]! + USCC_ALPHABET[i % 29]!);
+    const us = [...new Set([...deep, ...Array.from({ length: 40_000 }, () => '91130302' + randomUscc().slice(8))])];
+    const rec = pack(us);
+    const out = radixRecords(rec, us.length);
+    expect(order(out).map((i) => us[i])).toEqual([...us].sort());
+  });
   it('merges pre-sorted runs (USCC-ordered shards) and keeps sorted input as it is', () => {
     const shards = Array.from({ length: 16 }, () => Array.from({ length: 300 }, randomUscc).sort());
     const us = shards.flat();

@@ -4,7 +4,7 @@
  * expectations below were copied from its output.
  */
 import { describe, expect, it } from 'vitest';
-import { runDraw, scalarHasher, serializeRecord, serializeRecordChunks, verifyRecord, wasmHasher, type DrawRecord } from '../../shared/draw/index.js';
+import { PackedCandidates, runDraw, scalarHasher, serializeRecord, serializeRecordChunks, verifyRecord, wasmHasher, type DrawRecord, type PoolCandidate } from '../../shared/draw/index.js';
 import { drawFixture, freezeFixture, loadFixture, pythonRecordText } from './fixtures.js';
 
 const hashers = [scalarHasher(), wasmHasher()].filter((h) => h !== undefined);
@@ -102,5 +102,29 @@ describe('published vectors verify', () => {
     const v = verifyRecord(JSON.parse(text));
     expect(v.ok ? v.summary : v.error).toMatch(/^OK suiji-draw-v1 任务 T2025-/);
     expect(serializeRecord(JSON.parse(text))).toBe(text);
+  });
+});
+
+describe('packed candidates (the draw Lambda packs the pool while reading it)', () => {
+  it.each(['a', 'b'] as const)('fixture %s frozen from packed records gives the same digests and draw', (x) => {
+    const fx = loadFixture(x);
+    const objects = drawFixture(fx);
+    // packed in a different order than the fixture lists them: order must not matter
+    const reversed = [...(fx.pool.candidates as PoolCandidate[])].reverse();
+    const packed = drawFixture({ ...fx, pool: { ...fx.pool, candidates: PackedCandidates.from(reversed) } });
+    expect(serializeRecord(packed)).toBe(serializeRecord(objects));
+    expect(serializeRecord(packed)).toBe(pythonRecordText(x));
+  });
+
+  it('grows past its initial capacity and reports bad records in Chinese with the USCC', () => {
+    const fx = loadFixture('b');
+    const p = new PackedCandidates(1);
+    for (const c of fx.pool.candidates as PoolCandidate[]) p.add(c.uscc, c.stratum, c.area, c.excluded);
+    expect(p.length).toBe((fx.pool.candidates as PoolCandidate[]).length);
+    expect(serializeRecord(drawFixture({ ...fx, pool: { ...fx.pool, candidates: p } }))).toBe(pythonRecordText('b'));
+    expect(() => p.add('91130302EH3XC2H9TI', 'A', '城关镇')).toThrow('统一社会信用代码「91130302EH3XC2H9TI」包含无效字符「I」');
+    expect(() => p.add('91130302EH3XC2H9T8', 'E' as 'A', '城关镇')).toThrow('分层「E」无效');
+    const orphan = PackedCandidates.from([{ uscc: '91130302EH3XC2H9T8', stratum: 'A', area: '不存在镇' }]);
+    expect(() => drawFixture({ ...fx, pool: { ...fx.pool, candidates: orphan } })).toThrow('检查对象 91130302EH3XC2H9T8 的辖区「不存在镇」没有对应的检查人员范围');
   });
 });
