@@ -58,6 +58,8 @@ export type { DrawRecord, DrawTarget, FreezeRecord } from './record.js';
 export { selectTargets, toDraw } from './select.js';
 export type { Selection } from './select.js';
 export { createHasher, scalarHasher, wasmHasher } from './simd.js';
+export { createParallelHasher } from './parallel.js';
+export type { ParallelHasher } from './parallel.js';
 export type { BatchHasher } from './simd.js';
 export { verifyRecord } from './verify.js';
 export type { VerifyResult } from './verify.js';

@@ -138,9 +138,8 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
   const pairHead = new Uint32Array(cap0);
   const pairTail = new Uint32Array(cap0);
   const first = new Int32Array(cap0);
-  const ranked = new Uint32Array(maxPer); // pair positions of one target, ascending score
-  const taken = new Uint8Array(maxPer); // by rank
-  const chosen: number[] = []; // ranks
+  const taken = new Uint8Array(maxPer); // by position within the target's pairs
+  const chosen: number[] = []; // pair positions
   const fullCache = new Map<number, Int32Array>();
   let cand = 0;
   const fullOf = (x: number): Int32Array => {
@@ -148,24 +147,34 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
     if (!d) fullCache.set(x, (d = fullScore(mid, u, cand, p.inspectorIds[pairTail[x]!]!)));
     return d;
   };
-  /** Lowest-ranked untaken inspector (of `unit`, or any if -1) under his cap; else the lowest capped. */
-  const pick = (len: number, unit: number): void => {
-    let fallback = -1;
+  /** Score order of two pair positions: first word (unsigned), the full digest on a tie. */
+  const lower = (x: number, y: number): boolean => {
+    const fx = first[x]! >>> 0, fy = first[y]! >>> 0;
+    return fx < fy || (fx === fy && compareDigests(fullOf(x), 0, fullOf(y), 0) < 0);
+  };
+  /**
+   * The lowest-scoring untaken inspector (of `unit`, or any if -1) under his cap; if everyone
+   * left is at the cap, the lowest-scoring of them (a cap yield). One scan: teams are small, so
+   * this beats ranking every eligible inspector.
+   */
+  const pick = (start: number, len: number, unit: number): void => {
+    let best = -1, fallback = -1;
     for (let q = 0; q < len; q++) {
       if (taken[q]) continue;
-      const ix = pairTail[ranked[q]!]!;
+      const x = start + q;
+      const ix = pairTail[x]!;
       if (unit >= 0 && unitOf[ix] !== unit) continue;
       if (load[ix]! < cap[ix]!) {
-        taken[q] = 1;
-        chosen.push(q);
-        return;
-      }
-      if (fallback < 0) fallback = q;
+        if (best < 0 || lower(x, start + best)) best = q;
+      } else if (best < 0 && (fallback < 0 || lower(x, start + fallback))) fallback = q;
     }
-    if (fallback < 0) throw new Error('internal: team cannot be filled (feasibility check bypassed)');
-    taken[fallback] = 1;
-    chosen.push(fallback);
-    capYields++;
+    if (best < 0) {
+      if (fallback < 0) throw new Error('internal: team cannot be filled (feasibility check bypassed)');
+      best = fallback;
+      capYields++;
+    }
+    taken[best] = 1;
+    chosen.push(start + best);
   };
 
   let r0 = 0;
@@ -224,41 +233,14 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
       fullCache.clear();
       const start = eligOff[r]! - base;
       const len = eligOff[r + 1]! - base - start;
-      // rank pair positions by score: first word (unsigned), full digest on a tie
-      if (len <= 32) {
-        for (let q = 0; q < len; q++) {
-          const x = start + q;
-          const fx = first[x]! >>> 0;
-          let j = q;
-          while (j > 0) {
-            const y = ranked[j - 1]!;
-            const fy = first[y]! >>> 0;
-            if (fy < fx || (fy === fx && compareDigests(fullOf(y), 0, fullOf(x), 0) < 0)) break;
-            ranked[j] = y;
-            j--;
-          }
-          ranked[j] = x;
-        }
-      } else {
-        const keys = new Float64Array(len);
-        for (let q = 0; q < len; q++) keys[q] = (first[start + q]! >>> 0) * 2097152 + q;
-        keys.sort();
-        for (let q = 0; q < len; q++) ranked[q] = start + (keys[q]! % 2097152);
-        for (let q = 0; q + 1 < len; ) {
-          let e = q + 1;
-          while (e < len && first[ranked[e]!] === first[ranked[q]!]) e++;
-          if (e - q > 1) ranked.set(Array.from(ranked.subarray(q, e)).sort((x, y) => compareDigests(fullOf(x), 0, fullOf(y), 0)), q);
-          q = e;
-        }
-      }
       taken.fill(0, 0, len);
       chosen.length = 0;
-      for (let j = 0; j < J; j++) pick(len, j);
-      while (chosen.length < k) pick(len, -1);
-      chosen.sort((a, b) => a - b); // ascending rank = ascending score
+      for (let j = 0; j < J; j++) pick(start, len, j);
+      while (chosen.length < k) pick(start, len, -1);
+      chosen.sort((x, y) => (x === y ? 0 : lower(x, y) ? -1 : 1)); // ascending score
       const o = teamOff[r]!;
       for (let j = 0; j < chosen.length; j++) {
-        const ix = pairTail[ranked[chosen[j]!]!]!;
+        const ix = pairTail[chosen[j]!]!;
         teamMembers[o + j] = ix;
         load[ix]!++;
       }

@@ -220,7 +220,6 @@ function assemble(): Uint8Array {
   ]);
 }
 
-type Kernel = (p0: number, p1: number, groups: number) => void;
 /** The part of the WebAssembly JS API used here (the project's lib settings do not declare it). */
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
@@ -228,19 +227,46 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 
+export const WASM_LAYOUT = { IN, OUT, LANES, MID } as const;
+
+/** The compiled kernel module, once per process (also handed to the helper thread). */
+let kernelModule: object | null | undefined;
+export function kernelWasmModule(): object | undefined {
+  if (kernelModule === undefined) {
+    const WA = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+    const bin = WA ? assemble() : undefined;
+    kernelModule = WA && bin && WA.validate(bin) ? new WA.Module(bin) : null;
+  }
+  return kernelModule ?? undefined;
+}
+
 export function wasmHasher(): BatchHasher | undefined {
-  const WA = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (!WA) return undefined;
-  const bin = assemble();
-  if (!WA.validate(bin)) return undefined;
-  const inst = new WA.Instance(new WA.Module(bin), {});
-  const prio = inst.exports['prio'] as Kernel;
-  const comp = inst.exports['comp'] as Kernel;
-  const fixd = inst.exports['fixd'] as Kernel;
-  const mem = new Int32Array((inst.exports['mem'] as { buffer: ArrayBuffer }).buffer);
+  const module = kernelWasmModule();
+  if (!module) return undefined;
+  const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  return wasmGlue(new WA.Instance(module, {}).exports, WASM_LAYOUT);
+}
+
+/**
+ * The JS side of the kernels. Self-contained (it references nothing outside its body), because
+ * the helper thread of `parallel.ts` evaluates its source text.
+ */
+export function wasmGlue(exports: Record<string, unknown>, layout: { IN: number; OUT: number; LANES: number; MID: number }): BatchHasher {
+  const { IN, OUT, LANES, MID } = layout;
+  const prio = exports['prio'] as (p0: number, p1: number, groups: number) => void;
+  const comp = exports['comp'] as (p0: number, p1: number, groups: number) => void;
+  const fixd = exports['fixd'] as (p0: number, p1: number, groups: number) => void;
+  const mem = new Int32Array((exports['mem'] as { buffer: ArrayBuffer }).buffer);
   const inW = IN >> 2;
   const outW = OUT >> 2;
   const words = new Int32Array(5);
+  const priorityWords = (bytes: Uint8Array, p: number, w: Int32Array, o: number): void => {
+    w[o] = 0x3a000000 | (bytes[p]! << 16) | (bytes[p + 1]! << 8) | bytes[p + 2]!;
+    w[o + 1] = (bytes[p + 3]! << 24) | (bytes[p + 4]! << 16) | (bytes[p + 5]! << 8) | bytes[p + 6]!;
+    w[o + 2] = (bytes[p + 7]! << 24) | (bytes[p + 8]! << 16) | (bytes[p + 9]! << 8) | bytes[p + 10]!;
+    w[o + 3] = (bytes[p + 11]! << 24) | (bytes[p + 12]! << 16) | (bytes[p + 13]! << 8) | bytes[p + 14]!;
+    w[o + 4] = (bytes[p + 15]! << 24) | (bytes[p + 16]! << 16) | (bytes[p + 17]! << 8) | 0x80;
+  };
   return {
     kind: 'wasm-simd',
     priorities(mid, usccBytes, start, count, first) {

@@ -11,6 +11,7 @@ import {
   MissingRevealError,
   RevealMismatchError,
   buildDrawPool,
+  createParallelHasher,
   freezeDraw,
   frozenInputs,
   loadFrozen,
@@ -19,6 +20,7 @@ import {
   serializeRecord,
   type DrawRecord,
   type FreezeRecord,
+  type ParallelHasher,
 } from '../draw/index.js';
 import { getBlob, putBlob } from '../blobs.js';
 import { getCeremony, updateCeremony } from '../store/ceremony.js';
@@ -54,6 +56,11 @@ export interface DrawSummary {
   seed?: string;
   selectedCount?: number;
 }
+
+/** From this pool size on, the ceremony's hashing uses a helper thread (the second vCPU). */
+const LARGE_POOL = 50_000;
+let helper: ParallelHasher | undefined;
+const drawHasher = (): ParallelHasher => (helper ??= createParallelHasher());
 
 export async function freezeStage(input: { taskId: string }): Promise<{ round: number; candidates: number; toDraw: number }> {
   const ctx = await taskContext(input.taskId);
@@ -163,10 +170,11 @@ export async function drawStage(input: { taskId: string }): Promise<{ round: num
     if (!blob) throw new Error(`frozen inputs of ${task.taskId} round ${round} are missing`);
     const { freeze, inputs } = JSON.parse(blob.toString('utf8')) as { freeze: FreezeRecord; inputs: { pool: string[]; eligibility: string[] } };
     try {
+      const frozen = loadFrozen(freeze, inputs);
       record = runDraw(
-        loadFrozen(freeze, inputs),
+        frozen,
         { witnesses: ceremony.witnesses.map((w) => ({ id: w.id, secret: ceremony.reveals[w.id] ?? '' })), system: ceremony.systemSecretHex, beacon: null },
-        { inputs },
+        { inputs, ...(frozen.pool.n >= LARGE_POOL ? { hasher: drawHasher() } : {}) },
       );
     } catch (e) {
       if (e instanceof RevealMismatchError || e instanceof MissingRevealError) throw new LifecycleError('CeremonyAborted', e.message);

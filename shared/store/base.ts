@@ -14,7 +14,7 @@ import {
   type QueryCommandInput,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { ddb, tableName } from './db.js';
 
 export type Key = { pk: string; sk: string };
@@ -100,17 +100,16 @@ export async function updateItem<T = Item>(key: Key, spec: UpdateSpec): Promise<
     );
   }
   if (spec.remove?.length) parts.push('REMOVE ' + spec.remove.map(alias).join(', '));
-  const r = await ddb().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: key,
-      UpdateExpression: parts.join(' '),
-      ExpressionAttributeNames: names,
-      ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
-      ...(spec.condition ? { ConditionExpression: spec.condition } : {}),
-      ReturnValues: 'ALL_NEW',
-    }),
-  );
+  const input = {
+    TableName: tableName(),
+    Key: key,
+    UpdateExpression: parts.join(' '),
+    ExpressionAttributeNames: names,
+    ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+    ...(spec.condition ? { ConditionExpression: spec.condition } : {}),
+    ReturnValues: 'ALL_NEW' as const,
+  };
+  const r = await retryOnConflict(() => ddb().send(new UpdateCommand(input)));
   return r.Attributes as T;
 }
 
@@ -271,9 +270,36 @@ export async function transact(items: TransactItem[], clientRequestToken?: strin
     for (const [op, body] of Object.entries(it)) out[op] = { TableName: tableName(), ...(body as object) };
     return out as SdkTransactItem;
   });
-  await ddb().send(
-    new TransactWriteCommand({ TransactItems: withTable, ...(clientRequestToken ? { ClientRequestToken: clientRequestToken } : {}) }),
+  await retryOnConflict(() =>
+    ddb().send(new TransactWriteCommand({ TransactItems: withTable, ...(clientRequestToken ? { ClientRequestToken: clientRequestToken } : {}) })),
   );
+}
+
+/**
+ * A transaction that touches an item another transaction is writing at the same moment is
+ * cancelled with reason TransactionConflict (two inspectors entering results of the same task
+ * both update the task's counters). Nothing was written, so it is simply tried again, after a
+ * short randomized pause; a condition failure is never retried.
+ */
+export function isTransactionConflict(e: unknown): boolean {
+  if (e instanceof TransactionConflictException) return true;
+  if (!(e instanceof TransactionCanceledException)) return false;
+  const reasons = e.CancellationReasons ?? [];
+  return reasons.some((r) => r.Code === 'TransactionConflict') && !reasons.some((r) => r.Code === 'ConditionalCheckFailed');
+}
+
+const CONFLICT_ATTEMPTS = 10;
+
+export async function retryOnConflict<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (e) {
+      if (attempt >= CONFLICT_ATTEMPTS || !isTransactionConflict(e)) throw e;
+      const cap = Math.min(1000, 10 * 2 ** attempt);
+      await new Promise((r) => setTimeout(r, cap / 2 + Math.random() * (cap / 2)));
+    }
+  }
 }
 
 /** Strip storage attributes before returning an entity to callers. */

@@ -1,0 +1,168 @@
+/**
+ * A second thread for the draw's hashing. Selection hashes every candidate once and matching
+ * every (selected target, eligible inspector) pair once; both are independent per item, so a
+ * large batch is split in two: the helper thread hashes the second half while the calling thread
+ * hashes the first. A Lambda function with ≥ 1,769 MB has two vCPUs; this uses the second one.
+ *
+ * The interface stays synchronous (the draw is pure, straight-line code): the caller hands the
+ * helper its half through a MessagePort, wakes it with Atomics.notify, hashes its own half, then
+ * blocks in Atomics.wait until the helper is done. The helper runs the same WebAssembly kernels
+ * (the compiled module is shared with it) and the same glue code (`wasmGlue`, evaluated from its
+ * source text, so no separate worker file has to be bundled). Results are identical to the
+ * single-thread hasher's; the tests compare them.
+ */
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { createHasher, kernelWasmModule, wasmGlue, WASM_LAYOUT, type BatchHasher } from './simd.js';
+
+/** Batches smaller than this are not worth a hand-over (about 1 ms of hashing). */
+const MIN_SPLIT = 16_384;
+/** A helper that has not answered by then (it failed to start) is given up; the caller hashes alone. */
+const HELPER_TIMEOUT_MS = 10_000;
+
+interface PrioJob {
+  kind: 'prio';
+  mid: Int32Array;
+  u: Uint8Array;
+  count: number;
+  first: Int32Array;
+}
+interface PairJob {
+  kind: 'pair';
+  mid: Int32Array;
+  head: Int32Array;
+  tail: Int32Array;
+  pairHead: Uint32Array;
+  pairTail: Uint32Array;
+  count: number;
+  first: Int32Array;
+}
+
+/** The helper thread's program (evaluated as a CommonJS script). */
+function helperMain(glueSource: string): string {
+  return `
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
+const __name = (f) => f;
+const glue = (${glueSource});
+const h = glue(new WebAssembly.Instance(workerData.module, {}).exports, workerData.layout);
+const ctrl = new Int32Array(workerData.ctrl);
+for (;;) {
+  Atomics.wait(ctrl, 0, 0);
+  if (Atomics.load(ctrl, 0) === 3) break;
+  let state = 0;
+  try {
+    const job = receiveMessageOnPort(workerData.port).message;
+    if (job.kind === 'prio') h.priorities(job.mid, job.u, 0, job.count, job.first);
+    else h.pairFirstWords(job.mid, job.head, job.tail, job.pairHead, job.pairTail, job.count, job.first);
+  } catch (e) {
+    state = 2;
+    workerData.port.postMessage(String(e && e.stack || e));
+  }
+  Atomics.store(ctrl, 0, state === 2 ? 2 : 0);
+  Atomics.notify(ctrl, 0);
+  if (state === 2) break;
+}`;
+}
+
+const sharedCopy = <T extends Int32Array | Uint32Array | Uint8Array>(src: T, Ctor: new (b: SharedArrayBuffer) => T): T => {
+  const out = new Ctor(new SharedArrayBuffer(src.byteLength));
+  out.set(src as never);
+  return out;
+};
+
+export interface ParallelHasher extends BatchHasher {
+  /** Stops the helper thread (the hasher then works on one thread). */
+  close(): Promise<void>;
+}
+
+/**
+ * A hasher that uses a helper thread for large batches; falls back to one thread where
+ * WebAssembly SIMD or worker threads are unavailable.
+ */
+export function createParallelHasher(): ParallelHasher {
+  const base = createHasher();
+  const module = kernelWasmModule();
+  if (base.kind !== 'wasm-simd' || !module) return { ...base, close: async () => undefined };
+
+  const ctrl = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  let worker: Worker | undefined = new Worker(helperMain(wasmGlue.toString()), {
+    eval: true,
+    workerData: { module, layout: WASM_LAYOUT, ctrl: ctrl.buffer, port: port2 },
+    transferList: [port2 as unknown as MessagePort],
+  });
+  worker.unref();
+  port1.unref();
+  worker.on('error', () => (worker = undefined));
+  worker.on('exit', () => (worker = undefined));
+
+  /** Hands `job` to the helper, runs `own` here, waits; false if the helper did not do its half. */
+  const split = (job: PrioJob | PairJob, own: () => void): boolean => {
+    if (!worker) {
+      own();
+      return false;
+    }
+    port1.postMessage(job);
+    Atomics.store(ctrl, 0, 1);
+    Atomics.notify(ctrl, 0);
+    own();
+    // the event loop is blocked here, so a dead helper is noticed by the timeout, not by events
+    if (Atomics.wait(ctrl, 0, 1, HELPER_TIMEOUT_MS) === 'timed-out' && Atomics.load(ctrl, 0) === 1) {
+      worker = undefined;
+      return false;
+    }
+    if (Atomics.load(ctrl, 0) === 2) {
+      worker = undefined;
+      throw new Error(`draw helper thread failed: ${String(receiveMessageOnPort(port1)?.message ?? 'no reason given')}`);
+    }
+    return true;
+  };
+
+  return {
+    kind: 'wasm-simd',
+    priorities(mid, usccBytes, start, count, first) {
+      if (count < MIN_SPLIT || !worker) return base.priorities(mid, usccBytes, start, count, first);
+      const half = count >> 1;
+      const s2 = start + half, n2 = count - half;
+      const job: PrioJob = {
+        kind: 'prio',
+        mid: sharedCopy(mid, Int32Array),
+        u: sharedCopy(usccBytes.subarray(s2 * 18, (s2 + n2) * 18), Uint8Array),
+        count: n2,
+        first: new Int32Array(new SharedArrayBuffer(n2 * 4)),
+      };
+      if (!split(job, () => base.priorities(mid, usccBytes, start, half, first))) return base.priorities(mid, usccBytes, s2, n2, first);
+      first.set(job.first, s2);
+    },
+    priorityDigests: (mid, usccBytes, idx, out) => base.priorityDigests(mid, usccBytes, idx, out),
+    compressMany: (states, blocks, count) => base.compressMany(states, blocks, count),
+    pairFirstWords(mid, head, tail, pairHead, pairTail, count, first) {
+      if (count < MIN_SPLIT || !worker) return base.pairFirstWords(mid, head, tail, pairHead, pairTail, count, first);
+      const half = count >> 1;
+      const job: PairJob = {
+        kind: 'pair',
+        mid: sharedCopy(mid, Int32Array),
+        head: sharedCopy(head, Int32Array),
+        tail: sharedCopy(tail, Int32Array),
+        pairHead: sharedCopy(pairHead.subarray(half, count), Uint32Array),
+        pairTail: sharedCopy(pairTail.subarray(half, count), Uint32Array),
+        count: count - half,
+        first: new Int32Array(new SharedArrayBuffer((count - half) * 4)),
+      };
+      if (!split(job, () => base.pairFirstWords(mid, head, tail, pairHead, pairTail, half, first))) {
+        // hash the second half here (same positions: pairHead/pairTail offset by `half`)
+        const rest = new Int32Array(count - half);
+        base.pairFirstWords(mid, head, tail, pairHead.subarray(half, count), pairTail.subarray(half, count), count - half, rest);
+        return first.set(rest, half);
+      }
+      first.set(job.first, half);
+    },
+    async close() {
+      const w = worker;
+      worker = undefined;
+      if (!w) return;
+      Atomics.store(ctrl, 0, 3);
+      Atomics.notify(ctrl, 0);
+      await w.terminate();
+    },
+  };
+}
