@@ -112,6 +112,19 @@ const dayNumber = (d: string) => Math.floor(Date.parse(`${d}T00:00:00Z`) / DAY);
 export function buildDrawPool(input: EligibilityInput & { packed: true }): EligibilityResult<PackedCandidates>;
 export function buildDrawPool(input: EligibilityInput & { packed?: false }): EligibilityResult<PoolCandidate[]>;
 export function buildDrawPool(input: EligibilityInput): EligibilityResult {
+  const builder = drawPoolBuilder(input);
+  for (const t of input.targets) builder.add(t);
+  return builder.finish();
+}
+
+/**
+ * The same, one target at a time: the draw Lambda feeds each page of the pool read as it
+ * arrives and keeps only the packed candidates, never the million registry items.
+ */
+export function drawPoolBuilder(input: Omit<EligibilityInput, 'targets'> & { targets?: unknown; capacity?: number }): {
+  add(t: EligibilityTarget): void;
+  finish(): EligibilityResult;
+} {
   const { task } = input;
   const depts = new Set(task.departments);
   const sectionJoint = !!task.jointSections?.length;
@@ -167,13 +180,13 @@ export function buildDrawPool(input: EligibilityInput): EligibilityResult {
   }
 
   const list: PoolCandidate[] = [];
-  const packed = input.packed ? new PackedCandidates(Array.isArray(input.targets) ? input.targets.length : 1024) : undefined;
+  const packed = input.packed ? new PackedCandidates(input.capacity ?? (Array.isArray(input.targets) ? input.targets.length : 1024)) : undefined;
   const areasUsed = new Set<string>();
   const excluded = { inactive: 0, outOfScope: 0, cooldown: 0 };
-  for (const t of input.targets) {
+  const add = (t: EligibilityTarget): void => {
     if (t.status !== 'active') {
       excluded.inactive++;
-      continue;
+      return;
     }
     const keyStratum = t.isKey && task.keyAtFull;
     if (
@@ -185,7 +198,7 @@ export function buildDrawPool(input: EligibilityInput): EligibilityResult {
       (task.scope.keyOnly && !t.isKey)
     ) {
       excluded.outOfScope++;
-      continue;
+      return;
     }
     const last = t.lastInspections ?? [];
     if (
@@ -193,7 +206,7 @@ export function buildDrawPool(input: EligibilityInput): EligibilityResult {
       last.some((li) => cooldownCategories.get(li.department)?.has(li.itemCategory) && drawDay - dayNumber(li.date) < task.cooldownDays)
     ) {
       excluded.cooldown++;
-      continue;
+      return;
     }
     const stratum: Stratum = keyStratum ? 'key' : t.riskClass;
     const conflicted = conflictsOf.size ? conflictsOf.get(t.uscc) : undefined;
@@ -209,35 +222,38 @@ export function buildDrawPool(input: EligibilityInput): EligibilityResult {
     areasUsed.add(t.jurisdiction);
     if (packed) packed.add(t.uscc, stratum, t.jurisdiction, excludedIds);
     else list.push(excludedIds ? { uscc: t.uscc, stratum, area: t.jurisdiction, excluded: excludedIds } : { uscc: t.uscc, stratum, area: t.jurisdiction });
-  }
-
-  const pool: DrawPool = {
-    inspectors: inScope.map((i) => ({ id: idOf.get(i.id)!, unit: unitOf(i) })),
-    areas: [...areasUsed].map((name) => ({ name, inspectors: byJurisdiction.get(name) ?? [] })),
-    candidates: packed ?? list,
   };
-  const jointUnits = joint ? (sectionJoint ? [...task.jointSections!] : [...depts]) : [];
 
-  // "专业：…" wording for shortage messages: overall, and per unit for joint tasks
-  const specialtiesFor = (unit: string | undefined) => {
-    const need = new Set<string>();
-    for (const it of task.items) {
-      if (unit !== undefined && (sectionJoint ? it.section && it.section !== unit : it.department && it.department !== unit)) continue;
-      for (const x of it.specialties) need.add(x);
+  const finish = (): EligibilityResult => {
+    const pool: DrawPool = {
+      inspectors: inScope.map((i) => ({ id: idOf.get(i.id)!, unit: unitOf(i) })),
+      areas: [...areasUsed].map((name) => ({ name, inspectors: byJurisdiction.get(name) ?? [] })),
+      candidates: packed ?? list,
+    };
+    const jointUnits = joint ? (sectionJoint ? [...task.jointSections!] : [...depts]) : [];
+
+    // "专业：…" wording for shortage messages: overall, and per unit for joint tasks
+    const specialtiesFor = (unit: string | undefined) => {
+      const need = new Set<string>();
+      for (const it of task.items) {
+        if (unit !== undefined && (sectionJoint ? it.section && it.section !== unit : it.department && it.department !== unit)) continue;
+        for (const x of it.specialties) need.add(x);
+      }
+      return need.size ? `专业：${[...need].join('、')}` : undefined;
+    };
+    const labels: ShortageLabels = {};
+    const overall = specialtiesFor(undefined);
+    if (overall) labels.requirement = overall;
+    if (joint) {
+      const per: Record<string, string> = {};
+      for (const u of jointUnits) {
+        const r = specialtiesFor(u);
+        if (r) per[u] = r;
+      }
+      labels.unitRequirement = per;
     }
-    return need.size ? `专业：${[...need].join('、')}` : undefined;
+    if (input.unitNames) labels.units = input.unitNames;
+    return { pool, ratiosBp: { ...task.ratiosBp }, jointUnits, labels, excluded };
   };
-  const labels: ShortageLabels = {};
-  const overall = specialtiesFor(undefined);
-  if (overall) labels.requirement = overall;
-  if (joint) {
-    const per: Record<string, string> = {};
-    for (const u of jointUnits) {
-      const r = specialtiesFor(u);
-      if (r) per[u] = r;
-    }
-    labels.unitRequirement = per;
-  }
-  if (input.unitNames) labels.units = input.unitNames;
-  return { pool, ratiosBp: { ...task.ratiosBp }, jointUnits, labels, excluded };
+  return { add, finish };
 }

@@ -63,5 +63,5 @@ export type { ParallelHasher } from './parallel.js';
 export type { BatchHasher } from './simd.js';
 export { verifyRecord } from './verify.js';
 export type { VerifyResult } from './verify.js';
-export { buildDrawPool } from './eligibility.js';
+export { buildDrawPool, drawPoolBuilder } from './eligibility.js';
 export type { EligibilityInput, EligibilityResult, EligibilityInspector, EligibilityTarget, EligibilityTask } from './eligibility.js';

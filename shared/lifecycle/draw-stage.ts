@@ -10,7 +10,7 @@ import {
   DrawInputError,
   MissingRevealError,
   RevealMismatchError,
-  buildDrawPool,
+  drawPoolBuilder,
   createParallelHasher,
   freezeDraw,
   frozenInputs,
@@ -26,7 +26,7 @@ import { getBlob, putBlob } from '../blobs.js';
 import { getCeremony, updateCeremony } from '../store/ceremony.js';
 import { K } from '../store/keys.js';
 import { getItem, putItem, type Item } from '../store/base.js';
-import { getTargets, listInspectionItems, listInspectors, putTargets, readPool } from '../store/registry.js';
+import { forEachPoolPage, getTargets, listInspectionItems, listInspectors, putTargets } from '../store/registry.js';
 import { clearAssignments, updateTask, writeAssignments, type ProgressRecord } from '../store/tasks.js';
 import { taskContext } from './progress.js';
 import { LifecycleError } from './errors.js';
@@ -77,8 +77,7 @@ export async function freezeStage(input: { taskId: string }): Promise<{ round: n
   }
 
   const departments = planTask.inspectorScope.departments.length ? planTask.inspectorScope.departments : [task.department];
-  const [targets, inspectorLists, itemLists] = await Promise.all([
-    readPool<Target>(task.department, POOL_PROJECTION, { ...(planTask.scope.jurisdictions.length ? { jurisdictions: planTask.scope.jurisdictions } : {}) }),
+  const [inspectorLists, itemLists] = await Promise.all([
     Promise.all(departments.map((d) => listInspectors(d))),
     Promise.all([...new Set([task.department, ...planTask.jointDepartments])].map((d) => listInspectionItems(d))),
   ]);
@@ -87,10 +86,11 @@ export async function freezeStage(input: { taskId: string }): Promise<{ round: n
 
   let frozen;
   try {
-    // packed into typed arrays while filtering: the freeze never walks one object per candidate
-    const built = buildDrawPool({
+    // Each page of the pool read is filtered and packed into typed arrays as it arrives: the
+    // invocation never holds the scope as items (a 10⁶ scope would be ~1 GB of objects), and the
+    // freeze never walks one object per candidate.
+    const builder = drawPoolBuilder({
       packed: true,
-      targets,
       inspectors: inspectorLists.flat(),
       task: {
         scope: {
@@ -111,6 +111,10 @@ export async function freezeStage(input: { taskId: string }): Promise<{ round: n
         keyAtFull: planTask.keyRatioBp >= 10_000,
       },
     });
+    await forEachPoolPage<Target>(task.department, POOL_PROJECTION, planTask.scope.jurisdictions.length ? { jurisdictions: planTask.scope.jurisdictions } : {}, (page) => {
+      for (const t of page) builder.add(t);
+    });
+    const built = builder.finish();
     const system = newSystemSecret();
     const at = nowIso();
     frozen = freezeDraw({

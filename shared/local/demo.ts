@@ -22,6 +22,7 @@ import { getProfile } from '../services/profile.js';
 import { computeReportStats } from '../jobs/report-stats.js';
 import { computeKpis, type KpiRow } from '../reports/kpi.js';
 import { ApiClient } from './api-client.js';
+import { runPool } from '../store/base.js';
 
 const YEAR = 2026;
 const started = Date.now();
@@ -157,7 +158,9 @@ while (day <= `${YEAR}-12-31`) {
     const ctx = contexts.get(taskId)!;
     const team = teams.get(taskId) ?? new Map((await listProgress(taskId, { projection: ['uscc', 'team'] })).map((p) => [p.uscc, p.team]));
     teams.set(taskId, team);
-    for (const [uscc, s] of sim) {
+    // Inspectors work in parallel (different targets; one target's check precedes its entry).
+    const today = [...sim].filter(([, s]) => s.checkDay === day || s.entryDay === day);
+    await runPool(today, 6, async ([uscc, s]) => {
       const members = team.get(uscc)!;
       const inspector = { by: `${members[0]}@sim`, role: 'inspector', inspectorId: members[0]! };
       if (s.checkDay === day) {
@@ -169,7 +172,7 @@ while (day <= `${YEAR}-12-31`) {
         counters.results++;
         if (s.late) counters.late++;
       }
-    }
+    });
     // Friday (and the window's end): the coordinator publishes every valid result.
     if (isoWeekday(day) === 5 || day === t.window.end) {
       const r = await publishResults(taskId, { by: SAMPLE_COORDINATOR_EMAIL, role: 'coordinator' });

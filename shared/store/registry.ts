@@ -13,6 +13,7 @@ import {
   getItem,
   putItem,
   queryAll,
+  queryPage,
   queryUpTo,
   runPool,
   type Item,
@@ -252,23 +253,44 @@ export async function readPool<T = Record<string, unknown>>(
   projection: string[],
   opts: { jurisdictions?: string[]; concurrency?: number } = {},
 ): Promise<T[]> {
+  const parts: T[][] = [];
+  await forEachPoolPage<T>(dept, projection, opts, (items) => parts.push(items));
+  return parts.flat();
+}
+
+/**
+ * The pool read page by page: the 16 shards (× jurisdiction prefixes) are queried in parallel and
+ * each page is handed to `onPage` as it arrives, so a caller that condenses pages (the draw packs
+ * them) never holds the whole scope as items. Returns the number of items read.
+ */
+export async function forEachPoolPage<T = Record<string, unknown>>(
+  dept: string,
+  projection: string[],
+  opts: { jurisdictions?: string[]; concurrency?: number },
+  onPage: (items: T[]) => void,
+): Promise<number> {
   const shards = Array.from({ length: POOL_SHARDS }, (_, i) => i);
   const prefixes = opts.jurisdictions?.length ? opts.jurisdictions.map((j) => `${j}#`) : [undefined];
   const jobs = shards.flatMap((s) => prefixes.map((p) => ({ s, p })));
-  const parts: T[][] = [];
+  let count = 0;
   await runPool(jobs, opts.concurrency ?? 8, async ({ s, p }) => {
-    parts.push(
-      await queryAll<T>({
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await queryPage<T>({
         index: POOL.name,
         pkName: POOL.partitionKey,
         skName: POOL.sortKey,
         pk: K.poolPk(dept, s),
         ...(p ? { skPrefix: p } : {}),
         projection,
-      }),
-    );
+        ...(startKey ? { startKey } : {}),
+      });
+      count += page.items.length;
+      onPage(page.items);
+      startKey = page.next;
+    } while (startKey);
   });
-  return parts.flat();
+  return count;
 }
 
 export interface UpsertSummary {

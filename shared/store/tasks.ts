@@ -369,17 +369,29 @@ function rejectMessage(current: TargetStatus, to: TargetStatus): string {
  */
 export async function markNotified(taskId: string, usccs: string[], by = 'system'): Promise<void> {
   const at = nowIso();
-  await runPool(usccs, 8, async (uscc) => {
+  const update = (uscc: string) => ({
+    Key: K.progress(taskId, uscc),
+    UpdateExpression: 'SET #st = :to, #h = list_append(#h, :entry)',
+    ConditionExpression: '#st = :from',
+    ExpressionAttributeNames: { '#h': 'history', '#st': 'status' },
+    ExpressionAttributeValues: { ':from': 'assigned', ':to': 'notified', ':entry': [{ status: 'notified', at, by }] },
+  });
+  // 100 conditional updates per transaction (a 50,000-target task: 500 requests, not 50,000);
+  // a chunk in which someone already moved a target on is redone one target at a time.
+  const chunks: string[][] = [];
+  for (let i = 0; i < usccs.length; i += 100) chunks.push(usccs.slice(i, i + 100));
+  await runPool(chunks, 4, async (chunk) => {
     try {
-      await updateItem(K.progress(taskId, uscc), {
-        set: { status: 'notified' },
-        names: { '#h': 'history', '#st': 'status' },
-        values: { ':from': 'assigned', ':entry': [{ status: 'notified', at, by }] },
-        condition: '#st = :from',
-        raw: '#h = list_append(#h, :entry)',
-      });
+      await transact(chunk.map((uscc) => ({ Update: update(uscc) })));
     } catch (e) {
       if (!isConditionFailure(e)) throw e;
+      for (const uscc of chunk) {
+        try {
+          await transact([{ Update: update(uscc) }]);
+        } catch (e2) {
+          if (!isConditionFailure(e2)) throw e2;
+        }
+      }
     }
   });
   await recount(taskId);
