@@ -78,10 +78,11 @@ export interface ParallelHasher extends BatchHasher {
  * A hasher that uses a helper thread for large batches; falls back to one thread where
  * WebAssembly SIMD or worker threads are unavailable.
  */
-export function createParallelHasher(): ParallelHasher {
+export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelHasher {
   const base = createHasher();
   const module = kernelWasmModule();
   if (base.kind !== 'wasm-simd' || !module) return { ...base, close: async () => undefined };
+
 
   const ctrl = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
@@ -117,7 +118,7 @@ export function createParallelHasher(): ParallelHasher {
     return true;
   };
 
-  return {
+  const hasher: ParallelHasher = {
     kind: 'wasm-simd',
     priorities(mid, usccBytes, start, count, first) {
       if (count < MIN_SPLIT || !worker) return base.priorities(mid, usccBytes, start, count, first);
@@ -165,4 +166,21 @@ export function createParallelHasher(): ParallelHasher {
       await w.terminate();
     },
   };
+  if (opts.warmUp !== false) warmUp(hasher);
+  return hasher;
+}
+
+/**
+ * Runs both threads' kernels and glue once on a synthetic batch, so the first real draw does not
+ * pay for the helper's start, WebAssembly tier-up and JIT warm-up (in a Lambda function this
+ * happens at init, outside the invocation).
+ */
+function warmUp(h: BatchHasher): void {
+  const n = 4 * MIN_SPLIT;
+  const mid = new Int32Array(8).fill(0x6a09e667);
+  const u = new Uint8Array(n * 18).fill(0x30);
+  h.priorities(mid, u, 0, n, new Int32Array(n));
+  const head = new Int32Array(5 * 64), tail = new Int32Array(11 * 8);
+  const pairHead = Uint32Array.from({ length: n }, (_, p) => p % 64), pairTail = Uint32Array.from({ length: n }, (_, p) => p % 8);
+  h.pairFirstWords(mid, head, tail, pairHead, pairTail, n, new Int32Array(n));
 }
