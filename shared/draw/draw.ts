@@ -19,6 +19,7 @@ import {
   usccAt,
   type CompiledPool,
   type DrawPool,
+  type FreezeHelper,
 } from './pool.js';
 import { freezeDigestOf, RECORD_VERSION, serializeRecord, type DrawRecord, type FreezeRecord } from './record.js';
 import { selectTargets, toDraw, type Selection } from './select.js';
@@ -45,6 +46,8 @@ export interface FreezeInput {
   beacon?: { source: string; round: number } | null;
   /** Wording for infeasibility messages only (not frozen). */
   labels?: ShortageLabels;
+  /** A second thread for the pool text (large pools); the result is the same without it. */
+  helper?: FreezeHelper;
 }
 
 export interface FrozenDraw {
@@ -86,7 +89,7 @@ function checkFreezeParams(input: FreezeInput): void {
  */
 export function freezeDraw(input: FreezeInput): FrozenDraw {
   checkFreezeParams(input);
-  const pool = compilePool(input.pool);
+  const pool = compilePool(input.pool, input.helper);
   if (pool.n === 0) throw new DrawInputError('检查对象范围内没有可抽取的检查对象');
   const ratios = [10_000, input.ratiosBp.A, input.ratiosBp.B, input.ratiosBp.C, input.ratiosBp.D];
   const counts = ratios.map((r, s) => toDraw(pool.strataCounts[s]!, r));

@@ -64,4 +64,5 @@ export type { BatchHasher } from './simd.js';
 export { verifyRecord } from './verify.js';
 export type { VerifyResult } from './verify.js';
 export { buildDrawPool, drawPoolBuilder } from './eligibility.js';
+export { warmUpDraw } from './warmup.js';
 export type { EligibilityInput, EligibilityResult, EligibilityInspector, EligibilityTarget, EligibilityTask } from './eligibility.js';

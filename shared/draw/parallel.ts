@@ -13,6 +13,7 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { createHasher, kernelWasmModule, wasmGlue, WASM_LAYOUT, type BatchHasher } from './simd.js';
+import { poolTextDigest, type FreezeHelper } from './pool.js';
 
 /** Batches smaller than this are not worth a hand-over (about 1 ms of hashing). */
 const MIN_SPLIT = 16_384;
@@ -26,6 +27,12 @@ interface PrioJob {
   count: number;
   first: Int32Array;
 }
+interface PoolJob {
+  kind: 'pool';
+  rec: Uint32Array;
+  n: number;
+  u: Uint8Array;
+}
 interface PairJob {
   kind: 'pair';
   mid: Int32Array;
@@ -38,11 +45,13 @@ interface PairJob {
 }
 
 /** The helper thread's program (evaluated as a CommonJS script). */
-function helperMain(glueSource: string): string {
+function helperMain(glueSource: string, poolTextSource: string): string {
   return `
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
 const __name = (f) => f;
 const glue = (${glueSource});
+const poolText = (${poolTextSource});
 const h = glue(new WebAssembly.Instance(workerData.module, {}).exports, workerData.layout);
 const ctrl = new Int32Array(workerData.ctrl);
 for (;;) {
@@ -52,6 +61,7 @@ for (;;) {
   try {
     const job = receiveMessageOnPort(workerData.port).message;
     if (job.kind === 'prio') h.priorities(job.mid, job.u, 0, job.count, job.first);
+    else if (job.kind === 'pool') workerData.port.postMessage(poolText(job.rec, job.n, job.u, () => createHash('sha256')));
     else h.pairFirstWords(job.mid, job.head, job.tail, job.pairHead, job.pairTail, job.count, job.first);
   } catch (e) {
     state = 2;
@@ -69,7 +79,7 @@ const sharedCopy = <T extends Int32Array | Uint32Array | Uint8Array>(src: T, Cto
   return out;
 };
 
-export interface ParallelHasher extends BatchHasher {
+export interface ParallelHasher extends BatchHasher, FreezeHelper {
   /** Stops the helper thread (the hasher then works on one thread). */
   close(): Promise<void>;
 }
@@ -81,12 +91,12 @@ export interface ParallelHasher extends BatchHasher {
 export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelHasher {
   const base = createHasher();
   const module = kernelWasmModule();
-  if (base.kind !== 'wasm-simd' || !module) return { ...base, close: async () => undefined };
+  if (base.kind !== 'wasm-simd' || !module) return { ...base, poolText: (_r, _n, _u, own) => (own(), undefined), close: async () => undefined };
 
 
   const ctrl = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
-  let worker: Worker | undefined = new Worker(helperMain(wasmGlue.toString()), {
+  let worker: Worker | undefined = new Worker(helperMain(wasmGlue.toString(), poolTextDigest.toString()), {
     eval: true,
     workerData: { module, layout: WASM_LAYOUT, ctrl: ctrl.buffer, port: port2 },
     transferList: [port2 as unknown as MessagePort],
@@ -97,7 +107,7 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
   worker.on('exit', () => (worker = undefined));
 
   /** Hands `job` to the helper, runs `own` here, waits; false if the helper did not do its half. */
-  const split = (job: PrioJob | PairJob, own: () => void): boolean => {
+  const split = (job: PrioJob | PairJob | PoolJob, own: () => void): boolean => {
     if (!worker) {
       own();
       return false;
@@ -156,6 +166,10 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
         return first.set(rest, half);
       }
       first.set(job.first, half);
+    },
+    poolText(rec, n, u, own) {
+      if (!split({ kind: 'pool', rec, n, u }, own)) return undefined;
+      return String(receiveMessageOnPort(port1)?.message ?? '') || undefined;
     },
     async close() {
       const w = worker;

@@ -116,7 +116,7 @@ export class PackedCandidates {
   consumed = false;
 
   constructor(capacity = 1024) {
-    this.rec = new Uint32Array(Math.max(1, capacity) * 5);
+    this.rec = sharedWords(Math.max(1, capacity) * 5);
   }
 
   static from(candidates: readonly PoolCandidate[]): PackedCandidates {
@@ -129,7 +129,8 @@ export class PackedCandidates {
   clone(): PackedCandidates {
     if (this.consumed) throw new Error('PackedCandidates already compiled');
     const c = new PackedCandidates(1);
-    c.rec = this.rec.slice(0, this.length * 5);
+    c.rec = sharedWords(this.length * 5);
+    c.rec.set(this.rec.subarray(0, this.length * 5));
     c.length = this.length;
     c.areaNames.push(...this.areaNames);
     this.areaNames.forEach((name, k) => c.areaIndex.set(name, k));
@@ -159,7 +160,7 @@ export class PackedCandidates {
     }
     const i = this.length;
     if ((i + 1) * 5 > this.rec.length) {
-      const grown = new Uint32Array(this.rec.length * 2);
+      const grown = sharedWords(this.rec.length * 2);
       grown.set(this.rec);
       this.rec = grown;
     }
@@ -176,6 +177,86 @@ export class PackedCandidates {
   }
 }
 
+/**
+ * Record buffers are shared memory, so the helper thread of `parallel.ts` can read the sorted
+ * records and write the USCC bytes without copies.
+ */
+const sharedWords = (n: number) => new Uint32Array(new SharedArrayBuffer(n * 4));
+
+/** Work the freeze can hand to a second thread (see `createParallelHasher`). */
+export interface FreezeHelper {
+  /**
+   * Runs poolTextDigest(rec, n, usccBytes) on the helper thread while `own` runs here; returns
+   * the digest. rec and usccBytes must be backed by SharedArrayBuffers.
+   */
+  poolText(rec: Uint32Array, n: number, usccBytes: Uint8Array, own: () => void): string | undefined;
+}
+
+/**
+ * Decodes the sorted records into USCC bytes and returns the SHA-256 of the pool text
+ * ("<uscc>,<stratum>\n" per candidate). Self-contained — it references nothing outside its
+ * body — because the helper thread evaluates its source text; compilePool's one-thread loop
+ * computes the same inline.
+ */
+export function poolTextDigest(
+  rec: Uint32Array,
+  n: number,
+  usccBytes: Uint8Array,
+  newHash: () => { update(b: Uint8Array): unknown; digest(enc: 'hex'): string },
+): string {
+  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  const hi = new Uint8Array(1024), lo = new Uint8Array(1024);
+  for (let v = 0; v < 1024; v++) {
+    hi[v] = alphabet.charCodeAt(v >>> 5) || 0;
+    lo[v] = alphabet.charCodeAt(v & 31) || 0;
+  }
+  const h = newHash();
+  const PB = new Uint8Array(1 << 20);
+  let pp = 0;
+  for (let r = 0; r < n; r++) {
+    if (pp > PB.length - 32) {
+      h.update(PB.subarray(0, pp));
+      pp = 0;
+    }
+    const o = r * 5;
+    const q = r * 18;
+    for (let w = 0; w < 3; w++) {
+      const k = rec[o + w]!;
+      const v0 = k >>> 20, v1 = (k >>> 10) & 1023, v2 = k & 1023;
+      const x = q + w * 6;
+      const c0 = hi[v0]!, c1 = lo[v0]!, c2 = hi[v1]!, c3 = lo[v1]!, c4 = hi[v2]!, c5 = lo[v2]!;
+      usccBytes[x] = c0;
+      usccBytes[x + 1] = c1;
+      usccBytes[x + 2] = c2;
+      usccBytes[x + 3] = c3;
+      usccBytes[x + 4] = c4;
+      usccBytes[x + 5] = c5;
+      PB[pp] = c0;
+      PB[pp + 1] = c1;
+      PB[pp + 2] = c2;
+      PB[pp + 3] = c3;
+      PB[pp + 4] = c4;
+      PB[pp + 5] = c5;
+      pp += 6;
+    }
+    const st = rec[o + 3]! & 7;
+    PB[pp] = 0x2c;
+    if (st === 0) {
+      PB[pp + 1] = 0x6b;
+      PB[pp + 2] = 0x65;
+      PB[pp + 3] = 0x79;
+      PB[pp + 4] = 0x0a;
+      pp += 5;
+    } else {
+      PB[pp + 1] = 0x40 + st;
+      PB[pp + 2] = 0x0a;
+      pp += 3;
+    }
+  }
+  h.update(PB.subarray(0, pp));
+  return h.digest('hex');
+}
+
 /** The USCC packed in (k0, k1, k2). */
 function unpackUscc(a: number, b: number, d: number): string {
   let out = '';
@@ -183,7 +264,10 @@ function unpackUscc(a: number, b: number, d: number): string {
   return out;
 }
 
-export function compilePool(pool: DrawPool): CompiledPool {
+/** From this many candidates on, the pool text is hashed on the helper thread when there is one. */
+const HELPER_FROM = 100_000;
+
+export function compilePool(pool: DrawPool, helper?: FreezeHelper): CompiledPool {
   const packed = pool.candidates instanceof PackedCandidates ? pool.candidates : PackedCandidates.from(pool.candidates);
   const n = packed.length;
 
@@ -237,9 +321,10 @@ export function compilePool(pool: DrawPool): CompiledPool {
 
   // sort into one of two buffers; the other one then holds usccBytes and strata (19 of its 20
   // bytes per record), which keeps the freeze's fresh external memory low (fewer full GCs)
-  const scratch = new Uint32Array(n * 5);
+  const scratch = sharedWords(n * 5);
   rec = sortRecords(rec, n, scratch);
   const spare = rec === scratch ? recInput : scratch;
+  const split = helper !== undefined && n >= HELPER_FROM && rec.buffer instanceof SharedArrayBuffer && spare.buffer instanceof SharedArrayBuffer;
 
   // sequential pass in USCC order: decode the bytes and stream both canonical texts into SHA-256
   const ph = createHash('sha256');
@@ -257,111 +342,121 @@ export function compilePool(pool: DrawPool): CompiledPool {
   const strataCounts = [0, 0, 0, 0, 0];
   const exclOff = new Uint32Array(n + 1);
   const excl: number[] = [];
-  for (let r = 0; r < n; r++) {
-    const o = r * 5;
-    const a = rec[o]!, b = rec[o + 1]!, d = rec[o + 2]!;
-    if (r > 0 && a === rec[o - 5] && b === rec[o - 4] && d === rec[o - 3]) {
-      throw new DrawInputError(`检查对象的统一社会信用代码重复：${unpackUscc(a, b, d)}`);
-    }
-    if (pp > PB.length - 32) {
-      ph.update(PB.subarray(0, pp));
-      pp = 0;
-    }
-    // decode two symbols at a time (10 bits → 2 bytes) into usccBytes and the pool text
-    const h = r * 9;
-    const v0 = a >>> 20, v1 = (a >>> 10) & 1023, v2 = a & 1023;
-    const v3 = b >>> 20, v4 = (b >>> 10) & 1023, v5 = b & 1023;
-    const v6 = d >>> 20, v7 = (d >>> 10) & 1023, v8 = d & 1023;
-    u16[h] = PAIR[v0]!;
-    u16[h + 1] = PAIR[v1]!;
-    u16[h + 2] = PAIR[v2]!;
-    u16[h + 3] = PAIR[v3]!;
-    u16[h + 4] = PAIR[v4]!;
-    u16[h + 5] = PAIR[v5]!;
-    u16[h + 6] = PAIR[v6]!;
-    u16[h + 7] = PAIR[v7]!;
-    u16[h + 8] = PAIR[v8]!;
-    PB[pp] = HI[v0]!;
-    PB[pp + 1] = LO[v0]!;
-    PB[pp + 2] = HI[v1]!;
-    PB[pp + 3] = LO[v1]!;
-    PB[pp + 4] = HI[v2]!;
-    PB[pp + 5] = LO[v2]!;
-    PB[pp + 6] = HI[v3]!;
-    PB[pp + 7] = LO[v3]!;
-    PB[pp + 8] = HI[v4]!;
-    PB[pp + 9] = LO[v4]!;
-    PB[pp + 10] = HI[v5]!;
-    PB[pp + 11] = LO[v5]!;
-    PB[pp + 12] = HI[v6]!;
-    PB[pp + 13] = LO[v6]!;
-    PB[pp + 14] = HI[v7]!;
-    PB[pp + 15] = LO[v7]!;
-    PB[pp + 16] = HI[v8]!;
-    PB[pp + 17] = LO[v8]!;
-    pp += 18;
-    const meta = rec[o + 3]!;
-    const st = meta & 7;
-    strata[r] = st;
-    strataCounts[st]!++;
-    PB[pp] = COMMA;
-    if (st === 0) {
-      PB[pp + 1] = 0x6b; // k
-      PB[pp + 2] = 0x65; // e
-      PB[pp + 3] = 0x79; // y
-      PB[pp + 4] = NL;
-      pp += 5;
-    } else {
-      PB[pp + 1] = 0x40 + st; // A = 0x41 … D = 0x44
-      PB[pp + 2] = NL;
-      pp += 3;
-    }
-    const ak = finalAreaOf[meta >>> 4]!;
-    area[r] = ak;
-    if (ep > EB.length - 32) {
-      eh.update(EB.subarray(0, ep));
-      ep = 0;
-    }
-    EB[ep] = 0x63; // "cand,"
-    EB[ep + 1] = 0x61;
-    EB[ep + 2] = 0x6e;
-    EB[ep + 3] = 0x64;
-    EB[ep + 4] = COMMA;
-    ep += 5;
-    const head = candHead[ak]!;
-    for (let j = 0; j < head.length; j++) EB[ep++] = head[j]!;
-    const ex = meta & 8 ? rawExcl.get(rec[o + 4]!) : undefined;
-    if (ex) {
-      const members = areaMembers[ak]!;
-      const first = excl.length;
-      for (const id of ex) {
-        const ix = inspectorIndex.get(id);
-        // exclusions outside the area's list are irrelevant and dropped (canonical form)
-        if (ix === undefined || !binaryHas(members, ix)) continue;
-        // insert in ascending order, once (lists are short)
-        let j = excl.length;
-        while (j > first && excl[j - 1]! > ix) j--;
-        if (j > first && excl[j - 1] === ix) continue;
-        excl.splice(j, 0, ix);
+  const poolHere = !split;
+  const mainLoop = (): void => {
+    for (let r = 0; r < n; r++) {
+      const o = r * 5;
+      const a = rec[o]!, b = rec[o + 1]!, d = rec[o + 2]!;
+      if (r > 0 && a === rec[o - 5] && b === rec[o - 4] && d === rec[o - 3]) {
+        throw new DrawInputError(`检查对象的统一社会信用代码重复：${unpackUscc(a, b, d)}`);
       }
-      for (let j = first; j < excl.length; j++) {
-        const id = inspectorIds[excl[j]!]!;
-        if (ep > EB.length - 80) {
-          eh.update(EB.subarray(0, ep));
-          ep = 0;
+      if (poolHere) {
+        if (pp > PB.length - 32) {
+          ph.update(PB.subarray(0, pp));
+          pp = 0;
         }
-        if (j > first) EB[ep++] = SEMI;
-        for (let c = 0; c < id.length; c++) EB[ep++] = id.charCodeAt(c);
+        // decode two symbols at a time (10 bits → 2 bytes) into usccBytes and the pool text
+        const h = r * 9;
+        const v0 = a >>> 20, v1 = (a >>> 10) & 1023, v2 = a & 1023;
+        const v3 = b >>> 20, v4 = (b >>> 10) & 1023, v5 = b & 1023;
+        const v6 = d >>> 20, v7 = (d >>> 10) & 1023, v8 = d & 1023;
+        u16[h] = PAIR[v0]!;
+        u16[h + 1] = PAIR[v1]!;
+        u16[h + 2] = PAIR[v2]!;
+        u16[h + 3] = PAIR[v3]!;
+        u16[h + 4] = PAIR[v4]!;
+        u16[h + 5] = PAIR[v5]!;
+        u16[h + 6] = PAIR[v6]!;
+        u16[h + 7] = PAIR[v7]!;
+        u16[h + 8] = PAIR[v8]!;
+        PB[pp] = HI[v0]!;
+        PB[pp + 1] = LO[v0]!;
+        PB[pp + 2] = HI[v1]!;
+        PB[pp + 3] = LO[v1]!;
+        PB[pp + 4] = HI[v2]!;
+        PB[pp + 5] = LO[v2]!;
+        PB[pp + 6] = HI[v3]!;
+        PB[pp + 7] = LO[v3]!;
+        PB[pp + 8] = HI[v4]!;
+        PB[pp + 9] = LO[v4]!;
+        PB[pp + 10] = HI[v5]!;
+        PB[pp + 11] = LO[v5]!;
+        PB[pp + 12] = HI[v6]!;
+        PB[pp + 13] = LO[v6]!;
+        PB[pp + 14] = HI[v7]!;
+        PB[pp + 15] = LO[v7]!;
+        PB[pp + 16] = HI[v8]!;
+        PB[pp + 17] = LO[v8]!;
+        pp += 18;
       }
+      const meta = rec[o + 3]!;
+      const st = meta & 7;
+      strata[r] = st;
+      strataCounts[st]!++;
+      if (poolHere) {
+        PB[pp] = COMMA;
+        if (st === 0) {
+          PB[pp + 1] = 0x6b; // k
+          PB[pp + 2] = 0x65; // e
+          PB[pp + 3] = 0x79; // y
+          PB[pp + 4] = NL;
+          pp += 5;
+        } else {
+          PB[pp + 1] = 0x40 + st; // A = 0x41 … D = 0x44
+          PB[pp + 2] = NL;
+          pp += 3;
+        }
+      }
+      const ak = finalAreaOf[meta >>> 4]!;
+      area[r] = ak;
+      if (ep > EB.length - 32) {
+        eh.update(EB.subarray(0, ep));
+        ep = 0;
+      }
+      EB[ep] = 0x63; // "cand,"
+      EB[ep + 1] = 0x61;
+      EB[ep + 2] = 0x6e;
+      EB[ep + 3] = 0x64;
+      EB[ep + 4] = COMMA;
+      ep += 5;
+      const head = candHead[ak]!;
+      for (let j = 0; j < head.length; j++) EB[ep++] = head[j]!;
+      const ex = meta & 8 ? rawExcl.get(rec[o + 4]!) : undefined;
+      if (ex) {
+        const members = areaMembers[ak]!;
+        const first = excl.length;
+        for (const id of ex) {
+          const ix = inspectorIndex.get(id);
+          // exclusions outside the area's list are irrelevant and dropped (canonical form)
+          if (ix === undefined || !binaryHas(members, ix)) continue;
+          // insert in ascending order, once (lists are short)
+          let j = excl.length;
+          while (j > first && excl[j - 1]! > ix) j--;
+          if (j > first && excl[j - 1] === ix) continue;
+          excl.splice(j, 0, ix);
+        }
+        for (let j = first; j < excl.length; j++) {
+          const id = inspectorIds[excl[j]!]!;
+          if (ep > EB.length - 80) {
+            eh.update(EB.subarray(0, ep));
+            ep = 0;
+          }
+          if (j > first) EB[ep++] = SEMI;
+          for (let c = 0; c < id.length; c++) EB[ep++] = id.charCodeAt(c);
+        }
+      }
+      EB[ep++] = NL;
+      exclOff[r + 1] = excl.length;
     }
-    EB[ep++] = NL;
-    exclOff[r + 1] = excl.length;
-  }
-  ph.update(PB.subarray(0, pp));
+  };
+  let poolDigest: string | undefined;
+  if (split) poolDigest = helper.poolText(rec, n, usccBytes, mainLoop) ?? poolTextDigest(rec, n, usccBytes, () => createHash('sha256'));
+  else mainLoop();
+  if (poolHere) ph.update(PB.subarray(0, pp));
   eh.update(EB.subarray(0, ep));
   return {
     n,
-    poolDigest: ph.digest('hex'),
+    poolDigest: poolDigest ?? ph.digest('hex'),
     eligibilityDigest: eh.digest('hex'),
     usccBytes,
     strata,

@@ -20,6 +20,7 @@ import {
   serializeRecord,
   type DrawRecord,
   type FreezeRecord,
+  type PackedCandidates,
   type ParallelHasher,
 } from '../draw/index.js';
 import { getBlob, putBlob } from '../blobs.js';
@@ -57,7 +58,7 @@ export interface DrawSummary {
   selectedCount?: number;
 }
 
-/** From this pool size on, the ceremony's hashing uses a helper thread (the second vCPU). */
+/** From this pool size on, the freeze and the ceremony's hashing use a helper thread (the second vCPU). */
 const LARGE_POOL = 50_000;
 let helper: ParallelHasher | undefined;
 const drawHasher = (): ParallelHasher => (helper ??= createParallelHasher());
@@ -129,6 +130,7 @@ export async function freezeStage(input: { taskId: string }): Promise<{ round: n
       systemCommitment: system.commitment,
       beacon: null,
       labels: built.labels,
+      ...((built.pool.candidates as PackedCandidates).length >= LARGE_POOL ? { helper: drawHasher() } : {}),
     });
     // Frozen inputs first, then the published record, then the ceremony: a crash in between
     // re-freezes on retry (nothing was published yet).

@@ -6,7 +6,7 @@ import { createParallelHasher } from '../../shared/draw/parallel.js';
 import { seedMidstate } from '../../shared/draw/select.js';
 import { USCC_ALPHABET } from '../../shared/draw/pool.js';
 import { drawFixture, loadFixture } from './fixtures.js';
-import { serializeRecord } from '../../shared/draw/index.js';
+import { commitSecret, commitSystemBytes, freezeDraw, PackedCandidates, serializeRecord, type PoolCandidate } from '../../shared/draw/index.js';
 
 const one = createHasher();
 const two = createParallelHasher();
@@ -49,5 +49,31 @@ describe('parallel hasher', () => {
     one.priorities(mid, u, 0, n, a);
     h.priorities(mid, u, 0, n, b);
     expect(Buffer.from(b.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+  });
+
+  it('freeze: the pool text hashed on the helper gives the same freeze, bytes and strata', () => {
+    const inspectors = ['a1', 'a2', 'a3', 'b1', 'b2'].map((id) => ({ id, unit: id[0]! }));
+    const areas = [{ name: '城关镇', inspectors: ['a1', 'a2', 'b1'] }, { name: '王林口乡', inspectors: ['a3', 'b1', 'b2'] }];
+    const seen = new Set<string>();
+    const cands: PoolCandidate[] = [];
+    while (cands.length < 120_000) {
+      const u = '91' + Array.from(randomBytes(16), (b) => USCC_ALPHABET[b % 31]).join('');
+      if (seen.has(u)) continue;
+      seen.add(u);
+      const k = cands.length;
+      cands.push({ uscc: u, stratum: (['key', 'A', 'B', 'C', 'D'] as const)[k % 5]!, area: areas[k % 2]!.name, ...(k % 97 === 0 ? { excluded: ['b1'] } : {}) });
+    }
+    const freeze = (helper?: typeof two) =>
+      freezeDraw({
+        taskId: 'T-PAR', pool: { inspectors, areas, candidates: PackedCandidates.from(cands) }, ratiosBp: { A: 300, B: 300, C: 300, D: 300 },
+        frozenAt: '2026-03-01T08:00:00Z', drawTime: '2026-03-01T08:00:00Z', witnesses: [{ id: 'w', commitment: commitSecret('s') }],
+        systemCommitment: commitSystemBytes('00'.repeat(32)), ...(helper ? { helper } : {}),
+      });
+    const a = freeze(), b = freeze(two);
+    expect(b.freezeDigest).toBe(a.freezeDigest);
+    expect(b.freeze.poolDigest).toBe(a.freeze.poolDigest);
+    expect(Buffer.from(b.pool.usccBytes).equals(Buffer.from(a.pool.usccBytes))).toBe(true);
+    expect(Buffer.from(b.pool.strata).equals(Buffer.from(a.pool.strata))).toBe(true);
+    expect(Array.from(b.pool.exclIdx)).toEqual(Array.from(a.pool.exclIdx));
   });
 });
