@@ -10,6 +10,7 @@ import { createLink } from '../links.js';
 import { config } from '../config.js';
 import { getDepartment, listDepartments, listInspectionItems, listInspectors, getTargets } from '../store/registry.js';
 import { listProgress, markNotified, type CallbackStage, type Stage, type TaskRecord } from '../store/tasks.js';
+import { runPool } from '../store/base.js';
 import { taskContext } from './progress.js';
 import type { Inspector } from '../domain/schemas.js';
 
@@ -110,9 +111,11 @@ async function assignmentNotices(task: TaskRecord): Promise<void> {
     }
   }
 
-  for (const [inspectorId, mine] of byInspector) {
+  // A few mails at a time (each is a link record, the idempotency record and the send); SES
+  // throttling is retried with backoff by sendMail.
+  await runPool([...byInspector], 4, async ([inspectorId, mine]) => {
     const insp = inspectors.get(inspectorId);
-    if (!insp) continue;
+    if (!insp) return;
     const linkId = await assignmentLink(task.taskId, task.drawRound, insp);
     const targets: AssignedTarget[] = mine.map((p) => {
       const d = details.get(p.uscc);
@@ -146,7 +149,7 @@ async function assignmentNotices(task: TaskRecord): Promise<void> {
       to: [insp.email],
       raw: composeMime(mail, { from: config().mailFrom, to: [{ name: insp.name, address: insp.email }], kind: 'assignment' }),
     });
-  }
+  });
   await markNotified(task.taskId, progress.filter((p) => p.status === 'assigned').map((p) => p.uscc));
 }
 
