@@ -81,7 +81,8 @@ export const FUNCTIONS = [
   {
     id: 'LifecycleFreeze',
     entry: 'functions/lifecycle/freeze.ts',
-    // Reads and fingerprints a candidate pool of up to 10^6 targets.
+    // Reads and fingerprints a candidate pool of up to 10^6 targets; 3,008 MB gives two vCPUs
+    // (the draw runs a helper thread on the second).
     memoryMb: 3008,
     timeoutSeconds: 900,
     description: 'Lifecycle FreezePool: freezes and fingerprints the candidate pool before the seed exists',

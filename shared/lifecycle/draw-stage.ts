@@ -12,6 +12,7 @@ import {
   RevealMismatchError,
   drawPoolBuilder,
   createParallelHasher,
+  warmUpDraw,
   freezeDraw,
   frozenInputs,
   loadFrozen,
@@ -62,6 +63,11 @@ export interface DrawSummary {
 const LARGE_POOL = 50_000;
 let helper: ParallelHasher | undefined;
 const drawHasher = (): ParallelHasher => (helper ??= createParallelHasher());
+
+/** Lambda init of the FreezePool and RunDraw functions: helper thread up, draw code optimized. */
+export function prepareDrawThreads(): void {
+  warmUpDraw(drawHasher());
+}
 
 export async function freezeStage(input: { taskId: string }): Promise<{ round: number; candidates: number; toDraw: number }> {
   const ctx = await taskContext(input.taskId);

@@ -115,6 +115,7 @@ export async function recordCheck(taskId: string, uscc: string, checkDate: strin
     return await transition({
       taskId,
       uscc,
+      current: p,
       from: ['assigned', 'notified'],
       to: 'checked',
       actor,
@@ -169,6 +170,7 @@ export async function enterResult(
     const progress = await transition({
       taskId,
       uscc,
+      current: p,
       from: ['assigned', 'notified', 'checked', 'result_entered', 'reviewed'],
       to: 'result_entered',
       actor,
@@ -217,14 +219,14 @@ export async function reviewResult(taskId: string, uscc: string, approve: boolea
   if (!approve) {
     // A rejected review sends the result back to the team for correction.
     try {
-      return await transition({ taskId, uscc, from: ['result_entered'], to: 'checked', actor, ...(note ? { note } : {}), reached: { resultEntered: -1 }, auditWhat: 'result.review-rejected', auditData: { note: note ?? '' } });
+      return await transition({ taskId, uscc, current: p, from: ['result_entered'], to: 'checked', actor, ...(note ? { note } : {}), reached: { resultEntered: -1 }, auditWhat: 'result.review-rejected', auditData: { note: note ?? '' } });
     } catch (e) {
       rethrow(e);
     }
   }
   if (p.status !== 'result_entered') throw conflict('只有已录入且未审核的结果可以审核');
   try {
-    return await transition({ taskId, uscc, from: ['result_entered'], to: 'reviewed', actor, ...(note ? { note } : {}), auditWhat: 'result.reviewed' });
+    return await transition({ taskId, uscc, current: p, from: ['result_entered'], to: 'reviewed', actor, ...(note ? { note } : {}), auditWhat: 'result.reviewed' });
   } catch (e) {
     rethrow(e);
   }
@@ -374,6 +376,7 @@ export async function openFollowUp(taskId: string, uscc: string, body: { disposi
     await transition({
       taskId,
       uscc,
+      current: p,
       from: ['followup_open'],
       to: 'followup_open',
       actor,
@@ -402,6 +405,7 @@ export async function closeFollowUp(taskId: string, uscc: string, fid: string, o
     await transition({
       taskId,
       uscc,
+      current: p,
       from: ['followup_open'],
       to: closesTarget ? 'closed' : 'followup_open',
       actor,

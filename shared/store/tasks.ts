@@ -264,6 +264,11 @@ export interface TransitionSpec {
   auditData?: Record<string, unknown>;
   /** Further transaction items (e.g. a follow-up record). */
   extra?: TransactItem[];
+  /**
+   * The record as just read (consistently) by the caller, to save a second read. The write is
+   * conditional on its status either way, so a stale record can only cause a rejection.
+   */
+  current?: ProgressRecord;
 }
 
 export class TransitionRejected extends Error {
@@ -281,7 +286,7 @@ export async function transition(spec: TransitionSpec): Promise<ProgressRecord> 
   const at = nowIso();
   // Read the current status (consistent) and make the write conditional on exactly it, so a
   // concurrent or repeated request fails the condition instead of miscounting.
-  const prev = await getProgress(spec.taskId, spec.uscc);
+  const prev = spec.current ?? (await getProgress(spec.taskId, spec.uscc));
   if (!prev) throw new TransitionRejected('该检查对象不在本任务的抽取名单中');
   if (!spec.from.includes(prev.status)) throw new TransitionRejected(rejectMessage(prev.status, spec.to));
 
@@ -354,7 +359,8 @@ export async function transition(spec: TransitionSpec): Promise<ProgressRecord> 
     }
     throw e;
   }
-  return (await getProgress(spec.taskId, spec.uscc)) as ProgressRecord;
+  // What the update wrote (status, history, spec.set), without reading it back.
+  return { ...prev, ...(spec.set ?? {}), status: spec.to, history: [...(prev.history ?? []), entry] } as ProgressRecord;
 }
 
 function rejectMessage(current: TargetStatus, to: TargetStatus): string {
