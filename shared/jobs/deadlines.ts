@@ -36,7 +36,7 @@ import { getProfile } from '../services/profile.js';
 import { listDepartments, listInspectors } from '../store/registry.js';
 import { getTask, openDeadlinesDue, pendingDeadlines, settleDeadline, type DeadlineKind, type DeadlineRecord, type ProgressRecord, type TaskRecord } from '../store/tasks.js';
 import { assignmentLink } from '../lifecycle/notify.js';
-import { batchGet } from '../store/base.js';
+import { batchGet, runPool } from '../store/base.js';
 import { K } from '../store/keys.js';
 import {
   SUBJECT_PREFIX,
@@ -447,14 +447,16 @@ async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps
       summary.mails++;
     } else summary.skipped++;
   };
-  for (const p of people.values()) {
+  // A few people at a time (each digest is a few reads and writes plus the send); every mail
+  // has its own idempotency key, so the order does not matter.
+  await runPool([...people.values()], 4, async (p) => {
     const email = p.recipient.email;
     if (await undeliverable(email, p.inspector)) {
       summary.skipped += (p.reminders.length ? 1 : 0) + (p.overdue.length ? 1 : 0);
       summary.undeliverable.push(email);
       logger.warn('digest not sent: address undeliverable', { email, today });
       summary.mails += await reportUndeliverable(email, dir, p.overdue.length ? '逾期提醒' : '到期提醒', p.inspector);
-      continue;
+      return;
     }
     if (p.reminders.length) {
       const key = `reminder#${today}#${email}`;
@@ -483,7 +485,8 @@ async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps
       });
       count(await deliver({ key: `escalation#${today}#${email}`, kind: 'escalation', to: [p.recipient], mail, mimeKind: 'escalation' }), level === 'leadership' ? 'leadership' : 'escalations');
     }
-  }
+  });
+  summary.undeliverable.sort();
 }
 
 // ---------------------------------------------------------------- scheduled invocation

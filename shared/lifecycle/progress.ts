@@ -274,10 +274,13 @@ export async function publishResults(taskId: string, actor: Actor, only?: string
       checkDate: result.checkDate,
       publishedAt: at,
     };
+    let publishedRecord: ProgressRecord;
     try {
-      await transition({
+      // the listed record saves a read per target; the write is conditional on its status anyway
+      publishedRecord = await transition({
         taskId,
         uscc: p.uscc,
+        current: p,
         from: [...ready] as ProgressRecord['status'][],
         to: 'published',
         actor,
@@ -313,6 +316,7 @@ export async function publishResults(taskId: string, actor: Actor, only?: string
       await transition({
         taskId,
         uscc: p.uscc,
+        current: publishedRecord,
         from: ['published'],
         to: 'followup_open',
         actor,
@@ -323,7 +327,7 @@ export async function publishResults(taskId: string, actor: Actor, only?: string
         auditData: { due: due.date ?? `待${due.pendingYear}年日历` },
       });
     } else {
-      await transition({ taskId, uscc: p.uscc, from: ['published'], to: 'closed', actor, reached: { closed: 1 }, auditWhat: 'target.closed' });
+      await transition({ taskId, uscc: p.uscc, current: publishedRecord, from: ['published'], to: 'closed', actor, reached: { closed: 1 }, auditWhat: 'target.closed' });
     }
   }
   await resumeIfDone(taskId);

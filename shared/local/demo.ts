@@ -5,7 +5,8 @@
  * launched on time, approved, drawn at a witnessed ceremony; simulated inspectors record checks
  * and enter results (some late, some with problems, some refusals to sign); the coordinator
  * publishes every Friday and follows problems up. At the end it prints the KPIs per task and in
- * total, and what the mail inbox holds.
+ * total, and what the mail inbox holds. SUIJI_DEMO_CALLS=1 adds where the time went: DynamoDB calls
+ * per phase and command, and wall time per Lambda function.
  */
 import { createHash } from 'node:crypto';
 import { startPlatform } from './platform.js';
@@ -23,6 +24,7 @@ import { computeReportStats } from '../jobs/report-stats.js';
 import { computeKpis, type KpiRow } from '../reports/kpi.js';
 import { ApiClient } from './api-client.js';
 import { runPool } from '../store/base.js';
+import { ddb } from '../store/db.js';
 
 const YEAR = 2026;
 const started = Date.now();
@@ -109,15 +111,43 @@ let day = `${YEAR}-01-01`;
 let prev = new Date(clock.now().getTime() - 1);
 const counters = { checks: 0, results: 0, late: 0, published: 0, followUps: 0 };
 const timing = { jobs: 0, lifecycle: 0, targets: 0 };
+// SUIJI_DEMO_CALLS=1: count DynamoDB calls per phase and command (where the time goes)
+const calls = new Map<string, number>();
+let phase = 'jobs';
+if (process.env.SUIJI_DEMO_CALLS) {
+  ddb().middlewareStack.add(
+    (next, context) => async (args) => {
+      const k = `${phase} ${context.commandName}`;
+      calls.set(k, (calls.get(k) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'demoCallCounter' },
+  );
+}
+const invokeMs = new Map<string, number>();
+if (process.env.SUIJI_DEMO_CALLS) {
+  const invoke = platform.lambdas.invoke.bind(platform.lambdas);
+  platform.lambdas.invoke = async (ref: string, event: unknown) => {
+    const t0 = performance.now();
+    try {
+      return await invoke(ref, event);
+    } finally {
+      const k = ref.split(':').pop()!.replace(/[0-9A-F]{8}$/, '');
+      invokeMs.set(k, (invokeMs.get(k) ?? 0) + performance.now() - t0);
+    }
+  };
+}
 let tick = performance.now();
 const spent = (k: keyof typeof timing): void => {
   const n = performance.now();
   timing[k] += n - tick;
   tick = n;
+  phase = k === 'jobs' ? 'lifecycle' : k === 'lifecycle' ? 'targets' : 'lifecycle';
 };
 while (day <= `${YEAR}-12-31`) {
   clock.set(`${day}T00:00:00Z`); // 08:00 in Asia/Shanghai
   tick = performance.now();
+  phase = 'jobs';
   await scheduler.runDue(prev, new Date(clock.now().getTime() + 45 * 60_000)); // the 08:00 and 08:30 jobs
   spent('jobs');
   prev = new Date(clock.now().getTime() + 45 * 60_000 + 1);
@@ -249,6 +279,8 @@ say(`\n== 邮件（共 ${mails.length} 封，收件箱 ${platform.inboxUrl}） =
 for (const [k, n] of [...byKind].sort((a, b) => b[1] - a[1])) say(`${n}\t${k}`);
 say(`\nsimulated: ${counters.checks} checks, ${counters.results} results (${counters.late} late), ${counters.published} published, ${counters.followUps} follow-ups`);
 say(`time: scheduled jobs ${(timing.jobs / 1000).toFixed(1)} s, lifecycle steps ${(timing.lifecycle / 1000).toFixed(1)} s, inspectors and coordinator ${(timing.targets / 1000).toFixed(1)} s`);
+for (const [k, n] of [...calls].sort((a, b) => b[1] - a[1]).slice(0, 25)) say(`calls ${String(n).padStart(7)}  ${k}`);
+for (const [k, ms] of [...invokeMs].sort((a, b) => b[1] - a[1])) say(`lambda ${(ms / 1000).toFixed(1).padStart(6)} s  ${k}`);
 say(`demo finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 if (!process.env.SUIJI_DEMO_KEEP) {
   await platform.stop();

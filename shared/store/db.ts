@@ -24,4 +24,11 @@ export function tableName(): string {
 /** For tests and the local platform after the endpoint changes. */
 export function resetDdb(): void {
   client = undefined;
+  for (const f of resetHooks) f();
+}
+
+const resetHooks: (() => void)[] = [];
+/** Caches of table contents register here: a new endpoint or table empties them. */
+export function onDdbReset(f: () => void): void {
+  resetHooks.push(f);
 }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { K, poolShard } from './keys.js';
 import { POOL_SHARDS, TABLE } from './table.js';
+import { onDdbReset } from './db.js';
 import {
   batchGet,
   batchWrite,
@@ -25,28 +26,55 @@ const LOOKUP = TABLE.indexes.lookup;
 
 // ---------------------------------------------------------------- departments and profiles
 
+/**
+ * Departments and their profile records change rarely but are read by every request and job run
+ * (the fast-forward year read them ~20,000 times). They are cached in the process for 30 s and
+ * dropped on every write through this module; another Lambda instance sees a change within 30 s.
+ */
+const CONFIG_TTL_MS = 30_000;
+const configCache = new Map<string, { at: number; value: Promise<unknown> }>();
+function cachedConfig<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const hit = configCache.get(key);
+  if (hit && performance.now() - hit.at < CONFIG_TTL_MS) return hit.value as Promise<T>;
+  const value = load();
+  configCache.set(key, { at: performance.now(), value });
+  value.catch(() => configCache.delete(key));
+  return value;
+}
+export function clearConfigCache(): void {
+  configCache.clear();
+}
+onDdbReset(clearConfigCache);
+
 export async function putDepartment(d: Department): Promise<void> {
+  configCache.clear();
   await putItem({ ...K.department(d.id), gsi2pk: K.departmentsIndex(), gsi2sk: d.id, entity: 'department', ...d });
+  configCache.clear();
 }
 
 export async function getDepartment(id: string): Promise<Department | undefined> {
-  const it = await getItem(K.department(id));
-  return it ? clean<Department>(it) : undefined;
+  return cachedConfig(`dept#${id}`, async () => {
+    const it = await getItem(K.department(id));
+    return it ? clean<Department>(it) : undefined;
+  });
 }
 
 export async function listDepartments(): Promise<Department[]> {
-  const items = await queryAll({ index: LOOKUP.name, pkName: LOOKUP.partitionKey, pk: K.departmentsIndex() });
-  return items.map((i) => clean<Department>(i));
+  return cachedConfig('depts', async () => {
+    const items = await queryAll({ index: LOOKUP.name, pkName: LOOKUP.partitionKey, pk: K.departmentsIndex() });
+    return items.map((i) => clean<Department>(i));
+  });
 }
 
 /** The profile is stored as validated JSON; the schema lives in domain/profiles.ts. */
 export async function putProfileRecord(dept: string, profile: unknown, by: string, at: string): Promise<void> {
+  configCache.clear();
   await putItem({ ...K.profile(dept), entity: 'profile', profile, updatedBy: by, updatedAt: at });
+  configCache.clear();
 }
 
 export async function getProfileRecord(dept: string): Promise<unknown | undefined> {
-  const it = await getItem(K.profile(dept));
-  return it?.profile;
+  return cachedConfig(`profile#${dept}`, async () => (await getItem(K.profile(dept)))?.profile);
 }
 
 // ---------------------------------------------------------------- tag library
