@@ -40,6 +40,18 @@ const lap = (name: string): void => {
 };
 
 const platform = await startPlatform({ retryDelayMs: 0, environment: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
+// wall time per Lambda function (which state's work the stage laps consist of)
+const invokeMs = new Map<string, number>();
+const invoke = platform.lambdas.invoke.bind(platform.lambdas);
+platform.lambdas.invoke = async (ref: string, event: unknown) => {
+  const t0 = performance.now();
+  try {
+    return await invoke(ref, event);
+  } finally {
+    const k = `${ref.split(':').pop()!.replace(/[0-9A-F]{8}$/, '')}${(event as { stage?: string } | null)?.stage ? ` (${(event as { stage: string }).stage})` : ''}`;
+    invokeMs.set(k, (invokeMs.get(k) ?? 0) + performance.now() - t0);
+  }
+};
 // The sample district (its own plan validated for 2,000 targets), then a pool of N targets.
 await loadSampleDistrict(sampleDistrict({ targets: 2_000 }));
 const district = sampleDistrict({ targets: N });
@@ -147,5 +159,6 @@ const stats = await platform.sfn.executionStats(rt.executionArn!);
 console.log(`\nexecution: ${JSON.stringify(stats)}`);
 console.log(`limits: payload ≤ ${SFN_LIMITS.payloadBytes} bytes, history ≤ ${SFN_LIMITS.historyEvents} events`);
 console.log(`mails sent: ${platform.ses.emails().length}`);
+for (const [k, ms] of [...invokeMs].sort((a, b) => b[1] - a[1])) console.log(`lambda ${(ms / 1000).toFixed(1).padStart(7)} s  ${k}`);
 await platform.stop();
 process.exit(0);
