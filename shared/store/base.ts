@@ -206,11 +206,17 @@ export async function queryUpTo<T = Item>(q: QuerySpec, limit: number): Promise<
 
 async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false; // after the first error the other workers take no new item
   const worker = async (): Promise<void> => {
     for (;;) {
       const i = next++;
-      if (i >= items.length) return;
-      await fn(items[i] as T);
+      if (failed || i >= items.length) return;
+      try {
+        await fn(items[i] as T);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));

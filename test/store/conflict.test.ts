@@ -1,7 +1,7 @@
 /** Retrying transactions cancelled by a TransactionConflict (DynamoDB Local never produces one). */
 import { describe, expect, it } from 'vitest';
 import { TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
-import { isTransactionConflict, retryOnConflict } from '../../shared/store/base.js';
+import { isTransactionConflict, retryOnConflict, runPool } from '../../shared/store/base.js';
 
 const cancelled = (...codes: string[]) =>
   new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
@@ -35,4 +35,18 @@ describe('retryOnConflict', () => {
     await expect(retryOnConflict(async () => (calls++, Promise.reject(cancelled('TransactionConflict'))))).rejects.toBeInstanceOf(TransactionCanceledException);
     expect(calls).toBe(10);
   }, 20_000);
+});
+
+describe('runPool', () => {
+  it('stops taking new items after the first failure and reports it', async () => {
+    const started: number[] = [];
+    const run = runPool(Array.from({ length: 100 }, (_, i) => i), 4, async (i) => {
+      started.push(i);
+      await new Promise((r) => setTimeout(r, 1));
+      if (i === 5) throw new Error('item 5 failed');
+    });
+    await expect(run).rejects.toThrow('item 5 failed');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(started.length).toBeLessThanOrEqual(9);
+  });
 });
