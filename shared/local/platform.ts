@@ -91,7 +91,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const dynamo = await startDynamo({ port: ports.dynamo, ...(opts.dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}) });
   const tables = await createTablesFromTemplate(dynamo.endpoint, templates.data);
   const tableName = Object.values(tables)[0]!;
-  const ses = await startLocalSes({ port: ports.ses, persistFile: join(dataDir, 'inbox.json') });
+  const ses = await startLocalSes({ port: ports.ses, persistFile: join(dataDir, 'inbox.jsonl') });
 
   const sfnEndpoint = `http://127.0.0.1:${ports.sfn}`;
   const localEnv: Record<string, string> = {

@@ -4,7 +4,7 @@
  * restart loses no mail either.
  */
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 
 const require = createRequire(import.meta.url);
@@ -40,26 +40,41 @@ export interface LocalSes {
 
 export async function startLocalSes(opts: { port: number; persistFile?: string }): Promise<LocalSes> {
   const s = store();
-  if (opts.persistFile && existsSync(opts.persistFile)) {
+  const file = opts.persistFile;
+  // The inbox file is JSON Lines, appended to: a large task mails thousands of long messages,
+  // and rewriting the whole inbox every few seconds cost more than sending them.
+  let saved = 0;
+  if (file) {
+    const legacy = file.replace(/\.jsonl$/, '.json');
+    const loaded: EmulatorEmail[] = existsSync(file)
+      ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as EmulatorEmail)
+      : legacy !== file && existsSync(legacy)
+        ? (JSON.parse(readFileSync(legacy, 'utf8')) as EmulatorEmail[]) // an inbox saved by an earlier version
+        : [];
     s.clearStore();
-    for (const e of JSON.parse(readFileSync(opts.persistFile, 'utf8')) as EmulatorEmail[]) s.saveEmail(e);
+    for (const e of loaded) s.saveEmail(e);
+    writeFileSync(file, loaded.map((e) => JSON.stringify(e) + '\n').join(''));
+    saved = loaded.length;
   }
   const server: Server = await startSes({ host: '127.0.0.1', port: opts.port });
-  // Save only when the inbox changed: a large task mails thousands of long messages.
-  let saved = -1;
   const save = (): void => {
+    if (!file) return;
     const emails = s.getStoreReadonly().emails;
-    if (!opts.persistFile || emails.length === saved) return;
-    writeFileSync(opts.persistFile, JSON.stringify(emails));
+    if (emails.length === saved) return;
+    if (emails.length < saved) writeFileSync(file, emails.map((e) => JSON.stringify(e) + '\n').join('')); // cleared in the web inbox
+    else appendFileSync(file, emails.slice(saved).map((e) => JSON.stringify(e) + '\n').join(''));
     saved = emails.length;
   };
-  const timer = opts.persistFile ? setInterval(save, 10_000) : undefined;
+  const timer = file ? setInterval(save, 2_000) : undefined;
   timer?.unref();
   return {
     endpoint: `http://127.0.0.1:${opts.port}`,
     port: opts.port,
     emails: () => [...s.getStoreReadonly().emails],
-    clear: () => s.clearStore(),
+    clear: () => {
+      s.clearStore();
+      save();
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (timer) clearInterval(timer);
