@@ -183,28 +183,39 @@ export function encodeBase64Lines(buf: Buffer | Uint8Array): string {
  * encoded line ≤ 76 chars, `=` and non-ASCII bytes as `=XX`, trailing space/tab encoded.
  */
 export function encodeQuotedPrintable(text: string): string {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  const out: string[] = [];
-  for (const line of lines) {
-    const bytes = Buffer.from(line, 'utf8');
-    const tokens: string[] = [];
-    bytes.forEach((b, i) => {
-      const last = i === bytes.length - 1;
-      if ((b >= 33 && b <= 126 && b !== 61) || ((b === 32 || b === 9) && !last)) tokens.push(String.fromCharCode(b));
-      else tokens.push(`=${b.toString(16).toUpperCase().padStart(2, '0')}`);
-    });
-    let cur = '';
-    for (const t of tokens) {
-      if (cur.length + t.length > 75) {
-        out.push(`${cur}=`);
-        cur = '';
-      }
-      cur += t;
+  // One pass over the UTF-8 bytes into a byte buffer (an assignment notice is ~100 KB of HTML).
+  const bytes = Buffer.from(text.replace(/\r\n?/g, '\n'), 'utf8');
+  const out = Buffer.allocUnsafe(bytes.length * 4 + 16);
+  let o = 0;
+  let col = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === 10) {
+      out[o++] = 13;
+      out[o++] = 10;
+      col = 0;
+      continue;
     }
-    out.push(cur);
+    const last = i + 1 === bytes.length || bytes[i + 1] === 10;
+    const literal = (b >= 33 && b <= 126 && b !== 61) || ((b === 32 || b === 9) && !last);
+    const len = literal ? 1 : 3;
+    if (col + len > 75) {
+      out[o++] = 61; // soft line break
+      out[o++] = 13;
+      out[o++] = 10;
+      col = 0;
+    }
+    if (literal) out[o++] = b;
+    else {
+      out[o++] = 61;
+      out[o++] = HEX_DIGITS[b >> 4]!;
+      out[o++] = HEX_DIGITS[b & 15]!;
+    }
+    col += len;
   }
-  return out.join(CRLF);
+  return out.toString('latin1', 0, o);
 }
+const HEX_DIGITS = Buffer.from('0123456789ABCDEF', 'latin1');
 
 function chooseEncoding(text: string, pref: BodyEncoding): 'base64' | 'quoted-printable' {
   if (pref !== 'auto') return pref;

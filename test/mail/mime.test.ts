@@ -145,6 +145,35 @@ describe('header helpers', () => {
     }
   });
 
+  it('QP equals a token-by-token restatement of RFC 2045 §6.7 on random mixed text', () => {
+    const reference = (text: string): string => {
+      const out: string[] = [];
+      for (const line of text.replace(/\r\n?/g, '\n').split('\n')) {
+        const bytes = Buffer.from(line, 'utf8');
+        let cur = '';
+        bytes.forEach((b, i) => {
+          const t = (b >= 33 && b <= 126 && b !== 61) || ((b === 32 || b === 9) && i < bytes.length - 1) ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase().padStart(2, '0')}`;
+          if (cur.length + t.length > 75) {
+            out.push(`${cur}=`);
+            cur = '';
+          }
+          cur += t;
+        });
+        out.push(cur);
+      }
+      return out.join('\r\n');
+    };
+    const alphabet = ['a', 'Z', ' ', '\t', '=', '\n', '\r\n', '\r', '汉', '😀', 'é', '<', '.', '~'];
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 16) % alphabet.length;
+    for (let k = 0; k < 300; k++) {
+      const text = Array.from({ length: k * 3 }, () => alphabet[next()]).join('');
+      expect(encodeQuotedPrintable(text)).toBe(reference(text));
+    }
+    expect(encodeQuotedPrintable('')).toBe('');
+    expect(encodeQuotedPrintable('end space \nx\t')).toBe('end space=20\r\nx=09');
+  });
+
   it('dates are written in China time', () => {
     expect(formatRfc5322Date(new Date('2024-12-31T16:30:05Z'))).toBe('Wed, 1 Jan 2025 00:30:05 +0800');
   });
