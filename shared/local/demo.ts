@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { startPlatform } from './platform.js';
+import { timeInvocations } from './lambdas.js';
 import { LocalScheduler } from './scheduler.js';
 import { ManualClock, setClock } from '../clock.js';
 import { addDays, defaultCalendar as cal, isoWeekday } from '../domain/calendar.js';
@@ -124,19 +125,7 @@ if (process.env.SUIJI_DEMO_CALLS) {
     { step: 'initialize', name: 'demoCallCounter' },
   );
 }
-const invokeMs = new Map<string, number>();
-if (process.env.SUIJI_DEMO_CALLS) {
-  const invoke = platform.lambdas.invoke.bind(platform.lambdas);
-  platform.lambdas.invoke = async (ref: string, event: unknown) => {
-    const t0 = performance.now();
-    try {
-      return await invoke(ref, event);
-    } finally {
-      const k = ref.split(':').pop()!.replace(/[0-9A-F]{8}$/, '');
-      invokeMs.set(k, (invokeMs.get(k) ?? 0) + performance.now() - t0);
-    }
-  };
-}
+const invokeMs = process.env.SUIJI_DEMO_CALLS ? timeInvocations(platform.lambdas) : new Map<string, number>();
 let tick = performance.now();
 const spent = (k: keyof typeof timing): void => {
   const n = performance.now();

@@ -557,3 +557,23 @@ function toFunctionError(e: unknown, functionName: string): LambdaFunctionError 
   }
   return new LambdaFunctionError(typeof e === 'string' ? 'string' : 'Error', typeof e === 'string' ? e : JSON.stringify(e), [], functionName);
 }
+
+/**
+ * Diagnostics for benchmarks and the demo: wall milliseconds spent in each function (by logical
+ * id, and by `stage` for the callback function), accumulated from now on.
+ */
+export function timeInvocations(lambdas: LocalLambdas): Map<string, number> {
+  const ms = new Map<string, number>();
+  const invoke = lambdas.invoke.bind(lambdas);
+  lambdas.invoke = async (ref: string, event: unknown) => {
+    const t0 = performance.now();
+    try {
+      return await invoke(ref, event);
+    } finally {
+      const stage = (event as { stage?: unknown } | null)?.stage;
+      const k = `${ref.split(':').pop()!.replace(/[0-9A-F]{8}$/, '')}${typeof stage === 'string' ? ` (${stage})` : ''}`;
+      ms.set(k, (ms.get(k) ?? 0) + performance.now() - t0);
+    }
+  };
+  return ms;
+}

@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { startPlatform } from '../../shared/local/platform.js';
+import { timeInvocations } from '../../shared/local/lambdas.js';
 import { ApiClient } from '../../shared/local/api-client.js';
 import { ManualClock, setClock } from '../../shared/clock.js';
 import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT } from '../../shared/sample/district.js';
@@ -41,17 +42,7 @@ const lap = (name: string): void => {
 
 const platform = await startPlatform({ retryDelayMs: 0, environment: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
 // wall time per Lambda function (which state's work the stage laps consist of)
-const invokeMs = new Map<string, number>();
-const invoke = platform.lambdas.invoke.bind(platform.lambdas);
-platform.lambdas.invoke = async (ref: string, event: unknown) => {
-  const t0 = performance.now();
-  try {
-    return await invoke(ref, event);
-  } finally {
-    const k = `${ref.split(':').pop()!.replace(/[0-9A-F]{8}$/, '')}${(event as { stage?: string } | null)?.stage ? ` (${(event as { stage: string }).stage})` : ''}`;
-    invokeMs.set(k, (invokeMs.get(k) ?? 0) + performance.now() - t0);
-  }
-};
+const invokeMs = timeInvocations(platform.lambdas);
 // The sample district (its own plan validated for 2,000 targets), then a pool of N targets.
 await loadSampleDistrict(sampleDistrict({ targets: 2_000 }));
 const district = sampleDistrict({ targets: N });
