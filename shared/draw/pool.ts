@@ -20,15 +20,6 @@ const STRATUM_INDEX: Readonly<Record<string, number>> = { key: 0, A: 1, B: 2, C:
 export const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const CODE = new Int8Array(128).fill(-1);
 for (let i = 0; i < USCC_ALPHABET.length; i++) CODE[USCC_ALPHABET.charCodeAt(i)] = i;
-/** Two symbols (10 bits) → their two ASCII bytes as one 16-bit value, first byte lowest. */
-const PAIR = Uint16Array.from({ length: 1024 }, (_, v) => {
-  const x = USCC_ALPHABET.charCodeAt(v >>> 5) || 0, y = USCC_ALPHABET.charCodeAt(v & 31) || 0;
-  return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? x | (y << 8) : (x << 8) | y; // host byte order
-});
-
-/** First and second ASCII byte of a symbol pair. */
-const HI = Uint8Array.from({ length: 1024 }, (_, v) => USCC_ALPHABET.charCodeAt(v >>> 5) || 0);
-const LO = Uint8Array.from({ length: 1024 }, (_, v) => USCC_ALPHABET.charCodeAt(v & 31) || 0);
 
 /** Inspector, task and witness ids: ASCII, no separators. */
 export const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -326,23 +317,20 @@ export function compilePool(pool: DrawPool, helper?: FreezeHelper): CompiledPool
   const spare = rec === scratch ? recInput : scratch;
   const split = helper !== undefined && n >= HELPER_FROM && rec.buffer instanceof SharedArrayBuffer && spare.buffer instanceof SharedArrayBuffer;
 
-  // sequential pass in USCC order: decode the bytes and stream both canonical texts into SHA-256
-  const ph = createHash('sha256');
+  // Sequential passes in USCC order: the pool text (poolTextDigest, which also decodes the USCC
+  // bytes; on the helper thread when there is one) and, here, the eligibility text, areas,
+  // strata and exclusions.
   const eh = createHash('sha256');
-  const PB = new Uint8Array(1 << 20);
   const EB = new Uint8Array(1 << 20);
-  let pp = 0;
   let ep = 0;
   eh.update(headerLines(inspectorIds, inspectorUnits, areaNames, areaMembers).join(''), 'utf8');
   const candHead = areaNames.map((_, k) => Uint8Array.from(`${k},`, (ch) => ch.charCodeAt(0)));
   const usccBytes = new Uint8Array(spare.buffer, 0, n * 18);
-  const u16 = new Uint16Array(spare.buffer, 0, n * 9);
   const strata = new Uint8Array(spare.buffer, n * 18, n);
   const area = new Uint32Array(n);
   const strataCounts = [0, 0, 0, 0, 0];
   const exclOff = new Uint32Array(n + 1);
   const excl: number[] = [];
-  const poolHere = !split;
   const mainLoop = (): void => {
     for (let r = 0; r < n; r++) {
       const o = r * 5;
@@ -350,63 +338,10 @@ export function compilePool(pool: DrawPool, helper?: FreezeHelper): CompiledPool
       if (r > 0 && a === rec[o - 5] && b === rec[o - 4] && d === rec[o - 3]) {
         throw new DrawInputError(`检查对象的统一社会信用代码重复：${unpackUscc(a, b, d)}`);
       }
-      if (poolHere) {
-        if (pp > PB.length - 32) {
-          ph.update(PB.subarray(0, pp));
-          pp = 0;
-        }
-        // decode two symbols at a time (10 bits → 2 bytes) into usccBytes and the pool text
-        const h = r * 9;
-        const v0 = a >>> 20, v1 = (a >>> 10) & 1023, v2 = a & 1023;
-        const v3 = b >>> 20, v4 = (b >>> 10) & 1023, v5 = b & 1023;
-        const v6 = d >>> 20, v7 = (d >>> 10) & 1023, v8 = d & 1023;
-        u16[h] = PAIR[v0]!;
-        u16[h + 1] = PAIR[v1]!;
-        u16[h + 2] = PAIR[v2]!;
-        u16[h + 3] = PAIR[v3]!;
-        u16[h + 4] = PAIR[v4]!;
-        u16[h + 5] = PAIR[v5]!;
-        u16[h + 6] = PAIR[v6]!;
-        u16[h + 7] = PAIR[v7]!;
-        u16[h + 8] = PAIR[v8]!;
-        PB[pp] = HI[v0]!;
-        PB[pp + 1] = LO[v0]!;
-        PB[pp + 2] = HI[v1]!;
-        PB[pp + 3] = LO[v1]!;
-        PB[pp + 4] = HI[v2]!;
-        PB[pp + 5] = LO[v2]!;
-        PB[pp + 6] = HI[v3]!;
-        PB[pp + 7] = LO[v3]!;
-        PB[pp + 8] = HI[v4]!;
-        PB[pp + 9] = LO[v4]!;
-        PB[pp + 10] = HI[v5]!;
-        PB[pp + 11] = LO[v5]!;
-        PB[pp + 12] = HI[v6]!;
-        PB[pp + 13] = LO[v6]!;
-        PB[pp + 14] = HI[v7]!;
-        PB[pp + 15] = LO[v7]!;
-        PB[pp + 16] = HI[v8]!;
-        PB[pp + 17] = LO[v8]!;
-        pp += 18;
-      }
       const meta = rec[o + 3]!;
       const st = meta & 7;
       strata[r] = st;
       strataCounts[st]!++;
-      if (poolHere) {
-        PB[pp] = COMMA;
-        if (st === 0) {
-          PB[pp + 1] = 0x6b; // k
-          PB[pp + 2] = 0x65; // e
-          PB[pp + 3] = 0x79; // y
-          PB[pp + 4] = NL;
-          pp += 5;
-        } else {
-          PB[pp + 1] = 0x40 + st; // A = 0x41 … D = 0x44
-          PB[pp + 2] = NL;
-          pp += 3;
-        }
-      }
       const ak = finalAreaOf[meta >>> 4]!;
       area[r] = ak;
       if (ep > EB.length - 32) {
@@ -449,14 +384,12 @@ export function compilePool(pool: DrawPool, helper?: FreezeHelper): CompiledPool
       exclOff[r + 1] = excl.length;
     }
   };
-  let poolDigest: string | undefined;
-  if (split) poolDigest = helper.poolText(rec, n, usccBytes, mainLoop) ?? poolTextDigest(rec, n, usccBytes, () => createHash('sha256'));
-  else mainLoop();
-  if (poolHere) ph.update(PB.subarray(0, pp));
+  const poolDigest =
+    (split ? helper.poolText(rec, n, usccBytes, mainLoop) : (mainLoop(), undefined)) ?? poolTextDigest(rec, n, usccBytes, () => createHash('sha256'));
   eh.update(EB.subarray(0, ep));
   return {
     n,
-    poolDigest: poolDigest ?? ph.digest('hex'),
+    poolDigest,
     eligibilityDigest: eh.digest('hex'),
     usccBytes,
     strata,
