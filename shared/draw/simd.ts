@@ -259,46 +259,38 @@ export function wasmGlue(exports: Record<string, unknown>, layout: { IN: number;
   const mem = new Int32Array((exports['mem'] as { buffer: ArrayBuffer }).buffer);
   const inW = IN >> 2;
   const outW = OUT >> 2;
-  const words = new Int32Array(5);
-  const priorityWords = (bytes: Uint8Array, p: number, w: Int32Array, o: number): void => {
-    w[o] = 0x3a000000 | (bytes[p]! << 16) | (bytes[p + 1]! << 8) | bytes[p + 2]!;
-    w[o + 1] = (bytes[p + 3]! << 24) | (bytes[p + 4]! << 16) | (bytes[p + 5]! << 8) | bytes[p + 6]!;
-    w[o + 2] = (bytes[p + 7]! << 24) | (bytes[p + 8]! << 16) | (bytes[p + 9]! << 8) | bytes[p + 10]!;
-    w[o + 3] = (bytes[p + 11]! << 24) | (bytes[p + 12]! << 16) | (bytes[p + 13]! << 8) | bytes[p + 14]!;
-    w[o + 4] = (bytes[p + 15]! << 24) | (bytes[p + 16]! << 16) | (bytes[p + 17]! << 8) | 0x80;
+  /** The midstate, broadcast to the four lanes. */
+  const loadMid = (mid: Int32Array): void => {
+    for (let j = 0; j < 8; j++) for (let l = 0; l < 4; l++) mem[(MID >> 2) + j * 4 + l] = mid[j]!;
+  };
+  /**
+   * Lane k of a priority batch: the message words of ":" + the USCC at bytes[p..p+18) + 0x80
+   * (priorityWords below, inlined here because this function must stay self-contained).
+   */
+  const priorityLane = (bytes: Uint8Array, p: number, k: number): void => {
+    const o = inW + (k >> 2) * 20 + (k & 3);
+    mem[o] = 0x3a000000 | (bytes[p]! << 16) | (bytes[p + 1]! << 8) | bytes[p + 2]!;
+    mem[o + 4] = (bytes[p + 3]! << 24) | (bytes[p + 4]! << 16) | (bytes[p + 5]! << 8) | bytes[p + 6]!;
+    mem[o + 8] = (bytes[p + 7]! << 24) | (bytes[p + 8]! << 16) | (bytes[p + 9]! << 8) | bytes[p + 10]!;
+    mem[o + 12] = (bytes[p + 11]! << 24) | (bytes[p + 12]! << 16) | (bytes[p + 13]! << 8) | bytes[p + 14]!;
+    mem[o + 16] = (bytes[p + 15]! << 24) | (bytes[p + 16]! << 16) | (bytes[p + 17]! << 8) | 0x80;
   };
   return {
     kind: 'wasm-simd',
     priorities(mid, usccBytes, start, count, first) {
-      for (let j = 0; j < 8; j++) for (let l = 0; l < 4; l++) mem[(MID >> 2) + j * 4 + l] = mid[j]!;
+      loadMid(mid);
       for (let base = start; base < start + count; base += LANES) {
         const n = Math.min(LANES, start + count - base);
-        for (let k = 0; k < n; k++) {
-          priorityWords(usccBytes, (base + k) * 18, words, 0);
-          const o = inW + (k >> 2) * 20 + (k & 3);
-          mem[o] = words[0]!;
-          mem[o + 4] = words[1]!;
-          mem[o + 8] = words[2]!;
-          mem[o + 12] = words[3]!;
-          mem[o + 16] = words[4]!;
-        }
+        for (let k = 0; k < n; k++) priorityLane(usccBytes, (base + k) * 18, k);
         prio(IN, OUT, (n + 3) >> 2);
         for (let k = 0; k < n; k++) first[base + k] = mem[outW + (k >> 2) * 32 + (k & 3)]!;
       }
     },
     priorityDigests(mid, usccBytes, idx, dst) {
-      for (let j = 0; j < 8; j++) for (let l = 0; l < 4; l++) mem[(MID >> 2) + j * 4 + l] = mid[j]!;
+      loadMid(mid);
       for (let base = 0; base < idx.length; base += LANES) {
         const n = Math.min(LANES, idx.length - base);
-        for (let k = 0; k < n; k++) {
-          priorityWords(usccBytes, idx[base + k]! * 18, words, 0);
-          const o = inW + (k >> 2) * 20 + (k & 3);
-          mem[o] = words[0]!;
-          mem[o + 4] = words[1]!;
-          mem[o + 8] = words[2]!;
-          mem[o + 12] = words[3]!;
-          mem[o + 16] = words[4]!;
-        }
+        for (let k = 0; k < n; k++) priorityLane(usccBytes, idx[base + k]! * 18, k);
         prio(IN, OUT, (n + 3) >> 2);
         for (let k = 0; k < n; k++) {
           const o = outW + (k >> 2) * 32 + (k & 3);
@@ -328,7 +320,7 @@ export function wasmGlue(exports: Record<string, unknown>, layout: { IN: number;
       }
     },
     pairFirstWords(mid, head, tail, pairHead, pairTail, count, first) {
-      for (let j = 0; j < 8; j++) for (let l = 0; l < 4; l++) mem[(MID >> 2) + j * 4 + l] = mid[j]!;
+      loadMid(mid);
       for (let base = 0; base < count; base += LANES) {
         const n = Math.min(LANES, count - base);
         for (let k = 0; k < n; k++) {
