@@ -12,10 +12,9 @@
  * approval never applies to content the approver has not seen. Every state change is a
  * conditional write; repeating approve/publish returns the same version and writes nothing.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { K } from './keys.js';
 import { TABLE } from './table.js';
-import { getItem, isConditionFailure, queryAll, transact, updateItem, type Item, type TransactItem } from './base.js';
+import { getItem, isConditionFailure, isTransactionConflict, queryAll, transact, updateItem, type Item, type TransactItem } from './base.js';
 import { contentHash, getDepartment, listDepartments, listInspectionItems, listInspectors, readPool } from './registry.js';
 import { getProfile } from '../services/profile.js';
 import { conflict, forbidden, notFound } from '../http/core.js';
@@ -192,7 +191,7 @@ type Failure = 'condition' | 'contention' | undefined;
 
 function failureOf(e: unknown): Failure {
   if (isConditionFailure(e)) return 'condition';
-  if (e instanceof TransactionCanceledException && (e.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict')) return 'contention';
+  if (isTransactionConflict(e)) return 'contention'; // still conflicting after transact's retries
   return undefined;
 }
 
