@@ -42,7 +42,8 @@ export class DataStack extends Stack {
       });
     }
 
-    this.logBucket = new s3.Bucket(this, 'AccessLogs', {
+    // Both buckets: private, encrypted, TLS 1.2+ only, versioned, kept when the stack goes.
+    const secure = {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
@@ -50,19 +51,16 @@ export class DataStack extends Stack {
       minimumTLSVersion: 1.2,
       versioned: true,
       removalPolicy: RemovalPolicy.RETAIN,
+    } satisfies s3.BucketProps;
+    this.logBucket = new s3.Bucket(this, 'AccessLogs', {
+      ...secure,
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90) }],
     });
     acknowledge(this.logBucket, 'S1', 'This is the server access log bucket itself; logging it into itself would loop.');
 
+    // Draw records are archived evidence (wuhai-housing-2019): every version is kept.
     this.bucket = new s3.Bucket(this, 'Blobs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      minimumTLSVersion: 1.2,
-      // Draw records are archived evidence (wuhai-housing-2019): keep every version.
-      versioned: true,
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...secure,
       serverAccessLogsBucket: this.logBucket,
       serverAccessLogsPrefix: 'blobs/',
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(7) }],
