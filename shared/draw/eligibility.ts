@@ -112,8 +112,9 @@ const dayNumber = (d: string) => Math.floor(Date.parse(`${d}T00:00:00Z`) / DAY);
 export function buildDrawPool(input: EligibilityInput & { packed: true }): EligibilityResult<PackedCandidates>;
 export function buildDrawPool(input: EligibilityInput & { packed?: false }): EligibilityResult<PoolCandidate[]>;
 export function buildDrawPool(input: EligibilityInput): EligibilityResult {
-  const builder = drawPoolBuilder(input);
-  for (const t of input.targets) builder.add(t);
+  const { targets, ...rest } = input;
+  const builder = drawPoolBuilder({ ...rest, ...(Array.isArray(targets) ? { capacity: targets.length } : {}) });
+  for (const t of targets) builder.add(t);
   return builder.finish();
 }
 
@@ -121,10 +122,15 @@ export function buildDrawPool(input: EligibilityInput): EligibilityResult {
  * The same, one target at a time: the draw Lambda feeds each page of the pool read as it
  * arrives and keeps only the packed candidates, never the million registry items.
  */
-export function drawPoolBuilder(input: Omit<EligibilityInput, 'targets'> & { targets?: unknown; capacity?: number }): {
+type BuilderInput = Omit<EligibilityInput, 'targets'> & { /** expected number of targets */ capacity?: number };
+interface DrawPoolBuilder<C extends DrawPool['candidates']> {
   add(t: EligibilityTarget): void;
-  finish(): EligibilityResult;
-} {
+  finish(): EligibilityResult<C>;
+}
+export function drawPoolBuilder(input: BuilderInput & { packed: true }): DrawPoolBuilder<PackedCandidates>;
+export function drawPoolBuilder(input: BuilderInput & { packed?: false }): DrawPoolBuilder<PoolCandidate[]>;
+export function drawPoolBuilder(input: BuilderInput): DrawPoolBuilder<DrawPool['candidates']>;
+export function drawPoolBuilder(input: BuilderInput): DrawPoolBuilder<DrawPool['candidates']> {
   const { task } = input;
   const depts = new Set(task.departments);
   const sectionJoint = !!task.jointSections?.length;
@@ -180,7 +186,7 @@ export function drawPoolBuilder(input: Omit<EligibilityInput, 'targets'> & { tar
   }
 
   const list: PoolCandidate[] = [];
-  const packed = input.packed ? new PackedCandidates(input.capacity ?? (Array.isArray(input.targets) ? input.targets.length : 1024)) : undefined;
+  const packed = input.packed ? new PackedCandidates(input.capacity ?? 1024) : undefined;
   const areasUsed = new Set<string>();
   const excluded = { inactive: 0, outOfScope: 0, cooldown: 0 };
   const add = (t: EligibilityTarget): void => {

@@ -21,7 +21,6 @@ import {
   serializeRecord,
   type DrawRecord,
   type FreezeRecord,
-  type PackedCandidates,
   type ParallelHasher,
 } from '../draw/index.js';
 import { getBlob, putBlob } from '../blobs.js';
@@ -66,6 +65,8 @@ const drawHasher = (): ParallelHasher => (helper ??= createParallelHasher());
 
 /** Lambda init of the FreezePool and RunDraw functions: helper thread up, draw code optimized. */
 export function prepareDrawThreads(): void {
+  // once per process: the local platform loads both functions into one
+  if (helper) return;
   warmUpDraw(drawHasher());
 }
 
@@ -136,7 +137,7 @@ export async function freezeStage(input: { taskId: string }): Promise<{ round: n
       systemCommitment: system.commitment,
       beacon: null,
       labels: built.labels,
-      ...((built.pool.candidates as PackedCandidates).length >= LARGE_POOL ? { helper: drawHasher() } : {}),
+      ...(built.pool.candidates.length >= LARGE_POOL ? { helper: drawHasher() } : {}),
     });
     // Frozen inputs first, then the published record, then the ceremony: a crash in between
     // re-freezes on retry (nothing was published yet).

@@ -182,8 +182,7 @@ async function runOne(n: number): Promise<void> {
   // a pack is consumed by the freeze (its buffer is reused by the sort): each run gets a copy,
   // made outside the timed region
   const fresh = (p: typeof elig.pool) => ({ ...p, candidates: p.candidates.clone() });
-  let pool = fresh(elig.pool);
-  const frozen = time('freeze', () =>
+  const freeze = (pool: ReturnType<typeof fresh>) =>
     freezeDraw({
       taskId: 'T-BENCH',
       pool,
@@ -196,8 +195,9 @@ async function runOne(n: number): Promise<void> {
       systemCommitment: system.commitment,
       labels: elig.labels,
       helper: hasher,
-    }),
-  );
+    });
+  let pool = fresh(elig.pool);
+  const frozen = time('freeze', () => freeze(pool));
   const f = frozen.freeze;
   const seed = deriveSeed({
     taskId: f.taskId,
@@ -221,11 +221,7 @@ async function runOne(n: number): Promise<void> {
     pool = fresh(elig.pool);
     gc();
     const a = performance.now();
-    const fz = freezeDraw({
-      taskId: 'T-BENCH', pool, ratiosBp: elig.ratiosBp, minTeamSize: 2, jointUnits: elig.jointUnits,
-      frozenAt: '2025-03-01T08:00:00Z', drawTime: '2025-03-03T09:00:00+08:00',
-      witnesses: secrets.map((x, i) => ({ id: `w${i + 1}`, commitment: commitSecret(x) })), systemCommitment: system.commitment, helper: hasher,
-    });
+    const fz = freeze(pool);
     const b = performance.now();
     const sl = selectTargets(fz.pool, seed, fz.freeze.strata.map((x) => x.toDraw), hasher);
     const c = performance.now();
@@ -243,11 +239,7 @@ async function runOne(n: number): Promise<void> {
     pool = fresh(sharded);
     gc();
     const e = performance.now();
-    const fs = freezeDraw({
-      taskId: 'T-BENCH', pool, ratiosBp: elig.ratiosBp, minTeamSize: 2, jointUnits: elig.jointUnits,
-      frozenAt: '2025-03-01T08:00:00Z', drawTime: '2025-03-03T09:00:00+08:00',
-      witnesses: secrets.map((x, i) => ({ id: `w${i + 1}`, commitment: commitSecret(x) })), systemCommitment: system.commitment, helper: hasher,
-    });
+    const fs = freeze(pool);
     bestSharded = Math.min(bestSharded, performance.now() - e);
     if (fs.freeze.poolDigest !== f.poolDigest || fs.freeze.eligibilityDigest !== f.eligibilityDigest) throw new Error('sharded input froze differently');
   }

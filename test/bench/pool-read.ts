@@ -12,7 +12,7 @@ import { startTestStack } from '../helpers/local-aws.js';
 import { loadSampleDistrict } from '../../shared/sample/load.js';
 import { SAMPLE_MAIN_DEPT, SAMPLE_TOWNS } from '../../shared/sample/district.js';
 import { forEachPoolPage, listInspectionItems, listInspectors, readPool } from '../../shared/store/registry.js';
-import { commitSecret, drawPoolBuilder, freezeDraw, newSystemSecret, type PackedCandidates } from '../../shared/draw/index.js';
+import { commitSecret, drawPoolBuilder, freezeDraw, newSystemSecret } from '../../shared/draw/index.js';
 import type { Target } from '../../shared/domain/schemas.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -60,7 +60,7 @@ try {
   });
   const built = builder.finish();
   const tRead = performance.now() - t0;
-  const packed = built.pool.candidates as PackedCandidates;
+  const packed = built.pool.candidates;
   const packedHeld = packed.length * 20; // 5 words per record (plus the few exclusion lists)
   const system = newSystemSecret();
   const t1 = performance.now();
