@@ -9,7 +9,7 @@
  *                    area,<k>,<id>;<id>;…,<name>\n      k = 0,1,… ; sorted by name (UTF-8 bytes)
  *                    cand,<k>,<excluded id>;…\n         one per candidate, in pool (USCC) order
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { DrawInputError } from './errors.js';
 
 export const STRATA = ['key', 'A', 'B', 'C', 'D'] as const;
@@ -258,7 +258,7 @@ function unpackUscc(a: number, b: number, d: number): string {
 /** From this many candidates on, the pool text is hashed on the helper thread when there is one. */
 const HELPER_FROM = 100_000;
 
-export function compilePool(pool: DrawPool, helper?: FreezeHelper): CompiledPool {
+export function compilePool(pool: DrawPool, helper?: FreezeHelper): CompiledPool & { poolDigest: string; eligibilityDigest: string } {
   const packed = pool.candidates instanceof PackedCandidates ? pool.candidates : PackedCandidates.from(pool.candidates);
   const n = packed.length;
 
@@ -557,77 +557,7 @@ function insertionSort(r: Uint32Array, lo: number, hi: number): void {
 
 // ------------------------------------------------------------------ digests
 
-/** Streams short lines into SHA-256 through a 1 MiB buffer. */
-class DigestWriter {
-  private readonly buf = Buffer.allocUnsafe(1 << 20);
-  private pos = 0;
-  private readonly hash: Hash = createHash('sha256');
-  private room(k: number): void {
-    if (this.pos + k > this.buf.length) {
-      this.hash.update(this.buf.subarray(0, this.pos));
-      this.pos = 0;
-    }
-  }
-  ascii(s: string): void {
-    this.room(s.length);
-    for (let i = 0; i < s.length; i++) this.buf[this.pos++] = s.charCodeAt(i);
-  }
-  utf8(s: string): void {
-    const b = Buffer.from(s, 'utf8');
-    this.room(b.length);
-    if (b.length > this.buf.length) this.hash.update(b);
-    else {
-      b.copy(this.buf, this.pos);
-      this.pos += b.length;
-    }
-  }
-  bytes(src: Uint8Array, start: number, len: number): void {
-    this.room(len);
-    for (let i = 0; i < len; i++) this.buf[this.pos++] = src[start + i]!;
-  }
-  byte(b: number): void {
-    this.room(1);
-    this.buf[this.pos++] = b;
-  }
-  uint(x: number): void {
-    this.ascii(String(x));
-  }
-  digest(): string {
-    this.hash.update(this.buf.subarray(0, this.pos));
-    this.pos = 0;
-    return this.hash.digest('hex');
-  }
-}
-
 const COMMA = 0x2c, NL = 0x0a, SEMI = 0x3b;
-
-export function poolDigestOf(p: CompiledPool): string {
-  const w = new DigestWriter();
-  for (let i = 0; i < p.n; i++) {
-    w.bytes(p.usccBytes, i * 18, 18);
-    w.byte(COMMA);
-    w.ascii(STRATA[p.strata[i]!]!);
-    w.byte(NL);
-  }
-  return w.digest();
-}
-
-export function eligibilityDigestOf(p: CompiledPool): string {
-  const w = new DigestWriter();
-  w.utf8(headerLines(p.inspectorIds, p.inspectorUnits, p.areaNames, p.areaMembers).join(''));
-  const areaText = p.areaNames.map((_, k) => String(k));
-  for (let i = 0; i < p.n; i++) {
-    w.ascii('cand,');
-    w.ascii(areaText[p.area[i]!]!);
-    w.byte(COMMA);
-    for (let j = p.exclOff[i]!; j < p.exclOff[i + 1]!; j++) {
-      if (j > p.exclOff[i]!) w.byte(SEMI);
-      w.ascii(p.inspectorIds[p.exclIdx[j]!]!);
-    }
-    w.byte(NL);
-  }
-  return w.digest();
-}
 
 /** SHA-256 of lines, each followed by "\n" (what a verifier computes from the record). */
 export function digestLines(lines: readonly string[]): string {
