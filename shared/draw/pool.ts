@@ -186,8 +186,7 @@ export interface FreezeHelper {
 /**
  * Decodes the sorted records into USCC bytes and returns the SHA-256 of the pool text
  * ("<uscc>,<stratum>\n" per candidate). Self-contained — it references nothing outside its
- * body — because the helper thread evaluates its source text; compilePool's one-thread loop
- * computes the same inline.
+ * body — because the helper thread evaluates its source text.
  */
 export function poolTextDigest(
   rec: Uint32Array,
@@ -195,56 +194,48 @@ export function poolTextDigest(
   usccBytes: Uint8Array,
   newHash: () => { update(b: Uint8Array): unknown; digest(enc: 'hex'): string },
 ): string {
+  // two symbols (10 bits) → their two ASCII bytes as a little-endian 16-bit value, so a word's
+  // six symbols are written with one 32-bit and one 16-bit store
   const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-  const hi = new Uint8Array(1024), lo = new Uint8Array(1024);
-  for (let v = 0; v < 1024; v++) {
-    hi[v] = alphabet.charCodeAt(v >>> 5) || 0;
-    lo[v] = alphabet.charCodeAt(v & 31) || 0;
-  }
+  const pair = new Uint16Array(1024);
+  for (let v = 0; v < 1024; v++) pair[v] = (alphabet.charCodeAt(v >>> 5) || 0) | ((alphabet.charCodeAt(v & 31) || 0) << 8);
+  /**
+   * Records [r0, r1) into usccBytes and into text (from 0); returns the text length. Captures
+   * nothing and calls nothing: the hash is fed between chunks (see candidatePass for why).
+   */
+  const chunk = (rec: Uint32Array, r0: number, r1: number, pair: Uint16Array, uv: DataView, tv: DataView, text: Uint8Array): number => {
+    let pp = 0;
+    for (let r = r0; r < r1; r++) {
+      const o = r * 5;
+      const q = r * 18;
+      for (let w = 0; w < 3; w++) {
+        const k = rec[o + w]!;
+        const x = pair[k >>> 20]! | (pair[(k >>> 10) & 1023]! << 16);
+        const y = pair[k & 1023]!;
+        uv.setInt32(q + w * 6, x, true);
+        uv.setUint16(q + w * 6 + 4, y, true);
+        tv.setInt32(pp + w * 6, x, true);
+        tv.setUint16(pp + w * 6 + 4, y, true);
+      }
+      const st = rec[o + 3]! & 7;
+      // ",key\n" or ",<A-D>\n"; bytes written past the line are overwritten by the next one
+      if (st === 0) {
+        tv.setUint32(pp + 18, 0x79656b2c, true);
+        text[pp + 22] = 0x0a;
+        pp += 23;
+      } else {
+        tv.setUint32(pp + 18, 0x0a002c | ((0x40 + st) << 8), true);
+        pp += 21;
+      }
+    }
+    return pp;
+  };
   const h = newHash();
-  const PB = new Uint8Array(1 << 20);
-  let pp = 0;
-  for (let r = 0; r < n; r++) {
-    if (pp > PB.length - 32) {
-      h.update(PB.subarray(0, pp));
-      pp = 0;
-    }
-    const o = r * 5;
-    const q = r * 18;
-    for (let w = 0; w < 3; w++) {
-      const k = rec[o + w]!;
-      const v0 = k >>> 20, v1 = (k >>> 10) & 1023, v2 = k & 1023;
-      const x = q + w * 6;
-      const c0 = hi[v0]!, c1 = lo[v0]!, c2 = hi[v1]!, c3 = lo[v1]!, c4 = hi[v2]!, c5 = lo[v2]!;
-      usccBytes[x] = c0;
-      usccBytes[x + 1] = c1;
-      usccBytes[x + 2] = c2;
-      usccBytes[x + 3] = c3;
-      usccBytes[x + 4] = c4;
-      usccBytes[x + 5] = c5;
-      PB[pp] = c0;
-      PB[pp + 1] = c1;
-      PB[pp + 2] = c2;
-      PB[pp + 3] = c3;
-      PB[pp + 4] = c4;
-      PB[pp + 5] = c5;
-      pp += 6;
-    }
-    const st = rec[o + 3]! & 7;
-    PB[pp] = 0x2c;
-    if (st === 0) {
-      PB[pp + 1] = 0x6b;
-      PB[pp + 2] = 0x65;
-      PB[pp + 3] = 0x79;
-      PB[pp + 4] = 0x0a;
-      pp += 5;
-    } else {
-      PB[pp + 1] = 0x40 + st;
-      PB[pp + 2] = 0x0a;
-      pp += 3;
-    }
-  }
-  h.update(PB.subarray(0, pp));
+  const CHUNK = 1 << 15;
+  const text = new Uint8Array(CHUNK * 23 + 8);
+  const tv = new DataView(text.buffer);
+  const uv = new DataView(usccBytes.buffer, usccBytes.byteOffset, usccBytes.byteLength);
+  for (let r = 0; r < n; r += CHUNK) h.update(text.subarray(0, chunk(rec, r, Math.min(n, r + CHUNK), pair, uv, tv, text)));
   return h.digest('hex');
 }
 
@@ -321,72 +312,17 @@ export function compilePool(pool: DrawPool, helper?: FreezeHelper): CompiledPool
   // bytes; on the helper thread when there is one) and, here, the eligibility text, areas,
   // strata and exclusions.
   const eh = createHash('sha256');
-  const EB = new Uint8Array(1 << 20);
-  let ep = 0;
   eh.update(headerLines(inspectorIds, inspectorUnits, areaNames, areaMembers).join(''), 'utf8');
-  const candHead = areaNames.map((_, k) => Uint8Array.from(`${k},`, (ch) => ch.charCodeAt(0)));
   const usccBytes = new Uint8Array(spare.buffer, 0, n * 18);
   const strata = new Uint8Array(spare.buffer, n * 18, n);
   const area = new Uint32Array(n);
-  const strataCounts = [0, 0, 0, 0, 0];
   const exclOff = new Uint32Array(n + 1);
   const excl: number[] = [];
-  const mainLoop = (): void => {
-    for (let r = 0; r < n; r++) {
-      const o = r * 5;
-      const a = rec[o]!, b = rec[o + 1]!, d = rec[o + 2]!;
-      if (r > 0 && a === rec[o - 5] && b === rec[o - 4] && d === rec[o - 3]) {
-        throw new DrawInputError(`检查对象的统一社会信用代码重复：${unpackUscc(a, b, d)}`);
-      }
-      const meta = rec[o + 3]!;
-      const st = meta & 7;
-      strata[r] = st;
-      strataCounts[st]!++;
-      const ak = finalAreaOf[meta >>> 4]!;
-      area[r] = ak;
-      if (ep > EB.length - 32) {
-        eh.update(EB.subarray(0, ep));
-        ep = 0;
-      }
-      EB[ep] = 0x63; // "cand,"
-      EB[ep + 1] = 0x61;
-      EB[ep + 2] = 0x6e;
-      EB[ep + 3] = 0x64;
-      EB[ep + 4] = COMMA;
-      ep += 5;
-      const head = candHead[ak]!;
-      for (let j = 0; j < head.length; j++) EB[ep++] = head[j]!;
-      const ex = meta & 8 ? rawExcl.get(rec[o + 4]!) : undefined;
-      if (ex) {
-        const members = areaMembers[ak]!;
-        const first = excl.length;
-        for (const id of ex) {
-          const ix = inspectorIndex.get(id);
-          // exclusions outside the area's list are irrelevant and dropped (canonical form)
-          if (ix === undefined || !binaryHas(members, ix)) continue;
-          // insert in ascending order, once (lists are short)
-          let j = excl.length;
-          while (j > first && excl[j - 1]! > ix) j--;
-          if (j > first && excl[j - 1] === ix) continue;
-          excl.splice(j, 0, ix);
-        }
-        for (let j = first; j < excl.length; j++) {
-          const id = inspectorIds[excl[j]!]!;
-          if (ep > EB.length - 80) {
-            eh.update(EB.subarray(0, ep));
-            ep = 0;
-          }
-          if (j > first) EB[ep++] = SEMI;
-          for (let c = 0; c < id.length; c++) EB[ep++] = id.charCodeAt(c);
-        }
-      }
-      EB[ep++] = NL;
-      exclOff[r + 1] = excl.length;
-    }
-  };
+  const strataCounts = [0, 0, 0, 0, 0];
+  const candidates = (): void =>
+    candidatePass(rec, n, { finalAreaOf, areaMembers, inspectorIndex, inspectorIds, rawExcl }, { strata, area, exclOff, excl, strataCounts }, eh);
   const poolDigest =
-    (split ? helper.poolText(rec, n, usccBytes, mainLoop) : (mainLoop(), undefined)) ?? poolTextDigest(rec, n, usccBytes, () => createHash('sha256'));
-  eh.update(EB.subarray(0, ep));
+    (split ? helper.poolText(rec, n, usccBytes, candidates) : (candidates(), undefined)) ?? poolTextDigest(rec, n, usccBytes, () => createHash('sha256'));
   return {
     n,
     poolDigest,
@@ -402,6 +338,126 @@ export function compilePool(pool: DrawPool, helper?: FreezeHelper): CompiledPool
     areaMembers,
     strataCounts,
   };
+}
+
+interface CandidateTables {
+  finalAreaOf: Uint32Array;
+  areaMembers: readonly Uint32Array[];
+  inspectorIndex: ReadonlyMap<string, number>;
+  inspectorIds: readonly string[];
+  rawExcl: ReadonlyMap<number, readonly string[]>;
+}
+interface CandidateColumns {
+  strata: Uint8Array;
+  area: Uint32Array;
+  exclOff: Uint32Array;
+  excl: number[];
+  strataCounts: number[];
+}
+
+/**
+ * One pass over the sorted records: strata, areas and exclusion lists (CSR) per candidate, and
+ * the "cand,<k>,<excluded ids>\n" lines fed to `eh`, a buffer at a time.
+ *
+ * Why the split into candidateLines: the loop must not call a method of an object that lives
+ * only for this draw (the hash). V8 holds type feedback weakly; once a garbage collection has
+ * taken the last such object, the optimized loop deoptimizes at that call, and re-optimizing a
+ * million-iteration loop costs tens of milliseconds, on the very first (and in a Lambda function
+ * the only) draw of the process.
+ */
+function candidatePass(rec: Uint32Array, n: number, by: CandidateTables, out: CandidateColumns, eh: { update(b: Uint8Array): unknown }): void {
+  if (by.areaMembers.length > 100_000) throw new DrawInputError(`辖区过多（${by.areaMembers.length} 个），上限为 100000`);
+  // each area's line "cand,<k>,\n" as three little-endian words (k < 100000: at most 12 bytes)
+  const lineLen = new Uint8Array(by.areaMembers.length);
+  const lineWords = new Int32Array(by.areaMembers.length * 3);
+  by.areaMembers.forEach((_, k) => {
+    const b = Buffer.from(`cand,${k},\n`, 'latin1');
+    lineLen[k] = b.copy(Buffer.from(lineWords.buffer, k * 12, 12));
+  });
+  // room for the longest line: every member of an area excluded (ids ≤ 64 bytes and a ";")
+  const longest = 16 + 65 * by.areaMembers.reduce((x, m) => Math.max(x, m.length), 0);
+  const buf = new Uint8Array(Math.max(1 << 20, 4 * longest));
+  const at = new Uint32Array(2); // next record, bytes in buf
+  const counts = new Uint32Array(5);
+  while (at[0]! < n) {
+    candidateLines(rec, n, by, out, lineWords, lineLen, buf, buf.length - longest, at, counts);
+    eh.update(buf.subarray(0, at[1]));
+  }
+  counts.forEach((c, st) => (out.strataCounts[st] = c));
+}
+
+/** Candidates from at[0] on, until the buffer is filled past `limit`; see candidatePass. */
+function candidateLines(
+  rec: Uint32Array,
+  n: number,
+  by: CandidateTables,
+  out: CandidateColumns,
+  lineWords: Int32Array,
+  lineLen: Uint8Array,
+  buf: Uint8Array,
+  limit: number,
+  at: Uint32Array,
+  counts: Uint32Array,
+): void {
+  const { finalAreaOf } = by;
+  const { strata, area, exclOff, excl } = out;
+  // lines are stored as words with DataView, whatever the alignment; bytes past a line are
+  // overwritten by the next one
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let r = at[0]!;
+  let ep = 0;
+  for (; r < n && ep <= limit; r++) {
+    const o = r * 5;
+    const a = rec[o]!, b = rec[o + 1]!, d = rec[o + 2]!;
+    if (r > 0 && a === rec[o - 5] && b === rec[o - 4] && d === rec[o - 3]) {
+      throw new DrawInputError(`检查对象的统一社会信用代码重复：${unpackUscc(a, b, d)}`);
+    }
+    const meta = rec[o + 3]!;
+    const st = meta & 7;
+    strata[r] = st;
+    counts[st]!++;
+    const ak = finalAreaOf[meta >>> 4]!;
+    area[r] = ak;
+    const w = ak * 3;
+    view.setInt32(ep, lineWords[w]!, true);
+    view.setInt32(ep + 4, lineWords[w + 1]!, true);
+    view.setInt32(ep + 8, lineWords[w + 2]!, true);
+    if (meta & 8) {
+      // the line up to its "\n", the excluded ids, then the "\n"
+      ep = exclusionList(rec[o + 4]!, ak, by, excl, buf, ep + lineLen[ak]! - 1);
+      buf[ep++] = NL;
+    } else ep += lineLen[ak]!;
+    exclOff[r + 1] = excl.length;
+  }
+  at[0] = r;
+  at[1] = ep;
+}
+
+/**
+ * Appends a candidate's exclusions (those in its area's list, ascending, once) to `excl` and their
+ * ids, ";"-separated, to buf at ep; returns the new ep. Kept out of the candidate loop (few have any).
+ */
+function exclusionList(input: number, ak: number, by: CandidateTables, excl: number[], buf: Uint8Array, ep: number): number {
+  const ex = by.rawExcl.get(input);
+  if (!ex) return ep;
+  const members = by.areaMembers[ak]!;
+  const first = excl.length;
+  for (const id of ex) {
+    const ix = by.inspectorIndex.get(id);
+    // exclusions outside the area's list are irrelevant and dropped (canonical form)
+    if (ix === undefined || !binaryHas(members, ix)) continue;
+    // insert in ascending order, once (lists are short)
+    let j = excl.length;
+    while (j > first && excl[j - 1]! > ix) j--;
+    if (j > first && excl[j - 1] === ix) continue;
+    excl.splice(j, 0, ix);
+  }
+  for (let j = first; j < excl.length; j++) {
+    const id = by.inspectorIds[excl[j]!]!;
+    if (j > first) buf[ep++] = SEMI;
+    for (let c = 0; c < id.length; c++) buf[ep++] = id.charCodeAt(c);
+  }
+  return ep;
 }
 
 /** The insp and area lines (each with its "\n"). */
@@ -434,8 +490,7 @@ const lessRec = (r: Uint32Array, x: number, y: number) =>
  * (one per shard) are merged; anything else goes through an LSD radix sort.
  */
 export function sortRecords(rec: Uint32Array, n: number, scratch: Uint32Array = new Uint32Array(n * 5)): Uint32Array {
-  const runs: number[] = [0];
-  for (let i = 1; i < n && runs.length <= 64; i++) if (lessRec(rec, i * 5, (i - 1) * 5)) runs.push(i);
+  const runs = sortedRuns(rec, n, 64);
   if (runs.length === 1) return rec;
   if (runs.length > 64) return radixRecords(rec, n, scratch);
   let src = rec;
@@ -465,6 +520,13 @@ export function sortRecords(rec: Uint32Array, n: number, scratch: Uint32Array = 
   return src;
 }
 
+/** Starts of the ascending runs of records, up to max + 1 of them (then the caller radix-sorts). */
+function sortedRuns(rec: Uint32Array, n: number, max: number): number[] {
+  const runs: number[] = [0];
+  for (let i = 1; i < n && runs.length <= max; i++) if (lessRec(rec, i * 5, (i - 1) * 5)) runs.push(i);
+  return runs;
+}
+
 /**
  * Most-significant-digit radix sort of 5-word records on (w0, w1, w2), in 10-bit digits (two USCC
  * symbols; digit 0 is the most significant). Each range is scattered on its first digit that
@@ -485,7 +547,7 @@ function msdRange(src: Uint32Array, other: Uint32Array, lo: number, hi: number, 
   const m = hi - lo;
   if (m <= 32) {
     insertionSort(src, lo, hi);
-    if (target !== src) target.set(src.subarray(lo * 5, hi * 5), lo * 5);
+    if (target !== src) copyRecords(src, target, lo, hi);
     return;
   }
   const start = counts[d]!;
@@ -499,7 +561,7 @@ function msdRange(src: Uint32Array, other: Uint32Array, lo: number, hi: number, 
   }
   if (d === 9) {
     // equal keys (duplicates, reported by the caller)
-    if (target !== src) target.set(src.subarray(lo * 5, hi * 5), lo * 5);
+    if (target !== src) copyRecords(src, target, lo, hi);
     return;
   }
   const c = counts[d]!;
@@ -520,15 +582,28 @@ function msdRange(src: Uint32Array, other: Uint32Array, lo: number, hi: number, 
   }
   if (d === 8) {
     // last digit: the buckets are single keys
-    if (target !== other) target.set(other.subarray(lo * 5, hi * 5), lo * 5);
+    if (target !== other) copyRecords(other, target, lo, hi);
     return;
   }
   for (let v = 0; v < 1024; v++) {
     const s = c[v]!, e = v < 1023 ? c[v + 1]! : hi;
+    // most buckets below the first scatter hold one record or none: copied in place, no call
     if (e - s === 1) {
-      if (target !== other) target.set(other.subarray(s * 5, e * 5), s * 5);
+      if (target !== other) {
+        const o = s * 5;
+        target[o] = other[o]!;
+        target[o + 1] = other[o + 1]!;
+        target[o + 2] = other[o + 2]!;
+        target[o + 3] = other[o + 3]!;
+        target[o + 4] = other[o + 4]!;
+      }
     } else if (e > s) msdRange(other, src, s, e, d + 1, target, counts);
   }
+}
+
+/** Records [lo, hi) of `from` into the same places of `to` (a loop: ranges here are short). */
+function copyRecords(from: Uint32Array, to: Uint32Array, lo: number, hi: number): void {
+  for (let o = lo * 5; o < hi * 5; o++) to[o] = from[o]!;
 }
 
 function insertionSort(r: Uint32Array, lo: number, hi: number): void {
