@@ -111,20 +111,39 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
   const teamMembers = new Uint32Array(m * k);
   let capYields = 0;
 
-  // eligible lists of all selected targets, flattened (inspector indices, ascending id)
+  // One pass over the selected targets in priority order, i.e. scattered over the pool (cache
+  // misses): their areas, exclusion ranges and score-message heads (":" + uscc + ":" = words
+  // 0..4), so that everything after reads sequentially. Arrays a helper thread reads are shared
+  // memory (handed over without a copy).
+  const areaOf = new Uint32Array(m);
+  const ex0 = new Uint32Array(m);
+  const ex1 = new Uint32Array(m);
+  const head = new Int32Array(new SharedArrayBuffer(Math.max(1, m) * 20));
   const eligOff = new Uint32Array(m + 1);
   for (let r = 0; r < m; r++) {
     const i = sel.order[r]!;
-    eligOff[r + 1] = eligOff[r]! + p.areaMembers[p.area[i]!]!.length - (p.exclOff[i + 1]! - p.exclOff[i]!);
+    const a = p.area[i]!;
+    const e0 = p.exclOff[i]!, e1 = p.exclOff[i + 1]!;
+    areaOf[r] = a;
+    ex0[r] = e0;
+    ex1[r] = e1;
+    eligOff[r + 1] = eligOff[r]! + p.areaMembers[a]!.length - (e1 - e0);
+    const q = i * 18;
+    const h = r * 5;
+    head[h] = 0x3a000000 | (u[q]! << 16) | (u[q + 1]! << 8) | u[q + 2]!;
+    head[h + 1] = (u[q + 3]! << 24) | (u[q + 4]! << 16) | (u[q + 5]! << 8) | u[q + 6]!;
+    head[h + 2] = (u[q + 7]! << 24) | (u[q + 8]! << 16) | (u[q + 9]! << 8) | u[q + 10]!;
+    head[h + 3] = (u[q + 11]! << 24) | (u[q + 12]! << 16) | (u[q + 13]! << 8) | u[q + 14]!;
+    head[h + 4] = (u[q + 15]! << 24) | (u[q + 16]! << 16) | (u[q + 17]! << 8) | 0x3a;
   }
+  // eligible lists of all selected targets, flattened (inspector indices, ascending id)
   const pairsTotal = eligOff[m]!;
-  const eligList = new Uint32Array(pairsTotal);
+  const eligList = new Uint32Array(new SharedArrayBuffer(Math.max(1, pairsTotal) * 4), 0, pairsTotal);
   let maxPer = 0;
   for (let r = 0, x = 0; r < m; r++) {
-    const i = sel.order[r]!;
-    const members = p.areaMembers[p.area[i]!]!;
-    let e = p.exclOff[i]!;
-    const eEnd = p.exclOff[i + 1]!;
+    const members = p.areaMembers[areaOf[r]!]!;
+    let e = ex0[r]!;
+    const eEnd = ex1[r]!;
     for (let j = 0; j < members.length; j++) {
       const ix = members[j]!;
       while (e < eEnd && p.exclIdx[e]! < ix) e++;
@@ -134,12 +153,12 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
     maxPer = Math.max(maxPer, eligOff[r + 1]! - eligOff[r]!);
   }
   const cap0 = Math.min(pairsTotal, Math.max(PAIRS_PER_CHUNK, maxPer));
-  const head = new Int32Array(Math.min(m, cap0) * 5 + 5);
-  const pairHead = new Uint32Array(cap0);
-  const pairTail = new Uint32Array(cap0);
+  const pairHead = new Uint32Array(new SharedArrayBuffer(Math.max(1, cap0) * 4));
+  let pairTail = eligList; // the chunk's pairs: a view of eligList
   const first = new Int32Array(cap0);
   const taken = new Uint8Array(maxPer); // by position within the target's pairs
-  const chosen: number[] = []; // pair positions
+  const chosen = new Uint32Array(k); // pair positions of the team being filled
+  let nChosen = 0;
   const fullCache = new Map<number, Int32Array>();
   let cand = 0;
   const fullOf = (x: number): Int32Array => {
@@ -174,30 +193,18 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
       capYields++;
     }
     taken[best] = 1;
-    chosen.push(start + best);
+    chosen[nChosen++] = start + best;
   };
 
   let r0 = 0;
   while (r0 < m) {
     // a chunk of whole targets with at most ~PAIRS_PER_CHUNK pairs
     let r1 = r0 + 1;
-    while (r1 < m && eligOff[r1 + 1]! - eligOff[r0]! <= PAIRS_PER_CHUNK && r1 - r0 < head.length / 5 - 1) r1++;
+    while (r1 < m && eligOff[r1 + 1]! - eligOff[r0]! <= PAIRS_PER_CHUNK) r1++;
     const base = eligOff[r0]!;
     const np = eligOff[r1]! - base;
-    for (let r = r0; r < r1; r++) {
-      const q = sel.order[r]! * 18;
-      const h = (r - r0) * 5;
-      // ":" + uscc + ":" = 20 bytes = words 0..4
-      head[h] = 0x3a000000 | (u[q]! << 16) | (u[q + 1]! << 8) | u[q + 2]!;
-      head[h + 1] = (u[q + 3]! << 24) | (u[q + 4]! << 16) | (u[q + 5]! << 8) | u[q + 6]!;
-      head[h + 2] = (u[q + 7]! << 24) | (u[q + 8]! << 16) | (u[q + 9]! << 8) | u[q + 10]!;
-      head[h + 3] = (u[q + 11]! << 24) | (u[q + 12]! << 16) | (u[q + 13]! << 8) | u[q + 14]!;
-      head[h + 4] = (u[q + 15]! << 24) | (u[q + 16]! << 16) | (u[q + 17]! << 8) | 0x3a;
-      for (let x = eligOff[r]!; x < eligOff[r + 1]!; x++) {
-        pairHead[x - base] = r - r0;
-        pairTail[x - base] = eligList[x]!;
-      }
-    }
+    pairTail = eligList.subarray(base, base + np);
+    for (let r = r0; r < r1; r++) pairHead.fill(r, eligOff[r]! - base, eligOff[r + 1]! - base);
     if (oneBlock) hasher.pairFirstWords(mid, head, tailFlat, pairHead, pairTail, np, first);
     else {
       // some id is longer than 35 bytes: full states, then a second block where needed
@@ -230,21 +237,27 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
 
     for (let r = r0; r < r1; r++) {
       cand = sel.order[r]!;
-      fullCache.clear();
+      if (fullCache.size) fullCache.clear();
       const start = eligOff[r]! - base;
       const len = eligOff[r + 1]! - base - start;
-      taken.fill(0, 0, len);
-      chosen.length = 0;
+      nChosen = 0;
       for (let j = 0; j < J; j++) pick(start, len, j);
-      while (chosen.length < k) pick(start, len, -1);
-      chosen.sort((x, y) => (x === y ? 0 : lower(x, y) ? -1 : 1)); // ascending score
+      while (nChosen < k) pick(start, len, -1);
+      // ascending score (insertion sort: teams are small); untake for the next target
+      for (let a = 1; a < nChosen; a++) {
+        const x = chosen[a]!;
+        let b = a - 1;
+        for (; b >= 0 && lower(x, chosen[b]!); b--) chosen[b + 1] = chosen[b]!;
+        chosen[b + 1] = x;
+      }
       const o = teamOff[r]!;
-      for (let j = 0; j < chosen.length; j++) {
+      for (let j = 0; j < nChosen; j++) {
+        taken[chosen[j]! - start] = 0;
         const ix = pairTail[chosen[j]!]!;
         teamMembers[o + j] = ix;
         load[ix]!++;
       }
-      teamOff[r + 1] = o + chosen.length;
+      teamOff[r + 1] = o + nChosen;
     }
     r0 = r1;
   }
@@ -277,8 +290,7 @@ export function findShortages(p: CompiledPool, counts: readonly number[], params
   const unitOf = Int32Array.from(p.inspectorUnits, (u) => unitIndex.get(u) ?? -1);
   const J = params.jointUnits.length;
   const A = p.areaNames.length;
-  const drawable = new Uint32Array(A);
-  for (let i = 0; i < p.n; i++) if (counts[p.strata[i]!]! > 0) drawable[p.area[i]!]!++;
+  const drawable = drawableByArea(p, counts);
   const unitCount = new Uint32Array(A * Math.max(J, 1));
   for (let a = 0; a < A; a++) for (const ix of p.areaMembers[a]!) if (unitOf[ix]! >= 0) unitCount[a * J + unitOf[ix]!]!++;
 
@@ -306,18 +318,17 @@ export function findShortages(p: CompiledPool, counts: readonly number[], params
     }
   }
   const exclUnit = new Uint32Array(Math.max(J, 1));
-  for (let i = 0; i < p.n; i++) {
+  for (const i of drawableWithExclusions(p, counts)) {
     const e0 = p.exclOff[i]!, e1 = p.exclOff[i + 1]!;
-    if (e0 === e1 || counts[p.strata[i]!] === 0) continue;
     const a = p.area[i]!;
     if (areaShort[a]) continue;
     const name = p.areaNames[a]!;
     const available = p.areaMembers[a]!.length - (e1 - e0);
-    const head = `检查对象 ${usccAt(p, i)}（辖区「${name}」）排除回避人员和上次检查组成员后`;
+    const head = () => `检查对象 ${usccAt(p, i)}（辖区「${name}」）排除回避人员和上次检查组成员后`;
     if (available < k) {
       out.push({
         kind: 'candidate', area: name, uscc: usccAt(p, i), needed: k, available, candidates: 1,
-        message: `${head}，符合条件的检查人员仅 ${available} 名，每个检查组需要 ${k} 名${req}`,
+        message: `${head()}，符合条件的检查人员仅 ${available} 名，每个检查组需要 ${k} 名${req}`,
       });
     }
     if (J) {
@@ -328,10 +339,29 @@ export function findShortages(p: CompiledPool, counts: readonly number[], params
         const unit = params.jointUnits[j]!;
         out.push({
           kind: 'candidate-unit', area: name, uscc: usccAt(p, i), unit, needed: 1, available: 0, candidates: 1,
-          message: `${head}，没有「${unitName(unit)}」符合条件的检查人员${unitReq(unit)}（联合检查每组至少需要 1 名）`,
+          message: `${head()}，没有「${unitName(unit)}」符合条件的检查人员${unitReq(unit)}（联合检查每组至少需要 1 名）`,
         });
       }
     }
   }
+  return out;
+}
+
+// The two passes over every candidate are functions of their own, so that V8 reuses their
+// optimized code from the warm-up instead of re-optimizing a loop inside findShortages.
+
+/** Candidates that can be drawn (their stratum draws some), per area. */
+function drawableByArea(p: CompiledPool, counts: readonly number[]): Uint32Array {
+  const drawable = new Uint32Array(p.areaNames.length);
+  const draws = Uint8Array.from(counts, (c) => (c > 0 ? 1 : 0));
+  for (let i = 0; i < p.n; i++) if (draws[p.strata[i]!]) drawable[p.area[i]!]!++;
+  return drawable;
+}
+
+/** Candidates that can be drawn and have exclusions. */
+function drawableWithExclusions(p: CompiledPool, counts: readonly number[]): number[] {
+  const out: number[] = [];
+  const draws = Uint8Array.from(counts, (c) => (c > 0 ? 1 : 0));
+  for (let i = 0; i < p.n; i++) if (p.exclOff[i + 1] !== p.exclOff[i] && draws[p.strata[i]!]) out.push(i);
   return out;
 }

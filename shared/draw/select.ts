@@ -50,15 +50,13 @@ export function selectTargets(p: CompiledPool, seed: string, counts: readonly nu
   if (n < directBelow) {
     const collected: number[][] = [[], [], [], [], []];
     for (let i = 0; i < n; i++) collected[p.strata[i]!]!.push(i);
-    return finish(p, mid, counts, collected, hasher);
+    return finish(p, mid, counts, collected.map((c) => Uint32Array.from(c)), hasher);
   }
   const first = new Int32Array(n);
   if (n > 0) hasher.priorities(mid, p.usccBytes, 0, n, first);
-
-  // per-stratum histogram of the top 16 bits of the first word
-  const hist = new Uint32Array(5 * 65536);
-  for (let i = 0; i < n; i++) hist[p.strata[i]! * 65536 + (first[i]! >>> 16)]!++;
+  const hist = histogram(p.strata, first, n);
   const limit = new Int32Array(5).fill(-1); // highest bucket to collect, per stratum
+  const size = new Uint32Array(5); // candidates in buckets 0..limit
   for (let s = 0; s < 5; s++) {
     const want = Math.min(counts[s]!, p.strataCounts[s]!);
     if (want === 0) continue;
@@ -67,16 +65,51 @@ export function selectTargets(p: CompiledPool, seed: string, counts: readonly nu
       sum += hist[s * 65536 + b]!;
       if (sum >= want) {
         limit[s] = b;
+        size[s] = sum;
         break;
       }
     }
   }
-  const collected: number[][] = [[], [], [], [], []];
+  return finish(p, mid, counts, collect(p.strata, first, n, limit, size), hasher);
+}
+
+// The loops over all candidates live in small functions of their own: a draw calls each once,
+// and V8 reuses their optimized code from the warm-up (a loop inside a bigger function that
+// runs once per draw is re-entered cold and optimized anew every time).
+
+/** Per-stratum histogram of the top 16 bits of the first priority word. */
+function histogram(strata: Uint8Array, first: Int32Array, n: number): Uint32Array {
+  const hist = new Uint32Array(5 * 65536);
+  for (let i = 0; i < n; i++) hist[strata[i]! * 65536 + (first[i]! >>> 16)]!++;
+  return hist;
+}
+
+/** The candidates of each stratum whose first word falls in buckets 0..limit (size[s] of them). */
+function collect(strata: Uint8Array, first: Int32Array, n: number, limit: Int32Array, size: Uint32Array): Uint32Array[] {
+  const out = Array.from(size, (c) => new Uint32Array(c));
+  const fill = new Uint32Array(5);
   for (let i = 0; i < n; i++) {
-    const s = p.strata[i]!;
-    if (first[i]! >>> 16 <= limit[s]!) collected[s]!.push(i);
+    const s = strata[i]!;
+    if (first[i]! >>> 16 <= limit[s]!) out[s]![fill[s]!++] = i;
   }
-  return finish(p, mid, counts, collected, hasher);
+  return out;
+}
+
+/** out[at + r] = idx[pos[r]] and its 8 digest words, for r < count. */
+function gather(idx: Uint32Array, digests: Int32Array, pos: Uint32Array, count: number, out: Uint32Array, outDigests: Int32Array, at: number): void {
+  for (let r = 0; r < count; r++) {
+    const k = pos[r]!;
+    out[at + r] = idx[k]!;
+    const f = k * 8, t = (at + r) * 8;
+    outDigests[t] = digests[f]!;
+    outDigests[t + 1] = digests[f + 1]!;
+    outDigests[t + 2] = digests[f + 2]!;
+    outDigests[t + 3] = digests[f + 3]!;
+    outDigests[t + 4] = digests[f + 4]!;
+    outDigests[t + 5] = digests[f + 5]!;
+    outDigests[t + 6] = digests[f + 6]!;
+    outDigests[t + 7] = digests[f + 7]!;
+  }
 }
 
 /**
@@ -105,7 +138,7 @@ export function orderByDigest(digests: Int32Array, count: number): Uint32Array {
 }
 
 /** Exact selection among the collected candidates of each stratum (all that can be selected). */
-function finish(p: CompiledPool, mid: Int32Array, counts: readonly number[], collected: number[][], hasher: BatchHasher): Selection {
+function finish(p: CompiledPool, mid: Int32Array, counts: readonly number[], collected: Uint32Array[], hasher: BatchHasher): Selection {
   const total = counts.reduce((a, b) => a + b, 0);
   const chosen = new Uint32Array(total);
   const chosenPrio = new Int32Array(total * 8);
@@ -115,23 +148,14 @@ function finish(p: CompiledPool, mid: Int32Array, counts: readonly number[], col
     const want = counts[s]!;
     if (want > p.strataCounts[s]!) throw new Error(`stratum ${s}: cannot draw ${want} of ${p.strataCounts[s]}`);
     if (want === 0) continue;
-    const idx = Uint32Array.from(collected[s]!);
+    const idx = collected[s]!;
     const full = fullPriorities(p, mid, idx, hasher);
-    const pos = orderByDigest(full, idx.length);
-    for (let r = 0; r < want; r++, c++) {
-      const k = pos[r]!;
-      chosen[c] = idx[k]!;
-      for (let w = 0; w < 8; w++) chosenPrio[c * 8 + w] = full[k * 8 + w]!;
-    }
+    gather(idx, full, orderByDigest(full, idx.length), want, chosen, chosenPrio, c);
+    c += want;
     perStratum[s] = want;
   }
-  const pos = orderByDigest(chosenPrio, total);
   const order = new Uint32Array(total);
   const priority = new Int32Array(total * 8);
-  for (let r = 0; r < total; r++) {
-    const k = pos[r]!;
-    order[r] = chosen[k]!;
-    for (let w = 0; w < 8; w++) priority[r * 8 + w] = chosenPrio[k * 8 + w]!;
-  }
+  gather(chosen, chosenPrio, orderByDigest(chosenPrio, total), total, order, priority, 0);
   return { order, priority, perStratum };
 }
