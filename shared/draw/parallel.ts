@@ -73,7 +73,9 @@ for (;;) {
 }`;
 }
 
+/** `src` itself if it is shared memory already (the freeze's USCC bytes are), else a shared copy. */
 const sharedCopy = <T extends Int32Array | Uint32Array | Uint8Array>(src: T, Ctor: new (b: SharedArrayBuffer) => T): T => {
+  if (src.buffer instanceof SharedArrayBuffer) return src;
   const out = new Ctor(new SharedArrayBuffer(src.byteLength));
   out.set(src as never);
   return out;
@@ -189,8 +191,13 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
  * pay for the helper's start, WebAssembly tier-up and JIT warm-up (in a Lambda function this
  * happens at init, outside the invocation).
  */
-function warmUp(h: BatchHasher): void {
+function warmUp(h: ParallelHasher): void {
   const n = 4 * MIN_SPLIT;
+  // the pool text digest (records of five words, as compilePool hands them over)
+  const rec = new Uint32Array(new SharedArrayBuffer(n * 20));
+  // (valid 30-bit keys: an out-of-range table read here would slow the real pass down)
+  for (let r = 0; r < n; r++) rec.set([(r * 2654435761) & 0x3fffffff, r, (r * 40503) & 0x3fffffff, r % 5, 0], r * 5);
+  h.poolText(rec, n, new Uint8Array(new SharedArrayBuffer(n * 18)), () => undefined);
   const mid = new Int32Array(8).fill(0x6a09e667);
   const u = new Uint8Array(n * 18).fill(0x30);
   h.priorities(mid, u, 0, n, new Int32Array(n));
