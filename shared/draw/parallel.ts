@@ -13,7 +13,7 @@
  */
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { createHasher, kernelWasmModule, wasmGlue, WASM_LAYOUT, type BatchHasher } from './simd.js';
-import { poolTextDigest, type FreezeHelper } from './pool.js';
+import { poolTextDigest, radixRecords, radixSortSource, type FreezeHelper } from './pool.js';
 
 /** Batches smaller than this are not worth a hand-over (about 1 ms of hashing). */
 const MIN_SPLIT = 16_384;
@@ -33,6 +33,16 @@ interface PoolJob {
   n: number;
   u: Uint8Array;
 }
+interface SortJob {
+  kind: 'sort';
+  src: Uint32Array;
+  other: Uint32Array;
+  bounds: Uint32Array;
+  v0: number;
+  v1: number;
+  hi: number;
+  d: number;
+}
 interface PairJob {
   kind: 'pair';
   mid: Int32Array;
@@ -45,13 +55,15 @@ interface PairJob {
 }
 
 /** The helper thread's program (evaluated as a CommonJS script). */
-function helperMain(glueSource: string, poolTextSource: string): string {
+function helperMain(glueSource: string, poolTextSource: string, sortSource: string): string {
   return `
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const __name = (f) => f;
 const glue = (${glueSource});
 const poolText = (${poolTextSource});
+${sortSource}
+const counts = Array.from({ length: 10 }, () => new Uint32Array(1025));
 const h = glue(new WebAssembly.Instance(workerData.module, {}).exports, workerData.layout);
 const ctrl = new Int32Array(workerData.ctrl);
 for (;;) {
@@ -62,6 +74,7 @@ for (;;) {
     const job = receiveMessageOnPort(workerData.port).message;
     if (job.kind === 'prio') h.priorities(job.mid, job.u, 0, job.count, job.first);
     else if (job.kind === 'pool') workerData.port.postMessage(poolText(job.rec, job.n, job.u, () => createHash('sha256')));
+    else if (job.kind === 'sort') msdBuckets(job.src, job.other, job.bounds, job.v0, job.v1, job.hi, job.d, job.src, counts);
     else h.pairFirstWords(job.mid, job.head, job.tail, job.pairHead, job.pairTail, job.count, job.first);
   } catch (e) {
     state = 2;
@@ -98,7 +111,7 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
 
   const ctrl = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
-  let worker: Worker | undefined = new Worker(helperMain(wasmGlue.toString(), poolTextDigest.toString()), {
+  let worker: Worker | undefined = new Worker(helperMain(wasmGlue.toString(), poolTextDigest.toString(), radixSortSource()), {
     eval: true,
     workerData: { module, layout: WASM_LAYOUT, ctrl: ctrl.buffer, port: port2 },
     transferList: [port2 as unknown as MessagePort],
@@ -109,7 +122,7 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
   worker.on('exit', () => (worker = undefined));
 
   /** Hands `job` to the helper, runs `own` here, waits; false if the helper did not do its half. */
-  const split = (job: PrioJob | PairJob | PoolJob, own: () => void): boolean => {
+  const split = (job: PrioJob | PairJob | PoolJob | SortJob, own: () => void): boolean => {
     if (!worker) {
       own();
       return false;
@@ -169,6 +182,9 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
       }
       first.set(job.first, half);
     },
+    sortBuckets(src, other, bounds, v0, v1, hi, d, own) {
+      return split({ kind: 'sort', src, other, bounds, v0, v1, hi, d }, own);
+    },
     poolText(rec, n, u, own) {
       if (!split({ kind: 'pool', rec, n, u }, own)) return undefined;
       return String(receiveMessageOnPort(port1)?.message ?? '') || undefined;
@@ -198,6 +214,9 @@ function warmUp(h: ParallelHasher): void {
   // (valid 30-bit keys: an out-of-range table read here would slow the real pass down)
   for (let r = 0; r < n; r++) rec.set([(r * 2654435761) & 0x3fffffff, r, (r * 40503) & 0x3fffffff, r % 5, 0], r * 5);
   h.poolText(rec, n, new Uint8Array(new SharedArrayBuffer(n * 18)), () => undefined);
+  // the two-thread radix sort (keys as a USCC shares its leading "91": the first digit is constant)
+  for (let r = 0; r < n; r++) rec[r * 5] = 0x12100000 | ((r * 2654435761) >>> 12);
+  radixRecords(rec, n, new Uint32Array(new SharedArrayBuffer(n * 20)), h);
   const mid = new Int32Array(8).fill(0x6a09e667);
   const u = new Uint8Array(n * 18).fill(0x30);
   h.priorities(mid, u, 0, n, new Int32Array(n));

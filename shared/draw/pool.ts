@@ -181,6 +181,12 @@ export interface FreezeHelper {
    * the digest. rec and usccBytes must be backed by SharedArrayBuffers.
    */
   poolText(rec: Uint32Array, n: number, usccBytes: Uint8Array, own: () => void): string | undefined;
+  /**
+   * Runs msdBuckets(src, other, bounds, v0, v1, hi, d) on the helper thread while `own` runs
+   * here; false if the helper did not (the caller then sorts those buckets itself). src, other
+   * and bounds must be backed by SharedArrayBuffers.
+   */
+  sortBuckets?(src: Uint32Array, other: Uint32Array, bounds: Uint32Array, v0: number, v1: number, hi: number, d: number, own: () => void): boolean;
 }
 
 /**
@@ -304,9 +310,9 @@ export function compilePool(pool: DrawPool, helper?: FreezeHelper): CompiledPool
   // sort into one of two buffers; the other one then holds usccBytes and strata (19 of its 20
   // bytes per record), which keeps the freeze's fresh external memory low (fewer full GCs)
   const scratch = sharedWords(n * 5);
-  rec = sortRecords(rec, n, scratch);
+  const split = helper !== undefined && n >= HELPER_FROM && rec.buffer instanceof SharedArrayBuffer;
+  rec = sortRecords(rec, n, scratch, split ? helper : undefined);
   const spare = rec === scratch ? recInput : scratch;
-  const split = helper !== undefined && n >= HELPER_FROM && rec.buffer instanceof SharedArrayBuffer && spare.buffer instanceof SharedArrayBuffer;
 
   // Sequential passes in USCC order: the pool text (poolTextDigest, which also decodes the USCC
   // bytes; on the helper thread when there is one) and, here, the eligibility text, areas,
@@ -322,7 +328,7 @@ export function compilePool(pool: DrawPool, helper?: FreezeHelper): CompiledPool
   const candidates = (): void =>
     candidatePass(rec, n, { finalAreaOf, areaMembers, inspectorIndex, inspectorIds, rawExcl }, { strata, area, exclOff, excl, strataCounts }, eh);
   const poolDigest =
-    (split ? helper.poolText(rec, n, usccBytes, candidates) : (candidates(), undefined)) ?? poolTextDigest(rec, n, usccBytes, () => createHash('sha256'));
+    (split && spare.buffer instanceof SharedArrayBuffer ? helper.poolText(rec, n, usccBytes, candidates) : (candidates(), undefined)) ?? poolTextDigest(rec, n, usccBytes, () => createHash('sha256'));
   return {
     n,
     poolDigest,
@@ -489,10 +495,10 @@ const lessRec = (r: Uint32Array, x: number, y: number) =>
  * already sorted (e.g. read from USCC-ordered index pages) is returned as is; a few sorted runs
  * (one per shard) are merged; anything else goes through an LSD radix sort.
  */
-export function sortRecords(rec: Uint32Array, n: number, scratch: Uint32Array = new Uint32Array(n * 5)): Uint32Array {
+export function sortRecords(rec: Uint32Array, n: number, scratch: Uint32Array = new Uint32Array(n * 5), helper?: FreezeHelper): Uint32Array {
   const runs = sortedRuns(rec, n, 64);
   if (runs.length === 1) return rec;
-  if (runs.length > 64) return radixRecords(rec, n, scratch);
+  if (runs.length > 64) return radixRecords(rec, n, scratch, helper);
   let src = rec;
   let dst = scratch;
   let bounds = [...runs, n];
@@ -535,21 +541,60 @@ function sortedRuns(rec: Uint32Array, n: number, max: number): number[] {
  * fewer are insertion-sorted. Only the first scatter moves records through main memory: below it
  * a range (about n/1024 records) fits in the CPU cache. Returns the buffer holding the result.
  */
-export function radixRecords(rec: Uint32Array, n: number, scratch: Uint32Array = new Uint32Array(n * 5)): Uint32Array {
+export function radixRecords(rec: Uint32Array, n: number, scratch: Uint32Array = new Uint32Array(n * 5), helper?: FreezeHelper): Uint32Array {
   if (n < 2) return rec;
   const counts = Array.from({ length: 10 }, () => new Uint32Array(1025));
-  msdRange(rec, scratch, 0, n, 0, scratch, counts);
+  if (!helper?.sortBuckets || !(rec.buffer instanceof SharedArrayBuffer) || !(scratch.buffer instanceof SharedArrayBuffer)) {
+    msdRange(rec, scratch, 0, n, 0, scratch, counts);
+    return scratch;
+  }
+  // Two threads: the first scatter here, then the buckets split by record count, the upper half
+  // sorted on the helper thread. Each bucket is sorted on its own, so the result is the same.
+  const d = msdScatter(rec, scratch, 0, n, 0, counts);
+  if (d < 0 || d === 8) {
+    if (d < 0) scratch.set(rec.subarray(0, n * 5)); // all keys equal (duplicates, reported by the caller)
+    return scratch;
+  }
+  const bounds = new Uint32Array(new SharedArrayBuffer(1025 * 4));
+  bounds.set(counts[d]!);
+  let v = 0;
+  while (v < 1024 && bounds[v + 1]! <= n >>> 1) v++;
+  const own = (): void => msdBuckets(scratch, rec, bounds, 0, v, n, d, scratch, counts);
+  if (!helper.sortBuckets(scratch, rec, bounds, v, 1024, n, d, own)) msdBuckets(scratch, rec, bounds, v, 1024, n, d, scratch, counts);
   return scratch;
 }
 
-/** Sorts records [lo, hi) of `src` from digit `d` on, into `target` (which is src or other). */
+/**
+ * Sorts records [lo, hi) of `src` from digit `d` on, into `target` (which is src or other).
+ * Self-contained together with msdScatter, msdBuckets, insertionSort and copyRecords: the helper
+ * thread evaluates their source text.
+ */
 function msdRange(src: Uint32Array, other: Uint32Array, lo: number, hi: number, d: number, target: Uint32Array, counts: Uint32Array[]): void {
-  const m = hi - lo;
-  if (m <= 32) {
+  if (hi - lo <= 32) {
     insertionSort(src, lo, hi);
     if (target !== src) copyRecords(src, target, lo, hi);
     return;
   }
+  const dv = msdScatter(src, other, lo, hi, d, counts);
+  if (dv < 0) {
+    // equal keys (duplicates, reported by the caller)
+    if (target !== src) copyRecords(src, target, lo, hi);
+    return;
+  }
+  if (dv === 8) {
+    // last digit: the buckets are single keys
+    if (target !== other) copyRecords(other, target, lo, hi);
+    return;
+  }
+  msdBuckets(other, src, counts[dv]!, 0, 1024, hi, dv, target, counts);
+}
+
+/**
+ * Scatters records [lo, hi) of `src` into `other` on their first digit from `d` on that varies;
+ * returns that digit, its bucket starts in counts[digit][0..1024), or -1 if all keys are equal.
+ */
+function msdScatter(src: Uint32Array, other: Uint32Array, lo: number, hi: number, d: number, counts: Uint32Array[]): number {
+  const m = hi - lo;
   const start = counts[d]!;
   let w = 0, sh = 0;
   for (; d < 9; d++) {
@@ -559,11 +604,7 @@ function msdRange(src: Uint32Array, other: Uint32Array, lo: number, hi: number, 
     for (let i = lo; i < hi; i++) start[((src[i * 5 + w]! >>> sh) & 1023) + 1]!++;
     if (start[((src[lo * 5 + w]! >>> sh) & 1023) + 1] !== m) break; // varies here
   }
-  if (d === 9) {
-    // equal keys (duplicates, reported by the caller)
-    if (target !== src) copyRecords(src, target, lo, hi);
-    return;
-  }
+  if (d === 9) return -1;
   const c = counts[d]!;
   if (c !== start) c.set(start);
   c[0] = lo;
@@ -580,24 +621,27 @@ function msdRange(src: Uint32Array, other: Uint32Array, lo: number, hi: number, 
     other[p + 3] = src[o + 3]!;
     other[p + 4] = src[o + 4]!;
   }
-  if (d === 8) {
-    // last digit: the buckets are single keys
-    if (target !== other) copyRecords(other, target, lo, hi);
-    return;
-  }
-  for (let v = 0; v < 1024; v++) {
-    const s = c[v]!, e = v < 1023 ? c[v + 1]! : hi;
+  return d;
+}
+
+/**
+ * Sorts buckets v0..v1-1 of a scatter on digit d (bucket v is records [bounds[v], bounds[v+1]) of
+ * `src`, the last one ending at hi) from digit d + 1 on, into `target`.
+ */
+function msdBuckets(src: Uint32Array, other: Uint32Array, bounds: Uint32Array, v0: number, v1: number, hi: number, d: number, target: Uint32Array, counts: Uint32Array[]): void {
+  for (let v = v0; v < v1; v++) {
+    const s = bounds[v]!, e = v < 1023 ? bounds[v + 1]! : hi;
     // most buckets below the first scatter hold one record or none: copied in place, no call
     if (e - s === 1) {
-      if (target !== other) {
+      if (target !== src) {
         const o = s * 5;
-        target[o] = other[o]!;
-        target[o + 1] = other[o + 1]!;
-        target[o + 2] = other[o + 2]!;
-        target[o + 3] = other[o + 3]!;
-        target[o + 4] = other[o + 4]!;
+        target[o] = src[o]!;
+        target[o + 1] = src[o + 1]!;
+        target[o + 2] = src[o + 2]!;
+        target[o + 3] = src[o + 3]!;
+        target[o + 4] = src[o + 4]!;
       }
-    } else if (e > s) msdRange(other, src, s, e, d + 1, target, counts);
+    } else if (e > s) msdRange(src, other, s, e, d + 1, target, counts);
   }
 }
 
@@ -605,6 +649,9 @@ function msdRange(src: Uint32Array, other: Uint32Array, lo: number, hi: number, 
 function copyRecords(from: Uint32Array, to: Uint32Array, lo: number, hi: number): void {
   for (let o = lo * 5; o < hi * 5; o++) to[o] = from[o]!;
 }
+
+/** The source text of the sort's functions, for the helper thread (see parallel.ts). */
+export const radixSortSource = (): string => [msdRange, msdScatter, msdBuckets, insertionSort, copyRecords].map(String).join('\n');
 
 function insertionSort(r: Uint32Array, lo: number, hi: number): void {
   for (let i = lo + 1; i < hi; i++) {

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createHasher } from '../../shared/draw/simd.js';
 import { createParallelHasher } from '../../shared/draw/parallel.js';
 import { seedMidstate } from '../../shared/draw/select.js';
-import { USCC_ALPHABET } from '../../shared/draw/pool.js';
+import { radixRecords, USCC_ALPHABET } from '../../shared/draw/pool.js';
 import { drawFixture, loadFixture } from './fixtures.js';
 import { commitSecret, commitSystemBytes, freezeDraw, PackedCandidates, serializeRecord, type PoolCandidate } from '../../shared/draw/index.js';
 
@@ -34,6 +34,27 @@ describe('parallel hasher', () => {
     one.pairFirstWords(mid, head, tail, pairHead, pairTail, count, a);
     two.pairFirstWords(mid, head, tail, pairHead, pairTail, count, b);
     expect(Buffer.from(b.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+  });
+
+  it('radix sort: buckets split between the threads give the one-thread order (shared prefix, duplicates)', () => {
+    const n = 150_001;
+    const shared = (words: number) => new Uint32Array(new SharedArrayBuffer(words * 4));
+    const rec = shared(n * 5);
+    const r = new Uint32Array(randomBytes(n * 8).buffer);
+    for (let i = 0; i < n; i++) {
+      // "91" + a region code common to most, then random symbols; every 1000th a duplicate key
+      const j = i % 1000 === 999 ? i - 1 : i;
+      rec.set([0x12100000 | (j % 7 ? 0x318c6 : r[2 * j]! & 0xfffff), r[2 * j + 1]! & 0x3fffffff, (j * 2654435761) & 0x3fffffff, i % 5, i], i * 5);
+    }
+    const copy = rec.slice();
+    const a = radixRecords(copy, n, new Uint32Array(n * 5));
+    const b = radixRecords(rec, n, shared(n * 5), two);
+    expect(Buffer.from(b.buffer, 0, n * 20).equals(Buffer.from(a.buffer, 0, n * 20))).toBe(true);
+    for (let i = 1; i < n; i++) {
+      const x = i * 5, y = x - 5;
+      const le = a[y]! < a[x]! || (a[y] === a[x] && (a[y + 1]! < a[x + 1]! || (a[y + 1] === a[x + 1] && a[y + 2]! <= a[x + 2]!)));
+      if (!le) throw new Error(`not sorted at ${i}`);
+    }
   });
 
   it('draws the fixed vectors identically', () => {
