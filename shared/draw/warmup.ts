@@ -10,7 +10,7 @@
  * both per unit and from anyone. (Running the draw a second time was measured too: it made the
  * first real matching slower, its fully optimized code being specialised to the synthetic pool.)
  *
- * Takes about 0.2–0.4 s in a fresh process. Deterministic and pure; returns the number of
+ * Takes about 0.3–0.5 s in a fresh process. Deterministic and pure; returns the number of
  * teams drawn (0 if the random codes happened to collide), which the tests check.
  */
 import { commitSecret, commitSystemBytes, deriveSeed } from './ceremony.js';
