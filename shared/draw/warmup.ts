@@ -7,10 +7,12 @@
  * no type feedback for, and re-optimizing a long loop costs tens of milliseconds. So the
  * synthetic pool takes the branches a real one can: exclusion lists of several ids (unordered,
  * with a duplicate and an id from outside the area), and a joint task whose teams are filled
- * both per unit and from anyone. (Running the draw a second time was measured too: it made the
- * first real matching slower, its fully optimized code being specialised to the synthetic pool.)
+ * both per unit and from anyone. The freeze runs twice (its passes are small functions that run
+ * once per freeze; on a second run V8 optimizes them whole): that took 40–45 ms off the first
+ * real freeze of a million candidates. Selection and matching run once: a second run did not
+ * help selection and made the first real matching slower.
  *
- * Takes about 0.3–0.5 s in a fresh process. Deterministic and pure; returns the number of
+ * Takes about 0.4–0.6 s in a fresh process. Deterministic and pure; returns the number of
  * teams drawn (0 if the random codes happened to collide), which the tests check.
  */
 import { commitSecret, commitSystemBytes, deriveSeed } from './ceremony.js';
@@ -42,20 +44,24 @@ export function warmUpDraw(hasher: BatchHasher, candidates = 60_000): number {
     packed.add(chars.join(''), STRATA[i % 5]!, area.name, excluded);
   }
   const witness = 'warm-up';
+  const input = (pool: PackedCandidates) => ({
+    taskId: 'warm-up',
+    pool: { inspectors: [...inspectors, { id: 'w99', unit: 'u1' }], areas, candidates: pool },
+    ratiosBp: { A: 300, B: 300, C: 300, D: 300 },
+    // teams of three: one seat per unit, then one from anyone
+    minTeamSize: 3,
+    jointUnits: ['u1', 'u2'],
+    frozenAt: '2026-01-01T00:00:00Z',
+    drawTime: '2026-01-01T00:00:00Z',
+    witnesses: [{ id: 'w', commitment: commitSecret(witness) }],
+    systemCommitment: commitSystemBytes('00'.repeat(32)),
+  });
   let frozen;
   try {
-    frozen = freezeDraw({
-      taskId: 'warm-up',
-      pool: { inspectors: [...inspectors, { id: 'w99', unit: 'u1' }], areas, candidates: packed },
-      ratiosBp: { A: 300, B: 300, C: 300, D: 300 },
-      // teams of three: one seat per unit, then one from anyone
-      minTeamSize: 3,
-      jointUnits: ['u1', 'u2'],
-      frozenAt: '2026-01-01T00:00:00Z',
-      drawTime: '2026-01-01T00:00:00Z',
-      witnesses: [{ id: 'w', commitment: commitSecret(witness) }],
-      systemCommitment: commitSystemBytes('00'.repeat(32)),
-    });
+    // twice: the freeze's passes run once per freeze, and a function that has run before is
+    // optimized as a whole, not just its loops
+    freezeDraw(input(packed.clone()));
+    frozen = freezeDraw(input(packed));
   } catch {
     return 0; // a duplicate among the random codes: nothing to warm further
   }
