@@ -328,7 +328,7 @@ export function compilePool(pool: DrawPool, helper?: FreezeHelper): CompiledPool
   const candidates = (): void =>
     candidatePass(rec, n, { finalAreaOf, areaMembers, inspectorIndex, inspectorIds, rawExcl }, { strata, area, exclOff, excl, strataCounts }, eh);
   const poolDigest =
-    (split && spare.buffer instanceof SharedArrayBuffer ? helper.poolText(rec, n, usccBytes, candidates) : (candidates(), undefined)) ?? poolTextDigest(rec, n, usccBytes, () => createHash('sha256'));
+    (split ? helper.poolText(rec, n, usccBytes, candidates) : (candidates(), undefined)) ?? poolTextDigest(rec, n, usccBytes, () => createHash('sha256'));
   return {
     n,
     poolDigest,
@@ -493,7 +493,7 @@ const lessRec = (r: Uint32Array, x: number, y: number) =>
  * Sorts n records of 5 words by (w0, w1, w2). Records move with their keys, so every pass reads
  * and writes sequentially (random access is what costs at a million records). Input that is
  * already sorted (e.g. read from USCC-ordered index pages) is returned as is; a few sorted runs
- * (one per shard) are merged; anything else goes through an LSD radix sort.
+ * (one per shard) are merged; anything else goes through the MSD radix sort below.
  */
 export function sortRecords(rec: Uint32Array, n: number, scratch: Uint32Array = new Uint32Array(n * 5), helper?: FreezeHelper): Uint32Array {
   const runs = sortedRuns(rec, n, 64);
@@ -631,16 +631,9 @@ function msdScatter(src: Uint32Array, other: Uint32Array, lo: number, hi: number
 function msdBuckets(src: Uint32Array, other: Uint32Array, bounds: Uint32Array, v0: number, v1: number, hi: number, d: number, target: Uint32Array, counts: Uint32Array[]): void {
   for (let v = v0; v < v1; v++) {
     const s = bounds[v]!, e = v < 1023 ? bounds[v + 1]! : hi;
-    // most buckets below the first scatter hold one record or none: copied in place, no call
+    // most buckets below the first scatter hold one record or none: no recursion for those
     if (e - s === 1) {
-      if (target !== src) {
-        const o = s * 5;
-        target[o] = src[o]!;
-        target[o + 1] = src[o + 1]!;
-        target[o + 2] = src[o + 2]!;
-        target[o + 3] = src[o + 3]!;
-        target[o + 4] = src[o + 4]!;
-      }
+      if (target !== src) copyRecords(src, target, s, e);
     } else if (e > s) msdRange(src, other, s, e, d + 1, target, counts);
   }
 }

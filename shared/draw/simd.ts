@@ -265,7 +265,7 @@ export function wasmGlue(exports: Record<string, unknown>, layout: { IN: number;
   };
   /**
    * Lane k of a priority batch: the message words of ":" + the USCC at bytes[p..p+18) + 0x80
-   * (priorityWords below, inlined here because this function must stay self-contained).
+   * (priorityWords above, inlined here because this function must stay self-contained).
    */
   const priorityLane = (bytes: DataView, p: number, k: number): void => {
     const o = inW + (k >> 2) * 20 + (k & 3);
