@@ -29,7 +29,7 @@
  *
  *   // 3. Anyone, offline:
  *   verifyRecord(JSON.parse(text))  → { ok: true, summary } | { ok: false, error }
- *   (CLI: shared/cli/verify.ts, `suiji verify <record.json>`)
+ *   (CLI: shared/dev/cli/verify.ts, `suiji verify <record.json>`)
  *
  * Record contents: see `DrawRecord` in record.ts. Inspector ids in the pool are whatever ids
  * the caller passes: pass pseudonymous ids (they are published and hashed into the scores).

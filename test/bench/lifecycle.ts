@@ -10,19 +10,19 @@
  * each would measure the API, not the workflow).
  */
 import { createHash } from 'node:crypto';
-import { startPlatform } from '../../shared/local/platform.js';
-import { timeInvocations } from '../../shared/local/lambdas.js';
-import { ApiClient } from '../../shared/local/api-client.js';
+import { startPlatform } from '../../shared/dev/local/platform.js';
+import { timeInvocations } from '../../shared/dev/local/lambdas.js';
+import { ApiClient } from '../../shared/dev/local/api-client.js';
 import { ManualClock, setClock } from '../../shared/clock.js';
-import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT } from '../../shared/sample/district.js';
-import { loadSampleDistrict } from '../../shared/sample/load.js';
+import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT } from '../../shared/dev/sample/district.js';
+import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
 import { upsertInspectors, listInspectors, upsertTargets } from '../../shared/store/registry.js';
 import { createDraft, approvePlan, publishPlan } from '../../shared/store/plans.js';
 import { getTask, listProgress, recount, updateTask } from '../../shared/store/tasks.js';
 import { batchWrite, type Item } from '../../shared/store/base.js';
 import { K } from '../../shared/store/keys.js';
 import { resumeIfDone } from '../../shared/lifecycle/callbacks.js';
-import { SFN_LIMITS } from '../../shared/local/sfn.js';
+import { SFN_LIMITS } from '../../shared/dev/local/sfn.js';
 import type { Inspector } from '../../shared/domain/schemas.js';
 
 const N = Number(process.argv[2] ?? 50_000);

@@ -9,8 +9,8 @@
  * and prints throughput and what that means for a 10⁶ scope.
  */
 import { startTestStack } from '../helpers/local-aws.js';
-import { loadSampleDistrict } from '../../shared/sample/load.js';
-import { SAMPLE_MAIN_DEPT, SAMPLE_TOWNS } from '../../shared/sample/district.js';
+import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
+import { SAMPLE_MAIN_DEPT, SAMPLE_TOWNS } from '../../shared/dev/sample/district.js';
 import { forEachPoolPage, listInspectionItems, listInspectors, readPool } from '../../shared/store/registry.js';
 import { commitSecret, drawPoolBuilder, freezeDraw, newSystemSecret } from '../../shared/draw/index.js';
 import type { Target } from '../../shared/domain/schemas.js';

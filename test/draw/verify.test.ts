@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, commitSecret, serializeRecord, verifyRecord } from '../../shared/draw/index.js';
 import { sha256Hex } from '../../shared/draw/sha256.js';
-import { runVerify } from '../../shared/cli/verify.js';
+import { runVerify } from '../../shared/dev/cli/verify.js';
 import { pythonRecordText } from './fixtures.js';
 
 const genuine = (x: 'a' | 'b' = 'a') => JSON.parse(pythonRecordText(x));
@@ -151,10 +151,10 @@ describe('runVerify (suiji verify)', () => {
     expect(missing.lines[0]).toMatch(/^验证失败：无法读取记录文件 .*nope\.json（ENOENT）$/);
   });
 
-  it('runs directly: npx tsx shared/cli/verify.ts <file>', () => {
+  it('runs directly: npx tsx shared/dev/cli/verify.ts <file>', () => {
     const file = write('direct.json', pythonRecordText('b'));
     const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
-    const good = spawnSync(tsx, ['shared/cli/verify.ts', file], { encoding: 'utf8' });
+    const good = spawnSync(tsx, ['shared/dev/cli/verify.ts', file], { encoding: 'utf8' });
     expect(good.status).toBe(0);
     expect(good.stdout).toMatch(/^OK suiji-draw-v1 任务 T2025-SAMR-07/);
   });

@@ -4,8 +4,8 @@
  */
 import { expect } from 'vitest';
 
-export { ApiClient, type Call } from '../../shared/local/api-client.js';
-import type { Call } from '../../shared/local/api-client.js';
+export { ApiClient, type Call } from '../../shared/dev/local/api-client.js';
+import type { Call } from '../../shared/dev/local/api-client.js';
 
 /** Wait (test side only) until the task reaches a stage; the product itself never polls. */
 export async function waitForStage(get: () => Promise<Call>, stage: string | string[], timeoutMs = 60_000): Promise<Call> {

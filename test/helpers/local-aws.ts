@@ -3,8 +3,8 @@
  * environment the adapters read. One DynamoDB Local per test file (vitest runs files in
  * separate processes).
  */
-import { startDynamo, createTablesFromTemplate, type LocalDynamo } from '../../shared/local/dynamo.js';
-import { synthLocalTemplates } from '../../shared/local/template.js';
+import { startDynamo, createTablesFromTemplate, type LocalDynamo } from '../../shared/dev/local/dynamo.js';
+import { synthLocalTemplates } from '../../shared/dev/local/template.js';
 import { resetConfig } from '../../shared/config.js';
 import { resetDdb } from '../../shared/store/db.js';
 import { mkdtempSync } from 'node:fs';

@@ -14,7 +14,7 @@ import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
 import { suppress } from '../../shared/mail/send.js';
 import { Calendar } from '../../shared/domain/calendar.js';
 import { deadlinesOfTask, openDeadlinesDue, transition } from '../../shared/store/tasks.js';
-import type { LocalSes, EmulatorEmail } from '../../shared/local/ses.js';
+import type { LocalSes, EmulatorEmail } from '../../shared/dev/local/ses.js';
 import type { Inspector, Target } from '../../shared/domain/schemas.js';
 
 let stack: TestStack;

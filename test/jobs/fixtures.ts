@@ -11,8 +11,8 @@ import type { Department, InspectionItem, Inspector, PlanBody, PlanTask, Target 
 import { putDepartment, putInspectionItem, putInspector, putTarget } from '../../shared/store/registry.js';
 import { approvePlan, createDraft, publishPlan } from '../../shared/store/plans.js';
 import { createTask, transition, writeAssignments, type DeadlineKind, type ProgressRecord } from '../../shared/store/tasks.js';
-import { startLocalSes, type EmulatorEmail, type LocalSes } from '../../shared/local/ses.js';
-import { freePort } from '../../shared/local/dynamo.js';
+import { startLocalSes, type EmulatorEmail, type LocalSes } from '../../shared/dev/local/ses.js';
+import { freePort } from '../../shared/dev/local/dynamo.js';
 import { resetSes } from '../../shared/mail/send.js';
 import { resetConfig } from '../../shared/config.js';
 

@@ -24,7 +24,7 @@ import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
 import { addDays } from '../../shared/domain/calendar.js';
 import { transition, type DeadlineKind, type ProgressRecord } from '../../shared/store/tasks.js';
 import { KPI_COLS, KPI_FIRST_ROW, KPI_SHEET, MAIN_SHEET, OVERDUE_COLS, OVERDUE_FIRST_ROW, OVERDUE_SHEET, REPORT_CELLS } from '../../shared/reports/monthly-xlsx.js';
-import type { EmulatorEmail, LocalSes } from '../../shared/local/ses.js';
+import type { EmulatorEmail, LocalSes } from '../../shared/dev/local/ses.js';
 import type { Target } from '../../shared/domain/schemas.js';
 
 let stack: TestStack;

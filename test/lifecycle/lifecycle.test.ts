@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { startPlatform, type Platform } from '../../shared/local/platform.js';
-import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/sample/district.js';
-import { loadSampleDistrict } from '../../shared/sample/load.js';
+import { startPlatform, type Platform } from '../../shared/dev/local/platform.js';
+import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
+import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
 import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
 import { verifyRecord } from '../../shared/draw/index.js';
 import { defaultCalendar } from '../../shared/domain/calendar.js';

@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../shared/local/dynamo.js';
-import { SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/sample/district.js';
+import { freePort } from '../../shared/dev/local/dynamo.js';
+import { SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
 import { waitForStage, type Call } from '../helpers/api.js';
 
 const TASK = `${SAMPLE_PLAN_ID}-01`;
@@ -21,7 +21,7 @@ let ports: Record<string, number>;
 
 async function start(): Promise<void> {
   ports ??= { api: await freePort(), dynamo: await freePort(), ses: await freePort(), sfn: await freePort() };
-  child = spawn(process.execPath, ['--import', 'tsx', 'shared/local/start.ts'], {
+  child = spawn(process.execPath, ['--import', 'tsx', 'shared/dev/local/start.ts'], {
     cwd: new URL('../../', import.meta.url).pathname,
     detached: true, // its own process group: the kill takes DynamoDB Local with it
     stdio: ['ignore', 'pipe', 'pipe'],

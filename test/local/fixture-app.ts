@@ -20,7 +20,7 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { TABLE } from '../../shared/store/table.js';
-import { REPO_ROOT, type LocalTemplate } from '../../shared/local/lambdas.js';
+import { REPO_ROOT, type LocalTemplate } from '../../shared/dev/local/lambdas.js';
 
 export const FIXTURE_ENTRY = 'test/local/fixtures/handlers.ts';
 export const FIXTURE_MACHINE = 'FixtureFlow';

@@ -2,8 +2,8 @@
  * DynamoDB Local with the table of the fixture app's template, the environment the adapters
  * read, and small readers of what the fixture handlers record.
  */
-import { createTablesFromTemplate, startDynamo, type LocalDynamo } from '../../shared/local/dynamo.js';
-import type { LocalTemplate } from '../../shared/local/lambdas.js';
+import { createTablesFromTemplate, startDynamo, type LocalDynamo } from '../../shared/dev/local/dynamo.js';
+import type { LocalTemplate } from '../../shared/dev/local/lambdas.js';
 import { getItem, putItem } from '../../shared/store/base.js';
 import { resetConfig } from '../../shared/config.js';
 import { resetDdb } from '../../shared/store/db.js';

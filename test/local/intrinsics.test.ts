@@ -1,6 +1,6 @@
 /** Intrinsic functions of synthesized templates resolved to local values. */
 import { describe, expect, it } from 'vitest';
-import { Intrinsics, type LocalTemplate } from '../../shared/local/lambdas.js';
+import { Intrinsics, type LocalTemplate } from '../../shared/dev/local/lambdas.js';
 
 const data: LocalTemplate = {
   Resources: { Table: { Type: 'AWS::DynamoDB::Table' }, Blobs: { Type: 'AWS::S3::Bucket' } },

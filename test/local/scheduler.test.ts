@@ -4,8 +4,8 @@
  * nothing, real-time ticking with catch-up inside the retry window, failing targets.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cronOccurrences, LocalScheduler, parseCron, parseScheduleExpression, occurrences, type LocalSchedule } from '../../shared/local/scheduler.js';
-import { LocalLambdas } from '../../shared/local/lambdas.js';
+import { cronOccurrences, LocalScheduler, parseCron, parseScheduleExpression, occurrences, type LocalSchedule } from '../../shared/dev/local/scheduler.js';
+import { LocalLambdas } from '../../shared/dev/local/lambdas.js';
 import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
 import { deleteItem, getItem, putItem } from '../../shared/store/base.js';
 import { calls, startFixtureStack, type FixtureStack } from './harness.js';

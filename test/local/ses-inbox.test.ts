@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { startLocalSes } from '../../shared/local/ses.js';
-import { freePort } from '../../shared/local/dynamo.js';
+import { startLocalSes } from '../../shared/dev/local/ses.js';
+import { freePort } from '../../shared/dev/local/dynamo.js';
 
 async function send(endpoint: string, subject: string): Promise<void> {
   const c = new SESv2Client({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });

@@ -22,9 +22,9 @@ import {
   paginateGetExecutionHistory,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
-import { LocalLambdas } from '../../shared/local/lambdas.js';
-import { LocalStepFunctions } from '../../shared/local/sfn.js';
-import { startSfnServer, type SfnServer } from '../../shared/local/sfn-server.js';
+import { LocalLambdas } from '../../shared/dev/local/lambdas.js';
+import { LocalStepFunctions } from '../../shared/dev/local/sfn.js';
+import { startSfnServer, type SfnServer } from '../../shared/dev/local/sfn-server.js';
 import { calls, startFixtureStack, storedToken, type FixtureStack } from './harness.js';
 
 let stack: FixtureStack;

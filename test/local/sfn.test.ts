@@ -4,8 +4,8 @@
  * idempotent starts, quotas, timeouts on the injected clock, and kill/resume over DynamoDB.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalLambdas, LambdaFunctionError } from '../../shared/local/lambdas.js';
-import { LocalStepFunctions, SfnError } from '../../shared/local/sfn.js';
+import { LocalLambdas, LambdaFunctionError } from '../../shared/dev/local/lambdas.js';
+import { LocalStepFunctions, SfnError } from '../../shared/dev/local/sfn.js';
 import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
 import { FIXTURE_MACHINE } from './fixture-app.js';
 import { callRecord, calls, release, startFixtureStack, storedToken, type FixtureStack } from './harness.js';

@@ -6,14 +6,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LocalLambdas, REPO_ROOT } from '../../shared/local/lambdas.js';
-import { LocalStepFunctions } from '../../shared/local/sfn.js';
-import { LocalScheduler, occurrences } from '../../shared/local/scheduler.js';
+import { LocalLambdas, REPO_ROOT } from '../../shared/dev/local/lambdas.js';
+import { LocalStepFunctions } from '../../shared/dev/local/sfn.js';
+import { LocalScheduler, occurrences } from '../../shared/dev/local/scheduler.js';
 
 const hasInfra = existsSync(join(REPO_ROOT, 'infra/build.ts'));
 
 describe.skipIf(!hasInfra)('the synthesized Suiji app on the local platform', async () => {
-  const { synthLocalTemplates } = await import('../../shared/local/template.js');
+  const { synthLocalTemplates } = await import('../../shared/dev/local/template.js');
   const t = synthLocalTemplates();
   const lambdas = new LocalLambdas(t.app, {
     imports: [t.data],

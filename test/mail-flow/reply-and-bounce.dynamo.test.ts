@@ -24,7 +24,7 @@ import { putBlob } from '../../shared/blobs.js';
 import { getInspector } from '../../shared/store/registry.js';
 import { getProgress } from '../../shared/store/tasks.js';
 import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
-import type { LocalSes } from '../../shared/local/ses.js';
+import type { LocalSes } from '../../shared/dev/local/ses.js';
 import type { Inspector, Target } from '../../shared/domain/schemas.js';
 
 let stack: TestStack;

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../helpers/local-aws.js';
-import { loadSampleDistrict } from '../../shared/sample/load.js';
-import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL } from '../../shared/sample/district.js';
+import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
+import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL } from '../../shared/dev/sample/district.js';
 import {
   approvePlan,
   createDraft,

@@ -5,7 +5,7 @@ import {
   SAMPLE_TOWNS,
   sampleDistrict,
   type SampleDistrict,
-} from '../../shared/sample/district.js';
+} from '../../shared/dev/sample/district.js';
 import { summarizePool, validatePlan, participatingDepartments, participatingSections } from '../../shared/domain/plan.js';
 import { getPreset } from '../../shared/domain/profiles.js';
 import { validateUscc } from '../../shared/domain/uscc.js';

@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { startTestStack, type TestStack } from '../helpers/local-aws.js';
 import { ddb, tableName } from '../../shared/store/db.js';
-import { loadSampleDistrict } from '../../shared/sample/load.js';
-import { SAMPLE_PLAN_ID, SAMPLE_TARGET_COUNT, sampleDistrict } from '../../shared/sample/district.js';
+import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
+import { SAMPLE_PLAN_ID, SAMPLE_TARGET_COUNT, sampleDistrict } from '../../shared/dev/sample/district.js';
 import { findTask, publishedAnnouncement } from '../../shared/store/plans.js';
 import { listTargets } from '../../shared/store/registry.js';
 import { renderPlanPage } from '../../shared/pages/plan-page.js';
-import { principalForEmail } from '../../shared/local/devlogin.js';
+import { principalForEmail } from '../../shared/dev/local/devlogin.js';
 
 let stack: TestStack;
 beforeAll(async () => {

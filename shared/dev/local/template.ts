@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildApp } from '../../infra/build.js';
+import { buildApp } from '../../../infra/build.js';
 
 export type CfnResource = { Type: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> };
 export interface CfnTemplate {

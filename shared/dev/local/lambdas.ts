@@ -19,7 +19,7 @@ export interface LocalTemplate {
   Outputs?: Record<string, unknown>;
 }
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const ENTRY_METADATA = 'suiji:entry';
 
 // ---------------------------------------------------------------------------------------------

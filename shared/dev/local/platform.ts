@@ -24,13 +24,13 @@ import { LocalStepFunctions } from './sfn.js';
 import { startSfnServer, type SfnServer } from './sfn-server.js';
 import { startLocalApi, type LocalRouteHandler } from './server.js';
 import { devLogin, principalForEmail } from './devlogin.js';
-import { issueDevToken, setDevSecret } from '../http/devauth.js';
-import { resetConfig } from '../config.js';
-import { resetDdb } from '../store/db.js';
-import { resetSfn } from '../lifecycle/callbacks.js';
-import { resetSes } from '../mail/send.js';
+import { issueDevToken, setDevSecret } from '../devauth.js';
+import { resetConfig } from '../../config.js';
+import { resetDdb } from '../../store/db.js';
+import { resetSfn } from '../../lifecycle/callbacks.js';
+import { resetSes } from '../../mail/send.js';
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { ApiEvent } from '../http/core.js';
+import type { ApiEvent } from '../../http/core.js';
 
 // Locally Node 20 is fine for the pinned SDK; its notice about future versions is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

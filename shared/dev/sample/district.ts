@@ -7,8 +7,8 @@
  * same data on every run and machine. Names, phone numbers and e-mail addresses are fictitious
  * (phones use the never-assigned local prefix 0, mail the reserved example.gov.cn / example.com).
  */
-import { makeUscc, type UsccKind } from '../domain/uscc.js';
-import type { Department, Expert, InspectionItem, Inspector, PlanBody, PlanTask, RiskClass, Target } from '../domain/schemas.js';
+import { makeUscc, type UsccKind } from '../../domain/uscc.js';
+import type { Department, Expert, InspectionItem, Inspector, PlanBody, PlanTask, RiskClass, Target } from '../../domain/schemas.js';
 import { Rng, shuffledQuota, quotas } from './random.js';
 
 export const SAMPLE_SEED = 'suiji-sample-district-2026';

@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { startPlatform } from './platform.js';
 import { LocalScheduler } from './scheduler.js';
 import { SAMPLE_COORDINATOR_EMAIL, SAMPLE_MAIN_DEPT, sampleDistrict } from '../sample/district.js';
-import { OffsetClock, setClock } from '../clock.js';
+import { OffsetClock, setClock } from '../../clock.js';
 import { loadSampleDistrict } from '../sample/load.js';
 
-const root = resolve(fileURLToPath(new URL('../../', import.meta.url)));
+const root = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
 const dataDir = process.env.SUIJI_DATA_DIR ?? join(root, '.local');
 const num = (v: string | undefined, d: number): number => (v ? Number(v) : d);
 

@@ -4,9 +4,9 @@
  * claims the Cognito groups and `custom:department` attribute carry in AWS.
  */
 import { z } from 'zod';
-import { listDepartments, findInspectorsByEmail } from '../store/registry.js';
-import { issueDevToken } from '../http/devauth.js';
-import type { Principal } from '../http/core.js';
+import { listDepartments, findInspectorsByEmail } from '../../store/registry.js';
+import { issueDevToken } from '../devauth.js';
+import type { Principal } from '../../http/core.js';
 import type { LocalRouteHandler } from './server.js';
 
 export async function principalForEmail(email: string): Promise<Principal | undefined> {

@@ -17,9 +17,9 @@ import {
   upsertInspectors,
   upsertTargets,
   type UpsertSummary,
-} from '../store/registry.js';
-import { approvePlan, createDraft, getPlan, publishPlan, type StoredPlanVersion } from '../store/plans.js';
-import { nowIso } from '../clock.js';
+} from '../../store/registry.js';
+import { approvePlan, createDraft, getPlan, publishPlan, type StoredPlanVersion } from '../../store/plans.js';
+import { nowIso } from '../../clock.js';
 import { sampleDistrict, type SampleDistrict } from './district.js';
 
 export interface SampleLoadResult {

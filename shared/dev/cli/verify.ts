@@ -1,12 +1,12 @@
 /**
  * `suiji verify <record.json>`: re-runs a published draw record offline (no database, no
  * network) and prints `OK …` or the first difference. Also runnable directly:
- *   npx tsx shared/cli/verify.ts record.json
+ *   npx tsx shared/dev/cli/verify.ts record.json
  */
 import { readFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { verifyRecord } from '../draw/index.js';
+import { verifyRecord } from '../../draw/index.js';
 
 /** Returns the exit code: 0 when the record verifies, 1 otherwise. */
 export async function runVerify(path: string, out: (line: string) => void = (l) => console.log(l)): Promise<number> {
@@ -52,7 +52,7 @@ function isMain(): boolean {
 if (isMain()) {
   const file = process.argv[2];
   if (!file) {
-    console.error('用法：npx tsx shared/cli/verify.ts <record.json>');
+    console.error('用法：npx tsx shared/dev/cli/verify.ts <record.json>');
     process.exit(2);
   }
   process.exitCode = await runVerify(file);

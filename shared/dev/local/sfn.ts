@@ -18,9 +18,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { deleteItem, getItem, isConditionFailure, queryAll, queryPage, queryUpTo, transact, updateItem, type Item, type TransactItem } from '../store/base.js';
-import { pad } from '../store/keys.js';
-import { now, nowIso } from '../clock.js';
+import { deleteItem, getItem, isConditionFailure, queryAll, queryPage, queryUpTo, transact, updateItem, type Item, type TransactItem } from '../../store/base.js';
+import { pad } from '../../store/keys.js';
+import { now, nowIso } from '../../clock.js';
 import { LambdaFunctionError, LambdaServiceError, type Intrinsics, type LocalLambdas, type LocalTemplate } from './lambdas.js';
 
 // aws-local-stepfunctions 3 calls Promise.withResolvers (Node 22); the local platform runs Node 20.

@@ -11,7 +11,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 const DEFAULT_ENDPOINT = process.env.SUIJI_ENDPOINT ?? 'http://127.0.0.1:3000';
 const TOKENS_FILE = join(homedir(), '.suiji', 'tokens.json');
 /** Written by `npm start` for the sample district's coordinator, so a first command just works. */
-const LOCAL_DEV_TOKEN = resolve(dirname(new URL(import.meta.url).pathname), '../../.local/dev-token.json');
+const LOCAL_DEV_TOKEN = resolve(dirname(new URL(import.meta.url).pathname), '../../../.local/dev-token.json');
 
 interface Ctx {
   endpoint: string;
@@ -223,7 +223,7 @@ export function buildCli(): Command {
     .description("a witness's commitment: SHA-256 of the secret (computed here, nothing is sent)")
     .argument('<secret>')
     .action(async (secret: string) => {
-      const { commitSecret } = await import('../draw/index.js');
+      const { commitSecret } = await import('../../draw/index.js');
       console.log(commitSecret(secret));
     });
   ceremony

@@ -12,8 +12,8 @@
  * that occurrence again: at-least-once, as in AWS (the handlers are idempotent).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { getItem, isConditionFailure, putItem, updateItem } from '../store/base.js';
-import { now } from '../clock.js';
+import { getItem, isConditionFailure, putItem, updateItem } from '../../store/base.js';
+import { now } from '../../clock.js';
 import type { Intrinsics, LocalLambdas, LocalTemplate } from './lambdas.js';
 import type { LocalStepFunctions } from './sfn.js';
 

@@ -7,9 +7,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ROUTES, type RouteSpec } from '../http/routes.js';
-import { routeKey, type ApiEvent } from '../http/core.js';
-import { verifyDevToken } from '../http/devauth.js';
+import { ROUTES, type RouteSpec } from '../../http/routes.js';
+import { routeKey, type ApiEvent } from '../../http/core.js';
+import { verifyDevToken } from '../devauth.js';
 
 type LambdaHandler = (event: ApiEvent, context: Context) => Promise<APIGatewayProxyResultV2>;
 export type LocalRouteHandler = (req: { body: Buffer; headers: Record<string, string>; query: URLSearchParams }) => Promise<{

@@ -5,7 +5,7 @@
  */
 import { SignJWT, jwtVerify } from 'jose';
 import { randomBytes } from 'node:crypto';
-import type { Principal } from './core.js';
+import type { Principal } from '../http/core.js';
 
 export type Claims = Record<string, string | string[]>;
 
