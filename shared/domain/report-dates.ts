@@ -3,10 +3,12 @@
  * "before day X" (X日前) is read as "by X, inclusive"; when X is not a working day the due date
  * moves per `deadlines.calendarDateOnNonWorkingDay` (default: to the last working day before X,
  * since nothing can be handed in on a holiday). The liaison is reminded `reminderLeadWorkingDays`
- * working days before the due date.
+ * working days before the due date, and leadership gets the summary on the first working day
+ * after it — the same rules as every deadline (`./deadlines.ts`: `reminderDate`, `overdueDate`).
  */
 import { defaultCalendar, isoDate, daysInMonth, type Calendar, type IsoDate } from './calendar.js';
 import type { PolicyProfile } from './profile/schema.js';
+import { reminderDate } from './deadlines.js';
 
 /** How a calendar-date deadline moves when it falls on a non-working day. */
 function adjustCalendarDate(profile: PolicyProfile, d: IsoDate, calendar: Calendar): IsoDate {
@@ -27,7 +29,7 @@ export function monthlyReportDueDate(profile: PolicyProfile, year: number, month
 
 /** When the liaison is reminded of the monthly report for (year, month). */
 export function monthlyReportReminderDate(profile: PolicyProfile, year: number, month: number, calendar: Calendar = defaultCalendar): IsoDate {
-  return calendar.subtractWorkingDays(monthlyReportDueDate(profile, year, month, calendar), profile.reports.monthly.reminderLeadWorkingDays);
+  return reminderDate(monthlyReportDueDate(profile, year, month, calendar), profile.reports.monthly.reminderLeadWorkingDays, calendar);
 }
 
 export interface QuarterlyDue {
@@ -58,7 +60,7 @@ export function quarterlySummaryDueDates(profile: PolicyProfile, year: number, c
           return { quarter, nominal, dueDate: adjustCalendarDate(profile, nominal, calendar) };
         });
   return rows
-    .map((r) => ({ ...r, reminderDate: calendar.subtractWorkingDays(r.dueDate, q.reminderLeadWorkingDays) }))
+    .map((r) => ({ ...r, reminderDate: reminderDate(r.dueDate, q.reminderLeadWorkingDays, calendar) }))
     .sort((a, b) => (a.dueDate < b.dueDate ? -1 : 1));
 }
 

@@ -27,14 +27,14 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CalendarYearNotCovered, chinaToday, defaultCalendar, type Calendar } from '../domain/calendar.js';
-import { followUpDueDate, publicationDueDate, resultEntryDueDate, type PolicyProfile } from '../domain/profiles.js';
+import type { PolicyProfile } from '../domain/profiles.js';
+import { DEADLINE_KINDS, datesDueIn, datesOverdueBy, deadlineSettings, dueDate, type DeadlineKind } from '../domain/deadlines.js';
 import type { Department, Inspector } from '../domain/schemas.js';
 import { now } from '../clock.js';
 import { config } from '../config.js';
-import { datesDueIn, datesOverdueBy } from './due-dates.js';
 import { getProfile } from '../services/profile.js';
 import { listDepartments, listInspectors } from '../store/registry.js';
-import { getTask, openDeadlinesDue, pendingDeadlines, settleDeadline, type DeadlineKind, type DeadlineRecord, type ProgressRecord, type TaskRecord } from '../store/tasks.js';
+import { getTask, openDeadlinesDue, pendingDeadlines, settleDeadline, type DeadlineRecord, type ProgressRecord, type TaskRecord } from '../store/tasks.js';
 import { assignmentLink } from '../lifecycle/notify.js';
 import { batchGet, runPool } from '../store/base.js';
 import { K } from '../store/keys.js';
@@ -60,11 +60,6 @@ import { deliver, notifyCoordinators, ownersOf, suppressionOf, type Recipient } 
 import { issueReplyToken } from '../mail/inbound.js';
 
 const logger = new Logger({ serviceName: 'suiji-jobs' });
-
-export const DEADLINE_KINDS: readonly DeadlineKind[] = ['entry', 'publish', 'followup'];
-
-/** Store kind → profile/template kind. */
-export const PROFILE_KIND = { entry: 'resultEntry', publish: 'publication', followup: 'followUp' } as const;
 
 // ---------------------------------------------------------------- shared by the jobs
 
@@ -281,25 +276,13 @@ async function settlePending(cal: Calendar, dir: Directory, gaps: CalendarGaps):
       continue;
     }
     const basis = d.basis;
-    const due = gaps.guard([task.department], () => dueFromBasis(profile, basis, cal));
+    const due = gaps.guard([task.department], () => dueDate(profile, basis, cal));
     if (due) {
       await settleDeadline(d, due);
       settled++;
     }
   }
   return settled;
-}
-
-/** The due date of a deadline from what it counts from (lifecycle/progress.ts `dueFromBasis`, on `cal`). */
-export function dueFromBasis(profile: PolicyProfile, basis: NonNullable<DeadlineRecord['basis']>, cal: Calendar): string {
-  switch (basis.rule) {
-    case 'entry':
-      return resultEntryDueDate(profile, basis.from, basis.roundEnd, cal);
-    case 'publish':
-      return publicationDueDate(profile, basis.from, cal);
-    case 'followup':
-      return followUpDueDate(profile, basis.from, cal);
-  }
 }
 
 async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps: CalendarGaps, summary: DeadlineJobSummary): Promise<void> {
@@ -347,7 +330,7 @@ async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps
 
   const reminders: Item[] = [];
   for (const kind of DEADLINE_KINDS) {
-    for (const [lead, depts] of groupBy((p) => p.deadlines[PROFILE_KIND[kind]].reminderLeadWorkingDays)) {
+    for (const [lead, depts] of groupBy((p) => deadlineSettings(p, kind).reminderLeadWorkingDays)) {
       const dates = gaps.guard(depts, () => datesDueIn(today, lead, cal));
       if (dates) reminders.push(...(await resolve(dates, [kind], depts)));
     }
@@ -397,7 +380,7 @@ async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps
       const p = person(insp, insp.department, insp);
       if (!once(p.recipient.email, 'r', it)) continue;
       p.reminders.push({
-        kind: PROFILE_KIND[it.d.kind],
+        kind: it.d.kind,
         taskName: it.task.name,
         uscc: it.p.uscc,
         targetName: it.p.name,
@@ -408,7 +391,7 @@ async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps
     }
   }
   const overdueEntry = async (it: Item, insp?: Inspector): Promise<OverdueEntry> => ({
-    kind: PROFILE_KIND[it.d.kind],
+    kind: it.d.kind,
     section: await sectionOf(it),
     taskName: it.task.name,
     uscc: it.p.uscc,
@@ -460,7 +443,7 @@ async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps
     }
     if (p.reminders.length) {
       const key = `reminder#${today}#${email}`;
-      const entryDue = p.reminders.some((e) => e.kind === 'resultEntry') && p.inspectors.size > 0;
+      const entryDue = p.reminders.some((e) => e.kind === 'entry') && p.inspectors.size > 0;
       const token = entryDue ? await issueReplyToken(key, { inspectors: [...p.inspectors.values()].map((i) => ({ id: i.id, department: i.department })), department: p.department, address: email, date: today }) : undefined;
       const reply = token ? replyAddress(token, config().mailInboundDomain) : undefined;
       const mail = renderReminderDigest({

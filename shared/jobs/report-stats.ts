@@ -50,8 +50,6 @@ export function periodBounds(p: ReportPeriod): { start: string; end: string } {
 
 export const periodKey = (p: ReportPeriod): string => (p.kind === 'month' ? `M${p.year}-${String(p.month).padStart(2, '0')}` : `Q${p.year}-${p.quarter}`);
 
-const KIND = { entry: 'resultEntry', publish: 'publication', followup: 'followUp' } as const;
-
 const dateOf = (instant: string | undefined): string | undefined => (instant ? chinaToday(new Date(instant)) : undefined);
 const within = (d: string | undefined, r: { start: string; end: string }): boolean => d !== undefined && d >= r.start && d <= r.end;
 /** The first time the target reached `status`, as a China date. */
@@ -178,7 +176,7 @@ export async function computeReportStats(dept: string, period: ReportPeriod, opt
       const section = sectionOf.get(p.leader) ?? d.planTask?.leadSection ?? '未分科室';
       const list = sections.get(section) ?? [];
       list.push({
-        kind: KIND[dl.kind],
+        kind: dl.kind,
         taskName: d.planTask?.name ?? d.task.name,
         uscc: p.uscc,
         targetName: p.name,

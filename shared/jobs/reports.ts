@@ -22,7 +22,9 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { addDays, CalendarYearNotCovered, chinaToday, defaultCalendar, isoDate, type Calendar } from '../domain/calendar.js';
-import { monthlyReportDueDate, quarterlySummaryDueDates, type PolicyProfile } from '../domain/profiles.js';
+import type { PolicyProfile } from '../domain/profiles.js';
+import { monthlyReportDueDate, monthlyReportReminderDate, quarterlySummaryDueDates } from '../domain/report-dates.js';
+import { overdueDate } from '../domain/deadlines.js';
 import type { Department } from '../domain/schemas.js';
 import { now } from '../clock.js';
 import { renderReportReminder } from '../mail/render.js';
@@ -88,8 +90,8 @@ export function reportDueDates(profile: PolicyProfile, year: number, today: stri
         period,
         nominal: isoDate(year, month, m.dueDay),
         dueDate,
-        reminderDate: awayFromToday(todayYear, 'backward', () => cal.subtractWorkingDays(dueDate, m.reminderLeadWorkingDays)),
-        summaryDate: awayFromToday(todayYear, 'forward', () => cal.addWorkingDays(dueDate, 1)),
+        reminderDate: awayFromToday(todayYear, 'backward', () => monthlyReportReminderDate(profile, year, month, cal)),
+        summaryDate: awayFromToday(todayYear, 'forward', () => overdueDate(dueDate, 1, cal)),
       }];
     });
   }
@@ -100,7 +102,7 @@ export function reportDueDates(profile: PolicyProfile, year: number, today: stri
       nominal: q.nominal,
       dueDate: q.dueDate,
       reminderDate: q.reminderDate,
-      summaryDate: awayFromToday(todayYear, 'forward', () => cal.addWorkingDays(q.dueDate, 1)),
+      summaryDate: awayFromToday(todayYear, 'forward', () => overdueDate(q.dueDate, 1, cal)),
     })),
   );
   return out;

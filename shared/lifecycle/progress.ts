@@ -21,8 +21,9 @@ import { getItem, queryAll, type Item } from '../store/base.js';
 import { contentHash } from '../store/registry.js';
 import { getProfile } from '../services/profile.js';
 import { validateResult, type ValidResult } from '../domain/result.js';
-import { defaultCalendar, chinaToday, CalendarYearNotCovered } from '../domain/calendar.js';
-import { resultEntryDueDate, publicationDueDate, followUpDueDate, type PolicyProfile } from '../domain/profiles.js';
+import { chinaToday, CalendarYearNotCovered } from '../domain/calendar.js';
+import type { PolicyProfile } from '../domain/profiles.js';
+import { dueDate, followUpDueDate } from '../domain/deadlines.js';
 import { resumeIfDone } from './callbacks.js';
 import { now, nowIso } from '../clock.js';
 import { conflict, forbidden, notFound, badRequest } from '../http/core.js';
@@ -85,18 +86,6 @@ export function dueOrPending(compute: () => string, basis: Due['basis']): Due {
   }
 }
 
-/** The due date of a deadline from its basis (for recomputing pending ones). */
-export function dueFromBasis(profile: PolicyProfile, basis: NonNullable<Due['basis']>): string {
-  switch (basis.rule) {
-    case 'entry':
-      return resultEntryDueDate(profile, basis.from, basis.roundEnd, defaultCalendar);
-    case 'publish':
-      return publicationDueDate(profile, basis.from, defaultCalendar);
-    case 'followup':
-      return followUpDueDate(profile, basis.from, defaultCalendar);
-  }
-}
-
 /** The team member's own record of the on-site check date (opens the entry/publication deadlines). */
 export async function recordCheck(taskId: string, uscc: string, checkDate: string, actor: Actor & { inspectorId?: string }): Promise<ProgressRecord> {
   const ctx = await taskContext(taskId);
@@ -109,8 +98,8 @@ export async function recordCheck(taskId: string, uscc: string, checkDate: strin
   }
   const entryBasis = { from: checkDate, rule: 'entry' as const, roundEnd: ctx.planTask.window.end };
   const publishBasis = { from: checkDate, rule: 'publish' as const };
-  const dueEntry = dueOrPending(() => dueFromBasis(ctx.profile, entryBasis), entryBasis);
-  const duePublish = dueOrPending(() => dueFromBasis(ctx.profile, publishBasis), publishBasis);
+  const dueEntry = dueOrPending(() => dueDate(ctx.profile, entryBasis), entryBasis);
+  const duePublish = dueOrPending(() => dueDate(ctx.profile, publishBasis), publishBasis);
   try {
     return await transition({
       taskId,
@@ -163,8 +152,8 @@ export async function enterResult(
   // Without a prior check record the deadlines count from the check date of the result.
   const entryBasis = { from: result.checkDate, rule: 'entry' as const, roundEnd: ctx.planTask.window.end };
   const publishBasis = { from: result.checkDate, rule: 'publish' as const };
-  const dueEntry: Due = p.checkDate ? { date: p.dueEntry ?? undefined } : dueOrPending(() => dueFromBasis(ctx.profile, entryBasis), entryBasis);
-  const duePublish: Due = p.checkDate ? { date: p.duePublish ?? undefined } : dueOrPending(() => dueFromBasis(ctx.profile, publishBasis), publishBasis);
+  const dueEntry: Due = p.checkDate ? { date: p.dueEntry ?? undefined } : dueOrPending(() => dueDate(ctx.profile, entryBasis), entryBasis);
+  const duePublish: Due = p.checkDate ? { date: p.duePublish ?? undefined } : dueOrPending(() => dueDate(ctx.profile, publishBasis), publishBasis);
   const record = { ...result, enteredBy: actor.inspectorId, enteredAt: nowIso(), via };
   try {
     const progress = await transition({
@@ -312,7 +301,7 @@ export async function publishResults(taskId: string, actor: Actor, only?: string
     published.push(p.uscc);
     if (p.needsFollowUp) {
       const basis = { from: chinaToday(now()), rule: 'followup' as const };
-      const due = dueOrPending(() => dueFromBasis(ctx.profile, basis), basis);
+      const due = dueOrPending(() => dueDate(ctx.profile, basis), basis);
       await transition({
         taskId,
         uscc: p.uscc,
@@ -370,7 +359,7 @@ export async function openFollowUp(taskId: string, uscc: string, body: { disposi
     uscc,
     disposition: body.disposition,
     responsibleUnit: body.responsibleUnit,
-    due: body.due ?? dueOrPending(() => followUpDueDate(ctx.profile, chinaToday(now()), defaultCalendar), undefined).date ?? '',
+    due: body.due ?? dueOrPending(() => followUpDueDate(ctx.profile, chinaToday(now())), undefined).date ?? '',
     ...(body.note ? { note: body.note } : {}),
     status: 'open',
     openedAt: nowIso(),

@@ -19,6 +19,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { ReportLayout } from '../domain/profiles.js';
+import { DEADLINE_LABELS } from '../domain/deadlines.js';
 import { OFF_TARGET, type KpiRow } from './kpi.js';
 import { describePeriod, totalChannel, type Counts, type ReportStats } from './stats.js';
 
@@ -375,8 +376,6 @@ function kpiSheet(wb: ExcelJS.Workbook, s: ReportStats, kpis: readonly KpiRow[])
   pageSetup(ws, true);
 }
 
-const KIND_NAMES = { resultEntry: '结果录入', publication: '结果公示', followUp: '后续处置' } as const;
-
 function overdueSheet(wb: ExcelJS.Workbook, s: ReportStats): void {
   const ws = wb.addWorksheet(OVERDUE_SHEET);
   ws.columns = [{ width: 16 }, { width: 10 }, { width: 30 }, { width: 22 }, { width: 30 }, { width: 13 }, { width: 12 }, { width: 20 }];
@@ -396,7 +395,7 @@ function overdueSheet(wb: ExcelJS.Workbook, s: ReportStats): void {
     const first = r;
     for (const it of sec.items) {
       const vals: [keyof typeof OVERDUE_COLS, ExcelJS.CellValue][] = [
-        ['kind', KIND_NAMES[it.kind]],
+        ['kind', DEADLINE_LABELS[it.kind]],
         ['targetName', it.targetName],
         ['uscc', it.uscc],
         ['taskName', it.taskName],

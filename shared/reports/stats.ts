@@ -17,6 +17,7 @@
  *   [Q] = 秦皇岛住建 "市有关部门“双随机、一公开”监管月报表（本年度累计数据）" — reads `yearToDate`;
  *   [C] = 长安区 "区有关部门“双随机、一公开”监管工作月报表" — reads `current` (本月) and the free texts.
  */
+import type { DeadlineKind } from '../domain/deadlines.js';
 
 export type ReportPeriod = { kind: 'month'; year: number; month: number } | { kind: 'quarter'; year: number; quarter: number };
 
@@ -60,12 +61,14 @@ export interface PeriodStats {
 }
 
 export interface OverdueItem {
-  kind: 'resultEntry' | 'publication' | 'followUp';
+  kind: DeadlineKind;
   taskName: string;
   uscc: string;
   targetName: string;
   dueDate: string;
+  /** Working days past the due date (1 = the first working day after it). */
   overdueWorkingDays: number;
+  /** Names of the inspectors responsible (the team). */
   responsible: string[];
 }
 

@@ -23,6 +23,7 @@ import {
   type TransactItem,
 } from './base.js';
 import { nowIso } from '../clock.js';
+import type { DeadlineKind, DueBasis } from '../domain/deadlines.js';
 
 export const TARGET_STATUSES = [
   'assigned',
@@ -414,14 +415,6 @@ export async function recount(taskId: string): Promise<Partial<Record<TargetStat
 
 // ---------------------------------------------------------------- deadlines (due index)
 
-export type DeadlineKind = 'entry' | 'publish' | 'followup';
-
-export const DEADLINE_NAMES: Record<DeadlineKind, string> = {
-  entry: '检查结果录入',
-  publish: '检查结果公示',
-  followup: '后续处置录入',
-};
-
 export interface DeadlineRecord {
   taskId: string;
   kind: DeadlineKind;
@@ -431,7 +424,7 @@ export interface DeadlineRecord {
   /** The uncovered calendar year; the daily job recomputes the due date once it is covered. */
   pendingYear?: number;
   /** What the due date is counted from (check date, arising date) and the rule, for recomputing. */
-  basis?: { from: string; rule: 'entry' | 'publish' | 'followup'; roundEnd?: string };
+  basis?: DueBasis;
   people: string[];
   metAt?: string;
 }

@@ -7,22 +7,15 @@ import {
   PolicyProfile,
   ProfileValidationError,
   UnknownPresetError,
-  annualPlanDueDate,
   checkResultCodes,
-  deadlineReminderDate,
-  escalationDates,
-  followUpDueDate,
   getPreset,
   keyEnterpriseRatioBp,
   listPresets,
   mergeProfile,
-  monthlyReportDueDate,
-  monthlyReportReminderDate,
-  publicationDueDate,
-  quarterlySummaryDueDates,
-  resultEntryDueDate,
   settingPaths,
 } from '../../shared/domain/profiles.js';
+import { deadlineSettings, followUpDueDate, overdueDate, publicationDueDate, reminderDate, resultEntryDueDate } from '../../shared/domain/deadlines.js';
+import { annualPlanDueDate, monthlyReportDueDate, monthlyReportReminderDate, quarterlySummaryDueDates } from '../../shared/domain/report-dates.js';
 
 const cal = createCalendar();
 // The five source plans, vendored under docs/seeds/ (public government documents).
@@ -289,7 +282,7 @@ describe('due dates on real 2026 dates', () => {
     expect(resultEntryDueDate(fuping, '2026-05-06', '2026-04-30', cal)).toBe('2026-05-06');
     // a profile without the round-end rule ignores the round end
     expect(resultEntryDueDate(samr, '2026-04-28', '2026-04-30', cal)).toBe(cal.addWorkingDays('2026-04-28', 20));
-    expect(deadlineReminderDate(fuping, 'resultEntry', '2026-02-26', cal)).toBe('2026-02-24');
+    expect(reminderDate('2026-02-26', deadlineSettings(fuping, 'entry').reminderLeadWorkingDays, cal)).toBe('2026-02-24');
   });
 
   it('publication: 20 working days after the check (wuhai), over Mid-autumn and National Day', () => {
@@ -305,7 +298,8 @@ describe('due dates on real 2026 dates', () => {
   });
 
   it('escalation and annual-plan dates', () => {
-    expect(escalationDates(qhd, '2026-09-30', cal)).toEqual({ first: '2026-10-08', leadership: '2026-10-12' });
+    expect(overdueDate('2026-09-30', 1, cal)).toBe('2026-10-08'); // first working day after the National Day break
+    expect(overdueDate('2026-09-30', 1 + qhd.deadlines.escalateToLeadershipAfterWorkingDays, cal)).toBe('2026-10-12'); // leadership
     expect(annualPlanDueDate(samr, 2026, cal)).toBe('2026-02-28'); // end of February is a 调休 Saturday
     expect(annualPlanDueDate(qhd, 2026, cal)).toBe('2026-02-28'); // "3月1日前": Sunday → back to Feb 28
     expect(annualPlanDueDate(wuhai, 2027, cal)).toBe('2026-11-30'); // November of the year before

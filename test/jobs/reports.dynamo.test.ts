@@ -22,7 +22,8 @@ import { assign, createDepartment, inbox, startSes, textOf, to, type DeptFixture
 import { runReportsJob, type ReportsJobSummary } from '../../shared/jobs/reports.js';
 import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
 import { addDays } from '../../shared/domain/calendar.js';
-import { transition, type DeadlineKind, type ProgressRecord } from '../../shared/store/tasks.js';
+import { transition, type ProgressRecord } from '../../shared/store/tasks.js';
+import type { DeadlineKind } from '../../shared/domain/deadlines.js';
 import { KPI_COLS, KPI_FIRST_ROW, KPI_SHEET, MAIN_SHEET, OVERDUE_COLS, OVERDUE_FIRST_ROW, OVERDUE_SHEET, REPORT_CELLS } from '../../shared/reports/monthly-xlsx.js';
 import type { EmulatorEmail, LocalSes } from '../../shared/dev/local/ses.js';
 import type { Target } from '../../shared/domain/schemas.js';

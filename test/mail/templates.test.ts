@@ -144,9 +144,9 @@ describe('assignment notice', () => {
 
 describe('reminder digest', () => {
   const entries = [
-    { kind: 'publication' as const, taskName: '任务乙', uscc: U[2]!, targetName: '丙公司', dueDate: '2024-04-12', workingDaysLeft: 3, url: url('pub2aaaaaaaaaaaaaaaa') },
-    { kind: 'resultEntry' as const, taskName: '任务甲', uscc: U[1]!, targetName: `乙公司${EVIL}`, dueDate: '2024-04-10', workingDaysLeft: 1, url: url('res1aaaaaaaaaaaaaaaa') },
-    { kind: 'resultEntry' as const, taskName: '任务甲', uscc: U[0]!, targetName: '甲公司', dueDate: '2024-04-09', workingDaysLeft: 0, url: url('res0aaaaaaaaaaaaaaaa') },
+    { kind: 'publish' as const, taskName: '任务乙', uscc: U[2]!, targetName: '丙公司', dueDate: '2024-04-12', workingDaysLeft: 3, url: url('pub2aaaaaaaaaaaaaaaa') },
+    { kind: 'entry' as const, taskName: '任务甲', uscc: U[1]!, targetName: `乙公司${EVIL}`, dueDate: '2024-04-10', workingDaysLeft: 1, url: url('res1aaaaaaaaaaaaaaaa') },
+    { kind: 'entry' as const, taskName: '任务甲', uscc: U[0]!, targetName: '甲公司', dueDate: '2024-04-09', workingDaysLeft: 0, url: url('res0aaaaaaaaaaaaaaaa') },
   ];
   const base = { recipient: { name: '张三' }, departmentName: '秦皇岛市住房和城乡建设局', today: '2024-04-09', entries, phrases };
 
@@ -187,8 +187,8 @@ describe('reminder digest', () => {
 
 describe('escalation digest', () => {
   const entries = [
-    { kind: 'resultEntry' as const, section: '物业管理科', taskName: '物业联合抽查', uscc: U[0]!, targetName: '甲物业', dueDate: '2024-04-01', overdueWorkingDays: 1, responsible: ['赵六', '孙七'], url: url('e0aaaaaaaaaaaaaaaa') },
-    { kind: 'publication' as const, section: '建筑市场监管科', taskName: '资质核查', uscc: U[1]!, targetName: '乙建筑', dueDate: '2024-03-25', overdueWorkingDays: 6, responsible: ['张三'] },
+    { kind: 'entry' as const, section: '物业管理科', taskName: '物业联合抽查', uscc: U[0]!, targetName: '甲物业', dueDate: '2024-04-01', overdueWorkingDays: 1, responsible: ['赵六', '孙七'], url: url('e0aaaaaaaaaaaaaaaa') },
+    { kind: 'publish' as const, section: '建筑市场监管科', taskName: '资质核查', uscc: U[1]!, targetName: '乙建筑', dueDate: '2024-03-25', overdueWorkingDays: 6, responsible: ['张三'] },
   ];
   it('first level: to the inspector and section head, grouped by section, naming days overdue and who is responsible', () => {
     const m = renderEscalationDigest({ level: 'first', recipient: { name: '张三' }, departmentName: '秦皇岛市住房和城乡建设局', today: '2024-04-02', entries, leadershipAfterWorkingDays: 3 });

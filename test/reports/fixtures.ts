@@ -105,11 +105,11 @@ export function sampleStats(seed: number, period: ReportPeriod, o: { activities?
       {
         section: '建筑市场监管科',
         items: [
-          { kind: 'resultEntry', taskName: '建筑业企业资质动态核查', uscc: '91130302MA0C7XXXXK', targetName: '秦皇岛某某建筑工程有限公司', dueDate: `${y}-03-20`, overdueWorkingDays: 7, responsible: ['张三', '李四'] },
-          { kind: 'publication', taskName: '建筑业企业资质动态核查', uscc: '91130302MA0D1XXXXY', targetName: '秦皇岛某某劳务有限公司', dueDate: `${y}-03-25`, overdueWorkingDays: 4, responsible: ['王五'] },
+          { kind: 'entry', taskName: '建筑业企业资质动态核查', uscc: '91130302MA0C7XXXXK', targetName: '秦皇岛某某建筑工程有限公司', dueDate: `${y}-03-20`, overdueWorkingDays: 7, responsible: ['张三', '李四'] },
+          { kind: 'publish', taskName: '建筑业企业资质动态核查', uscc: '91130302MA0D1XXXXY', targetName: '秦皇岛某某劳务有限公司', dueDate: `${y}-03-25`, overdueWorkingDays: 4, responsible: ['王五'] },
         ],
       },
-      { section: '物业管理科', items: [{ kind: 'followUp', taskName: '物业服务企业联合抽查', uscc: '91130300MA0E2XXXXT', targetName: '秦皇岛某某物业服务有限公司', dueDate: `${y}-03-28`, overdueWorkingDays: 1, responsible: ['赵六'] }] },
+      { section: '物业管理科', items: [{ kind: 'followup', taskName: '物业服务企业联合抽查', uscc: '91130300MA0E2XXXXT', targetName: '秦皇岛某某物业服务有限公司', dueDate: `${y}-03-28`, overdueWorkingDays: 1, responsible: ['赵六'] }] },
     ],
   };
 }

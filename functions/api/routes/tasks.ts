@@ -13,7 +13,6 @@ import {
   updateTask,
   audit,
   STATUS_NAMES,
-  DEADLINE_NAMES,
   type TaskRecord,
 } from '../../../shared/store/tasks.js';
 import { getCeremony, recordReveal, registerWitnesses, updateCeremony } from '../../../shared/store/ceremony.js';
@@ -23,6 +22,7 @@ import { getDrawRecordJson } from '../../../shared/lifecycle/draw-stage.js';
 import { actor, badRequest, conflict, forbidden, notFound, parseJson, requirePrincipal, type Request, type RouteHandler } from '../../../shared/http/core.js';
 import { IsoDate, NonEmpty, Id } from '../../../shared/domain/schemas.js';
 import { chinaToday } from '../../../shared/domain/calendar.js';
+import { DEADLINE_LABELS } from '../../../shared/domain/deadlines.js';
 import { now } from '../../../shared/clock.js';
 import { normalizeUscc } from '../../../shared/domain/uscc.js';
 import { listInspectionItems, getDepartment } from '../../../shared/store/registry.js';
@@ -69,7 +69,7 @@ export const taskRoutes: Record<string, RouteHandler> = {
     const today = chinaToday(now());
     const overdue = (await deadlinesOfTask(t.taskId))
       .filter((d) => !d.metAt && d.due !== null && d.due < today)
-      .map((d) => ({ kind: d.kind, name: DEADLINE_NAMES[d.kind], ref: d.ref, due: d.due, people: d.people }));
+      .map((d) => ({ kind: d.kind, name: DEADLINE_LABELS[d.kind], ref: d.ref, due: d.due, people: d.people }));
     let execution: Awaited<ReturnType<typeof describeExecution>> | undefined;
     if (t.executionArn) {
       try {

@@ -4,7 +4,8 @@
  * department leadership after the profile's further working days. Lists what is overdue, by
  * how many working days, and who is responsible, grouped by section.
  */
-import { DEADLINE_NAMES, type DeadlineKind } from './reminder.js';
+import { DEADLINE_LABELS } from '../../domain/deadlines.js';
+import type { OverdueItem } from '../../reports/stats.js';
 import {
   SUBJECT_PREFIX,
   TextBuilder,
@@ -23,17 +24,8 @@ import {
   type RenderedMail,
 } from './layout.js';
 
-export interface OverdueEntry {
-  kind: DeadlineKind;
+export interface OverdueEntry extends OverdueItem {
   section: string;
-  taskName: string;
-  uscc: string;
-  targetName: string;
-  dueDate: string;
-  /** Working days past the due date (1 = the first working day after it). */
-  overdueWorkingDays: number;
-  /** Names of the inspectors responsible (the team). */
-  responsible: string[];
   url?: string | undefined;
 }
 
@@ -69,7 +61,7 @@ export function renderEscalationDigest(d: EscalationMail): RenderedMail {
   const row = (e: OverdueEntry) => [
     e.targetName,
     e.uscc,
-    DEADLINE_NAMES[e.kind],
+    DEADLINE_LABELS[e.kind],
     e.taskName,
     fmtDate(e.dueDate),
     `${e.overdueWorkingDays} 个工作日`,
@@ -87,7 +79,7 @@ export function renderEscalationDigest(d: EscalationMail): RenderedMail {
     entries
       .filter((e) => e.section === s)
       .forEach((e, i) => {
-        text.line(`${i + 1}. ${e.targetName}（${e.uscc}）— ${DEADLINE_NAMES[e.kind]}逾期 ${e.overdueWorkingDays} 个工作日`);
+        text.line(`${i + 1}. ${e.targetName}（${e.uscc}）— ${DEADLINE_LABELS[e.kind]}逾期 ${e.overdueWorkingDays} 个工作日`);
         text.kv('抽查任务', e.taskName, '   ').kv('截止日期', fmtDate(e.dueDate), '   ').kv('责任人', joinCn(e.responsible), '   ');
         if (e.url) text.kv('办理', e.url, '   ');
       });

@@ -6,7 +6,7 @@
  */
 import { offTarget, renderKpiTable, type KpiRow } from '../../reports/kpi.js';
 import { describePeriod, totalChannel, type ReportStats } from '../../reports/stats.js';
-import { DEADLINE_NAMES } from './reminder.js';
+import { DEADLINE_LABELS } from '../../domain/deadlines.js';
 import {
   SUBJECT_PREFIX,
   TextBuilder,
@@ -66,7 +66,7 @@ export function renderLeadershipSummary(d: LeadershipSummaryMail): RenderedMail 
               ['科室', '逾期事项', '最长逾期', '责任人'],
               sections.map((x) => [
                 x.section,
-                `${x.items.length} 项（${Object.entries(DEADLINE_NAMES)
+                `${x.items.length} 项（${Object.entries(DEADLINE_LABELS)
                   .map(([k, n]) => [n, x.items.filter((i) => i.kind === k).length] as const)
                   .filter(([, c]) => c > 0)
                   .map(([n, c]) => `${n} ${c}`)
@@ -93,7 +93,7 @@ export function renderLeadershipSummary(d: LeadershipSummaryMail): RenderedMail 
     if (!sections.length) text.line('无逾期事项。');
     for (const x of sections) {
       text.line(`${x.section}：${x.items.length} 项，最长逾期 ${Math.max(...x.items.map((i) => i.overdueWorkingDays))} 个工作日`);
-      for (const i of x.items) text.line(`  - ${i.targetName}（${i.uscc}）${DEADLINE_NAMES[i.kind]}逾期 ${i.overdueWorkingDays} 个工作日，责任人：${joinCn(i.responsible)}`);
+      for (const i of x.items) text.line(`  - ${i.targetName}（${i.uscc}）${DEADLINE_LABELS[i.kind]}逾期 ${i.overdueWorkingDays} 个工作日，责任人：${joinCn(i.responsible)}`);
     }
   }
   if (d.dashboardUrl) text.blank().kv('详细情况', d.dashboardUrl);

@@ -21,14 +21,7 @@ import {
   type PersonRef,
   type RenderedMail,
 } from './layout.js';
-
-export type DeadlineKind = 'resultEntry' | 'publication' | 'followUp';
-
-export const DEADLINE_NAMES: Record<DeadlineKind, string> = {
-  resultEntry: '结果录入',
-  publication: '结果公示',
-  followUp: '后续处置',
-};
+import { DEADLINE_KINDS, DEADLINE_LABELS, type DeadlineKind } from '../../domain/deadlines.js';
 
 export interface ReminderEntry {
   kind: DeadlineKind;
@@ -54,25 +47,25 @@ export interface ReminderDigestMail {
   replyAddress?: string | undefined;
 }
 
-const ORDER: DeadlineKind[] = ['resultEntry', 'publication', 'followUp'];
+const ORDER: readonly DeadlineKind[] = DEADLINE_KINDS;
 const left = (n: number) => (n <= 0 ? '今天到期' : `剩 ${n} 个工作日`);
 
 export function renderReminderDigest(d: ReminderDigestMail): RenderedMail {
   const sorted = [...d.entries].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind) || a.dueDate.localeCompare(b.dueDate) || a.uscc.localeCompare(b.uscc));
   const counts = ORDER.map((k) => [k, sorted.filter((e) => e.kind === k).length] as const).filter(([, n]) => n > 0);
-  const summary = counts.map(([k, n]) => `${DEADLINE_NAMES[k]} ${n} 项`).join('、');
+  const summary = counts.map(([k, n]) => `${DEADLINE_LABELS[k]} ${n} 项`).join('、');
   const earliest = sorted.reduce((m, e) => (e.dueDate < m ? e.dueDate : m), sorted[0]?.dueDate ?? d.today);
   const subject = `${SUBJECT_PREFIX}到期提醒：${summary}，最早 ${fmtDate(earliest)} 到期`;
   const intro = `${d.recipient.name}：截至 ${fmtDateWeekday(d.today)}，您有以下事项即将到期（${summary}），请按期完成。`;
-  const entryDue = sorted.filter((e) => e.kind === 'resultEntry');
+  const entryDue = sorted.filter((e) => e.kind === 'entry');
   const withReply = Boolean(d.replyAddress) && entryDue.length > 0;
   const example = entryDue[0] ? `${entryDue[0].uscc} ${d.phrases[0]?.code ?? '1'}` : '';
 
   const sections = counts.map(([kind]) => {
     const rows = sorted.filter((e) => e.kind === kind);
-    return html`${heading(`${DEADLINE_NAMES[kind]}（${rows.length} 项）`)}${dataTable(
+    return html`${heading(`${DEADLINE_LABELS[kind]}（${rows.length} 项）`)}${dataTable(
       ['检查对象', '统一社会信用代码', '抽查任务', '截止日期', '剩余', '办理'],
-      rows.map((e) => [e.targetName, e.uscc, e.taskName, fmtDate(e.dueDate), left(e.workingDaysLeft), link(e.url, `去${DEADLINE_NAMES[kind]}`)]),
+      rows.map((e) => [e.targetName, e.uscc, e.taskName, fmtDate(e.dueDate), left(e.workingDaysLeft), link(e.url, `去${DEADLINE_LABELS[kind]}`)]),
       { badRows: new Set(rows.map((e, i) => (e.workingDaysLeft <= 0 ? i : -1)).filter((i) => i >= 0)) },
     )}`;
   });
@@ -88,7 +81,7 @@ export function renderReminderDigest(d: ReminderDigestMail): RenderedMail {
 
   const text = new TextBuilder().line(intro);
   for (const [kind] of counts) {
-    text.heading(`${DEADLINE_NAMES[kind]}（${sorted.filter((e) => e.kind === kind).length} 项）`);
+    text.heading(`${DEADLINE_LABELS[kind]}（${sorted.filter((e) => e.kind === kind).length} 项）`);
     sorted
       .filter((e) => e.kind === kind)
       .forEach((e, i) => {
