@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { K } from './store/keys.js';
 import { getItem, isConditionFailure, putIfAbsent, putItem, updateItem } from './store/base.js';
 import { now, nowIso } from './clock.js';
+import { chinaDate, chinaDateTime } from './domain/calendar.js';
 
 export type LinkAction =
   | 'approve-task'
@@ -64,8 +65,8 @@ export async function resolveLink(id: string): Promise<LinkState> {
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(id)) return { ok: false, reason: '链接无效' };
   const rec = await getItem<LinkRecord>(K.link(id), true);
   if (!rec) return { ok: false, reason: '链接无效或已被删除' };
-  if (rec.expiresAt < nowIso()) return { ok: false, reason: `链接已于 ${rec.expiresAt.slice(0, 10)} 过期` };
-  if (rec.singleUse && rec.usedAt) return { ok: false, reason: `链接已于 ${rec.usedAt.slice(0, 16).replace('T', ' ')} 使用过` };
+  if (rec.expiresAt < nowIso()) return { ok: false, reason: `链接已于 ${chinaDate(rec.expiresAt)} 过期` };
+  if (rec.singleUse && rec.usedAt) return { ok: false, reason: `链接已于 ${chinaDateTime(rec.usedAt)} 使用过` };
   return { ok: true, link: rec };
 }
 

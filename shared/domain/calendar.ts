@@ -178,14 +178,35 @@ export function maxDate(a: IsoDate, b: IsoDate): IsoDate {
   return toDayNumber(a) >= toDayNumber(b) ? a : b;
 }
 
+const CHINA_OFFSET_MS = 8 * 3_600_000;
+
+function instantMs(instant: Date | string | number): number {
+  const t = instant instanceof Date ? instant.getTime() : typeof instant === 'number' ? instant : Date.parse(instant);
+  if (!Number.isFinite(t)) throw new InvalidDateError(instant);
+  return t;
+}
+
 /**
- * The China (Asia/Shanghai) calendar date of an instant. China has used a fixed UTC+8 offset
- * without daylight saving since 1991, so a constant offset is exact for every date Suiji handles.
+ * The China (Asia/Shanghai) calendar date of an instant — a `Date`, an ISO timestamp such as a
+ * stored `publishedAt`, or epoch milliseconds. Every date Suiji shows or stores comes from here,
+ * never from `toISOString().slice(0, 10)` (the UTC date: 07:52 in Beijing on 12-06 is still
+ * 12-05 in UTC). China has used a fixed UTC+8 offset without daylight saving since 1991, so a
+ * constant offset is exact for every date Suiji handles.
  */
+export function chinaDate(instant: Date | string | number): IsoDate {
+  return fromDayNumber(Math.floor((instantMs(instant) + CHINA_OFFSET_MS) / 86_400_000));
+}
+
+/** Today's China date for the given "now" (callers pass `now()` from shared/clock.ts). */
 export function chinaToday(now: Date): IsoDate {
-  const t = now.getTime();
-  if (!Number.isFinite(t)) throw new InvalidDateError(now);
-  return fromDayNumber(Math.floor((t + 8 * 3_600_000) / 86_400_000));
+  return chinaDate(now);
+}
+
+/** An instant as China wall-clock time, `YYYY-MM-DD HH:mm`. */
+export function chinaDateTime(instant: Date | string | number): string {
+  const ms = instantMs(instant) + CHINA_OFFSET_MS;
+  const minutes = Math.floor(ms / 60_000) - Math.floor(ms / 86_400_000) * 1440;
+  return `${fromDayNumber(Math.floor(ms / 86_400_000))} ${pad2(Math.floor(minutes / 60))}:${pad2(minutes % 60)}`;
 }
 
 // ---------------------------------------------------------------- override data

@@ -21,7 +21,7 @@ import { getItem, queryAll, type Item } from '../store/base.js';
 import { contentHash } from '../store/registry.js';
 import { getProfile } from '../services/profile.js';
 import { validateResult, type ValidResult } from '../domain/result.js';
-import { chinaToday, CalendarYearNotCovered } from '../domain/calendar.js';
+import { chinaDate, chinaToday, CalendarYearNotCovered } from '../domain/calendar.js';
 import type { PolicyProfile } from '../domain/profiles.js';
 import { dueDate, followUpDueDate } from '../domain/deadlines.js';
 import { resumeIfDone } from './callbacks.js';
@@ -232,6 +232,8 @@ export interface PublicRecord {
   phrases: { code: string; text: string }[];
   checkDate: string;
   publishedAt: string;
+  /** 公示日期: the China date of `publishedAt` (absent on records published before it was stored). */
+  publishedOn?: string;
 }
 
 /**
@@ -262,6 +264,7 @@ export async function publishResults(taskId: string, actor: Actor, only?: string
       phrases: result.phrases,
       checkDate: result.checkDate,
       publishedAt: at,
+      publishedOn: chinaDate(at),
     };
     let publishedRecord: ProgressRecord;
     try {
@@ -283,7 +286,7 @@ export async function publishResults(taskId: string, actor: Actor, only?: string
               Item: {
                 ...K.published(taskId, p.uscc),
                 gsi2pk: K.publishedOfDept(ctx.task.department),
-                gsi2sk: `${at.slice(0, 10)}#${taskId}#${p.uscc}`,
+                gsi2sk: `${chinaDate(at)}#${taskId}#${p.uscc}`,
                 entity: 'published',
                 ...record,
               },

@@ -4,6 +4,7 @@
  */
 import { deadlinesOfTask, listProgress, type TaskRecord } from '../store/tasks.js';
 import { listFollowUps } from './progress.js';
+import { chinaDate } from '../domain/calendar.js';
 
 export interface TaskSummary {
   targets: number;
@@ -44,7 +45,7 @@ export async function computeTaskSummary(task: Pick<TaskRecord, 'taskId'>): Prom
   for (const d of deadlines) {
     if (!d.metAt || !d.due) continue;
     // met on or before the due date (China local date of the met instant)
-    const metDay = new Date(new Date(d.metAt).getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+    const metDay = chinaDate(d.metAt);
     const onTime = metDay <= d.due;
     if (d.kind === 'entry') onTime ? s.entryOnTime++ : s.entryLate++;
     if (d.kind === 'publish') onTime ? s.publicationOnTime++ : s.publicationLate++;

@@ -16,6 +16,7 @@ import {
   type ExpectedSummary,
 } from '../domain/plan.js';
 import type { Department, InspectionItem, PlanTask, PlanVersion, RiskClass } from '../domain/schemas.js';
+import { chinaDate } from '../domain/calendar.js';
 import type { PolicyProfile } from '../domain/profiles.js';
 
 const RISK: readonly RiskClass[] = ['A', 'B', 'C', 'D'];
@@ -254,9 +255,7 @@ export function announcement(
 /** "2026-02-10T08:00:00.000Z" → "2026-02-10" in China time. */
 function day(iso: string | undefined): string {
   if (!iso) return '—';
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  return new Date(t + 8 * 3_600_000).toISOString().slice(0, 10);
+  return Number.isNaN(Date.parse(iso)) ? iso : chinaDate(iso);
 }
 
 const lines = (s: string): Safe => html`${s.split('\n').map((l, i) => html`${i ? raw('<br>') : ''}${l}`)}`;

@@ -4,6 +4,7 @@
  * pseudonymous ids of the draw record.
  */
 import { html, page } from './html.js';
+import { chinaDate } from '../domain/calendar.js';
 import type { PublicRecord } from '../lifecycle/progress.js';
 
 export function renderResultPage(r: PublicRecord): string {
@@ -17,7 +18,7 @@ export function renderResultPage(r: PublicRecord): string {
         <tr><th>检查结果</th><td>${r.phrases.map((p) => p.text).join('；')}</td></tr>
         <tr><th>检查日期</th><td>${r.checkDate}</td></tr>
         <tr><th>公示部门</th><td>${r.departmentName}</td></tr>
-        <tr><th>公示日期</th><td>${r.publishedAt.slice(0, 10)}</td></tr>
+        <tr><th>公示日期</th><td>${chinaDate(r.publishedAt)}</td></tr>
       </table>
       <p class="muted">检查结果的公示只针对抽查行为本身；后续作出的行政处罚按照行政处罚信息公示的规定另行公示。</p>
       <p><a href="/public/results/${encodeURIComponent(r.taskId)}/${encodeURIComponent(r.uscc)}.json">JSON</a></p>`,

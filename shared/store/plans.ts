@@ -19,6 +19,7 @@ import { contentHash, getDepartment, listDepartments, listInspectionItems, listI
 import { getProfile } from '../services/profile.js';
 import { conflict, forbidden, notFound } from '../http/core.js';
 import { nowIso } from '../clock.js';
+import { chinaDate } from '../domain/calendar.js';
 import { Id, ValidationError, type Department, type FieldIssue, type InspectionItem, type PlanBody, type PlanTask, type PlanVersion } from '../domain/schemas.js';
 import { summarizeExpected, summarizePool, validatePlan, type ExpectedSummary, type PlanContext, type PoolTarget } from '../domain/plan.js';
 import { announcement, type PlanAnnouncement } from '../pages/plan-page.js';
@@ -232,7 +233,7 @@ async function launchedTaskIssues(published: StoredPlanVersion | undefined, next
   for (const old of published.tasks) {
     const launched = await getItem<Item & { launchedAt?: string }>(K.task(old.taskId), true);
     if (!launched) continue;
-    const when = launched.launchedAt ? `于 ${launched.launchedAt.slice(0, 10)} ` : '';
+    const when = launched.launchedAt ? `于 ${chinaDate(launched.launchedAt)} ` : '';
     const now = nextById.get(old.taskId);
     if (!now) {
       issues.push({ field: '抽查任务', message: `任务「${old.taskId} ${old.name}」已${when}启动，不能从计划中删除`, path: ['tasks'] });

@@ -14,6 +14,7 @@ import { renderResultPage, renderTaskAnnouncement, type TaskAnnouncement } from 
 import { publicPlan, publicPlansIndex } from '../../../shared/pages/plan-public.js';
 import { html, page } from '../../../shared/pages/html.js';
 import { notFound, type RouteHandler } from '../../../shared/http/core.js';
+import { chinaDate } from '../../../shared/domain/calendar.js';
 import type { PublicRecord } from '../../../shared/lifecycle/progress.js';
 
 const LOOKUP = TABLE.indexes.lookup;
@@ -82,7 +83,7 @@ export const publicRoutes: Record<string, RouteHandler> = {
             <p>年度抽查计划：${s.plans.length ? s.plans.map((p) => html`<a href="/public/plans/${encodeURIComponent(p.planId)}">${p.title}</a> `) : '暂无'}</p>
             ${s.recent.length
               ? html`<table><tr><th>检查对象</th><th>抽查任务</th><th>检查结果</th><th>公示日期</th></tr>${s.recent.map(
-                  (r) => html`<tr><td><a href="/public/results/${encodeURIComponent(r.taskId)}/${encodeURIComponent(r.uscc)}">${r.targetName}</a></td><td><a href="/public/tasks/${encodeURIComponent(r.taskId)}">${r.taskName}</a></td><td>${r.phrases.map((p) => p.text).join('；')}</td><td>${r.publishedAt.slice(0, 10)}</td></tr>`,
+                  (r) => html`<tr><td><a href="/public/results/${encodeURIComponent(r.taskId)}/${encodeURIComponent(r.uscc)}">${r.targetName}</a></td><td><a href="/public/tasks/${encodeURIComponent(r.taskId)}">${r.taskName}</a></td><td>${r.phrases.map((p) => p.text).join('；')}</td><td>${chinaDate(r.publishedAt)}</td></tr>`,
                 )}</table>`
               : html`<p class="muted">暂无公示的检查结果。</p>`}`,
         )}`,

@@ -5,6 +5,7 @@
  * `html` tagged template; links must be http(s).
  */
 import { esc, html, raw, Safe } from '../../pages/html.js';
+import { chinaDateTime } from '../../domain/calendar.js';
 
 export { esc, html, raw, Safe };
 
@@ -57,11 +58,9 @@ export function fmtDateWeekday(iso: string): string {
 
 /** An instant in China time: `2024年4月1日 10:05`. */
 export function fmtDateTime(instant: string | Date): string {
-  const d = new Date(instant);
-  if (Number.isNaN(d.getTime())) return String(instant);
-  const t = new Date(d.getTime() + 8 * 3_600_000);
-  const p2 = (n: number) => String(n).padStart(2, '0');
-  return `${t.getUTCFullYear()}年${t.getUTCMonth() + 1}月${t.getUTCDate()}日 ${p2(t.getUTCHours())}:${p2(t.getUTCMinutes())}`;
+  if (Number.isNaN(new Date(instant).getTime())) return String(instant);
+  const [day, time] = chinaDateTime(instant).split(' ');
+  return `${fmtDate(day!)} ${time}`;
 }
 
 export function fmtWindow(w: { start: string; end: string }): string {
