@@ -8,13 +8,12 @@
  * the draw can deliver:
  *   - participating departments = the initiating department ∪ jointDepartments; participating
  *     sections of an internal joint task = leadSection ∪ jointSections;
- *   - strata: key enterprises form their own stratum drawn at 100 % only when keyRatioBp = 10000,
- *     otherwise they are drawn with their risk class; n_s = ceil(N_s × ratio_s);
+ *   - strata, n_s = ceil(N_s × ratio_s) and team size: the rules of ./sampling.ts, which the
+ *     draw calls too;
  *   - an inspector is eligible when active, in the inspector scope (department, section, the
  *     joint sections), holding every specialty of every task item that applies to them plus the
  *     scope's extra specialties, with a certificate valid through the window end;
- *   - each target gets max(minInspectorsPerTarget, number of joint units) inspectors, at least one
- *     per joint unit, matched within the target's jurisdiction when the profile says so.
+ *   - inspectors are matched within the target's jurisdiction when the profile says so.
  *
  * Workload (a planning estimate, not a rule of the seeds): an inspector is assumed to take at most
  * `checksPerInspectorPerWorkingDay` targets (default 1) per working day of the window. Working
@@ -24,6 +23,7 @@ import {
   PlanBody,
   describeIssues,
   fieldLabel,
+  formatBp,
   type Department,
   type FieldIssue,
   type InspectionItem,
@@ -33,6 +33,7 @@ import {
 } from './schemas.js';
 import type { PolicyProfile } from './profiles.js';
 import { defaultCalendar, type Calendar } from './calendar.js';
+import { drawCount, FULL_BP, keyStratumDrawn, requiredKeyRatio, teamSize as teamSizeOf } from './sampling.js';
 
 /** Transaction limit of the plan store (one transaction writes a version and its task ids). */
 export const MAX_TASKS_PER_PLAN = 90;
@@ -162,35 +163,8 @@ export const JOINT_KIND_NAMES: Record<JointKind, string> = {
   'cross-department': '跨部门联合抽查',
 };
 
-/** n = ceil(N × ratioBp / 10000), at most N — the draw's formula (shared/draw/select.ts). */
-export function expectedDraw(candidates: number, ratioBp: number): number {
-  return Math.min(candidates, Math.floor((candidates * ratioBp + 9999) / 10000));
-}
-
-export const pct = (bp: number): string => `${(bp / 100).toFixed(bp % 100 ? (bp % 10 ? 2 : 1) : 0)}%`;
-
-const monthOf = (d: string): number => Number(d.slice(5, 7));
 const q = (s: string): string => `「${s}」`;
 const list = (xs: readonly string[]): string => xs.map(q).join('、');
-
-/**
- * The key-enterprise ratio the profile requires for a task window: the narrowest window of
- * `keyEnterprises.windows` whose months contain the whole task window (fuping: 4–6 月 2%,
- * 1–4 月 100% …); else the profile default. null = the profile sets nothing for this window.
- */
-export function requiredKeyRatio(profile: PolicyProfile, window: { start: string; end: string }): { ratioBp: number; fromMonth?: number; toMonth?: number } | null {
-  const from = monthOf(window.start);
-  const to = window.end.slice(0, 4) > window.start.slice(0, 4) ? 12 : monthOf(window.end);
-  let best: { ratioBp: number; fromMonth: number; toMonth: number } | undefined;
-  for (const w of profile.keyEnterprises.windows) {
-    if (w.fromMonth > from || w.toMonth < to) continue;
-    const span = w.toMonth - w.fromMonth;
-    const bestSpan = best ? best.toMonth - best.fromMonth : Infinity;
-    if (!best || span < bestSpan || (span === bestSpan && w.ratioBp > best.ratioBp)) best = { ...w };
-  }
-  if (best) return best;
-  return profile.keyEnterprises.defaultRatioBp === null ? null : { ratioBp: profile.keyEnterprises.defaultRatioBp };
-}
 
 function weekdaysBetween(start: string, end: string): number {
   const a = Date.parse(`${start}T00:00:00Z`) / 86_400_000;
@@ -288,8 +262,8 @@ function expectAndStaff(
 ): TaskExpectation {
   const { task } = r;
   const profile = ctx.profile;
-  const keyAtFull = task.keyRatioBp >= 10_000;
-  const ratioOf = (s: Stratum): number => (s === 'key' ? 10_000 : task.ratiosBp[s]);
+  const keyAtFull = keyStratumDrawn(task.keyRatioBp);
+  const ratioOf = (s: Stratum): number => (s === 'key' ? FULL_BP : task.ratiosBp[s]);
   const perJ = new Map<string, Record<Stratum, number>>();
   const totals: Record<Stratum, number> = { key: 0, A: 0, B: 0, C: 0, D: 0 };
   for (const c of ctx.pool) {
@@ -301,7 +275,7 @@ function expectAndStaff(
     totals[s] += c.count;
   }
   const units = r.departments.length > 1 ? r.departments : r.sections;
-  const teamSize = Math.max(profile.minInspectorsPerTarget, units.length);
+  const teamSize = teamSizeOf(profile.minInspectorsPerTarget, units.length);
   const workingDays = windowWorkingDays(task.window, ctx.calendar);
   const perDay = ctx.checksPerInspectorPerWorkingDay ?? 1;
   const capacity = Math.max(0, Math.floor(workingDays * perDay));
@@ -310,7 +284,7 @@ function expectAndStaff(
   const unitName = (u: string) => (r.departments.length > 1 ? (ctx.departments.find((d) => d.id === u)?.name ?? u) : u);
 
   const strata = Object.fromEntries(
-    STRATA.map((s) => [s, { pool: totals[s], drawn: expectedDraw(totals[s], ratioOf(s)), ratioBp: ratioOf(s) }]),
+    STRATA.map((s) => [s, { pool: totals[s], drawn: drawCount(totals[s], ratioOf(s)), ratioBp: ratioOf(s) }]),
   ) as TaskExpectation['strata'];
   const total = STRATA.reduce((n, s) => n + strata[s].drawn, 0);
 
@@ -319,7 +293,7 @@ function expectAndStaff(
   for (const j of names) {
     const row = perJ.get(j)!;
     const pool = STRATA.reduce((n, s) => n + row[s], 0);
-    const drawn = STRATA.reduce((n, s) => n + expectedDraw(row[s], ratioOf(s)), 0);
+    const drawn = STRATA.reduce((n, s) => n + drawCount(row[s], ratioOf(s)), 0);
     const inArea = (i: Inspector) => !profile.matchWithinJurisdiction || i.jurisdictions.includes(j);
     const el = eligible.filter(inArea);
     jurisdictions.push({ jurisdiction: j, pool, drawn, seats: drawn * teamSize, eligible: el.length });
@@ -502,10 +476,10 @@ export function validatePlan(body: unknown, ctx: PlanContext): PlanValidation {
     // --- how many: ratios and key enterprises
     const drawnClasses = task.scope.riskClasses;
     let drawsNothing = false;
-    if (drawnClasses.length === 0 && task.keyRatioBp < 10_000) {
+    if (drawnClasses.length === 0 && !keyStratumDrawn(task.keyRatioBp)) {
       issue([...at, 'scope', 'riskClasses'], '未选择任何信用风险分类，本任务不会抽取任何检查对象');
       drawsNothing = true;
-    } else if (drawnClasses.every((c) => task.ratiosBp[c] === 0) && task.keyRatioBp < 10_000) {
+    } else if (drawnClasses.every((c) => task.ratiosBp[c] === 0) && !keyStratumDrawn(task.keyRatioBp)) {
       issue([...at, 'ratiosBp'], '所选信用风险分类的抽查比例均为 0%，本任务不会抽取任何检查对象');
       drawsNothing = true;
     }
@@ -514,17 +488,17 @@ export function validatePlan(body: unknown, ctx: PlanContext): PlanValidation {
       const months = keyReq.fromMonth ? `${keyReq.fromMonth}–${keyReq.toMonth} 月` : '本时段';
       issue(
         [...at, 'keyRatioBp'],
-        `按本部门配置（重点企业分时段抽查比例），${months}重点企业抽查比例应不低于 ${pct(keyReq.ratioBp)}，本任务为 ${pct(task.keyRatioBp)}`,
+        `按本部门配置（重点企业分时段抽查比例），${months}重点企业抽查比例应不低于 ${formatBp(keyReq.ratioBp)}，本任务为 ${formatBp(task.keyRatioBp)}`,
       );
     }
-    if (task.keyRatioBp > 0 && task.keyRatioBp < 10_000) {
+    if (task.keyRatioBp > 0 && !keyStratumDrawn(task.keyRatioBp)) {
       // Below 100 % key enterprises are drawn with their risk class; the announced key ratio must hold.
       const lower = drawnClasses.filter((c) => task.ratiosBp[c] < task.keyRatioBp);
       if (lower.length || drawnClasses.length < RISK.length) {
-        const detail = lower.length ? lower.map((c) => `${c}类 ${pct(task.ratiosBp[c])}`).join('、') : `未抽取${RISK.filter((c) => !drawnClasses.includes(c)).join('、')}类`;
+        const detail = lower.length ? lower.map((c) => `${c}类 ${formatBp(task.ratiosBp[c])}`).join('、') : `未抽取${RISK.filter((c) => !drawnClasses.includes(c)).join('、')}类`;
         issue(
           [...at, 'keyRatioBp'],
-          `重点企业抽查比例 ${pct(task.keyRatioBp)} 未达 100% 时，重点企业按其信用风险分类的比例抽取，无法保证 ${pct(task.keyRatioBp)}（${detail}）；请改为 100%，或不高于各类比例`,
+          `重点企业抽查比例 ${formatBp(task.keyRatioBp)} 未达 100% 时，重点企业按其信用风险分类的比例抽取，无法保证 ${formatBp(task.keyRatioBp)}（${detail}）；请改为 100%，或不高于各类比例`,
         );
       }
     }

@@ -37,6 +37,11 @@ export const Email = z.email({ message: '电子邮箱格式不正确' }).transfo
 export const NonEmpty = z.string().trim().min(1, { message: '不能为空' });
 export const BasisPoints = z.number().int({ message: '应为整数（万分比）' }).min(0).max(10_000);
 
+/** Basis points as a percentage for people: 300 → 3%, 250 → 2.5%, 255 → 2.55%. */
+export function formatBp(bp: number): string {
+  return `${(bp / 100).toFixed(bp % 100 === 0 ? 0 : bp % 10 === 0 ? 1 : 2)}%`;
+}
+
 export const RiskClass = z.enum(['A', 'B', 'C', 'D'], { message: '信用风险分类应为 A、B、C、D 之一' });
 export type RiskClass = z.infer<typeof RiskClass>;
 

@@ -20,9 +20,10 @@ import {
   type FreezeHelper,
 } from './pool.js';
 import { freezeDigestOf, RECORD_VERSION, serializeRecord, type DrawRecord, type FreezeRecord } from './record.js';
-import { selectTargets, toDraw, type Selection } from './select.js';
+import { selectTargets, type Selection } from './select.js';
 import { wordsToHex } from './sha256.js';
 import { createHasher, type BatchHasher } from './simd.js';
+import { drawCount, FULL_BP, teamSize } from '../domain/sampling.js';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -32,8 +33,8 @@ export interface FreezeInput {
   pool: DrawPool;
   /** Ratios per risk class in basis points (300 = 3 %); the key stratum is always 10000. */
   ratiosBp: { A: number; B: number; C: number; D: number };
-  /** Minimum team size from the department profile (default 2). */
-  minTeamSize?: number;
+  /** Minimum team size: the department profile's `minInspectorsPerTarget`. */
+  minTeamSize: number;
   /** Joint task: the participating departments (or sections); each team includes one of each. */
   jointUnits?: readonly string[];
   frozenAt: string;
@@ -65,8 +66,7 @@ function checkFreezeParams(input: FreezeInput): void {
     const r = input.ratiosBp[c];
     if (!Number.isInteger(r) || r < 0 || r > 10_000) throw new DrawInputError(`${c} 类抽查比例应为 0 到 10000 之间的整数（万分比）`);
   }
-  const min = input.minTeamSize ?? 2;
-  if (!Number.isInteger(min) || min < 1) throw new DrawInputError('检查组最少人数应为正整数');
+  if (!Number.isInteger(input.minTeamSize) || input.minTeamSize < 1) throw new DrawInputError('检查组最少人数应为正整数');
   if (!input.witnesses.length) throw new DrawInputError('至少需要一名见证人');
   const seen = new Set<string>();
   for (const w of input.witnesses) {
@@ -89,12 +89,12 @@ export function freezeDraw(input: FreezeInput): FrozenDraw {
   checkFreezeParams(input);
   const pool = compilePool(input.pool, input.helper);
   if (pool.n === 0) throw new DrawInputError('检查对象范围内没有可抽取的检查对象');
-  const ratios = [10_000, input.ratiosBp.A, input.ratiosBp.B, input.ratiosBp.C, input.ratiosBp.D];
-  const counts = ratios.map((r, s) => toDraw(pool.strataCounts[s]!, r));
+  const ratios = [FULL_BP, input.ratiosBp.A, input.ratiosBp.B, input.ratiosBp.C, input.ratiosBp.D];
+  const counts = ratios.map((r, s) => drawCount(pool.strataCounts[s]!, r));
   if (counts.every((c) => c === 0)) throw new DrawInputError('按抽查比例计算，没有需要抽取的检查对象');
   const jointUnits = [...new Set(input.jointUnits ?? [])].sort();
-  const minSize = input.minTeamSize ?? 2;
-  const team = { minSize, size: Math.max(minSize, jointUnits.length), jointUnits };
+  const minSize = input.minTeamSize;
+  const team = { minSize, size: teamSize(minSize, jointUnits.length), jointUnits };
   const shortages = findShortages(pool, counts, { teamSize: team.size, jointUnits }, input.labels);
   if (shortages.length) throw new DrawInfeasibleError(shortages);
 
@@ -150,13 +150,13 @@ export function checkFrozenInputs(freeze: FreezeRecord, inputs: { pool: readonly
     const st = freeze.strata[s]!;
     if (st.stratum !== STRATA[s]) return diff(`freeze.strata[${s}].stratum`, st.stratum, STRATA[s]);
     if (st.candidates !== pool.strataCounts[s]) return diff(`freeze.strata[${s}].candidates`, st.candidates, pool.strataCounts[s]);
-    if (s === 0 && st.ratioBp !== 10_000) return diff('freeze.strata[0].ratioBp', st.ratioBp, 10_000);
-    const n = toDraw(st.candidates, st.ratioBp);
+    if (s === 0 && st.ratioBp !== FULL_BP) return diff('freeze.strata[0].ratioBp', st.ratioBp, FULL_BP);
+    const n = drawCount(st.candidates, st.ratioBp);
     if (st.toDraw !== n) return diff(`freeze.strata[${s}].toDraw`, st.toDraw, n);
   }
   const units = [...new Set(freeze.team.jointUnits)].sort();
   if (JSON.stringify(units) !== JSON.stringify(freeze.team.jointUnits)) return diff('freeze.team.jointUnits', freeze.team.jointUnits, units);
-  const size = Math.max(freeze.team.minSize, units.length);
+  const size = teamSize(freeze.team.minSize, units.length);
   if (freeze.team.size !== size) return diff('freeze.team.size', freeze.team.size, size);
   const ids = freeze.witnesses.map((w) => w.id);
   const sortedIds = [...new Set(ids)].sort();

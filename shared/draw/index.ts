@@ -55,7 +55,7 @@ export { compilePool, PackedCandidates, digestLines, eligibilityLines, parsePool
 export type { CompiledPool, DrawPool, PoolArea, PoolCandidate, PoolInspector, Stratum } from './pool.js';
 export { canonicalJson, DrawRecordSchema, FreezeRecordSchema, freezeDigestOf, parseRecordShape, RECORD_VERSION, serializeRecord } from './record.js';
 export type { DrawRecord, DrawTarget, FreezeRecord } from './record.js';
-export { selectTargets, toDraw } from './select.js';
+export { selectTargets } from './select.js';
 export type { Selection } from './select.js';
 export { createHasher, scalarHasher, wasmHasher } from './simd.js';
 export { createParallelHasher } from './parallel.js';

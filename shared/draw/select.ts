@@ -13,11 +13,6 @@ import type { CompiledPool } from './pool.js';
 
 const SEED_RE = /^[0-9a-f]{64}$/;
 
-/** n = ceil(N × ratioBp / 10000), at most N (exact integer arithmetic). */
-export function toDraw(candidates: number, ratioBp: number): number {
-  return Math.min(candidates, Math.floor((candidates * ratioBp + 9999) / 10000));
-}
-
 export function seedMidstate(seed: string): Int32Array {
   if (!SEED_RE.test(seed)) throw new Error('seed must be 64 lowercase hex characters');
   return midstate(Buffer.from(seed, 'ascii'));
@@ -40,7 +35,7 @@ export function fullPriorities(p: CompiledPool, mid: Int32Array, idx: Uint32Arra
 }
 
 /**
- * Candidates selected per stratum for the given counts (toDraw per stratum, STRATA order).
+ * Candidates selected per stratum for the given counts (drawCount per stratum, STRATA order).
  * Pools smaller than `directBelow` skip the histogram and sort full digests of every candidate
  * (same result; the tests run both paths).
  */

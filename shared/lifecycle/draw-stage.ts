@@ -32,6 +32,7 @@ import { clearAssignments, updateTask, writeAssignments, type ProgressRecord } f
 import { taskContext } from './progress.js';
 import { LifecycleError } from './errors.js';
 import { participatingSections } from '../domain/plan.js';
+import { keyStratumDrawn } from '../domain/sampling.js';
 import { nowIso } from '../clock.js';
 import type { Target } from '../domain/schemas.js';
 
@@ -116,7 +117,7 @@ export async function freezeStage(input: { taskId: string }): Promise<{ round: n
         drawDate: planTask.drawDate,
         cooldownDays: profile.cooldownDays,
         ratiosBp: planTask.ratiosBp,
-        keyAtFull: planTask.keyRatioBp >= 10_000,
+        keyAtFull: keyStratumDrawn(planTask.keyRatioBp),
       },
     });
     await forEachPoolPage<Target>(task.department, POOL_PROJECTION, planTask.scope.jurisdictions.length ? { jurisdictions: planTask.scope.jurisdictions } : {}, (page) => {

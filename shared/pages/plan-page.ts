@@ -11,12 +11,12 @@ import {
   jointKind,
   participatingDepartments,
   participatingSections,
-  pct,
   type JointKind,
   type ExpectedSummary,
 } from '../domain/plan.js';
-import type { Department, InspectionItem, PlanTask, PlanVersion, RiskClass } from '../domain/schemas.js';
+import { formatBp, type Department, type InspectionItem, type PlanTask, type PlanVersion, type RiskClass } from '../domain/schemas.js';
 import { chinaDate } from '../domain/calendar.js';
+import { keyStratumDrawn } from '../domain/sampling.js';
 import type { PolicyProfile } from '../domain/profiles.js';
 
 const RISK: readonly RiskClass[] = ['A', 'B', 'C', 'D'];
@@ -112,15 +112,15 @@ function ratioDescription(t: PlanTask, expected?: ExpectedSummary): string {
   const values = classes.map((c) => t.ratiosBp[c]);
   const same = values.length > 0 && values.every((v) => v === values[0]);
   const parts: string[] = [];
-  if (same) parts.push(`${classes.map((c) => `${c}`).join('、')}类均为 ${pct(values[0]!)}`);
-  else parts.push(classes.map((c) => `${c}类 ${pct(t.ratiosBp[c])}`).join('，'));
+  if (same) parts.push(`${classes.map((c) => `${c}`).join('、')}类均为 ${formatBp(values[0]!)}`);
+  else parts.push(classes.map((c) => `${c}类 ${formatBp(t.ratiosBp[c])}`).join('，'));
   const skipped = RISK.filter((c) => !classes.includes(c));
   if (skipped.length) parts.push(`${skipped.join('、')}类不抽取`);
   parts.push(
-    t.keyRatioBp >= 10_000
+    keyStratumDrawn(t.keyRatioBp)
       ? '重点企业 100%'
       : t.keyRatioBp > 0
-        ? `重点企业 ${pct(t.keyRatioBp)}（按所属信用风险分类比例抽取）`
+        ? `重点企业 ${formatBp(t.keyRatioBp)}（按所属信用风险分类比例抽取）`
         : '重点企业按所属信用风险分类比例抽取',
   );
   if (expected) parts.push(`预计抽取约 ${expected.total} 户`);

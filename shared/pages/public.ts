@@ -6,6 +6,7 @@
 import { html, page } from './html.js';
 import { chinaDate } from '../domain/calendar.js';
 import type { PublicRecord } from '../lifecycle/progress.js';
+import { formatBp } from '../domain/schemas.js';
 
 export function renderResultPage(r: PublicRecord): string {
   return page(
@@ -51,8 +52,6 @@ export interface TaskAnnouncement {
   results: { uscc: string; targetName: string; phrases: string; checkDate: string }[];
 }
 
-const pct = (bp: number): string => `${(bp / 100).toFixed(bp % 100 ? 2 : 0)}%`;
-
 export function renderTaskAnnouncement(a: TaskAnnouncement): string {
   return page(
     `抽查任务公告：${a.taskName}`,
@@ -64,7 +63,7 @@ export function renderTaskAnnouncement(a: TaskAnnouncement): string {
         <tr><th>抽查时间</th><td>${a.window.start} 至 ${a.window.end}</td></tr>
         <tr><th>抽取日期</th><td>${a.drawDate}</td></tr>
         <tr><th>联合检查</th><td>${[...a.jointSections, ...a.jointDepartments].join('、') || '无'}</td></tr>
-        <tr><th>抽查比例</th><td>A类 ${pct(a.ratiosBp.A ?? 0)}，B类 ${pct(a.ratiosBp.B ?? 0)}，C类 ${pct(a.ratiosBp.C ?? 0)}，D类 ${pct(a.ratiosBp.D ?? 0)}；重点企业 ${pct(a.keyRatioBp)}</td></tr>
+        <tr><th>抽查比例</th><td>A类 ${formatBp(a.ratiosBp.A ?? 0)}，B类 ${formatBp(a.ratiosBp.B ?? 0)}，C类 ${formatBp(a.ratiosBp.C ?? 0)}，D类 ${formatBp(a.ratiosBp.D ?? 0)}；重点企业 ${formatBp(a.keyRatioBp)}</td></tr>
       </table>
       ${a.rounds.map(
         (r) => html`<h2>第 ${r.round} 轮抽取${r.redrawReason ? html`（重新抽取，理由：${r.redrawReason}）` : ''}</h2>

@@ -17,6 +17,7 @@
  * neither counts as off target.
  */
 import type { PolicyProfile } from '../domain/profiles.js';
+import { formatBp } from '../domain/schemas.js';
 import { esc } from '../pages/html.js';
 import { monthsElapsed, totalChannel, type ReportStats } from './stats.js';
 import { textTable } from '../mail/templates/layout.js';
@@ -52,7 +53,6 @@ export interface KpiRow {
 export const OFF_TARGET = '未达标';
 
 const pct = (v: number, digits = 1) => `${(v * 100).toFixed(digits)}%`;
-const bpText = (bp: number) => `${Number((bp / 100).toFixed(2))}%`;
 
 function row(id: KpiId, name: string, numerator: number, denominator: number, targetBp: number | null, note: string, prorate?: { months: number }): KpiRow {
   const value = denominator > 0 ? numerator / denominator : null;
@@ -71,7 +71,7 @@ function row(id: KpiId, name: string, numerator: number, denominator: number, ta
     dueBp,
     ok,
     valueText: value === null ? '—' : pct(value),
-    targetText: targetBp === null ? '未设目标' : `≥ ${bpText(targetBp)}${prorate && months < 12 ? `（按进度 ≥ ${pct((dueBp ?? 0) / 10_000, 2)}）` : ''}`,
+    targetText: targetBp === null ? '未设目标' : `≥ ${formatBp(targetBp)}${prorate && months < 12 ? `（按进度 ≥ ${pct((dueBp ?? 0) / 10_000, 2)}）` : ''}`,
     status: targetBp === null ? '未设目标' : denominator === 0 ? '无数据' : ok ? '达标' : OFF_TARGET,
     note,
   };

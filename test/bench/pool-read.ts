@@ -68,6 +68,7 @@ try {
     taskId: 'bench-pool-read',
     pool: built.pool,
     ratiosBp: built.ratiosBp,
+    minTeamSize: 2,
     jointUnits: built.jointUnits,
     frozenAt: '2026-03-20T01:00:00Z',
     drawTime: '2026-03-20T01:00:00Z',

@@ -9,12 +9,12 @@ import {
   UnknownPresetError,
   checkResultCodes,
   getPreset,
-  keyEnterpriseRatioBp,
   listPresets,
   mergeProfile,
   settingPaths,
 } from '../../shared/domain/profiles.js';
 import { deadlineSettings, followUpDueDate, overdueDate, publicationDueDate, reminderDate, resultEntryDueDate } from '../../shared/domain/deadlines.js';
+import { requiredKeyRatio } from '../../shared/domain/sampling.js';
 import { annualPlanDueDate, monthlyReportDueDate, monthlyReportReminderDate, quarterlySummaryDueDates } from '../../shared/domain/report-dates.js';
 
 const cal = createCalendar();
@@ -307,12 +307,17 @@ describe('due dates on real 2026 dates', () => {
 });
 
 describe('rules as data', () => {
-  it('key-enterprise ratio by month (fuping windows overlap: the stricter wins)', () => {
+  it('key-enterprise ratio for a task window (fuping windows overlap: the stricter wins)', () => {
     const fuping = getPreset('fuping-housing-2021');
-    expect(keyEnterpriseRatioBp(fuping, 3)).toBe(10_000);
-    expect(keyEnterpriseRatioBp(fuping, 5)).toBe(200);
-    expect(keyEnterpriseRatioBp(fuping, 7)).toBe(10_000);
-    expect(keyEnterpriseRatioBp(getPreset('qinhuangdao-housing-2023'), 5)).toBeNull();
+    const month = (m: string) => ({ start: `2026-${m}-01`, end: `2026-${m}-28` });
+    expect(requiredKeyRatio(fuping, month('03'))?.ratioBp).toBe(10_000);
+    expect(requiredKeyRatio(fuping, month('05'))?.ratioBp).toBe(200);
+    expect(requiredKeyRatio(fuping, month('07'))?.ratioBp).toBe(10_000);
+    expect(requiredKeyRatio(getPreset('qinhuangdao-housing-2023'), month('05'))).toBeNull();
+    // April is in 1–4 (100%) and 4–6 (2%): only 100% meets both
+    expect(requiredKeyRatio(fuping, month('04'))).toEqual({ ratioBp: 10_000, fromMonth: 1, toMonth: 4 });
+    // a task that fits only the 7–9 window draws key enterprises at 2%
+    expect(requiredKeyRatio(fuping, { start: '2026-07-01', end: '2026-09-30' })).toEqual({ ratioBp: 200, fromMonth: 7, toMonth: 9 });
   });
 
   it('result-code combinations follow the phrase list', () => {

@@ -17,7 +17,6 @@ import {
   RevealMismatchError,
   runDraw,
   selectTargets,
-  toDraw,
   type DrawPool,
   type EligibilityInspector,
   type EligibilityTarget,
@@ -25,6 +24,7 @@ import {
   type FreezeInput,
 } from '../../shared/draw/index.js';
 import { drawFixture, freezeFixture, loadFixture } from './fixtures.js';
+import { drawCount } from '../../shared/domain/sampling.js';
 
 const hasher = createHasher();
 const seedOf = (i: number) => createHash('sha256').update(`constraints-${i}`).digest('hex');
@@ -70,6 +70,7 @@ function freezeInput(pool: DrawPool, over: Partial<FreezeInput> = {}): FreezeInp
     taskId: 'T-TEST',
     pool,
     ratiosBp: { A: 10000, B: 10000, C: 10000, D: 10000 },
+    minTeamSize: 2,
     frozenAt: '2025-03-01T08:00:00Z',
     drawTime: '2025-03-03T09:00:00+08:00',
     witnesses: W.map((w) => ({ id: w.id, commitment: commitSecret(w.secret) })),
@@ -269,7 +270,7 @@ describe('infeasible draws fail before anything is frozen, saying exactly what i
       const ratios = { A: next(2) * 5000, B: 0, C: 3000, D: 0 };
       const k = Math.max(2, joint ? 2 : 0);
       const compiled = compilePool(pool);
-      const counts = [10000, ratios.A, 0, ratios.C, 0].map((r, s) => toDraw(compiled.strataCounts[s]!, r));
+      const counts = [10000, ratios.A, 0, ratios.C, 0].map((r, s) => drawCount(compiled.strataCounts[s]!, r));
       // naive re-statement of the rule
       const short = pool.candidates.some((c) => {
         const s = ['key', 'A', 'B', 'C', 'D'].indexOf(c.stratum);

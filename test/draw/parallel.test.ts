@@ -86,7 +86,7 @@ describe('parallel hasher', () => {
     }
     const freeze = (helper?: typeof two) =>
       freezeDraw({
-        taskId: 'T-PAR', pool: { inspectors, areas, candidates: PackedCandidates.from(cands) }, ratiosBp: { A: 300, B: 300, C: 300, D: 300 },
+        taskId: 'T-PAR', pool: { inspectors, areas, candidates: PackedCandidates.from(cands) }, ratiosBp: { A: 300, B: 300, C: 300, D: 300 }, minTeamSize: 2,
         frozenAt: '2026-03-01T08:00:00Z', drawTime: '2026-03-01T08:00:00Z', witnesses: [{ id: 'w', commitment: commitSecret('s') }],
         systemCommitment: commitSystemBytes('00'.repeat(32)), ...(helper ? { helper } : {}),
       });

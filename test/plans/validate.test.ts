@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expectedDraw, requiredKeyRatio, summarizePool, validatePlan, type PlanContext, type PoolCell } from '../../shared/domain/plan.js';
+import { summarizePool, validatePlan, type PlanContext, type PoolCell } from '../../shared/domain/plan.js';
+import { drawCount, requiredKeyRatio } from '../../shared/domain/sampling.js';
 import { getPreset } from '../../shared/domain/profiles.js';
 import type { Department, InspectionItem, Inspector, PlanTask } from '../../shared/domain/schemas.js';
 
@@ -348,11 +349,11 @@ describe('pool summary and formulas', () => {
     expect(cells.find((c) => c.tags.length === 0)).toMatchObject({ count: 1 });
   });
 
-  it('expectedDraw is the draw formula ceil(N × ratio), at most N', () => {
-    expect(expectedDraw(50, 300)).toBe(2);
-    expect(expectedDraw(100, 300)).toBe(3);
-    expect(expectedDraw(0, 300)).toBe(0);
-    expect(expectedDraw(7, 10_000)).toBe(7);
-    expect(expectedDraw(1, 1)).toBe(1);
+  it('drawCount is the draw formula ceil(N × ratio), at most N', () => {
+    expect(drawCount(50, 300)).toBe(2);
+    expect(drawCount(100, 300)).toBe(3);
+    expect(drawCount(0, 300)).toBe(0);
+    expect(drawCount(7, 10_000)).toBe(7);
+    expect(drawCount(1, 1)).toBe(1);
   });
 });

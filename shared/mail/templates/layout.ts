@@ -67,10 +67,6 @@ export function fmtWindow(w: { start: string; end: string }): string {
   return `${fmtDate(w.start)}至${fmtDate(w.end)}`;
 }
 
-export function fmtPercentBp(bp: number): string {
-  return `${(bp / 100).toFixed(bp % 100 === 0 ? 0 : bp % 10 === 0 ? 1 : 2)}%`;
-}
-
 export const joinCn = (xs: readonly string[], empty = '—'): string => (xs.length ? xs.join('、') : empty);
 
 /** Only absolute http(s) URLs may become links (never `javascript:` or relative paths). */

@@ -4,14 +4,14 @@
  * (一般/重点), 抽查对象, 抽查依据, 抽查时间, 市场主体抽查比例, 检查人员范围) with approve and
  * reject links (each opens a confirmation page; only its POST acts).
  */
-import type { PlanTask } from '../../domain/schemas.js';
+import { formatBp, type PlanTask } from '../../domain/schemas.js';
+import { keyStratumDrawn } from '../../domain/sampling.js';
 import {
   SUBJECT_PREFIX,
   TextBuilder,
   button,
   callout,
   fmtDate,
-  fmtPercentBp,
   fmtWindow,
   heading,
   html,
@@ -61,8 +61,8 @@ export function describeScope(scope: PlanTask['scope']): string {
 export function describeRatios(task: PlanTask): string {
   const r = task.ratiosBp;
   const classes = (['A', 'B', 'C', 'D'] as const).filter((c) => task.scope.riskClasses.includes(c));
-  const parts = classes.map((c) => `${c}类 ${fmtPercentBp(r[c])}`);
-  parts.push(`重点企业 ${task.keyRatioBp === 10_000 ? '全部抽取（100%）' : fmtPercentBp(task.keyRatioBp)}`);
+  const parts = classes.map((c) => `${c}类 ${formatBp(r[c])}`);
+  parts.push(`重点企业 ${keyStratumDrawn(task.keyRatioBp) ? '全部抽取（100%）' : formatBp(task.keyRatioBp)}`);
   return parts.join('，');
 }
 
