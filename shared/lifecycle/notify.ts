@@ -53,7 +53,7 @@ async function approvalRequest(task: TaskRecord): Promise<void> {
       key: `approval#${task.taskId}#r${task.drawRound}#${leader.email}`,
       kind: 'plan-approval',
       to: [leader.email],
-      raw: composeMime(mail, { from: config().mailFrom, to: [{ name: leader.name, address: leader.email }], kind: 'plan-approval' }),
+      raw: await composeMime(mail, { from: config().mailFrom, to: [{ name: leader.name, address: leader.email }], kind: 'plan-approval' }),
     });
   }
 }
@@ -76,7 +76,7 @@ async function ceremonyNotice(task: TaskRecord): Promise<void> {
       key: `ceremony#${task.taskId}#r${task.drawRound + 1}#${c.email}`,
       kind: 'ceremony',
       to: [c.email],
-      raw: composeMime(mail, { from: config().mailFrom, to: [{ name: c.name, address: c.email }], kind: 'ceremony' }),
+      raw: await composeMime(mail, { from: config().mailFrom, to: [{ name: c.name, address: c.email }], kind: 'ceremony' }),
     });
   }
 }
@@ -147,7 +147,7 @@ async function assignmentNotices(task: TaskRecord): Promise<void> {
       key: `assignment#${task.taskId}#r${task.drawRound}#${inspectorId}`,
       kind: 'assignment',
       to: [insp.email],
-      raw: composeMime(mail, { from: config().mailFrom, to: [{ name: insp.name, address: insp.email }], kind: 'assignment' }),
+      raw: await composeMime(mail, { from: config().mailFrom, to: [{ name: insp.name, address: insp.email }], kind: 'assignment' }),
     });
   });
   await markNotified(task.taskId, progress.filter((p) => p.status === 'assigned').map((p) => p.uscc));

@@ -47,7 +47,7 @@ export interface Delivery {
 
 /** Compose the MIME message and send it through the idempotent mail log. */
 export async function deliver(d: Delivery): Promise<SendOutcome> {
-  const raw = composeMime(d.mail, {
+  const raw = await composeMime(d.mail, {
     from: config().mailFrom,
     to: d.to.map((p) => ({ name: p.name, address: p.email })),
     replyTo: d.replyTo,

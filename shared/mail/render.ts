@@ -91,8 +91,8 @@ export interface Envelope {
   date?: Date | undefined;
 }
 
-/** The raw MIME message for SES `Content.Raw` (multipart/alternative, attachments if any). */
-export function composeMime(mail: RenderedMail, env: Envelope): Buffer {
+/** The raw MIME message for SES `Content.Raw` or SMTP (multipart/alternative, attachments if any). */
+export function composeMime(mail: RenderedMail, env: Envelope): Promise<Buffer> {
   return buildMimeMessage({
     from: env.from,
     to: env.to,

@@ -154,7 +154,7 @@ ${b64(html)}
   });
 
   it('a reply to a message built by our own MIME builder keeps the token from Reply-To', async () => {
-    const ours = buildMimeMessage({ from: 'suiji@example.gov.cn', to: [INSPECTOR], replyTo: replyAddress(TOKEN, DOMAIN), subject: '提醒', text: 'x' });
+    const ours = await buildMimeMessage({ from: 'suiji@example.gov.cn', to: [INSPECTOR], replyTo: replyAddress(TOKEN, DOMAIN), subject: '提醒', text: 'x' });
     const { simpleParser } = await import('mailparser');
     const replyTo = (await simpleParser(ours)).replyTo!.value[0]!.address!;
     const m = await parseInboundMail(raw(sesHeaders(), `From: ${INSPECTOR}\nTo: ${replyTo}\nSubject: Re\nContent-Type: text/plain; charset=utf-8\n\n${U1} 1\n`), { inboundDomain: DOMAIN });

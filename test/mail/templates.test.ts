@@ -349,7 +349,7 @@ describe('leadership summary, end to end', () => {
     expect(mail.text).toContain('【逾期事项（按科室，3 项）】');
     expect(mail.text).toContain('建筑市场监管科：2 项，最长逾期 7 个工作日');
 
-    const raw = composeMime(mail, { from: { name: '双随机监管系统', address: 'suiji@example.gov.cn' }, to: [{ name: '王局长', address: 'wang@example.gov.cn' }], kind: 'leadership-summary' });
+    const raw = await composeMime(mail, { from: { name: '双随机监管系统', address: 'suiji@example.gov.cn' }, to: [{ name: '王局长', address: 'wang@example.gov.cn' }], kind: 'leadership-summary' });
     const parsed = await simpleParser(raw);
     expect(parsed.subject).toBe(mail.subject);
     expect(parsed.headers.get('x-suiji-kind')).toBe('leadership-summary');

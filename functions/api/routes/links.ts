@@ -112,7 +112,7 @@ async function confirmRecorded(payload: Record<string, string>, uscc: string, re
     key: `confirm#${payload.taskId}#${uscc}#v${res.progress.resultVersion}#${insp.id}`,
     kind: 'result-confirmation',
     to: [insp.email],
-    raw: composeMime(mail, { from: config().mailFrom, to: [{ name: insp.name, address: insp.email }], kind: 'result-confirmation' }),
+    raw: await composeMime(mail, { from: config().mailFrom, to: [{ name: insp.name, address: insp.email }], kind: 'result-confirmation' }),
   });
 }
 
