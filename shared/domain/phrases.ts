@@ -1,9 +1,11 @@
 /**
- * Result phrases by code: the standard list of the market-regulation systems (BRIEF §2) and the
- * rules for combining codes. What a phrase means (a problem, a follow-up, …) is data of the
- * department's phrase list, never read from its wording.
+ * Result phrases by code: the standard list of the market-regulation systems (BRIEF §2), the
+ * rules for combining codes and what chosen codes say of the checked items. What a phrase means
+ * (nothing found, a problem, a follow-up, …) is data of the department's phrase list, never read
+ * from its wording.
  */
 import type { ResultPhrase } from './profile/schema.js';
+import type { ItemOutcome } from './result.js';
 
 /**
  * The standard result phrases of the market-regulation systems (BRIEF §2). B, C, 6, D qualify a
@@ -11,7 +13,7 @@ import type { ResultPhrase } from './profile/schema.js';
  * codes (F, 7, 9–12), 1 and 8 stand alone.
  */
 export const STANDARD_RESULT_PHRASES: readonly ResultPhrase[] = [
-  phrase('1', '未发现问题', { exclusive: true }),
+  phrase('1', '未发现问题', { passed: true, exclusive: true }),
   phrase('A', '发现问题待后续处理', { problem: true, followUp: true, excludes: ['E'] }),
   phrase('B', '未按规定公示应当公示的信息', { problem: true, requiresAnyOf: ['A', 'E'] }),
   phrase('C', '公示信息隐瞒真实情况弄虚作假', { problem: true, requiresAnyOf: ['A', 'E'] }),
@@ -30,12 +32,13 @@ export const STANDARD_RESULT_PHRASES: readonly ResultPhrase[] = [
 function phrase(
   code: string,
   text: string,
-  o: { problem?: boolean; followUp?: boolean; exclusive?: boolean; excludes?: string[]; requiresAnyOf?: string[] },
+  o: { passed?: boolean; problem?: boolean; followUp?: boolean; exclusive?: boolean; excludes?: string[]; requiresAnyOf?: string[] },
 ): ResultPhrase {
   const problem = o.problem ?? false;
   return {
     code,
     text,
+    passed: o.passed ?? false,
     problem,
     requiresDescription: problem,
     requiresFollowUp: o.followUp ?? false,
@@ -43,6 +46,22 @@ function phrase(
     excludes: o.excludes ?? [],
     requiresAnyOf: o.requiresAnyOf ?? [],
   };
+}
+
+/** The standard phrase of a code, if it is one. */
+export function standardPhrase(code: string): ResultPhrase | undefined {
+  return STANDARD_RESULT_PHRASES.find((x) => x.code === code);
+}
+
+/**
+ * What chosen codes say of every checked item (reply by mail, where items get no outcome of their
+ * own): `problem` when a code is a problem phrase, `pass` when every code means nothing was found
+ * (1 未发现问题), otherwise `not_applicable` (status codes such as F, 7, 9: nothing was checked).
+ */
+export function itemOutcomeOf(phrases: readonly ResultPhrase[], codes: readonly string[]): ItemOutcome {
+  const byCode = new Map(phrases.map((x) => [x.code, x]));
+  if (codes.some((c) => byCode.get(c)?.problem)) return 'problem';
+  return codes.length > 0 && codes.every((c) => byCode.get(c)?.passed) ? 'pass' : 'not_applicable';
 }
 
 export type ResultCodesCheck =

@@ -4,11 +4,15 @@
  * result is accepted or rejected by the same rules whichever way it arrives.
  */
 import { z } from 'zod';
-import { checkResultCodes, type ResultPhrase } from './profiles.js';
+import { checkResultCodes } from './phrases.js';
+import type { ResultPhrase } from './profile/schema.js';
 import { CheckMethod, IsoDate, NonEmpty, ValidationError, describeIssues, fieldLabel, type FieldIssue } from './schemas.js';
 
+/** The conclusion for one inspected item, and its Chinese name (form, record sheet, messages). */
+export const ITEM_OUTCOME_LABELS = { pass: '未发现问题', problem: '发现问题', not_applicable: '不涉及' } as const;
+export type ItemOutcome = keyof typeof ITEM_OUTCOME_LABELS;
 export const ItemOutcome = z.enum(['pass', 'problem', 'not_applicable'], {
-  message: '检查结论应为 未发现问题、发现问题、不涉及 之一',
+  message: `检查结论应为 ${Object.values(ITEM_OUTCOME_LABELS).join('、')} 之一`,
 });
 
 export const ResultInput = z.object({
@@ -64,7 +68,7 @@ export function validateResult(input: unknown, ctx: ResultContext): ValidResult 
     issues.push({ field: fieldLabel(path), message, path });
   };
 
-  // Code combinations follow the department's phrase list (profiles.ts): exclusive codes,
+  // Code combinations follow the department's phrase list (phrases.ts): exclusive codes,
   // mutually exclusive pairs, codes that need a companion (B needs A or E) …
   const codes = [...new Set(r.codes.map((c) => c.trim().toUpperCase()))];
   const check = checkResultCodes({ resultPhrases: ctx.phrases }, codes);

@@ -23,9 +23,10 @@
  *                   paper 一企一表 on site; the reply cannot carry a signature, so the record
  *                   points to the paper form (a refusal to sign must be entered with the form);
  *   problems        for problem codes, the remark is the problem description (required);
- *   item outcomes   every item of the task gets the overall outcome: 发现问题 when a chosen code
- *                   is a problem phrase, 未发现问题 when the codes say 未发现问题, otherwise
- *                   不涉及 (status codes such as F, 7, 9 … where nothing was checked).
+ *   item outcomes   every item of the task gets the overall outcome of the codes, read from the
+ *                   department's phrase list by code (`itemOutcomeOf`): 发现问题 when a code is a
+ *                   problem phrase, 未发现问题 when every code means nothing was found (1),
+ *                   otherwise 不涉及 (status codes such as F, 7, 9 … where nothing was checked).
  * The inspector gets one confirmation (threaded with In-Reply-To) listing what was recorded and
  * what was rejected and why; it accepts replies again (same token) for corrections. A message
  * processed once (same raw bytes) is not processed again.
@@ -40,6 +41,7 @@ import { config } from '../config.js';
 import { now, nowIso } from '../clock.js';
 import { chinaToday } from '../domain/calendar.js';
 import { ValidationError, type Inspector } from '../domain/schemas.js';
+import { itemOutcomeOf } from '../domain/phrases.js';
 import { HttpError } from '../http/core.js';
 import { getBlob } from '../blobs.js';
 import { getItem, putIfAbsent, putItem, type Item } from '../store/base.js';
@@ -260,9 +262,8 @@ const ttlDays = (days: number) => Math.floor(now().getTime() / 1000) + days * 86
 /** The result a one-line reply stands for (see the module comment for every default). */
 export function replyResultBody(ctx: TaskContext, p: Pick<ProgressRecord, 'checkDate' | 'team'>, codes: string[], remark: string, today: string): Record<string, unknown> {
   const profile = ctx.profile;
-  const phrases = new Map(profile.resultPhrases.map((x) => [x.code, x]));
-  const problem = codes.some((c) => phrases.get(c)?.problem);
-  const outcome = problem ? 'problem' : codes.every((c) => phrases.get(c)?.text === '未发现问题') ? 'pass' : 'not_applicable';
+  const outcome = itemOutcomeOf(profile.resultPhrases, codes);
+  const problem = outcome === 'problem';
   const method = profile.checkMethods.includes('实地核查') ? '实地核查' : profile.checkMethods[0];
   const itemIds = [...ctx.planTask.items.general, ...ctx.planTask.items.key];
   return {

@@ -6,6 +6,7 @@
 import { html, page } from './html.js';
 import type { FieldIssue, PlanTask } from '../domain/schemas.js';
 import type { ResultPhrase } from '../domain/profiles.js';
+import { ITEM_OUTCOME_LABELS } from '../domain/result.js';
 import type { ProgressRecord } from '../store/tasks.js';
 
 export interface ResultFormModel {
@@ -21,11 +22,7 @@ export interface ResultFormModel {
   values?: Record<string, string | string[]>;
 }
 
-const OUTCOMES: [string, string][] = [
-  ['pass', '未发现问题'],
-  ['problem', '发现问题'],
-  ['not_applicable', '不涉及'],
-];
+const OUTCOMES = Object.entries(ITEM_OUTCOME_LABELS);
 
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));

@@ -15,6 +15,7 @@ import {
 } from '../../shared/domain/profiles.js';
 import { deadlineSettings, followUpDueDate, overdueDate, publicationDueDate, reminderDate, resultEntryDueDate } from '../../shared/domain/deadlines.js';
 import { requiredKeyRatio } from '../../shared/domain/sampling.js';
+import { itemOutcomeOf } from '../../shared/domain/phrases.js';
 import { annualPlanDueDate, monthlyReportDueDate, monthlyReportReminderDate, quarterlySummaryDueDates } from '../../shared/domain/report-dates.js';
 
 const cal = createCalendar();
@@ -151,7 +152,8 @@ describe('presets', () => {
   it('carries the standard result phrases and disposition list as data', () => {
     const p = getPreset('qinhuangdao-samr-2023');
     expect(p.resultPhrases.map((x) => x.code)).toEqual(['1', 'A', 'B', 'C', '6', 'D', 'E', 'F', '7', '8', '9', '10', '11', '12']);
-    expect(p.resultPhrases.find((x) => x.code === '1')).toMatchObject({ text: '未发现问题', problem: false, exclusive: true });
+    expect(p.resultPhrases.find((x) => x.code === '1')).toMatchObject({ text: '未发现问题', passed: true, problem: false, exclusive: true });
+    expect(p.resultPhrases.filter((x) => x.passed).map((x) => x.code)).toEqual(['1']);
     expect(p.resultPhrases.find((x) => x.code === 'A')).toMatchObject({ problem: true, requiresDescription: true, requiresFollowUp: true });
     expect(p.followUpDispositions.map((d) => d.name)).toEqual(['责令改正', '移交案件线索', '抄告相关部门', '移送司法机关', '其他']);
     expect(p.checkMethods).toEqual(['书面检查', '实地核查', '网络监测', '委托专业机构']);
@@ -318,6 +320,27 @@ describe('rules as data', () => {
     expect(requiredKeyRatio(fuping, month('04'))).toEqual({ ratioBp: 10_000, fromMonth: 1, toMonth: 4 });
     // a task that fits only the 7–9 window draws key enterprises at 2%
     expect(requiredKeyRatio(fuping, { start: '2026-07-01', end: '2026-09-30' })).toEqual({ ratioBp: 200, fromMonth: 7, toMonth: 9 });
+  });
+
+  it('what codes say of the checked items is read by code from the phrase data, not from the wording', () => {
+    const p = getPreset('qinhuangdao-samr-2023');
+    expect(itemOutcomeOf(p.resultPhrases, ['1'])).toBe('pass');
+    expect(itemOutcomeOf(p.resultPhrases, ['A', 'B'])).toBe('problem');
+    expect(itemOutcomeOf(p.resultPhrases, ['E', 'D'])).toBe('problem');
+    expect(itemOutcomeOf(p.resultPhrases, ['F'])).toBe('not_applicable');
+    expect(itemOutcomeOf(p.resultPhrases, ['9'])).toBe('not_applicable');
+    // a department's own wording of code 1 still means "nothing found"
+    const own = p.resultPhrases.map((x) => (x.code === '1' ? { ...x, text: '检查合格，未发现违法违规行为' } : x));
+    expect(itemOutcomeOf(mergeProfile(p, { resultPhrases: own }).resultPhrases, ['1'])).toBe('pass');
+  });
+
+  it('a phrase list stored before `passed` existed reads it from the standard code', () => {
+    const stored = getPreset('wuhai-housing-2019').resultPhrases.map(({ passed: _p, ...x }) => x);
+    const m = mergeProfile('wuhai-housing-2019', { resultPhrases: stored });
+    expect(m.resultPhrases.filter((x) => x.passed).map((x) => x.code)).toEqual(['1']);
+    expect(m.resultPhrases).toEqual(getPreset('wuhai-housing-2019').resultPhrases);
+    const bad = getPreset('wuhai-housing-2019').resultPhrases.map((x) => (x.code === 'A' ? { ...x, passed: true } : x));
+    expect(() => mergeProfile('wuhai-housing-2019', { resultPhrases: bad })).toThrow('结果代码“A”表示未发现问题，不能同时属于发现问题或须后续处置');
   });
 
   it('result-code combinations follow the phrase list', () => {

@@ -15,6 +15,7 @@
  */
 import { z } from 'zod';
 import { daysInMonth } from '../calendar.js';
+import { standardPhrase } from '../phrases.js';
 
 // ---------------------------------------------------------------- labels and field builders
 
@@ -144,9 +145,11 @@ const PhraseCode = z
   .string({ error: typeErr('结果代码', '文字') })
   .regex(/^[0-9A-Z]{1,4}$/, { error: '结果代码应为 1–4 位数字或大写字母' });
 
-export const ResultPhrase = obj('抽查结果表述', {
+const ResultPhraseShape = obj('抽查结果表述', {
   code: PhraseCode,
   text: str('结果表述'),
+  /** The check found nothing wrong (1 未发现问题): the checked items pass. */
+  passed: bool('是否表示未发现问题'),
   /** Signals a problem found at the target. */
   problem: bool('是否属于发现问题'),
   /** A description of the problem must accompany the result. */
@@ -160,7 +163,15 @@ export const ResultPhrase = obj('抽查结果表述', {
   /** If non-empty, at least one of these codes must be chosen with this one (e.g. B needs A or E). */
   requiresAnyOf: z.array(PhraseCode, { error: typeErr('须同时选择的代码', '代码列表') }),
 });
-export type ResultPhrase = z.infer<typeof ResultPhrase>;
+/**
+ * A result phrase. Phrase lists a department stored before `passed` existed read it from the
+ * standard phrase of the same code (BRIEF §2: 1 未发现问题), else false.
+ */
+export const ResultPhrase = z.preprocess(
+  (v) => (isPlainObject(v) && v.passed === undefined && typeof v.code === 'string' ? { ...v, passed: standardPhrase(v.code)?.passed ?? false } : v),
+  ResultPhraseShape,
+);
+export type ResultPhrase = z.infer<typeof ResultPhraseShape>;
 
 export const FollowUpDisposition = obj('后续处置方式', {
   code: z
@@ -412,6 +423,9 @@ export const PolicyProfile = ProfileShape.superRefine((prof, ctx) => {
     }
     if (ph.problem === false && ph.requiresDescription) {
       issue(['resultPhrases', i, 'requiresDescription'], `结果代码“${ph.code}”不属于发现问题，不应要求描述问题`);
+    }
+    if (ph.passed && (ph.problem || ph.requiresFollowUp)) {
+      issue(['resultPhrases', i, 'passed'], `结果代码“${ph.code}”表示未发现问题，不能同时属于发现问题或须后续处置`);
     }
   });
 

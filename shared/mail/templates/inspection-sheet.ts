@@ -7,6 +7,7 @@
  * A full HTML page (A4 print CSS); every value escaped.
  */
 import { esc, fmtDateTime, fmtWindow, html, joinCn, raw } from './layout.js';
+import { ITEM_OUTCOME_LABELS } from '../../domain/result.js';
 
 export interface InspectionSheetData {
   departmentName: string;
@@ -82,7 +83,7 @@ ${d.task.legalBasis ? html`<tr><th>抽查依据</th><td colspan="3">${d.task.leg
 <tr><th class="c" style="width:8mm">序号</th><th>检查事项</th><th>检查内容</th><th style="width:34mm">检查结论</th></tr>
 ${d.items.map(
   (it, i) =>
-    html`<tr><td class="c">${i + 1}</td><td>${it.key ? '【重点】' : ''}${it.name}${it.legalBasis ? html`<br><span style="font-size:11px">依据：${it.legalBasis}</span>` : ''}</td><td>${it.content}</td><td class="opts"><span>${BOX} 未发现问题</span><span>${BOX} 发现问题</span><span>${BOX} 不涉及</span></td></tr>`,
+    html`<tr><td class="c">${i + 1}</td><td>${it.key ? '【重点】' : ''}${it.name}${it.legalBasis ? html`<br><span style="font-size:11px">依据：${it.legalBasis}</span>` : ''}</td><td>${it.content}</td><td class="opts">${Object.values(ITEM_OUTCOME_LABELS).map((o) => html`<span>${BOX} ${o}</span>`)}</td></tr>`,
 )}
 </table>
 <table>
