@@ -47,6 +47,11 @@ export interface ResultContext {
   window: { start: string; end: string };
   /** China-local date of "now" (results cannot be dated in the future). */
   today: string;
+  /**
+   * Name and enforcement-certificate expiry of the team members: an inspector whose certificate
+   * had expired on the check date cannot have checked (valid through the expiry date itself).
+   */
+  certificates?: ReadonlyMap<string, { name: string; expiry: string }>;
 }
 
 export interface ValidResult extends ResultInput {
@@ -88,6 +93,10 @@ export function validateResult(input: unknown, ctx: ResultContext): ValidResult 
   const team = new Set(ctx.team);
   r.present.forEach((p, i) => {
     if (!team.has(p)) add(['present', i], `「${p}」不是本检查对象的检查组成员`);
+    const cert = ctx.certificates?.get(p);
+    if (cert && cert.expiry < r.checkDate) {
+      add(['present', i], `检查人员「${cert.name}」的执法证已于 ${cert.expiry} 到期，不能作为 ${r.checkDate} 的到场检查人员`);
+    }
   });
   if (r.methods.includes('实地核查') && new Set(r.present).size < ctx.minOnSite) {
     add(['present'], `实地核查时检查人员不少于 ${ctx.minOnSite} 人，本次登记到场 ${new Set(r.present).size} 人`);

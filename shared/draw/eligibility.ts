@@ -15,7 +15,9 @@
  * jurisdiction in the inspector's jurisdictions; the inspector's specialties cover, each
  * individually, every specialty of every task item that applies to the inspector (an item
  * applies unless it names another department — or, in an internal joint task, another section);
- * certificate valid through the window end (expiry ≥ window.end); minus, per target, inspectors
+ * certificate valid from the draw date through the window end (expiry ≥ drawDate and ≥ window.end
+ * — a late draw after the window must not match an inspector whose certificate has lapsed since);
+ * minus, per target, inspectors
  * who declared a conflict with the target and the members of the target's most recent inspection
  * team (all inspections on the latest date). Area = the target's jurisdiction.
  */
@@ -72,7 +74,11 @@ export interface EligibilityTask {
   jointSections?: readonly string[];
   /** Only inspectors of these sections (empty = any section). */
   inspectorSections?: readonly string[];
-  /** Reference date for the cooldown (YYYY-MM-DD), normally the draw date. */
+  /**
+   * The day of the draw (YYYY-MM-DD): the reference date of the cooldown, and the first day an
+   * inspector's certificate must be valid on. The freeze passes the day it runs when that is
+   * later than the planned draw date.
+   */
   drawDate: string;
   /** From the department profile; 0 disables the cooldown. */
   cooldownDays: number;
@@ -144,6 +150,8 @@ export function drawPoolBuilder(input: BuilderInput): DrawPoolBuilder<DrawPool['
   const sk = nonEmpty(task.scope.kinds);
   const sr = nonEmpty(task.scope.riskClasses);
   const drawDay = dayNumber(task.drawDate);
+  // valid from the draw date through the window end: expiry ≥ both (ISO dates compare as strings)
+  const certificateNeededThrough = task.drawDate > task.window.end ? task.drawDate : task.window.end;
   const categoriesOf = (dept: string) => new Set(task.items.filter((it) => !it.department || it.department === dept).map((it) => it.itemCategory));
   const cooldownCategories = new Map([...depts].map((d) => [d, categoriesOf(d)]));
 
@@ -163,7 +171,7 @@ export function drawPoolBuilder(input: BuilderInput): DrawPoolBuilder<DrawPool['
     if (!i.active || !depts.has(i.department)) return false;
     if (allowedSections && !allowedSections.has(i.section ?? '')) return false;
     if (jointSections && !jointSections.has(i.section ?? '')) return false;
-    if (!(i.certificateExpiry >= task.window.end)) return false;
+    if (!(i.certificateExpiry >= certificateNeededThrough)) return false;
     const has = new Set(i.specialties);
     for (const s of required(i)) if (!has.has(s)) return false;
     return true;

@@ -33,7 +33,8 @@ import { taskContext } from './progress.js';
 import { LifecycleError } from './errors.js';
 import { participatingSections } from '../domain/plan.js';
 import { keyStratumDrawn } from '../domain/sampling.js';
-import { nowIso } from '../clock.js';
+import { now, nowIso } from '../clock.js';
+import { chinaToday, maxDate } from '../domain/calendar.js';
 import type { Target } from '../domain/schemas.js';
 
 const frozenKey = (taskId: string, round: number): string => `draws/${taskId}/${round}/frozen.json`;
@@ -86,6 +87,9 @@ export async function freezeStage(input: { taskId: string }): Promise<{ round: n
   }
 
   const departments = planTask.inspectorScope.departments.length ? planTask.inspectorScope.departments : [task.department];
+  // The draw happens today (or on the planned day, if frozen ahead of it): certificates must be
+  // valid from then on, and the cooldown counts back from it.
+  const drawDate = maxDate(planTask.drawDate, chinaToday(now()));
   const [inspectorLists, itemLists] = await Promise.all([
     Promise.all(departments.map((d) => listInspectors(d))),
     Promise.all([...new Set([task.department, ...planTask.jointDepartments])].map((d) => listInspectionItems(d))),
@@ -114,7 +118,7 @@ export async function freezeStage(input: { taskId: string }): Promise<{ round: n
         departments,
         ...(participatingSections(planTask).length ? { jointSections: participatingSections(planTask) } : {}),
         ...(planTask.inspectorScope.sections.length ? { inspectorSections: planTask.inspectorScope.sections } : {}),
-        drawDate: planTask.drawDate,
+        drawDate,
         cooldownDays: profile.cooldownDays,
         ratiosBp: planTask.ratiosBp,
         keyAtFull: keyStratumDrawn(planTask.keyRatioBp),

@@ -18,7 +18,7 @@ import {
 } from '../store/tasks.js';
 import { K } from '../store/keys.js';
 import { getItem, queryAll, type Item } from '../store/base.js';
-import { contentHash } from '../store/registry.js';
+import { contentHash, getInspector } from '../store/registry.js';
 import { getProfile } from '../services/profile.js';
 import { validateResult, type ValidResult } from '../domain/result.js';
 import { chinaDate, chinaToday, CalendarYearNotCovered } from '../domain/calendar.js';
@@ -144,6 +144,7 @@ export async function enterResult(
     itemIds: itemIdsOf(ctx.planTask),
     window: ctx.planTask.window,
     today: chinaToday(now()),
+    certificates: await teamCertificates(ctx, p.team),
   });
   const corrected = p.status === 'result_entered' || p.status === 'reviewed';
   // A double submission (same content) has no second effect.
@@ -195,6 +196,21 @@ export async function enterResult(
   } catch (e) {
     rethrow(e);
   }
+}
+
+/** Name and certificate expiry of each team member, from the registries of the task's departments. */
+async function teamCertificates(ctx: TaskContext, team: readonly string[]): Promise<Map<string, { name: string; expiry: string }>> {
+  const depts = [...new Set([ctx.task.department, ...ctx.planTask.inspectorScope.departments, ...ctx.planTask.jointDepartments])];
+  const out = new Map<string, { name: string; expiry: string }>();
+  await Promise.all(
+    team.map(async (id) => {
+      for (const d of depts) {
+        const i = await getInspector(d, id);
+        if (i) return void out.set(id, { name: i.name, expiry: i.certificateExpiry });
+      }
+    }),
+  );
+  return out;
 }
 
 function sameResult(stored: Record<string, unknown> | undefined, next: ValidResult): boolean {

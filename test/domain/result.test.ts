@@ -84,6 +84,23 @@ describe('result validation', () => {
     expect(issues({ ...good, methods: ['书面检查'], present: ['i1'] })).toEqual([]);
   });
 
+  it('refuses a present inspector whose certificate had expired on the check date, naming him and the date', () => {
+    const certificates = new Map([
+      ['i1', { name: '张建国', expiry: '2026-04-07' }],
+      ['i2', { name: '李芳', expiry: '2026-04-08' }], // valid through its expiry date
+      ['i3', { name: '王强', expiry: '2025-12-31' }], // expired, but not present
+    ]);
+    const withCerts = { ...ctx, certificates };
+    expect(() => validateResult(good, withCerts)).toThrow('检查人员「张建国」的执法证已于 2026-04-07 到期，不能作为 2026-04-08 的到场检查人员');
+    try {
+      validateResult(good, withCerts);
+    } catch (e) {
+      expect((e as ValidationError).issues.map((i) => [i.field, i.path])).toEqual([['到场检查人员[1]', ['present', 0]]]);
+    }
+    expect(validateResult({ ...good, checkDate: '2026-04-07' }, withCerts).present).toEqual(['i1', 'i2']);
+    expect(validateResult({ ...good, present: ['i2', 'i1'], checkDate: '2026-04-06' }, withCerts).checkDate).toBe('2026-04-06');
+  });
+
   it('needs an outcome for every task item', () => {
     expect(issues({ ...good, itemOutcomes: [{ itemId: 'item-a', outcome: 'pass' }] })).toEqual(['检查事项结论：缺少检查事项「item-b」的结论']);
   });

@@ -131,6 +131,23 @@ describe('eligibility (buildDrawPool)', () => {
     expect(lines.join('\n')).not.toMatch(/h-expired|h-nospec|h-inactive|m-other/);
   });
 
+  it('a draw after the window needs certificates valid on the draw date too (expired 06-30, drawn 12-05)', () => {
+    const late = buildDrawPool({
+      targets: [target(1)],
+      inspectors: [
+        inspector('h-ok1'),
+        inspector('h-midyear', { certificateExpiry: '2025-06-30' }), // valid through the window end
+        inspector('h-drawday', { certificateExpiry: '2025-12-05' }),
+        inspector('h-eve', { certificateExpiry: '2025-12-04' }),
+      ],
+      task: { ...baseTask, drawDate: '2025-12-05' },
+    });
+    expect(late.pool.inspectors.map((i) => i.id)).toEqual(['h-ok1', 'h-drawday']);
+    // on the planned date (inside the window) the window end is what counts
+    const onTime = buildDrawPool({ targets: [target(1)], inspectors: [inspector('h-midyear', { certificateExpiry: '2025-06-30' })], task: baseTask });
+    expect(onTime.pool.inspectors.map((i) => i.id)).toEqual(['h-midyear']);
+  });
+
   it('declared conflicts and the previous team are excluded per target; older teams are not', () => {
     expect(candLine(U(1))).toBe('cand,0,h-conflict');
     expect(candLine(U(2))).toBe('cand,0,h-prev');

@@ -2,11 +2,24 @@
  * What an operator meets after the draw, on DynamoDB Local (issue 11):
  *   - dates: results published at 07:52 Beijing time carry that day as 公示日期, in the stored
  *     index date, the public record and the public pages;
+ *   - certificates: a late draw (12-05, after a window that ended 06-30) does not match an
+ *     inspector whose certificate expired 06-30; a result naming a present inspector whose
+ *     certificate had expired on the check date is refused — API and form — naming him and the date;
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../helpers/local-aws.js';
 import { assign, createDepartment, type DeptFixture } from '../jobs/fixtures.js';
 import { enterResult, publishResults } from '../../shared/lifecycle/progress.js';
+import { freezeStage } from '../../shared/lifecycle/draw-stage.js';
+import { registerWitnesses } from '../../shared/store/ceremony.js';
+import { approvePlan, createDraft, findTask, publishPlan } from '../../shared/store/plans.js';
+import { createTask } from '../../shared/store/tasks.js';
+import { putInspector } from '../../shared/store/registry.js';
+import { getBlob } from '../../shared/blobs.js';
+import { createLink } from '../../shared/links.js';
+import { linkRoutes } from '../../functions/api/routes/links.js';
+import { commitSecret } from '../../shared/draw/index.js';
+import { ValidationError, type PlanTask } from '../../shared/domain/schemas.js';
 import { publicRoutes } from '../../functions/api/routes/public.js';
 import { getItem, type Item } from '../../shared/store/base.js';
 import { K } from '../../shared/store/keys.js';
@@ -73,5 +86,60 @@ describe('dates are Beijing dates', () => {
     expect(index.html).not.toContain('2026-12-05');
     const one = await publicRoutes['GET /public/results/{taskId}/{uscc}']!(request({ params: { taskId: task, uscc: target.uscc } }));
     expect(one.html).toMatch(/公示日期<\/th><td>2026-12-06</);
+  });
+});
+
+describe('enforcement certificates', () => {
+  it('a draw on 12-05 after a window that ended 06-30 leaves out a certificate that expired 06-30', async () => {
+    const lapsed: Inspector = { ...F.inspectors[0]!, id: 'op-lapsed', name: '过期检查员', email: 'lapsed.op@example.gov.cn', certificateNo: 'CERT-op-lapsed', certificateExpiry: '2026-06-30' };
+    await putInspector(lapsed);
+    const model = (await findTask(F.taskIds[0]!))!.task;
+    const late: PlanTask = { ...model, taskId: 'op-late-t1', name: '上半年随机抽查', window: { start: '2026-04-01', end: '2026-06-30' }, drawDate: '2026-04-01' };
+    const coord = { email: F.dept.coordinators[0]!.email, name: F.dept.coordinators[0]!.name, department: F.dept.id };
+    await createDraft(F.dept.id, { title: '上半年计划', year: 2026, tasks: [late] }, coord, { planId: 'op-late-2026' });
+    await approvePlan('op-late-2026', { email: F.dept.leaders[0]!.email, name: F.dept.leaders[0]!.name, department: F.dept.id });
+    await publishPlan('op-late-2026', coord);
+    await createTask({ taskId: late.taskId, department: F.dept.id, planId: 'op-late-2026', planVersion: 1, name: late.name, stage: 'freeze', launchedAt: '2026-12-05T01:00:00.000Z', launchedBy: coord.email });
+    await registerWitnesses(late.taskId, 1, [{ id: 'w1', name: '纪检监督员', role: '纪检监督', commitment: commitSecret('纪检监督员的秘密 2026') }]);
+
+    clock.set('2026-12-05T01:00:00Z');
+    await freezeStage({ taskId: late.taskId });
+    const frozen = JSON.parse((await getBlob(`draws/${late.taskId}/1/frozen.json`))!.toString('utf8')) as { inputs: { eligibility: string[] } };
+    const listed = frozen.inputs.eligibility.filter((l) => l.startsWith('insp,')).map((l) => l.split(',')[1]);
+    expect(listed).toEqual(F.inspectors.map((i) => i.id).sort());
+    expect(listed).not.toContain('op-lapsed');
+  });
+
+  it('refuses a result whose present inspector had an expired certificate on the check date (API and form)', async () => {
+    const task = F.taskIds[0]!;
+    const [, , i3, i4] = F.inspectors as [Inspector, Inspector, Inspector, Inspector];
+    const target = F.targets[1] as Target;
+    await assign(task, [{ target, team: [i3, i4] }]);
+    await putInspector({ ...i4, certificateExpiry: '2026-11-30' });
+    clock.set('2026-12-04T02:00:00Z');
+
+    const api = enterResult(task, target.uscc, resultBody(F, [i3.id, i4.id], '2026-12-03'), { by: i3.email, inspectorId: i3.id }, 'api');
+    await expect(api).rejects.toBeInstanceOf(ValidationError);
+    await expect(api).rejects.toThrow(`检查人员「${i4.name}」的执法证已于 2026-11-30 到期，不能作为 2026-12-03 的到场检查人员`);
+
+    const link = await createLink('view-assignment', { taskId: task, inspectorId: i3.id, department: F.dept.id, round: '1' }, i3.email);
+    const form = new URLSearchParams([
+      ['codes', '1'],
+      ...F.items.map((it) => [`item_${it.id}`, 'pass'] as [string, string]),
+      ['methods', '实地核查'],
+      ['checkDate', '2026-12-03'],
+      ['present', i3.id],
+      ['present', i4.id],
+      ['signed', 'true'],
+      ['signer', '企业负责人'],
+    ]);
+    const page = await linkRoutes['POST /l/{linkId}']!(request({ params: { linkId: link }, query: { t: target.uscc }, body: form.toString() }));
+    expect(page.status).toBe(400);
+    expect(page.html).toContain(`检查人员「${i4.name}」的执法证已于 2026-11-30 到期`);
+
+    // the inspector whose certificate is valid records the check alone — on site needs two, so by documents
+    const alone = { ...resultBody(F, [i3.id], '2026-12-03'), methods: ['书面检查'] };
+    const ok = await enterResult(task, target.uscc, alone, { by: i3.email, inspectorId: i3.id }, 'api');
+    expect(ok.progress.status).toBe('result_entered');
   });
 });
