@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { validateUscc, normalizeUscc } from './uscc.js';
+import { DomainError } from './errors.js';
 
 z.config(z.locales.zhCN());
 
@@ -343,11 +344,11 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.
   return r.data;
 }
 
-export class ValidationError extends Error {
-  readonly issues: FieldIssue[];
+/** Input that fails its schema: an `invalid` domain error naming every field. */
+export class ValidationError extends DomainError {
+  declare readonly issues: FieldIssue[];
   constructor(issues: FieldIssue[]) {
-    super(issues.map((i) => `${i.field}：${i.message}`).join('；'));
+    super('invalid', issues.map((i) => `${i.field}：${i.message}`).join('；'), { issues, reason: 'ValidationError' });
     this.name = 'ValidationError';
-    this.issues = issues;
   }
 }

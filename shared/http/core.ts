@@ -1,12 +1,15 @@
 /**
  * The HTTP layer shared by the API Lambda and the local server: principals from JWT claims,
- * typed request/response helpers, errors with Chinese messages, and the route dispatcher that
- * enforces each route's roles and department scope (from ROUTES, the single source).
+ * typed request/response helpers, and the route dispatcher that enforces each route's roles and
+ * department scope (from ROUTES, the single source). Errors are domain errors (Chinese message,
+ * a code); `errors.ts` turns them into statuses.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { ROUTES, type Role, type RouteSpec } from './routes.js';
-import { ValidationError, describeIssues, type FieldIssue } from '../domain/schemas.js';
+import { ValidationError, describeIssues } from '../domain/schemas.js';
+import { DomainError, forbidden, invalid, unauthenticated } from '../domain/errors.js';
+import { errorResponse } from './errors.js';
 
 export interface Principal {
   sub: string;
@@ -17,23 +20,6 @@ export interface Principal {
   /** Inspector id when the principal is an inspector. */
   inspectorId?: string;
 }
-
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
-
-export const notFound = (what: string): HttpError => new HttpError(404, 'NotFound', `${what}不存在`);
-export const forbidden = (why: string): HttpError => new HttpError(403, 'Forbidden', why);
-export const badRequest = (why: string, details?: unknown): HttpError => new HttpError(400, 'BadRequest', why, details);
-export const conflict = (why: string, details?: unknown): HttpError => new HttpError(409, 'Conflict', why, details);
 
 export type ApiEvent = APIGatewayProxyEventV2 & {
   requestContext: APIGatewayProxyEventV2['requestContext'] & {
@@ -90,7 +76,7 @@ export function principalFromClaims(claims: Record<string, unknown> | undefined)
 }
 
 export function requirePrincipal(req: Request): Principal {
-  if (!req.principal) throw new HttpError(401, 'Unauthorized', '请先登录');
+  if (!req.principal) throw unauthenticated();
   return req.principal;
 }
 
@@ -106,7 +92,7 @@ export function parseJson<S extends z.ZodType>(req: Request, schema: S): z.infer
   try {
     value = req.body.length ? JSON.parse(req.body.toString('utf8')) : {};
   } catch {
-    throw badRequest('请求体不是有效的 JSON');
+    throw invalid('请求体不是有效的 JSON');
   }
   const r = schema.safeParse(value);
   if (!r.success) throw new ValidationError(describeIssues(r.error));
@@ -150,18 +136,7 @@ function toResult(res: Response): APIGatewayProxyResultV2 {
 }
 
 export function errorResult(e: unknown, log?: (msg: string, err: unknown) => void): APIGatewayProxyResultV2 {
-  if (e instanceof ValidationError) {
-    return toResult({ status: 400, json: { error: 'ValidationError', message: e.message, issues: e.issues satisfies FieldIssue[] } });
-  }
-  // Domain validation errors of other modules (profiles, draw inputs) carry Chinese issues too.
-  if (e instanceof Error && /ValidationError$/.test(e.name) && Array.isArray((e as { issues?: unknown }).issues)) {
-    return toResult({ status: 400, json: { error: 'ValidationError', message: e.message, issues: (e as unknown as { issues: unknown[] }).issues } });
-  }
-  if (e instanceof HttpError) {
-    return toResult({ status: e.status, json: { error: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
-  }
-  log?.('unhandled error', e);
-  return toResult({ status: 500, json: { error: 'InternalError', message: '服务器内部错误，请稍后重试' } });
+  return toResult(errorResponse(e, log));
 }
 
 /**
@@ -176,10 +151,10 @@ export async function dispatch(
   try {
     const route = BY_KEY.get(event.routeKey);
     const handler = handlers[event.routeKey];
-    if (!route || !handler) throw new HttpError(404, 'NotFound', `没有这个接口：${event.routeKey}`);
+    if (!route || !handler) throw new DomainError('notFound', `没有这个接口：${event.routeKey}`);
     const principal = principalFromClaims(event.requestContext.authorizer?.jwt?.claims);
     if (route.auth === 'jwt') {
-      if (!principal) throw new HttpError(401, 'Unauthorized', '请先登录');
+      if (!principal) throw unauthenticated();
       if (route.roles && !route.roles.includes(principal.role)) {
         throw forbidden(`该操作需要以下角色之一：${route.roles.map(roleName).join('、')}`);
       }

@@ -24,6 +24,7 @@ import {
 } from '../store/registry.js';
 import { KIND_LABELS, type ImportKind } from './columns.js';
 import { parseImport, type ImportFormat, type ImportIssue, type RecordOf } from './parse.js';
+import { DomainError } from '../domain/errors.js';
 
 export interface ImportRequest {
   /** Department from the URL; the file cannot choose it. */
@@ -68,10 +69,12 @@ export type ImportOutcome =
     } & ImportTimings);
 
 /** Thrown when writing fails after validation passed; re-importing the same file completes it. */
-export class ImportWriteError extends Error {
-  readonly userMessage = '写入过程中断，部分记录可能已写入。请重新导入同一文件：已写入的记录会被识别为未变化，其余记录会补齐。';
+export class ImportWriteError extends DomainError {
   constructor(cause: unknown) {
-    super(`import write failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super('unavailable', '写入过程中断，部分记录可能已写入。请重新导入同一文件：已写入的记录会被识别为未变化，其余记录会补齐。', {
+      reason: 'ImportInterrupted',
+      cause,
+    });
     this.name = 'ImportWriteError';
   }
 }

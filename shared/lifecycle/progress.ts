@@ -26,7 +26,7 @@ import type { PolicyProfile } from '../domain/profiles.js';
 import { dueDate, followUpDueDate } from '../domain/deadlines.js';
 import { resumeIfDone } from './callbacks.js';
 import { now, nowIso } from '../clock.js';
-import { conflict, forbidden, notFound, badRequest } from '../http/core.js';
+import { conflict, forbidden, notFound, invalid } from '../domain/errors.js';
 import type { PlanTask, PlanVersion } from '../domain/schemas.js';
 
 export interface TaskContext {
@@ -65,11 +65,6 @@ async function progressOrThrow(taskId: string, uscc: string): Promise<ProgressRe
   return p;
 }
 
-function rethrow(e: unknown): never {
-  if (e instanceof TransitionRejected) throw conflict(e.message);
-  throw e;
-}
-
 const itemIdsOf = (t: PlanTask): string[] => [...t.items.general, ...t.items.key];
 
 /**
@@ -92,33 +87,29 @@ export async function recordCheck(taskId: string, uscc: string, checkDate: strin
   const p = await progressOrThrow(taskId, uscc);
   if (actor.inspectorId && !p.team.includes(actor.inspectorId)) throw forbidden('只有本检查对象的检查组成员可以登记检查');
   const today = chinaToday(now());
-  if (checkDate > today) throw badRequest(`检查日期 ${checkDate} 晚于今天（${today}）`);
+  if (checkDate > today) throw invalid(`检查日期 ${checkDate} 晚于今天（${today}）`);
   if (checkDate < ctx.planTask.window.start || checkDate > ctx.planTask.window.end) {
-    throw badRequest(`检查日期 ${checkDate} 不在抽查时间 ${ctx.planTask.window.start} 至 ${ctx.planTask.window.end} 之内`);
+    throw invalid(`检查日期 ${checkDate} 不在抽查时间 ${ctx.planTask.window.start} 至 ${ctx.planTask.window.end} 之内`);
   }
   const entryBasis = { from: checkDate, rule: 'entry' as const, roundEnd: ctx.planTask.window.end };
   const publishBasis = { from: checkDate, rule: 'publish' as const };
   const dueEntry = dueOrPending(() => dueDate(ctx.profile, entryBasis), entryBasis);
   const duePublish = dueOrPending(() => dueDate(ctx.profile, publishBasis), publishBasis);
-  try {
-    return await transition({
-      taskId,
-      uscc,
-      current: p,
-      from: ['assigned', 'notified'],
-      to: 'checked',
-      actor,
-      set: { checkDate, dueEntry: dueEntry.date ?? null, duePublish: duePublish.date ?? null },
-      openDeadlines: [
-        { kind: 'entry', ref: uscc, due: dueEntry, people: p.team },
-        { kind: 'publish', ref: uscc, due: duePublish, people: p.team },
-      ],
-      auditWhat: 'target.checked',
-      auditData: { checkDate },
-    });
-  } catch (e) {
-    rethrow(e);
-  }
+  return await transition({
+    taskId,
+    uscc,
+    current: p,
+    from: ['assigned', 'notified'],
+    to: 'checked',
+    actor,
+    set: { checkDate, dueEntry: dueEntry.date ?? null, duePublish: duePublish.date ?? null },
+    openDeadlines: [
+      { kind: 'entry', ref: uscc, due: dueEntry, people: p.team },
+      { kind: 'publish', ref: uscc, due: duePublish, people: p.team },
+    ],
+    auditWhat: 'target.checked',
+    auditData: { checkDate },
+  });
 }
 
 /**
@@ -156,46 +147,42 @@ export async function enterResult(
   const dueEntry: Due = p.checkDate ? { date: p.dueEntry ?? undefined } : dueOrPending(() => dueDate(ctx.profile, entryBasis), entryBasis);
   const duePublish: Due = p.checkDate ? { date: p.duePublish ?? undefined } : dueOrPending(() => dueDate(ctx.profile, publishBasis), publishBasis);
   const record = { ...result, enteredBy: actor.inspectorId, enteredAt: nowIso(), via };
-  try {
-    const progress = await transition({
-      taskId,
-      uscc,
-      current: p,
-      from: ['assigned', 'notified', 'checked', 'result_entered', 'reviewed'],
-      to: 'result_entered',
-      actor,
-      set: {
-        result: record,
-        resultVersion: (p.resultVersion ?? 0) + 1,
-        hasProblem: result.hasProblem,
-        needsFollowUp: result.needsFollowUp,
-        checkDate: result.checkDate,
-        dueEntry: dueEntry.date ?? null,
-        duePublish: duePublish.date ?? null,
-      },
-      ...(first ? { reached: { resultEntered: 1 } } : {}),
-      ...(first && !p.checkDate ? { openDeadlines: [{ kind: 'publish' as const, ref: uscc, due: duePublish, people: p.team }] } : {}),
-      // The first entry meets the entry deadline: rewrite it with its final due date (from the
-      // check date) and the time it was met, out of the due index.
-      ...(first
-        ? {
-            extra: [
-              {
-                Put: {
-                  Item: { ...K.deadline(taskId, 'entry', uscc), entity: 'deadline', taskId, kind: 'entry', ref: uscc, due: dueEntry.date ?? null, people: p.team, metAt: nowIso() },
-                },
+  const progress = await transition({
+    taskId,
+    uscc,
+    current: p,
+    from: ['assigned', 'notified', 'checked', 'result_entered', 'reviewed'],
+    to: 'result_entered',
+    actor,
+    set: {
+      result: record,
+      resultVersion: (p.resultVersion ?? 0) + 1,
+      hasProblem: result.hasProblem,
+      needsFollowUp: result.needsFollowUp,
+      checkDate: result.checkDate,
+      dueEntry: dueEntry.date ?? null,
+      duePublish: duePublish.date ?? null,
+    },
+    ...(first ? { reached: { resultEntered: 1 } } : {}),
+    ...(first && !p.checkDate ? { openDeadlines: [{ kind: 'publish' as const, ref: uscc, due: duePublish, people: p.team }] } : {}),
+    // The first entry meets the entry deadline: rewrite it with its final due date (from the
+    // check date) and the time it was met, out of the due index.
+    ...(first
+      ? {
+          extra: [
+            {
+              Put: {
+                Item: { ...K.deadline(taskId, 'entry', uscc), entity: 'deadline', taskId, kind: 'entry', ref: uscc, due: dueEntry.date ?? null, people: p.team, metAt: nowIso() },
               },
-            ],
-          }
-        : {}),
-      auditWhat: corrected ? 'result.corrected' : 'result.entered',
-      auditData: { codes: result.codes, via, version: (p.resultVersion ?? 0) + 1 },
-    });
-    await resumeIfDone(taskId);
-    return { progress, result, corrected, unchanged: false };
-  } catch (e) {
-    rethrow(e);
-  }
+            },
+          ],
+        }
+      : {}),
+    auditWhat: corrected ? 'result.corrected' : 'result.entered',
+    auditData: { codes: result.codes, via, version: (p.resultVersion ?? 0) + 1 },
+  });
+  await resumeIfDone(taskId);
+  return { progress, result, corrected, unchanged: false };
 }
 
 /** Name and certificate expiry of each team member, from the registries of the task's departments. */
@@ -223,18 +210,10 @@ export async function reviewResult(taskId: string, uscc: string, approve: boolea
   const p = await progressOrThrow(taskId, uscc);
   if (!approve) {
     // A rejected review sends the result back to the team for correction.
-    try {
-      return await transition({ taskId, uscc, current: p, from: ['result_entered'], to: 'checked', actor, ...(note ? { note } : {}), reached: { resultEntered: -1 }, auditWhat: 'result.review-rejected', auditData: { note: note ?? '' } });
-    } catch (e) {
-      rethrow(e);
-    }
+    return await transition({ taskId, uscc, current: p, from: ['result_entered'], to: 'checked', actor, ...(note ? { note } : {}), reached: { resultEntered: -1 }, auditWhat: 'result.review-rejected', auditData: { note: note ?? '' } });
   }
   if (p.status !== 'result_entered') throw conflict('只有已录入且未审核的结果可以审核');
-  try {
-    return await transition({ taskId, uscc, current: p, from: ['result_entered'], to: 'reviewed', actor, ...(note ? { note } : {}), auditWhat: 'result.reviewed' });
-  } catch (e) {
-    rethrow(e);
-  }
+  return await transition({ taskId, uscc, current: p, from: ['result_entered'], to: 'reviewed', actor, ...(note ? { note } : {}), auditWhat: 'result.reviewed' });
 }
 
 export interface PublicRecord {
@@ -369,7 +348,7 @@ export async function openFollowUp(taskId: string, uscc: string, body: { disposi
   if (p.status !== 'followup_open') throw conflict('该检查对象没有待处置的问题（需已公示且发现问题）');
   const allowed = ctx.profile.followUpDispositions.map((d) => d.code);
   if (!allowed.includes(body.disposition)) {
-    throw badRequest(`处置方式「${body.disposition}」不在本部门的处置方式清单中（可用：${ctx.profile.followUpDispositions.map((d) => `${d.code} ${d.name}`).join('、')}）`);
+    throw invalid(`处置方式「${body.disposition}」不在本部门的处置方式清单中（可用：${ctx.profile.followUpDispositions.map((d) => `${d.code} ${d.name}`).join('、')}）`);
   }
   const existing = await listFollowUps(taskId, uscc);
   const fu: FollowUp = {
@@ -384,23 +363,19 @@ export async function openFollowUp(taskId: string, uscc: string, body: { disposi
     openedAt: nowIso(),
     openedBy: actor.by,
   };
-  try {
-    await transition({
-      taskId,
-      uscc,
-      current: p,
-      from: ['followup_open'],
-      to: 'followup_open',
-      actor,
-      set: { followUps: { open: (p.followUps?.open ?? 0) + 1, closed: p.followUps?.closed ?? 0 } },
-      ...(existing.length === 0 ? { closeDeadlines: [{ kind: 'followup' as const, ref: uscc }] } : {}),
-      auditWhat: 'followup.opened',
-      auditData: { id: fu.id, disposition: fu.disposition, responsibleUnit: fu.responsibleUnit },
-      extra: [{ Put: { Item: { ...K.followUp(taskId, uscc, fu.id), entity: 'followup', ...fu } } }],
-    });
-  } catch (e) {
-    rethrow(e);
-  }
+  await transition({
+    taskId,
+    uscc,
+    current: p,
+    from: ['followup_open'],
+    to: 'followup_open',
+    actor,
+    set: { followUps: { open: (p.followUps?.open ?? 0) + 1, closed: p.followUps?.closed ?? 0 } },
+    ...(existing.length === 0 ? { closeDeadlines: [{ kind: 'followup' as const, ref: uscc }] } : {}),
+    auditWhat: 'followup.opened',
+    auditData: { id: fu.id, disposition: fu.disposition, responsibleUnit: fu.responsibleUnit },
+    extra: [{ Put: { Item: { ...K.followUp(taskId, uscc, fu.id), entity: 'followup', ...fu } } }],
+  });
   return fu;
 }
 
@@ -413,33 +388,29 @@ export async function closeFollowUp(taskId: string, uscc: string, fid: string, o
   const open = (p.followUps?.open ?? 1) - 1;
   const closed = (p.followUps?.closed ?? 0) + 1;
   const closesTarget = open <= 0;
-  try {
-    await transition({
-      taskId,
-      uscc,
-      current: p,
-      from: ['followup_open'],
-      to: closesTarget ? 'closed' : 'followup_open',
-      actor,
-      set: { followUps: { open: Math.max(open, 0), closed } },
-      ...(closesTarget ? { reached: { closed: 1 } } : {}),
-      auditWhat: 'followup.closed',
-      auditData: { id: fid, outcome },
-      extra: [
-        {
-          Update: {
-            Key: K.followUp(taskId, uscc, fid),
-            UpdateExpression: 'SET #st = :closed, outcome = :o, closedAt = :at, closedBy = :by',
-            ConditionExpression: '#st = :open',
-            ExpressionAttributeNames: { '#st': 'status' },
-            ExpressionAttributeValues: { ':closed': 'closed', ':open': 'open', ':o': outcome, ':at': nowIso(), ':by': actor.by },
-          },
+  await transition({
+    taskId,
+    uscc,
+    current: p,
+    from: ['followup_open'],
+    to: closesTarget ? 'closed' : 'followup_open',
+    actor,
+    set: { followUps: { open: Math.max(open, 0), closed } },
+    ...(closesTarget ? { reached: { closed: 1 } } : {}),
+    auditWhat: 'followup.closed',
+    auditData: { id: fid, outcome },
+    extra: [
+      {
+        Update: {
+          Key: K.followUp(taskId, uscc, fid),
+          UpdateExpression: 'SET #st = :closed, outcome = :o, closedAt = :at, closedBy = :by',
+          ConditionExpression: '#st = :open',
+          ExpressionAttributeNames: { '#st': 'status' },
+          ExpressionAttributeValues: { ':closed': 'closed', ':open': 'open', ':o': outcome, ':at': nowIso(), ':by': actor.by },
         },
-      ],
-    });
-  } catch (e) {
-    rethrow(e);
-  }
+      },
+    ],
+  });
   await resumeIfDone(taskId);
   return { followUp: { ...fu, status: 'closed', outcome }, targetClosed: closesTarget };
 }

@@ -42,7 +42,7 @@ import { now, nowIso } from '../clock.js';
 import { chinaToday } from '../domain/calendar.js';
 import { ValidationError, type Inspector } from '../domain/schemas.js';
 import { itemOutcomeOf } from '../domain/phrases.js';
-import { HttpError } from '../http/core.js';
+import { DomainError } from '../domain/errors.js';
 import { getBlob } from '../blobs.js';
 import { getItem, putIfAbsent, putItem, type Item } from '../store/base.js';
 import { getDepartment, getInspector } from '../store/registry.js';
@@ -201,7 +201,7 @@ export async function handleInboundMail(raw: Buffer, opts: { envelopeRecipients?
     try {
       for (const p of (await ctxOf(taskId)).profile.resultPhrases) codes.add(p.code);
     } catch (e) {
-      if (!(e instanceof HttpError)) throw e;
+      if (!(e instanceof DomainError)) throw e;
     }
   }
   if (!codes.size) for (const p of (await getProfile(grant.department)).resultPhrases) codes.add(p.code);
@@ -244,7 +244,7 @@ export async function handleInboundMail(raw: Buffer, opts: { envelopeRecipients?
     } catch (err) {
       let reasons: string[];
       if (err instanceof ValidationError) reasons = err.issues.map((i) => `${i.field}：${i.message}`);
-      else if (err instanceof HttpError) reasons = [err.message];
+      else if (err instanceof DomainError) reasons = [err.message];
       else throw err;
       const link = await assignmentLink(pick.taskId, ctx.task.drawRound, insp);
       rejected.push({ line: e.line, uscc: e.uscc, targetName: pick.p.name, reasons, url: `${config().publicBaseUrl}/l/${link}?t=${encodeURIComponent(e.uscc)}` });

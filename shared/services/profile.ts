@@ -4,7 +4,7 @@
  */
 import { getPreset, mergeProfile, type PolicyProfile } from '../domain/profiles.js';
 import { getDepartment, getProfileRecord, putProfileRecord } from '../store/registry.js';
-import { notFound } from '../http/core.js';
+import { notFound } from '../domain/errors.js';
 import { nowIso } from '../clock.js';
 
 export async function getProfile(dept: string): Promise<PolicyProfile> {

@@ -7,6 +7,7 @@
 import { K } from './keys.js';
 import { getItem, isConditionFailure, putItem, updateItem } from './base.js';
 import { nowIso } from '../clock.js';
+import { conflict } from '../domain/errors.js';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from './db.js';
 
@@ -41,7 +42,8 @@ export async function getCeremony(taskId: string, round: number): Promise<Ceremo
 export async function registerWitnesses(taskId: string, round: number, witnesses: Witness[], redraw?: CeremonyRecord['redraw']): Promise<CeremonyRecord> {
   const at = nowIso();
   const prev = await getCeremony(taskId, round);
-  if (prev && prev.status !== 'registered') throw new Error(`第 ${round} 轮抽取已冻结，不能再变更见证人`);
+  if (prev?.status === 'aborted') throw conflict(`第 ${round} 轮抽取已中止（${prev.abortReason ?? '原因未记录'}），不能再登记`);
+  if (prev && prev.status !== 'registered') throw conflict(`第 ${round} 轮抽取已冻结，不能再变更见证人`);
   const rec: CeremonyRecord = {
     taskId,
     round,

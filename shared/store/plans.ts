@@ -17,12 +17,11 @@ import { TABLE } from './table.js';
 import { getItem, isConditionFailure, isTransactionConflict, queryAll, transact, updateItem, type Item, type TransactItem } from './base.js';
 import { contentHash, getDepartment, listDepartments, listInspectionItems, listInspectors, readPool } from './registry.js';
 import { getProfile } from '../services/profile.js';
-import { conflict, forbidden, notFound } from '../http/core.js';
+import { conflict, forbidden, notFound } from '../domain/errors.js';
 import { nowIso } from '../clock.js';
 import { chinaDate } from '../domain/calendar.js';
-import { Id, ValidationError, type Department, type FieldIssue, type InspectionItem, type PlanBody, type PlanTask, type PlanVersion } from '../domain/schemas.js';
+import { Id, ValidationError, type FieldIssue, type PlanBody, type PlanTask, type PlanVersion } from '../domain/schemas.js';
 import { summarizeExpected, summarizePool, validatePlan, type ExpectedSummary, type PlanContext, type PoolTarget } from '../domain/plan.js';
-import { announcement, type PlanAnnouncement } from '../pages/plan-page.js';
 
 const LOOKUP = TABLE.indexes.lookup;
 
@@ -545,37 +544,4 @@ export async function publishPlan(planId: string, actor: PlanActor, opts: { vers
       opts = { version: n };
     }
   }
-}
-
-// ---------------------------------------------------------------- announcement
-
-/**
- * The public announcement of a plan: the published version (or an earlier published version,
- * now superseded, when `version` is given) with the history of published versions.
- */
-export async function publishedAnnouncement(planId: string, opts: { version?: number } = {}): Promise<PlanAnnouncement | undefined> {
-  const plan = await getPlan(planId);
-  if (!plan?.meta.publishedVersion) return undefined;
-  const v = plan.versions.find((x) => x.version === (opts.version ?? plan.meta.publishedVersion));
-  if (!v?.publishedAt) return undefined;
-  const departments = await listDepartments();
-  const department = departments.find((d) => d.id === plan.meta.department) ?? (await getDepartment(plan.meta.department));
-  if (!department) return undefined;
-  const involved = new Set<string>([department.id]);
-  for (const t of v.tasks) for (const d of [...t.jointDepartments, ...t.inspectorScope.departments]) involved.add(d);
-  const items: InspectionItem[] = (await Promise.all([...involved].map((d) => listInspectionItems(d)))).flat();
-  let profile;
-  try {
-    profile = await getProfile(department.id);
-  } catch {
-    profile = undefined;
-  }
-  return announcement(v, department as Department, items, plan.versions, { departments, ...(profile ? { profile } : {}) });
-}
-
-/** Published plans of a department (for the public index). */
-export async function publishedPlansOf(dept: string): Promise<{ planId: string; title: string; year: number; version: number }[]> {
-  return (await listPlans(dept))
-    .filter((m) => m.publishedVersion !== undefined)
-    .map((m) => ({ planId: m.planId, title: m.title, year: m.year, version: m.publishedVersion! }));
 }

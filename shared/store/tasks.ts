@@ -24,6 +24,7 @@ import {
 } from './base.js';
 import { nowIso } from '../clock.js';
 import type { DeadlineKind, DueBasis } from '../domain/deadlines.js';
+import { DomainError } from '../domain/errors.js';
 
 export const TARGET_STATUSES = [
   'assigned',
@@ -272,9 +273,10 @@ export interface TransitionSpec {
   current?: ProgressRecord;
 }
 
-export class TransitionRejected extends Error {
+/** The target is not in a status the step starts from (e.g. a double submission). */
+export class TransitionRejected extends DomainError {
   constructor(message: string) {
-    super(message);
+    super('conflict', message);
     this.name = 'TransitionRejected';
   }
 }

@@ -74,7 +74,7 @@ describe('approval by mail link and the ceremony of task A', () => {
   it('shows the approval page on GET and acts only on POST, once', async () => {
     await coord('POST', `/tasks/${A}/launch`, {});
     await waitForStage(statusOf(A), 'approval');
-    [link] = linksIn(SAMPLE_LEADER_EMAIL, '审批');
+    link = linksIn(SAMPLE_LEADER_EMAIL, '审批')[0] ?? '';
     expect(link).toBeTruthy();
     const get = await api.call('GET', `/l/${link}`);
     expect(get.status).toBe(200);
@@ -206,6 +206,26 @@ describe('result entry by link and a re-draw of task B', () => {
     expect(pub.json.rounds).toMatchObject([
       { round: 1, status: 'drawn' },
       { round: 2, status: 'aborted', abortReason: '见证人未到场', redrawReason: '抽取名单中两户已注销，需重新抽取' },
+    ]);
+  });
+});
+
+describe('a rejected re-draw of task C', () => {
+  const C = `${SAMPLE_PLAN_ID}-03`;
+  it('stays on record, and the round cannot be requested again', async () => {
+    clock.set('2026-06-18T01:00:00Z');
+    await throughDraw(C);
+    expect((await coord('POST', `/tasks/${C}/redraw`, { reason: '抽取名单中一户已迁出辖区' })).status).toBe(202);
+    expect((await leader('POST', `/tasks/${C}/approval`, { approve: false, reason: '迁出户按规定记录即可', subject: 'redraw' })).json).toEqual({ redraw: 'rejected' });
+    expect(await coord('POST', `/tasks/${C}/redraw`, { reason: '再次申请重新抽取一次' })).toMatchObject({
+      status: 409,
+      json: { error: 'Conflict', message: '第 2 轮抽取已中止（迁出户按规定记录即可），不能再登记' },
+    });
+    expect((await coord('GET', `/tasks/${C}/status`)).json).toMatchObject({ stage: 'results', drawRound: 1 });
+    const pub = await api.call('GET', `/public/tasks/${C}.json`);
+    expect(pub.json.rounds).toMatchObject([
+      { round: 1, status: 'drawn' },
+      { round: 2, status: 'aborted', abortReason: '迁出户按规定记录即可', redrawReason: '抽取名单中一户已迁出辖区' },
     ]);
   });
 });

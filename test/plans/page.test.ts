@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { announcement, renderPlanPage } from '../../shared/pages/plan-page.js';
+import { renderPlanPage } from '../../shared/pages/plan-page.js';
+import { announcement } from '../../shared/usecases/plan-announcement.js';
 import { sampleDistrict } from '../../shared/dev/sample/district.js';
 import { summarizePool, validatePlan } from '../../shared/domain/plan.js';
 import { getPreset } from '../../shared/domain/profiles.js';

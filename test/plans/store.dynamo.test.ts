@@ -16,14 +16,14 @@ import {
   loadPlanContext,
   proposeAdjustment,
   publishPlan,
-  publishedAnnouncement,
   replaceDraft,
   type PlanActor,
 } from '../../shared/store/plans.js';
 import { renderPlanPage } from '../../shared/pages/plan-page.js';
+import { publishedAnnouncement } from '../../shared/usecases/plan-announcement.js';
 import { createTask } from '../../shared/store/tasks.js';
 import { ValidationError, type PlanBody } from '../../shared/domain/schemas.js';
-import { HttpError } from '../../shared/http/core.js';
+import { DomainError } from '../../shared/domain/errors.js';
 import type { PlanContext } from '../../shared/domain/plan.js';
 
 let stack: TestStack;
@@ -91,19 +91,19 @@ describe('plan store', () => {
 
   it('refuses a task id another plan declares, and another department’s plan', async () => {
     const e = await rejection(createDraft('fp-zjj', body('fp-zjj-2026'), coordinator, { planId: 'p3', context: ctx }));
-    expect(e).toBeInstanceOf(HttpError);
-    expect((e as HttpError).status).toBe(409);
+    expect(e).toBeInstanceOf(DomainError);
+    expect((e as DomainError).code).toBe('conflict');
     expect(e.message).toContain('任务编号「fp-zjj-2026-01」已在计划「fp-zjj-2026」中使用');
     expect(await getPlan('p3')).toBeUndefined();
     const other = await rejection(replaceDraft('p1', body('p1'), { ...coordinator, department: 'fp-scjg' }, { context: ctx }));
-    expect((other as HttpError).status).toBe(403);
+    expect((other as DomainError).code).toBe('forbidden');
   });
 
   it('replaces the draft with optimistic locking: a stale revision or a concurrent writer is a conflict', async () => {
     const v2 = await replaceDraft('p1', body('p1', { title: '第二稿' }), coordinator, { revision: 1, context: ctx });
     expect(v2).toMatchObject({ version: 1, revision: 2, title: '第二稿', status: 'draft' });
     const stale = await rejection(replaceDraft('p1', body('p1', { title: '过时的修改' }), coordinator, { revision: 1, context: ctx }));
-    expect((stale as HttpError).status).toBe(409);
+    expect((stale as DomainError).code).toBe('conflict');
     expect(stale.message).toContain('已被他人修改');
     // Two people save edits of the same revision at the same moment: exactly one wins, the other
     // gets a conflict (whichever order the writes reach the table in).
@@ -115,7 +115,7 @@ describe('plan store', () => {
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(ok).toHaveLength(1);
     expect(failed).toHaveLength(1);
-    expect((failed[0]!.reason as HttpError).status).toBe(409);
+    expect((failed[0]!.reason as DomainError).code).toBe('conflict');
     const stored = (await getPlan('p1'))!.pending!;
     expect(stored.revision).toBe(3);
     expect(stored.title).toBe((ok[0] as PromiseFulfilledResult<{ title: string }>).value.title);

@@ -1,7 +1,9 @@
 /**
- * Layering rules that keep the deployed runtime apart from tooling: the Lambda handlers and
+ * Layering rules. The deployed runtime stays apart from tooling: the Lambda handlers and
  * everything they import never reach the local platform, the sample district, the CLI or dev
- * sign-in (shared/dev/), and import only packages listed as runtime dependencies.
+ * sign-in (shared/dev/), and import only packages listed as runtime dependencies. And errors
+ * stay at the edge: below the HTTP layer nothing imports shared/http/ (statuses, requests) or
+ * shared/pages/ (HTML); code there throws domain errors and returns data.
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -38,6 +40,20 @@ function specifiers(text: string, options: { types?: boolean } = {}): string[] {
 }
 
 const isDev = (rel: string) => rel.startsWith('shared/dev/');
+
+/** Repository-relative targets of a module's relative imports (type-only ones included). */
+function localImports(file: string, text: string): string[] {
+  return specifiers(text, { types: true })
+    .filter((spec) => spec.startsWith('.'))
+    .map((spec) => relative(ROOT, resolve(dirname(join(ROOT, file)), spec)));
+}
+
+/** `file → target` for every import of `file` that lands under one of `banned`. */
+function crossings(file: string, text: string, banned: readonly string[]): string[] {
+  return localImports(file, text)
+    .filter((target) => banned.some((b) => target.startsWith(b)))
+    .map((target) => `${file} → ${target}`);
+}
 const runtime = [...sources('functions'), ...sources('shared').filter((f) => !isDev(f))];
 
 function packageOf(spec: string): string {
@@ -85,5 +101,39 @@ describe('runtime apart from tooling', () => {
     }
     const unused = Object.keys(pkg.dependencies).filter((d) => !used.has(d));
     expect(unused).toEqual([]);
+  });
+});
+
+describe('errors at the edge: layers below HTTP know nothing of HTTP or HTML', () => {
+  const HTTP = 'shared/http/';
+  const PAGES = 'shared/pages/';
+  /** Layers that return data and throw domain errors (statuses are chosen in shared/http/errors.ts). */
+  const BELOW_HTTP = ['shared/domain/', 'shared/draw/', 'shared/store/', 'shared/services/', 'shared/lifecycle/', 'shared/usecases/', 'shared/jobs/', 'shared/import/'];
+  const below = runtime.filter((f) => BELOW_HTTP.some((d) => f.startsWith(d)));
+
+  it('the checker sees a crossing (static, type-only and dynamic imports)', () => {
+    const text = ["import { notFound } from '../http/core.js';", "import type { Safe } from '../pages/html.js';", "const m = await import('../http/errors.js');"].join('\n');
+    expect(crossings('shared/store/x.ts', text, [HTTP, PAGES])).toEqual([
+      'shared/store/x.ts → shared/http/core.js',
+      'shared/store/x.ts → shared/pages/html.js',
+      'shared/store/x.ts → shared/http/errors.js',
+    ]);
+    expect(crossings('functions/api/routes/x.ts', "import { dispatch } from '../../../shared/http/core.js';", [PAGES])).toEqual([]);
+  });
+
+  it('finds the layers', () => {
+    for (const d of ['shared/store/', 'shared/lifecycle/', 'shared/services/']) expect(below.some((f) => f.startsWith(d)), d).toBe(true);
+  });
+
+  it('store, services, lifecycle, use cases, domain, draw, jobs and import import nothing from shared/http/ or shared/pages/', () => {
+    const offenders = below.flatMap((f) => crossings(f, readFileSync(join(ROOT, f), 'utf8'), [HTTP, PAGES]));
+    expect(offenders).toEqual([]);
+  });
+
+  it('only the API (functions/api/) and the HTTP layer itself import shared/http/', () => {
+    const offenders = runtime
+      .filter((f) => !f.startsWith('functions/api/') && !f.startsWith(HTTP))
+      .flatMap((f) => crossings(f, readFileSync(join(ROOT, f), 'utf8'), [HTTP]));
+    expect(offenders).toEqual([]);
   });
 });

@@ -3,35 +3,32 @@
  * nothing and gets the full row-by-row report; a repeated file changes nothing.
  */
 import { isImportKind, KIND_LABELS } from '../../../shared/import/columns.js';
-import { renderErrorReport, runImport, ImportWriteError } from '../../../shared/import/run.js';
+import { renderErrorReport, runImport } from '../../../shared/import/run.js';
 import { templateCsv, templateXlsx } from '../../../shared/import/templates.js';
-import { HttpError, badRequest, type Request, type RouteHandler } from '../../../shared/http/core.js';
+import { type Request, type RouteHandler } from '../../../shared/http/core.js';
+import { invalid } from '../../../shared/domain/errors.js';
 
 function kindOf(req: Request) {
   const kind = req.params.kind ?? '';
-  if (!isImportKind(kind)) throw badRequest(`不支持的导入类型「${kind}」，应为 targets、inspectors、items、experts 之一`);
+  if (!isImportKind(kind)) throw invalid(`不支持的导入类型「${kind}」，应为 targets、inspectors、items、experts 之一`);
   return kind;
 }
 
 export const importRoutes: Record<string, RouteHandler> = {
   'POST /departments/{dept}/imports/{kind}': async (req) => {
     const kind = kindOf(req);
-    if (!req.body.length) throw badRequest('请上传 CSV 或 XLSX 文件');
+    if (!req.body.length) throw invalid('请上传 CSV 或 XLSX 文件');
     const type = req.headers['content-type'] ?? '';
     const format = type.includes('spreadsheetml') ? 'xlsx' : type.includes('csv') ? 'csv' : undefined;
-    try {
-      const r = await runImport({ dept: req.params.dept!, kind, body: req.body, ...(format ? { format } : {}), ...(req.query.filename ? { filename: req.query.filename } : {}) });
-      if (!r.ok) {
-        if (req.query.report === 'csv') {
-          return { status: 422, binary: { data: Buffer.from(renderErrorReport(r.errors, 'csv')), contentType: 'text/csv; charset=utf-8', filename: `导入错误报告-${KIND_LABELS[kind]}.csv` } };
-        }
-        return { status: 422, json: { error: 'ImportRejected', message: r.summary, errors: r.errors, warnings: r.warnings, report: renderErrorReport(r.errors, 'text') } };
+    // A write interrupted after validation is an ImportWriteError (503 ImportInterrupted).
+    const r = await runImport({ dept: req.params.dept!, kind, body: req.body, ...(format ? { format } : {}), ...(req.query.filename ? { filename: req.query.filename } : {}) });
+    if (!r.ok) {
+      if (req.query.report === 'csv') {
+        return { status: 422, binary: { data: Buffer.from(renderErrorReport(r.errors, 'csv')), contentType: 'text/csv; charset=utf-8', filename: `导入错误报告-${KIND_LABELS[kind]}.csv` } };
       }
-      return { json: r };
-    } catch (e) {
-      if (e instanceof ImportWriteError) throw new HttpError(503, 'ImportInterrupted', e.userMessage);
-      throw e;
+      return { status: 422, json: { error: 'ImportRejected', message: r.summary, errors: r.errors, warnings: r.warnings, report: renderErrorReport(r.errors, 'text') } };
     }
+    return { json: r };
   },
 
   'GET /departments/{dept}/imports/{kind}/template': async (req) => {

@@ -15,7 +15,8 @@ import { composeMime, renderInspectionSheet, renderResultConfirmation } from '..
 import { sendMail } from '../../../shared/mail/send.js';
 import { nowIso } from '../../../shared/clock.js';
 import { ValidationError } from '../../../shared/domain/schemas.js';
-import { HttpError } from '../../../shared/http/core.js';
+import { DomainError } from '../../../shared/domain/errors.js';
+import { httpStatusOf } from '../../../shared/http/errors.js';
 import { config } from '../../../shared/config.js';
 
 const expired = (reason: string): Response => ({
@@ -184,7 +185,7 @@ export const linkRoutes: Record<string, RouteHandler> = {
         };
       } catch (e) {
         if (e instanceof ValidationError) return resultFormPage(`${link.id}?t=${encodeURIComponent(t)}`, { ...link.payload, uscc: t }, e, form);
-        if (e instanceof HttpError) return { status: e.status, html: page('未能录入', html`<div class="box error"><p>${e.message}</p></div>`) };
+        if (e instanceof DomainError) return { status: httpStatusOf(e), html: page('未能录入', html`<div class="box error"><p>${e.message}</p></div>`) };
         throw e;
       }
     }
@@ -206,7 +207,7 @@ export const linkRoutes: Record<string, RouteHandler> = {
         };
       } catch (e) {
         if (e instanceof ValidationError) return resultFormPage(link.id, link.payload, e, form);
-        if (e instanceof HttpError) return { status: e.status, html: page('未能录入', html`<div class="box error"><p>${e.message}</p></div>`) };
+        if (e instanceof DomainError) return { status: httpStatusOf(e), html: page('未能录入', html`<div class="box error"><p>${e.message}</p></div>`) };
         throw e;
       }
     }

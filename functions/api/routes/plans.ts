@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { approvePlan, createDraft, getPlan, listPlans, proposeAdjustment, publishPlan, replaceDraft, type PlanActor } from '../../../shared/store/plans.js';
-import { notFound, parseJson, requirePrincipal, forbidden, type Request, type RouteHandler } from '../../../shared/http/core.js';
+import { parseJson, requirePrincipal, type Request, type RouteHandler } from '../../../shared/http/core.js';
+import { forbidden, notFound } from '../../../shared/domain/errors.js';
 
 function planActor(req: Request): PlanActor {
   const p = requirePrincipal(req);

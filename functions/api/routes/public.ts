@@ -11,9 +11,11 @@ import { findTask } from '../../../shared/store/plans.js';
 import { getDepartment, listDepartments, listInspectionItems } from '../../../shared/store/registry.js';
 import { getDrawRecordJson, getDrawSummary } from '../../../shared/lifecycle/draw-stage.js';
 import { renderResultPage, renderTaskAnnouncement, type TaskAnnouncement } from '../../../shared/pages/public.js';
-import { publicPlan, publicPlansIndex } from '../../../shared/pages/plan-public.js';
+import { renderPlanPage } from '../../../shared/pages/plan-page.js';
+import { publishedAnnouncement, publishedPlansOf } from '../../../shared/usecases/plan-announcement.js';
 import { html, page } from '../../../shared/pages/html.js';
-import { notFound, type RouteHandler } from '../../../shared/http/core.js';
+import { type RouteHandler } from '../../../shared/http/core.js';
+import { notFound } from '../../../shared/domain/errors.js';
 import { chinaDate } from '../../../shared/domain/calendar.js';
 import type { PublicRecord } from '../../../shared/lifecycle/progress.js';
 
@@ -72,7 +74,7 @@ export const publicRoutes: Record<string, RouteHandler> = {
     const sections = await Promise.all(
       depts.map(async (d) => {
         const recent = await queryPage<PublicRecord & Item>({ index: LOOKUP.name, pkName: LOOKUP.partitionKey, pk: K.publishedOfDept(d.id), forward: false, limit: 20 });
-        return { dept: d, plans: await publicPlansIndex(d.id), recent: recent.items };
+        return { dept: d, plans: await publishedPlansOf(d.id), recent: recent.items };
       }),
     );
     return {
@@ -93,9 +95,9 @@ export const publicRoutes: Record<string, RouteHandler> = {
 
   'GET /public/plans/{planId}': async (req) => {
     const { id, json } = splitJson(req.params.planId!);
-    const r = await publicPlan(id);
-    if (!r) throw notFound(`已发布的年度抽查计划「${id}」`);
-    return json ? { json: r.json } : { html: r.html };
+    const a = await publishedAnnouncement(id);
+    if (!a) throw notFound(`已发布的年度抽查计划「${id}」`);
+    return json ? { json: a } : { html: renderPlanPage(a) };
   },
 
   'GET /public/tasks/{taskId}': async (req) => {

@@ -12,7 +12,8 @@ import {
   parseOrThrow,
 } from '../../../shared/domain/schemas.js';
 import * as reg from '../../../shared/store/registry.js';
-import { badRequest, notFound, parseJson, requirePrincipal, type RouteHandler } from '../../../shared/http/core.js';
+import { parseJson, requirePrincipal, type RouteHandler } from '../../../shared/http/core.js';
+import { invalid, notFound } from '../../../shared/domain/errors.js';
 import { normalizeUscc } from '../../../shared/domain/uscc.js';
 import { getProfile, setProfileOverrides } from '../../../shared/services/profile.js';
 
@@ -24,7 +25,7 @@ function bodyWith<S extends z.ZodType>(req: Parameters<RouteHandler>[0], schema:
 
 const limitOf = (q: Record<string, string>, max = 500): number => {
   const n = q.limit ? Number(q.limit) : 50;
-  if (!Number.isInteger(n) || n < 1 || n > max) throw badRequest(`limit 应为 1 到 ${max} 之间的整数`);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw invalid(`limit 应为 1 到 ${max} 之间的整数`);
   return n;
 };
 

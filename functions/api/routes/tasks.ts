@@ -19,7 +19,8 @@ import { getCeremony, recordReveal, registerWitnesses, updateCeremony } from '..
 import { completeStage, describeExecution, failStage, startExecution } from '../../../shared/lifecycle/callbacks.js';
 import { closeFollowUp, enterResult, listFollowUps, openFollowUp, publishResults, recordCheck, reviewResult } from '../../../shared/lifecycle/progress.js';
 import { getDrawRecordJson } from '../../../shared/lifecycle/draw-stage.js';
-import { actor, badRequest, conflict, forbidden, notFound, parseJson, requirePrincipal, type Request, type RouteHandler } from '../../../shared/http/core.js';
+import { actor, parseJson, requirePrincipal, type Request, type RouteHandler } from '../../../shared/http/core.js';
+import { conflict, forbidden, invalid, notFound } from '../../../shared/domain/errors.js';
 import { IsoDate, NonEmpty, Id } from '../../../shared/domain/schemas.js';
 import { chinaToday } from '../../../shared/domain/calendar.js';
 import { DEADLINE_LABELS } from '../../../shared/domain/deadlines.js';
@@ -115,7 +116,7 @@ export const taskRoutes: Record<string, RouteHandler> = {
       await audit(t.taskId, who, 'redraw.approved', { reason: next.redraw.reason });
       return { json: { redraw: ok ? 'approved' : 'already-handled' } };
     }
-    if (!body.approve && !body.reason?.trim()) throw badRequest('不批准时请填写理由');
+    if (!body.approve && !body.reason?.trim()) throw invalid('不批准时请填写理由');
     const ok = body.approve
       ? await completeStage(t.taskId, 'approval', { approvedBy: who.by })
       : await failStage(t.taskId, 'approval', 'PlanRejected', body.reason!);
@@ -134,7 +135,7 @@ export const taskRoutes: Record<string, RouteHandler> = {
           .min(1, { message: '至少登记一名见证人' }),
       }),
     );
-    if (new Set(body.witnesses.map((w) => w.id)).size !== body.witnesses.length) throw badRequest('见证人编号重复');
+    if (new Set(body.witnesses.map((w) => w.id)).size !== body.witnesses.length) throw invalid('见证人编号重复');
     const round = t.drawRound + 1;
     await registerWitnesses(t.taskId, round, body.witnesses);
     await audit(t.taskId, actor(req), 'ceremony.witnesses', { round, witnesses: body.witnesses.map((w) => ({ id: w.id, role: w.role, commitment: w.commitment })) });

@@ -16,6 +16,7 @@
 import { z } from 'zod';
 import { daysInMonth } from '../calendar.js';
 import { standardPhrase } from '../phrases.js';
+import { DomainError } from '../errors.js';
 
 // ---------------------------------------------------------------- labels and field builders
 
@@ -445,10 +446,10 @@ export interface ProfileIssue {
   message: string;
 }
 
-export class ProfileValidationError extends Error {
-  readonly code = 'PROFILE_INVALID';
-  constructor(readonly issues: ProfileIssue[]) {
-    super(`配置有误：${issues.map((i) => i.message).join('；')}`);
+export class ProfileValidationError extends DomainError {
+  declare readonly issues: ProfileIssue[];
+  constructor(issues: ProfileIssue[]) {
+    super('invalid', `配置有误：${issues.map((i) => i.message).join('；')}`, { issues, reason: 'ValidationError' });
     this.name = 'ProfileValidationError';
   }
 }

@@ -1,0 +1,44 @@
+/**
+ * The one place where errors become HTTP: a domain error's code gives the status and the
+ * `error` name of the JSON body; anything else is a bug (500, logged, no internals shown).
+ */
+import { DomainError, type DomainErrorCode } from '../domain/errors.js';
+
+const HTTP: Record<DomainErrorCode, { status: number; error: string }> = {
+  invalid: { status: 400, error: 'BadRequest' },
+  unauthenticated: { status: 401, error: 'Unauthorized' },
+  forbidden: { status: 403, error: 'Forbidden' },
+  notFound: { status: 404, error: 'NotFound' },
+  conflict: { status: 409, error: 'Conflict' },
+  tooLate: { status: 410, error: 'Gone' },
+  unavailable: { status: 503, error: 'Unavailable' },
+};
+
+export interface ErrorBody {
+  error: string;
+  message: string;
+  issues?: readonly { field: string; message: string }[];
+  details?: unknown;
+}
+
+/** Status and JSON body of an error; `log` hears of every error that is not the caller's fault. */
+export function errorResponse(e: unknown, log?: (msg: string, err: unknown) => void): { status: number; json: ErrorBody } {
+  if (e instanceof DomainError) {
+    const { status, error } = HTTP[e.code];
+    if (status >= 500) log?.('request failed', e);
+    return {
+      status,
+      json: {
+        error: e.reason ?? error,
+        message: e.message,
+        ...(e.issues ? { issues: e.issues } : {}),
+        ...(e.details !== undefined ? { details: e.details } : {}),
+      },
+    };
+  }
+  log?.('unhandled error', e);
+  return { status: 500, json: { error: 'InternalError', message: '服务器内部错误，请稍后重试' } };
+}
+
+/** The HTTP status an error answers with (pages that render the message themselves). */
+export const httpStatusOf = (e: unknown): number => errorResponse(e).status;
