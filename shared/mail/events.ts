@@ -1,8 +1,10 @@
 /**
- * Delivery: one helper every job uses to render-and-send (`deliver`), and what happens when SES
- * reports a delivery problem (`handleSesEvent`).
+ * Delivery: one helper every job uses to render-and-send (`deliver`), and what happens when a
+ * delivery problem is reported (`recordDeliveryProblem`): by SES (`handleSesEvent`: event
+ * destination of the configuration set → SNS → Lambda), by a DSN in the reply mailbox (dsn.ts,
+ * where there is no SES) or by the SMTP server refusing a recipient (send.ts).
  *
- * SES event destination (configuration set) → SNS → Lambda. A permanent bounce or a complaint:
+ * A permanent bounce or a complaint:
  *   - suppresses the address (send.ts `suppress`; sendMail skips it from then on),
  *   - marks every inspector registered under it (`mailStatus` bounced / complained),
  *   - tells the coordinators of each department the address belongs to (inspector, leader,
@@ -185,40 +187,81 @@ export interface SesEventOutcome {
 export async function handleSesEvent(event: SesEvent): Promise<SesEventOutcome> {
   const type = event.eventType ?? event.notificationType ?? 'Unknown';
   const out: SesEventOutcome = { type, suppressed: [], marked: [], notified: 0, logged: false };
-  const subject = event.mail?.commonHeaders?.subject;
-
-  let problem: 'bounce' | 'complaint';
-  let recipients: SesRecipient[];
   if (type === 'Bounce') {
     const b = event.bounce ?? {};
     if (b.bounceType !== 'Permanent') {
       logger.warn('transient or undetermined bounce, not suppressed', { bounceType: b.bounceType, bounceSubType: b.bounceSubType, recipients: (b.bouncedRecipients ?? []).map((r) => r.emailAddress), messageId: event.mail?.messageId });
       return { ...out, logged: true };
     }
-    problem = 'bounce';
-    recipients = b.bouncedRecipients ?? [];
-  } else if (type === 'Complaint') {
-    problem = 'complaint';
-    recipients = event.complaint?.complainedRecipients ?? [];
-  } else {
-    logger.warn('SES event logged only', { type, messageId: event.mail?.messageId });
-    return { ...out, logged: true };
+    const r = await recordDeliveryProblem({
+      problem: 'bounce',
+      permanent: true,
+      recipients: (b.bouncedRecipients ?? []).map((x) => ({
+        address: x.emailAddress,
+        detail: [x.status, x.diagnosticCode].filter(Boolean).join(' ') || `${b.bounceType ?? ''}/${b.bounceSubType ?? ''}`,
+        diagnostic: x.diagnosticCode,
+      })),
+      bounceType: b.bounceType,
+      bounceSubType: b.bounceSubType,
+      occurredAt: b.timestamp ?? event.mail?.timestamp,
+      failedSubject: event.mail?.commonHeaders?.subject,
+    });
+    return { ...out, ...r };
   }
+  if (type === 'Complaint') {
+    const c = event.complaint ?? {};
+    const r = await recordDeliveryProblem({
+      problem: 'complaint',
+      permanent: true,
+      recipients: (c.complainedRecipients ?? []).map((x) => ({ address: x.emailAddress, detail: c.complaintFeedbackType ?? 'complaint', diagnostic: c.complaintFeedbackType })),
+      occurredAt: c.timestamp ?? event.mail?.timestamp,
+      failedSubject: event.mail?.commonHeaders?.subject,
+    });
+    return { ...out, ...r };
+  }
+  logger.warn('SES event logged only', { type, messageId: event.mail?.messageId });
+  return { ...out, logged: true };
+}
 
+/** A delivery problem from any source: an SES event, a DSN in the reply mailbox, an SMTP refusal. */
+export interface DeliveryProblem {
+  problem: 'bounce' | 'complaint';
+  /** A permanent bounce or a complaint suppresses; anything else is only logged. */
+  permanent: boolean;
+  recipients: {
+    address: string;
+    /** Kept on the suppression record (default: the diagnostic). */
+    detail?: string | undefined;
+    /** Shown to the coordinator, e.g. `smtp; 550 5.1.1 user unknown`. */
+    diagnostic?: string | undefined;
+  }[];
+  bounceType?: string | undefined;
+  bounceSubType?: string | undefined;
+  occurredAt?: string | undefined;
+  failedSubject?: string | undefined;
+}
+
+/**
+ * Suppresses each address (keeping the first record), marks the inspectors registered under it
+ * and tells the coordinators of every department it belongs to, once per address.
+ */
+export async function recordDeliveryProblem(p: DeliveryProblem): Promise<Pick<SesEventOutcome, 'suppressed' | 'marked' | 'notified'>> {
+  const out = { suppressed: [] as string[], marked: [] as string[], notified: 0 };
+  if (!p.permanent) {
+    logger.warn('transient delivery problem, not suppressed', { problem: p.problem, recipients: p.recipients.map((r) => r.address) });
+    return out;
+  }
   const departments = await listDepartments();
-  for (const r of recipients) {
-    const address = r.emailAddress.trim().toLowerCase();
+  for (const r of p.recipients) {
+    const address = r.address.trim().toLowerCase();
     if (!address) continue;
-    const detail =
-      problem === 'bounce'
-        ? [r.status, r.diagnosticCode].filter(Boolean).join(' ') || `${event.bounce?.bounceType ?? ''}/${event.bounce?.bounceSubType ?? ''}`
-        : event.complaint?.complaintFeedbackType ?? 'complaint';
+    const detail = r.detail || r.diagnostic || (p.problem === 'bounce' ? `${p.bounceType ?? 'Permanent'}/${p.bounceSubType ?? ''}` : 'complaint');
     // Keep the first suppression record (its time and reason) when events repeat.
-    if (!(await isSuppressed(address))) await suppress(address, problem, detail);
+    if (!(await isSuppressed(address))) await suppress(address, p.problem, detail);
     out.suppressed.push(address);
 
     const inspectors = await findInspectorsByEmail(address);
-    const status = problem === 'bounce' ? 'bounced' : 'complained';
+    const status = p.problem === 'bounce' ? 'bounced' : 'complained';
     for (const i of inspectors) {
       if (i.mailStatus === status) continue;
       await putInspector({ ...i, mailStatus: status });
@@ -226,16 +269,16 @@ export async function handleSesEvent(event: SesEvent): Promise<SesEventOutcome> 
     }
     const owners = await ownersOf(address, departments, inspectors);
     if (!owners.length) {
-      logger.warn('undeliverable address belongs to nobody registered', { address, problem });
+      logger.warn('undeliverable address belongs to nobody registered', { address, problem: p.problem });
       continue;
     }
     out.notified += await notifyCoordinators(address, owners, {
-      problem,
-      bounceType: event.bounce?.bounceType,
-      bounceSubType: event.bounce?.bounceSubType,
-      diagnostic: problem === 'bounce' ? r.diagnosticCode : event.complaint?.complaintFeedbackType,
-      occurredAt: (problem === 'bounce' ? event.bounce?.timestamp : event.complaint?.timestamp) ?? event.mail?.timestamp,
-      failedSubject: subject,
+      problem: p.problem,
+      bounceType: p.bounceType,
+      bounceSubType: p.bounceSubType,
+      diagnostic: r.diagnostic,
+      occurredAt: p.occurredAt,
+      failedSubject: p.failedSubject,
     });
   }
   return out;

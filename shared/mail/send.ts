@@ -1,23 +1,28 @@
 /**
- * Sending mail through SES v2 (the SES emulator locally). Every message carries an idempotency
- * key: the mail log records it before sending, so a retried handler or a job run twice on the
- * same day sends nothing twice; a failed send removes the record so the next run retries.
- * Throttling is retried with exponential backoff. Suppressed (bounced/complained) addresses
- * are skipped and reported to the caller.
+ * Sending mail through the configured transport (transport/: SES v2, or SMTP in the China
+ * regions; the SES emulator or the local SMTP server locally). Every message carries an
+ * idempotency key: the mail log records it before sending, so a retried handler or a job run
+ * twice on the same day sends nothing twice; a failed send removes the record so the next run
+ * retries. Throttling and connection trouble are retried with exponential backoff; the sending
+ * rate is held to MAIL_SEND_RATE. Suppressed (bounced/complained) addresses are skipped and
+ * reported to the caller.
+ *
+ * Over SMTP a message keeps our Message-ID, so a bounce that comes back as a DSN names it: the
+ * id is recorded (`msgid#<Message-ID>` → key and recipients) for dsn.ts to tell a genuine bounce
+ * of our mail from a forged one. Recipients the SMTP server refuses at once (5xx) are bounces
+ * too and go the same way as SES bounce events (events.ts `recordDeliveryProblem`).
  */
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { K } from '../store/keys.js';
 import { deleteItem, getItem, putIfAbsent, putItem } from '../store/base.js';
 import { config } from '../config.js';
-import { nowIso } from '../clock.js';
+import { now, nowIso } from '../clock.js';
+import { mailTransport, resetMailTransport, sendSlot, type Accepted } from './transport/index.js';
+import { resetSecrets } from '../secrets.js';
 
-let client: SESv2Client | undefined;
-function ses(): SESv2Client {
-  client ??= new SESv2Client({ maxAttempts: 1 });
-  return client;
-}
+/** Drops the transport, its connections and cached credentials (after the environment changed). */
 export function resetSes(): void {
-  client = undefined;
+  resetMailTransport();
+  resetSecrets();
 }
 
 export interface OutgoingMail {
@@ -32,9 +37,8 @@ export interface OutgoingMail {
 
 export type SendOutcome = 'sent' | 'duplicate' | 'suppressed';
 
-const THROTTLED = new Set(['TooManyRequestsException', 'ThrottlingException', 'LimitExceededException', 'SendingPausedException']);
-/** Transport failures worth another attempt (the message was not accepted). */
-const TRANSIENT = new Set(['TimeoutError', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'NetworkingError', 'RequestTimeout', 'InternalFailure', 'ServiceUnavailable']);
+/** How long the Message-ID of a sent message is kept for matching bounces (DSNs arrive within days). */
+export const SENT_ID_DAYS = 30;
 
 export async function isSuppressed(address: string): Promise<boolean> {
   return Boolean(await getItem(K.mailLog(`suppressed#${address.toLowerCase()}`)));
@@ -42,6 +46,21 @@ export async function isSuppressed(address: string): Promise<boolean> {
 
 export async function suppress(address: string, reason: 'bounce' | 'complaint', detail: string): Promise<void> {
   await putItem({ ...K.mailLog(`suppressed#${address.toLowerCase()}`), entity: 'suppression', address: address.toLowerCase(), reason, detail, at: nowIso() });
+}
+
+/** What was sent with a Message-ID (SMTP transport only), for matching a DSN. */
+export interface SentMessage {
+  key: string;
+  kind: string;
+  to: string[];
+  at: string;
+}
+
+export const sentIdKey = (messageId: string) => K.mailLog(`msgid#${messageId.trim().toLowerCase()}`);
+
+export async function sentMessage(messageId: string): Promise<SentMessage | undefined> {
+  const it = await getItem<SentMessage & { pk: string }>(sentIdKey(messageId), true);
+  return it ? { key: it.key, kind: it.kind, to: it.to, at: it.at } : undefined;
 }
 
 export async function sendMail(m: OutgoingMail, opts: { maxAttempts?: number; baseDelayMs?: number } = {}): Promise<SendOutcome> {
@@ -53,24 +72,16 @@ export async function sendMail(m: OutgoingMail, opts: { maxAttempts?: number; ba
   if (!fresh) return 'duplicate';
   const maxAttempts = opts.maxAttempts ?? 6;
   const base = opts.baseDelayMs ?? 200;
+  const transport = mailTransport();
+  let r: Accepted;
   for (let attempt = 1; ; attempt++) {
     try {
-      const r = await ses().send(
-        new SendEmailCommand({
-          FromEmailAddress: config().mailFrom,
-          Destination: { ToAddresses: to, ...(m.cc?.length ? { CcAddresses: m.cc } : {}) },
-          Content: { Raw: { Data: m.raw } },
-          ConfigurationSetName: config().sesConfigurationSet,
-          EmailTags: [{ Name: 'kind', Value: m.kind.replace(/[^A-Za-z0-9_-]/g, '_') }],
-        }),
-      );
-      await putItem({ ...logKey, entity: 'mail', kind: m.kind, to, cc: m.cc ?? [], at: nowIso(), status: 'sent', messageId: r.MessageId ?? '' });
-      return 'sent';
+      await sendSlot();
+      r = await transport.send({ from: config().mailFrom, to: [...to, ...(m.cc ?? [])], raw: m.raw, kind: m.kind });
+      break;
     } catch (e) {
-      const name = (e as { name?: string }).name ?? '';
-      const code = (e as { code?: string }).code ?? '';
-      if ((THROTTLED.has(name) || TRANSIENT.has(name) || TRANSIENT.has(code)) && attempt < maxAttempts) {
-        await new Promise((r) => setTimeout(r, base * 2 ** (attempt - 1) * (0.5 + Math.random() / 2)));
+      if (transport.retryable(e) && attempt < maxAttempts) {
+        await new Promise((res) => setTimeout(res, base * 2 ** (attempt - 1) * (0.5 + Math.random() / 2)));
         continue;
       }
       // Not sent: forget the key so a later run sends it.
@@ -78,4 +89,22 @@ export async function sendMail(m: OutgoingMail, opts: { maxAttempts?: number; ba
       throw e;
     }
   }
+  const refused = new Set(r.rejected.map((x) => x.address.toLowerCase()));
+  const delivered = to.filter((a) => !refused.has(a.toLowerCase()));
+  if (transport.keepsMessageId && r.messageId) {
+    const ttl = Math.floor(now().getTime() / 1000) + SENT_ID_DAYS * 86_400;
+    await putItem({ ...sentIdKey(r.messageId), entity: 'sentMessage', key: m.key, kind: m.kind, to: [...to, ...(m.cc ?? [])].map((a) => a.toLowerCase()), at: nowIso(), ttl });
+  }
+  await putItem({ ...logKey, entity: 'mail', kind: m.kind, to, cc: m.cc ?? [], at: nowIso(), status: delivered.length ? 'sent' : 'refused', messageId: r.messageId });
+  if (r.rejected.length) {
+    // Loaded here: events.ts sends mail through this module.
+    const { recordDeliveryProblem } = await import('./events.js');
+    await recordDeliveryProblem({
+      problem: 'bounce',
+      permanent: true,
+      recipients: r.rejected.map((x) => ({ address: x.address, diagnostic: x.response })),
+      occurredAt: nowIso(),
+    });
+  }
+  return delivered.length ? 'sent' : 'suppressed';
 }
