@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, Duration, RemovalPolicy, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -16,7 +16,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -33,6 +32,7 @@ import { TABLE } from '../shared/store/table.js';
 import { BLOB_PREFIX, FUNCTIONS, type FunctionId, type FunctionSpec } from './functions.js';
 import { STATE_MACHINE_NAME, lifecycleArns, lifecycleDefinition } from './lifecycle.js';
 import { acknowledge, acknowledgeFindings } from './nag.js';
+import { ACCESS_LOG_FIELDS, API_THROTTLE, OperationsAlarms, createLogsKey, encryptedLogGroup } from './operations.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -69,6 +69,8 @@ export interface AppStackProps extends StackProps {
   readonly mailFrom: string;
   /** Base URL for links in mail and pages; default: the HTTP API endpoint. */
   readonly publicBaseUrl?: string;
+  /** Who receives the operations alarms (context `opsEmail`). */
+  readonly opsEmails?: readonly string[];
 }
 
 /** API Gateway routes: every ROUTES entry except the local-only ones. */
@@ -81,11 +83,14 @@ export class AppStack extends Stack {
   readonly stateMachine: sfn.StateMachine;
   readonly httpApi: apigwv2.HttpApi;
   readonly userPool: cognito.UserPool;
+  readonly logsKey: kms.Key;
+  readonly alarms: OperationsAlarms;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, { description: 'Suiji application: API, lifecycle state machine, schedules, mail', ...props });
     const { table, bucket } = props;
     const arns = lifecycleArns(this);
+    this.logsKey = createLogsKey(this, 'LogsKey');
 
     // --- failed asynchronous events (jobs, inbound mail, SES events) and schedule deliveries
     const failures = new sqs.Queue(this, 'FailedEvents', {
@@ -180,10 +185,7 @@ export class AppStack extends Stack {
     this.functions = fns;
 
     // --- lifecycle state machine
-    const lifecycleLogs = new logs.LogGroup(this, 'LifecycleLogs', {
-      retention: logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const lifecycleLogs = encryptedLogGroup(this, 'LifecycleLogs', this.logsKey);
     this.stateMachine = new sfn.StateMachine(this, 'Lifecycle', {
       stateMachineName: STATE_MACHINE_NAME,
       stateMachineType: sfn.StateMachineType.STANDARD,
@@ -198,7 +200,10 @@ export class AppStack extends Stack {
           close: fns.LifecycleClose,
         }),
       ),
-      logs: { destination: lifecycleLogs, level: sfn.LogLevel.ALL, includeExecutionData: true },
+      // Every event (which state, when, which error), never execution data: inputs, outputs and
+      // callback results carry approvers' e-mail addresses and reasons. The task record and its
+      // audit entries hold those, in the table.
+      logs: { destination: lifecycleLogs, level: sfn.LogLevel.ALL, includeExecutionData: false },
       tracingEnabled: true,
     });
     acknowledgeFindings(
@@ -225,6 +230,7 @@ export class AppStack extends Stack {
       payloadFormatVersion: apigwv2.PayloadFormatVersion.VERSION_2_0,
       scopePermissionToRoute: false,
     });
+    const httpRoutes: apigwv2.HttpRoute[] = [];
     for (const route of deployedRoutes()) {
       const httpRoute = new apigwv2.HttpRoute(this, `Route ${route.method} ${route.path}`, {
         httpApi: this.httpApi,
@@ -233,6 +239,7 @@ export class AppStack extends Stack {
         // public and link routes are the published site (一公开) and e-mail links.
         authorizer: route.auth === 'jwt' ? jwt : new apigwv2.HttpNoneAuthorizer(),
       });
+      httpRoutes.push(httpRoute);
       if (route.auth !== 'jwt') {
         acknowledge(
           httpRoute,
@@ -241,35 +248,29 @@ export class AppStack extends Stack {
         );
       }
     }
-    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
-      retention: logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    new apigwv2.HttpStage(this, 'DefaultStage', {
+    const accessLogs = encryptedLogGroup(this, 'ApiAccessLogs', this.logsKey);
+    const stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: 50, burstLimit: 100 },
+      throttle: API_THROTTLE.jwt,
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(accessLogs),
-        format: apigw.AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: '$context.requestId',
-            ip: '$context.identity.sourceIp',
-            requestTime: '$context.requestTime',
-            routeKey: '$context.routeKey',
-            path: '$context.path',
-            status: '$context.status',
-            protocol: '$context.protocol',
-            responseLength: '$context.responseLength',
-            latency: '$context.responseLatency',
-            sub: '$context.authorizer.claims.sub',
-            authorizerError: '$context.authorizer.error',
-            integrationError: '$context.integrationErrorMessage',
-          }),
-        ),
+        format: apigw.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
+    // Public pages and e-mail links: their own, lower per-route limits (infra/operations.ts).
+    // RouteSettings is untyped JSON in CloudFormation: the keys are written as CloudFormation spells them.
+    (stage.node.defaultChild as apigwv2.CfnStage).routeSettings = Object.fromEntries(
+      deployedRoutes()
+        .filter((r) => r.auth === 'public' || r.auth === 'link')
+        .map((r) => {
+          const t = API_THROTTLE[r.auth as 'public' | 'link'];
+          return [`${r.method} ${r.path}`, { ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit }];
+        }),
+    );
+    // Route settings name routes by key: the routes must exist before the stage.
+    for (const r of httpRoutes) stage.node.addDependency(r);
 
     // --- daily schedules (China time); DLQ after the retries
     const schedulerRole = new iam.Role(this, 'SchedulerRole', {
@@ -362,6 +363,10 @@ export class AppStack extends Stack {
     });
     const notificationsHandler = this.node.children.find((c) => c.node.id.startsWith('BucketNotificationsHandler'));
     if (notificationsHandler) {
+      // CDK's handler (it configures the notification at deployment) logs like every function
+      // here: into a log group of one year, encrypted, rather than an unencrypted one kept forever.
+      const handlerLogs = encryptedLogGroup(this, 'BucketNotificationsHandlerLogs', this.logsKey);
+      (notificationsHandler.node.defaultChild as CfnResource).addPropertyOverride('LoggingConfig', { LogGroup: handlerLogs.logGroupName });
       acknowledgeFindings(
         notificationsHandler,
         'IAM4',
@@ -370,6 +375,15 @@ export class AppStack extends Stack {
       );
     }
 
+    // --- alarms to the ops addresses (infra/operations.ts)
+    this.alarms = new OperationsAlarms(this, 'Alarms', {
+      functions: fns,
+      stateMachine: this.stateMachine,
+      httpApi: this.httpApi,
+      deadLetterQueue: failures,
+      opsEmails: props.opsEmails ?? [],
+    });
+
     // --- outputs
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'HTTP API and public pages (suiji --endpoint)' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId, description: 'Cognito user pool: add users to coordinator/inspector/leader and set custom:department' });
@@ -377,6 +391,7 @@ export class AppStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn, description: 'Lifecycle state machine (one execution per task)' });
     new CfnOutput(this, 'BlobBucket', { value: bucket.bucketName, description: 'Draw records, import files, inbound mail' });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'DynamoDB table' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'Operations alarms (SNS); subscribers: context opsEmail' });
     new CfnOutput(this, 'InboundRuleSet', {
       value: ruleSet.receiptRuleSetName,
       description:
@@ -387,10 +402,7 @@ export class AppStack extends Stack {
   }
 
   private lambdaFor(spec: FunctionSpec, environment: Record<string, string>, failures: sqs.IQueue): NodejsFunction {
-    const logGroup = new logs.LogGroup(this, `${spec.id}Logs`, {
-      retention: logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    const logGroup = encryptedLogGroup(this, `${spec.id}Logs`, this.logsKey);
     // An explicit role: only its own log group, nothing from a managed policy.
     const role = new iam.Role(this, `${spec.id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -463,8 +475,17 @@ export class AppStack extends Stack {
       });
     if (spec.blobs?.read?.length) {
       add(['s3:GetObject'], objects(spec.blobs.read), 'BlobRead');
-      // Without ListBucket a missing key reads as AccessDenied instead of NoSuchKey.
-      add(['s3:ListBucket'], [r.bucket.bucketArn], 'BlobList');
+      // Without ListBucket a missing key reads as AccessDenied instead of NoSuchKey; listing is
+      // limited to the prefixes the function reads (shared/blobs.ts tells a missing key from a
+      // refusal by listing exactly that key, should S3 not apply the condition to the check).
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          sid: 'BlobList',
+          actions: ['s3:ListBucket'],
+          resources: [r.bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': spec.blobs.read.map((p) => `${BLOB_PREFIX[p]}*`) } },
+        }),
+      );
     }
     if (spec.blobs?.write?.length) add(['s3:PutObject'], objects(spec.blobs.write), 'BlobWrite');
 

@@ -8,6 +8,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { SuijiNagChecks } from './nag.js';
 import { AppStack } from './app-stack.js';
 import { DataStack } from './data-stack.js';
+import { parseOpsEmails } from './operations.js';
 
 export interface BuildOptions {
   /** Synthesize for the local platform: skip bundling and the built-in template validation. */
@@ -87,6 +88,8 @@ export function buildApp(options: BuildOptions = {}): { app: App; dataStack: Dat
     table: dataStack.table,
     bucket: dataStack.bucket,
     ...mailSettings(app),
+    // -c opsEmail=a@x.cn[,b@x.cn]: who receives the operations alarms.
+    opsEmails: parseOpsEmails(app.node.tryGetContext('opsEmail')),
   });
   if (options.nag ?? !options.local) {
     Validations.of(app).addPlugins(new SuijiNagChecks({ verbose: true }));

@@ -8,6 +8,24 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { TABLE } from '../shared/store/table.js';
 import { acknowledge } from './nag.js';
+import { BLOB_PREFIX } from './functions.js';
+
+/**
+ * How long objects under a prefix of the blob bucket are kept (days after upload); draws/ is
+ * archived evidence and kept for ever.
+ *  - inbound/: raw reply mail (addresses, results, authentication headers). What a reply
+ *    recorded is in the table with its audit entry; the raw message is kept as evidence for
+ *    disputes about a reply (who sent it, did it pass SPF/DKIM) through the results and
+ *    publication stages of the task it answered: 180 days, like the six months of logs.
+ *  - imports/: uploaded registry files (names, contacts, e-mail addresses). The registries
+ *    hold what was imported, with its audit; a draw's pool is frozen under draws/ and does not
+ *    need the file: 180 days to answer "which file did this change come from".
+ * A deleted or expired version stays recoverable for NONCURRENT_DAYS, then goes for good.
+ */
+export const BLOB_EXPIRY_DAYS = { inbound: 180, imports: 180 } as const satisfies Partial<Record<keyof typeof BLOB_PREFIX, number>>;
+export const NONCURRENT_DAYS = 30;
+/** S3 server access logs of the blob bucket: one year, like the CloudWatch logs. */
+export const ACCESS_LOG_DAYS = 365;
 
 export class DataStack extends Stack {
   readonly table: dynamodb.Table;
@@ -54,7 +72,7 @@ export class DataStack extends Stack {
     } satisfies s3.BucketProps;
     this.logBucket = new s3.Bucket(this, 'AccessLogs', {
       ...secure,
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90) }],
+      lifecycleRules: [{ expiration: Duration.days(ACCESS_LOG_DAYS), noncurrentVersionExpiration: Duration.days(NONCURRENT_DAYS) }],
     });
     acknowledge(this.logBucket, 'S1', 'This is the server access log bucket itself; logging it into itself would loop.');
 
@@ -63,7 +81,19 @@ export class DataStack extends Stack {
       ...secure,
       serverAccessLogsBucket: this.logBucket,
       serverAccessLogsPrefix: 'blobs/',
-      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      lifecycleRules: [
+        { abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        ...Object.entries(BLOB_EXPIRY_DAYS).flatMap(([prefix, days]) => [
+          {
+            id: `expire-${prefix}`,
+            prefix: BLOB_PREFIX[prefix as keyof typeof BLOB_EXPIRY_DAYS],
+            expiration: Duration.days(days),
+            noncurrentVersionExpiration: Duration.days(NONCURRENT_DAYS),
+          },
+          // Delete markers left once the last version is gone.
+          { id: `markers-${prefix}`, prefix: BLOB_PREFIX[prefix as keyof typeof BLOB_EXPIRY_DAYS], expiredObjectDeleteMarker: true },
+        ]),
+      ],
     });
   }
 }

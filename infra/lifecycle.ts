@@ -14,11 +14,12 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { HUMAN_ERRORS } from '../shared/lifecycle/errors.js';
 
 export const STATE_MACHINE_NAME = 'SuijiLifecycle';
 
 /** Errors a person causes; each ends the execution in a Fail state of the same name. */
-export const HUMAN_ERRORS = ['PlanInvalid', 'PlanRejected', 'WitnessesMissing', 'DrawInfeasible', 'CeremonyAborted'] as const;
+export { HUMAN_ERRORS };
 /** Fail state for every other error. */
 export const GENERIC_FAILURE = 'LifecycleError';
 

@@ -2,7 +2,7 @@
  * Blob storage for draw records, import uploads and inbound mail: S3 in AWS, a folder on the
  * local platform (BLOB_BUCKET is then a directory path).
  */
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { config } from './config.js';
@@ -40,7 +40,17 @@ export async function getBlob(key: string): Promise<Buffer | undefined> {
     const r = await s3.send(new GetObjectCommand({ Bucket: config().blobBucket, Key: key }));
     return Buffer.from(await r.Body!.transformToByteArray());
   } catch (e) {
-    if ((e as { name?: string }).name === 'NoSuchKey') return undefined;
+    const name = (e as { name?: string }).name;
+    if (name === 'NoSuchKey') return undefined;
+    // A function may list only its own prefixes (s3:prefix condition). Should S3 answer a
+    // missing key with AccessDenied under that condition, listing exactly this key tells a
+    // missing object (empty listing) from a real refusal (rethrown).
+    if (name === 'AccessDenied' && !(await keyListed(s3, key))) return undefined;
     throw e;
   }
+}
+
+async function keyListed(client: S3Client, key: string): Promise<boolean> {
+  const r = await client.send(new ListObjectsV2Command({ Bucket: config().blobBucket, Prefix: key, MaxKeys: 1 }));
+  return (r.Contents ?? []).some((o) => o.Key === key);
 }

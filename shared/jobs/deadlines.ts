@@ -26,6 +26,7 @@
  * shared with the reports job).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { maskEmail } from '../lambda/redact.js';
 import { CalendarYearNotCovered, chinaToday, defaultCalendar, type Calendar } from '../domain/calendar.js';
 import type { PolicyProfile } from '../domain/profiles.js';
 import { DEADLINE_KINDS, datesDueIn, datesOverdueBy, deadlineSettings, dueDate, type DeadlineKind } from '../domain/deadlines.js';
@@ -437,7 +438,7 @@ async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps
     if (await undeliverable(email, p.inspector)) {
       summary.skipped += (p.reminders.length ? 1 : 0) + (p.overdue.length ? 1 : 0);
       summary.undeliverable.push(email);
-      logger.warn('digest not sent: address undeliverable', { email, today });
+      logger.warn('digest not sent: address undeliverable', { email: maskEmail(email), today });
       summary.mails += await reportUndeliverable(email, dir, p.overdue.length ? '逾期提醒' : '到期提醒', p.inspector);
       return;
     }

@@ -3,7 +3,10 @@
  * Lambda error type, which is the error's `name`; the message (Chinese) becomes the cause the
  * coordinator reads.
  */
-export type LifecycleErrorName = 'PlanInvalid' | 'PlanRejected' | 'WitnessesMissing' | 'DrawInfeasible' | 'CeremonyAborted';
+/** Errors a person causes; each ends the execution in a Fail state of the same name (infra/lifecycle.ts). */
+export const HUMAN_ERRORS = ['PlanInvalid', 'PlanRejected', 'WitnessesMissing', 'DrawInfeasible', 'CeremonyAborted'] as const;
+export type LifecycleErrorName = (typeof HUMAN_ERRORS)[number];
+export const HUMAN_OUTCOMES: ReadonlySet<string> = new Set(HUMAN_ERRORS);
 
 export class LifecycleError extends Error {
   constructor(name: LifecycleErrorName, message: string) {

@@ -5,7 +5,8 @@
 import { findTask } from '../store/plans.js';
 import { createTask, getTask, saveToken, updateTask, audit, type CallbackStage, type TaskRecord } from '../store/tasks.js';
 import { getDepartment } from '../store/registry.js';
-import { LifecycleError, FAILURE_NAMES } from './errors.js';
+import { LifecycleError, FAILURE_NAMES, HUMAN_OUTCOMES } from './errors.js';
+import { emitCount, LIFECYCLE_HUMAN_OUTCOMES } from '../lambda/metrics.js';
 import { resumeIfDone } from './callbacks.js';
 import { nowIso } from '../clock.js';
 import { notifyStageEntered } from './notify.js';
@@ -75,6 +76,8 @@ export async function closeStage(input: LifecycleInput & { failure?: { Error?: s
       await updateTask(input.taskId, { stage: 'failed', failure: { error, cause: `${FAILURE_NAMES[error] ?? error}：${cause}`, at: nowIso() } });
     }
     await audit(input.taskId, SYSTEM, 'lifecycle.failed', { error, cause });
+    // A person's decision is not an operations alarm (see infra/operations.ts).
+    if (HUMAN_OUTCOMES.has(error)) emitCount(LIFECYCLE_HUMAN_OUTCOMES, 1, { error });
     return { closed: false };
   }
   const task = (await getTask(input.taskId)) as TaskRecord;

@@ -15,6 +15,7 @@
  * Transient and undetermined bounces, delivery delays and rejects are only logged.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { maskEmail } from '../lambda/redact.js';
 import { composeMime, renderDeliveryProblemNotice, type MailKind, type RenderedMail } from './render.js';
 import { isSuppressed, sendMail, suppress, type SendOutcome } from './send.js';
 import { config } from '../config.js';
@@ -190,7 +191,7 @@ export async function handleSesEvent(event: SesEvent): Promise<SesEventOutcome> 
   if (type === 'Bounce') {
     const b = event.bounce ?? {};
     if (b.bounceType !== 'Permanent') {
-      logger.warn('transient or undetermined bounce, not suppressed', { bounceType: b.bounceType, bounceSubType: b.bounceSubType, recipients: (b.bouncedRecipients ?? []).map((r) => r.emailAddress), messageId: event.mail?.messageId });
+      logger.warn('transient or undetermined bounce, not suppressed', { bounceType: b.bounceType, bounceSubType: b.bounceSubType, recipients: (b.bouncedRecipients ?? []).map((r) => maskEmail(r.emailAddress)), messageId: event.mail?.messageId });
       return { ...out, logged: true };
     }
     const r = await recordDeliveryProblem({
@@ -248,7 +249,7 @@ export interface DeliveryProblem {
 export async function recordDeliveryProblem(p: DeliveryProblem): Promise<Pick<SesEventOutcome, 'suppressed' | 'marked' | 'notified'>> {
   const out = { suppressed: [] as string[], marked: [] as string[], notified: 0 };
   if (!p.permanent) {
-    logger.warn('transient delivery problem, not suppressed', { problem: p.problem, recipients: p.recipients.map((r) => r.address) });
+    logger.warn('transient delivery problem, not suppressed', { problem: p.problem, recipients: p.recipients.map((r) => maskEmail(r.address)) });
     return out;
   }
   const departments = await listDepartments();
@@ -269,7 +270,7 @@ export async function recordDeliveryProblem(p: DeliveryProblem): Promise<Pick<Se
     }
     const owners = await ownersOf(address, departments, inspectors);
     if (!owners.length) {
-      logger.warn('undeliverable address belongs to nobody registered', { address, problem: p.problem });
+      logger.warn('undeliverable address belongs to nobody registered', { address: maskEmail(address), problem: p.problem });
       continue;
     }
     out.notified += await notifyCoordinators(address, owners, {

@@ -33,6 +33,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { maskAddressesIn, maskEmail, maskRecipient, maskSecret } from '../lambda/redact.js';
 import { assessInbound, newReplyToken, parseInboundMail, replyAddress, splitResultLines, isLineError } from './reply.js';
 import { renderResultConfirmation, type RecordedResult, type RejectedResult } from './render.js';
 import { deliver } from './events.js';
@@ -138,12 +139,13 @@ export async function handleInboundMail(raw: Buffer, opts: { envelopeRecipients?
   if (await getItem(replyKeys.processed(hash), true)) return { ...base, status: 'duplicate', from };
 
   if (!mail.replyToken) {
-    logger.warn('inbound mail without a reply token ignored', { from, subject: mail.subject, recipients: mail.recipients });
+    // Logs never carry a reply token or a full address (shared/lambda/redact.ts).
+    logger.warn('inbound mail without a reply token ignored', { from: maskEmail(from), recipients: mail.recipients.map(maskRecipient) });
     return { ...base, status: 'ignored', from, reasons: ['收件地址中没有回复令牌'] };
   }
   const grant = await getReplyToken(mail.replyToken);
   if (!grant) {
-    logger.warn('inbound mail with an unknown reply token ignored', { from, token: mail.replyToken });
+    logger.warn('inbound mail with an unknown reply token ignored', { from: maskEmail(from), token: maskSecret(mail.replyToken) });
     return { ...base, status: 'ignored', from, reasons: ['回复令牌无效'] };
   }
   const assessment = assessInbound(mail, { address: grant.address, token: grant.token });
@@ -153,7 +155,13 @@ export async function handleInboundMail(raw: Buffer, opts: { envelopeRecipients?
   );
   if (assessment.ok && !inspectors.length) assessment.reasons.push('发件地址已不是登记的检查人员邮箱');
   if (!assessment.ok || !inspectors.length) {
-    logger.warn('unverified reply: nothing recorded, not answered', { from, token: grant.token, address: grant.address, reasons: assessment.reasons, auth: mail.auth });
+    logger.warn('unverified reply: nothing recorded, not answered', {
+      from: maskEmail(from),
+      token: maskSecret(grant.token),
+      address: maskEmail(grant.address),
+      reasons: assessment.reasons.map(maskAddressesIn),
+      auth: mail.auth,
+    });
     return { ...base, status: 'unverified', from, reasons: assessment.reasons };
   }
   const me = inspectors[0]!;
@@ -253,7 +261,7 @@ export async function handleInboundMail(raw: Buffer, opts: { envelopeRecipients?
   out.rejected = rejected.map((r) => ({ line: r.line ?? '', reasons: r.reasons }));
   out.confirmation = await answer(recorded, rejected, ignored);
   await putItem({ ...replyKeys.processed(hash), entity: 'inbound', status: 'applied', from, at: receivedAt, recorded: out.recorded.length, rejected: rejected.length, ttl: ttlDays(REPLY_TOKEN_DAYS) });
-  logger.info('reply by mail processed', { from, recorded: out.recorded.length, rejected: rejected.length, ignored: ignored.length });
+  logger.info('reply by mail processed', { from: maskEmail(from), recorded: out.recorded.length, rejected: rejected.length, ignored: ignored.length });
   return out;
 }
 

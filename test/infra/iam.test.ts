@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../../infra/functions.js';
+import { BLOB_PREFIX, FUNCTIONS } from '../../infra/functions.js';
 import { asArray, resourcesOf, statementsByRole, synth, type Resource } from './synth.js';
 
 const s = synth();
@@ -129,5 +129,19 @@ describe('least privilege', () => {
     }
     // The mail-in function only reads.
     expect(actionsOf(fns.get('MailInbound')!.statements).filter((a) => a.startsWith('s3:Put'))).toEqual([]);
+  });
+
+  it('lets a function list the blob bucket only under the prefixes it reads', () => {
+    for (const spec of FUNCTIONS) {
+      const f = fns.get(spec.id)!;
+      const listing = f.statements.filter((st) => asArray<string>(st.Action).includes('s3:ListBucket'));
+      const reads = ((spec as { blobs?: { read?: readonly string[] } }).blobs?.read ?? []).map((p) => `${BLOB_PREFIX[p as keyof typeof BLOB_PREFIX]}*`);
+      if (!reads.length) {
+        expect(listing, spec.id).toEqual([]);
+        continue;
+      }
+      expect(listing, spec.id).toHaveLength(1);
+      expect(listing[0].Condition, spec.id).toEqual({ StringLike: { 's3:prefix': reads } });
+    }
   });
 });

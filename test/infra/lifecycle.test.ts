@@ -33,13 +33,14 @@ const CALLBACKS: Record<string, string> = {
 };
 
 describe('state machine resource', () => {
-  it('is one STANDARD machine named SuijiLifecycle, logging ALL with execution data, traced', () => {
+  it('is one STANDARD machine named SuijiLifecycle, logging ALL events without execution data, traced', () => {
     expect(machines).toHaveLength(1);
     const p = machines[0]![1].Properties!;
     expect(p.StateMachineName).toBe('SuijiLifecycle');
     expect(p.StateMachineType).toBe('STANDARD');
     expect(p.LoggingConfiguration.Level).toBe('ALL');
-    expect(p.LoggingConfiguration.IncludeExecutionData).toBe(true);
+    // Execution data (approvers' e-mail addresses, reasons) never reaches the log.
+    expect(p.LoggingConfiguration.IncludeExecutionData).toBe(false);
     expect(p.TracingConfiguration).toEqual({ Enabled: true });
     expect(definition.QueryLanguage ?? 'JSONPath').toBe('JSONPath');
   });

@@ -5,7 +5,7 @@
  *     and answers, threaded, with the error for the third; quoted text and signature are
  *     ignored; the same message again changes nothing;
  *   - a reply from another address, or with failing SPF or DKIM, or to an unknown token changes
- *     nothing and is not answered;
+ *     nothing and is not answered; the log says so without the token or the addresses;
  *   - the S3 path (receipt rule → inbound/ → handler) and the local Lambda event;
  *   - a permanent bounce marks the inspector and suppresses the address and tells the
  *     coordinator once; a transient bounce is only logged; a complaint suppresses too; the next
@@ -64,6 +64,25 @@ function reply(o: { from: string; token?: string; body: string; spf?: string; dk
     '',
   ];
   return Buffer.from(lines.join('\r\n'), 'utf8');
+}
+
+/** What the code under test writes to stdout and stderr (where Powertools loggers write) while `fn` runs. */
+async function captureOutput(fn: () => Promise<void>): Promise<string> {
+  const chunks: string[] = [];
+  const streams = [process.stdout, process.stderr];
+  const writes = streams.map((st) => st.write);
+  streams.forEach((st, i) => {
+    st.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      chunks.push(String(chunk));
+      return (writes[i] as (...a: unknown[]) => boolean).call(st, chunk, ...rest);
+    }) as typeof st.write;
+  });
+  try {
+    await fn();
+  } finally {
+    streams.forEach((st, i) => (st.write = writes[i]!));
+  }
+  return chunks.join('');
 }
 
 beforeAll(async () => {
@@ -164,13 +183,19 @@ describe('reply by mail', () => {
       { name: 'DKIM fail', raw: reply({ from: m[0]!.email, body, id: 'x-dkim', dkim: 'fail' }), status: 'unverified', reason: 'DKIM' },
       { name: 'unknown token', raw: reply({ from: m[0]!.email, body, id: 'x-token', token: 'a'.repeat(26) }), status: 'ignored', reason: '令牌' },
     ];
-    for (const c of cases) {
-      const out = await handleInboundMail(c.raw);
-      expect(out.status, c.name).toBe(c.status);
-      expect(out.reasons.join('；'), c.name).toContain(c.reason);
-      expect(out.recorded, c.name).toEqual([]);
-      expect(out.confirmation, c.name).toBeUndefined();
-    }
+    const logged = await captureOutput(async () => {
+      for (const c of cases) {
+        const out = await handleInboundMail(c.raw);
+        expect(out.status, c.name).toBe(c.status);
+        expect(out.reasons.join('；'), c.name).toContain(c.reason);
+        expect(out.recorded, c.name).toEqual([]);
+        expect(out.confirmation, c.name).toBeUndefined();
+      }
+    });
+    // Each refusal is logged, but never with the reply token (a credential) or a whole address.
+    expect(logged).toContain('unverified reply');
+    expect(logged).toContain(`${token.slice(0, 4)}…`);
+    for (const secret of [token, 'a'.repeat(26), m[0]!.email, m[1]!.email]) expect(logged).not.toContain(secret);
     expect((await getProgress(task, U[3]!.uscc))!.status).toBe('notified');
     expect(box.take()).toEqual([]);
   });

@@ -1,0 +1,80 @@
+/**
+ * Reading a blob under prefix-scoped s3:ListBucket: a missing key is "not there" whether S3
+ * answers NoSuchKey or AccessDenied, and a real refusal of an existing key stays an error.
+ * Against a stand-in S3 endpoint on loopback (the SDK is the real one).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getBlob } from '../../shared/blobs.js';
+import { resetConfig } from '../../shared/config.js';
+
+const objects = new Map<string, string>([['draws/t1/1/record.json', '{"ok":true}'], ['draws/t1/1/secret.json', 'x']]);
+/** Keys whose GetObject is refused, and how a missing key is answered. */
+const refused = new Set(['draws/t1/1/secret.json']);
+let missingAnswer: 'NoSuchKey' | 'AccessDenied' = 'NoSuchKey';
+const lists: string[] = [];
+
+const xmlError = (code: string) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`;
+
+let server: Server;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const [, bucket, ...rest] = url.pathname.split('/');
+    const key = decodeURIComponent(rest.join('/'));
+    if (bucket !== 'blobs') return void res.writeHead(404).end(xmlError('NoSuchBucket'));
+    if (!key && url.searchParams.get('list-type') === '2') {
+      const prefix = url.searchParams.get('prefix') ?? '';
+      lists.push(prefix);
+      const hits = [...objects.keys()].filter((k) => k.startsWith(prefix)).slice(0, 1);
+      res.writeHead(200, { 'content-type': 'application/xml' });
+      return void res.end(
+        `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult><Name>blobs</Name><Prefix>${prefix}</Prefix><KeyCount>${hits.length}</KeyCount><MaxKeys>1</MaxKeys><IsTruncated>false</IsTruncated>${hits.map((k) => `<Contents><Key>${k}</Key><Size>1</Size></Contents>`).join('')}</ListBucketResult>`,
+      );
+    }
+    if (refused.has(key)) return void res.writeHead(403, { 'content-type': 'application/xml' }).end(xmlError('AccessDenied'));
+    const body = objects.get(key);
+    if (body === undefined) {
+      return void res.writeHead(missingAnswer === 'NoSuchKey' ? 404 : 403, { 'content-type': 'application/xml' }).end(xmlError(missingAnswer));
+    }
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  Object.assign(process.env, {
+    TABLE_NAME: 't',
+    BLOB_BUCKET: 'blobs',
+    AWS_REGION: 'cn-north-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+  });
+  delete process.env.SUIJI_LOCAL;
+  resetConfig();
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+describe('getBlob with prefix-scoped listing', () => {
+  it('reads an existing object', async () => {
+    expect((await getBlob('draws/t1/1/record.json'))?.toString()).toBe('{"ok":true}');
+  });
+
+  it('treats NoSuchKey as missing without listing', async () => {
+    missingAnswer = 'NoSuchKey';
+    lists.length = 0;
+    expect(await getBlob('draws/t1/2/record.json')).toBeUndefined();
+    expect(lists).toEqual([]);
+  });
+
+  it('treats AccessDenied for a key the listing does not show as missing, listing exactly that key', async () => {
+    missingAnswer = 'AccessDenied';
+    lists.length = 0;
+    expect(await getBlob('draws/t1/2/record.json')).toBeUndefined();
+    expect(lists).toEqual(['draws/t1/2/record.json']);
+  });
+
+  it('keeps a refusal of an object that exists an error', async () => {
+    await expect(getBlob('draws/t1/1/secret.json')).rejects.toMatchObject({ name: 'AccessDenied' });
+  });
+});
