@@ -10,6 +10,7 @@ import { ROUTES, type Role, type RouteSpec } from './routes.js';
 import { ValidationError, describeIssues } from '../domain/schemas.js';
 import { DomainError, forbidden, invalid, unauthenticated } from '../domain/errors.js';
 import { errorResponse } from './errors.js';
+import { securityHeaders } from './security.js';
 
 export interface Principal {
   sub: string;
@@ -114,7 +115,13 @@ export const routeKey = (r: Pick<RouteSpec, 'method' | 'path'>): string => `${r.
 const BY_KEY = new Map(ROUTES.map((r) => [routeKey(r), r]));
 
 function toResult(res: Response): APIGatewayProxyResultV2 {
-  const headers: Record<string, string> = { 'cache-control': 'no-store', ...(res.headers ?? {}) };
+  // Every response leaves here, errors included: the security headers are set once (a route may
+  // set its own policy, e.g. the console's, in res.headers).
+  const headers: Record<string, string> = {
+    'cache-control': 'no-store',
+    ...securityHeaders(res.html !== undefined ? 'html' : 'other'),
+    ...(res.headers ?? {}),
+  };
   const status = res.status ?? 200;
   if (res.binary) {
     headers['content-type'] = res.binary.contentType;

@@ -3,6 +3,7 @@
  * (`usecases/plan-announcement.ts`). Every value is escaped.
  */
 import { html, page, raw, type Safe } from './html.js';
+import { inlineStyle } from './inline.js';
 import { chinaDate } from '../domain/calendar.js';
 import type { PlanAnnouncement } from '../usecases/plan-announcement.js';
 
@@ -14,11 +15,13 @@ function day(iso: string | undefined): string {
 
 const lines = (s: string): Safe => html`${s.split('\n').map((l, i) => html`${i ? raw('<br>') : ''}${l}`)}`;
 
-const PAGE_CSS = raw(`<style>
+const PAGE_CSS = raw(
+  inlineStyle(`
 .plan-form th{width:9em}.annual td,.annual th{font-size:13px}.task{page-break-inside:avoid;margin-top:22px}
 .badge{display:inline-block;border:1px solid #b4232a;color:#b4232a;border-radius:3px;padding:0 6px;font-size:12px;margin-left:6px}
 .sign{display:flex;gap:48px;margin-top:8px;font-size:14px}@media print{.task{page-break-before:auto}a{color:inherit;text-decoration:none}}
-</style>`);
+`),
+);
 
 export function renderPlanPage(a: PlanAnnouncement): string {
   const p = a.plan;

@@ -66,8 +66,8 @@ export function renderResultForm(m: ResultFormModel): string {
         <label>到场检查人员</label>
         ${m.team.map((t) => html`<div><input type="checkbox" name="present" value="${t.id}" ${has('present', t.id, prevPresent.includes(t.id)) ? html`checked` : ''}><span> ${t.name}</span></div>`)}
         <label>被检查对象签字</label>
-        <div><input type="radio" name="signed" value="true" ${signed === 'true' ? html`checked` : ''}> 已签字，签字人：<input type="text" name="signer" value="${m.values ? one(v.signer) : (prevSig?.signer ?? '')}" style="width:auto"></div>
-        <div><input type="radio" name="signed" value="false" ${signed === 'false' ? html`checked` : ''}> 拒绝签字，原因：<input type="text" name="refusalReason" value="${m.values ? one(v.refusalReason) : (prevSig?.refusalReason ?? '')}" style="width:auto"></div>
+        <div><input type="radio" name="signed" value="true" ${signed === 'true' ? html`checked` : ''}> 已签字，签字人：<input type="text" name="signer" value="${m.values ? one(v.signer) : (prevSig?.signer ?? '')}" class="inline"></div>
+        <div><input type="radio" name="signed" value="false" ${signed === 'false' ? html`checked` : ''}> 拒绝签字，原因：<input type="text" name="refusalReason" value="${m.values ? one(v.refusalReason) : (prevSig?.refusalReason ?? '')}" class="inline"></div>
         <label for="problems">发现的问题（选择发现问题类结果时必填）</label>
         <textarea id="problems" name="problems" rows="3">${m.values ? one(v.problems) : ((prev.problems as string) ?? '')}</textarea>
         <label for="remark">备注</label>

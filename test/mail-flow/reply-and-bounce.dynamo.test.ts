@@ -14,6 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from 'aws-lambda';
 import { startTestStack, type TestStack } from '../helpers/local-aws.js';
+import { captureOutput } from '../helpers/capture.js';
 import { addressOf, assign, createDepartment, inbox, startSes, textOf, to, type DeptFixture, type Inbox } from '../jobs/fixtures.js';
 import { runDeadlineJob } from '../../shared/jobs/deadlines.js';
 import { handleInboundMail, handleInboundS3Event, PAPER_SIGNER } from '../../shared/mail/inbound.js';
@@ -64,25 +65,6 @@ function reply(o: { from: string; token?: string; body: string; spf?: string; dk
     '',
   ];
   return Buffer.from(lines.join('\r\n'), 'utf8');
-}
-
-/** What the code under test writes to stdout and stderr (where Powertools loggers write) while `fn` runs. */
-async function captureOutput(fn: () => Promise<void>): Promise<string> {
-  const chunks: string[] = [];
-  const streams = [process.stdout, process.stderr];
-  const writes = streams.map((st) => st.write);
-  streams.forEach((st, i) => {
-    st.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-      chunks.push(String(chunk));
-      return (writes[i] as (...a: unknown[]) => boolean).call(st, chunk, ...rest);
-    }) as typeof st.write;
-  });
-  try {
-    await fn();
-  } finally {
-    streams.forEach((st, i) => (st.write = writes[i]!));
-  }
-  return chunks.join('');
 }
 
 beforeAll(async () => {

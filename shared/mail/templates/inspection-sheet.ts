@@ -4,10 +4,12 @@
  * and signature lines, the department's result options, a box for the problems found, and the
  * inspected party's signature — or the refusal with its reason and a witness (wuhai: "记录应当由检查
  * 对象签字或者盖章。对无法取得签字或者盖章的，应当注明原因，必要时可邀请相关人员签字见证").
- * A full HTML page (A4 print CSS); every value escaped.
+ * A full HTML page (A4 print CSS); every value escaped. Served by the API: styles by class and
+ * the print button's one hashed script only (the pages' CSP, shared/pages/inline.ts).
  */
 import { esc, fmtDateTime, fmtWindow, html, joinCn, raw } from './layout.js';
 import { ITEM_OUTCOME_LABELS } from '../../domain/result.js';
+import { inlineScript, inlineStyle } from '../../pages/inline.js';
 
 export interface InspectionSheetData {
   departmentName: string;
@@ -55,16 +57,22 @@ td.c,th.c{text-align:center}
 .opts span{display:inline-block;margin:0 14px 2px 0;white-space:nowrap}
 .line{display:inline-block;min-width:42mm;border-bottom:1px solid #000;height:16px;vertical-align:bottom}
 .short{min-width:22mm}
+.tiny{min-width:10mm}
+.wide{min-width:80mm}
+.w8{width:8mm}.w34{width:34mm}.w40{width:40mm}.h14{height:14mm}.small{font-size:11px}
 .blank{height:26mm}
 .note{font-size:11px;margin-top:6px}
 .noprint{margin:12px 0;text-align:right}
 @media print{.noprint{display:none}}
 `;
 
+const STYLE = inlineStyle(CSS);
+const PRINT = inlineScript("document.getElementById('print').addEventListener('click',function(){window.print()})");
+
 export function renderInspectionSheet(d: InspectionSheetData): string {
   const leader = d.team.find((m) => m.leader);
   const title = '“双随机、一公开”检查记录表（一企一表）';
-  const body = html`<div class="noprint"><button onclick="window.print()">打印</button></div>
+  const body = html`<div class="noprint"><button type="button" id="print">打印</button></div>
 <h1>${title}</h1>
 <p class="sub">${d.departmentName}</p>
 <div class="meta"><span>编号：${d.sheetNo ?? d.task.taskId}</span><span>抽查时间：${fmtWindow(d.task.window)}</span></div>
@@ -80,10 +88,10 @@ ${d.task.legalBasis ? html`<tr><th>抽查依据</th><td colspan="3">${d.task.leg
 </table>
 <table>
 <tr><td class="sec" colspan="4">三、检查事项及结论</td></tr>
-<tr><th class="c" style="width:8mm">序号</th><th>检查事项</th><th>检查内容</th><th style="width:34mm">检查结论</th></tr>
+<tr><th class="c w8">序号</th><th>检查事项</th><th>检查内容</th><th class="w34">检查结论</th></tr>
 ${d.items.map(
   (it, i) =>
-    html`<tr><td class="c">${i + 1}</td><td>${it.key ? '【重点】' : ''}${it.name}${it.legalBasis ? html`<br><span style="font-size:11px">依据：${it.legalBasis}</span>` : ''}</td><td>${it.content}</td><td class="opts">${Object.values(ITEM_OUTCOME_LABELS).map((o) => html`<span>${BOX} ${o}</span>`)}</td></tr>`,
+    html`<tr><td class="c">${i + 1}</td><td>${it.key ? '【重点】' : ''}${it.name}${it.legalBasis ? html`<br><span class="small">依据：${it.legalBasis}</span>` : ''}</td><td>${it.content}</td><td class="opts">${Object.values(ITEM_OUTCOME_LABELS).map((o) => html`<span>${BOX} ${o}</span>`)}</td></tr>`,
 )}
 </table>
 <table>
@@ -96,16 +104,16 @@ ${d.items.map(
 </table>
 <table>
 <tr><td class="sec" colspan="4">七、检查人员（检查组长：${leader?.name ?? '—'}）</td></tr>
-<tr><th>姓名</th><th>科室</th><th>执法证号</th><th style="width:40mm">签字</th></tr>
+<tr><th>姓名</th><th>科室</th><th>执法证号</th><th class="w40">签字</th></tr>
 ${d.team.map((m) => html`<tr><td>${m.name}${m.leader ? '（组长）' : ''}</td><td>${m.section ?? ''}</td><td>${m.certificateNo ?? ''}</td><td></td></tr>`)}
-<tr><th>检查日期</th><td colspan="3"><span class="line short"></span> 年 <span class="line short" style="min-width:10mm"></span> 月 <span class="line short" style="min-width:10mm"></span> 日</td></tr>
+<tr><th>检查日期</th><td colspan="3"><span class="line short"></span> 年 <span class="line tiny"></span> 月 <span class="line tiny"></span> 日</td></tr>
 </table>
 <table>
 <tr><td class="sec">八、被检查对象意见及签字</td></tr>
-<tr><td style="height:14mm">被检查对象意见：</td></tr>
+<tr><td class="h14">被检查对象意见：</td></tr>
 <tr><td>被检查对象（签字或盖章）：<span class="line"></span>　　职务：<span class="line short"></span>　　日期：<span class="line short"></span></td></tr>
-<tr><td>${BOX} 被检查对象拒绝签字或盖章，原因：<span class="line" style="min-width:80mm"></span><br><br>见证人（签字）：<span class="line"></span>　　日期：<span class="line short"></span></td></tr>
+<tr><td>${BOX} 被检查对象拒绝签字或盖章，原因：<span class="line wide"></span><br><br>见证人（签字）：<span class="line"></span>　　日期：<span class="line short"></span></td></tr>
 </table>
 <p class="note">说明：1. 本表一式两份，检查组和被检查对象各执一份。2. 检查结果应自检查之日起按规定时限录入系统并公示（谁检查、谁录入、谁公示）。3. 实地核查时检查人员应出示执法证件。${d.generatedAt ? `　生成时间：${fmtDateTime(d.generatedAt)}` : ''}</p>`;
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(`${title} ${d.target.name}`)}</title><style>${CSS}</style></head><body><main>${body}</main></body></html>`;
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(`${title} ${d.target.name}`)}</title>${STYLE}</head><body><main>${body}</main>${PRINT}</body></html>`;
 }
