@@ -55,11 +55,26 @@ export const Role = z.enum(['coordinator', 'inspector', 'leader', 'public']);
 
 // ---------------------------------------------------------------- department
 
-export const Person = z.object({ name: NonEmpty, email: Email, title: z.string().optional() });
+export const Person = z.object({
+  name: NonEmpty,
+  email: Email,
+  title: z.string().optional(),
+  /** 联系电话 (office line) and 手机, e.g. for the report forms' contact footer. */
+  phone: z.string().trim().min(1).optional(),
+  mobile: z.string().trim().min(1).optional(),
+});
+
+/** Administrative level of a department: the report forms say 市有关部门 / 区 / 县 accordingly. */
+export const DepartmentLevel = z.enum(['province', 'city', 'district', 'county'], { message: '行政层级应为 province（省）、city（市）、district（区）、county（县）之一' });
+export type DepartmentLevel = z.infer<typeof DepartmentLevel>;
 
 export const Department = z.object({
   id: Id,
   name: NonEmpty,
+  /** Absent: the report forms use level-neutral wording (有关部门, 本级) rather than guess. */
+  level: DepartmentLevel.optional(),
+  /** 办公电话 of the department, when the liaison has no line of his own. */
+  phone: z.string().trim().min(1).optional(),
   /** Policy preset the department's profile derives from (see profiles.ts). */
   presetId: NonEmpty,
   sections: z.array(NonEmpty).default([]),
@@ -292,6 +307,8 @@ export const LABELS: Record<string, string> = {
   departments: '部门',
   leaders: '分管领导',
   liaison: '信息联络员',
+  level: '行政层级',
+  mobile: '手机',
   reason: '调整理由',
   presetId: '政策模板',
   // result entry

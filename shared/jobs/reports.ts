@@ -25,7 +25,8 @@ import { addDays, CalendarYearNotCovered, chinaToday, defaultCalendar, isoDate, 
 import type { PolicyProfile } from '../domain/profiles.js';
 import { monthlyReportDueDate, monthlyReportReminderDate, quarterlySummaryDueDates } from '../domain/report-dates.js';
 import { overdueDate } from '../domain/deadlines.js';
-import type { Department } from '../domain/schemas.js';
+import type { Department, DepartmentLevel } from '../domain/schemas.js';
+import { levelWords, type ReportMeta } from '../reports/monthly-xlsx.js';
 import { now } from '../clock.js';
 import { renderReportReminder } from '../mail/render.js';
 import { deliver } from '../mail/events.js';
@@ -108,12 +109,22 @@ export function reportDueDates(profile: PolicyProfile, year: number, today: stri
   return out;
 }
 
-/** Where the liaison hands the report in, as the seeds say; a neutral wording otherwise. */
-export function submitTo(profile: PolicyProfile): string {
+/**
+ * Where the liaison hands the report in, as the seeds say (the leading group's office at the
+ * department's own level: 县 for a county bureau on the changan preset); a neutral wording otherwise.
+ */
+export function submitTo(profile: PolicyProfile, level?: DepartmentLevel): string {
   const id = profile.basedOn ?? profile.id;
   if (id === 'qinhuangdao-housing-2023') return '局人事法规科';
-  if (id === 'shijiazhuang-changan-2024') return '区“双随机、一公开”领导小组办公室';
+  if (id === 'shijiazhuang-changan-2024') return `${levelWords(level).level}“双随机、一公开”领导小组办公室`;
   return '本级“双随机、一公开”工作牵头机构';
+}
+
+/** 联系人 / 联系电话 / 手机 of the report forms: the liaison, with the department's line as fallback. */
+export function reportContact(dept: Department): NonNullable<ReportMeta['contact']> {
+  const l = dept.liaison;
+  const phone = l.phone ?? dept.phone;
+  return { name: l.name, ...(phone ? { phone } : {}), ...(l.mobile ? { mobile: l.mobile } : {}) };
 }
 
 export interface ReportsJobOptions {
@@ -192,7 +203,7 @@ async function remindLiaison(dept: Department, profile: PolicyProfile, due: Repo
         dueDate: due.dueDate,
         nominalDate: due.nominal,
         workingDaysLeft: left,
-        submitTo: submitTo(profile),
+        submitTo: submitTo(profile, dept.level),
       }),
     'report-reminder',
     dir,
@@ -218,7 +229,7 @@ async function summarize(dept: Department, profile: PolicyProfile, due: ReportDu
     const built = await buildLeadershipSummary({
       profile,
       stats,
-      meta: { departmentName: dept.name, filledOn: today, contact: { name: dept.liaison.name } },
+      meta: { departmentName: dept.name, level: dept.level, filledOn: today, contact: reportContact(dept) },
       recipient: { name: leader.name, email: leader.email, ...(leader.title ? { title: leader.title } : {}) },
     });
     offTarget = built.kpis.filter((k) => k.ok === false).length;

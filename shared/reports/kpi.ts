@@ -111,6 +111,39 @@ export function computeKpis(profile: KpiProfile, stats: ReportStats): KpiRow[] {
 
 export const offTarget = (rows: readonly KpiRow[]): KpiRow[] => rows.filter((r) => r.ok === false);
 
+/**
+ * The overall verdict of a KPI table: 达标 only when every KPI with a target has data and meets
+ * it; 未达标 when any misses; otherwise 无数据 (no KPI can be judged yet, or some cannot while
+ * the rest are met). `未设目标` when the profile sets no target at all.
+ */
+export interface KpiVerdict {
+  status: '达标' | '未达标' | '无数据' | '未设目标';
+  offTarget: KpiRow[];
+  noData: KpiRow[];
+  met: KpiRow[];
+  /** One phrase for a subject line or a preheader, e.g. 「2 项指标未达标」「各项指标暂无数据」. */
+  headline: string;
+  /** One sentence for the body (names the KPIs without data). */
+  sentence: string;
+}
+
+export function kpiVerdict(rows: readonly KpiRow[]): KpiVerdict {
+  const targeted = rows.filter((r) => r.targetBp !== null);
+  const bad = targeted.filter((r) => r.ok === false);
+  const noData = targeted.filter((r) => r.status === '无数据');
+  const met = targeted.filter((r) => r.ok === true);
+  const names = (xs: KpiRow[]) => xs.map((r) => r.name).join('、');
+  const noDataClause = noData.length ? `${noData.length} 项指标无数据，无法判断是否达标（${names(noData)}）` : '';
+  if (bad.length) {
+    const badLine = bad.map((k) => `${k.name}（${k.valueText}，目标 ${k.targetText}）`).join('；');
+    return { status: OFF_TARGET, offTarget: bad, noData, met, headline: `${bad.length} 项指标未达标`, sentence: `${bad.length} 项指标未达标：${badLine}。${noDataClause ? `另有 ${noDataClause}。` : ''}` };
+  }
+  if (!targeted.length) return { status: '未设目标', offTarget: [], noData: [], met: [], headline: '未设考核目标', sentence: '本部门方案未设考核指标目标。' };
+  if (!noData.length) return { status: '达标', offTarget: [], noData, met, headline: '各项指标达标', sentence: '各项考核指标均已达标。' };
+  if (!met.length) return { status: '无数据', offTarget: [], noData, met, headline: '各项指标暂无数据', sentence: `各项考核指标本期均无数据，无法判断是否达标（${names(noData)}）。` };
+  return { status: '无数据', offTarget: [], noData, met, headline: `${met.length} 项指标达标，${noData.length} 项无数据`, sentence: `${met.length} 项考核指标达标；${noDataClause}。` };
+}
+
 const KPI_HEADERS = ['指标', '本年累计', '目标', '状态', '计算口径'];
 
 /** The KPI table as text lines (off-target rows say 【未达标】) and as inline-styled HTML (red rows). */

@@ -12,19 +12,26 @@
  *
  * Both: the form's title, 单位名称 / 填表时间 line and 联系人 / 联系电话 / 手机 footer, row labels
  * verbatim (line-wrap spaces of the PDF text removed), plus an added 统计期间 line under the title.
- * Second sheet "KPI": the KPI table, off-target rows red with 「未达标」. Quarterly periods add the
- * sheet "逾期事项" (overdue items by section, in the order given).
+ * The forms name their issuer's level (秦皇岛: 市有关部门; 长安区: 区有关部门, 市本级, 全区本系统);
+ * those words follow the reporting department's level instead (县有关部门, 县本级, 全县本系统 for a
+ * county bureau), and are level-neutral (有关部门, 本级, 全辖区本系统) when its level is not recorded.
+ * Second sheet "KPI": the KPI table, off-target rows red with 「未达标」, and the overall verdict
+ * (达标 only with data and every target met). Quarterly periods add the sheet "逾期事项" (overdue
+ * items by section, in the order given).
  *
  * `REPORT_CELLS[layout]` maps each filled field to its cell so tests and other code can check cells.
  */
 import ExcelJS from 'exceljs';
 import type { ReportLayout } from '../domain/profiles.js';
 import { DEADLINE_LABELS } from '../domain/deadlines.js';
-import { OFF_TARGET, type KpiRow } from './kpi.js';
+import type { DepartmentLevel } from '../domain/schemas.js';
+import { kpiVerdict, OFF_TARGET, type KpiRow } from './kpi.js';
 import { describePeriod, totalChannel, type Counts, type ReportStats } from './stats.js';
 
 export interface ReportMeta {
   departmentName: string;
+  /** The department's level: the forms' 市 / 区 wording follows it (neutral when absent). */
+  level?: DepartmentLevel | undefined;
   /** 填表时间 (YYYY-MM-DD). */
   filledOn: string;
   contact?: { name?: string | undefined; phone?: string | undefined; mobile?: string | undefined } | undefined;
@@ -78,6 +85,22 @@ export const CHANGAN = {
   item5: ['5', '全区本系统开展随机抽查情况', '（开展的单位及抽查检查主体数量及抽查结果公示数量等情况）'],
   contact: ['联系人：', '联系电话：', '手机：'],
 } as const;
+
+const LEVEL_CHAR: Record<DepartmentLevel, string> = { province: '省', city: '市', district: '区', county: '县' };
+
+/** The level words of the forms for a department: 「县」「县有关部门」「县本级」「全县本系统」. */
+export function levelWords(level: DepartmentLevel | undefined): { level: string; departments: string; ownLevel: string; wholeSystem: string } {
+  const c = level ? LEVEL_CHAR[level] : undefined;
+  return c
+    ? { level: c, departments: `${c}有关部门`, ownLevel: `${c}本级`, wholeSystem: `全${c}本系统` }
+    : { level: '本级', departments: '有关部门', ownLevel: '本级', wholeSystem: '全辖区本系统' };
+}
+
+/** A form text with its issuer's level words replaced by the department's. */
+function forLevel(text: string, level: DepartmentLevel | undefined): string {
+  const w = levelWords(level);
+  return text.replace(/^[市区]有关部门/, w.departments).replace('市本级', w.ownLevel).replace('全区本系统', w.wholeSystem);
+}
 
 // ---------------------------------------------------------------- cell map
 
@@ -203,7 +226,7 @@ function qinhuangdaoSheet(wb: ExcelJS.Workbook, s: ReportStats, meta: ReportMeta
   ws.columns = [{ width: 16 }, { width: 58 }, { width: 10 }, { width: 10 }, { width: 14 }];
   const cells = REPORT_CELLS['qinhuangdao-housing-2023'];
   ws.mergeCells('A1:E1');
-  ws.getCell('A1').value = QHD.title;
+  ws.getCell('A1').value = forLevel(QHD.title, meta.level);
   style(ws.getCell('A1'), { bold: true, size: 16, h: 'center' });
   ws.getRow(1).height = 30;
   ws.mergeCells('A2:E2');
@@ -267,9 +290,9 @@ function changanSheet(wb: ExcelJS.Workbook, s: ReportStats, meta: ReportMeta): v
   const cells = REPORT_CELLS['shijiazhuang-changan-2024'];
   // For a quarter the "本月" rows describe the quarter.
   const q = s.period.kind === 'quarter';
-  const L = (t: string) => (q ? t.replace(/本月/g, '本季度') : t);
+  const L = (t: string) => forLevel(q ? t.replace(/本月/g, '本季度') : t, meta.level);
   ws.mergeCells('A1:D1');
-  ws.getCell('A1').value = CHANGAN.title;
+  ws.getCell('A1').value = forLevel(CHANGAN.title, meta.level);
   style(ws.getCell('A1'), { bold: true, size: 16, h: 'center' });
   ws.getRow(1).height = 30;
   ws.mergeCells('A2:D2');
@@ -369,7 +392,13 @@ function kpiSheet(wb: ExcelJS.Workbook, s: ReportStats, kpis: readonly KpiRow[])
       }
     }
   });
-  const notesRow = KPI_FIRST_ROW + kpis.length + 1;
+  const verdictRow = KPI_FIRST_ROW + kpis.length;
+  ws.mergeCells(`A${verdictRow}:F${verdictRow}`);
+  const verdict = kpiVerdict(kpis);
+  ws.getCell(`A${verdictRow}`).value = `结论：${verdict.status}。${verdict.sentence}`;
+  style(ws.getCell(`A${verdictRow}`), { bold: true, border: true });
+  if (verdict.status === OFF_TARGET) ws.getCell(`A${verdictRow}`).font = { name: FONT, size: 11, bold: true, color: { argb: RED } };
+  const notesRow = verdictRow + 1;
   ws.mergeCells(`A${notesRow}:F${notesRow}`);
   ws.getCell(`A${notesRow}`).value = '说明：标红的指标未达到本部门实施方案规定的目标；年度抽查企业占比按已过月数折算进度目标；“无数据”表示本期尚无可计算的数据。';
   style(ws.getCell(`A${notesRow}`), { size: 10 });

@@ -18,6 +18,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { startTestStack, type TestStack } from '../helpers/local-aws.js';
+import { putDepartment } from '../../shared/store/registry.js';
 import { assign, createDepartment, inbox, startSes, textOf, to, type DeptFixture, type Inbox } from './fixtures.js';
 import { runReportsJob, type ReportsJobSummary } from '../../shared/jobs/reports.js';
 import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
@@ -95,6 +96,10 @@ beforeAll(async () => {
   at('2026-01-02');
   CA = await createDepartment('rep-ca', 'shijiazhuang-changan-2024', { inspectors: 4, targets: 6, tasks: 2, seed: 2000 });
   QH = await createDepartment('rep-qh', 'qinhuangdao-housing-2023', { inspectors: 4, targets: 6, tasks: 2, seed: 3000 });
+  // a district bureau; a county bureau whose liaison has a line and a mobile (the forms' footer)
+  CA.dept = { ...CA.dept, level: 'district' };
+  QH.dept = { ...QH.dept, level: 'county', liaison: { ...QH.dept.liaison, phone: '0312-0600002', mobile: '10000000002' } };
+  for (const d of [CA.dept, QH.dept]) await putDepartment(d);
   await inspections(CA);
   await inspections(QH);
   box = inbox(ses);
@@ -221,6 +226,9 @@ describe('reports job over 2026', () => {
     expect(String(v('meta.filledOn'))).toContain('2026 年 5 月 19 日');
     expect(String(v('period'))).toContain('2026年4月');
     expect(String(v('meta.contact.name'))).toContain(QH.dept.liaison.name);
+    expect(String(v('meta.contact.phone'))).toBe('联系电话:0312-0600002');
+    expect(String(v('meta.contact.mobile'))).toBe('手机:10000000002');
+    expect(String(v('title'))).toBe('县有关部门“双随机、一公开”监管月报表');
 
     // KPI sheet, in computeKpis order; targets of qinhuangdao-housing: joint 25 % / 15 %, credit risk 80 %, 100 % otherwise.
     const kpis: [string, string, string][] = [

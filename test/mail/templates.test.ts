@@ -374,6 +374,31 @@ describe('leadership summary, end to end', () => {
     expect(wb.getWorksheet(OVERDUE_SHEET)).toBeDefined();
   });
 
+  it('a month with no data says 无数据 in subject, body and workbook — never 达标 — for a county bureau in county words', async () => {
+    const profile = getPreset('shijiazhuang-changan-2024');
+    const stats = sampleStats(5, { kind: 'month', year: 2026, month: 11 });
+    for (const p of [stats.current, stats.yearToDate]) for (const ch of ['provincial', 'other'] as const) for (const k of Object.keys(p[ch]) as (keyof typeof p.other)[]) p[ch][k] = { tasks: 0, targets: 0, problemTargets: 0 };
+    stats.coverage = { inspectedEnterprises: 0, baseEnterprises: null };
+    stats.timeliness = { checked: 0, entryDue: 0, entryOnTime: 0, published: 0, publicationDue: 0, publicationOnTime: 0, followUpArisen: 0, followUpClosed: 0 };
+    const { mail, xlsx } = await buildLeadershipSummary({
+      profile,
+      stats,
+      meta: { departmentName: '阜平县应急管理局', level: 'county', filledOn: '2026-12-07', contact: { name: '赵敏', phone: '0312-0600003' } },
+      recipient: { name: '王局长' },
+    });
+    expect(mail.subject).toBe('【双随机】2026年11月“双随机、一公开”监管月度汇总（阜平县应急管理局）：各项指标暂无数据');
+    for (const body of [mail.text, mail.html]) {
+      expect(body).not.toContain('均已达标');
+      expect(body).toContain('各项考核指标本期均无数据，无法判断是否达标');
+    }
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx as unknown as ExcelJS.Buffer);
+    const ws = wb.getWorksheet(MAIN_SHEET)!;
+    expect(ws.getCell('A1').value).toBe('县有关部门“双随机、一公开”监管工作月报表');
+    expect(ws.getCell('C18').value).toBe('联系电话：0312-0600003');
+    expect(String(wb.getWorksheet('KPI')!.getCell(`A${KPI_FIRST_ROW + 8}`).value)).toMatch(/^结论：无数据。/);
+  });
+
   it('renderMail dispatches by kind', () => {
     const m = renderMail({ kind: 'report-reminder', data: { recipient: { name: 'a' }, departmentName: 'd', period: { kind: 'month', year: 2024, month: 1 }, dueDate: '2024-02-18', workingDaysLeft: 2, submitTo: '局人事法规科' } });
     expect(m.subject).toContain('月报表报送提醒');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getPreset } from '../../shared/domain/profiles.js';
-import { computeKpis, offTarget, renderKpiTable, type KpiRow } from '../../shared/reports/kpi.js';
+import { computeKpis, kpiVerdict, offTarget, renderKpiTable, type KpiRow } from '../../shared/reports/kpi.js';
 import { checkReportStats, emptyChannel, emptyPeriodStats, type ReportStats } from '../../shared/reports/stats.js';
 
 /** 20 tasks / 400 targets on the Hebei platform; joint 6 tasks (5 internal + 1 cross) / 50 targets. */
@@ -114,5 +114,44 @@ describe('renderKpiTable', () => {
     expect(html).toContain('&lt;script&gt;');
     const trs = html.split('<tr>').slice(2);
     rows.forEach((r, i) => expect(trs[i]!.includes('color:#b4232a')).toBe(r.ok === false));
+  });
+});
+
+describe('the overall verdict (subject, body and workbook say the same)', () => {
+  const profile = getPreset('qinhuangdao-housing-2023');
+  const none = (): ReportStats => ({
+    ...stats(),
+    yearToDate: emptyPeriodStats(),
+    coverage: { inspectedEnterprises: 0, baseEnterprises: null },
+    timeliness: { checked: 0, entryDue: 0, entryOnTime: 0, published: 0, publicationDue: 0, publicationOnTime: 0, followUpArisen: 0, followUpClosed: 0 },
+  });
+
+  it('every KPI without data: 无数据, not 达标', () => {
+    const v = kpiVerdict(computeKpis(profile, none()));
+    expect(v.status).toBe('无数据');
+    expect(v.headline).toBe('各项指标暂无数据');
+    expect(v.sentence).toMatch(/^各项考核指标本期均无数据，无法判断是否达标（抽查企业占比、/);
+    expect(v.sentence).not.toContain('均已达标');
+  });
+
+  it('met where there is data, no data elsewhere: still 无数据, naming what is missing', () => {
+    const s = none();
+    s.timeliness = { ...s.timeliness, checked: 10, published: 10, entryDue: 10, entryOnTime: 10 };
+    const v = kpiVerdict(computeKpis(profile, s));
+    expect(v.status).toBe('无数据');
+    expect(v.met.map((r) => r.id)).toEqual(['publication', 'onTimeEntry']);
+    expect(v.headline).toBe(`2 项指标达标，${v.noData.length} 项无数据`);
+    expect(v.sentence).toContain('后续处置完结率');
+  });
+
+  it('达标 only with data and every target met; 未达标 also names the KPIs without data', () => {
+    const s = stats();
+    s.timeliness = { ...s.timeliness, followUpArisen: 2, followUpClosed: 2, publicationOnTime: 300, published: 400 };
+    s.yearToDate.provincial.internalJoint = { tasks: 5, targets: 60, problemTargets: 1 };
+    const met = kpiVerdict(computeKpis(profile, s));
+    expect([met.status, met.headline, met.sentence]).toEqual(['达标', '各项指标达标', '各项考核指标均已达标。']);
+    const off = kpiVerdict(computeKpis(profile, { ...stats(), timeliness: { ...stats().timeliness, followUpArisen: 0 } }));
+    expect(off.status).toBe('未达标');
+    expect(off.sentence).toMatch(/^\d 项指标未达标：.*。另有 1 项指标无数据，无法判断是否达标（后续处置完结率）。$/);
   });
 });

@@ -54,6 +54,8 @@ function filled(ws: ExcelJS.Worksheet): Map<string, string | number> {
 function meta(stats: ReportStats, layout: 'qinhuangdao-housing-2023' | 'shijiazhuang-changan-2024'): ReportMeta {
   return {
     departmentName: '秦皇岛市住房和城乡建设局',
+    // the level of the form's own issuer, so the form reads verbatim
+    level: layout === 'qinhuangdao-housing-2023' ? 'city' : 'district',
     filledOn: '2024-04-10',
     contact: { name: '刘洋', phone: '0335-3031234', mobile: '13903351234' },
     kpis: computeKpis(getPreset(layout), stats),
@@ -156,7 +158,8 @@ describe('shijiazhuang-changan-2024 form', () => {
         D8: stats.activities!.trainings!,
         A9: '二、“双随机、一公开”监管工作开展情况',
         A10: '4',
-        B10: `${M}按年度随机抽查工作计划市本级开展随机抽查情况`,
+        // the form (长安区) says 市本级; the level words follow the department: 区本级 for a district
+        B10: `${M}按年度随机抽查工作计划区本级开展随机抽查情况`,
         B11: `${M}组织随机抽查的文件`,
         D11: cur.documents.join('；'),
         B12: `${M}随机抽查次数、数量`,
@@ -187,6 +190,27 @@ describe('shijiazhuang-changan-2024 form', () => {
       expect(typeof ws.getCell('D13').value).toBe('number');
     });
   }
+
+  it("headings follow the department's level: a county bureau's form says 县, never the issuer's 区 or 市", async () => {
+    const stats = sampleStats(13, { kind: 'month', year: 2026, month: 4 });
+    const county = { ...meta(stats, 'shijiazhuang-changan-2024'), departmentName: '阜平县应急管理局', level: 'county' as const };
+    const ws = (await load(await monthlyReportXlsx('shijiazhuang-changan-2024', stats, county))).getWorksheet(MAIN_SHEET)!;
+    expect(ws.getCell('A1').value).toBe('县有关部门“双随机、一公开”监管工作月报表');
+    expect(ws.getCell('B10').value).toBe('本月按年度随机抽查工作计划县本级开展随机抽查情况');
+    expect(ws.getCell('B16').value).toBe('全县本系统开展随机抽查情况');
+    const all = [...filled(ws).values()].join('\n');
+    expect(all).not.toMatch(/区有关部门|市本级|全区本系统/);
+
+    const qhd = (await load(await monthlyReportXlsx('qinhuangdao-housing-2023', stats, { ...county, kpis: computeKpis(getPreset('qinhuangdao-housing-2023'), stats) }))).getWorksheet(MAIN_SHEET)!;
+    expect(qhd.getCell('A1').value).toBe('县有关部门“双随机、一公开”监管月报表');
+    // level not recorded: neutral words rather than a guess
+    const neutral = (await load(await monthlyReportXlsx('shijiazhuang-changan-2024', stats, { ...county, level: undefined }))).getWorksheet(MAIN_SHEET)!;
+    expect([neutral.getCell('A1').value, neutral.getCell('B10').value, neutral.getCell('B16').value]).toEqual([
+      '有关部门“双随机、一公开”监管工作月报表',
+      '本月按年度随机抽查工作计划本级开展随机抽查情况',
+      '全辖区本系统开展随机抽查情况',
+    ]);
+  });
 
   it('leaves the free-text cells blank when the liaison has not supplied them', async () => {
     const stats = sampleStats(5, { kind: 'month', year: 2024, month: 7 }, { activities: false, systemWide: false });
@@ -243,6 +267,19 @@ describe('KPI and overdue sheets', () => {
       expect(od.getCell(`A${first}`).value).toBe(sec.section);
     }
     expect(od.getCell(`C${r}`).value).toBeNull();
+  });
+
+  it('the KPI sheet states the verdict: 无数据 when nothing can be judged, never 达标', async () => {
+    const stats = sampleStats(3, { kind: 'month', year: 2024, month: 1 });
+    stats.timeliness = { checked: 0, entryDue: 0, entryOnTime: 0, published: 0, publicationDue: 0, publicationOnTime: 0, followUpArisen: 0, followUpClosed: 0 };
+    stats.coverage = { inspectedEnterprises: 0, baseEnterprises: null };
+    for (const ch of ['provincial', 'other'] as const) for (const k of Object.keys(stats.yearToDate[ch]) as (keyof typeof stats.yearToDate.other)[]) stats.yearToDate[ch][k] = { tasks: 0, targets: 0, problemTargets: 0 };
+    const m = meta(stats, 'qinhuangdao-housing-2023');
+    expect(m.kpis.every((k) => k.status === '无数据')).toBe(true);
+    const ws = (await load(await monthlyReportXlsx('qinhuangdao-housing-2023', stats, m))).getWorksheet(KPI_SHEET)!;
+    const verdict = String(ws.getCell(`A${KPI_FIRST_ROW + m.kpis.length}`).value);
+    expect(verdict).toMatch(/^结论：无数据。各项考核指标本期均无数据/);
+    expect(verdict).not.toContain('达标。');
   });
 
   it('file names name the department and period', () => {

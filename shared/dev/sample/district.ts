@@ -187,12 +187,16 @@ const DEPTS: DeptSpec[] = [
 ];
 
 function departments(rng: Rng): Department[] {
-  return DEPTS.map((d) => {
+  return DEPTS.map((d, i) => {
     const mail = (local: string) => `${d.short}.${local}@example.gov.cn`;
     const field = d.sections.filter((s) => s.name !== '办公室');
     return {
       id: d.id,
       name: d.name,
+      // county bureaus (the environment bureau's 阜平县分局 included): the report forms say 县
+      level: 'county',
+      // fixed numbers (not from the PRNG, so the rest of the sample stays as it was)
+      phone: `0312-0${500001 + i}`,
       presetId: d.presetId,
       sections: d.sections.map((s) => s.name),
       coordinators: [
@@ -201,7 +205,7 @@ function departments(rng: Rng): Department[] {
       ],
       leaders: [person(personName(rng), mail('leader'), '副局长（分管“双随机、一公开”工作）')],
       sectionHeads: field.map((s, i) => ({ ...person(personName(rng), mail(`head${i + 1}`), `${s.name}负责人`), section: s.name })),
-      liaison: person(personName(rng), mail('liaison'), '信息联络员'),
+      liaison: { ...person(personName(rng), mail('liaison'), '信息联络员'), phone: `0312-0${600001 + i}` },
     };
   });
 }

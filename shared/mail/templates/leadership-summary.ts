@@ -4,7 +4,7 @@
  * quarter the overdue items by section, and the report form as an XLSX attachment.
  * (`buildLeadershipSummary` in reports/summary.ts computes the KPIs and the workbook.)
  */
-import { offTarget, renderKpiTable, type KpiRow } from '../../reports/kpi.js';
+import { kpiVerdict, renderKpiTable, type KpiRow } from '../../reports/kpi.js';
 import { describePeriod, totalChannel, type ReportStats } from '../../reports/stats.js';
 import { DEADLINE_LABELS } from '../../domain/deadlines.js';
 import {
@@ -41,13 +41,12 @@ export function renderLeadershipSummary(d: LeadershipSummaryMail): RenderedMail 
   const s = d.stats;
   const quarter = s.period.kind === 'quarter';
   const periodText = describePeriod(s.period);
-  const bad = offTarget(d.kpis);
+  const verdict = kpiVerdict(d.kpis);
   const ytd = totalChannel(s.yearToDate);
   const cur = totalChannel(s.current);
   const overdueCount = s.overdue.reduce((n, x) => n + x.items.length, 0);
-  const subject = `${SUBJECT_PREFIX}${periodText}“双随机、一公开”监管${quarter ? '季度' : '月度'}汇总（${d.departmentName}）${bad.length ? `：${bad.length} 项指标未达标` : '：各项指标达标'}`;
+  const subject = `${SUBJECT_PREFIX}${periodText}“双随机、一公开”监管${quarter ? '季度' : '月度'}汇总（${d.departmentName}）：${verdict.headline}`;
   const intro = `${d.recipient.name}：现将${d.departmentName}${periodText}“双随机、一公开”监管工作情况报告如下（本年度累计至${fmtDate(s.range.end)}）。${quarter ? '季度报表' : '月报表'}见附件“${d.attachment.filename}”。`;
-  const badLine = bad.map((k) => `${k.name}（${k.valueText}，目标 ${k.targetText}）`).join('；');
   const figures: [string, string][] = [
     [quarter ? '本季度抽查' : '本月抽查', `${cur.all.tasks} 次，${cur.all.targets} 户，发现问题 ${cur.all.problemTargets} 户`],
     ['本年累计抽查', `${ytd.all.tasks} 次，${ytd.all.targets} 户，发现问题 ${ytd.all.problemTargets} 户`],
@@ -79,12 +78,12 @@ export function renderLeadershipSummary(d: LeadershipSummaryMail): RenderedMail 
           : para('无逾期事项。')
       }`
     : '';
-  const body = html`${para(intro)}${bad.length ? callout(html`<strong>${bad.length} 项指标未达标：</strong>${badLine}`, 'bad') : callout('各项考核指标均已达标。', 'info')}${heading('主要数据')}${kvTable(figures)}${heading('考核指标（本年累计）')}${raw(kpiTable.html)}${overdueHtml}${
+  const body = html`${para(intro)}${callout(verdict.sentence, verdict.status === '未达标' ? 'bad' : verdict.status === '达标' ? 'info' : 'warn')}${heading('主要数据')}${kvTable(figures)}${heading('考核指标（本年累计）')}${raw(kpiTable.html)}${overdueHtml}${
     d.dashboardUrl ? html`<div style="margin:12px 0">${button(d.dashboardUrl, '查看详细情况')}</div>` : ''
   }`;
 
   const text = new TextBuilder().line(intro);
-  text.blank().line(bad.length ? `${bad.length} 项指标未达标：${badLine}` : '各项考核指标均已达标。');
+  text.blank().line(verdict.sentence);
   text.heading('主要数据').kvs(figures);
   text.heading('考核指标（本年累计）');
   for (const l of kpiTable.text.split('\n')) text.line(l);
@@ -101,7 +100,7 @@ export function renderLeadershipSummary(d: LeadershipSummaryMail): RenderedMail 
   textFooter(text);
   return {
     subject,
-    html: shell({ title: `${periodText}“双随机、一公开”监管${quarter ? '季度' : '月度'}汇总`, preheader: bad.length ? `${bad.length} 项指标未达标` : '各项指标达标', department: d.departmentName, body }),
+    html: shell({ title: `${periodText}“双随机、一公开”监管${quarter ? '季度' : '月度'}汇总`, preheader: verdict.headline, department: d.departmentName, body }),
     text: text.toString(),
     attachments: [d.attachment],
   };
