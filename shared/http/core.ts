@@ -7,10 +7,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { ROUTES, type Role, type RouteSpec } from './routes.js';
-import { ValidationError, describeIssues } from '../domain/schemas.js';
+import { parseOrThrow } from '../domain/schemas.js';
 import { DomainError, forbidden, invalid, unauthenticated } from '../domain/errors.js';
 import { errorResponse } from './errors.js';
 import { securityHeaders } from './security.js';
+import type { Staff } from '../usecases/access.js';
 
 export interface Principal {
   sub: string;
@@ -88,16 +89,23 @@ export function requireDepartment(req: Request, dept: string): Principal {
   return p;
 }
 
-export function parseJson<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
-  let value: unknown;
+/** The signed-in person as the use cases take them (`Staff`), with the source address. */
+export function staffOf(req: Request): Staff {
+  const p = requirePrincipal(req);
+  return { email: p.email, name: p.name, role: p.role, department: p.department, ...(p.inspectorId ? { inspectorId: p.inspectorId } : {}), ip: req.sourceIp };
+}
+
+/** The JSON body, unchecked (an empty body is `{}`); a use case validates it against its schema. */
+export function readJson(req: Request): unknown {
   try {
-    value = req.body.length ? JSON.parse(req.body.toString('utf8')) : {};
+    return req.body.length ? JSON.parse(req.body.toString('utf8')) : {};
   } catch {
     throw invalid('请求体不是有效的 JSON');
   }
-  const r = schema.safeParse(value);
-  if (!r.success) throw new ValidationError(describeIssues(r.error));
-  return r.data;
+}
+
+export function parseJson<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
+  return parseOrThrow(schema, readJson(req));
 }
 
 /** application/x-www-form-urlencoded (HTML forms reached from e-mails). */
@@ -191,13 +199,4 @@ export async function dispatch(
 
 export function roleName(r: Role): string {
   return { coordinator: '协调员', inspector: '检查人员', leader: '分管领导', public: '公众' }[r];
-}
-
-/** "Who, when, what, from where" for audit records. */
-export function actor(req: Request): { by: string; role: string; ip: string } {
-  return {
-    by: req.principal ? `${req.principal.email}` : 'anonymous',
-    role: req.principal?.role ?? 'public',
-    ip: req.sourceIp,
-  };
 }

@@ -3,7 +3,7 @@
  * state payloads carry only the task id and small summaries — per-target data stays in DynamoDB.
  */
 import { findTask } from '../store/plans.js';
-import { createTask, getTask, saveToken, updateTask, audit, type CallbackStage, type TaskRecord } from '../store/tasks.js';
+import { createTaskRecord, getTask, saveToken, updateTask, audit, type CallbackStage, type TaskRecord } from '../store/tasks.js';
 import { getDepartment } from '../store/registry.js';
 import { LifecycleError, FAILURE_NAMES, HUMAN_OUTCOMES } from './errors.js';
 import { emitCount, LIFECYCLE_HUMAN_OUTCOMES } from '../lambda/metrics.js';
@@ -25,19 +25,8 @@ export async function validateStage(input: LifecycleInput): Promise<{ taskId: st
   if (!found) throw new LifecycleError('PlanInvalid', `任务「${input.taskId}」不在任何已发布的年度抽查计划中`);
   const { plan, task } = found;
   const problems = await checkTaskBeforeLaunch(plan, task);
-  const existing = await getTask(input.taskId);
-  if (!existing) {
-    await createTask({
-      taskId: task.taskId,
-      department: plan.department,
-      planId: plan.planId,
-      planVersion: plan.version,
-      name: task.name,
-      stage: 'launched',
-      launchedAt: nowIso(),
-      launchedBy: 'system',
-    });
-  }
+  // Launched through the API the record exists already; otherwise the execution creates it.
+  await createTaskRecord(found, 'system');
   if (problems.length) {
     throw new LifecycleError('PlanInvalid', problems.map((p) => `${p.field}：${p.message}`).join('；'));
   }

@@ -35,8 +35,7 @@ import { createHash } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { maskAddressesIn, maskEmail, maskRecipient, maskSecret } from '../lambda/redact.js';
 import { assessInbound, newReplyToken, parseInboundMail, replyAddress, splitResultLines, isLineError } from './reply.js';
-import { renderResultConfirmation, type RecordedResult, type RejectedResult } from './render.js';
-import { deliver } from './events.js';
+import type { RecordedResult, RejectedResult } from './render.js';
 import type { SendOutcome } from './send.js';
 import { config } from '../config.js';
 import { now, nowIso } from '../clock.js';
@@ -51,6 +50,7 @@ import { getProfile } from '../services/profile.js';
 import { getProgress, seatsOfInspector, type ProgressRecord } from '../store/tasks.js';
 import { enterResult, taskContext, type TaskContext } from '../lifecycle/progress.js';
 import { assignmentLink } from '../lifecycle/notify.js';
+import { sendResultConfirmation } from '../usecases/confirmations.js';
 
 const logger = new Logger({ serviceName: 'suiji-mail-inbound' });
 
@@ -170,16 +170,15 @@ export async function handleInboundMail(raw: Buffer, opts: { envelopeRecipients?
   const receivedAt = nowIso();
   const answer = async (recorded: RecordedResult[], rejected: RejectedResult[], ignoredLines: string[]) => {
     const key = `reply-confirm#${hash}`;
-    const mailOut = renderResultConfirmation({ recipient: { name: me.name, email: me.email }, departmentName, via: 'reply', receivedAt, recorded, rejected, ignoredLines, inReplyToSubject: mail.subject });
-    const outcome = await deliver({
+    const outcome = await sendResultConfirmation({
       key,
-      kind: 'result-confirmation',
-      to: [{ name: me.name, email: me.email }],
-      mail: mailOut,
-      replyTo: replyAddress(grant.token, config().mailInboundDomain),
-      inReplyTo: mail.messageId ?? undefined,
-      references: [...mail.references, ...(mail.messageId ? [mail.messageId] : [])],
-      mimeKind: 'result-confirmation',
+      to: { name: me.name, email: me.email },
+      mail: { departmentName, via: 'reply', receivedAt, recorded, rejected, ignoredLines, inReplyToSubject: mail.subject },
+      thread: {
+        replyTo: replyAddress(grant.token, config().mailInboundDomain),
+        inReplyTo: mail.messageId ?? undefined,
+        references: [...mail.references, ...(mail.messageId ? [mail.messageId] : [])],
+      },
     });
     return { key, outcome, inReplyTo: mail.messageId ?? undefined, to: me.email };
   };

@@ -6,6 +6,7 @@
 import { html, page } from './html.js';
 import { chinaDate } from '../domain/calendar.js';
 import type { PublicRecord } from '../lifecycle/progress.js';
+import type { PublicIndexSection, TaskAnnouncement } from '../usecases/public.js';
 import { formatBp } from '../domain/schemas.js';
 
 export function renderResultPage(r: PublicRecord): string {
@@ -24,32 +25,6 @@ export function renderResultPage(r: PublicRecord): string {
       <p class="muted">检查结果的公示只针对抽查行为本身；后续作出的行政处罚按照行政处罚信息公示的规定另行公示。</p>
       <p><a href="/public/results/${encodeURIComponent(r.taskId)}/${encodeURIComponent(r.uscc)}.json">JSON</a></p>`,
   );
-}
-
-export interface TaskAnnouncement {
-  taskId: string;
-  taskName: string;
-  departmentName: string;
-  planId: string;
-  category: string;
-  window: { start: string; end: string };
-  drawDate: string;
-  legalBasis: string;
-  items: { id: string; name: string; category: string }[];
-  jointSections: string[];
-  jointDepartments: string[];
-  ratiosBp: Record<string, number>;
-  keyRatioBp: number;
-  rounds: {
-    round: number;
-    status: string;
-    redrawReason?: string;
-    freeze?: { poolDigest: string; eligibilityDigest: string; counts: Record<string, number>; witnesses: { id: string; role: string; commitment: string }[]; systemCommitment: string; frozenAt?: string };
-    seed?: string;
-    selected?: { uscc: string; stratum: string; team: string[]; leader: string }[];
-    abortReason?: string;
-  }[];
-  results: { uscc: string; targetName: string; phrases: string; checkDate: string }[];
 }
 
 export function renderTaskAnnouncement(a: TaskAnnouncement): string {
@@ -87,5 +62,21 @@ export function renderTaskAnnouncement(a: TaskAnnouncement): string {
             (r) => html`<tr><td><a href="/public/results/${encodeURIComponent(a.taskId)}/${encodeURIComponent(r.uscc)}">${r.targetName}</a></td><td>${r.uscc}</td><td>${r.phrases}</td><td>${r.checkDate}</td></tr>`,
           )}</table>`
         : html`<p class="muted">尚无公示结果。</p>`}`,
+  );
+}
+
+/** The public index: per department its published plans and latest published results. */
+export function renderPublicIndex(sections: readonly PublicIndexSection[]): string {
+  return page(
+    '双随机、一公开 信息公示',
+    html`${sections.map(
+      (s) => html`<h2>${s.dept.name}</h2>
+            <p>年度抽查计划：${s.plans.length ? s.plans.map((p) => html`<a href="/public/plans/${encodeURIComponent(p.planId)}">${p.title}</a> `) : '暂无'}</p>
+            ${s.recent.length
+              ? html`<table><tr><th>检查对象</th><th>抽查任务</th><th>检查结果</th><th>公示日期</th></tr>${s.recent.map(
+                  (r) => html`<tr><td><a href="/public/results/${encodeURIComponent(r.taskId)}/${encodeURIComponent(r.uscc)}">${r.targetName}</a></td><td><a href="/public/tasks/${encodeURIComponent(r.taskId)}">${r.taskName}</a></td><td>${r.phrases.map((p) => p.text).join('；')}</td><td>${chinaDate(r.publishedAt)}</td></tr>`,
+                )}</table>`
+              : html`<p class="muted">暂无公示的检查结果。</p>`}`,
+    )}`,
   );
 }

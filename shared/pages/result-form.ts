@@ -4,20 +4,14 @@
  * it as application/x-www-form-urlencoded, converted here into the ResultInput shape.
  */
 import { html, page } from './html.js';
-import type { FieldIssue, PlanTask } from '../domain/schemas.js';
-import type { ResultPhrase } from '../domain/profiles.js';
+import type { FieldIssue } from '../domain/schemas.js';
 import { ITEM_OUTCOME_LABELS } from '../domain/result.js';
-import type { ProgressRecord } from '../store/tasks.js';
+import type { ResultFormData } from '../usecases/links.js';
 
-export interface ResultFormModel {
+export interface ResultFormModel extends ResultFormData {
+  /** Where the form posts to. */
   action: string;
-  task: PlanTask;
-  target: ProgressRecord;
-  team: { id: string; name: string }[];
-  inspectorId: string;
-  items: { id: string; name: string; content: string }[];
-  phrases: readonly ResultPhrase[];
-  methods: readonly string[];
+  /** After a refused submission: the problems by field, and the values as submitted. */
   errors?: FieldIssue[];
   values?: Record<string, string | string[]>;
 }

@@ -25,6 +25,7 @@ import {
 import { nowIso } from '../clock.js';
 import type { DeadlineKind, DueBasis } from '../domain/deadlines.js';
 import { DomainError } from '../domain/errors.js';
+import type { PlanTask, PlanVersion } from '../domain/schemas.js';
 
 export const TARGET_STATUSES = [
   'assigned',
@@ -143,6 +144,24 @@ export async function createTask(t: Omit<TaskRecord, 'updatedAt' | 'counts' | 'r
   const task: TaskRecord = { ...t, drawRound: 0, total: 0, counts: {}, reached: { resultEntered: 0, published: 0, closed: 0, followupOpened: 0 }, updatedAt: nowIso() };
   const created = await putIfAbsent({ ...K.task(t.taskId), gsi2pk: K.tasksOfDept(t.department), gsi2sk: t.taskId, entity: 'task', ...task });
   return { created, task: created ? task : ((await getTask(t.taskId)) as TaskRecord) };
+}
+
+/**
+ * The one way a task record comes to exist: from its task in a published plan version, when the
+ * task is launched (by a coordinator, or by the ValidatePlan state of an execution started
+ * otherwise). Idempotent: the first launch wins and later calls return its record.
+ */
+export function createTaskRecord(found: { plan: Pick<PlanVersion, 'department' | 'planId' | 'version'>; task: Pick<PlanTask, 'taskId' | 'name'> }, launchedBy: string): Promise<{ created: boolean; task: TaskRecord }> {
+  return createTask({
+    taskId: found.task.taskId,
+    department: found.plan.department,
+    planId: found.plan.planId,
+    planVersion: found.plan.version,
+    name: found.task.name,
+    stage: 'launched',
+    launchedAt: nowIso(),
+    launchedBy,
+  });
 }
 
 export async function updateTask(taskId: string, set: Partial<TaskRecord>, condition?: string): Promise<TaskRecord> {

@@ -1,0 +1,83 @@
+/**
+ * The pages behind e-mail links (`/l/{id}`), from the data of `usecases/links.ts`: the
+ * inspector's assignment list, the leader's approval form, what an action did, and why a link
+ * cannot be used. The result form itself is `result-form.ts`.
+ */
+import { html, page } from './html.js';
+import type { AssignmentList, ResultEntry, TaskApprovalForm } from '../usecases/links.js';
+
+/** An expired or used link, or one whose target is no longer on the task. */
+export const linkUnusablePage = (reason: string): string =>
+  page('链接不可用', html`<div class="box error"><p>${reason}</p><p>如需继续办理，请联系本部门协调员，或等待系统发送的新提醒邮件。</p></div>`);
+
+export const notOnTeamPage = (message: string): string => page('无此检查对象', html`<div class="box error"><p>${message}</p></div>`);
+
+export const resultRefusedPage = (message: string): string => page('未能录入', html`<div class="box error"><p>${message}</p></div>`);
+
+export const unsupportedLinkPage = (): string => page('无法办理', html`<p>该链接不支持此操作。</p>`);
+
+export const otherLinkPage = (): string => page('Suiji', html`<p>请使用邮件中的按钮继续办理。</p>`);
+
+export function assignmentListPage(linkId: string, a: AssignmentList): string {
+  return page(
+    `我的检查对象：${a.taskName}`,
+    html`<p>抽查时间：${a.window.start} 至 ${a.window.end}。共 ${a.targets.length} 户。</p>
+        <table><tr><th>检查对象</th><th>辖区</th><th>状态</th><th>录入期限</th><th></th></tr>
+        ${a.targets.map(
+          (p) => html`<tr><td>${p.name}<br><span class="muted">${p.uscc}</span></td><td>${p.jurisdiction}</td><td>${p.status}${p.isLeader ? '（组长）' : ''}</td><td>${p.dueEntry ?? ''}</td>
+            <td><a href="/l/${linkId}?t=${p.uscc}">录入结果</a> · <a href="/l/${linkId}?t=${p.uscc}&amp;print=1">打印一企一表</a></td></tr>`,
+        )}</table>`,
+  );
+}
+
+/** What a result submitted through a link did; `correctionUrl` for a used-up link, else back to the list. */
+export function resultRecordedPage(linkId: string, r: { entry: ResultEntry; correctionUrl?: string }): string {
+  const { entry: res } = r;
+  const recorded = res.result.phrases.map((p) => `${p.code} ${p.text}`).join('；');
+  if (r.correctionUrl) {
+    return page(
+      res.corrected ? '检查结果已更正' : '检查结果已录入',
+      html`<div class="box"><p class="ok">已记录：${recorded}</p>
+              <p>检查日期：${res.result.checkDate}；版本：${res.progress.resultVersion}</p>
+              <p>公示前如需更正，请使用<a href="${r.correctionUrl}">此链接</a>。</p></div>`,
+    );
+  }
+  return page(
+    res.unchanged ? '检查结果未变化' : res.corrected ? '检查结果已更正' : '检查结果已录入',
+    html`<div class="box"><p class="ok">${res.unchanged ? '提交的内容与已录入的结果相同，未重复记录。' : '已记录：'}${recorded}</p>
+              <p>检查日期：${res.result.checkDate}；版本：${res.progress.resultVersion}</p>
+              <p><a href="/l/${linkId}">返回我的检查对象</a>（公示前可更正）</p></div>`,
+  );
+}
+
+export function taskApprovalPage(f: TaskApprovalForm): string {
+  const t = f.task;
+  return page(
+    '抽查任务审批',
+    html`<table>
+                <tr><th>抽查任务名称</th><td>${t.name}</td></tr>
+                <tr><th>牵头科室</th><td>${t.leadSection}</td></tr>
+                <tr><th>本系统联合检查科室</th><td>${t.jointSections.join('、') || '无'}</td></tr>
+                <tr><th>跨部门联合检查部门</th><td>${t.jointDepartments.join('、') || '无'}</td></tr>
+                <tr><th>抽查类别</th><td>${t.category}</td></tr>
+                <tr><th>抽查时间</th><td>${t.window.start} 至 ${t.window.end}</td></tr>
+                <tr><th>抽取日期</th><td>${t.drawDate}</td></tr>
+                <tr><th>抽查依据</th><td>${t.legalBasis}</td></tr>
+              </table>
+              <form method="post">
+                <label for="reason">意见（不批准时必填）</label><textarea id="reason" name="reason" rows="3"></textarea>
+                <p><button name="decision" value="approve">批准</button><button class="secondary" name="decision" value="reject">不批准</button></p>
+              </form>`,
+    { subtitle: `审批人：${f.approver}` },
+  );
+}
+
+export const approvalNeedsReasonPage = (linkId: string): string =>
+  page('请填写理由', html`<div class="box error"><p>不批准时请填写理由。</p><p><a href="/l/${linkId}">返回</a></p></div>`);
+
+export function approvalDecidedPage(d: { approve: boolean; applied: boolean; reason: string }): string {
+  return page(
+    d.approve ? '已批准' : '已退回',
+    html`<div class="box"><p>${d.applied ? (d.approve ? '任务计划已批准，流程继续进行。' : `任务计划未获批准：${d.reason}`) : '该审批已处理过，本次操作未产生变化。'}</p></div>`,
+  );
+}

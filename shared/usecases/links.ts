@@ -1,0 +1,169 @@
+/**
+ * What the short links in e-mails show and do. A link resolves server-side to an action, a
+ * payload and the person it was sent to; viewing returns the data of its page (the pages are in
+ * `shared/pages/`), acting records a result or the leader's decision for that person.
+ *
+ *   view-assignment  an inspector's targets of a task; per target the result form and the
+ *                    printable 一企一表; acting enters a result (the link stays usable)
+ *   enter-result     the result form of one target; acting enters it and uses the link up
+ *                    (a fresh one for corrections comes with the confirmation)
+ *   approve-task     the task's plan form for the leader; acting approves or rejects, once
+ *
+ * Refusals are domain errors: `tooLate` for an expired or used link (or a target no longer on
+ * the task), `notFound` (reason NOT_ON_TEAM) for a target not on the inspector's team.
+ */
+import { consumeLink, createLink, resolveLink, type LinkRecord } from '../links.js';
+import { enterResult, taskContext } from '../lifecycle/progress.js';
+import { getProgress, listProgress, STATUS_NAMES, type ProgressRecord } from '../store/tasks.js';
+import { getDepartment, getInspector, getTargets, listInspectionItems } from '../store/registry.js';
+import type { InspectionSheetData } from '../mail/render.js';
+import type { ResultPhrase } from '../domain/profiles.js';
+import type { PlanTask } from '../domain/schemas.js';
+import { DomainError, tooLate } from '../domain/errors.js';
+import { config } from '../config.js';
+import { confirmFormEntry } from './confirmations.js';
+import { decideTaskPlan, planDecision } from './approval.js';
+
+type Payload = Record<string, string>;
+
+/** The link, if it may still be used (else `tooLate` with the reason). */
+export async function openLink(linkId: string): Promise<LinkRecord> {
+  const r = await resolveLink(linkId);
+  if (!r.ok) throw tooLate(r.reason);
+  return r.link;
+}
+
+export const NOT_ON_TEAM = 'NotOnTeam';
+
+/** The target must be on this inspector's team in this task (else `notFound`, reason NOT_ON_TEAM). */
+export async function assertOnTeam(payload: Payload, uscc: string): Promise<void> {
+  const p = await getProgress(payload.taskId!, uscc);
+  if (!p || !p.team.includes(payload.inspectorId!)) throw new DomainError('notFound', `「${uscc}」不在您本次任务的检查对象中。`, { reason: NOT_ON_TEAM });
+}
+
+// ---------------------------------------------------------------- pages
+
+/** What the result form shows: the task, the target with its current result, team, items, codes. */
+export interface ResultFormData {
+  task: PlanTask;
+  target: ProgressRecord;
+  team: { id: string; name: string }[];
+  inspectorId: string;
+  items: { id: string; name: string; content: string }[];
+  phrases: readonly ResultPhrase[];
+  methods: readonly string[];
+}
+
+export async function resultFormData(payload: Payload): Promise<ResultFormData> {
+  const { taskId, uscc, inspectorId, department } = payload as { taskId: string; uscc: string; inspectorId: string; department?: string };
+  const ctx = await taskContext(taskId);
+  const p = await getProgress(taskId, uscc);
+  if (!p) throw tooLate('该检查对象不在任务名单中');
+  const items = new Map((await listInspectionItems(department ?? ctx.task.department)).map((i) => [i.id, i]));
+  const team = await Promise.all(p.team.map(async (id) => ({ id, name: (await getInspector(ctx.task.department, id))?.name ?? id })));
+  return {
+    task: ctx.planTask,
+    target: p,
+    team,
+    inspectorId,
+    items: [...ctx.planTask.items.general, ...ctx.planTask.items.key].map((id) => ({ id, name: items.get(id)?.name ?? id, content: items.get(id)?.content ?? '' })),
+    phrases: ctx.profile.resultPhrases,
+    methods: ctx.profile.checkMethods,
+  };
+}
+
+export interface AssignmentList {
+  taskName: string;
+  window: { start: string; end: string };
+  targets: { uscc: string; name: string; jurisdiction: string; status: string; isLeader: boolean; dueEntry?: string | undefined }[];
+}
+
+/** The inspector's targets in the task, with their status and entry deadline. */
+export async function assignmentList(payload: Payload): Promise<AssignmentList> {
+  const ctx = await taskContext(payload.taskId!);
+  const mine = (await listProgress(payload.taskId!, { projection: ['uscc', 'name', 'team', 'leader', 'status', 'dueEntry', 'jurisdiction'] })).filter((p) =>
+    p.team.includes(payload.inspectorId!),
+  );
+  return {
+    taskName: ctx.planTask.name,
+    window: ctx.planTask.window,
+    targets: mine.map((p) => ({
+      uscc: p.uscc,
+      name: p.name,
+      jurisdiction: p.jurisdiction,
+      status: STATUS_NAMES[p.status],
+      isLeader: p.leader === payload.inspectorId,
+      ...(p.dueEntry ? { dueEntry: p.dueEntry } : {}),
+    })),
+  };
+}
+
+/** The printable joint inspection record sheet (一企一表) of one target. */
+export async function inspectionSheet(payload: Payload, uscc: string): Promise<InspectionSheetData> {
+  const ctx = await taskContext(payload.taskId!);
+  const p = (await getProgress(payload.taskId!, uscc))!;
+  const dept = await getDepartment(ctx.task.department);
+  const [target] = await getTargets(ctx.task.department, [uscc]);
+  const items = new Map((await listInspectionItems(ctx.task.department)).map((i) => [i.id, i]));
+  const itemIds = [...ctx.planTask.items.general, ...ctx.planTask.items.key];
+  const team = await Promise.all(p.team.map(async (id) => ({ id, insp: await getInspector(ctx.task.department, id) })));
+  return {
+    departmentName: dept?.name ?? ctx.task.department,
+    sheetNo: `${ctx.task.taskId}-${uscc.slice(-6)}`,
+    task: { taskId: ctx.task.taskId, name: ctx.planTask.name, window: ctx.planTask.window, leadSection: ctx.planTask.leadSection, legalBasis: ctx.planTask.legalBasis, jointDepartments: ctx.planTask.jointDepartments },
+    target: { uscc, name: p.name, ...(target?.contact.address ? { address: target.contact.address } : {}), ...(target ? { contact: { person: target.contact.person, phone: target.contact.phone } } : {}) },
+    items: itemIds.map((id) => ({ name: items.get(id)?.name ?? id, content: items.get(id)?.content ?? '', legalBasis: items.get(id)?.legalBasis, key: ctx.planTask.items.key.includes(id) })),
+    methods: ctx.profile.checkMethods,
+    team: team.map(({ id, insp }) => ({ name: insp?.name ?? id, certificateNo: insp?.certificateNo, section: insp?.section, leader: id === p.leader })),
+    phrases: ctx.profile.resultPhrases,
+  };
+}
+
+/** The task plan form (抽查任务审批表) the leader decides on. */
+export interface TaskApprovalForm {
+  task: Pick<PlanTask, 'name' | 'leadSection' | 'jointSections' | 'jointDepartments' | 'category' | 'window' | 'drawDate' | 'legalBasis'>;
+  /** The leader the link was sent to. */
+  approver: string;
+}
+
+export async function taskApprovalForm(link: LinkRecord): Promise<TaskApprovalForm> {
+  const t = (await taskContext(link.payload.taskId!)).planTask;
+  return {
+    task: { name: t.name, leadSection: t.leadSection, jointSections: t.jointSections, jointDepartments: t.jointDepartments, category: t.category, window: t.window, drawDate: t.drawDate, legalBasis: t.legalBasis },
+    approver: link.recipient,
+  };
+}
+
+// ---------------------------------------------------------------- acting
+
+export type ResultEntry = Awaited<ReturnType<typeof enterResult>>;
+
+/**
+ * Enter (or correct) a result through the form behind a link, as the inspector it was sent to,
+ * and confirm it by mail. An `enter-result` link is used up; the answer carries a fresh link
+ * for corrections until publication.
+ */
+export async function enterResultByLink(link: LinkRecord, uscc: string, result: Record<string, unknown>, ip: string): Promise<{ entry: ResultEntry; correctionUrl?: string }> {
+  if (link.action === 'view-assignment') await assertOnTeam(link.payload, uscc);
+  const { taskId, inspectorId, department } = link.payload as { taskId: string; inspectorId: string; department?: string };
+  const entry = await enterResult(taskId, uscc, result, { by: link.recipient, role: 'inspector', ip, inspectorId }, 'form');
+  if (link.action !== 'enter-result') {
+    await confirmFormEntry({ taskId, uscc, inspector: { department: department ?? '', id: inspectorId } }, entry);
+    return { entry };
+  }
+  await consumeLink(link.id);
+  await confirmFormEntry({ taskId, uscc, inspector: { department: department ?? '', id: inspectorId } }, entry);
+  const again = await createLink('enter-result', link.payload, link.recipient, { days: 30, singleUse: true });
+  return { entry, correctionUrl: `${config().publicBaseUrl}/l/${again}` };
+}
+
+/**
+ * The leader's decision through the approval link: checked first (a rejection needs a reason),
+ * then the link is used up, then the decision applies — unless it had been taken already.
+ */
+export async function decideTaskByLink(link: LinkRecord, approve: boolean, reason: string, ip: string): Promise<{ approve: boolean; applied: boolean; reason: string }> {
+  const d = planDecision(approve, reason);
+  if (!(await consumeLink(link.id))) throw tooLate('该审批链接已使用过');
+  const { applied } = await decideTaskPlan(link.payload.taskId!, d, { by: link.recipient, role: 'leader', ip }, 'mail-link');
+  return { approve, applied, reason: d.reason };
+}

@@ -1,0 +1,123 @@
+/**
+ * 一公开: what anyone may read without signing in — the index of published plans and results,
+ * a task's announcement with every draw round (freeze record, seed, selection), the draw record
+ * itself, and one published result. Data only; `shared/pages/public.ts` renders it.
+ */
+import { K } from '../store/keys.js';
+import { getItem, queryAll, queryPage, type Item } from '../store/base.js';
+import { TABLE } from '../store/table.js';
+import { getTask } from '../store/tasks.js';
+import { getCeremony } from '../store/ceremony.js';
+import { findTask } from '../store/plans.js';
+import { getDepartment, listDepartments, listInspectionItems } from '../store/registry.js';
+import { getDrawRecordJson, getDrawSummary } from '../lifecycle/draw-stage.js';
+import type { PublicRecord } from '../lifecycle/progress.js';
+import type { Department } from '../domain/schemas.js';
+import { notFound } from '../domain/errors.js';
+import { publishedPlansOf } from './plan-announcement.js';
+
+const LOOKUP = TABLE.indexes.lookup;
+
+export interface TaskAnnouncement {
+  taskId: string;
+  taskName: string;
+  departmentName: string;
+  planId: string;
+  category: string;
+  window: { start: string; end: string };
+  drawDate: string;
+  legalBasis: string;
+  items: { id: string; name: string; category: string }[];
+  jointSections: string[];
+  jointDepartments: string[];
+  ratiosBp: Record<string, number>;
+  keyRatioBp: number;
+  rounds: {
+    round: number;
+    status: string;
+    redrawReason?: string;
+    freeze?: { poolDigest: string; eligibilityDigest: string; counts: Record<string, number>; witnesses: { id: string; role: string; commitment: string }[]; systemCommitment: string; frozenAt?: string };
+    seed?: string;
+    selected?: { uscc: string; stratum: string; team: string[]; leader: string }[];
+    abortReason?: string;
+  }[];
+  results: { uscc: string; targetName: string; phrases: string; checkDate: string }[];
+}
+
+export interface PublicIndexSection {
+  dept: Department;
+  plans: Awaited<ReturnType<typeof publishedPlansOf>>;
+  /** The latest published results, newest first (up to 20). */
+  recent: PublicRecord[];
+}
+
+export async function publicIndex(): Promise<PublicIndexSection[]> {
+  const depts = await listDepartments();
+  return Promise.all(
+    depts.map(async (d) => {
+      const recent = await queryPage<PublicRecord & Item>({ index: LOOKUP.name, pkName: LOOKUP.partitionKey, pk: K.publishedOfDept(d.id), forward: false, limit: 20 });
+      return { dept: d, plans: await publishedPlansOf(d.id), recent: recent.items };
+    }),
+  );
+}
+
+/** The announcement of a task of a published plan (undefined when there is none). */
+export async function taskAnnouncement(taskId: string): Promise<TaskAnnouncement | undefined> {
+  const found = await findTask(taskId);
+  if (!found) return undefined;
+  const { plan, task: t } = found;
+  const dept = await getDepartment(plan.department);
+  const items = new Map((await listInspectionItems(plan.department)).map((i) => [i.id, i]));
+  const runtime = await getTask(taskId, false);
+  const rounds: TaskAnnouncement['rounds'] = [];
+  const lastRound = (runtime?.drawRound ?? 0) + 1;
+  for (let round = 1; round <= lastRound; round++) {
+    const c = await getCeremony(taskId, round);
+    if (!c) continue;
+    const s = await getDrawSummary(taskId, round);
+    rounds.push({
+      round,
+      status: c.status,
+      ...(c.redraw ? { redrawReason: c.redraw.reason } : {}),
+      ...(c.abortReason ? { abortReason: c.abortReason } : {}),
+      ...(s?.freeze ? { freeze: s.freeze } : {}),
+      ...(s?.seed ? { seed: s.seed } : {}),
+      ...(s?.selected ? { selected: s.selected } : {}),
+    });
+  }
+  const results = await queryAll<PublicRecord & Item>({ pk: `PUB#${taskId}` });
+  return {
+    taskId,
+    taskName: t.name,
+    departmentName: dept?.name ?? plan.department,
+    planId: plan.planId,
+    category: t.category,
+    window: t.window,
+    drawDate: t.drawDate,
+    legalBasis: t.legalBasis,
+    items: [...t.items.general, ...t.items.key].map((id) => ({ id, name: items.get(id)?.name ?? id, category: items.get(id)?.category ?? 'general' })),
+    jointSections: t.jointSections,
+    jointDepartments: t.jointDepartments,
+    ratiosBp: t.ratiosBp,
+    keyRatioBp: t.keyRatioBp,
+    rounds,
+    results: results.map((r) => ({ uscc: r.uscc, targetName: r.targetName, phrases: r.phrases.map((p) => p.text).join('；'), checkDate: r.checkDate })),
+  };
+}
+
+/** The draw record of a round (default: the latest), exactly as published. */
+export async function publicDrawRecord(taskId: string, round?: number): Promise<{ json: string; filename: string }> {
+  const t = await getTask(taskId, false);
+  const r = round ?? t?.drawRound ?? 1;
+  const json = await getDrawRecordJson(taskId, r);
+  if (!json) throw notFound(`第 ${r} 轮抽取记录`);
+  return { json, filename: `${taskId}-draw-${r}.json` };
+}
+
+/** One published result (its stored form without the table's keys). */
+export async function publishedResult(taskId: string, uscc: string): Promise<PublicRecord> {
+  const r = await getItem<PublicRecord & Item>(K.published(taskId, uscc.toUpperCase()));
+  if (!r) throw notFound('公示的检查结果');
+  const { pk: _p, sk: _s, gsi2pk: _g, gsi2sk: _h, entity: _e, ...record } = r as Item & PublicRecord & { gsi2pk?: string; gsi2sk?: string; entity?: string };
+  return record as PublicRecord;
+}

@@ -1,0 +1,125 @@
+/**
+ * Launching and watching a task: start its execution (idempotent), its status, its draw record,
+ * its drawn targets, and publishing its results.
+ */
+import { z } from 'zod';
+import { findTask } from '../store/plans.js';
+import { audit, createTaskRecord, deadlinesOfTask, listProgressPage, STATUS_NAMES, updateTask, type ProgressRecord, type TaskRecord } from '../store/tasks.js';
+import { getDepartment, listInspectionItems } from '../store/registry.js';
+import { describeExecution, startExecution, type ExecutionView } from '../lifecycle/callbacks.js';
+import { getDrawRecordJson } from '../lifecycle/draw-stage.js';
+import { publishResults } from '../lifecycle/progress.js';
+import { chinaToday } from '../domain/calendar.js';
+import { DEADLINE_LABELS } from '../domain/deadlines.js';
+import { forbidden, invalid, notFound } from '../domain/errors.js';
+import { parseOrThrow } from '../domain/schemas.js';
+import { normalizeUscc } from '../domain/uscc.js';
+import { now } from '../clock.js';
+import { actorOf, taskFor, type Staff } from './access.js';
+
+/**
+ * Start the lifecycle of a task of the department's published plan. Launching again returns the
+ * running execution (same name and input: Step Functions answers with it) and writes nothing.
+ */
+export async function launchTask(staff: Staff, taskId: string): Promise<{ taskId: string; executionArn: string; created: boolean }> {
+  const found = await findTask(taskId);
+  if (!found) throw notFound(`已发布计划中的任务「${taskId}」`);
+  if (found.plan.department !== staff.department) throw forbidden('只能启动本部门计划中的任务');
+  const { task, created } = await createTaskRecord(found, staff.email);
+  const { executionArn } = await startExecution(task.taskId, { taskId: task.taskId });
+  if (!task.executionArn) await updateTask(task.taskId, { executionArn, executionName: task.taskId });
+  if (created) await audit(task.taskId, actorOf(staff), 'task.launched', { executionArn });
+  return { taskId: task.taskId, executionArn, created };
+}
+
+export interface TaskStatusView {
+  taskId: string;
+  name: string;
+  department: string;
+  stage: TaskRecord['stage'];
+  drawRound: number;
+  total: number;
+  /** Targets per status (statuses with none left out), and the same with Chinese names. */
+  counts: Record<string, number>;
+  countsZh: Record<string, number>;
+  reached: TaskRecord['reached'];
+  overdue: { kind: string; name: string; ref: string; due: string | null; people: string[] }[];
+  failure: TaskRecord['failure'];
+  summary: TaskRecord['summary'];
+  /** The execution's states (absent when Step Functions cannot be asked). */
+  execution: ExecutionView | undefined;
+}
+
+export async function taskStatus(staff: Staff, taskId: string): Promise<TaskStatusView> {
+  const t = await taskFor(staff, taskId, 'read');
+  const today = chinaToday(now());
+  const overdue = (await deadlinesOfTask(t.taskId))
+    .filter((d) => !d.metAt && d.due !== null && d.due < today)
+    .map((d) => ({ kind: d.kind, name: DEADLINE_LABELS[d.kind], ref: d.ref, due: d.due, people: d.people }));
+  let execution: ExecutionView | undefined;
+  if (t.executionArn) {
+    try {
+      execution = await describeExecution(t.executionArn);
+    } catch {
+      execution = undefined;
+    }
+  }
+  const counts = Object.fromEntries(Object.entries(t.counts).filter(([, n]) => (n ?? 0) > 0)) as Record<string, number>;
+  return {
+    taskId: t.taskId,
+    name: t.name,
+    department: t.department,
+    stage: t.stage,
+    drawRound: t.drawRound,
+    total: t.total,
+    counts,
+    countsZh: Object.fromEntries(Object.entries(counts).map(([k, n]) => [STATUS_NAMES[k as keyof typeof STATUS_NAMES], n])),
+    reached: t.reached,
+    overdue,
+    failure: t.failure,
+    summary: t.summary,
+    execution,
+  };
+}
+
+/** The draw record of a round (default: the latest drawn), exactly as published. */
+export async function drawRecordOf(staff: Staff, taskId: string, round?: number): Promise<{ json: string; round: number; filename: string }> {
+  const t = await taskFor(staff, taskId, 'read');
+  const r = round ?? t.drawRound;
+  const json = await getDrawRecordJson(t.taskId, r);
+  if (!json) throw notFound(`第 ${r} 轮抽取记录`);
+  return { json, round: r, filename: `${t.taskId}-draw-${r}.json` };
+}
+
+/** Drawn targets with their progress, a page at a time (`cursor` from the previous page). */
+export async function drawnTargets(
+  staff: Staff,
+  taskId: string,
+  opts: { limit: number; cursor?: string },
+): Promise<{ items: Omit<ProgressRecord, 'history'>[]; cursor?: string }> {
+  const t = await taskFor(staff, taskId, 'read');
+  let start: Record<string, unknown> | undefined;
+  if (opts.cursor) {
+    try {
+      start = JSON.parse(Buffer.from(opts.cursor, 'base64url').toString()) as Record<string, unknown>;
+    } catch {
+      throw invalid('cursor 无效，请使用上一页返回的 cursor');
+    }
+  }
+  const page = await listProgressPage(t.taskId, opts.limit, start);
+  return {
+    items: page.items.map(({ history: _h, ...rest }) => rest),
+    ...(page.next ? { cursor: Buffer.from(JSON.stringify(page.next)).toString('base64url') } : {}),
+  };
+}
+
+export const PublishInput = z.object({ usccs: z.array(z.string()).optional() });
+
+/** Publish every valid result not yet published (or the given targets'). */
+export async function publishTaskResults(staff: Staff, taskId: string, input: unknown): Promise<Awaited<ReturnType<typeof publishResults>>> {
+  const t = await taskFor(staff, taskId, 'write');
+  const body = parseOrThrow(PublishInput, input);
+  const dept = await getDepartment(t.department);
+  const items = new Map((await listInspectionItems(t.department)).map((i) => [i.id, i.name]));
+  return publishResults(t.taskId, actorOf(staff), body.usccs?.map(normalizeUscc), { department: dept?.name ?? t.department, items });
+}
