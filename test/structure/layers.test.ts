@@ -130,6 +130,12 @@ describe('errors at the edge: layers below HTTP know nothing of HTTP or HTML', (
     expect(offenders).toEqual([]);
   });
 
+  it('use cases are called from above: nothing in the store, services, lifecycle, domain, draw, jobs or import imports shared/usecases/', () => {
+    const lower = below.filter((f) => !f.startsWith('shared/usecases/'));
+    const offenders = lower.flatMap((f) => crossings(f, readFileSync(join(ROOT, f), 'utf8'), ['shared/usecases/']));
+    expect(offenders).toEqual([]);
+  });
+
   it('only the API (functions/api/) and the HTTP layer itself import shared/http/', () => {
     const offenders = runtime
       .filter((f) => !f.startsWith('functions/api/') && !f.startsWith(HTTP))
