@@ -3,9 +3,7 @@
  * lifecycle state machine, the daily schedules and SES (sending identity, configuration set
  * with its event destination, inbound receipt rule).
  */
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
-import { CfnOutput, CfnResource, Duration, RemovalPolicy, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import { AssetHashType, CfnOutput, CfnResource, Duration, RemovalPolicy, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -15,7 +13,6 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -29,12 +26,11 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ROUTES, type RouteSpec } from '../shared/http/routes.js';
 import { TABLE } from '../shared/store/table.js';
+import { lambdaBundling, ROOT } from './bundling.js';
 import { BLOB_PREFIX, FUNCTIONS, type FunctionId, type FunctionSpec } from './functions.js';
 import { STATE_MACHINE_NAME, lifecycleArns, lifecycleDefinition } from './lifecycle.js';
 import { acknowledge, acknowledgeFindings } from './nag.js';
 import { ACCESS_LOG_FIELDS, API_THROTTLE, OperationsAlarms, createLogsKey, encryptedLogGroup } from './operations.js';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** SES configuration set name (SES_CONFIGURATION_SET; shared/config.ts defaults to it). */
 export const CONFIGURATION_SET_NAME = 'suiji';
@@ -79,7 +75,7 @@ export function deployedRoutes(): RouteSpec[] {
 }
 
 export class AppStack extends Stack {
-  readonly functions: Record<FunctionId, NodejsFunction>;
+  readonly functions: Record<FunctionId, lambda.Function>;
   readonly stateMachine: sfn.StateMachine;
   readonly httpApi: apigwv2.HttpApi;
   readonly userPool: cognito.UserPool;
@@ -167,7 +163,7 @@ export class AppStack extends Stack {
     });
 
     // --- functions, one per row of infra/functions.ts
-    const fns = {} as Record<FunctionId, NodejsFunction>;
+    const fns = {} as Record<FunctionId, lambda.Function>;
     for (const spec of FUNCTIONS as readonly FunctionSpec[]) {
       fns[spec.id as FunctionId] = this.lambdaFor(spec, {
         TABLE_NAME: table.tableName,
@@ -401,7 +397,7 @@ export class AppStack extends Stack {
     });
   }
 
-  private lambdaFor(spec: FunctionSpec, environment: Record<string, string>, failures: sqs.IQueue): NodejsFunction {
+  private lambdaFor(spec: FunctionSpec, environment: Record<string, string>, failures: sqs.IQueue): lambda.Function {
     const logGroup = encryptedLogGroup(this, `${spec.id}Logs`, this.logsKey);
     // An explicit role: only its own log group, nothing from a managed policy.
     const role = new iam.Role(this, `${spec.id}Role`, {
@@ -409,11 +405,10 @@ export class AppStack extends Stack {
       description: `Suiji ${spec.id}`,
     });
     logGroup.grantWrite(role);
-    const fn = new NodejsFunction(this, spec.id, {
-      entry: join(ROOT, spec.entry),
-      handler: 'handler',
-      projectRoot: ROOT,
-      depsLockFilePath: join(ROOT, 'package-lock.json'),
+    const fn = new lambda.Function(this, spec.id, {
+      // the handler bundled as index.mjs (infra/bundling.ts); the asset hash is the bundle's
+      code: lambda.Code.fromAsset(ROOT, { assetHashType: AssetHashType.OUTPUT, bundling: lambdaBundling(spec.entry) }),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: spec.memoryMb,
@@ -422,17 +417,6 @@ export class AppStack extends Stack {
       role,
       logGroup,
       environment,
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies (exceljs, mailparser, …) call require() inside an ES module.
-        banner: "import { createRequire as __suijiCreateRequire } from 'node:module'; const require = __suijiCreateRequire(import.meta.url);",
-        externalModules: ['@aws-sdk/*'],
-        sourceMap: true,
-        sourcesContent: false,
-        minify: true,
-      },
       ...(spec.async ? { deadLetterQueue: failures, retryAttempts: 2, maxEventAge: Duration.hours(6) } : {}),
     });
     (fn.node.defaultChild as lambda.CfnFunction).addMetadata('suiji:entry', spec.entry);
@@ -442,7 +426,7 @@ export class AppStack extends Stack {
 
   private grantFor(
     spec: FunctionSpec,
-    fn: NodejsFunction,
+    fn: lambda.Function,
     r: {
       table: dynamodb.ITable;
       bucket: s3.IBucket;

@@ -1,6 +1,6 @@
 /**
  * Builds the Suiji CDK app: the data stack (table, blob bucket) and the app stack. Used by
- * `cdk synth` (infra/app.ts, with esbuild bundling), by the tests and by the local platform,
+ * `cdk synth` (infra/app.ts, with esbuild bundling: infra/bundling.ts), by the tests and by the local platform,
  * which synthesizes in-process with `local: true` (no bundling) and runs the tables, the state
  * machine definition, the functions and the schedules from the templates.
  */
@@ -72,8 +72,8 @@ export function mailSettings(app: App): MailSettings {
 
 export function buildApp(options: BuildOptions = {}): { app: App; dataStack: DataStack; appStack: AppStack } {
   const context: Record<string, unknown> = { ...FEATURE_FLAGS, ...options.context };
-  // No esbuild bundling: NodejsFunction assets become placeholders (the local platform runs
-  // the handlers from source).
+  // No esbuild bundling (infra/bundling.ts): function assets become placeholders; the local
+  // platform runs the handlers from source, or bundles them itself (SUIJI_BUNDLED=1).
   if (options.local) context['aws:cdk:bundling-stacks'] = [];
   const app = new App({
     ...(options.outdir ? { outdir: options.outdir } : {}),

@@ -8,22 +8,27 @@ export interface Clock {
 }
 
 const systemClock: Clock = { now: () => new Date() };
-let current: Clock = systemClock;
+/**
+ * The current clock, held on globalThis: the local platform can run the Lambda bundles in its
+ * own process (SUIJI_BUNDLED=1), each with its own copy of this module, and they must all see
+ * the clock the platform or a test sets.
+ */
+const holder = ((globalThis as { [k: symbol]: { current: Clock } })[Symbol.for('suiji.clock')] ??= { current: systemClock });
 
 export function now(): Date {
-  return current.now();
+  return holder.current.now();
 }
 
 export function nowIso(): string {
-  return current.now().toISOString();
+  return holder.current.now().toISOString();
 }
 
 export function setClock(clock: Clock): void {
-  current = clock;
+  holder.current = clock;
 }
 
 export function resetClock(): void {
-  current = systemClock;
+  holder.current = systemClock;
 }
 
 /** A clock that stands still until moved: for tests and the fast-forward demo. */

@@ -6,84 +6,49 @@
  *
  * The interface stays synchronous (the draw is pure, straight-line code): the caller hands the
  * helper its half through a MessagePort, wakes it with Atomics.notify, hashes its own half, then
- * blocks in Atomics.wait until the helper is done. The helper runs the same WebAssembly kernels
- * (the compiled module is shared with it) and the same glue code (`wasmGlue`, evaluated from its
- * source text, so no separate worker file has to be bundled). Results are identical to the
- * single-thread hasher's; the tests compare them.
+ * blocks in Atomics.wait until the helper is done. The helper (helper-thread.ts) runs the same
+ * WebAssembly kernels (the compiled module is shared with it) and the same code as this thread.
+ * Results are identical to the single-thread hasher's; the tests compare them.
  */
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { createHasher, kernelWasmModule, wasmGlue, WASM_LAYOUT, type BatchHasher } from './simd.js';
-import { poolTextDigest, radixRecords, radixSortSource, type FreezeHelper } from './pool.js';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type WorkerOptions } from 'node:worker_threads';
+import { createHasher, kernelWasmModule, type BatchHasher } from './simd.js';
+import type { FreezeHelper } from './pool.js';
+import { radixRecords } from './sort.js';
+import type { HelperData, HelperJob, PairJob, PrioJob } from './helper-thread.js';
 
 /** Batches smaller than this are not worth a hand-over (about 1 ms of hashing). */
 const MIN_SPLIT = 16_384;
 /** A helper that has not answered by then (it failed to start) is given up; the caller hashes alone. */
 const HELPER_TIMEOUT_MS = 10_000;
 
-interface PrioJob {
-  kind: 'prio';
-  mid: Int32Array;
-  u: Uint8Array;
-  count: number;
-  first: Int32Array;
-}
-interface PoolJob {
-  kind: 'pool';
-  rec: Uint32Array;
-  n: number;
-  u: Uint8Array;
-}
-interface SortJob {
-  kind: 'sort';
-  src: Uint32Array;
-  other: Uint32Array;
-  bounds: Uint32Array;
-  v0: number;
-  v1: number;
-  hi: number;
-  d: number;
-}
-interface PairJob {
-  kind: 'pair';
-  mid: Int32Array;
-  head: Int32Array;
-  tail: Int32Array;
-  pairHead: Uint32Array;
-  pairTail: Uint32Array;
-  count: number;
-  first: Int32Array;
-}
+/**
+ * The helper's file, relative to the bundle, where the Lambda bundling (infra/bundling.ts)
+ * defines it; undefined when running from source.
+ */
+declare const SUIJI_DRAW_HELPER: string | undefined;
 
-/** The helper thread's program (evaluated as a CommonJS script). */
-function helperMain(glueSource: string, poolTextSource: string, sortSource: string): string {
-  return `
-const { workerData, receiveMessageOnPort } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const __name = (f) => f;
-const glue = (${glueSource});
-const poolText = (${poolTextSource});
-${sortSource}
-const counts = Array.from({ length: 10 }, () => new Uint32Array(1025));
-const h = glue(new WebAssembly.Instance(workerData.module, {}).exports, workerData.layout);
-const ctrl = new Int32Array(workerData.ctrl);
-for (;;) {
-  Atomics.wait(ctrl, 0, 0);
-  if (Atomics.load(ctrl, 0) === 3) break;
-  let state = 0;
-  try {
-    const job = receiveMessageOnPort(workerData.port).message;
-    if (job.kind === 'prio') h.priorities(job.mid, job.u, 0, job.count, job.first);
-    else if (job.kind === 'pool') workerData.port.postMessage(poolText(job.rec, job.n, job.u, () => createHash('sha256')));
-    else if (job.kind === 'sort') msdBuckets(job.src, job.other, job.bounds, job.v0, job.v1, job.hi, job.d, job.src, counts);
-    else h.pairFirstWords(job.mid, job.head, job.tail, job.pairHead, job.pairTail, job.count, job.first);
-  } catch (e) {
-    state = 2;
-    workerData.port.postMessage(String(e && e.stack || e));
-  }
-  Atomics.store(ctrl, 0, state === 2 ? 2 : 0);
-  Atomics.notify(ctrl, 0);
-  if (state === 2) break;
-}`;
+let helperSource: string | undefined;
+
+/** Starts helper-thread.ts: the bundled file next to this bundle, or, from source, bundled here. */
+function startHelper(data: WorkerOptions): Worker {
+  // none of this process's flags: the helper needs none, and some (--input-type, a loader)
+  // would keep it from loading
+  const options: WorkerOptions = { ...data, execArgv: [] };
+  if (typeof SUIJI_DRAW_HELPER === 'string') return new Worker(new URL(SUIJI_DRAW_HELPER, import.meta.url), options);
+  // From source (tsx, vitest) a worker thread cannot load TypeScript: bundle the entry in
+  // memory with esbuild, as the deployment bundles it (a development dependency, never deployed).
+  const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
+  helperSource ??= esbuild.buildSync({
+    entryPoints: [fileURLToPath(new URL('./helper-thread.ts', import.meta.url))],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    write: false,
+    logLevel: 'warning',
+  }).outputFiles[0]!.text;
+  return new Worker(helperSource, { ...options, eval: true });
 }
 
 /** `src` itself if it is shared memory already (the freeze's USCC bytes are), else a shared copy. */
@@ -95,6 +60,8 @@ const sharedCopy = <T extends Int32Array | Uint32Array | Uint8Array>(src: T, Cto
 };
 
 export interface ParallelHasher extends BatchHasher, FreezeHelper {
+  /** 2 while the helper thread runs and has done work, else 1. */
+  readonly threads: 1 | 2;
   /** Stops the helper thread (the hasher then works on one thread). */
   close(): Promise<void>;
 }
@@ -106,23 +73,22 @@ export interface ParallelHasher extends BatchHasher, FreezeHelper {
 export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelHasher {
   const base = createHasher();
   const module = kernelWasmModule();
-  if (base.kind !== 'wasm-simd' || !module) return { ...base, poolText: (_r, _n, _u, own) => (own(), undefined), close: async () => undefined };
-
+  if (base.kind !== 'wasm-simd' || !module) {
+    return { ...base, threads: 1, poolText: (_r, _n, _u, own) => (own(), undefined), close: async () => undefined };
+  }
 
   const ctrl = new Int32Array(new SharedArrayBuffer(4));
   const { port1, port2 } = new MessageChannel();
-  let worker: Worker | undefined = new Worker(helperMain(wasmGlue.toString(), poolTextDigest.toString(), radixSortSource()), {
-    eval: true,
-    workerData: { module, layout: WASM_LAYOUT, ctrl: ctrl.buffer, port: port2 },
-    transferList: [port2 as unknown as MessagePort],
-  });
+  const workerData: HelperData = { module, ctrl: ctrl.buffer as SharedArrayBuffer, port: port2 };
+  let worker: Worker | undefined = startHelper({ workerData, transferList: [port2 as unknown as MessagePort] });
+  let answered = 0;
   worker.unref();
   port1.unref();
   worker.on('error', () => (worker = undefined));
   worker.on('exit', () => (worker = undefined));
 
   /** Hands `job` to the helper, runs `own` here, waits; false if the helper did not do its half. */
-  const split = (job: PrioJob | PairJob | PoolJob | SortJob, own: () => void): boolean => {
+  const split = (job: HelperJob, own: () => void): boolean => {
     if (!worker) {
       own();
       return false;
@@ -140,11 +106,15 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
       worker = undefined;
       throw new Error(`draw helper thread failed: ${String(receiveMessageOnPort(port1)?.message ?? 'no reason given')}`);
     }
+    answered++;
     return true;
   };
 
   const hasher: ParallelHasher = {
     kind: 'wasm-simd',
+    get threads() {
+      return worker && answered > 0 ? 2 : 1;
+    },
     priorities(mid, usccBytes, start, count, first) {
       if (count < MIN_SPLIT || !worker) return base.priorities(mid, usccBytes, start, count, first);
       const half = count >> 1;

@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DrawInputError } from './errors.js';
+import { sortRecords, type SortHelper } from './sort.js';
 
 export const STRATA = ['key', 'A', 'B', 'C', 'D'] as const;
 export type Stratum = (typeof STRATA)[number];
@@ -175,36 +176,23 @@ export class PackedCandidates {
 const sharedWords = (n: number) => new Uint32Array(new SharedArrayBuffer(n * 4));
 
 /** Work the freeze can hand to a second thread (see `createParallelHasher`). */
-export interface FreezeHelper {
+export interface FreezeHelper extends SortHelper {
   /**
    * Runs poolTextDigest(rec, n, usccBytes) on the helper thread while `own` runs here; returns
    * the digest. rec and usccBytes must be backed by SharedArrayBuffers.
    */
   poolText(rec: Uint32Array, n: number, usccBytes: Uint8Array, own: () => void): string | undefined;
-  /**
-   * Runs msdBuckets(src, other, bounds, v0, v1, hi, d) on the helper thread while `own` runs
-   * here; false if the helper did not (the caller then sorts those buckets itself). src, other
-   * and bounds must be backed by SharedArrayBuffers.
-   */
-  sortBuckets?(src: Uint32Array, other: Uint32Array, bounds: Uint32Array, v0: number, v1: number, hi: number, d: number, own: () => void): boolean;
 }
 
 /**
  * Decodes the sorted records into USCC bytes and returns the SHA-256 of the pool text
- * ("<uscc>,<stratum>\n" per candidate). Self-contained — it references nothing outside its
- * body — because the helper thread evaluates its source text.
+ * ("<uscc>,<stratum>\n" per candidate). Runs on the helper thread when there is one.
  */
-export function poolTextDigest(
-  rec: Uint32Array,
-  n: number,
-  usccBytes: Uint8Array,
-  newHash: () => { update(b: Uint8Array): unknown; digest(enc: 'hex'): string },
-): string {
+export function poolTextDigest(rec: Uint32Array, n: number, usccBytes: Uint8Array): string {
   // two symbols (10 bits) → their two ASCII bytes as a little-endian 16-bit value, so a word's
   // six symbols are written with one 32-bit and one 16-bit store
-  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
   const pair = new Uint16Array(1024);
-  for (let v = 0; v < 1024; v++) pair[v] = (alphabet.charCodeAt(v >>> 5) || 0) | ((alphabet.charCodeAt(v & 31) || 0) << 8);
+  for (let v = 0; v < 1024; v++) pair[v] = (USCC_ALPHABET.charCodeAt(v >>> 5) || 0) | ((USCC_ALPHABET.charCodeAt(v & 31) || 0) << 8);
   /**
    * Records [r0, r1) into usccBytes and into text (from 0); returns the text length. Captures
    * nothing and calls nothing: the hash is fed between chunks (see candidatePass for why).
@@ -236,7 +224,7 @@ export function poolTextDigest(
     }
     return pp;
   };
-  const h = newHash();
+  const h = createHash('sha256');
   const CHUNK = 1 << 15;
   const text = new Uint8Array(CHUNK * 23 + 8);
   const tv = new DataView(text.buffer);
@@ -328,7 +316,7 @@ export function compilePool(pool: DrawPool, helper?: FreezeHelper): CompiledPool
   const candidates = (): void =>
     candidatePass(rec, n, { finalAreaOf, areaMembers, inspectorIndex, inspectorIds, rawExcl }, { strata, area, exclOff, excl, strataCounts }, eh);
   const poolDigest =
-    (split ? helper.poolText(rec, n, usccBytes, candidates) : (candidates(), undefined)) ?? poolTextDigest(rec, n, usccBytes, () => createHash('sha256'));
+    (split ? helper.poolText(rec, n, usccBytes, candidates) : (candidates(), undefined)) ?? poolTextDigest(rec, n, usccBytes);
   return {
     n,
     poolDigest,
@@ -484,190 +472,6 @@ function binaryHas(sorted: Uint32Array, x: number): boolean {
     else hi = mid;
   }
   return false;
-}
-
-const lessRec = (r: Uint32Array, x: number, y: number) =>
-  r[x]! < r[y]! || (r[x] === r[y] && (r[x + 1]! < r[y + 1]! || (r[x + 1] === r[y + 1] && r[x + 2]! < r[y + 2]!)));
-
-/**
- * Sorts n records of 5 words by (w0, w1, w2). Records move with their keys, so every pass reads
- * and writes sequentially (random access is what costs at a million records). Input that is
- * already sorted (e.g. read from USCC-ordered index pages) is returned as is; a few sorted runs
- * (one per shard) are merged; anything else goes through the MSD radix sort below.
- */
-export function sortRecords(rec: Uint32Array, n: number, scratch: Uint32Array = new Uint32Array(n * 5), helper?: FreezeHelper): Uint32Array {
-  const runs = sortedRuns(rec, n, 64);
-  if (runs.length === 1) return rec;
-  if (runs.length > 64) return radixRecords(rec, n, scratch, helper);
-  let src = rec;
-  let dst = scratch;
-  let bounds = [...runs, n];
-  while (bounds.length > 2) {
-    const next = [0];
-    for (let r = 0; r + 1 < bounds.length; r += 2) {
-      const lo = bounds[r]!, mid = bounds[r + 1]!, hi = bounds[r + 2] ?? mid;
-      let a = lo, b = mid, o = lo;
-      while (a < mid && b < hi) {
-        const f = (lessRec(src, b * 5, a * 5) ? b++ : a++) * 5;
-        const t = o++ * 5;
-        dst[t] = src[f]!;
-        dst[t + 1] = src[f + 1]!;
-        dst[t + 2] = src[f + 2]!;
-        dst[t + 3] = src[f + 3]!;
-        dst[t + 4] = src[f + 4]!;
-      }
-      if (a < mid) dst.set(src.subarray(a * 5, mid * 5), o * 5), (o += mid - a);
-      if (b < hi) dst.set(src.subarray(b * 5, hi * 5), o * 5);
-      next.push(hi);
-    }
-    [src, dst] = [dst, src];
-    bounds = next;
-  }
-  return src;
-}
-
-/** Starts of the ascending runs of records, up to max + 1 of them (then the caller radix-sorts). */
-function sortedRuns(rec: Uint32Array, n: number, max: number): number[] {
-  const runs: number[] = [0];
-  for (let i = 1; i < n && runs.length <= max; i++) if (lessRec(rec, i * 5, (i - 1) * 5)) runs.push(i);
-  return runs;
-}
-
-/**
- * Most-significant-digit radix sort of 5-word records on (w0, w1, w2), in 10-bit digits (two USCC
- * symbols; digit 0 is the most significant). Each range is scattered on its first digit that
- * varies (a common prefix such as "91" + region code costs nothing) into up to 1024 sub-ranges,
- * which are sorted the same way, ping-ponging between the two buffers; ranges of 32 records or
- * fewer are insertion-sorted. Only the first scatter moves records through main memory: below it
- * a range (about n/1024 records) fits in the CPU cache. Returns the buffer holding the result.
- */
-export function radixRecords(rec: Uint32Array, n: number, scratch: Uint32Array = new Uint32Array(n * 5), helper?: FreezeHelper): Uint32Array {
-  if (n < 2) return rec;
-  const counts = Array.from({ length: 10 }, () => new Uint32Array(1025));
-  if (!helper?.sortBuckets || !(rec.buffer instanceof SharedArrayBuffer) || !(scratch.buffer instanceof SharedArrayBuffer)) {
-    msdRange(rec, scratch, 0, n, 0, scratch, counts);
-    return scratch;
-  }
-  // Two threads: the first scatter here, then the buckets split by record count, the upper half
-  // sorted on the helper thread. Each bucket is sorted on its own, so the result is the same.
-  const d = msdScatter(rec, scratch, 0, n, 0, counts);
-  if (d < 0 || d === 8) {
-    if (d < 0) scratch.set(rec.subarray(0, n * 5)); // all keys equal (duplicates, reported by the caller)
-    return scratch;
-  }
-  const bounds = new Uint32Array(new SharedArrayBuffer(1025 * 4));
-  bounds.set(counts[d]!);
-  let v = 0;
-  while (v < 1024 && bounds[v + 1]! <= n >>> 1) v++;
-  const own = (): void => msdBuckets(scratch, rec, bounds, 0, v, n, d, scratch, counts);
-  if (!helper.sortBuckets(scratch, rec, bounds, v, 1024, n, d, own)) msdBuckets(scratch, rec, bounds, v, 1024, n, d, scratch, counts);
-  return scratch;
-}
-
-/**
- * Sorts records [lo, hi) of `src` from digit `d` on, into `target` (which is src or other).
- * Self-contained together with msdScatter, msdBuckets, insertionSort and copyRecords: the helper
- * thread evaluates their source text.
- */
-function msdRange(src: Uint32Array, other: Uint32Array, lo: number, hi: number, d: number, target: Uint32Array, counts: Uint32Array[]): void {
-  if (hi - lo <= 32) {
-    insertionSort(src, lo, hi);
-    if (target !== src) copyRecords(src, target, lo, hi);
-    return;
-  }
-  const dv = msdScatter(src, other, lo, hi, d, counts);
-  if (dv < 0) {
-    // equal keys (duplicates, reported by the caller)
-    if (target !== src) copyRecords(src, target, lo, hi);
-    return;
-  }
-  if (dv === 8) {
-    // last digit: the buckets are single keys
-    if (target !== other) copyRecords(other, target, lo, hi);
-    return;
-  }
-  msdBuckets(other, src, counts[dv]!, 0, 1024, hi, dv, target, counts);
-}
-
-/**
- * Scatters records [lo, hi) of `src` into `other` on their first digit from `d` on that varies;
- * returns that digit, its bucket starts in counts[digit][0..1024), or -1 if all keys are equal.
- */
-function msdScatter(src: Uint32Array, other: Uint32Array, lo: number, hi: number, d: number, counts: Uint32Array[]): number {
-  const m = hi - lo;
-  const start = counts[d]!;
-  let w = 0, sh = 0;
-  for (; d < 9; d++) {
-    w = (d / 3) | 0;
-    sh = 20 - 10 * (d % 3);
-    start.fill(0);
-    for (let i = lo; i < hi; i++) start[((src[i * 5 + w]! >>> sh) & 1023) + 1]!++;
-    if (start[((src[lo * 5 + w]! >>> sh) & 1023) + 1] !== m) break; // varies here
-  }
-  if (d === 9) return -1;
-  const c = counts[d]!;
-  if (c !== start) c.set(start);
-  c[0] = lo;
-  for (let v = 0; v < 1024; v++) c[v + 1]! += c[v]!;
-  // c[v] = start of bucket v; scatter advances a copy so the bounds survive for the recursion
-  const pos = counts[9]!;
-  pos.set(c);
-  for (let i = lo; i < hi; i++) {
-    const o = i * 5;
-    const p = pos[(src[o + w]! >>> sh) & 1023]!++ * 5;
-    other[p] = src[o]!;
-    other[p + 1] = src[o + 1]!;
-    other[p + 2] = src[o + 2]!;
-    other[p + 3] = src[o + 3]!;
-    other[p + 4] = src[o + 4]!;
-  }
-  return d;
-}
-
-/**
- * Sorts buckets v0..v1-1 of a scatter on digit d (bucket v is records [bounds[v], bounds[v+1]) of
- * `src`, the last one ending at hi) from digit d + 1 on, into `target`.
- */
-function msdBuckets(src: Uint32Array, other: Uint32Array, bounds: Uint32Array, v0: number, v1: number, hi: number, d: number, target: Uint32Array, counts: Uint32Array[]): void {
-  for (let v = v0; v < v1; v++) {
-    const s = bounds[v]!, e = v < 1023 ? bounds[v + 1]! : hi;
-    // most buckets below the first scatter hold one record or none: no recursion for those
-    if (e - s === 1) {
-      if (target !== src) copyRecords(src, target, s, e);
-    } else if (e > s) msdRange(src, other, s, e, d + 1, target, counts);
-  }
-}
-
-/** Records [lo, hi) of `from` into the same places of `to` (a loop: ranges here are short). */
-function copyRecords(from: Uint32Array, to: Uint32Array, lo: number, hi: number): void {
-  for (let o = lo * 5; o < hi * 5; o++) to[o] = from[o]!;
-}
-
-/** The source text of the sort's functions, for the helper thread (see parallel.ts). */
-export const radixSortSource = (): string => [msdRange, msdScatter, msdBuckets, insertionSort, copyRecords].map(String).join('\n');
-
-function insertionSort(r: Uint32Array, lo: number, hi: number): void {
-  for (let i = lo + 1; i < hi; i++) {
-    const o = i * 5;
-    const a = r[o]!, b = r[o + 1]!, c = r[o + 2]!, m = r[o + 3]!, x = r[o + 4]!;
-    let j = i - 1;
-    for (; j >= lo; j--) {
-      const q = j * 5;
-      const qa = r[q]!, qb = r[q + 1]!;
-      if (qa < a || (qa === a && (qb < b || (qb === b && r[q + 2]! <= c)))) break;
-      r[q + 5] = qa;
-      r[q + 6] = qb;
-      r[q + 7] = r[q + 2]!;
-      r[q + 8] = r[q + 3]!;
-      r[q + 9] = r[q + 4]!;
-    }
-    const t = (j + 1) * 5;
-    r[t] = a;
-    r[t + 1] = b;
-    r[t + 2] = c;
-    r[t + 3] = m;
-    r[t + 4] = x;
-  }
 }
 
 // ------------------------------------------------------------------ digests

@@ -227,7 +227,7 @@ interface WasmApi {
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 
-export const WASM_LAYOUT = { IN, OUT, LANES, MID } as const;
+const WASM_LAYOUT = { IN, OUT, LANES, MID } as const;
 
 /** The compiled kernel module, once per process (also handed to the helper thread). */
 let kernelModule: object | null | undefined;
@@ -242,16 +242,17 @@ export function kernelWasmModule(): object | undefined {
 
 export function wasmHasher(): BatchHasher | undefined {
   const module = kernelWasmModule();
-  if (!module) return undefined;
+  return module ? instantiateKernels(module) : undefined;
+}
+
+/** A hasher on an instance of the compiled kernel module (the helper thread makes its own). */
+export function instantiateKernels(module: object): BatchHasher {
   const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
   return wasmGlue(new WA.Instance(module, {}).exports, WASM_LAYOUT);
 }
 
-/**
- * The JS side of the kernels. Self-contained (it references nothing outside its body), because
- * the helper thread of `parallel.ts` evaluates its source text.
- */
-export function wasmGlue(exports: Record<string, unknown>, layout: { IN: number; OUT: number; LANES: number; MID: number }): BatchHasher {
+/** The JS side of the kernels. */
+function wasmGlue(exports: Record<string, unknown>, layout: { IN: number; OUT: number; LANES: number; MID: number }): BatchHasher {
   const { IN, OUT, LANES, MID } = layout;
   const prio = exports['prio'] as (p0: number, p1: number, groups: number) => void;
   const comp = exports['comp'] as (p0: number, p1: number, groups: number) => void;
@@ -265,7 +266,7 @@ export function wasmGlue(exports: Record<string, unknown>, layout: { IN: number;
   };
   /**
    * Lane k of a priority batch: the message words of ":" + the USCC at bytes[p..p+18) + 0x80
-   * (priorityWords above, inlined here because this function must stay self-contained).
+   * (what priorityWords above computes, with fewer loads).
    */
   const priorityLane = (bytes: DataView, p: number, k: number): void => {
     const o = inW + (k >> 2) * 20 + (k & 3);

@@ -65,11 +65,14 @@ const LARGE_POOL = 50_000;
 let helper: ParallelHasher | undefined;
 const drawHasher = (): ParallelHasher => (helper ??= createParallelHasher());
 
-/** Lambda init of the FreezePool and RunDraw functions: helper thread up, draw code optimized. */
-export function prepareDrawThreads(): void {
+/**
+ * Lambda init of the FreezePool and RunDraw functions: helper thread up, draw code optimized.
+ * Returns the draw's threads: 2 once the helper thread has done its part of the warm-up.
+ */
+export function prepareDrawThreads(): 1 | 2 {
   // once per process: the local platform loads both functions into one
-  if (helper) return;
-  warmUpDraw(drawHasher());
+  if (!helper) warmUpDraw(drawHasher());
+  return drawHasher().threads;
 }
 
 export async function freezeStage(input: { taskId: string }): Promise<{ round: number; candidates: number; toDraw: number }> {

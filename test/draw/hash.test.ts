@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { compress, IV, midstate, paddedTail, wordsToHex, compareDigests, bytesToWords } from '../../shared/draw/sha256.js';
 import { scalarHasher, wasmHasher, type BatchHasher } from '../../shared/draw/simd.js';
-import { radixRecords, sortRecords, USCC_ALPHABET } from '../../shared/draw/pool.js';
+import { USCC_ALPHABET } from '../../shared/draw/pool.js';
+import { radixRecords, sortRecords } from '../../shared/draw/sort.js';
 
 /** SHA-256 of any message through our compression only. */
 function sha256ByCompress(msg: Uint8Array): string {

@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createHasher } from '../../shared/draw/simd.js';
 import { createParallelHasher } from '../../shared/draw/parallel.js';
 import { seedMidstate } from '../../shared/draw/select.js';
-import { radixRecords, USCC_ALPHABET } from '../../shared/draw/pool.js';
+import { USCC_ALPHABET } from '../../shared/draw/pool.js';
+import { radixRecords } from '../../shared/draw/sort.js';
 import { drawFixture, loadFixture } from './fixtures.js';
 import { commitSecret, commitSystemBytes, freezeDraw, PackedCandidates, serializeRecord, type PoolCandidate } from '../../shared/draw/index.js';
 
@@ -14,6 +15,10 @@ afterAll(() => two.close());
 const mid = seedMidstate(randomBytes(32).toString('hex'));
 
 describe('parallel hasher', () => {
+  it('runs its helper thread (from source: helper-thread.ts bundled in memory)', () => {
+    expect(two.threads).toBe(2);
+  });
+
   it('priorities: a split batch equals the one-thread result (odd count, offset start)', () => {
     const n = 70_001;
     const u = Uint8Array.from(randomBytes(n * 18), (b) => USCC_ALPHABET.charCodeAt(b % 31));

@@ -1,16 +1,18 @@
 /**
  * The Lambda functions of a synthesized template, run in-process. Each AWS::Lambda::Function
  * carries Metadata `suiji:entry` (its source file, relative to the repository root); invoking a
- * function dynamic-imports that module (tsx or vitest compile it) and calls its handler with a
+ * function dynamic-imports that module (tsx or vitest compile it) — or, after `bundle()`, the
+ * function's bundle as deployed (infra/bundling.ts) — and calls its handler with a
  * realistic Lambda context, inside the function's own environment variables taken from the
  * template (intrinsics resolved to local values). Errors surface like Lambda reports them:
  * `errorType` is the error's `name`, so Step Functions Retry/Catch match on it.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
+import { bundleFunction } from '../../../infra/bundling.js';
 
 /** The part of a CloudFormation template the local platform reads. */
 export interface LocalTemplate {
@@ -380,6 +382,8 @@ export class LocalLambdas {
   private readonly broken = new Map<string, string>();
   /** Per-function environment, kept across invocations like a warm container's. */
   private readonly envs = new Map<string, Record<string, string>>();
+  /** Bundled handler modules by logical id (see bundle()). */
+  private readonly bundles = new Map<string, string>();
   private readonly log: (line: string) => void;
 
   constructor(
@@ -451,16 +455,29 @@ export class LocalLambdas {
     throw new LambdaServiceError('ResourceNotFoundException', `Function not found: ${ref}`);
   }
 
+  /**
+   * Bundles every function the way its asset is bundled for deployment, into dir/<logical id>,
+   * and from then on runs the bundles instead of the sources. `dir` must lie inside the
+   * repository: the bundles import the AWS SDK from its node_modules, as Lambda's runtime provides it.
+   */
+  async bundle(dir: string): Promise<void> {
+    const fns = this.functions();
+    const built = await Promise.all(fns.map((fn) => bundleFunction(fn.entry, join(dir, fn.logicalId))));
+    fns.forEach((fn, i) => this.bundles.set(fn.logicalId, built[i]!.index));
+  }
+
   private async load(fn: LocalFunction): Promise<Handler> {
-    const mod = (await import(pathToFileURL(fn.entry).href)) as Record<string, unknown>;
+    const file = this.bundles.get(fn.logicalId) ?? fn.entry;
+    const mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
     const h = mod[fn.exportName];
     if (typeof h !== 'function') {
-      throw new LambdaServiceError('Runtime.HandlerNotFound', `${fn.entry} does not export "${fn.exportName}"`);
+      throw new LambdaServiceError('Runtime.HandlerNotFound', `${file} does not export "${fn.exportName}"`);
     }
     return h as Handler;
   }
 
-  private envOf(fn: LocalFunction): Record<string, string> {
+  /** The variables a function sees in Lambda: the runtime's, then its template Environment. */
+  environmentOf(fn: LocalFunction): Record<string, string> {
     let env = this.envs.get(fn.logicalId);
     if (!env) {
       env = {
@@ -510,7 +527,7 @@ export class LocalLambdas {
       succeed: () => undefined,
     };
     installEnvView();
-    const env = { ...this.envOf(fn), _X_AMZN_TRACE_ID: `Root=1-${Math.floor(started / 1000).toString(16)}-${randomBytes(12).toString('hex')}` };
+    const env = { ...this.environmentOf(fn), _X_AMZN_TRACE_ID: `Root=1-${Math.floor(started / 1000).toString(16)}-${randomBytes(12).toString('hex')}` };
     const run = (): Promise<unknown> =>
       new Promise<unknown>((resolve, reject) => {
         const callback = (err?: unknown, result?: unknown): void => (err ? reject(err) : resolve(result));

@@ -4,7 +4,8 @@
  *   DynamoDB Local  ← tables of the data stack template (data under <dataDir>/dynamodb)
  *   SES emulator    ← every mail, with its web inbox (inbox kept under <dataDir>)
  *   Lambdas         ← each AWS::Lambda::Function of the app template, run in-process from its
- *                     `suiji:entry` source with its own Environment (LocalLambdas)
+ *                     `suiji:entry` source with its own Environment (LocalLambdas); with
+ *                     `bundled` (SUIJI_BUNDLED=1) from its bundle, built as for deployment
  *   Step Functions  ← the state machine definition of the app template (aws-local-stepfunctions
  *                     with task tokens and durable executions), on loopback with the SFN API
  *   HTTP API        ← ROUTES → the API Lambda, like API Gateway with the JWT authorizer
@@ -12,14 +13,14 @@
  *
  * Used by `npm start`, the integration tests and the fast-forward demo.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { synthLocalTemplates, type CfnTemplate } from './template.js';
 import { createTablesFromTemplate, freePort, startDynamo, type LocalDynamo } from './dynamo.js';
 import { startLocalSes, type LocalSes } from './ses.js';
-import { LocalLambdas } from './lambdas.js';
+import { LocalLambdas, REPO_ROOT } from './lambdas.js';
 import { LocalStepFunctions } from './sfn.js';
 import { startSfnServer, type SfnServer } from './sfn-server.js';
 import { startLocalApi, type LocalRouteHandler } from './server.js';
@@ -43,6 +44,11 @@ export interface PlatformOptions {
   retryDelayMs?: number;
   /** Extra environment for every function (e.g. POWERTOOLS_LOG_LEVEL for a quiet demo). */
   environment?: Record<string, string>;
+  /**
+   * Run the functions' bundles, built with the deployment's bundling (infra/bundling.ts) into
+   * .local/bundles/<pid>, instead of their TypeScript sources. Default: SUIJI_BUNDLED=1.
+   */
+  bundled?: boolean;
   log?: (line: string) => void;
 }
 
@@ -113,6 +119,12 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const attributes: Record<string, string> = {};
   for (const [id, r] of Object.entries(appTemplate.Resources)) if (r.Type === 'AWS::ApiGatewayV2::Api') attributes[`${id}.ApiEndpoint`] = apiUrl;
   const lambdas = new LocalLambdas(appTemplate, { extraEnvironment: localEnv, attributes, log });
+  const bundleDir = (opts.bundled ?? process.env.SUIJI_BUNDLED === '1') ? join(REPO_ROOT, '.local', 'bundles', String(process.pid)) : undefined;
+  if (bundleDir) {
+    const t1 = Date.now();
+    await lambdas.bundle(bundleDir);
+    log(`bundled ${lambdas.functions().length} functions as deployed in ${Date.now() - t1} ms (${bundleDir})`);
+  }
   const sfn = new LocalStepFunctions({ template: appTemplate, lambdas, log, ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}) });
   const stateMachineArn = sfn.machines[0]!.arn;
   localEnv.STATE_MACHINE_ARN = stateMachineArn;
@@ -173,6 +185,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       await sfnServer.close();
       await ses.stop();
       await dynamo.stop();
+      if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,78 @@
+/**
+ * The program of the draw's helper thread (started by `createParallelHasher` in parallel.ts).
+ * A worker thread needs a file of its own: deployed, this entry is bundled next to the handler
+ * as `draw-helper.mjs` (infra/bundling.ts); run from source, parallel.ts bundles it in memory.
+ *
+ * The thread sleeps in Atomics.wait on ctrl[0] until the caller sets it to 1 (a job is waiting on
+ * the port) or 3 (stop); it answers 0 when done, 2 after posting the error.
+ */
+import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { poolTextDigest } from './pool.js';
+import { instantiateKernels } from './simd.js';
+import { msdBuckets, sortCounts } from './sort.js';
+
+export interface HelperData {
+  /** The compiled kernel module (the one the calling thread runs). */
+  module: object;
+  ctrl: SharedArrayBuffer;
+  port: MessagePort;
+}
+
+export interface PrioJob {
+  kind: 'prio';
+  mid: Int32Array;
+  u: Uint8Array;
+  count: number;
+  first: Int32Array;
+}
+export interface PoolJob {
+  kind: 'pool';
+  rec: Uint32Array;
+  n: number;
+  u: Uint8Array;
+}
+export interface SortJob {
+  kind: 'sort';
+  src: Uint32Array;
+  other: Uint32Array;
+  bounds: Uint32Array;
+  v0: number;
+  v1: number;
+  hi: number;
+  d: number;
+}
+export interface PairJob {
+  kind: 'pair';
+  mid: Int32Array;
+  head: Int32Array;
+  tail: Int32Array;
+  pairHead: Uint32Array;
+  pairTail: Uint32Array;
+  count: number;
+  first: Int32Array;
+}
+export type HelperJob = PrioJob | PoolJob | SortJob | PairJob;
+
+const { module, ctrl: ctrlBuffer, port } = workerData as HelperData;
+const h = instantiateKernels(module);
+const counts = sortCounts();
+const ctrl = new Int32Array(ctrlBuffer);
+
+for (;;) {
+  Atomics.wait(ctrl, 0, 0);
+  if (Atomics.load(ctrl, 0) === 3) break;
+  let failed = false;
+  try {
+    const job = receiveMessageOnPort(port)!.message as HelperJob;
+    if (job.kind === 'prio') h.priorities(job.mid, job.u, 0, job.count, job.first);
+    else if (job.kind === 'pool') port.postMessage(poolTextDigest(job.rec, job.n, job.u));
+    else if (job.kind === 'sort') msdBuckets(job.src, job.other, job.bounds, job.v0, job.v1, job.hi, job.d, job.src, counts);
+    else h.pairFirstWords(job.mid, job.head, job.tail, job.pairHead, job.pairTail, job.count, job.first);
+  } catch (e) {
+    failed = true;
+    port.postMessage(String((e as Error)?.stack ?? e));
+  }
+  Atomics.store(ctrl, 0, failed ? 2 : 0);
+  Atomics.notify(ctrl, 0);
+  if (failed) break;
+}
