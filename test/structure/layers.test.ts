@@ -61,6 +61,7 @@ function crossings(file: string, text: string, banned: readonly string[]): strin
     .filter((target) => banned.some((b) => target.startsWith(b)))
     .map((target) => `${file} → ${target}`);
 }
+
 const runtime = [...sources('functions'), ...sources('shared').filter((f) => !isDev(f))];
 
 function packageOf(spec: string): string {

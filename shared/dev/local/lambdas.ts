@@ -506,7 +506,9 @@ export class LocalLambdas {
     const fn = this.find(ref);
     const broken = this.broken.get(fn.logicalId);
     if (broken) throw new LambdaServiceError('InvalidParameterValueException', broken);
-    const handler = await this.load(fn);
+    installEnvView();
+    // init (the module's top-level code) sees the function's environment too, as in Lambda
+    const handler = await envScope.run(this.environmentOf(fn), () => this.load(fn));
     const payload = JSON.parse(JSON.stringify(event ?? null)) as unknown;
     const requestId = randomUUID();
     const started = Date.now();
@@ -526,7 +528,6 @@ export class LocalLambdas {
       fail: () => undefined,
       succeed: () => undefined,
     };
-    installEnvView();
     const env = { ...this.environmentOf(fn), _X_AMZN_TRACE_ID: `Root=1-${Math.floor(started / 1000).toString(16)}-${randomBytes(12).toString('hex')}` };
     const run = (): Promise<unknown> =>
       new Promise<unknown>((resolve, reject) => {
