@@ -9,8 +9,8 @@
  *   - it is addressed to `r+<token>@<inbound domain>` and the token was issued with a digest
  *     (stored here: token → inspectors, department, the address the digest went to, date);
  *   - From is exactly that address, and it is still the inspector's registered address;
- *   - SES's verdicts pass: SPF, DKIM aligned with the From domain, DMARC not failed, no spam or
- *     virus, not an autoresponder (reply.ts `assessInbound`).
+ *   - the verdicts pass: SPF, DKIM aligned with the From domain, DMARC not failed, no spam or
+ *     virus (SES; not scanned over IMAP), not an autoresponder (reply.ts `assessInbound`).
  * Otherwise nothing is recorded and nothing is answered (the sender is unverified); it is logged.
  * An expired token from a verified sender is answered: nothing recorded, and why.
  *
@@ -29,12 +29,17 @@
  *                   otherwise 不涉及 (status codes such as F, 7, 9 … where nothing was checked).
  * The inspector gets one confirmation (threaded with In-Reply-To) listing what was recorded and
  * what was rejected and why; it accepts replies again (same token) for corrections. A message
- * processed once (same raw bytes) is not processed again.
+ * is handled once per Message-ID, claimed before anything is done (claim.ts).
+ *
+ * Where there is no SES (the AWS China regions) the reply mailbox is polled over IMAP (imap.ts)
+ * and the message's own DKIM, SPF and DMARC are checked (authenticate.ts) instead of SES's
+ * verdicts; the token and sender checks are the same.
  */
-import { createHash } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { maskAddressesIn, maskEmail, maskRecipient, maskSecret } from '../lambda/redact.js';
-import { assessInbound, newReplyToken, parseInboundMail, replyAddress, splitResultLines, isLineError } from './reply.js';
+import { assessInbound, newReplyToken, parseInboundMail, replyAddress, splitResultLines, isLineError, type InboundMail } from './reply.js';
+import { authenticateMessage, type DnsResolver } from './authenticate.js';
+import { claimInbound, completeInbound, inboundClaimId, releaseInbound } from './claim.js';
 import type { RecordedResult, RejectedResult } from './render.js';
 import type { SendOutcome } from './send.js';
 import { config } from '../config.js';
@@ -66,8 +71,6 @@ export const replyKeys = {
   token: (token: string) => ({ pk: `REPLYTOKEN#${token}`, sk: 'REPLYTOKEN' }),
   /** digest idempotency key → token (a retried run reuses the token) */
   issued: (key: string) => ({ pk: `REPLYISSUED#${key}`, sk: 'REPLYISSUED' }),
-  /** raw message hash → processed (a redelivered message is not processed twice) */
-  processed: (hash: string) => ({ pk: `INBOUND#${hash}`, sk: 'INBOUND' }),
 };
 
 export interface ReplyTokenGrant {
@@ -131,12 +134,43 @@ export interface InboundOutcome {
 const OPEN: readonly ProgressRecord['status'][] = ['assigned', 'notified', 'checked', 'result_entered', 'reviewed'];
 const NOT_ENTERED: readonly ProgressRecord['status'][] = ['assigned', 'notified', 'checked'];
 
-export async function handleInboundMail(raw: Buffer, opts: { envelopeRecipients?: readonly string[] } = {}): Promise<InboundOutcome> {
-  const base = { reasons: [] as string[], recorded: [], rejected: [], ignoredLines: [] };
-  const hash = createHash('sha256').update(raw).digest('hex').slice(0, 40);
+export interface InboundOptions {
+  /** Recipients from the SES receipt notification. */
+  envelopeRecipients?: readonly string[];
+  /**
+   * Whose verdicts count: `ses` (the default) reads SES's Authentication-Results and spam and
+   * virus verdicts; `mailauth` (mail polled over IMAP, where there is no SES) checks the
+   * message's own DKIM, SPF and DMARC (authenticate.ts).
+   */
+  authentication?: 'ses' | 'mailauth';
+  /** DNS for `mailauth` (tests inject a fixture; default MAIL_DNS_SERVERS or the system's). */
+  resolver?: DnsResolver;
+}
+
+/** Handles one received message once (claim.ts): see the module comment. */
+export async function handleInboundMail(raw: Buffer, opts: InboundOptions = {}): Promise<InboundOutcome> {
   const mail = await parseInboundMail(raw, { inboundDomain: config().mailInboundDomain, ...(opts.envelopeRecipients ? { envelopeRecipients: opts.envelopeRecipients } : {}) });
+  const claim = inboundClaimId(mail.messageId, raw);
+  if (!(await claimInbound(claim))) return { reasons: [], recorded: [], rejected: [], ignoredLines: [], status: 'duplicate', from: mail.from?.address };
+  let out: InboundOutcome;
+  try {
+    if (opts.authentication === 'mailauth') mail.auth = await authenticateMessage(raw, opts.resolver ? { resolver: opts.resolver } : {});
+    out = await processReply(mail, claim);
+  } catch (e) {
+    await releaseInbound(claim);
+    throw e;
+  }
+  if (out.status === 'applied' || out.status === 'expired') {
+    await completeInbound(claim, { outcome: out.status, recorded: out.recorded.length, rejected: out.rejected.length });
+  } else {
+    await releaseInbound(claim);
+  }
+  return out;
+}
+
+async function processReply(mail: InboundMail, claim: string): Promise<InboundOutcome> {
+  const base = { reasons: [] as string[], recorded: [], rejected: [], ignoredLines: [] };
   const from = mail.from?.address;
-  if (await getItem(replyKeys.processed(hash), true)) return { ...base, status: 'duplicate', from };
 
   if (!mail.replyToken) {
     // Logs never carry a reply token or a full address (shared/lambda/redact.ts).
@@ -169,7 +203,7 @@ export async function handleInboundMail(raw: Buffer, opts: { envelopeRecipients?
   const departmentName = dept?.name ?? grant.department;
   const receivedAt = nowIso();
   const answer = async (recorded: RecordedResult[], rejected: RejectedResult[], ignoredLines: string[]) => {
-    const key = `reply-confirm#${hash}`;
+    const key = `reply-confirm#${claim}`;
     const outcome = await sendResultConfirmation({
       key,
       to: { name: me.name, email: me.email },
@@ -186,7 +220,6 @@ export async function handleInboundMail(raw: Buffer, opts: { envelopeRecipients?
   if (grant.expiresAt < receivedAt) {
     const reason = `您回复的提醒邮件（${grant.date}）已超过 ${REPLY_TOKEN_DAYS} 天有效期，本次回复未录入任何结果；请回复最新的提醒邮件，或使用邮件中的链接录入。`;
     const confirmation = await answer([], [{ line: '（整封回复）', reasons: [reason] }], []);
-    await putItem({ ...replyKeys.processed(hash), entity: 'inbound', status: 'expired', at: receivedAt, ttl: ttlDays(REPLY_TOKEN_DAYS) });
     return { ...base, status: 'expired', from, reasons: [reason], confirmation };
   }
 
@@ -259,12 +292,9 @@ export async function handleInboundMail(raw: Buffer, opts: { envelopeRecipients?
   }
   out.rejected = rejected.map((r) => ({ line: r.line ?? '', reasons: r.reasons }));
   out.confirmation = await answer(recorded, rejected, ignored);
-  await putItem({ ...replyKeys.processed(hash), entity: 'inbound', status: 'applied', from, at: receivedAt, recorded: out.recorded.length, rejected: rejected.length, ttl: ttlDays(REPLY_TOKEN_DAYS) });
   logger.info('reply by mail processed', { from: maskEmail(from), recorded: out.recorded.length, rejected: rejected.length, ignored: ignored.length });
   return out;
 }
-
-const ttlDays = (days: number) => Math.floor(now().getTime() / 1000) + days * 86_400;
 
 /** The result a one-line reply stands for (see the module comment for every default). */
 export function replyResultBody(ctx: TaskContext, p: Pick<ProgressRecord, 'checkDate' | 'team'>, codes: string[], remark: string, today: string): Record<string, unknown> {

@@ -6,6 +6,7 @@
  *     ignored; the same message again changes nothing;
  *   - a reply from another address, or with failing SPF or DKIM, or to an unknown token changes
  *     nothing and is not answered; the log says so without the token or the addresses;
+ *   - a message delivered twice at once is handled once (claimed by Message-ID first);
  *   - the S3 path (receipt rule → inbound/ → handler) and the local Lambda event;
  *   - a permanent bounce marks the inspector and suppresses the address and tells the
  *     coordinator once; a transient bounce is only logged; a complaint suppresses too; the next
@@ -154,6 +155,19 @@ describe('reply by mail', () => {
     // The same message delivered again has no second effect.
     expect((await handleInboundMail(raw)).status).toBe('duplicate');
     expect(box.take()).toEqual([]);
+  });
+
+  it('a message delivered twice at the same moment is handled once; a forged message cannot reserve a genuine reply’s Message-ID', async () => {
+    const raw = reply({ from: m[0]!.email, body: `${U[0]!.uscc} 1 复查无问题`, id: 'twice-1' });
+    const both = await Promise.all([handleInboundMail(raw), handleInboundMail(raw)]);
+    expect(both.map((o) => o.status).sort()).toEqual(['applied', 'duplicate']);
+    expect(box.take()).toHaveLength(1);
+    expect((await getProgress(task, U[0]!.uscc))!.result).toMatchObject({ remark: '复查无问题' });
+    // Another sender uses the Message-ID of a reply that has not arrived yet: nothing happens,
+    // and the genuine reply is still handled.
+    expect((await handleInboundMail(reply({ from: m[1]!.email, body: `${U[0]!.uscc} 1 伪造`, id: 'later-1' }))).status).toBe('unverified');
+    expect((await handleInboundMail(reply({ from: m[0]!.email, body: `${U[0]!.uscc} 1`, id: 'later-1' }))).status).toBe('applied');
+    expect(box.take()).toHaveLength(1);
   });
 
   it('changes nothing and answers nothing for another sender, failing SPF or DKIM, or an unknown token', async () => {
