@@ -3,7 +3,7 @@
  * (certificates expire, inspectors leave, targets deregister). The task is re-validated against
  * today's registries and the department profile with the same rules as the plan.
  */
-import { loadPlanContext } from '../store/plans.js';
+import { loadPlanContext } from '../services/plans.js';
 import { validatePlan } from '../domain/plan.js';
 import type { FieldIssue, PlanTask, PlanVersion } from '../domain/schemas.js';
 

@@ -17,7 +17,7 @@ import { ManualClock, setClock } from '../../shared/clock.js';
 import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT } from '../../shared/dev/sample/district.js';
 import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
 import { upsertInspectors, listInspectors, upsertTargets } from '../../shared/store/registry.js';
-import { createDraft, approvePlan, publishPlan } from '../../shared/store/plans.js';
+import { createDraft, approvePlan, publishPlan } from '../../shared/services/plans.js';
 import { getTask, listProgress, recount, updateTask } from '../../shared/store/tasks.js';
 import { batchWrite, type Item } from '../../shared/store/base.js';
 import { K } from '../../shared/store/keys.js';

@@ -9,7 +9,7 @@ import { simpleParser } from 'mailparser';
 import { makeUscc } from '../../shared/domain/uscc.js';
 import type { Department, InspectionItem, Inspector, PlanBody, PlanTask, Target } from '../../shared/domain/schemas.js';
 import { putDepartment, putInspectionItem, putInspector, putTarget } from '../../shared/store/registry.js';
-import { approvePlan, createDraft, publishPlan } from '../../shared/store/plans.js';
+import { approvePlan, createDraft, publishPlan } from '../../shared/services/plans.js';
 import { createTask, transition, writeAssignments, type ProgressRecord } from '../../shared/store/tasks.js';
 import type { DeadlineKind } from '../../shared/domain/deadlines.js';
 import { startLocalSes, type EmulatorEmail, type LocalSes } from '../../shared/dev/local/ses.js';

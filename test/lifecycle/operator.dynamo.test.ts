@@ -12,7 +12,8 @@ import { assign, createDepartment, type DeptFixture } from '../jobs/fixtures.js'
 import { enterResult, publishResults } from '../../shared/lifecycle/progress.js';
 import { freezeStage } from '../../shared/lifecycle/draw-stage.js';
 import { registerWitnesses } from '../../shared/store/ceremony.js';
-import { approvePlan, createDraft, findTask, publishPlan } from '../../shared/store/plans.js';
+import { findTask } from '../../shared/store/plans.js';
+import { approvePlan, createDraft, publishPlan } from '../../shared/services/plans.js';
 import { createTask } from '../../shared/store/tasks.js';
 import { putInspector } from '../../shared/store/registry.js';
 import { getBlob } from '../../shared/blobs.js';

@@ -7,18 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../helpers/local-aws.js';
 import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
 import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL } from '../../shared/dev/sample/district.js';
-import {
-  approvePlan,
-  createDraft,
-  findTask,
-  getPlan,
-  listPlans,
-  loadPlanContext,
-  proposeAdjustment,
-  publishPlan,
-  replaceDraft,
-  type PlanActor,
-} from '../../shared/store/plans.js';
+import { findTask, getPlan, listPlans } from '../../shared/store/plans.js';
+import { approvePlan, createDraft, loadPlanContext, proposeAdjustment, publishPlan, replaceDraft, type PlanActor } from '../../shared/services/plans.js';
 import { renderPlanPage } from '../../shared/pages/plan-page.js';
 import { publishedAnnouncement } from '../../shared/usecases/plan-announcement.js';
 import { createTask } from '../../shared/store/tasks.js';

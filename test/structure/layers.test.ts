@@ -145,6 +145,17 @@ describe('errors at the edge: layers below HTTP know nothing of HTTP or HTML', (
     expect(offenders).toEqual([]);
   });
 
+  it('the store imports no layer above it, and services neither the lifecycle nor the use cases', () => {
+    const rules: [string, string[]][] = [
+      ['shared/store/', ['shared/services/', 'shared/lifecycle/', 'shared/usecases/']],
+      ['shared/services/', ['shared/lifecycle/', 'shared/usecases/']],
+    ];
+    const offenders = rules.flatMap(([layer, above]) =>
+      below.filter((f) => f.startsWith(layer)).flatMap((f) => crossings(f, readFileSync(join(ROOT, f), 'utf8'), above)),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('only the API (functions/api/) and the HTTP layer itself import shared/http/', () => {
     const offenders = runtime
       .filter((f) => !f.startsWith('functions/api/') && !f.startsWith(HTTP))

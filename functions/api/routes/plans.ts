@@ -3,7 +3,8 @@
  * (the announcement becomes public at /public/plans/{planId}).
  */
 import { z } from 'zod';
-import { approvePlan, createDraft, getPlan, listPlans, proposeAdjustment, publishPlan, replaceDraft, type PlanActor } from '../../../shared/store/plans.js';
+import { getPlan, listPlans } from '../../../shared/store/plans.js';
+import { approvePlan, createDraft, proposeAdjustment, publishPlan, replaceDraft, type PlanActor } from '../../../shared/services/plans.js';
 import { parseJson, requirePrincipal, type Request, type RouteHandler } from '../../../shared/http/core.js';
 import { forbidden, notFound } from '../../../shared/domain/errors.js';
 

@@ -18,7 +18,8 @@ import {
   upsertTargets,
   type UpsertSummary,
 } from '../../store/registry.js';
-import { approvePlan, createDraft, getPlan, publishPlan, type StoredPlanVersion } from '../../store/plans.js';
+import { getPlan, type StoredPlanVersion } from '../../store/plans.js';
+import { approvePlan, createDraft, publishPlan } from '../../services/plans.js';
 import { nowIso } from '../../clock.js';
 import { sampleDistrict, type SampleDistrict } from './district.js';
 
