@@ -419,36 +419,26 @@ export class Calendar {
    * n = 0 returns d unchanged.
    */
   addWorkingDays(d: IsoDate, n: number): IsoDate {
-    checkCount(n);
-    const dn = toDayNumber(d);
-    let t = this.tableForDay(dn);
-    let i = dn - t.start;
-    let left = n;
-    while (left > 0) {
-      i++;
-      if (i >= t.len) {
-        t = this.table(t.year + 1);
-        i = 0;
-      }
-      left -= t.work[i]!;
-    }
-    return fromDayNumber(t.start + i);
+    return this.stepWorkingDays(d, n, 1);
   }
 
   /** The n-th working day before d (d itself not counted). n = 0 returns d unchanged. */
   subtractWorkingDays(d: IsoDate, n: number): IsoDate {
+    return this.stepWorkingDays(d, n, -1);
+  }
+
+  /** The n-th working day from d in direction `dir`, walking the years' working-day tables. */
+  private stepWorkingDays(d: IsoDate, n: number, dir: 1 | -1): IsoDate {
     checkCount(n);
     const dn = toDayNumber(d);
     let t = this.tableForDay(dn);
     let i = dn - t.start;
-    let left = n;
-    while (left > 0) {
-      i--;
-      if (i < 0) {
-        t = this.table(t.year - 1);
-        i = t.len - 1;
+    for (let left = n; left > 0; left -= t.work[i]!) {
+      i += dir;
+      if (i < 0 || i >= t.len) {
+        t = this.table(t.year + dir);
+        i = dir > 0 ? 0 : t.len - 1;
       }
-      left -= t.work[i]!;
     }
     return fromDayNumber(t.start + i);
   }

@@ -110,6 +110,16 @@ export function overdueDate(due: IsoDate, k: number, calendar: Calendar = defaul
   return calendar.addWorkingDays(effectiveDueDay(due, calendar), k);
 }
 
+/** Working days left from `today` to `due` (0 = due today, or past). Shown in reminders. */
+export function workingDaysLeft(today: IsoDate, due: IsoDate, calendar: Calendar = defaultCalendar): number {
+  return Math.max(0, calendar.workingDaysBetween(today, due));
+}
+
+/** How many working days `due` is overdue on `day` (1 on `overdueDate(due, 1)`; < 1 = not overdue). */
+export function workingDaysOverdue(due: IsoDate, day: IsoDate, calendar: Calendar = defaultCalendar): number {
+  return calendar.workingDaysBetween(due, day);
+}
+
 /**
  * Due dates whose reminder, `lead` working days ahead, goes `today` (none on a non-working day):
  * the working day `lead` ahead and the non-working days that follow it.

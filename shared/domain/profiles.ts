@@ -5,14 +5,11 @@
  *   - `./profile/seeds/*.ts`   one preset per seed plan (docs/seeds/), every setting cited;
  *   - `./profile/defaults.ts`  what a seed is silent on, with the reason;
  *   - `./profile/presets.ts`   building the presets, merging a department's overrides.
- * The rules computed from a profile each have one home: due dates, reminders and escalations in
- * `./deadlines.ts`, report and plan dates in `./report-dates.ts`, draw count, team size and the
- * key-enterprise ratio in `./sampling.ts`, result phrases by code in `./phrases.ts`.
+ * The rules computed from a profile each have one home, imported from there (not re-exported
+ * here): deadline kinds, due dates, reminders and escalations in `./deadlines.ts`; report and plan
+ * dates in `./report-dates.ts`; draw count, team size, the key stratum and the key-enterprise
+ * ratio in `./sampling.ts`; result phrases by code in `./phrases.ts`.
  */
 export * from './profile/schema.js';
 export { STANDARD_DISPOSITIONS } from './profile/defaults.js';
 export * from './profile/presets.js';
-export * from './phrases.js';
-export * from './report-dates.js';
-export * from './deadlines.js';
-export * from './sampling.js';

@@ -46,8 +46,10 @@ export function formatBp(bp: number): string {
 export const RiskClass = z.enum(['A', 'B', 'C', 'D'], { message: '信用风险分类应为 A、B、C、D 之一' });
 export type RiskClass = z.infer<typeof RiskClass>;
 
-export const CheckMethod = z.enum(['书面检查', '实地核查', '网络监测', '委托专业机构'], {
-  message: '检查方式应为 书面检查、实地核查、网络监测、委托专业机构 之一',
+/** The check methods (书面检查、实地核查、网络监测、委托专业机构, as wuhai-housing-2019 lists them). */
+export const CHECK_METHODS = ['书面检查', '实地核查', '网络监测', '委托专业机构'] as const;
+export const CheckMethod = z.enum(CHECK_METHODS, {
+  message: `检查方式应为 ${CHECK_METHODS.join('、')} 之一`,
 });
 export type CheckMethod = z.infer<typeof CheckMethod>;
 
@@ -109,8 +111,10 @@ export type InspectionItem = z.infer<typeof InspectionItem>;
 
 // ---------------------------------------------------------------- 两库: targets, inspectors, experts
 
+/** Kinds of target and their Chinese names (import files, plan page, approval mail). */
+export const TARGET_KIND_LABELS = { enterprise: '企业', individual: '个体工商户', 'non-market': '非市场主体' } as const;
 export const TargetKind = z.enum(['enterprise', 'individual', 'non-market'], {
-  message: '主体类型应为 企业、个体工商户、非市场主体 之一',
+  message: `主体类型应为 ${Object.values(TARGET_KIND_LABELS).join('、')} 之一`,
 });
 
 export const LastInspection = z.object({

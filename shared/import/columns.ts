@@ -9,6 +9,7 @@
  * can act on, in Chinese.
  */
 import { normalizeUscc, validateUscc } from '../domain/uscc.js';
+import { CHECK_METHODS, TARGET_KIND_LABELS } from '../domain/schemas.js';
 
 export const IMPORT_KINDS = ['targets', 'inspectors', 'items', 'experts'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
@@ -198,7 +199,7 @@ const riskClass: CellParser = (cell) => {
 };
 
 const methods: CellParser = (cell) => {
-  const allowed = ['书面检查', '实地核查', '网络监测', '委托专业机构'];
+  const allowed: readonly string[] = CHECK_METHODS;
   const out: string[] = [];
   for (const m of splitList(cellText(cell))) {
     const n = normalizeToken(m);
@@ -212,7 +213,7 @@ const SEP_NOTE = '多个值用“、”“;”或“,”分隔';
 
 // ---------------------------------------------------------------- targets (检查对象名录库)
 
-const TARGET_KIND_LABELS = ['企业', '个体工商户', '非市场主体'] as const;
+const TARGET_KINDS = Object.values(TARGET_KIND_LABELS);
 const STATUS_LABELS = ['正常', '停业', '注销'] as const;
 
 const targetColumns: ColumnSpec[] = [
@@ -239,9 +240,9 @@ const targetColumns: ColumnSpec[] = [
     aliases: ['对象类型', '市场主体类型'],
     field: 'kind',
     required: true,
-    parse: enumOf('主体类型', { 企业: 'enterprise', 个体工商户: 'individual', 个体: 'individual', 非市场主体: 'non-market' }, TARGET_KIND_LABELS),
-    note: `${TARGET_KIND_LABELS.join('、')} 之一`,
-    allowed: TARGET_KIND_LABELS,
+    parse: enumOf('主体类型', { ...Object.fromEntries(Object.entries(TARGET_KIND_LABELS).map(([kind, name]) => [name, kind])), 个体: 'individual' }, TARGET_KINDS),
+    note: `${TARGET_KINDS.join('、')} 之一`,
+    allowed: TARGET_KINDS,
     width: 12,
   },
   { header: '辖区', aliases: ['所属辖区', '所在辖区', '乡镇'], field: 'jurisdiction', required: true, parse: str, note: '所属辖区（乡镇、街道）', width: 12 },

@@ -29,7 +29,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { maskEmail } from '../lambda/redact.js';
 import { CalendarYearNotCovered, chinaToday, defaultCalendar, type Calendar } from '../domain/calendar.js';
 import type { PolicyProfile } from '../domain/profiles.js';
-import { DEADLINE_KINDS, datesDueIn, datesOverdueBy, deadlineSettings, dueDate, type DeadlineKind } from '../domain/deadlines.js';
+import { DEADLINE_KINDS, datesDueIn, datesOverdueBy, deadlineSettings, dueDate, workingDaysLeft, workingDaysOverdue, type DeadlineKind } from '../domain/deadlines.js';
 import type { Department, Inspector } from '../domain/schemas.js';
 import { now } from '../clock.js';
 import { config } from '../config.js';
@@ -386,7 +386,7 @@ async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps
         uscc: it.p.uscc,
         targetName: it.p.name,
         dueDate: it.due,
-        workingDaysLeft: Math.max(0, gaps.guard([it.task.department], () => cal.workingDaysBetween(today, it.due)) ?? 0),
+        workingDaysLeft: gaps.guard([it.task.department], () => workingDaysLeft(today, it.due, cal)) ?? 0,
         url: await urlFor(it, insp),
       });
     }
@@ -398,7 +398,7 @@ async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps
     uscc: it.p.uscc,
     targetName: it.p.name,
     dueDate: it.due,
-    overdueWorkingDays: gaps.guard([it.task.department], () => cal.workingDaysBetween(it.due, today)) ?? 0,
+    overdueWorkingDays: gaps.guard([it.task.department], () => workingDaysOverdue(it.due, today, cal)) ?? 0,
     responsible: (await team(it)).map((i) => i.name),
     url: insp ? await urlFor(it, insp) : undefined,
   });

@@ -30,6 +30,7 @@
  */
 import { chinaToday, daysInMonth, defaultCalendar, isoDate, minDate, type Calendar } from '../domain/calendar.js';
 import { jointKind } from '../domain/plan.js';
+import { workingDaysOverdue } from '../domain/deadlines.js';
 import type { PlanTask } from '../domain/schemas.js';
 import { getProfile } from '../services/profile.js';
 import { config } from '../config.js';
@@ -171,7 +172,7 @@ export async function computeReportStats(dept: string, period: ReportPeriod, opt
       if (met && met <= range.end) continue;
       const p = byUscc.get(dl.ref);
       if (!p) continue;
-      const days = cal.workingDaysBetween(dl.due, range.end);
+      const days = workingDaysOverdue(dl.due, range.end, cal);
       if (days < 1) continue;
       const section = sectionOf.get(p.leader) ?? d.planTask?.leadSection ?? '未分科室';
       const list = sections.get(section) ?? [];

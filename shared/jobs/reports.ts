@@ -24,7 +24,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { addDays, CalendarYearNotCovered, chinaToday, defaultCalendar, isoDate, type Calendar } from '../domain/calendar.js';
 import type { PolicyProfile } from '../domain/profiles.js';
 import { monthlyReportDueDate, monthlyReportReminderDate, quarterlySummaryDueDates } from '../domain/report-dates.js';
-import { overdueDate } from '../domain/deadlines.js';
+import { overdueDate, workingDaysLeft } from '../domain/deadlines.js';
 import type { Department, DepartmentLevel } from '../domain/schemas.js';
 import { levelWords, type ReportMeta } from '../reports/monthly-xlsx.js';
 import { now } from '../clock.js';
@@ -190,7 +190,7 @@ async function send(key: string, to: { name: string; email: string }, build: () 
 }
 
 async function remindLiaison(dept: Department, profile: PolicyProfile, due: ReportDue, today: string, cal: Calendar, dir: Directory, gaps: CalendarGaps, summary: ReportsJobSummary): Promise<void> {
-  const left = gaps.guard([dept.id], () => cal.workingDaysBetween(today, due.dueDate)) ?? 0;
+  const left = gaps.guard([dept.id], () => workingDaysLeft(today, due.dueDate, cal)) ?? 0;
   const l = dept.liaison;
   const r = await send(
     `report-reminder#${dept.id}#${periodKey(due.period)}#${l.email.toLowerCase()}`,

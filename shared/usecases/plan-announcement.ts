@@ -12,7 +12,7 @@ import {
   type JointKind,
   type ExpectedSummary,
 } from '../domain/plan.js';
-import { formatBp, type Department, type InspectionItem, type PlanTask, type PlanVersion, type RiskClass } from '../domain/schemas.js';
+import { formatBp, TARGET_KIND_LABELS, type Department, type InspectionItem, type PlanTask, type PlanVersion, type RiskClass } from '../domain/schemas.js';
 import { keyStratumDrawn } from '../domain/sampling.js';
 import type { PolicyProfile } from '../domain/profiles.js';
 import { getPlan, listPlans } from '../store/plans.js';
@@ -20,7 +20,6 @@ import { getDepartment, listDepartments, listInspectionItems } from '../store/re
 import { getProfile } from '../services/profile.js';
 
 const RISK: readonly RiskClass[] = ['A', 'B', 'C', 'D'];
-const KIND_NAMES: Record<string, string> = { enterprise: '企业', individual: '个体工商户', 'non-market': '非市场主体' };
 
 export interface AnnouncedItem {
   id: string;
@@ -132,7 +131,7 @@ function scopeDescription(t: PlanTask, deptName: string): string {
   const parts = [
     `辖区：${join(s.jurisdictions, '全部辖区')}`,
     `行业：${join(s.industries, '全部行业')}`,
-    `主体类型：${join(s.kinds.map((k) => KIND_NAMES[k] ?? k), '全部')}`,
+    `主体类型：${join(s.kinds.map((k) => TARGET_KIND_LABELS[k] ?? k), '全部')}`,
     `信用风险分类：${join(s.riskClasses.map((c) => `${c}类`), '不限')}`,
   ];
   if (s.tags.length) parts.push(`标签：${s.tags.join('、')}`);

@@ -7,7 +7,6 @@ import {
   PolicyProfile,
   ProfileValidationError,
   UnknownPresetError,
-  checkResultCodes,
   getPreset,
   listPresets,
   mergeProfile,
@@ -15,7 +14,7 @@ import {
 } from '../../shared/domain/profiles.js';
 import { deadlineSettings, followUpDueDate, overdueDate, publicationDueDate, reminderDate, resultEntryDueDate } from '../../shared/domain/deadlines.js';
 import { requiredKeyRatio } from '../../shared/domain/sampling.js';
-import { itemOutcomeOf } from '../../shared/domain/phrases.js';
+import { checkResultCodes, itemOutcomeOf } from '../../shared/domain/phrases.js';
 import { annualPlanDueDate, monthlyReportDueDate, monthlyReportReminderDate, quarterlySummaryDueDates } from '../../shared/domain/report-dates.js';
 
 const cal = createCalendar();

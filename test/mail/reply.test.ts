@@ -15,7 +15,7 @@ import {
   stripQuotedText,
   type ParsedResultLine,
 } from '../../shared/mail/reply.js';
-import { STANDARD_RESULT_PHRASES } from '../../shared/domain/profiles.js';
+import { STANDARD_RESULT_PHRASES } from '../../shared/domain/phrases.js';
 
 const CODES = STANDARD_RESULT_PHRASES.map((p) => p.code);
 const U1 = makeUscc(1);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import ExcelJS from 'exceljs';
-import { getPreset, STANDARD_RESULT_PHRASES } from '../../shared/domain/profiles.js';
+import { getPreset } from '../../shared/domain/profiles.js';
+import { STANDARD_RESULT_PHRASES } from '../../shared/domain/phrases.js';
 import { makeUscc } from '../../shared/domain/uscc.js';
 import type { PlanTask } from '../../shared/domain/schemas.js';
 import {

@@ -2,7 +2,8 @@
  * What a preset starts from: the values used where a seed is silent, each with the note shown as
  * its citation, the standard follow-up dispositions, and the shape of a preset (`PresetSpec`).
  */
-import { CHECK_METHODS, type FollowUpDisposition, type PolicyProfile } from './schema.js';
+import type { FollowUpDisposition, PolicyProfile } from './schema.js';
+import { CHECK_METHODS } from '../schemas.js';
 import { STANDARD_RESULT_PHRASES } from '../phrases.js';
 
 export const STANDARD_DISPOSITIONS: readonly FollowUpDisposition[] = [

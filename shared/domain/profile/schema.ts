@@ -15,6 +15,7 @@
  */
 import { z } from 'zod';
 import { daysInMonth } from '../calendar.js';
+import { CHECK_METHODS } from '../schemas.js';
 import { standardPhrase } from '../phrases.js';
 import { DomainError } from '../errors.js';
 
@@ -116,9 +117,6 @@ const obj = <T extends z.core.$ZodLooseShape>(label: string, shape: T) => z.stri
 
 
 // ---------------------------------------------------------------- schema pieces
-
-export const CHECK_METHODS = ['书面检查', '实地核查', '网络监测', '委托专业机构'] as const;
-export type ProfileCheckMethod = (typeof CHECK_METHODS)[number];
 
 export const REPORT_LAYOUTS = ['qinhuangdao-housing-2023', 'shijiazhuang-changan-2024'] as const;
 export type ReportLayout = (typeof REPORT_LAYOUTS)[number];

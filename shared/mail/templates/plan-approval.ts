@@ -4,7 +4,7 @@
  * (一般/重点), 抽查对象, 抽查依据, 抽查时间, 市场主体抽查比例, 检查人员范围) with approve and
  * reject links (each opens a confirmation page; only its POST acts).
  */
-import { formatBp, type PlanTask } from '../../domain/schemas.js';
+import { formatBp, TARGET_KIND_LABELS, type PlanTask } from '../../domain/schemas.js';
 import { keyStratumDrawn } from '../../domain/sampling.js';
 import {
   SUBJECT_PREFIX,
@@ -44,12 +44,11 @@ export interface PlanApprovalMail {
   respondBy?: string | undefined;
 }
 
-const KIND_NAMES: Record<string, string> = { enterprise: '企业', individual: '个体工商户', 'non-market': '非市场主体' };
 
 /** 抽查对象: the target scope as a sentence. */
 export function describeScope(scope: PlanTask['scope']): string {
   const parts: string[] = [];
-  if (scope.kinds.length) parts.push(`主体类型：${scope.kinds.map((k) => KIND_NAMES[k] ?? k).join('、')}`);
+  if (scope.kinds.length) parts.push(`主体类型：${scope.kinds.map((k) => TARGET_KIND_LABELS[k] ?? k).join('、')}`);
   if (scope.jurisdictions.length) parts.push(`辖区：${scope.jurisdictions.join('、')}`);
   if (scope.industries.length) parts.push(`行业：${scope.industries.join('、')}`);
   if (scope.tags.length) parts.push(`标签：${scope.tags.join('、')}`);

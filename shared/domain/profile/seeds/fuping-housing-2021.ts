@@ -1,5 +1,5 @@
 /** Preset transcribing docs/seeds/fuping-housing-2021.txt: settings that differ from the defaults, each cited verbatim. */
-import { CHECK_METHODS } from '../schema.js';
+import { CHECK_METHODS } from '../../schemas.js';
 import type { PresetSpec } from '../defaults.js';
 
 export const fupingHousing2021: PresetSpec = {
