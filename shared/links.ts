@@ -59,14 +59,15 @@ export async function createLink(
   return id;
 }
 
-export type LinkState = { ok: true; link: LinkRecord } | { ok: false; reason: string };
+/** A link that can no longer act still says what it was for (`link`), e.g. to show the decision taken. */
+export type LinkState = { ok: true; link: LinkRecord } | { ok: false; reason: string; link?: LinkRecord };
 
 export async function resolveLink(id: string): Promise<LinkState> {
   if (!/^[A-Za-z0-9_-]{16,64}$/.test(id)) return { ok: false, reason: '链接无效' };
   const rec = await getItem<LinkRecord>(K.link(id), true);
   if (!rec) return { ok: false, reason: '链接无效或已被删除' };
-  if (rec.expiresAt < nowIso()) return { ok: false, reason: `链接已于 ${chinaDate(rec.expiresAt)} 过期` };
-  if (rec.singleUse && rec.usedAt) return { ok: false, reason: `链接已于 ${chinaDateTime(rec.usedAt)} 使用过` };
+  if (rec.expiresAt < nowIso()) return { ok: false, reason: `链接已于 ${chinaDate(rec.expiresAt)} 过期`, link: rec };
+  if (rec.singleUse && rec.usedAt) return { ok: false, reason: `链接已于 ${chinaDateTime(rec.usedAt)} 使用过`, link: rec };
   return { ok: true, link: rec };
 }
 

@@ -5,6 +5,8 @@
  */
 import { html, page } from './html.js';
 import type { AssignmentList, ResultEntry, TaskApprovalForm } from '../usecases/links.js';
+import { describeDecision } from '../usecases/approval.js';
+import type { ApprovalDecision } from '../store/tasks.js';
 
 /** An expired or used link, or one whose target is no longer on the task. */
 export const linkUnusablePage = (reason: string): string =>
@@ -50,7 +52,16 @@ export function resultRecordedPage(linkId: string, r: { entry: ResultEntry; corr
   );
 }
 
+/** An approval already decided: who, when, what — and no form. */
+export function approvalAlreadyDecidedPage(d: ApprovalDecision, note?: string): string {
+  return page(
+    d.approved ? '任务计划已批准' : '任务计划未获批准',
+    html`<div class="box"><p>${describeDecision(d)}。</p>${note ? html`<p class="muted">${note}</p>` : ''}<p>无需再次审批；如有疑问，请联系本部门协调员。</p></div>`,
+  );
+}
+
 export function taskApprovalPage(f: TaskApprovalForm): string {
+  if (f.decided) return approvalAlreadyDecidedPage(f.decided);
   const t = f.task;
   return page(
     '抽查任务审批',
@@ -75,9 +86,10 @@ export function taskApprovalPage(f: TaskApprovalForm): string {
 export const approvalNeedsReasonPage = (linkId: string): string =>
   page('请填写理由', html`<div class="box error"><p>不批准时请填写理由。</p><p><a href="/l/${linkId}">返回</a></p></div>`);
 
-export function approvalDecidedPage(d: { approve: boolean; applied: boolean; reason: string }): string {
+export function approvalDecidedPage(d: { approve: boolean; applied: boolean; reason: string; decision?: ApprovalDecision | undefined }): string {
+  if (!d.applied && d.decision) return approvalAlreadyDecidedPage(d.decision, '本次提交未产生变化。');
   return page(
     d.approve ? '已批准' : '已退回',
-    html`<div class="box"><p>${d.applied ? (d.approve ? '任务计划已批准，流程继续进行。' : `任务计划未获批准：${d.reason}`) : '该审批已处理过，本次操作未产生变化。'}</p></div>`,
+    html`<div class="box"><p>${d.applied ? (d.approve ? '任务计划已批准，流程继续进行。' : `任务计划未获批准：${d.reason}`) : '该审批已处理过，本次操作未产生变化。'}</p>${d.applied && d.decision ? html`<p class="muted">${describeDecision(d.decision)}。</p>` : ''}</div>`,
   );
 }

@@ -84,9 +84,22 @@ export interface TaskRecord {
   /** Targets whose status is at or beyond a milestone (monotonic counters). */
   reached: { resultEntered: number; published: number; closed: number; followupOpened: number };
   failure?: { error: string; cause: string; at: string };
+  /** The leader's decision on the plan form, once taken (shared/usecases/approval.ts). */
+  approval?: ApprovalDecision;
   summary?: Record<string, unknown>;
   closedAt?: string;
   updatedAt: string;
+}
+
+export interface ApprovalDecision {
+  approved: boolean;
+  /** Address of the leader who decided (the audit's `by`). */
+  by: string;
+  /** His name, for pages and messages. */
+  name: string;
+  at: string;
+  reason?: string;
+  via: 'api' | 'mail-link';
 }
 
 export interface HistoryEntry {
@@ -514,6 +527,19 @@ export async function audit(taskId: string, actor: Actor, what: string, data: Re
 
 export async function auditTrail(taskId: string): Promise<Record<string, unknown>[]> {
   return queryAll({ pk: K.task(taskId).pk, skPrefix: 'AUDIT#' });
+}
+
+export interface AuditEntry {
+  at: string;
+  what: string;
+  by: string;
+  role?: string;
+  data?: Record<string, unknown>;
+}
+
+/** The first `limit` audit entries of a task, oldest first (launch, approval, ceremony …). */
+export async function queryAuditPage(taskId: string, limit: number): Promise<AuditEntry[]> {
+  return (await queryPage<AuditEntry & Item>({ pk: K.task(taskId).pk, skPrefix: 'AUDIT#', limit, consistent: true })).items;
 }
 
 // ---------------------------------------------------------------- seats

@@ -14,7 +14,7 @@
  */
 import { consumeLink, createLink, resolveLink, type LinkRecord } from '../links.js';
 import { enterResult, taskContext } from '../lifecycle/progress.js';
-import { getProgress, listProgress, STATUS_NAMES, type ProgressRecord } from '../store/tasks.js';
+import { getProgress, getTask, listProgress, STATUS_NAMES, type ApprovalDecision, type ProgressRecord } from '../store/tasks.js';
 import { getDepartment, getInspector, getTargets, listInspectionItems } from '../store/registry.js';
 import type { InspectionSheetData } from '../mail/render.js';
 import type { ResultPhrase } from '../domain/profiles.js';
@@ -22,7 +22,7 @@ import type { PlanTask } from '../domain/schemas.js';
 import { DomainError, tooLate } from '../domain/errors.js';
 import { config } from '../config.js';
 import { confirmFormEntry } from './confirmations.js';
-import { decideTaskPlan, planDecision } from './approval.js';
+import { decideTaskPlan, planApprovalDecision, planDecision, staffName } from './approval.js';
 
 type Payload = Record<string, string>;
 
@@ -122,16 +122,30 @@ export async function inspectionSheet(payload: Payload, uscc: string): Promise<I
 /** The task plan form (抽查任务审批表) the leader decides on. */
 export interface TaskApprovalForm {
   task: Pick<PlanTask, 'name' | 'leadSection' | 'jointSections' | 'jointDepartments' | 'category' | 'window' | 'drawDate' | 'legalBasis'>;
-  /** The leader the link was sent to. */
+  /** The name of the leader the link was sent to (never the address). */
   approver: string;
+  /** Set when the decision was taken already (through any channel): the page says so, no form. */
+  decided?: ApprovalDecision;
 }
 
 export async function taskApprovalForm(link: LinkRecord): Promise<TaskApprovalForm> {
-  const t = (await taskContext(link.payload.taskId!)).planTask;
+  const ctx = await taskContext(link.payload.taskId!);
+  const t = ctx.planTask;
+  const decided = await planApprovalDecision(ctx.task);
   return {
     task: { name: t.name, leadSection: t.leadSection, jointSections: t.jointSections, jointDepartments: t.jointDepartments, category: t.category, window: t.window, drawDate: t.drawDate, legalBasis: t.legalBasis },
-    approver: link.recipient,
+    approver: (await staffName(link.recipient, ctx.task.department)) ?? '分管领导',
+    ...(decided ? { decided } : {}),
   };
+}
+
+/** For an approval link that can no longer act (used, expired): the decision taken on its task. */
+export async function decisionBehindLink(linkId: string): Promise<{ decision: ApprovalDecision; reason: string } | undefined> {
+  const r = await resolveLink(linkId);
+  if (r.ok || r.link?.action !== 'approve-task') return undefined;
+  const task = await getTask(r.link.payload.taskId!);
+  const decision = task ? await planApprovalDecision(task) : undefined;
+  return decision ? { decision, reason: r.reason } : undefined;
 }
 
 // ---------------------------------------------------------------- acting
@@ -161,9 +175,13 @@ export async function enterResultByLink(link: LinkRecord, uscc: string, result: 
  * The leader's decision through the approval link: checked first (a rejection needs a reason),
  * then the link is used up, then the decision applies — unless it had been taken already.
  */
-export async function decideTaskByLink(link: LinkRecord, approve: boolean, reason: string, ip: string): Promise<{ approve: boolean; applied: boolean; reason: string }> {
+export async function decideTaskByLink(link: LinkRecord, approve: boolean, reason: string, ip: string): Promise<{ approve: boolean; applied: boolean; reason: string; decision?: ApprovalDecision | undefined }> {
   const d = planDecision(approve, reason);
+  // decided meanwhile (the API, another leader's link): change nothing, say who and when
+  const task = await getTask(link.payload.taskId!);
+  const before = task ? await planApprovalDecision(task) : undefined;
+  if (before) return { approve, applied: false, reason: d.reason, decision: before };
   if (!(await consumeLink(link.id))) throw tooLate('该审批链接已使用过');
-  const { applied } = await decideTaskPlan(link.payload.taskId!, d, { by: link.recipient, role: 'leader', ip }, 'mail-link');
-  return { approve, applied, reason: d.reason };
+  const { applied, decision } = await decideTaskPlan(link.payload.taskId!, d, { by: link.recipient, role: 'leader', ip }, 'mail-link');
+  return { approve, applied, reason: d.reason, decision };
 }

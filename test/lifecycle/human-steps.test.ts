@@ -96,6 +96,12 @@ describe('approval by mail link and the ceremony of task A', () => {
     const again = await api.call('POST', `/l/${link}`, 'decision=approve&reason=', FORM);
     expect(again.status).toBe(410);
     expect(again.text).toContain('链接已于');
+    // the page of the used link says who decided and when, by name, and offers no form
+    const seen = await api.call('GET', `/l/${link}`);
+    const name = (await leader('GET', '/me')).json.name as string;
+    expect(seen.text).toContain(`该抽查任务计划已由 ${name} 于`);
+    expect(seen.text).not.toContain('<form');
+    expect(seen.text).not.toContain(SAMPLE_LEADER_EMAIL);
     await waitForStage(statusOf(A), 'witnesses');
   });
 

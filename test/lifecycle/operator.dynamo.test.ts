@@ -5,6 +5,7 @@
  *   - certificates: a late draw (12-05, after a window that ended 06-30) does not match an
  *     inspector whose certificate expired 06-30; a result naming a present inspector whose
  *     certificate had expired on the check date is refused — API and form — naming him and the date;
+ *   - approval pages: the leader by name; a decided approval says who decided and when, never the form again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../helpers/local-aws.js';
@@ -14,10 +15,10 @@ import { freezeStage } from '../../shared/lifecycle/draw-stage.js';
 import { registerWitnesses } from '../../shared/store/ceremony.js';
 import { findTask } from '../../shared/store/plans.js';
 import { approvePlan, createDraft, publishPlan } from '../../shared/services/plans.js';
-import { createTask } from '../../shared/store/tasks.js';
+import { audit, createTask, updateTask } from '../../shared/store/tasks.js';
 import { putInspector } from '../../shared/store/registry.js';
 import { getBlob } from '../../shared/blobs.js';
-import { createLink } from '../../shared/links.js';
+import { consumeLink, createLink } from '../../shared/links.js';
 import { linkRoutes } from '../../functions/api/routes/links.js';
 import { commitSecret } from '../../shared/draw/index.js';
 import { ValidationError, type PlanTask } from '../../shared/domain/schemas.js';
@@ -142,5 +143,41 @@ describe('enforcement certificates', () => {
     const alone = { ...resultBody(F, [i3.id], '2026-12-03'), methods: ['书面检查'] };
     const ok = await enterResult(task, target.uscc, alone, { by: i3.email, inspectorId: i3.id }, 'api');
     expect(ok.progress.status).toBe('result_entered');
+  });
+});
+
+describe('approval pages', () => {
+  it('show the leader by name, and once decided say who decided and when instead of the form', async () => {
+    const task = F.taskIds[0]!;
+    const leader = F.dept.leaders[0]!;
+    await updateTask(task, { stage: 'approval' });
+    const link = await createLink('approve-task', { taskId: task }, leader.email, { singleUse: true });
+    const open = await linkRoutes['GET /l/{linkId}']!(request({ params: { linkId: link } }));
+    expect(open.html).toContain(`审批人：${leader.name}`);
+    expect(open.html).not.toContain(leader.email);
+    expect(open.html).toContain('<form method="post">');
+
+    // decided through the API meanwhile (legacy record: only the audit trail says who)
+    clock.set('2026-12-05T23:52:00Z');
+    await audit(task, { by: leader.email, role: 'leader' }, 'plan.approved', { reason: '' });
+    const decided = await linkRoutes['GET /l/{linkId}']!(request({ params: { linkId: link } }));
+    expect(decided.status ?? 200).toBe(200);
+    expect(decided.html).toContain(`该抽查任务计划已由 ${leader.name} 于 2026-12-06 07:52 批准`);
+    expect(decided.html).not.toContain('<form');
+    expect(decided.html).not.toContain(leader.email);
+    const post = await linkRoutes['POST /l/{linkId}']!(request({ params: { linkId: link }, body: 'decision=reject&reason=%E4%B8%8D%E5%90%8C%E6%84%8F' }));
+    expect(post.status).toBe(409);
+    expect(post.html).toContain(`已由 ${leader.name} 于 2026-12-06 07:52 批准`);
+
+    // the record kept on the task wins; a used link still says what was decided
+    await updateTask(task, { approval: { approved: false, by: leader.email, name: leader.name, at: '2026-12-06T01:00:00.000Z', reason: '比例过高', via: 'mail-link' } });
+    await consumeLink(link);
+    const used = await linkRoutes['GET /l/{linkId}']!(request({ params: { linkId: link } }));
+    expect(used.status ?? 200).toBe(200);
+    expect(used.html).toContain(`该抽查任务计划已由 ${leader.name} 于 2026-12-06 09:00 退回（理由：比例过高）`);
+    const again = await linkRoutes['POST /l/{linkId}']!(request({ params: { linkId: link }, body: 'decision=approve' }));
+    expect(again.status).toBe(410);
+    expect(again.html).toContain('链接已于');
+    expect(again.html).toContain('退回（理由：比例过高）');
   });
 });

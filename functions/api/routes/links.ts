@@ -8,6 +8,7 @@ import { parseForm, type RouteHandler, type Response } from '../../../shared/htt
 import { httpStatusOf } from '../../../shared/http/errors.js';
 import { renderResultForm, formToResult } from '../../../shared/pages/result-form.js';
 import {
+  approvalAlreadyDecidedPage,
   approvalDecidedPage,
   approvalNeedsReasonPage,
   assignmentListPage,
@@ -24,6 +25,7 @@ import {
   assertOnTeam,
   assignmentList,
   decideTaskByLink,
+  decisionBehindLink,
   enterResultByLink,
   inspectionSheet,
   NOT_ON_TEAM,
@@ -34,9 +36,16 @@ import {
 import { DomainError } from '../../../shared/domain/errors.js';
 import { ValidationError } from '../../../shared/domain/schemas.js';
 
-/** Refusals every link page shows the same way; anything else goes on to the JSON error. */
-function refusalPage(e: unknown): Response {
-  if (e instanceof DomainError && e.code === 'tooLate') return { status: 410, html: linkUnusablePage(e.message) };
+/**
+ * Refusals every link page shows the same way; anything else goes on to the JSON error. A used
+ * or expired approval link whose task was decided says who decided and when.
+ */
+async function refusalPage(e: unknown, linkId: string, method: 'GET' | 'POST'): Promise<Response> {
+  if (e instanceof DomainError && e.code === 'tooLate') {
+    const d = await decisionBehindLink(linkId);
+    if (d) return method === 'GET' ? { html: approvalAlreadyDecidedPage(d.decision, d.reason) } : { status: 410, html: approvalAlreadyDecidedPage(d.decision, `${d.reason}，本次提交未产生变化。`) };
+    return { status: 410, html: linkUnusablePage(e.message) };
+  }
   if (e instanceof DomainError && e.reason === NOT_ON_TEAM) return { status: 404, html: notOnTeamPage(e.message) };
   throw e;
 }
@@ -66,7 +75,7 @@ export const linkRoutes: Record<string, RouteHandler> = {
           return { html: otherLinkPage() };
       }
     } catch (e) {
-      return refusalPage(e);
+      return await refusalPage(e, req.params.linkId!, 'GET');
     }
   },
 
@@ -87,7 +96,8 @@ export const linkRoutes: Record<string, RouteHandler> = {
       }
       if (link.action === 'approve-task') {
         try {
-          return { html: approvalDecidedPage(await decideTaskByLink(link, form.decision === 'approve', typeof form.reason === 'string' ? form.reason : '', req.sourceIp)) };
+          const decided = await decideTaskByLink(link, form.decision === 'approve', typeof form.reason === 'string' ? form.reason : '', req.sourceIp);
+          return { ...(decided.applied ? {} : { status: 409 }), html: approvalDecidedPage(decided) };
         } catch (e) {
           if (e instanceof DomainError && e.code === 'invalid') return { status: 400, html: approvalNeedsReasonPage(link.id) };
           throw e;
@@ -95,7 +105,7 @@ export const linkRoutes: Record<string, RouteHandler> = {
       }
       return { status: 400, html: unsupportedLinkPage() };
     } catch (e) {
-      return refusalPage(e);
+      return await refusalPage(e, req.params.linkId!, 'POST');
     }
   },
 };
