@@ -11,7 +11,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 const DEFAULT_ENDPOINT = process.env.SUIJI_ENDPOINT ?? 'http://127.0.0.1:3000';
 const TOKENS_FILE = join(homedir(), '.suiji', 'tokens.json');
 /** Written by `npm start` for the sample district's coordinator, so a first command just works. */
-const LOCAL_DEV_TOKEN = resolve(dirname(new URL(import.meta.url).pathname), '../../../.local/dev-token.json');
+const LOCAL_DEV_TOKEN = join(process.env.SUIJI_DATA_DIR ?? resolve(dirname(new URL(import.meta.url).pathname), '../../../.local'), 'dev-token.json');
 
 interface Ctx {
   endpoint: string;
@@ -57,7 +57,8 @@ async function call(ctx: Ctx, method: string, path: string, body?: unknown, raw?
   const payload: unknown = type.includes('json') ? await res.json() : await res.text();
   if (!res.ok) {
     const p = payload as { message?: string; issues?: { field: string; message: string }[]; details?: unknown };
-    const lines = [`错误 ${res.status}：${p?.message ?? String(payload)}`];
+    // a validation error's message is its issues joined: print the issues once, one per line
+    const lines = [p?.issues?.length ? `错误 ${res.status}：以下 ${p.issues.length} 处输入有误` : `错误 ${res.status}：${p?.message ?? String(payload)}`];
     for (const i of p?.issues ?? []) lines.push(`  - ${i.field}：${i.message}`);
     if (p?.details && !p.issues) lines.push(JSON.stringify(p.details, null, 2));
     throw new CliError(lines.join('\n'));
@@ -197,6 +198,20 @@ export function buildCli(): Command {
     });
 
   task
+    .command('publish')
+    .description('coordinator: publish every valid result not yet published (or --uscc …)')
+    .argument('<taskId>')
+    .option('--uscc <codes...>', 'only these targets')
+    .action(async (taskId: string, o: { uscc?: string[] }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const r = (await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/publish`, o.uscc ? { usccs: o.uscc } : {})) as { published: string[]; skipped: { uscc: string; reason: string }[] };
+      out(ctx, r, () => {
+        console.log(`已公示 ${r.published.length} 户${r.skipped.length ? `，未公示 ${r.skipped.length} 户：` : ''}`);
+        for (const s of r.skipped) console.log(`  ${s.uscc}：${s.reason}`);
+      });
+    });
+
+  task
     .command('approve')
     .description('leader: approve (or --reject <reason>) the task plan form')
     .argument('<taskId>')
@@ -215,6 +230,33 @@ export function buildCli(): Command {
       out(ctx, r, () => {
         for (const t of r.items) console.log(`${t.uscc}  ${t.status}  组长 ${t.leader}  ${t.team.join(',')}  ${t.name}`);
       });
+    });
+
+  const followup = program.command('followup').description('后续处置: open and close dispositions of targets with problems');
+  followup
+    .command('open')
+    .argument('<taskId>')
+    .argument('<uscc>')
+    .requiredOption('--disposition <code>', "a disposition code of the department's list")
+    .requiredOption('--unit <name>', 'responsible unit')
+    .option('--due <YYYY-MM-DD>')
+    .option('--note <text>')
+    .action(async (taskId: string, uscc: string, o: { disposition: string; unit: string; due?: string; note?: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const body = { disposition: o.disposition, responsibleUnit: o.unit, ...(o.due ? { due: o.due } : {}), ...(o.note ? { note: o.note } : {}) };
+      const r = (await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/targets/${encodeURIComponent(uscc)}/followups`, body)) as { id: string; due: string };
+      out(ctx, r, () => console.log(`已登记后续处置 ${r.id}（办理期限 ${r.due || '待定'}）`));
+    });
+  followup
+    .command('close')
+    .argument('<taskId>')
+    .argument('<uscc>')
+    .argument('<followupId>')
+    .requiredOption('--outcome <text>', 'the outcome (办结情况)')
+    .action(async (taskId: string, uscc: string, id: string, o: { outcome: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const r = (await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/targets/${encodeURIComponent(uscc)}/followups/${encodeURIComponent(id)}/close`, { outcome: o.outcome })) as { targetClosed: boolean };
+      out(ctx, r, () => console.log(`后续处置 ${id} 已办结${r.targetClosed ? '；该检查对象已办结' : ''}`));
     });
 
   const ceremony = program.command('ceremony').description('抽取仪式: witnesses commit, then reveal');
