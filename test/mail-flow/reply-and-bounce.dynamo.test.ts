@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from 'aws-lambda';
 import { startTestStack, type TestStack } from '../helpers/local-aws.js';
 import { captureOutput } from '../helpers/capture.js';
+import { sesReply } from '../helpers/inbound.js';
 import { addressOf, assign, createDepartment, inbox, startSes, textOf, to, type DeptFixture, type Inbox } from '../jobs/fixtures.js';
 import { runDeadlineJob } from '../../shared/jobs/deadlines.js';
 import { handleInboundMail, handleInboundS3Event, PAPER_SIGNER } from '../../shared/mail/inbound.js';
@@ -39,34 +40,8 @@ let token: string;
 let task: string;
 const clock = new ManualClock('2026-03-10T01:00:00Z');
 
-const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-const hdr = (s: string) => `=?UTF-8?B?${b64(s)}?=`;
-
-/** A reply as SES receiving stores it: its verdict headers on top, then the client's message. */
-function reply(o: { from: string; token?: string; body: string; spf?: string; dkim?: string; id: string; inReplyTo?: string }): Buffer {
-  const domain = o.from.split('@')[1]!;
-  const lines = [
-    `Return-Path: <${o.from}>`,
-    `Received: from mail.${domain} (mail.${domain} [203.0.113.7]) by inbound-smtp.cn-north-1.amazonaws.com with SMTP id x1; Tue, 10 Mar 2026 03:00:00 +0000 (UTC)`,
-    'X-SES-Spam-Verdict: PASS',
-    'X-SES-Virus-Verdict: PASS',
-    `Received-SPF: ${o.spf ?? 'pass'} (spfCheck: domain of ${domain} designates 203.0.113.7 as permitted sender) client-ip=203.0.113.7;`,
-    `Authentication-Results: amazonses.com; spf=${o.spf ?? 'pass'} (spfCheck: domain of ${domain} designates 203.0.113.7 as permitted sender) client-ip=203.0.113.7; envelope-from=${o.from}; dkim=${o.dkim ?? 'pass'} header.i=@${domain}; dmarc=pass header.from=${domain};`,
-    `From: ${hdr('检查员')} <${o.from}>`,
-    `To: r+${o.token ?? token}@reply.example.gov.cn`,
-    `Subject: ${hdr('回复：【双随机】到期提醒：结果录入 4 项')}`,
-    `Message-ID: <${o.id}@example.gov.cn>`,
-    ...(o.inReplyTo ? [`In-Reply-To: ${o.inReplyTo}`] : []),
-    'Date: Tue, 10 Mar 2026 11:00:00 +0800',
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=UTF-8',
-    'Content-Transfer-Encoding: base64',
-    '',
-    b64(o.body.replace(/\n/g, '\r\n')).replace(/.{76}/g, '$&\r\n'),
-    '',
-  ];
-  return Buffer.from(lines.join('\r\n'), 'utf8');
-}
+/** A reply as SES receiving stores it (token defaults to the digest's). */
+const reply = (o: Omit<Parameters<typeof sesReply>[0], 'token'> & { token?: string }): Buffer => sesReply({ ...o, token: o.token ?? token });
 
 beforeAll(async () => {
   stack = await startTestStack();
