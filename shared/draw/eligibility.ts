@@ -110,6 +110,11 @@ export interface EligibilityResult<C extends DrawPool['candidates'] = DrawPool['
   labels: ShortageLabels;
   /** Targets left out, by first failing reason. */
   excluded: { inactive: number; outOfScope: number; cooldown: number };
+  /**
+   * Registry department of each inspector in the pool, by published id: the lifecycle records
+   * the members of each team as (department, id). Not part of any record.
+   */
+  departmentOf: Record<string, string>;
 }
 
 const DAY = 86_400_000;
@@ -267,7 +272,8 @@ export function drawPoolBuilder(input: BuilderInput): DrawPoolBuilder<DrawPool['
       labels.unitRequirement = per;
     }
     if (input.unitNames) labels.units = input.unitNames;
-    return { pool, ratiosBp: { ...task.ratiosBp }, jointUnits, labels, excluded };
+    const departmentOf = Object.fromEntries(inScope.map((i) => [idOf.get(i.id)!, i.department]));
+    return { pool, ratiosBp: { ...task.ratiosBp }, jointUnits, labels, excluded, departmentOf };
   };
   return { add, finish };
 }

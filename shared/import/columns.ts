@@ -295,7 +295,7 @@ const inspectorColumns: ColumnSpec[] = [
     field: 'id',
     required: true,
     parse: str,
-    note: '本部门内唯一；字母、数字、点、下划线、连字符',
+    note: '全系统唯一（不能与其他部门的人员编号相同）；字母、数字、点、下划线、连字符',
     width: 12,
   },
   { header: '姓名', field: 'name', required: true, parse: str, note: '执法人员姓名', width: 10 },
@@ -344,7 +344,7 @@ const ITEM_CATEGORY_LABELS = ['一般检查事项', '重点检查事项'] as con
 const METHOD_LABELS = ['书面检查', '实地核查', '网络监测', '委托专业机构'] as const;
 
 const itemColumns: ColumnSpec[] = [
-  { header: '事项编号', aliases: ['编号', '抽查事项编号'], field: 'id', required: true, parse: str, note: '本部门内唯一；字母、数字、点、下划线、连字符', width: 12 },
+  { header: '事项编号', aliases: ['编号', '抽查事项编号'], field: 'id', required: true, parse: str, note: '全系统唯一（不能与其他部门的人员编号相同）；字母、数字、点、下划线、连字符', width: 12 },
   { header: '事项名称', aliases: ['抽查事项', '抽查事项名称', '检查事项'], field: 'name', required: true, parse: str, note: '抽查事项名称', width: 28 },
   { header: '抽查依据', aliases: ['检查依据', '法律依据'], field: 'legalBasis', required: true, parse: str, note: '法律、法规、规章依据', width: 36 },
   { header: '抽查主体', aliases: ['检查主体', '实施主体'], field: 'subjectDepartment', required: true, parse: str, note: '实施抽查的部门', width: 18 },
@@ -385,7 +385,7 @@ const itemColumns: ColumnSpec[] = [
 // ---------------------------------------------------------------- experts (专家库)
 
 const expertColumns: ColumnSpec[] = [
-  { header: '专家编号', aliases: ['编号'], field: 'id', required: true, parse: str, note: '本部门内唯一；字母、数字、点、下划线、连字符', width: 12 },
+  { header: '专家编号', aliases: ['编号'], field: 'id', required: true, parse: str, note: '全系统唯一（不能与其他部门的人员编号相同）；字母、数字、点、下划线、连字符', width: 12 },
   { header: '姓名', field: 'name', required: true, parse: str, note: '专家姓名', width: 10 },
   { header: '所在单位', aliases: ['单位', '工作单位'], field: 'organisation', required: true, parse: str, note: '所在单位', width: 24 },
   { header: '专业领域', aliases: ['专业', '专长'], field: 'specialties', required: true, parse: list, note: `至少一个，${SEP_NOTE}`, width: 20 },

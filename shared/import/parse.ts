@@ -41,7 +41,7 @@ export interface RecordOf {
 }
 
 export type ParseResult<K extends ImportKind = ImportKind> =
-  | { ok: true; kind: K; records: RecordOf[K][]; warnings: ImportIssue[]; rows: number; format?: ImportFormat; encoding?: string }
+  | { ok: true; kind: K; records: RecordOf[K][]; /** Spreadsheet row of each record. */ recordRows: number[]; warnings: ImportIssue[]; rows: number; format?: ImportFormat; encoding?: string }
   | { ok: false; kind: K; errors: ImportIssue[]; warnings: ImportIssue[]; rows: number; format?: ImportFormat; encoding?: string };
 
 export interface ParseOptions {
@@ -319,6 +319,7 @@ export function validateSheet<K extends ImportKind>(kind: K, sheet: RawSheet, op
   const firstRowOfKey = new Map<string, number>();
   const schema = SCHEMAS[kind];
   const records: RecordOf[K][] = [];
+  const recordRows: number[] = [];
 
   for (const { row, cells } of dataRows) {
     if (cells.length > headerWidth) {
@@ -371,7 +372,10 @@ export function validateSheet<K extends ImportKind>(kind: K, sheet: RawSheet, op
 
     const parsed = schema.safeParse(record);
     if (parsed.success) {
-      if (errors.length === rowStart) records.push(parsed.data);
+      if (errors.length === rowStart) {
+        records.push(parsed.data);
+        recordRows.push(row);
+      }
       continue;
     }
     const reported = new Set<string>();
@@ -393,7 +397,7 @@ export function validateSheet<K extends ImportKind>(kind: K, sheet: RawSheet, op
   }
 
   if (errors.length) return { ok: false, ...base, errors, warnings };
-  return { ok: true, ...base, records, warnings };
+  return { ok: true, ...base, records, recordRows, warnings };
 }
 
 /**

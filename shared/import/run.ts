@@ -16,13 +16,15 @@
  * property makes a repeated import of an unchanged file a no-op.
  */
 import {
+  inspectorIdsTaken,
+  inspectorIdTakenMessage,
   upsertExperts,
   upsertInspectionItems,
   upsertInspectors,
   upsertTargets,
   type UpsertSummary,
 } from '../store/registry.js';
-import { KIND_LABELS, type ImportKind } from './columns.js';
+import { KINDS, KIND_LABELS, type ImportKind } from './columns.js';
 import { parseImport, type ImportFormat, type ImportIssue, type RecordOf } from './parse.js';
 import { DomainError } from '../domain/errors.js';
 
@@ -113,6 +115,17 @@ export async function runImport(req: ImportRequest): Promise<ImportOutcome> {
       writeMs: 0,
       ms: parseMs,
     };
+  }
+  // An inspector id another department uses is a row error like any other (identity.ts).
+  if (req.kind === 'inspectors') {
+    const rowOf = new Map(parsed.records.map((r, k) => [(r as RecordOf['inspectors']).id, parsed.recordRows[k]!]));
+    const taken = await inspectorIdsTaken(req.dept, [...rowOf.keys()]);
+    if (taken.length) {
+      const errors = taken
+        .map((t) => ({ row: rowOf.get(t.id)!, column: KINDS.inspectors.columns.find((c) => c.field === 'id')!.header, value: t.id, reason: inspectorIdTakenMessage(t) }))
+        .sort((a, b) => a.row - b.row);
+      return { ok: false, kind: req.kind, total: parsed.rows, errors, warnings: parsed.warnings, summary: rejectionSummary(errors.length), parseMs, writeMs: 0, ms: parseMs };
+    }
   }
   // No write happens above this line.
   let result: UpsertSummary;

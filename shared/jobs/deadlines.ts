@@ -37,6 +37,9 @@ import { getProfile } from '../services/profile.js';
 import { listDepartments, listInspectors } from '../store/registry.js';
 import { getTask, openDeadlinesDue, pendingDeadlines, settleDeadline, type DeadlineRecord, type ProgressRecord, type TaskRecord } from '../store/tasks.js';
 import { assignmentLink } from '../lifecycle/notify.js';
+import { taskContext, type TaskContext } from '../lifecycle/progress.js';
+import { teamOf } from '../lifecycle/team.js';
+import { inspectorKey, teamRefs, type InspectorRef } from '../domain/identity.js';
 import { batchGet, runPool } from '../store/base.js';
 import { K } from '../store/keys.js';
 import {
@@ -67,6 +70,7 @@ const logger = new Logger({ serviceName: 'suiji-jobs' });
 /** Departments, their profiles and inspectors, loaded once per run. */
 export class Directory {
   private inspectors?: Promise<Map<string, Inspector>>;
+  private contexts = new Map<string, Promise<TaskContext | undefined>>();
   private constructor(
     readonly departments: Department[],
     readonly profiles: Map<string, PolicyProfile>,
@@ -94,15 +98,29 @@ export class Directory {
     return this.profiles.get(id);
   }
 
-  /** Inspector by id across departments (ids are global: seats and deadlines use them alone). */
-  async inspector(id: string): Promise<Inspector | undefined> {
+  /** The inspector (department, id): a namesake in another department is someone else. */
+  async inspector(ref: InspectorRef): Promise<Inspector | undefined> {
     // One shared promise: concurrent callers must not see a half-filled map.
     this.inspectors ??= (async () => {
       const m = new Map<string, Inspector>();
-      for (const d of this.departments) for (const i of await listInspectors(d.id)) m.set(i.id, i);
+      for (const d of this.departments) for (const i of await listInspectors(d.id)) m.set(inspectorKey(i), i);
       return m;
     })();
-    return (await this.inspectors).get(id);
+    return (await this.inspectors).get(inspectorKey(ref));
+  }
+
+  /** The registered members of a drawn target's team, each as (department, id). */
+  async team(p: ProgressRecord): Promise<Inspector[]> {
+    let refs = teamRefs(p);
+    if (!p.teamDepartments) {
+      // Progress drawn before members were qualified: resolved against the task's draw scope.
+      let c = this.contexts.get(p.taskId);
+      if (!c) this.contexts.set(p.taskId, (c = taskContext(p.taskId).catch(() => undefined)));
+      const ctx = await c;
+      refs = ctx ? await teamOf(ctx, p) : [];
+    }
+    const found = await Promise.all(refs.map((r) => (r ? this.inspector(r) : undefined)));
+    return found.filter((i): i is Inspector => i !== undefined);
   }
 }
 
@@ -234,7 +252,7 @@ interface Person {
   reminders: ReminderEntry[];
   overdue: OverdueEntry[];
   leadership: boolean;
-  /** Inspectors behind this address (reply token). */
+  /** Inspectors behind this address, by (department, id) (reply token). */
   inspectors: Map<string, Inspector>;
 }
 
@@ -353,7 +371,7 @@ async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps
     let p = people.get(key);
     if (!p) people.set(key, (p = { recipient: { name: r.name, email: key }, department, reminders: [], overdue: [], leadership: false, inspectors: new Map(), ...(inspector ? { inspector } : {}) }));
     if (inspector) {
-      p.inspectors.set(inspector.id, inspector);
+      p.inspectors.set(inspectorKey(inspector), inspector);
       p.inspector ??= inspector;
     }
     return p;
@@ -361,13 +379,16 @@ async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps
   const deptName = (id: string) => dir.department(id)?.name ?? id;
   const links = new Map<string, Promise<string>>();
   const urlFor = async (it: Item, insp: Inspector): Promise<string> => {
-    const k = `${it.task.taskId}#${insp.id}`;
+    const k = `${it.task.taskId}#${inspectorKey(insp)}`;
     let l = links.get(k);
     if (!l) links.set(k, (l = assignmentLink(it.task.taskId, it.task.drawRound, insp)));
     return `${config().publicBaseUrl}/l/${await l}?t=${encodeURIComponent(it.p.uscc)}`;
   };
-  const team = async (it: Item) => (await Promise.all(it.d.people.map((id) => dir.inspector(id)))).filter((i): i is Inspector => Boolean(i));
-  const sectionOf = async (it: Item): Promise<string> => (await dir.inspector(it.p.leader))?.section ?? (await team(it))[0]?.section ?? '未分科室';
+  const team = (it: Item) => dir.team(it.p);
+  const sectionOf = async (it: Item): Promise<string> => {
+    const members = await team(it);
+    return (members.find((i) => i.id === it.p.leader) ?? members[0])?.section ?? '未分科室';
+  };
   const seen = new Set<string>(); // person × deadline × list, so an item is listed once per digest
   const once = (who: string, what: string, it: Item) => {
     const k = `${who}|${what}|${it.d.taskId}|${it.d.kind}|${it.d.ref}`;

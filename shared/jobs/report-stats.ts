@@ -32,6 +32,7 @@ import { chinaToday, daysInMonth, defaultCalendar, isoDate, minDate, type Calend
 import { jointKind } from '../domain/plan.js';
 import { workingDaysOverdue } from '../domain/deadlines.js';
 import type { PlanTask } from '../domain/schemas.js';
+import { inspectorKey, teamRefs } from '../domain/identity.js';
 import { getProfile } from '../services/profile.js';
 import { config } from '../config.js';
 import { findTask } from '../store/plans.js';
@@ -64,7 +65,7 @@ interface TaskData {
   deadlines: DeadlineRecord[];
 }
 
-const PROGRESS_FIELDS = ['uscc', 'name', 'kind', 'team', 'leader', 'status', 'history', 'checkDate', 'hasProblem', 'needsFollowUp', 'publishedAt', 'resultVersion'];
+const PROGRESS_FIELDS = ['uscc', 'name', 'kind', 'team', 'teamDepartments', 'leader', 'status', 'history', 'checkDate', 'hasProblem', 'needsFollowUp', 'publishedAt', 'resultVersion'];
 
 export interface ReportStatsOptions {
   /** Last day counted (default: the period's last day); clipped to the period. */
@@ -114,8 +115,13 @@ export async function computeReportStats(dept: string, period: ReportPeriod, opt
   for (const d of itemDepts) for (const it of await listInspectionItems(d)) categories.set(it.id, it.itemCategory);
 
   const sectionOf = new Map((await listInspectors(dept)).map((i) => [i.id, i.section]));
+  // Names by (department, id); progress drawn before teams kept departments falls back to the id.
   const names = new Map<string, string>();
-  for (const d of itemDepts) for (const i of await listInspectors(d)) names.set(i.id, i.name);
+  for (const d of itemDepts) for (const i of await listInspectors(d)) names.set(inspectorKey(i), i.name).set(i.id, i.name);
+  const nameOf = (p: ProgressRecord, k: number): string => {
+    const ref = teamRefs(p)[k];
+    return (ref ? names.get(inspectorKey(ref)) : names.get(p.team[k]!)) ?? p.team[k]!;
+  };
 
   const current = periodStats(data, dept, range);
   const yearToDate = periodStats(data, dept, ytd);
@@ -183,7 +189,7 @@ export async function computeReportStats(dept: string, period: ReportPeriod, opt
         targetName: p.name,
         dueDate: dl.due as string,
         overdueWorkingDays: days,
-        responsible: p.team.map((id) => names.get(id) ?? id),
+        responsible: p.team.map((_, k) => nameOf(p, k)),
       });
       sections.set(section, list);
     }

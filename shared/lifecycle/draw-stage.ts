@@ -30,6 +30,7 @@ import { getItem, putItem, type Item } from '../store/base.js';
 import { forEachPoolPage, getTargets, listInspectionItems, listInspectors, putTargets } from '../store/registry.js';
 import { clearAssignments, updateTask, writeAssignments, type ProgressRecord } from '../store/tasks.js';
 import { taskContext } from './progress.js';
+import { drawDepartments } from './team.js';
 import { LifecycleError } from './errors.js';
 import { participatingSections } from '../domain/plan.js';
 import { keyStratumDrawn } from '../domain/sampling.js';
@@ -58,6 +59,8 @@ export interface DrawSummary {
   freezeDigest: string;
   seed?: string;
   selectedCount?: number;
+  /** Department of each inspector in the frozen pool (teams are recorded as (department, id)). */
+  memberDepartments?: Record<string, string>;
 }
 
 /** From this pool size on, the freeze and the ceremony's hashing use a helper thread (the second vCPU). */
@@ -89,7 +92,7 @@ export async function freezeStage(input: { taskId: string }): Promise<{ round: n
     return { round, candidates: existing.freezeRecord.candidates, toDraw: existing.freezeRecord.strata.reduce((n, s) => n + s.toDraw, 0) };
   }
 
-  const departments = planTask.inspectorScope.departments.length ? planTask.inspectorScope.departments : [task.department];
+  const departments = drawDepartments(task.department, planTask);
   // The draw happens today (or on the planned day, if frozen ahead of it): certificates must be
   // valid from then on, and the cooldown counts back from it.
   const drawDate = maxDate(planTask.drawDate, chinaToday(now()));
@@ -163,6 +166,7 @@ export async function freezeStage(input: { taskId: string }): Promise<{ round: n
       },
       freezeRecord: frozen.freeze,
       freezeDigest: frozen.freezeDigest,
+      memberDepartments: built.departmentOf,
     };
     await putItem({ ...K.draw(task.taskId, round), entity: 'draw', taskId: task.taskId, ...summary });
     await updateCeremony(task.taskId, round, { status: 'frozen', systemCommitment: system.commitment, systemSecretHex: system.hex });
@@ -206,6 +210,7 @@ export async function drawStage(input: { taskId: string }): Promise<{ round: num
 
   // Progress records: one per drawn target, with the details the team and the reports need.
   const details = new Map((await getTargets(task.department, record.targets.map((t) => t.uscc))).map((t) => [t.uscc, t]));
+  const departmentOf = summary.memberDepartments;
   const at = nowIso();
   const rows: ProgressRecord[] = record.targets.map((t) => {
     const d = details.get(t.uscc);
@@ -220,6 +225,8 @@ export async function drawStage(input: { taskId: string }): Promise<{ round: num
       isKey: d?.isKey ?? t.stratum === 'key',
       kind: d?.kind ?? 'enterprise',
       team: t.team,
+      // A round frozen before the pool kept departments: members are resolved when they act.
+      ...(departmentOf && t.team.every((id) => departmentOf[id]) ? { teamDepartments: t.team.map((id) => departmentOf[id]!) } : {}),
       leader: t.leader,
       priority: t.priority,
       status: 'assigned',

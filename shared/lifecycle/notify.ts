@@ -12,6 +12,8 @@ import { getDepartment, listDepartments, listInspectionItems, listInspectors, ge
 import { listProgress, markNotified, type CallbackStage, type Stage, type TaskRecord } from '../store/tasks.js';
 import { runPool } from '../store/base.js';
 import { taskContext } from './progress.js';
+import { drawDepartments, teamOf } from './team.js';
+import { inspectorKey, type InspectorRef } from '../domain/identity.js';
 import type { Inspector } from '../domain/schemas.js';
 
 const url = (path: string): string => `${config().publicBaseUrl}${path}`;
@@ -90,9 +92,10 @@ async function assignmentNotices(task: TaskRecord): Promise<void> {
   const ctx = await taskContext(task.taskId);
   const dept = await getDepartment(task.department);
   if (!dept) return;
-  const progress = await listProgress(task.taskId, { projection: ['uscc', 'name', 'team', 'leader', 'status', 'dueEntry'] });
-  const departments = [...new Set([task.department, ...ctx.planTask.inspectorScope.departments])];
-  const inspectors = new Map<string, Inspector>((await Promise.all(departments.map((d) => listInspectors(d)))).flat().map((i) => [i.id, i]));
+  const progress = await listProgress(task.taskId, { projection: ['uscc', 'name', 'team', 'teamDepartments', 'leader', 'status', 'dueEntry'] });
+  const departments = [...new Set([task.department, ...drawDepartments(task.department, ctx.planTask)])];
+  // Keyed by (department, id): a namesake in another department is someone else.
+  const inspectors = new Map<string, Inspector>((await Promise.all(departments.map((d) => listInspectors(d)))).flat().map((i) => [inspectorKey(i), i]));
   const items = new Map((await listInspectionItems(task.department)).map((i) => [i.id, i]));
   const taskItems = [...ctx.planTask.items.general, ...ctx.planTask.items.key].map((id) => ({
     name: items.get(id)?.name ?? id,
@@ -103,18 +106,22 @@ async function assignmentNotices(task: TaskRecord): Promise<void> {
   const details = new Map((await getTargets(task.department, progress.map((p) => p.uscc))).map((t) => [t.uscc, t]));
 
   const byInspector = new Map<string, typeof progress>();
+  const teams = new Map<string, (InspectorRef | undefined)[]>();
   for (const p of progress) {
-    for (const m of p.team) {
-      const list = byInspector.get(m);
+    const refs = await teamOf(ctx, p);
+    teams.set(p.uscc, refs);
+    for (const ref of refs) {
+      if (!ref) continue;
+      const list = byInspector.get(inspectorKey(ref));
       if (list) list.push(p);
-      else byInspector.set(m, [p]);
+      else byInspector.set(inspectorKey(ref), [p]);
     }
   }
 
   // A few mails at a time (each is a link record, the idempotency record and the send); SES
   // throttling is retried with backoff by sendMail.
-  await runPool([...byInspector], 4, async ([inspectorId, mine]) => {
-    const insp = inspectors.get(inspectorId);
+  await runPool([...byInspector], 4, async ([key, mine]) => {
+    const insp = inspectors.get(key);
     if (!insp) return;
     const linkId = await assignmentLink(task.taskId, task.drawRound, insp);
     const targets: AssignedTarget[] = mine.map((p) => {
@@ -126,8 +133,9 @@ async function assignmentNotices(task: TaskRecord): Promise<void> {
         ...(d?.contact ? { contact: { person: d.contact.person, phone: d.contact.phone } } : {}),
         items: taskItems,
         methods,
-        team: p.team.map((id) => {
-          const m = inspectors.get(id);
+        team: p.team.map((id, k) => {
+          const ref = teams.get(p.uscc)?.[k];
+          const m = ref && inspectors.get(inspectorKey(ref));
           return { name: m?.name ?? id, leader: id === p.leader, section: m?.section, phone: m?.phone };
         }),
         sheetUrl: url(`/l/${linkId}?t=${p.uscc}`),
@@ -144,7 +152,7 @@ async function assignmentNotices(task: TaskRecord): Promise<void> {
       minInspectorsOnSite: ctx.profile.minInspectorsPerTarget,
     });
     await sendMail({
-      key: `assignment#${task.taskId}#r${task.drawRound}#${inspectorId}`,
+      key: `assignment#${task.taskId}#r${task.drawRound}#${insp.id}`,
       kind: 'assignment',
       to: [insp.email],
       raw: await composeMime(mail, { from: config().mailFrom, to: [{ name: insp.name, address: insp.email }], kind: 'assignment' }),
@@ -153,10 +161,10 @@ async function assignmentNotices(task: TaskRecord): Promise<void> {
   await markNotified(task.taskId, progress.filter((p) => p.status === 'assigned').map((p) => p.uscc));
 }
 
-/** The inspector's link for this task: stable per task, round and inspector (not per target). */
+/** The inspector's link for this task: stable per task, round and inspector (department, id), not per target. */
 export async function assignmentLink(taskId: string, round: number, insp: Pick<Inspector, 'id' | 'email' | 'department'>): Promise<string> {
   return createLink('view-assignment', { taskId, inspectorId: insp.id, department: insp.department, round: String(round) }, insp.email, {
     days: 180,
-    key: `${taskId}#${round}#${insp.id}`,
+    key: `${taskId}#${round}#${insp.department}#${insp.id}`,
   });
 }

@@ -26,8 +26,17 @@ import type { PolicyProfile } from '../domain/profiles.js';
 import { dueDate, followUpDueDate } from '../domain/deadlines.js';
 import { resumeIfDone } from './callbacks.js';
 import { now, nowIso } from '../clock.js';
-import { conflict, forbidden, notFound, invalid } from '../domain/errors.js';
+import { conflict, notFound, invalid } from '../domain/errors.js';
 import type { PlanTask, PlanVersion } from '../domain/schemas.js';
+import type { InspectorRef } from '../domain/identity.js';
+import { requireTeamMember, teamOf } from './team.js';
+
+/**
+ * Who does a per-target step: staff signed in, or an inspector (department, id) — signed in, behind
+ * an e-mail link or a reply token. An inspector must be a registered, active member of the
+ * target's team; a coordinator acts for the department.
+ */
+export type StepActor = Actor & { inspector?: InspectorRef };
 
 export interface TaskContext {
   task: TaskRecord;
@@ -82,10 +91,10 @@ export function dueOrPending(compute: () => string, basis: Due['basis']): Due {
 }
 
 /** The team member's own record of the on-site check date (opens the entry/publication deadlines). */
-export async function recordCheck(taskId: string, uscc: string, checkDate: string, actor: Actor & { inspectorId?: string }): Promise<ProgressRecord> {
+export async function recordCheck(taskId: string, uscc: string, checkDate: string, actor: StepActor): Promise<ProgressRecord> {
   const ctx = await taskContext(taskId);
   const p = await progressOrThrow(taskId, uscc);
-  if (actor.inspectorId && !p.team.includes(actor.inspectorId)) throw forbidden('只有本检查对象的检查组成员可以登记检查');
+  if (actor.inspector) await requireTeamMember(ctx, p, actor.inspector, '登记检查');
   const today = chinaToday(now());
   if (checkDate > today) throw invalid(`检查日期 ${checkDate} 晚于今天（${today}）`);
   if (checkDate < ctx.planTask.window.start || checkDate > ctx.planTask.window.end) {
@@ -120,12 +129,12 @@ export async function enterResult(
   taskId: string,
   uscc: string,
   body: unknown,
-  actor: Actor & { inspectorId: string },
+  actor: Actor & { inspector: InspectorRef },
   via: 'form' | 'api' | 'mail',
 ): Promise<{ progress: ProgressRecord; result: ValidResult; corrected: boolean; unchanged: boolean }> {
   const ctx = await taskContext(taskId);
   const p = await progressOrThrow(taskId, uscc);
-  if (!p.team.includes(actor.inspectorId)) throw forbidden('谁检查、谁录入：只有本检查对象的检查组成员可以录入检查结果');
+  await requireTeamMember(ctx, p, actor.inspector, '录入检查结果');
   if (['published', 'followup_open', 'closed'].includes(p.status)) throw conflict('检查结果已公示，不能再修改');
   const result = validateResult(body, {
     phrases: ctx.profile.resultPhrases,
@@ -135,7 +144,7 @@ export async function enterResult(
     itemIds: itemIdsOf(ctx.planTask),
     window: ctx.planTask.window,
     today: chinaToday(now()),
-    certificates: await teamCertificates(ctx, p.team),
+    certificates: await teamCertificates(ctx, p),
   });
   const corrected = p.status === 'result_entered' || p.status === 'reviewed';
   // A double submission (same content) has no second effect.
@@ -146,7 +155,7 @@ export async function enterResult(
   const publishBasis = { from: result.checkDate, rule: 'publish' as const };
   const dueEntry: Due = p.checkDate ? { date: p.dueEntry ?? undefined } : dueOrPending(() => dueDate(ctx.profile, entryBasis), entryBasis);
   const duePublish: Due = p.checkDate ? { date: p.duePublish ?? undefined } : dueOrPending(() => dueDate(ctx.profile, publishBasis), publishBasis);
-  const record = { ...result, enteredBy: actor.inspectorId, enteredAt: nowIso(), via };
+  const record = { ...result, enteredBy: actor.inspector.id, enteredByDepartment: actor.inspector.department, enteredAt: nowIso(), via };
   const progress = await transition({
     taskId,
     uscc,
@@ -185,16 +194,13 @@ export async function enterResult(
   return { progress, result, corrected, unchanged: false };
 }
 
-/** Name and certificate expiry of each team member, from the registries of the task's departments. */
-async function teamCertificates(ctx: TaskContext, team: readonly string[]): Promise<Map<string, { name: string; expiry: string }>> {
-  const depts = [...new Set([ctx.task.department, ...ctx.planTask.inspectorScope.departments, ...ctx.planTask.jointDepartments])];
+/** Name and certificate expiry of each team member, from the member's own department's registry. */
+async function teamCertificates(ctx: TaskContext, p: ProgressRecord): Promise<Map<string, { name: string; expiry: string }>> {
   const out = new Map<string, { name: string; expiry: string }>();
   await Promise.all(
-    team.map(async (id) => {
-      for (const d of depts) {
-        const i = await getInspector(d, id);
-        if (i) return void out.set(id, { name: i.name, expiry: i.certificateExpiry });
-      }
+    (await teamOf(ctx, p)).map(async (ref) => {
+      const i = ref && (await getInspector(ref.department, ref.id));
+      if (i) out.set(i.id, { name: i.name, expiry: i.certificateExpiry });
     }),
   );
   return out;
@@ -202,7 +208,7 @@ async function teamCertificates(ctx: TaskContext, team: readonly string[]): Prom
 
 function sameResult(stored: Record<string, unknown> | undefined, next: ValidResult): boolean {
   if (!stored) return false;
-  const { enteredBy: _b, enteredAt: _a, via: _v, ...prev } = stored as Record<string, unknown> & { enteredBy?: string; enteredAt?: string; via?: string };
+  const { enteredBy: _b, enteredByDepartment: _d, enteredAt: _a, via: _v, ...prev } = stored as Record<string, unknown> & { enteredBy?: string; enteredByDepartment?: string; enteredAt?: string; via?: string };
   return contentHash(prev) === contentHash(next);
 }
 
@@ -342,9 +348,10 @@ export async function listFollowUps(taskId: string, uscc?: string): Promise<Foll
 }
 
 /** Enter a disposition (后续处置) for a target with problems; the first one meets the follow-up deadline. */
-export async function openFollowUp(taskId: string, uscc: string, body: { disposition: string; responsibleUnit: string; due?: string; note?: string }, actor: Actor): Promise<FollowUp> {
+export async function openFollowUp(taskId: string, uscc: string, body: { disposition: string; responsibleUnit: string; due?: string; note?: string }, actor: StepActor): Promise<FollowUp> {
   const ctx = await taskContext(taskId);
   const p = await progressOrThrow(taskId, uscc);
+  if (actor.inspector) await requireTeamMember(ctx, p, actor.inspector, '登记后续处置');
   if (p.status !== 'followup_open') throw conflict('该检查对象没有待处置的问题（需已公示且发现问题）');
   const allowed = ctx.profile.followUpDispositions.map((d) => d.code);
   if (!allowed.includes(body.disposition)) {
@@ -380,11 +387,12 @@ export async function openFollowUp(taskId: string, uscc: string, body: { disposi
 }
 
 /** Close one disposition with its outcome; the target closes when all its dispositions are closed. */
-export async function closeFollowUp(taskId: string, uscc: string, fid: string, outcome: string, actor: Actor): Promise<{ followUp: FollowUp; targetClosed: boolean }> {
+export async function closeFollowUp(taskId: string, uscc: string, fid: string, outcome: string, actor: StepActor): Promise<{ followUp: FollowUp; targetClosed: boolean }> {
+  const p = await progressOrThrow(taskId, uscc);
+  if (actor.inspector) await requireTeamMember(await taskContext(taskId), p, actor.inspector, '办结后续处置');
   const fu = await getItem<FollowUp & Item>(K.followUp(taskId, uscc, fid), true);
   if (!fu) throw notFound(`后续处置「${fid}」`);
   if (fu.status === 'closed') throw conflict('该后续处置已办结');
-  const p = await progressOrThrow(taskId, uscc);
   const open = (p.followUps?.open ?? 1) - 1;
   const closed = (p.followUps?.closed ?? 0) + 1;
   const closesTarget = open <= 0;

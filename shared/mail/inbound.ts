@@ -56,6 +56,8 @@ import { getProgress, seatsOfInspector, type ProgressRecord } from '../store/tas
 import { enterResult, taskContext, type TaskContext } from '../lifecycle/progress.js';
 import { assignmentLink } from '../lifecycle/notify.js';
 import { sendResultConfirmation } from '../usecases/confirmations.js';
+import { onTeam } from '../lifecycle/team.js';
+import { refOf } from '../domain/identity.js';
 
 const logger = new Logger({ serviceName: 'suiji-mail-inbound' });
 
@@ -223,16 +225,25 @@ async function processReply(mail: InboundMail, claim: string): Promise<InboundOu
     return { ...base, status: 'expired', from, reasons: [reason], confirmation };
   }
 
-  // The inspector's seats (targets they are on the team of), by USCC.
-  const seats = new Map<string, { taskId: string; inspectorId: string }[]>();
+  // The inspector's seats (targets they are on the team of), by USCC: (department, id) each.
+  const seats = new Map<string, { taskId: string; insp: Inspector }[]>();
   for (const i of inspectors) {
-    for (const s of await seatsOfInspector(i.id)) seats.set(s.uscc, [...(seats.get(s.uscc) ?? []), { taskId: s.taskId, inspectorId: i.id }]);
+    for (const s of await seatsOfInspector(i)) seats.set(s.uscc, [...(seats.get(s.uscc) ?? []), { taskId: s.taskId, insp: i }]);
   }
   const contexts = new Map<string, Promise<TaskContext>>();
   const ctxOf = (taskId: string) => {
     let c = contexts.get(taskId);
     if (!c) contexts.set(taskId, (c = taskContext(taskId)));
     return c;
+  };
+  /** On the target's team as (department, id); a task whose plan is gone has no members. */
+  const memberOf = async (taskId: string, p: ProgressRecord, insp: Inspector): Promise<boolean> => {
+    try {
+      return await onTeam(await ctxOf(taskId), p, insp);
+    } catch (e) {
+      if (e instanceof DomainError) return false;
+      throw e;
+    }
   };
   // Result codes known to the departments of the inspector's tasks (each line is validated
   // against its own task's profile by enterResult).
@@ -257,10 +268,10 @@ async function processReply(mail: InboundMail, claim: string): Promise<InboundOu
       rejected.push({ line: e.line, reasons: [e.error] });
       continue;
     }
-    const candidates: { taskId: string; inspectorId: string; p: ProgressRecord }[] = [];
+    const candidates: { taskId: string; insp: Inspector; p: ProgressRecord }[] = [];
     for (const s of seats.get(e.uscc) ?? []) {
       const p = await getProgress(s.taskId, e.uscc);
-      if (p && p.team.includes(s.inspectorId)) candidates.push({ ...s, p });
+      if (p && (await memberOf(s.taskId, p, s.insp))) candidates.push({ ...s, p });
     }
     const open = candidates.filter((c) => OPEN.includes(c.p.status));
     const fresh = open.filter((c) => NOT_ENTERED.includes(c.p.status));
@@ -276,9 +287,9 @@ async function processReply(mail: InboundMail, claim: string): Promise<InboundOu
     }
     const ctx = await ctxOf(pick.taskId);
     const body = replyResultBody(ctx, pick.p, e.codes, e.remark, today);
-    const insp = inspectors.find((i) => i.id === pick.inspectorId) ?? me;
+    const insp = pick.insp;
     try {
-      const r = await enterResult(pick.taskId, e.uscc, body, { by: `mail:${insp.email}`, role: 'inspector', inspectorId: insp.id }, 'mail');
+      const r = await enterResult(pick.taskId, e.uscc, body, { by: `mail:${insp.email}`, role: 'inspector', inspector: refOf(insp) }, 'mail');
       recorded.push({ uscc: e.uscc, targetName: pick.p.name, taskName: ctx.planTask.name, codes: r.result.phrases, remark: e.remark || undefined, line: e.line });
       out.recorded.push({ taskId: pick.taskId, uscc: e.uscc, codes: r.result.codes, corrected: r.corrected, unchanged: r.unchanged });
     } catch (err) {

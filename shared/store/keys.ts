@@ -45,7 +45,11 @@ export const K = {
   progress: (t: string, uscc: string) => ({ pk: `TASK#${t}`, sk: `TGT#${uscc}` }),
   progressPrefix: 'TGT#',
   seat: (t: string, inspectorId: string, uscc: string) => ({ pk: `TASK#${t}`, sk: `SEAT#${inspectorId}#${uscc}` }),
-  seatsOfInspector: (inspectorId: string) => `INSPECTOR#${inspectorId}`,
+  seatsOfInspector: (who: { department: string; id: string }) => `INSPECTOR#${who.department}#${who.id}`,
+  /** Seats written before members were qualified by department. */
+  legacySeatsOfInspector: (inspectorId: string) => `INSPECTOR#${inspectorId}`,
+  /** Which department an inspector id belongs to (ids are unique across departments). */
+  inspectorId: (id: string) => ({ pk: `INSPID#${id}`, sk: 'INSPID' }),
   followUp: (t: string, uscc: string, fid: string) => ({ pk: `TASK#${t}`, sk: `FU#${uscc}#${fid}` }),
   deadline: (t: string, kind: string, ref: string) => ({ pk: `TASK#${t}`, sk: `DL#${kind}#${ref}` }),
   duePk: (date: string) => `DUE#${date}`,

@@ -12,6 +12,7 @@ import {
   clean,
   deleteItem,
   getItem,
+  putIfAbsent,
   putItem,
   queryAll,
   queryPage,
@@ -20,6 +21,7 @@ import {
   type Item,
 } from './base.js';
 import type { Department, Expert, InspectionItem, Inspector, Target } from '../domain/schemas.js';
+import { DomainError } from '../domain/errors.js';
 
 const POOL = TABLE.indexes.pool;
 const LOOKUP = TABLE.indexes.lookup;
@@ -122,6 +124,7 @@ function inspectorItem(i: Inspector): Item {
   };
 }
 export async function putInspector(i: Inspector): Promise<void> {
+  await claimInspectorIds(i.department, [i.id]);
   await putItem(inspectorItem(i));
 }
 export async function getInspector(dept: string, id: string): Promise<Inspector | undefined> {
@@ -134,6 +137,62 @@ export async function listInspectors(dept: string): Promise<Inspector[]> {
 export async function deleteInspector(dept: string, id: string): Promise<void> {
   await deleteItem(K.inspector(dept, id));
 }
+// ---------------------------------------------------------------- inspector ids: one department each
+
+/**
+ * An inspector id belongs to one department (shared/domain/identity.ts says why): the first to
+ * register it, recorded in an `INSPID#<id>` claim that stays when the inspector is deleted, so an
+ * id never passes to another department (draw records and past teams keep naming the person).
+ * Ids registered before claims existed are found in the registries themselves; the first
+ * department to write such an id again claims it.
+ */
+export async function inspectorIdOwners(dept: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const unique = [...new Set(ids)];
+  const owners = new Map<string, string>();
+  for (const c of await batchGet<Item & { id: string; department: string }>(unique.map((id) => K.inspectorId(id)))) owners.set(c.id, c.department);
+  const unclaimed = unique.filter((id) => !owners.has(id));
+  if (unclaimed.length) {
+    const depts = (await listDepartments()).map((d) => d.id);
+    const found = await batchGet<Item & { id: string; department: string }>(depts.flatMap((d) => unclaimed.map((id) => K.inspector(d, id))));
+    // Held by this department (and perhaps a namesake elsewhere): it is this department's to claim.
+    const here = new Set(found.filter((i) => i.department === dept).map((i) => i.id));
+    for (const i of found) if (!here.has(i.id) && !owners.has(i.id)) owners.set(i.id, i.department);
+    for (const id of here) owners.set(id, dept);
+  }
+  return owners;
+}
+
+/** Ids among `ids` that another department uses, with that department's name. */
+export async function inspectorIdsTaken(dept: string, ids: readonly string[]): Promise<{ id: string; department: string; departmentName: string }[]> {
+  const owners = await inspectorIdOwners(dept, ids);
+  const taken = [...owners].filter(([, d]) => d !== dept);
+  return Promise.all(taken.map(async ([id, d]) => ({ id, department: d, departmentName: (await getDepartment(d))?.name ?? d })));
+}
+
+export const inspectorIdTakenMessage = (t: { id: string; departmentName: string }): string =>
+  `检查人员编号「${t.id}」已被${t.departmentName}使用：人员编号在全系统内唯一，请使用其他编号`;
+
+/** Claim ids for `dept` before its inspectors are written; refuses (nothing written) if any is taken. */
+export async function claimInspectorIds(dept: string, ids: readonly string[]): Promise<void> {
+  if (!ids.length) return;
+  const refuse = async (taken: { id: string; department: string; departmentName: string }[]) => {
+    throw new DomainError('conflict', taken.map(inspectorIdTakenMessage).join('；'), {
+      reason: 'InspectorIdTaken',
+      issues: taken.map((t) => ({ field: 'id', message: inspectorIdTakenMessage(t) })),
+    });
+  };
+  const owners = await inspectorIdOwners(dept, ids);
+  const taken = [...owners].filter(([, d]) => d !== dept).map(([id]) => id);
+  if (taken.length) return refuse(await inspectorIdsTaken(dept, taken));
+  const lost: string[] = [];
+  await runPool([...ids], 8, async (id) => {
+    if (await putIfAbsent({ ...K.inspectorId(id), entity: 'inspectorId', id, department: dept })) return;
+    const c = await getItem<Item & { department: string }>(K.inspectorId(id), true);
+    if (c && c.department !== dept) lost.push(id); // another department claimed it meanwhile
+  });
+  if (lost.length) return refuse(await inspectorIdsTaken(dept, lost));
+}
+
 /** Inspectors registered under an e-mail address (inbound mail, bounces). */
 export async function findInspectorsByEmail(email: string): Promise<Inspector[]> {
   const items = await queryAll({ index: LOOKUP.name, pkName: LOOKUP.partitionKey, pk: K.emailLookup(email) });
@@ -386,7 +445,10 @@ async function upsertCollection<T extends { id: string }>(
 
 export async function upsertInspectors(dept: string, rows: Inspector[]): Promise<UpsertSummary> {
   // A re-imported inspector keeps the delivery status the system recorded (bounced address).
-  const status = new Map((await listInspectors(dept)).map((i) => [i.id, i.mailStatus]));
+  const stored = await listInspectors(dept);
+  const status = new Map(stored.map((i) => [i.id, i.mailStatus]));
+  const have = new Set(stored.map((i) => i.id));
+  await claimInspectorIds(dept, rows.map((r) => r.id).filter((id) => !have.has(id)));
   return upsertCollection(dept, 'INSP#', rows, (i) => inspectorItem({ ...i, mailStatus: status.get(i.id) ?? i.mailStatus }));
 }
 

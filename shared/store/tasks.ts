@@ -24,6 +24,7 @@ import {
 } from './base.js';
 import { nowIso } from '../clock.js';
 import type { DeadlineKind, DueBasis } from '../domain/deadlines.js';
+import type { InspectorRef } from '../domain/identity.js';
 import { DomainError } from '../domain/errors.js';
 import type { PlanTask, PlanVersion } from '../domain/schemas.js';
 
@@ -120,7 +121,10 @@ export interface ProgressRecord {
   stratum: string;
   isKey: boolean;
   kind: string;
+  /** Inspector ids as the draw record has them. */
   team: string[];
+  /** The department of each member, aligned with `team` (absent on progress drawn before it was kept). */
+  teamDepartments?: string[];
   leader: string;
   priority: string;
   status: TargetStatus;
@@ -252,19 +256,22 @@ export async function writeAssignments(taskId: string, round: number, rows: Prog
   const puts: Item[] = [];
   for (const r of rows) {
     puts.push({ ...K.progress(taskId, r.uscc), entity: 'progress', round, ...r });
-    for (const m of r.team) {
+    r.team.forEach((m, k) => {
+      const department = r.teamDepartments?.[k];
       puts.push({
         ...K.seat(taskId, m, r.uscc),
-        gsi2pk: K.seatsOfInspector(m),
+        // Seats of members whose department is not known are listed under the bare id (legacy).
+        gsi2pk: department ? K.seatsOfInspector({ department, id: m }) : K.legacySeatsOfInspector(m),
         gsi2sk: `${taskId}#${r.uscc}`,
         entity: 'seat',
         taskId,
         uscc: r.uscc,
         inspectorId: m,
+        ...(department ? { department } : {}),
         leader: r.leader === m,
         round,
       });
-    }
+    });
     if (r.dueEntry) puts.push(deadlineItem(taskId, 'entry', r.uscc, { date: r.dueEntry }, r.team));
   }
   await batchWrite(puts, [], 6);
@@ -544,10 +551,12 @@ export async function queryAuditPage(taskId: string, limit: number): Promise<Aud
 
 // ---------------------------------------------------------------- seats
 
-export async function seatsOfInspector(inspectorId: string): Promise<{ taskId: string; uscc: string; leader: boolean }[]> {
-  return queryAll<Item & { taskId: string; uscc: string; leader: boolean }>({
-    index: LOOKUP.name,
-    pkName: LOOKUP.partitionKey,
-    pk: K.seatsOfInspector(inspectorId),
-  });
+/**
+ * The seats of an inspector (department, id), and those written before seats carried the
+ * department (listed under the bare id): the caller checks each against the target's team.
+ */
+export async function seatsOfInspector(who: InspectorRef): Promise<{ taskId: string; uscc: string; leader: boolean }[]> {
+  const q = (pk: string) => queryAll<Item & { taskId: string; uscc: string; leader: boolean; department?: string }>({ index: LOOKUP.name, pkName: LOOKUP.partitionKey, pk });
+  const [qualified, legacy] = await Promise.all([q(K.seatsOfInspector(who)), q(K.legacySeatsOfInspector(who.id))]);
+  return [...qualified, ...legacy.filter((s) => s.department === undefined)].map(({ taskId, uscc, leader }) => ({ taskId, uscc, leader }));
 }

@@ -7,6 +7,7 @@
 import { findTask } from '../store/plans.js';
 import { getTask, type Actor, type TaskRecord } from '../store/tasks.js';
 import { forbidden, notFound } from '../domain/errors.js';
+import type { InspectorRef } from '../domain/identity.js';
 
 export type StaffRole = 'coordinator' | 'leader' | 'inspector';
 
@@ -21,8 +22,14 @@ export interface Staff {
   ip: string;
 }
 
-/** "Who, in which role, from where" as the audit trail records it. */
-export const actorOf = (s: Staff): Actor => ({ by: s.email, role: s.role, ip: s.ip });
+/** The inspector (department, id) a signed-in inspector is: both claims, never the id alone. */
+export const inspectorOf = (s: Staff): InspectorRef | undefined => (s.role === 'inspector' && s.inspectorId ? { department: s.department, id: s.inspectorId } : undefined);
+
+/** "Who, in which role, from where" as the audit trail records it; an inspector acts as (department, id). */
+export const actorOf = (s: Staff): Actor & { inspector?: InspectorRef } => {
+  const inspector = inspectorOf(s);
+  return { by: s.email, role: s.role, ip: s.ip, ...(inspector ? { inspector } : {}) };
+};
 
 /**
  * A launched task, for a member of its department; staff of a joint department may read it

@@ -15,6 +15,8 @@
 import { consumeLink, createLink, resolveLink, type LinkRecord } from '../links.js';
 import { enterResult, taskContext } from '../lifecycle/progress.js';
 import { getProgress, getTask, listProgress, STATUS_NAMES, type ApprovalDecision, type ProgressRecord } from '../store/tasks.js';
+import { onTeam, teamMembers } from '../lifecycle/team.js';
+import type { InspectorRef } from '../domain/identity.js';
 import { getDepartment, getInspector, getTargets, listInspectionItems } from '../store/registry.js';
 import type { InspectionSheetData } from '../mail/render.js';
 import type { ResultPhrase } from '../domain/profiles.js';
@@ -35,10 +37,13 @@ export async function openLink(linkId: string): Promise<LinkRecord> {
 
 export const NOT_ON_TEAM = 'NotOnTeam';
 
+/** The inspector (department, id) a link was sent to. */
+const linkInspector = (payload: Payload): InspectorRef => ({ department: payload.department ?? '', id: payload.inspectorId ?? '' });
+
 /** The target must be on this inspector's team in this task (else `notFound`, reason NOT_ON_TEAM). */
 export async function assertOnTeam(payload: Payload, uscc: string): Promise<void> {
   const p = await getProgress(payload.taskId!, uscc);
-  if (!p || !p.team.includes(payload.inspectorId!)) throw new DomainError('notFound', `「${uscc}」不在您本次任务的检查对象中。`, { reason: NOT_ON_TEAM });
+  if (!p || !(await onTeam(await taskContext(payload.taskId!), p, linkInspector(payload)))) throw new DomainError('notFound', `「${uscc}」不在您本次任务的检查对象中。`, { reason: NOT_ON_TEAM });
 }
 
 // ---------------------------------------------------------------- pages
@@ -60,7 +65,7 @@ export async function resultFormData(payload: Payload): Promise<ResultFormData> 
   const p = await getProgress(taskId, uscc);
   if (!p) throw tooLate('该检查对象不在任务名单中');
   const items = new Map((await listInspectionItems(department ?? ctx.task.department)).map((i) => [i.id, i]));
-  const team = await Promise.all(p.team.map(async (id) => ({ id, name: (await getInspector(ctx.task.department, id))?.name ?? id })));
+  const team = (await teamMembers(ctx, p)).map((m) => ({ id: m.id, name: m.inspector?.name ?? m.id }));
   return {
     task: ctx.planTask,
     target: p,
@@ -81,9 +86,11 @@ export interface AssignmentList {
 /** The inspector's targets in the task, with their status and entry deadline. */
 export async function assignmentList(payload: Payload): Promise<AssignmentList> {
   const ctx = await taskContext(payload.taskId!);
-  const mine = (await listProgress(payload.taskId!, { projection: ['uscc', 'name', 'team', 'leader', 'status', 'dueEntry', 'jurisdiction'] })).filter((p) =>
-    p.team.includes(payload.inspectorId!),
-  );
+  const me = linkInspector(payload);
+  const mine = [];
+  for (const p of await listProgress(payload.taskId!, { projection: ['uscc', 'name', 'team', 'teamDepartments', 'leader', 'status', 'dueEntry', 'jurisdiction'] })) {
+    if (await onTeam(ctx, p, me)) mine.push(p);
+  }
   return {
     taskName: ctx.planTask.name,
     window: ctx.planTask.window,
@@ -106,7 +113,7 @@ export async function inspectionSheet(payload: Payload, uscc: string): Promise<I
   const [target] = await getTargets(ctx.task.department, [uscc]);
   const items = new Map((await listInspectionItems(ctx.task.department)).map((i) => [i.id, i]));
   const itemIds = [...ctx.planTask.items.general, ...ctx.planTask.items.key];
-  const team = await Promise.all(p.team.map(async (id) => ({ id, insp: await getInspector(ctx.task.department, id) })));
+  const team = (await teamMembers(ctx, p)).map((m) => ({ id: m.id, insp: m.inspector }));
   return {
     departmentName: dept?.name ?? ctx.task.department,
     sheetNo: `${ctx.task.taskId}-${uscc.slice(-6)}`,
@@ -160,7 +167,7 @@ export type ResultEntry = Awaited<ReturnType<typeof enterResult>>;
 export async function enterResultByLink(link: LinkRecord, uscc: string, result: Record<string, unknown>, ip: string): Promise<{ entry: ResultEntry; correctionUrl?: string }> {
   if (link.action === 'view-assignment') await assertOnTeam(link.payload, uscc);
   const { taskId, inspectorId, department } = link.payload as { taskId: string; inspectorId: string; department?: string };
-  const entry = await enterResult(taskId, uscc, result, { by: link.recipient, role: 'inspector', ip, inspectorId }, 'form');
+  const entry = await enterResult(taskId, uscc, result, { by: link.recipient, role: 'inspector', ip, inspector: linkInspector(link.payload) }, 'form');
   if (link.action !== 'enter-result') {
     await confirmFormEntry({ taskId, uscc, inspector: { department: department ?? '', id: inspectorId } }, entry);
     return { entry };

@@ -129,8 +129,11 @@ export interface Assignment {
   kind?: Target['kind'];
 }
 
-/** Drawn targets of a task (progress + seats; an entry deadline when `dueEntry` is given). */
-export async function assign(taskId: string, rows: Assignment[]): Promise<void> {
+/**
+ * Drawn targets of a task (progress + seats; an entry deadline when `dueEntry` is given). With
+ * `legacy`, as the draw wrote them before teams kept each member's department.
+ */
+export async function assign(taskId: string, rows: Assignment[], opts: { legacy?: boolean } = {}): Promise<void> {
   const progress: ProgressRecord[] = rows.map((r) => ({
     taskId,
     uscc: r.target.uscc,
@@ -142,6 +145,7 @@ export async function assign(taskId: string, rows: Assignment[]): Promise<void> 
     isKey: r.target.isKey,
     kind: r.kind ?? r.target.kind,
     team: r.team.map((i) => i.id),
+    ...(opts.legacy ? {} : { teamDepartments: r.team.map((i) => i.department) }),
     leader: r.team[0]!.id,
     priority: 'normal',
     status: 'notified',

@@ -73,7 +73,7 @@ describe('dates are Beijing dates', () => {
     const [i1, i2] = F.inspectors as [Inspector, Inspector];
     const target = F.targets[0] as Target;
     await assign(task, [{ target, team: [i1, i2] }]);
-    await enterResult(task, target.uscc, resultBody(F, [i1.id, i2.id], '2026-12-04'), { by: i1.email, inspectorId: i1.id }, 'api');
+    await enterResult(task, target.uscc, resultBody(F, [i1.id, i2.id], '2026-12-04'), { by: i1.email, inspector: i1 }, 'api');
 
     clock.set('2026-12-05T23:52:00Z');
     const r = await publishResults(task, { by: F.dept.coordinators[0]!.email });
@@ -120,7 +120,7 @@ describe('enforcement certificates', () => {
     await putInspector({ ...i4, certificateExpiry: '2026-11-30' });
     clock.set('2026-12-04T02:00:00Z');
 
-    const api = enterResult(task, target.uscc, resultBody(F, [i3.id, i4.id], '2026-12-03'), { by: i3.email, inspectorId: i3.id }, 'api');
+    const api = enterResult(task, target.uscc, resultBody(F, [i3.id, i4.id], '2026-12-03'), { by: i3.email, inspector: i3 }, 'api');
     await expect(api).rejects.toBeInstanceOf(ValidationError);
     await expect(api).rejects.toThrow(`检查人员「${i4.name}」的执法证已于 2026-11-30 到期，不能作为 2026-12-03 的到场检查人员`);
 
@@ -141,7 +141,7 @@ describe('enforcement certificates', () => {
 
     // the inspector whose certificate is valid records the check alone — on site needs two, so by documents
     const alone = { ...resultBody(F, [i3.id], '2026-12-03'), methods: ['书面检查'] };
-    const ok = await enterResult(task, target.uscc, alone, { by: i3.email, inspectorId: i3.id }, 'api');
+    const ok = await enterResult(task, target.uscc, alone, { by: i3.email, inspector: i3 }, 'api');
     expect(ok.progress.status).toBe('result_entered');
   });
 });

@@ -54,3 +54,14 @@ describe('reminder digests go to the inspector of the seat, not to a namesake of
     expect(link.ok && link.link.payload).toMatchObject({ inspectorId: real.id, department: 'ida' });
   });
 });
+
+describe('progress drawn before teams kept departments', () => {
+  it('resolves a member in the task’s draw scope, where the impostor’s department is not', async () => {
+    const [i1, i2] = A.inspectors as [Inspector, Inspector];
+    await assign(A.taskIds[0]!, [{ target: A.targets[1]!, team: [i2, i1], dueEntry: '2026-03-16' }], { legacy: true });
+    await runDeadlineJob('2026-03-11');
+    const mails = box.take();
+    expect(mails.filter((m) => to(m).includes(impostor.email))).toEqual([]);
+    expect(mails.some((m) => to(m).includes(i1.email) && m.subject.includes('到期提醒'))).toBe(true);
+  });
+});

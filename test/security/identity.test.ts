@@ -9,66 +9,39 @@
  * anywhere — API result entry, check records, reply by mail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
-import { startPlatform, type Platform } from '../../shared/dev/local/platform.js';
-import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
-import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
+import type { Platform } from '../../shared/dev/local/platform.js';
 import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
 import { putItem } from '../../shared/store/base.js';
 import { K } from '../../shared/store/keys.js';
 import { getProgress } from '../../shared/store/tasks.js';
 import { handleInboundMail, issueReplyToken } from '../../shared/mail/inbound.js';
 import type { Inspector } from '../../shared/domain/schemas.js';
-import { ApiClient, waitForStage, type Call } from '../helpers/api.js';
+import type { ApiClient } from '../helpers/api.js';
 import { sesReply } from '../helpers/inbound.js';
+import { drawnJointTask, jointResult, JOINT_TASK as TASK, type As } from './fixture.js';
 
-const TASK = `${SAMPLE_PLAN_ID}-06`; // fp-zjj with fp-scjg and fp-yjj: a cross-department joint task
 const clock = new ManualClock('2026-05-12T01:00:00Z');
-const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 const SCJG_COORDINATOR = 'scjg.coordinator@example.gov.cn';
 const IMPOSTOR_EMAIL = 'impostor@example.gov.cn';
 
 let platform: Platform;
 let api: ApiClient;
-let coord: Awaited<ReturnType<ApiClient['as']>>;
+let coord: As;
 let target: { uscc: string; team: string[] };
 let victim: Inspector;
 
 /** The same inspector, re-registered by fp-scjg under the victim's id with the impostor's address. */
 const impostorOf = (v: Inspector): Inspector => ({ ...v, department: 'fp-scjg', section: '综合执法大队', name: '冒名者', email: IMPOSTOR_EMAIL });
-
-function resultFor(team: string[]): Record<string, unknown> {
-  return {
-    codes: ['1'],
-    itemOutcomes: ['zjj-013', 'scjg-001', 'yjj-001'].map((itemId) => ({ itemId, outcome: 'pass' })),
-    methods: ['实地核查'],
-    checkDate: '2026-05-19',
-    present: team.slice(0, 2),
-    signature: { signed: true, signer: '法定代表人' },
-  };
-}
+const resultFor = (team: string[]): Record<string, unknown> => jointResult(team);
 
 beforeAll(async () => {
   setClock(clock);
-  platform = await startPlatform({ retryDelayMs: 10 });
-  await loadSampleDistrict(sampleDistrict({ targets: 400 }));
-  api = new ApiClient(platform);
-  coord = await api.as(SAMPLE_COORDINATOR_EMAIL);
-  const leader = await api.as(SAMPLE_LEADER_EMAIL);
-  const status = (): Promise<Call> => coord('GET', `/tasks/${TASK}/status`);
-  expect((await coord('POST', `/tasks/${TASK}/launch`, {})).status).toBe(201);
-  await waitForStage(status, 'approval');
-  expect((await leader('POST', `/tasks/${TASK}/approval`, { approve: true })).status).toBe(200);
-  await waitForStage(status, 'witnesses');
-  await coord('POST', `/tasks/${TASK}/ceremony/witnesses`, { witnesses: [{ id: 'w1', name: '纪检监督员', role: '纪检监督', commitment: sha('s1') }] });
-  await waitForStage(status, 'ceremony');
-  await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w1', secret: 's1' });
-  await waitForStage(status, 'results');
-  const targets = (await coord('GET', `/tasks/${TASK}/targets?limit=1000`)).json.items as { uscc: string; team: string[] }[];
-  target = targets.find((t) => t.team.some((id) => id.startsWith('fp-zjj-')))!;
+  const s = await drawnJointTask();
+  ({ platform, api, coord } = s);
+  target = s.targets.find((t) => t.team.some((id) => id.startsWith('fp-zjj-')))!;
   expect(target, 'a target with an fp-zjj inspector on its team').toBeDefined();
   const id = target.team.find((x) => x.startsWith('fp-zjj-'))!;
-  victim = ((await coord('GET', '/departments/fp-zjj/inspectors')).json as Inspector[]).find((i) => i.id === id)!;
+  victim = s.inspectors.get('fp-zjj')!.find((i) => i.id === id)!;
   clock.set('2026-05-20T02:00:00Z');
 }, 180_000);
 

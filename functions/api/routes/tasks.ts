@@ -50,7 +50,7 @@ export const taskRoutes: Record<string, RouteHandler> = {
     const staff = staffOf(req);
     const t = await taskFor(staff, taskId(req), 'write');
     const body = parseJson(req, z.object({ checkDate: IsoDate }));
-    return { json: await recordCheck(t.taskId, uscc(req), body.checkDate, { ...actorOf(staff), ...(staff.inspectorId ? { inspectorId: staff.inspectorId } : {}) }) };
+    return { json: await recordCheck(t.taskId, uscc(req), body.checkDate, actorOf(staff)) };
   },
 
   'PUT /tasks/{taskId}/targets/{uscc}/result': async (req) => {
@@ -58,7 +58,7 @@ export const taskRoutes: Record<string, RouteHandler> = {
     const t = await taskFor(staff, taskId(req), 'read');
     if (!staff.inspectorId) throw forbidden('只有检查人员可以录入检查结果');
     const body = parseJson(req, z.record(z.string(), z.unknown()));
-    const r = await enterResult(t.taskId, uscc(req), body, { ...actorOf(staff), inspectorId: staff.inspectorId }, 'api');
+    const r = await enterResult(t.taskId, uscc(req), body, { ...actorOf(staff), inspector: { department: staff.department, id: staff.inspectorId } }, 'api');
     return { status: r.corrected ? 200 : 201, json: { status: r.progress.status, resultVersion: r.progress.resultVersion, corrected: r.corrected, hasProblem: r.result.hasProblem } };
   },
 

@@ -18,6 +18,7 @@ import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_M
 import { loadSampleDistrict } from '../sample/load.js';
 import { Rng } from '../sample/random.js';
 import { getTask, listProgress, type ProgressRecord } from '../../store/tasks.js';
+import { teamOf } from '../../lifecycle/team.js';
 import { enterResult, listFollowUps, openFollowUp, closeFollowUp, publishResults, recordCheck, taskContext } from '../../lifecycle/progress.js';
 import { findTask, getPlan } from '../../store/plans.js';
 import { getProfile } from '../../services/profile.js';
@@ -106,7 +107,7 @@ for (const id of tasks) {
 }
 /** The cached context of each drawn task. */
 const contexts = new Map<string, Awaited<ReturnType<typeof taskContext>>>();
-const teams = new Map<string, Map<string, string[]>>();
+const teams = new Map<string, Map<string, ProgressRecord>>();
 
 let day = `${YEAR}-01-01`;
 let prev = new Date(clock.now().getTime() - 1);
@@ -175,19 +176,20 @@ while (day <= `${YEAR}-12-31`) {
     const sim = sims.get(taskId);
     if (!sim || !working) continue;
     const ctx = contexts.get(taskId)!;
-    const team = teams.get(taskId) ?? new Map((await listProgress(taskId, { projection: ['uscc', 'team'] })).map((p) => [p.uscc, p.team]));
+    const team = teams.get(taskId) ?? new Map((await listProgress(taskId, { projection: ['uscc', 'team', 'teamDepartments'] })).map((p) => [p.uscc, p]));
     teams.set(taskId, team);
     // Inspectors work in parallel (different targets; one target's check precedes its entry).
     const today = [...sim].filter(([, s]) => s.checkDay === day || s.entryDay === day);
     await runPool(today, 6, async ([uscc, s]) => {
       const members = team.get(uscc)!;
-      const inspector = { by: `${members[0]}@sim`, role: 'inspector', inspectorId: members[0]! };
+      const [first] = await teamOf(ctx, members);
+      const inspector = { by: `${members.team[0]}@sim`, role: 'inspector', inspector: first! };
       if (s.checkDay === day) {
         await recordCheck(taskId, uscc, day, inspector);
         counters.checks++;
       }
       if (s.entryDay === day) {
-        await enterResult(taskId, uscc, resultBody(ctx, { team: members } as ProgressRecord, s), inspector, 'form');
+        await enterResult(taskId, uscc, resultBody(ctx, members as ProgressRecord, s), inspector, 'form');
         counters.results++;
         if (s.late) counters.late++;
       }
