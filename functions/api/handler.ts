@@ -13,6 +13,8 @@ import { linkRoutes } from './routes/links.js';
 import { publicRoutes } from './routes/public.js';
 import { planRoutes } from './routes/plans.js';
 import { importRoutes } from './routes/imports.js';
+import { consoleRoutes } from './routes/console.js';
+import { consoleAssetRoutes } from './routes/console-assets.js';
 
 const logger = new Logger({ serviceName: 'suiji-api' });
 
@@ -23,6 +25,8 @@ export const routes: Record<string, RouteHandler> = {
   ...publicRoutes,
   ...planRoutes,
   ...importRoutes,
+  ...consoleRoutes,
+  ...consoleAssetRoutes,
 };
 
 const base = async (event: ApiEvent, _context: Context): Promise<APIGatewayProxyResultV2> =>

@@ -33,7 +33,9 @@ const CI: Role[] = ['coordinator', 'inspector'];
 export const ROUTES: readonly RouteSpec[] = [
   // --- identity
   { method: 'POST', path: '/auth/dev-login', auth: 'local', summary: 'Local sign-in: issues a token with the same claims as Cognito' },
+  { method: 'GET', path: '/auth/dev-staff', auth: 'local', summary: 'Local sign-in page: the registered staff to pick from' },
   { method: 'GET', path: '/me', auth: 'jwt', roles: CIL, summary: 'Who am I (role, department)' },
+  { method: 'GET', path: '/me/assignments', auth: 'jwt', roles: ['inspector'], summary: "An inspector's own targets across tasks, with entry deadlines" },
 
   // --- department set-up: profile and tag library
   { method: 'GET', path: '/departments', auth: 'jwt', roles: CIL, summary: 'List departments' },
@@ -86,6 +88,11 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/tasks/{taskId}/targets/{uscc}/followups', auth: 'jwt', roles: CI, summary: 'Open a follow-up disposal' },
   { method: 'POST', path: '/tasks/{taskId}/targets/{uscc}/followups/{followupId}/close', auth: 'jwt', roles: CI, summary: 'Close a follow-up with its outcome' },
 
+  // --- readable views for people (console, CLI)
+  { method: 'GET', path: '/departments/{dept}/tasks', auth: 'jwt', roles: CIL, summary: "Tasks of the department's published plans with stage, counts, overdue and next action" },
+  { method: 'GET', path: '/tasks/{taskId}/summary', auth: 'jwt', roles: CIL, summary: 'Readable task summary: plan form, stage timeline, ceremony, draw, overdue with names, follow-ups' },
+  { method: 'GET', path: '/tasks/{taskId}/audit', auth: 'jwt', roles: CL, summary: 'Audit trail of a task' },
+
   // --- e-mail links (GET shows, POST acts)
   { method: 'GET', path: '/l/{linkId}', auth: 'link', summary: 'Confirmation page or form behind an e-mail link' },
   { method: 'POST', path: '/l/{linkId}', auth: 'link', summary: 'Act on an e-mail link (single use where it acts)' },
@@ -96,6 +103,10 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/public/tasks/{taskId}', auth: 'public', summary: 'Task announcement with its draw record' },
   { method: 'GET', path: '/public/tasks/{taskId}/draw', auth: 'public', summary: 'Downloadable draw record (JSON)' },
   { method: 'GET', path: '/public/results/{taskId}/{uscc}', auth: 'public', summary: 'Published result (HTML; .json for JSON)' },
+
+  // --- the web console (工作台): a static single page and its hashed assets; it signs in itself
+  { method: 'GET', path: '/console', auth: 'public', summary: 'The web console (single page; signs in with Cognito, or the dev sign-in locally)' },
+  { method: 'GET', path: '/console/{proxy+}', auth: 'public', summary: 'Static assets of the web console (immutable, hashed names)' },
 
   // --- local stand-ins for AWS-only entry points
   { method: 'POST', path: '/local/inbound-mail', auth: 'local', summary: 'Raw MIME message as SES inbound would deliver it' },

@@ -4,7 +4,7 @@
  * claims the Cognito groups and `custom:department` attribute carry in AWS.
  */
 import { z } from 'zod';
-import { listDepartments, findInspectorsByEmail } from '../../store/registry.js';
+import { listDepartments, findInspectorsByEmail, listInspectors } from '../../store/registry.js';
 import { issueDevToken } from '../devauth.js';
 import type { Principal } from '../../http/core.js';
 import type { LocalRouteHandler } from './server.js';
@@ -30,4 +30,20 @@ export const devLogin: LocalRouteHandler = async ({ body }) => {
   const p = await principalForEmail(parsed.data.email);
   if (!p) return { status: 404, json: { error: 'NotFound', message: `没有登记该邮箱的工作人员：${parsed.data.email}` } };
   return { status: 200, json: { token: await issueDevToken(p), principal: p } };
+};
+
+/**
+ * GET /auth/dev-staff: the registered staff to pick from on the console's local sign-in page
+ * (coordinators and leaders of every department, and each department's active inspectors).
+ */
+export const devStaff: LocalRouteHandler = async () => {
+  const out: { email: string; name: string; role: string; department: string; departmentName: string; title?: string }[] = [];
+  for (const d of await listDepartments()) {
+    for (const c of d.coordinators) out.push({ email: c.email, name: c.name, role: 'coordinator', department: d.id, departmentName: d.name, ...(c.title ? { title: c.title } : {}) });
+    for (const l of d.leaders) out.push({ email: l.email, name: l.name, role: 'leader', department: d.id, departmentName: d.name, ...(l.title ? { title: l.title } : {}) });
+    for (const i of await listInspectors(d.id)) {
+      if (i.active) out.push({ email: i.email, name: i.name, role: 'inspector', department: d.id, departmentName: d.name, ...(i.section ? { title: i.section } : {}) });
+    }
+  }
+  return { status: 200, json: out };
 };

@@ -24,7 +24,7 @@ import { LocalLambdas, REPO_ROOT } from './lambdas.js';
 import { LocalStepFunctions } from './sfn.js';
 import { startSfnServer, type SfnServer } from './sfn-server.js';
 import { startLocalApi, type LocalRouteHandler } from './server.js';
-import { devLogin, principalForEmail } from './devlogin.js';
+import { devLogin, devStaff, principalForEmail } from './devlogin.js';
 import { issueDevToken, setDevSecret } from '../devauth.js';
 import { resetConfig } from '../../config.js';
 import { resetDdb } from '../../store/db.js';
@@ -144,6 +144,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const apiFn = fnByPrefix('Api');
   const localRoutes: Record<string, LocalRouteHandler> = {
     'POST /auth/dev-login': devLogin,
+    'GET /auth/dev-staff': devStaff,
     'POST /local/inbound-mail': async ({ body }) => {
       const r = await lambdas.invoke(fnByPrefix('MailInbound'), { local: true, raw: body.toString('base64') });
       return { status: 200, json: r };

@@ -31,10 +31,11 @@ function compile(spec: RouteSpec): Compiled {
   const segs = spec.path.split('/').filter(Boolean);
   const re = segs
     .map((s) => {
-      const m = /^\{(\w+)\+?\}$/.exec(s);
+      const m = /^\{(\w+)(\+?)\}$/.exec(s);
       if (m) {
         names.push(m[1]!);
-        return '([^/]+)';
+        // {name+} is greedy like API Gateway's proxy parameter: the rest of the path.
+        return m[2] ? '(.+)' : '([^/]+)';
       }
       return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     })

@@ -10,6 +10,7 @@ import { LocalScheduler } from './scheduler.js';
 import { SAMPLE_COORDINATOR_EMAIL, SAMPLE_MAIN_DEPT, sampleDistrict } from '../sample/district.js';
 import { OffsetClock, setClock } from '../../clock.js';
 import { loadSampleDistrict } from '../sample/load.js';
+import { ensureConsoleBuilt } from './console-build.js';
 
 const root = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
 const dataDir = process.env.SUIJI_DATA_DIR ?? join(root, '.local');
@@ -20,6 +21,8 @@ const num = (v: string | undefined, d: number): number => (v ? Number(v) : d);
 if (process.env.SUIJI_CLOCK_START) setClock(new OffsetClock(process.env.SUIJI_CLOCK_START));
 
 const t0 = Date.now();
+// The console is served by the API under /console: build it first if web/ changed.
+await ensureConsoleBuilt((l) => console.log(`  ${l}`));
 const platform = await startPlatform({
   dataDir,
   ports: {
@@ -48,6 +51,7 @@ await scheduler.start();
 console.log(`
 Suiji is up (${((Date.now() - t0) / 1000).toFixed(1)} s).
 
+  控制台 console          ${platform.apiUrl}/console
   API and public pages   ${platform.apiUrl}/public
   published 2026 plan    ${platform.apiUrl}/public/plans/${SAMPLE_MAIN_DEPT}-2026
   mail inbox             ${platform.inboxUrl}

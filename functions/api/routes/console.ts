@@ -1,0 +1,286 @@
+/**
+ * Read models for people (the web console and the CLI's readable output): a department's tasks
+ * with their stage and overdue figures, one task's readable summary (plan form, stage timeline,
+ * ceremony, draw, overdue with names, follow-ups, the next action), its audit trail, and an
+ * inspector's own assignments. Read-only; the same role and department checks as every route.
+ */
+import { findTask, listPlans, getPlanVersion } from '../../../shared/store/plans.js';
+import { auditTrail, deadlinesOfTask, getTask, listTasksOfDepartment, seatsOfInspector, getProgress, DEADLINE_NAMES, STATUS_NAMES, type TaskRecord, type Stage } from '../../../shared/store/tasks.js';
+import { getCeremony } from '../../../shared/store/ceremony.js';
+import { getDrawRecordJson, getDrawSummary } from '../../../shared/lifecycle/draw-stage.js';
+import { verifyRecord } from '../../../shared/draw/index.js';
+import { listFollowUps } from '../../../shared/lifecycle/progress.js';
+import { listInspectors, listInspectionItems, getDepartment } from '../../../shared/store/registry.js';
+import { getProfile } from '../../../shared/services/profile.js';
+import { forbidden, notFound, requirePrincipal, type Request, type RouteHandler } from '../../../shared/http/core.js';
+import { chinaToday } from '../../../shared/domain/calendar.js';
+import { now } from '../../../shared/clock.js';
+import type { PlanTask } from '../../../shared/domain/schemas.js';
+
+export const STAGE_NAMES: Record<Stage | 'not-launched', string> = {
+  'not-launched': '未启动',
+  launched: '已启动',
+  approval: '待领导审批',
+  witnesses: '待登记见证人',
+  freeze: '冻结对象池',
+  ceremony: '抽取仪式（待揭示）',
+  draw: '抽取中',
+  results: '检查与结果录入',
+  publication: '待公示',
+  followup: '后续处置',
+  closed: '已办结',
+  failed: '已终止',
+};
+
+/** The seven steps of 双随机、一公开 as the timeline shows them, with the stages that are "in" each. */
+const STEPS: { key: string; name: string; stages: Stage[] }[] = [
+  { key: 'plan', name: '计划审批', stages: ['launched', 'approval'] },
+  { key: 'draw', name: '随机抽取', stages: ['witnesses', 'freeze', 'ceremony', 'draw'] },
+  { key: 'check', name: '检查', stages: ['results'] },
+  { key: 'enter', name: '结果录入', stages: ['results'] },
+  { key: 'publish', name: '结果公示', stages: ['publication'] },
+  { key: 'followup', name: '后续处置', stages: ['followup'] },
+  { key: 'closed', name: '办结', stages: ['closed'] },
+];
+const ORDER: Stage[] = ['launched', 'approval', 'witnesses', 'freeze', 'ceremony', 'draw', 'results', 'publication', 'followup', 'closed'];
+
+/** The task record when the caller's department runs it or joins it; undefined before launch. */
+async function readableTask(req: Request): Promise<{ taskId: string; planTask: PlanTask; planId: string; planVersion: number; department: string; runtime?: TaskRecord }> {
+  const p = requirePrincipal(req);
+  const taskId = req.params.taskId!;
+  const runtime = await getTask(taskId);
+  const found = await findTask(taskId, runtime ? { version: runtime.planVersion } : {});
+  if (!found) throw notFound(`任务「${taskId}」`);
+  const department = runtime?.department ?? found.plan.department;
+  if (department !== p.department && !found.task.jointDepartments.includes(p.department)) throw forbidden(`无权访问其他部门（${department}）的任务`);
+  return { taskId, planTask: found.task, planId: found.plan.planId, planVersion: found.plan.version, department, ...(runtime ? { runtime } : {}) };
+}
+
+function nextAction(stage: Stage | 'not-launched', t: TaskRecord | undefined, overdue: number, drawDate: string, today: string): { who: string; what: string } | undefined {
+  switch (stage) {
+    case 'not-launched':
+      return { who: 'coordinator', what: drawDate < today ? `抽取日期（${drawDate}）已过，请先调整计划或说明情况后再启动` : `启动任务（抽取日期 ${drawDate}）` };
+    case 'approval':
+      return { who: 'leader', what: '分管领导审批任务计划' };
+    case 'witnesses':
+      return { who: 'coordinator', what: '登记见证人及其承诺值' };
+    case 'ceremony':
+      return { who: 'coordinator', what: '见证人揭示秘密值，完成抽取' };
+    case 'results':
+      return { who: 'inspector', what: overdue ? `检查人员录入结果（${overdue} 户已逾期）` : `检查人员录入结果（已录入 ${t?.reached.resultEntered ?? 0}/${t?.total ?? 0}）` };
+    case 'publication':
+      return { who: 'coordinator', what: '公示检查结果' };
+    case 'followup':
+      return { who: 'coordinator', what: '办结发现问题的后续处置' };
+    default:
+      return undefined;
+  }
+}
+
+export const consoleRoutes: Record<string, RouteHandler> = {
+  'GET /departments/{dept}/tasks': async (req) => {
+    const dept = req.params.dept!;
+    const today = chinaToday(now());
+    const runtime = new Map((await listTasksOfDepartment(dept)).map((t) => [t.taskId, t]));
+    const out: Record<string, unknown>[] = [];
+    for (const meta of await listPlans(dept)) {
+      if (meta.publishedVersion === undefined) continue;
+      const plan = await getPlanVersion(meta.planId, meta.publishedVersion);
+      for (const pt of plan?.tasks ?? []) {
+        const t = runtime.get(pt.taskId);
+        runtime.delete(pt.taskId);
+        const overdue = t ? (await deadlinesOfTask(t.taskId)).filter((d) => !d.metAt && d.due !== null && d.due < today).length : 0;
+        const stage = t?.stage ?? 'not-launched';
+        out.push({
+          taskId: pt.taskId,
+          name: pt.name,
+          planId: meta.planId,
+          year: meta.year,
+          leadSection: pt.leadSection,
+          category: pt.category,
+          window: pt.window,
+          drawDate: pt.drawDate,
+          joint: pt.jointDepartments.length > 1 || pt.jointSections.length > 0,
+          stage,
+          stageName: STAGE_NAMES[stage],
+          total: t?.total ?? 0,
+          reached: t?.reached,
+          overdue,
+          launchedAt: t?.launchedAt,
+          closedAt: t?.closedAt,
+          next: nextAction(stage, t, overdue, pt.drawDate, today),
+        });
+      }
+    }
+    return { json: out };
+  },
+
+  'GET /tasks/{taskId}/summary': async (req) => {
+    const { taskId, planTask, planId, planVersion, department, runtime: t } = await readableTask(req);
+    const today = chinaToday(now());
+    const stage: Stage | 'not-launched' = t?.stage ?? 'not-launched';
+    const inspectors = new Map((await listInspectors(department)).map((i) => [i.id, i]));
+    const nameOf = (id: string): string => inspectors.get(id)?.name ?? id;
+    const items = new Map((await listInspectionItems(department)).map((i) => [i.id, i.name]));
+    const dept = await getDepartment(department);
+
+    const deadlines = t ? await deadlinesOfTask(taskId) : [];
+    const overdue = deadlines
+      .filter((d) => !d.metAt && d.due !== null && d.due < today)
+      .sort((a, b) => (a.due! < b.due! ? -1 : 1))
+      .map((d) => ({ kind: d.kind, kindName: DEADLINE_NAMES[d.kind], ref: d.ref, due: d.due, people: d.people.map((id) => ({ id, name: nameOf(id) })) }));
+
+    // Audit entries: the task-level acts give the timeline its times and actors.
+    const trail = t ? ((await auditTrail(taskId)) as { what: string; at: string; by: string; role?: string; data?: Record<string, unknown> }[]) : [];
+    const first = (what: string): { at: string; by: string } | undefined => {
+      const a = trail.find((x) => x.what === what);
+      return a ? { at: a.at, by: a.by } : undefined;
+    };
+    const last = (what: string): { at: string; by: string } | undefined => {
+      const a = trail.filter((x) => x.what === what).at(-1);
+      return a ? { at: a.at, by: a.by } : undefined;
+    };
+    const reachedIdx = t ? ORDER.indexOf(t.stage) : -1;
+    const failed = t?.stage === 'failed';
+    const stepDone: Record<string, { at: string; by: string } | undefined> = {
+      plan: first('plan.approved'),
+      draw: last('draw.assigned'),
+      check: undefined,
+      enter: undefined,
+      publish: last('result.published'),
+      followup: last('followup.closed'),
+      closed: last('lifecycle.closed') ?? (t?.closedAt ? { at: t.closedAt, by: 'system' } : undefined),
+    };
+    const timeline = STEPS.map((s, i) => {
+      const lastStageIdx = Math.max(...s.stages.map((x) => ORDER.indexOf(x)));
+      const firstStageIdx = Math.min(...s.stages.map((x) => ORDER.indexOf(x)));
+      let state: 'done' | 'current' | 'pending' | 'failed' = 'pending';
+      if (s.key === 'check' || s.key === 'enter') {
+        const entered = t?.reached.resultEntered ?? 0;
+        if (reachedIdx > ORDER.indexOf('results') && !failed) state = 'done';
+        else if (t?.stage === 'results') state = s.key === 'enter' && entered === 0 ? 'pending' : 'current';
+        if (s.key === 'check' && t?.stage === 'results') state = 'current';
+      } else if (failed) {
+        state = stepDone[s.key] ? 'done' : i === 0 || STEPS[i - 1] && stepDone[STEPS[i - 1]!.key] ? 'failed' : 'pending';
+      } else if (reachedIdx > lastStageIdx || (s.key === 'closed' && t?.stage === 'closed')) state = 'done';
+      else if (reachedIdx >= firstStageIdx) state = 'current';
+      if (s.key === 'plan' && stage === 'not-launched') state = 'pending';
+      return { key: s.key, name: s.name, state, ...(state === 'done' && stepDone[s.key] ? stepDone[s.key] : {}) };
+    });
+
+    // Ceremony of the round in progress (or the last one), and the draw of the current round.
+    let ceremony: Record<string, unknown> | undefined;
+    let draw: Record<string, unknown> | undefined;
+    let redraw: Record<string, unknown> | undefined;
+    if (t) {
+      const round = ['witnesses', 'freeze', 'ceremony', 'draw'].includes(t.stage) ? t.drawRound + 1 : Math.max(1, t.drawRound);
+      const c = await getCeremony(taskId, round);
+      if (c) {
+        ceremony = {
+          round,
+          status: c.status,
+          witnesses: c.witnesses.map((w) => ({ id: w.id, name: w.name, role: w.role, commitment: w.commitment, revealed: c.reveals[w.id] !== undefined })),
+          ...(c.systemCommitment ? { systemCommitment: c.systemCommitment } : {}),
+          ...(c.abortReason ? { abortReason: c.abortReason } : {}),
+        };
+      }
+      const next = await getCeremony(taskId, t.drawRound + 1);
+      if (next?.redraw && t.stage === 'results') redraw = { ...next.redraw, pending: !next.redraw.approvedAt && next.status !== 'aborted' };
+      if (t.drawRound > 0) {
+        const s = await getDrawSummary(taskId, t.drawRound);
+        if (s) {
+          const strata: Record<string, number> = {};
+          for (const x of s.selected ?? []) strata[x.stratum] = (strata[x.stratum] ?? 0) + 1;
+          draw = {
+            round: t.drawRound,
+            seed: s.seed,
+            poolDigest: s.freeze?.poolDigest,
+            eligibilityDigest: s.freeze?.eligibilityDigest,
+            poolCounts: s.freeze?.counts,
+            frozenAt: s.freeze?.frozenAt,
+            selectedByStratum: strata,
+            selected: s.selected?.length ?? 0,
+          };
+          // ?verify=1: re-run the published record here (what `suiji verify` does offline).
+          if (req.query.verify) {
+            const json = await getDrawRecordJson(taskId, t.drawRound);
+            let v: ReturnType<typeof verifyRecord> | undefined;
+            try {
+              v = json ? verifyRecord(JSON.parse(json)) : undefined;
+            } catch (e) {
+              v = { ok: false, error: (e as Error).message };
+            }
+            draw.verification = v ? (v.ok ? { ok: true, message: v.summary } : { ok: false, message: v.error }) : { ok: false, message: '没有抽取记录' };
+          }
+        }
+      }
+    }
+
+    // Who acted, by name: the department's staff and inspectors (audit records keep the e-mail).
+    const people: Record<string, string> = { system: '系统' };
+    for (const x of [...(dept?.coordinators ?? []), ...(dept?.leaders ?? [])]) people[x.email] = x.name;
+    for (const i of inspectors.values()) people[i.email] = i.name;
+
+    const followUps = t && ['followup', 'closed', 'publication'].includes(t.stage) ? await listFollowUps(taskId) : [];
+    const profile = await getProfile(department);
+    return {
+      json: {
+        taskId,
+        planId,
+        planVersion,
+        department,
+        departmentName: dept?.name ?? department,
+        name: planTask.name,
+        plan: {
+          ...planTask,
+          itemNames: Object.fromEntries([...planTask.items.general, ...planTask.items.key].map((id) => [id, items.get(id) ?? id])),
+        },
+        stage,
+        stageName: STAGE_NAMES[stage],
+        lateLaunch: stage === 'not-launched' && planTask.drawDate < today,
+        windowPassed: planTask.window.end < today,
+        today,
+        launchedAt: t?.launchedAt,
+        launchedBy: t?.launchedBy,
+        drawRound: t?.drawRound ?? 0,
+        total: t?.total ?? 0,
+        counts: t?.counts ?? {},
+        countNames: STATUS_NAMES,
+        reached: t?.reached,
+        failure: t?.failure,
+        closedSummary: t?.summary,
+        timeline,
+        overdue,
+        ceremony,
+        draw,
+        redraw,
+        followUps,
+        dispositions: profile.followUpDispositions,
+        people,
+        inspectorNames: Object.fromEntries([...inspectors].map(([id, i]) => [id, i.name])),
+        next: nextAction(stage, t, overdue.length, planTask.drawDate, today),
+      },
+    };
+  },
+
+  'GET /tasks/{taskId}/audit': async (req) => {
+    const { runtime } = await readableTask(req);
+    if (!runtime) return { json: [] };
+    const trail = (await auditTrail(runtime.taskId)) as Record<string, unknown>[];
+    return { json: trail.map(({ pk: _p, sk: _s, entity: _e, ...rest }) => rest) };
+  },
+
+  'GET /me/assignments': async (req) => {
+    const p = requirePrincipal(req);
+    if (!p.inspectorId) return { json: [] };
+    const seats = await seatsOfInspector(p.inspectorId);
+    const rows = await Promise.all(
+      seats.map(async (s) => {
+        const [pr, task] = await Promise.all([getProgress(s.taskId, s.uscc), getTask(s.taskId, false)]);
+        if (!pr) return undefined;
+        return { taskId: s.taskId, taskName: task?.name ?? s.taskId, uscc: s.uscc, name: pr.name, jurisdiction: pr.jurisdiction, leader: s.leader, status: pr.status, statusName: STATUS_NAMES[pr.status], dueEntry: pr.dueEntry };
+      }),
+    );
+    return { json: rows.filter(Boolean).sort((a, b) => String(a!.dueEntry ?? '').localeCompare(String(b!.dueEntry ?? ''))) };
+  },
+};

@@ -1,0 +1,247 @@
+/**
+ * The web console in a real browser (Debian's Chromium through playwright-core): the sample
+ * district's coordinator, its leader and two witnesses take the 2026 plan's first task from
+ * launch to closed through the console alone; the inspectors enter their results through their
+ * assignment mails' links. Each main screen is saved under test-output/console/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startPlatform, type Platform } from '../../shared/dev/local/platform.js';
+import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
+import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
+import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
+import { ensureConsoleBuilt } from '../../shared/dev/local/console-build.js';
+import { launchChromium, shot } from './browser.js';
+
+const TASK = `${SAMPLE_PLAN_ID}-01`;
+const clock = new ManualClock('2026-01-12T01:00:00Z'); // 09:00 China time, the task's draw date
+const SECRETS = ['第一位见证人的秘密 2026', 'witness-two-秘密-8842'];
+const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
+
+let platform: Platform;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+let coord: Page;
+let leader: Page;
+
+async function personPage(): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(30_000);
+  page.on('pageerror', (e) => console.error(`[browser] ${e.message}`));
+  return page;
+}
+
+async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto(`${platform.apiUrl}/console`);
+  await page.locator(`[data-email="${email}"]`).click();
+  await page.getByRole('heading', { name: '工作台' }).waitFor();
+}
+
+const stageOf = (page: Page) => page.locator('[data-test="stage"]');
+
+/** Choose an option of an Element Plus select (a popper outside the select's element). */
+async function choose(page: Page, select: string, option: string): Promise<void> {
+  await page.locator(select).click();
+  await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
+}
+
+beforeAll(async () => {
+  setClock(clock);
+  await ensureConsoleBuilt();
+  platform = await startPlatform({ retryDelayMs: 10 });
+  await loadSampleDistrict(sampleDistrict({ targets: 600 }));
+  browser = await launchChromium();
+  coord = await personPage();
+  leader = await personPage();
+}, 600_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  resetClock();
+  await platform?.stop();
+});
+
+// The machine is shared and slow: a screen's first load may take seconds; each step gets minutes.
+describe('the console in Chromium: a task from launch to closed', { timeout: 180_000 }, () => {
+  it('signs the coordinator in from the staff list and shows what needs action', async () => {
+    await coord.goto(`${platform.apiUrl}/console`);
+    await expect.poll(() => coord.url()).toContain('#/login');
+    await coord.getByText('本地平台：选择一位已登记的工作人员登录').waitFor();
+    await shot(coord, '01-login');
+    await signIn(coord, SAMPLE_COORDINATOR_EMAIL);
+    await expect(coord.locator('[data-test="who"]').textContent()).resolves.toContain('协调员');
+    const todo = coord.locator('[data-test="todo"]');
+    await todo.getByText('待启动').first().waitFor();
+    await expect(todo.textContent()).resolves.toContain('2026年第一次随机抽查');
+    // a coordinator's menu has the registries, plans, tasks and reports
+    for (const m of ['抽查任务', '名录库', '年度抽查计划', '统计与报表']) await coord.getByRole('menuitem', { name: m }).first().waitFor();
+    await shot(coord, '02-home-coordinator');
+  });
+
+  it('launches the task from the task list, with the plan form on the task page', async () => {
+    await coord.getByRole('menuitem', { name: '抽查任务' }).click();
+    const list = coord.locator('[data-test="tasks"]');
+    await list.getByText(TASK).waitFor();
+    await shot(coord, '03-tasks');
+    await list.getByRole('link', { name: '2026年第一次随机抽查' }).first().click();
+    await expect(stageOf(coord).textContent()).resolves.toBe('未启动');
+    await expect(coord.locator('[data-test="plan-card"]').textContent()).resolves.toContain('牵头科室');
+    await coord.locator('[data-test="launch"]').click();
+    await coord.locator('.el-message-box').getByRole('button', { name: '启动' }).click();
+    await coord.locator('[data-test="stage"]', { hasText: '待领导审批' }).waitFor();
+  });
+
+  it('the leader sees the approval waiting, refuses a rejection without reason, approves', async () => {
+    await signIn(leader, SAMPLE_LEADER_EMAIL);
+    await expect.poll(() => leader.locator('[data-test="counter-approvals"]').textContent()).toBe('1');
+    // a leader has no import menu (the API would refuse it)
+    await expect(leader.getByRole('menuitem', { name: '批量导入' }).count()).resolves.toBe(0);
+    await shot(leader, '04-home-leader');
+    await leader.locator('[data-test="todo"]').getByRole('link').first().click();
+    await leader.locator('[data-test="approval-card"]').waitFor();
+    await leader.locator('[data-test="reject"]').click();
+    await leader.locator('[data-test="approval-card"] .el-form-item__error', { hasText: '不批准时请填写理由' }).waitFor();
+    await shot(leader, '05-approval-field-error');
+    await leader.locator('[data-test="approve"]').click();
+    await leader.locator('[data-test="stage"]', { hasText: '待登记见证人' }).waitFor();
+    const steps = await leader.locator('[data-test="timeline"] .el-step').first().textContent();
+    expect(steps).toContain('计划审批');
+    // who acted, by name (not e-mail)
+    expect(steps).not.toContain(SAMPLE_LEADER_EMAIL);
+    expect(steps).toMatch(/09:\d\d\s*\S+/);
+  });
+
+  const commitments: string[] = [];
+  it('each witness computes a commitment in their own browser, without signing in', async () => {
+    for (const [i, secret] of SECRETS.entries()) {
+      const w = await personPage();
+      await w.goto(`${platform.apiUrl}/console#/witness`);
+      await w.locator('[data-test="secret"]').fill(secret);
+      await w.locator('[data-test="compute"]').click();
+      const c = (await w.locator('[data-test="commitment"]').textContent())!.trim();
+      // the same value as `suiji ceremony commit`, computed with Web Crypto in the page
+      expect(c).toBe(sha(secret));
+      commitments.push(c);
+      if (i === 0) await shot(w, '06-witness-commitment');
+    }
+  });
+
+  it('the coordinator registers the witnesses (a bad commitment is refused beside its field)', async () => {
+    await coord.getByRole('button', { name: '刷新' }).click();
+    await coord.locator('[data-test="witness-card"]').waitFor();
+    await coord.locator('[data-test="w-name-0"]').fill('王纪检');
+    await coord.locator('[data-test="w-name-1"]').fill('李企业');
+    await coord.locator('[data-test="w-commitment-0"]').fill(commitments[0]!);
+    await coord.locator('[data-test="w-commitment-1"]').fill('abc123');
+    await coord.locator('[data-test="register-witnesses"]').click();
+    await coord.locator('.el-form-item__error', { hasText: '承诺值应为 64 位小写十六进制' }).waitFor();
+    await shot(coord, '07-witnesses-field-error');
+    await coord.locator('[data-test="w-commitment-1"]').fill(commitments[1]!);
+    await coord.locator('[data-test="register-witnesses"]').click();
+    await coord.locator('[data-test="stage"]', { hasText: '抽取仪式' }).waitFor();
+    const card = coord.locator('[data-test="ceremony-card"]');
+    await card.getByText(commitments[0]!).waitFor();
+    await expect(card.textContent()).resolves.toMatch(/系统承诺值[0-9a-f]{64}/);
+  });
+
+  it('reveals: a mistyped secret is caught in the page and never sent; the right ones draw', async () => {
+    const card = coord.locator('[data-test="ceremony-card"]');
+    await choose(coord, '[data-test="reveal-witness"]', '王纪检');
+    await coord.locator('[data-test="reveal-secret"]').fill('第一位见证人的秘密 2025');
+    await card.locator('.el-form-item__error', { hasText: '与该见证人登记的承诺值不一致' }).waitFor();
+    await expect(coord.locator('[data-test="reveal"]').isDisabled()).resolves.toBe(true);
+    await shot(coord, '08-ceremony-mismatch');
+    await coord.locator('[data-test="reveal-secret"]').fill(SECRETS[0]!);
+    await coord.locator('[data-test="reveal-match"]').waitFor();
+    await coord.locator('[data-test="reveal"]').click();
+    await card.locator('.el-tag', { hasText: '已揭示' }).waitFor();
+
+    // the second witness reveals at the leader's console
+    await leader.getByRole('button', { name: '刷新' }).click();
+    await choose(leader, '[data-test="reveal-witness"]', '李企业');
+    await leader.locator('[data-test="reveal-secret"]').fill(SECRETS[1]!);
+    await leader.locator('[data-test="reveal-match"]').waitFor();
+    await leader.locator('[data-test="reveal"]').click();
+    await leader.locator('[data-test="stage"]', { hasText: '检查与结果录入' }).waitFor({ timeout: 60_000 });
+
+    await coord.getByRole('button', { name: '刷新' }).click();
+    await coord.locator('[data-test="stage"]', { hasText: '检查与结果录入' }).waitFor();
+    const draw = coord.locator('[data-test="draw-card"]');
+    await expect(draw.textContent()).resolves.toMatch(/抽取户数\d+ 户/);
+    await draw.getByRole('button', { name: '在服务器上复核' }).click();
+    await coord.locator('[data-test="verification"]', { hasText: '复核通过' }).waitFor();
+    const rows = await coord.locator('[data-test="progress"] .el-table__body tr').count();
+    expect(rows).toBeGreaterThan(5);
+    await shot(coord, '09-task-drawn');
+  });
+
+  it('inspectors enter results through their mail links; the console shows progress and publishes', async () => {
+    // Every assignment mail carries one link per inspector listing all of their targets.
+    const mails = platform.ses.emails().filter((e) => e.subject.includes('检查任务分派'));
+    expect(mails.length).toBeGreaterThan(1);
+    const linkOf = new Map<string, string>();
+    for (const m of mails) {
+      const body = `${m.body.html ?? ''}${m.body.text ?? ''}`;
+      const link = /\/l\/([A-Za-z0-9_-]{8,})/.exec(body)?.[1];
+      if (link) linkOf.set(m.destination.to.join(), link);
+    }
+    const auth = { authorization: `Bearer ${await platform.tokenFor(SAMPLE_COORDINATOR_EMAIL)}` };
+    const summary = (await (await fetch(`${platform.apiUrl}/tasks/${TASK}/summary`, { headers: auth })).json()) as { department: string; plan: { items: { general: string[]; key: string[] } } };
+    const { items: targets } = (await (await fetch(`${platform.apiUrl}/tasks/${TASK}/targets?limit=1000`, { headers: auth })).json()) as { items: { uscc: string; team: string[] }[] };
+    const itemIds: string[] = [...summary.plan.items.general, ...summary.plan.items.key];
+    const inspectors = (await (await fetch(`${platform.apiUrl}/departments/${summary.department}/inspectors`, { headers: auth })).json()) as { id: string; email: string }[];
+    const emailOf = new Map(inspectors.map((i) => [i.id, i.email]));
+    clock.set('2026-01-21T02:00:00Z');
+    for (const [i, t] of targets.entries()) {
+      const email = emailOf.get(t.team[0]!)!;
+      const link = [...linkOf].find(([to]) => to.includes(email))?.[1];
+      expect(link, `assignment link of ${email}`).toBeDefined();
+      const form = new URLSearchParams();
+      const problem = i === 0;
+      form.append('codes', problem ? 'A' : '1');
+      for (const id of itemIds) form.append(`item_${id}`, problem ? 'problem' : 'pass');
+      form.append('methods', '实地核查');
+      form.append('checkDate', '2026-01-20');
+      for (const m of t.team.slice(0, 2)) form.append('present', m);
+      form.append('signed', 'true');
+      form.append('signer', '法定代表人');
+      if (problem) form.append('problems', '未按规定公示资质信息');
+      const res = await fetch(`${platform.apiUrl}/l/${link}?t=${t.uscc}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+      expect(res.status, await res.clone().text()).toBe(200);
+    }
+
+    await coord.getByRole('button', { name: '刷新' }).click();
+    await coord.locator('[data-test="stage"]', { hasText: '待公示' }).waitFor({ timeout: 60_000 });
+    await expect(coord.locator('[data-test="progress-card"]').textContent()).resolves.toContain('已录入结果');
+    await shot(coord, '10-task-results-entered');
+    await coord.locator('[data-test="publish"]').click();
+    await coord.locator('[data-test="stage"]', { hasText: '后续处置' }).waitFor({ timeout: 60_000 });
+  });
+
+  it('opens and closes the follow-up of the problem found; the task closes with its summary', async () => {
+    const open = coord.locator('[data-test^="fu-open-"]').first();
+    await open.waitFor();
+    await open.locator('[data-test="fu-submit"]').click();
+    await open.locator('.el-form-item__error', { hasText: '请选择处置方式' }).waitFor();
+    await choose(coord, '[data-test^="fu-open-"] [data-test="fu-disposition"]', '责令改正');
+    await open.locator('[data-test="fu-unit"]').fill('建筑市场监督股');
+    await open.locator('[data-test="fu-submit"]').click();
+    const table = coord.locator('[data-test="followups"]');
+    await table.getByText('处置中').waitFor();
+    await shot(coord, '11-followup-open');
+    await table.locator('[data-test="fu-outcome"]').fill('已整改到位，完结');
+    await table.locator('[data-test="fu-close"]').click();
+    await coord.locator('[data-test="stage"]', { hasText: '已办结' }).waitFor({ timeout: 60_000 });
+    const closed = coord.locator('[data-test="closed-card"]');
+    await expect(closed.textContent()).resolves.toMatch(/发现问题\s*1/);
+    const steps = coord.locator('[data-test="timeline"] .el-step.is-horizontal .el-step__head.is-success');
+    await expect(steps.count()).resolves.toBe(7);
+    await coord.locator('.el-collapse-item__header', { hasText: '操作记录' }).click();
+    await coord.locator('[data-test="audit"]').getByText('任务办结').waitFor();
+    await shot(coord, '12-task-closed');
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * The console's only way to the data: the HTTP API, with the signed-in person's bearer token.
+ * Errors keep the server's Chinese message and field issues (shown beside the fields); a lost
+ * connection or a 5xx becomes a clear message, and nothing the user typed is touched.
+ */
+import { session, signOut } from './auth';
+
+export interface FieldIssue {
+  field: string;
+  message: string;
+  path?: (string | number)[];
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues: FieldIssue[] = [],
+    readonly details?: unknown,
+    readonly body?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const OFFLINE_MESSAGE = '无法连接服务器，请检查网络后重试（已填写的内容不会丢失）';
+export const SERVER_MESSAGE = '服务器暂时无法处理该请求，请稍后重试（已填写的内容不会丢失）';
+
+async function request(method: string, path: string, body?: unknown, raw?: { data: Blob | ArrayBuffer; contentType: string }): Promise<Response> {
+  const s = session.value;
+  const headers: Record<string, string> = {};
+  if (s) headers.authorization = `Bearer ${s.token}`;
+  if (raw) headers['content-type'] = raw.contentType;
+  else if (body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, ...(raw ? { body: raw.data } : body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  } catch {
+    throw new ApiError(0, OFFLINE_MESSAGE);
+  }
+  if (res.status === 401 && s) {
+    signOut('登录已过期，请重新登录');
+    throw new ApiError(401, '登录已过期，请重新登录');
+  }
+  if (!res.ok) {
+    let payload: { message?: string; issues?: FieldIssue[]; details?: unknown; errors?: unknown } | undefined;
+    try {
+      payload = (await res.json()) as typeof payload;
+    } catch {
+      payload = undefined;
+    }
+    if (res.status >= 500) throw new ApiError(res.status, payload?.message && res.status === 503 ? payload.message : SERVER_MESSAGE, [], undefined, payload);
+    throw new ApiError(res.status, payload?.message ?? `请求失败（${res.status}）`, payload?.issues ?? [], payload?.details, payload);
+  }
+  return res;
+}
+
+export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await request(method, path, body);
+  if (res.status === 204) return undefined as T;
+  const type = res.headers.get('content-type') ?? '';
+  return (type.includes('json') ? await res.json() : await res.text()) as T;
+}
+
+export const get = <T = unknown>(path: string): Promise<T> => api<T>('GET', path);
+export const post = <T = unknown>(path: string, body: unknown = {}): Promise<T> => api<T>('POST', path, body);
+export const put = <T = unknown>(path: string, body: unknown): Promise<T> => api<T>('PUT', path, body);
+
+/** Upload a file as its bytes (GBK CSV stays GBK: the server detects the encoding). */
+export async function upload<T = unknown>(path: string, file: File): Promise<T> {
+  const contentType = /\.xlsx$/i.test(file.name) ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
+  const res = await request('POST', path, undefined, { data: await file.arrayBuffer(), contentType });
+  return (await res.json()) as T;
+}
+
+/** Download a file the API serves (with the bearer token) and hand it to the browser. */
+export async function download(path: string, fallbackName: string): Promise<void> {
+  const res = await request('GET', path);
+  const cd = res.headers.get('content-disposition') ?? '';
+  const m = /filename\*=UTF-8''([^;]+)/.exec(cd);
+  const name = m ? decodeURIComponent(m[1]!) : fallbackName;
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Field errors by the last segment of their machine path (form prop) and by Chinese label. */
+export function issuesByField(e: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (e instanceof ApiError) {
+    for (const i of e.issues) {
+      const key = i.path?.length ? i.path.join('.') : i.field;
+      out[key] ??= i.message;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,26 @@
+/** Shapes of the task read models (functions/api/routes/console.ts) and their display. */
+export interface TaskRow {
+  taskId: string;
+  name: string;
+  planId: string;
+  year: number;
+  leadSection: string;
+  category: string;
+  window: { start: string; end: string };
+  drawDate: string;
+  joint: boolean;
+  stage: string;
+  stageName: string;
+  total: number;
+  reached?: { resultEntered: number; published: number; closed: number };
+  overdue: number;
+  next?: { who: string; what: string };
+}
+
+export function stageType(stage: string): 'info' | 'warning' | 'success' | 'danger' | 'primary' {
+  if (stage === 'closed') return 'success';
+  if (stage === 'failed') return 'danger';
+  if (stage === 'not-launched') return 'info';
+  if (['approval', 'witnesses', 'ceremony', 'publication'].includes(stage)) return 'warning';
+  return 'primary';
+}
