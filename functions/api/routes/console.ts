@@ -5,7 +5,7 @@
  * inspector's own assignments. Read-only; the same role and department checks as every route.
  */
 import { findTask, listPlans, getPlanVersion } from '../../../shared/store/plans.js';
-import { auditTrail, deadlinesOfTask, getTask, listTasksOfDepartment, seatsOfInspector, getProgress, DEADLINE_NAMES, STATUS_NAMES, type TaskRecord, type Stage } from '../../../shared/store/tasks.js';
+import { auditTrail, deadlinesOfTask, getTask, listTasksOfDepartment, seatsOfInspector, getProgress, STATUS_NAMES, type TaskRecord, type Stage } from '../../../shared/store/tasks.js';
 import { getCeremony } from '../../../shared/store/ceremony.js';
 import { getDrawRecordJson, getDrawSummary } from '../../../shared/lifecycle/draw-stage.js';
 import { verifyRecord } from '../../../shared/draw/index.js';
@@ -16,6 +16,7 @@ import { forbidden, notFound, requirePrincipal, type Request, type RouteHandler 
 import { chinaToday } from '../../../shared/domain/calendar.js';
 import { now } from '../../../shared/clock.js';
 import type { PlanTask } from '../../../shared/domain/schemas.js';
+import { DEADLINE_LABELS } from '../../../shared/domain/deadlines.js';
 
 export const STAGE_NAMES: Record<Stage | 'not-launched', string> = {
   'not-launched': '未启动',
@@ -128,7 +129,7 @@ export const consoleRoutes: Record<string, RouteHandler> = {
     const overdue = deadlines
       .filter((d) => !d.metAt && d.due !== null && d.due < today)
       .sort((a, b) => (a.due! < b.due! ? -1 : 1))
-      .map((d) => ({ kind: d.kind, kindName: DEADLINE_NAMES[d.kind], ref: d.ref, due: d.due, people: d.people.map((id) => ({ id, name: nameOf(id) })) }));
+      .map((d) => ({ kind: d.kind, kindName: DEADLINE_LABELS[d.kind], ref: d.ref, due: d.due, people: d.people.map((id) => ({ id, name: nameOf(id) })) }));
 
     // Audit entries: the task-level acts give the timeline its times and actors.
     const trail = t ? ((await auditTrail(taskId)) as { what: string; at: string; by: string; role?: string; data?: Record<string, unknown> }[]) : [];
