@@ -13,7 +13,8 @@ import { existsSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { notFound, type Request, type Response, type RouteHandler } from '../../../shared/http/core.js';
+import type { Request, Response, RouteHandler } from '../../../shared/http/core.js';
+import { notFound } from '../../../shared/domain/errors.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
