@@ -24,6 +24,7 @@ import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { ConsoleAuth } from './console.js';
 import { ROUTES, type RouteSpec } from '../shared/http/routes.js';
 import { TABLE } from '../shared/store/table.js';
 import { lambdaBundling, ROOT } from './bundling.js';
@@ -150,6 +151,8 @@ export class AppStack extends Stack {
       createDefaultStage: false,
     });
     const publicBaseUrl = props.publicBaseUrl ?? this.httpApi.apiEndpoint;
+    // The web console: served by the API under /console; Cognito managed login (code + PKCE).
+    const consoleAuth = new ConsoleAuth(this, 'Console', { userPool: this.userPool, apiEndpoint: this.httpApi.apiEndpoint });
 
     // --- the mail configuration set (its name goes into every function's environment)
     const configurationSet = new ses.ConfigurationSet(this, 'MailConfigurationSet', {
@@ -179,6 +182,7 @@ export class AppStack extends Stack {
       this.grantFor(spec, fns[spec.id as FunctionId], { table, bucket, identity, configurationSet, arns });
     }
     this.functions = fns;
+    for (const [k, v] of Object.entries(consoleAuth.environment())) fns.Api.addEnvironment(k, v);
 
     // --- lifecycle state machine
     const lifecycleLogs = encryptedLogGroup(this, 'LifecycleLogs', this.logsKey);
@@ -217,7 +221,7 @@ export class AppStack extends Stack {
 
     // --- HTTP API: one route per ROUTES entry (local-only entries are never deployed)
     const jwt = new HttpUserPoolAuthorizer('Cognito', this.userPool, {
-      userPoolClients: [client],
+      userPoolClients: [client, consoleAuth.client],
       identitySource: ['$request.header.Authorization'],
     });
     // One resource-policy statement for all routes (a statement per route would exceed the

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DockerImage, type BundlingOptions, type ILocalBundling } from 'aws-cdk-lib';
 import { build, buildSync, type BuildOptions, type Metafile } from 'esbuild';
+import { CONSOLE_ENTRY, addConsoleToBundle } from './console.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -99,6 +100,8 @@ class LocalBundling implements ILocalBundling {
   constructor(readonly entry: string) {}
   tryBundle(outputDir: string): boolean {
     bundleFunctionSync(this.entry, outputDir);
+    // The API serves the web console: its built files travel in the API's bundle.
+    if (this.entry === CONSOLE_ENTRY) addConsoleToBundle(ROOT, outputDir);
     return true;
   }
 }

@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from './lambdas.js';
 
 const WEB = join(REPO_ROOT, 'web');
@@ -44,4 +45,9 @@ export async function ensureConsoleBuilt(log: (line: string) => void = () => und
   writeFileSync(STAMP, hash);
   log(`web console built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return true;
+}
+
+// `npx tsx shared/dev/local/console-build.ts`: what the API's bundling runs before copying web/dist.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await ensureConsoleBuilt((l) => console.log(l));
 }
