@@ -25,6 +25,11 @@ export default defineConfig({
     chunkSizeWarningLimit: 1200,
     reportCompressedSize: false,
     rollupOptions: {
+      // zod places /* @__PURE__ */ where Rollup cannot use it; harmless, and noise in test logs.
+      onwarn(warning, warn) {
+        if (warning.code === 'INVALID_ANNOTATION') return;
+        warn(warning);
+      },
       output: {
         // Vue and its router are on every screen; ECharts only on the reports screen.
         manualChunks(id) {

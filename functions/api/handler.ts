@@ -15,6 +15,7 @@ import { planRoutes } from './routes/plans.js';
 import { importRoutes } from './routes/imports.js';
 import { consoleRoutes } from './routes/console.js';
 import { consoleAssetRoutes } from './routes/console-assets.js';
+import { reportRoutes } from './routes/reports.js';
 
 const logger = new Logger({ serviceName: 'suiji-api' });
 
@@ -27,6 +28,7 @@ export const routes: Record<string, RouteHandler> = {
   ...importRoutes,
   ...consoleRoutes,
   ...consoleAssetRoutes,
+  ...reportRoutes,
 };
 
 const base = async (event: ApiEvent, _context: Context): Promise<APIGatewayProxyResultV2> =>

@@ -92,6 +92,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/departments/{dept}/tasks', auth: 'jwt', roles: CIL, summary: "Tasks of the department's published plans with stage, counts, overdue and next action" },
   { method: 'GET', path: '/tasks/{taskId}/summary', auth: 'jwt', roles: CIL, summary: 'Readable task summary: plan form, stage timeline, ceremony, draw, overdue with names, follow-ups' },
   { method: 'GET', path: '/tasks/{taskId}/audit', auth: 'jwt', roles: CL, summary: 'Audit trail of a task' },
+  { method: 'GET', path: '/departments/{dept}/reports/kpis', auth: 'jwt', roles: CL, summary: 'KPIs of a month or quarter (?year&month|quarter) with target and status, and the monthly trend' },
+  { method: 'GET', path: '/departments/{dept}/reports/xlsx', auth: 'jwt', roles: CL, summary: "Monthly or quarterly report workbook in the department's preset layout" },
 
   // --- e-mail links (GET shows, POST acts)
   { method: 'GET', path: '/l/{linkId}', auth: 'link', summary: 'Confirmation page or form behind an e-mail link' },

@@ -13,6 +13,8 @@ import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
 import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
 import { ensureConsoleBuilt } from '../../shared/dev/local/console-build.js';
 import { launchChromium, shot } from './browser.js';
+import { gbk } from '../helpers/gbk.js';
+import { TARGET_HEADER } from '../import/generate.js';
 
 const TASK = `${SAMPLE_PLAN_ID}-01`;
 const clock = new ManualClock('2026-01-12T01:00:00Z'); // 09:00 China time, the task's draw date
@@ -29,7 +31,9 @@ async function personPage(): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   contexts.push(ctx);
   const page = await ctx.newPage();
-  page.setDefaultTimeout(30_000);
+  // A shared 2-core machine under load: a first screen may take tens of seconds.
+  page.setDefaultTimeout(90_000);
+  page.setDefaultNavigationTimeout(120_000);
   page.on('pageerror', (e) => console.error(`[browser] ${e.message}`));
   return page;
 }
@@ -66,11 +70,11 @@ afterAll(async () => {
 });
 
 // The machine is shared and slow: a screen's first load may take seconds; each step gets minutes.
-describe('the console in Chromium: a task from launch to closed', { timeout: 180_000 }, () => {
+describe('the console in Chromium: a task from launch to closed', { timeout: 300_000 }, () => {
   it('signs the coordinator in from the staff list and shows what needs action', async () => {
     await coord.goto(`${platform.apiUrl}/console`);
-    await expect.poll(() => coord.url()).toContain('#/login');
     await coord.getByText('本地平台：选择一位已登记的工作人员登录').waitFor();
+    expect(coord.url()).toContain('#/login');
     await shot(coord, '01-login');
     await signIn(coord, SAMPLE_COORDINATOR_EMAIL);
     await expect(coord.locator('[data-test="who"]').textContent()).resolves.toContain('协调员');
@@ -243,5 +247,62 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 180
     await coord.locator('.el-collapse-item__header', { hasText: '操作记录' }).click();
     await coord.locator('[data-test="audit"]').getByText('任务办结').waitFor();
     await shot(coord, '12-task-closed');
+  });
+
+  it('registries: a filtered page of targets, field errors from the shared schema beside the fields', async () => {
+    await coord.getByRole('menuitem', { name: '名录库' }).click();
+    await coord.getByRole('menuitem', { name: '检查对象名录库' }).click();
+    await choose(coord, '[data-test="filter-risk"]', 'D 类');
+    await coord.locator('[data-test="search"]').click();
+    const table = coord.locator('[data-test="registry"]');
+    await expect.poll(async () => {
+      const cells = await table.locator('.el-table__body tr td:nth-child(6)').allTextContents();
+      return cells.length > 0 && cells.every((c) => c.includes('D 类'));
+    }).toBe(true);
+    await shot(coord, '13-registry-targets');
+    await table.getByRole('button', { name: '编辑' }).first().click();
+    const dialog = coord.locator('[data-test="edit-form"]');
+    await dialog.locator('[data-test="f-name"]').fill('');
+    await coord.locator('[data-test="save"]').click();
+    await dialog.locator('.el-form-item__error', { hasText: '不能为空' }).waitFor();
+    await shot(coord, '14-registry-field-error');
+    await coord.getByRole('button', { name: '取消' }).click();
+  });
+
+  it('imports a GBK CSV: a bad row is reported row by row and nothing is written', async () => {
+    const auth = { authorization: `Bearer ${await platform.tokenFor(SAMPLE_COORDINATOR_EMAIL)}` };
+    const existing = (await (await fetch(`${platform.apiUrl}/departments/fp-zjj/targets?limit=1`, { headers: auth })).json()) as { items: Record<string, unknown>[] };
+    const t = existing.items[0] as { uscc: string; name: string; jurisdiction: string; industry: string };
+    const row = (over: Record<string, string>): string =>
+      TARGET_HEADER.map((h) => ({ 统一社会信用代码: t.uscc, 名称: '改名后的公司（不应写入）', 主体类型: '企业', 辖区: t.jurisdiction, 行业: t.industry, 信用风险分类: 'A', 重点企业: '否', 状态: '正常', ...over })[h] ?? '').join(',');
+    const csv = `${TARGET_HEADER.join(',')}\r\n${row({})}\r\n${row({ 统一社会信用代码: '91130624MA0BADXXX', 信用风险分类: 'E' })}\r\n`;
+    await coord.getByRole('menuitem', { name: '批量导入' }).click();
+    await coord.locator('[data-test="import-file"]').setInputFiles({ name: '检查对象（GBK）.csv', mimeType: 'text/csv', buffer: gbk(csv) });
+    await coord.locator('[data-test="import-submit"]').click();
+    const errors = coord.locator('[data-test="import-errors"]');
+    await errors.waitFor();
+    const text = (await errors.textContent())!;
+    expect(text).toContain('信用风险分类');
+    expect(text).toMatch(/\b3\b/); // the spreadsheet row of the bad record
+    await shot(coord, '15-import-errors');
+    const after = (await (await fetch(`${platform.apiUrl}/departments/fp-zjj/targets/${t.uscc}`, { headers: auth })).json()) as { name: string };
+    expect(after.name).toBe(t.name);
+  });
+
+  it('plans and reports: the published plan, KPIs with 达标/未达标/无数据 and the XLSX', async () => {
+    await coord.getByRole('menuitem', { name: '年度抽查计划' }).click();
+    await coord.locator('[data-test="plans"]').getByRole('link').first().click();
+    await coord.locator('[data-test="plan-tasks"]').getByText(TASK).waitFor();
+    await shot(coord, '16-plan');
+    await coord.getByRole('menuitem', { name: '统计与报表' }).click();
+    const kpis = coord.locator('[data-test="kpis"]');
+    await kpis.locator('.el-table__body tr').first().waitFor();
+    const statuses = await kpis.locator('.el-table__body tr td:nth-child(6)').allTextContents();
+    expect(statuses.length).toBeGreaterThanOrEqual(5);
+    for (const st of statuses) expect(['达标', '未达标', '无数据', '未设目标']).toContain(st.trim());
+    await expect(coord.locator('canvas').count()).resolves.toBeGreaterThanOrEqual(2);
+    const [file] = await Promise.all([coord.waitForEvent('download'), coord.locator('[data-test="xlsx"]').click()]);
+    expect(file.suggestedFilename()).toMatch(/\.xlsx$/);
+    await shot(coord, '17-reports');
   });
 });

@@ -1,3 +1,4 @@
+import { gbk } from '../helpers/gbk.js';
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { makeUscc, validateUscc } from '../../shared/domain/uscc.js';
@@ -253,29 +254,6 @@ describe('headers', () => {
 });
 
 describe('encodings and delimiters', () => {
-  /** GBK encoder built from the platform's GB18030 decoder (Node has no GBK encoder). */
-  function gbk(text: string): Buffer {
-    const dec = new TextDecoder('gb18030');
-    const table = new Map<string, number[]>();
-    for (let a = 0x81; a <= 0xfe; a++) {
-      for (let b = 0x40; b <= 0xfe; b++) {
-        if (b === 0x7f) continue;
-        const ch = dec.decode(Uint8Array.of(a, b));
-        if (!table.has(ch)) table.set(ch, [a, b]);
-      }
-    }
-    const out: number[] = [];
-    for (const ch of text) {
-      const c = ch.charCodeAt(0);
-      if (c < 0x80) out.push(c);
-      else {
-        const bytes = table.get(ch);
-        if (!bytes) throw new Error(`no GBK code for ${ch}`);
-        out.push(...bytes);
-      }
-    }
-    return Buffer.from(out);
-  }
 
   it('decodes a GBK CSV as saved by Excel on Chinese Windows', async () => {
     const text = `${TARGET_HEADER.join(',')}\r\n${targetRow(U1, { 名称: '阜平县示例建筑工程有限公司', 标签: '施工总承包、在建项目' }).join(',')}\r\n`;

@@ -67,9 +67,13 @@ export const get = <T = unknown>(path: string): Promise<T> => api<T>('GET', path
 export const post = <T = unknown>(path: string, body: unknown = {}): Promise<T> => api<T>('POST', path, body);
 export const put = <T = unknown>(path: string, body: unknown): Promise<T> => api<T>('PUT', path, body);
 
-/** Upload a file as its bytes (GBK CSV stays GBK: the server detects the encoding). */
+/**
+ * Upload a file as its bytes. CSV goes as application/octet-stream, not text/csv: a text type
+ * would be decoded as UTF-8 on the way (API Gateway, the local server) and a GBK file that
+ * Excel saved on Chinese Windows would arrive garbled; the server detects format and encoding.
+ */
 export async function upload<T = unknown>(path: string, file: File): Promise<T> {
-  const contentType = /\.xlsx$/i.test(file.name) ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
+  const contentType = /\.xlsx$/i.test(file.name) ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'application/octet-stream';
   const res = await request('POST', path, undefined, { data: await file.arrayBuffer(), contentType });
   return (await res.json()) as T;
 }

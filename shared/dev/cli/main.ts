@@ -7,6 +7,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { chinaDateTime } from '../../domain/calendar.js';
 
 const DEFAULT_ENDPOINT = process.env.SUIJI_ENDPOINT ?? 'http://127.0.0.1:3000';
 const TOKENS_FILE = join(homedir(), '.suiji', 'tokens.json');
@@ -208,6 +209,50 @@ export function buildCli(): Command {
       out(ctx, r, () => {
         console.log(`已公示 ${r.published.length} 户${r.skipped.length ? `，未公示 ${r.skipped.length} 户：` : ''}`);
         for (const s of r.skipped) console.log(`  ${s.uscc}：${s.reason}`);
+      });
+    });
+  task
+    .command('list')
+    .description("the department's tasks: stage, drawn, entered/published, overdue, next action")
+    .option('--dept <id>')
+    .action(async (o: { dept?: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const rows = (await call(ctx, 'GET', `/departments/${encodeURIComponent(await deptOf(ctx, o.dept))}/tasks`)) as {
+        taskId: string; name: string; stageName: string; drawDate: string; total: number; reached?: { resultEntered: number; published: number }; overdue: number; next?: { what: string };
+      }[];
+      out(ctx, rows, () => {
+        for (const t of rows) {
+          console.log(`${t.taskId}  ${t.stageName}  抽取日期 ${t.drawDate}  ${t.total ? `抽取 ${t.total} 户，已录入 ${t.reached?.resultEntered ?? 0}，已公示 ${t.reached?.published ?? 0}` : ''}${t.overdue ? `，逾期 ${t.overdue}` : ''}  ${t.name}`);
+          if (t.next) console.log(`    下一步：${t.next.what}`);
+        }
+      });
+    });
+  task
+    .command('summary')
+    .description('a readable summary: stage timeline, ceremony, draw, overdue with who is responsible, next action')
+    .argument('<taskId>')
+    .action(async (taskId: string, _o, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const s = (await call(ctx, 'GET', `/tasks/${encodeURIComponent(taskId)}/summary`)) as {
+        taskId: string; name: string; stageName: string; total: number; reached?: { resultEntered: number; published: number; closed: number };
+        timeline: { name: string; state: string; at?: string; by?: string }[]; people: Record<string, string>;
+        overdue: { kindName: string; ref: string; due: string; people: { name: string }[] }[]; next?: { what: string };
+        draw?: { round: number; selected: number; seed?: string };
+      };
+      out(ctx, s, () => {
+        console.log(`${s.name}（${s.taskId}）：${s.stageName}`);
+        for (const st of s.timeline) {
+          const mark = { done: '✓', current: '▶', failed: '✗', pending: '·' }[st.state] ?? ' ';
+          console.log(`  ${mark} ${st.name}${st.at ? `  ${chinaDateTime(st.at)}  ${s.people[st.by ?? ''] ?? st.by ?? ''}` : ''}`);
+        }
+        if (s.draw) console.log(`  抽取：第 ${s.draw.round} 轮，${s.draw.selected} 户；种子 ${s.draw.seed ?? '—'}`);
+        if (s.total) console.log(`  进度：已录入 ${s.reached?.resultEntered ?? 0}/${s.total}，已公示 ${s.reached?.published ?? 0}，已办结 ${s.reached?.closed ?? 0}`);
+        if (s.overdue.length) {
+          console.log(`  逾期 ${s.overdue.length} 项：`);
+          for (const o of s.overdue.slice(0, 20)) console.log(`    ${o.kindName}  ${o.ref}  期限 ${o.due}  责任人 ${o.people.map((p) => p.name).join('、')}`);
+          if (s.overdue.length > 20) console.log(`    …另有 ${s.overdue.length - 20} 项（--json 查看全部）`);
+        }
+        if (s.next) console.log(`  下一步：${s.next.what}`);
       });
     });
 
