@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Request, Response, RouteHandler } from '../../../shared/http/core.js';
 import { notFound } from '../../../shared/domain/errors.js';
+import { config } from '../../../shared/config.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -100,6 +101,9 @@ async function serveFile(req: Request, rel: string, cache: string): Promise<Resp
  * code + PKCE with the console's app client), else the local platform's dev sign-in.
  */
 function authConfig(): Response {
+  // The local platform runs the template's environment (with placeholder Cognito values) but
+  // signs in with dev tokens.
+  if (config().local) return { json: { auth: 'local' }, headers: { 'cache-control': 'no-cache' } };
   const domain = process.env.CONSOLE_AUTH_DOMAIN;
   const clientId = process.env.CONSOLE_CLIENT_ID;
   return { json: domain && clientId ? { auth: 'cognito', domain, clientId } : { auth: 'local' }, headers: { 'cache-control': 'no-cache' } };
