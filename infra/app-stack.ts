@@ -31,7 +31,7 @@ import { lambdaBundling, ROOT } from './bundling.js';
 import { BLOB_PREFIX, FUNCTIONS, type FunctionId, type FunctionSpec } from './functions.js';
 import { STATE_MACHINE_NAME, lifecycleArns, lifecycleDefinition } from './lifecycle.js';
 import { acknowledge, acknowledgeFindings } from './nag.js';
-import { ACCESS_LOG_FIELDS, API_THROTTLE, OperationsAlarms, createLogsKey, encryptedLogGroup } from './operations.js';
+import { ACCESS_LOG_FIELDS, API_THROTTLE, OperationsAlarms, createLogsKey, encryptedLogGroup, throttleClass } from './operations.js';
 
 /** SES configuration set name (SES_CONFIGURATION_SET; shared/config.ts defaults to it). */
 export const CONFIGURATION_SET_NAME = 'suiji';
@@ -259,15 +259,16 @@ export class AppStack extends Stack {
         format: apigw.AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
       },
     });
-    // Public pages and e-mail links: their own, lower per-route limits (infra/operations.ts).
-    // RouteSettings is untyped JSON in CloudFormation: the keys are written as CloudFormation spells them.
+    // Anonymous routes (public pages, e-mail links, the console's files): their own per-route
+    // limits (infra/operations.ts). RouteSettings is untyped JSON in CloudFormation: the keys are
+    // written as CloudFormation spells them.
     (stage.node.defaultChild as apigwv2.CfnStage).routeSettings = Object.fromEntries(
-      deployedRoutes()
-        .filter((r) => r.auth === 'public' || r.auth === 'link')
-        .map((r) => {
-          const t = API_THROTTLE[r.auth as 'public' | 'link'];
-          return [`${r.method} ${r.path}`, { ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit }];
-        }),
+      deployedRoutes().flatMap((r) => {
+        const c = throttleClass(r);
+        if (!c || c === 'jwt') return [];
+        const t = API_THROTTLE[c];
+        return [[`${r.method} ${r.path}`, { ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit }]];
+      }),
     );
     // Route settings name routes by key: the routes must exist before the stage.
     for (const r of httpRoutes) stage.node.addDependency(r);

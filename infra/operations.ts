@@ -16,7 +16,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { Construct } from 'constructs';
-import type { AuthMode } from '../shared/http/routes.js';
+import type { RouteSpec } from '../shared/http/routes.js';
 import { LIFECYCLE_HUMAN_OUTCOMES, METRICS_NAMESPACE } from '../shared/lambda/metrics.js';
 
 /**
@@ -31,12 +31,24 @@ export const LOG_RETENTION = logs.RetentionDays.ONE_YEAR;
  * default applies to the signed-in routes; public pages and e-mail links get their own, lower
  * limits, so anonymous traffic cannot use up the API function's concurrency that operators
  * need. Sum over the anonymous routes × latency bounds the concurrency they can take.
+ * The console's static files are anonymous too but are the operators' own application: a first
+ * load fetches dozens of hashed files at once (cached for a year after), each served from
+ * memory in milliseconds, so their route allows bursts of several operators at once.
  */
-export const API_THROTTLE: Record<Exclude<AuthMode, 'local'>, { rateLimit: number; burstLimit: number }> = {
+export const API_THROTTLE = {
   jwt: { rateLimit: 50, burstLimit: 100 },
   public: { rateLimit: 20, burstLimit: 40 },
   link: { rateLimit: 10, burstLimit: 20 },
-};
+  console: { rateLimit: 100, burstLimit: 300 },
+} as const satisfies Record<string, { rateLimit: number; burstLimit: number }>;
+export type ThrottleClass = keyof typeof API_THROTTLE;
+
+/** The throttling class of a deployed route; undefined for local-only routes. */
+export function throttleClass(r: Pick<RouteSpec, 'auth' | 'path'>): ThrottleClass | undefined {
+  if (r.auth === 'local') return undefined;
+  if (r.auth === 'public' && (r.path === '/console' || r.path.startsWith('/console/'))) return 'console';
+  return r.auth;
+}
 
 /**
  * The API access log: one JSON line per request. The route template ($context.routeKey, e.g.

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../shared/http/routes.js';
 import { FUNCTIONS } from '../../infra/functions.js';
 import { BLOB_EXPIRY_DAYS } from '../../infra/data-stack.js';
-import { ACCESS_LOG_FIELDS, API_5XX_PERCENT, API_THROTTLE, parseOpsEmails } from '../../infra/operations.js';
+import { ACCESS_LOG_FIELDS, API_5XX_PERCENT, API_THROTTLE, parseOpsEmails, throttleClass } from '../../infra/operations.js';
 import { LIFECYCLE_HUMAN_OUTCOMES, METRICS_NAMESPACE, emfCount } from '../../shared/lambda/metrics.js';
 import { HUMAN_OUTCOMES } from '../../shared/lifecycle/errors.js';
 import { HUMAN_ERRORS } from '../../infra/lifecycle.js';
@@ -210,10 +210,24 @@ describe('API throttling', () => {
     expect(Object.keys(settings).sort()).toEqual(anonymous.map((r) => `${r.method} ${r.path}`).sort());
     for (const r of anonymous) {
       const t = settings[`${r.method} ${r.path}`]!;
-      const want = API_THROTTLE[r.auth as 'public' | 'link'];
-      expect(t).toEqual({ ThrottlingRateLimit: want.rateLimit, ThrottlingBurstLimit: want.burstLimit });
-      expect(t.ThrottlingRateLimit).toBeLessThan(API_THROTTLE.jwt.rateLimit);
+      const c = throttleClass(r)!;
+      const want = API_THROTTLE[c];
+      expect(t, `${r.method} ${r.path}`).toEqual({ ThrottlingRateLimit: want.rateLimit, ThrottlingBurstLimit: want.burstLimit });
+      // Pages and links (anything but the console's own files) stay below the operators' budget.
+      if (c !== 'console') expect(t.ThrottlingRateLimit, `${r.method} ${r.path}`).toBeLessThan(API_THROTTLE.jwt.rateLimit);
     }
+    expect(anonymous.filter((r) => throttleClass(r) === 'public').length).toBeGreaterThan(0);
+    expect(anonymous.filter((r) => throttleClass(r) === 'link').length).toBeGreaterThan(0);
+  });
+
+  it('classes routes by who calls them', () => {
+    expect(throttleClass({ auth: 'public', path: '/public/tasks/{taskId}' })).toBe('public');
+    expect(throttleClass({ auth: 'public', path: '/console' })).toBe('console');
+    expect(throttleClass({ auth: 'public', path: '/console/{proxy+}' })).toBe('console');
+    expect(throttleClass({ auth: 'public', path: '/consoles' })).toBe('public');
+    expect(throttleClass({ auth: 'link', path: '/l/{linkId}' })).toBe('link');
+    expect(throttleClass({ auth: 'jwt', path: '/me' })).toBe('jwt');
+    expect(throttleClass({ auth: 'local', path: '/auth/dev-login' })).toBeUndefined();
   });
 
   it('deploys the stage after the routes its settings name', () => {
