@@ -275,7 +275,7 @@ export const consoleRoutes: Record<string, RouteHandler> = {
   'GET /me/assignments': async (req) => {
     const p = requirePrincipal(req);
     if (!p.inspectorId) return { json: [] };
-    const seats = await seatsOfInspector(p.inspectorId);
+    const seats = await seatsOfInspector({ department: p.department, id: p.inspectorId });
     const rows = await Promise.all(
       seats.map(async (s) => {
         const [pr, task] = await Promise.all([getProgress(s.taskId, s.uscc), getTask(s.taskId, false)]);
