@@ -1,16 +1,17 @@
 /**
  * The HTTP layer shared by the API Lambda and the local server: principals from JWT claims,
- * typed request/response helpers, and the route dispatcher that enforces each route's roles and
- * department scope (from ROUTES, the single source). Errors are domain errors (Chinese message,
+ * typed request/response helpers, and the route dispatcher that authorizes every signed-in
+ * request from its route's `allow` column (ROUTES, the single source; checked in access.ts). Errors are domain errors (Chinese message,
  * a code); `errors.ts` turns them into statuses.
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { ROUTES, type Role, type RouteSpec } from './routes.js';
 import { parseOrThrow } from '../domain/schemas.js';
-import { DomainError, forbidden, invalid, unauthenticated } from '../domain/errors.js';
+import { DomainError, invalid, unauthenticated } from '../domain/errors.js';
 import { errorResponse } from './errors.js';
 import { securityHeaders } from './security.js';
+import { authorize } from './access.js';
 import type { Staff } from '../usecases/access.js';
 
 export interface Principal {
@@ -82,13 +83,6 @@ export function requirePrincipal(req: Request): Principal {
   return req.principal;
 }
 
-/** A department's data is only for its own staff (leaders of a joint task read via the task). */
-export function requireDepartment(req: Request, dept: string): Principal {
-  const p = requirePrincipal(req);
-  if (p.department !== dept) throw forbidden(`无权访问其他部门（${dept}）的数据`);
-  return p;
-}
-
 /** The signed-in person as the use cases take them (`Staff`), with the source address. */
 export function staffOf(req: Request): Staff {
   const p = requirePrincipal(req);
@@ -156,7 +150,8 @@ export function errorResult(e: unknown, log?: (msg: string, err: unknown) => voi
 
 /**
  * Dispatch an API Gateway v2 event to its handler: the route comes from `routeKey` (set by
- * API Gateway, and by the local server from the same ROUTES), then roles are enforced.
+ * API Gateway, and by the local server from the same ROUTES); a jwt route is authorized from its
+ * `allow` column (access.ts) before its handler runs.
  */
 export async function dispatch(
   event: ApiEvent,
@@ -168,12 +163,7 @@ export async function dispatch(
     const handler = handlers[event.routeKey];
     if (!route || !handler) throw new DomainError('notFound', `没有这个接口：${event.routeKey}`);
     const principal = principalFromClaims(event.requestContext.authorizer?.jwt?.claims);
-    if (route.auth === 'jwt') {
-      if (!principal) throw unauthenticated();
-      if (route.roles && !route.roles.includes(principal.role)) {
-        throw forbidden(`该操作需要以下角色之一：${route.roles.map(roleName).join('、')}`);
-      }
-    }
+    if (route.auth === 'jwt' && !principal) throw unauthenticated();
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
     const body = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
@@ -189,14 +179,10 @@ export async function dispatch(
       sourceIp: event.requestContext.http?.sourceIp ?? '',
       event,
     };
-    const dept = req.params.dept;
-    if (route.auth === 'jwt' && dept !== undefined) requireDepartment(req, dept);
+    // The allow matrix, in one place (access.ts): role, department, plan, task, team.
+    if (route.auth === 'jwt') await authorize(req, principal!);
     return toResult(await handler(req));
   } catch (e) {
     return errorResult(e, log);
   }
-}
-
-export function roleName(r: Role): string {
-  return { coordinator: '协调员', inspector: '检查人员', leader: '分管领导', public: '公众' }[r];
 }

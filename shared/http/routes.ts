@@ -1,99 +1,134 @@
 /**
- * Every HTTP route of Suiji, who may call it and why. The API Lambda routes from this list and
- * the CDK app creates exactly these API Gateway routes from it, so the two cannot drift apart.
+ * Every HTTP route of Suiji, who may call it and why. The API Lambda routes from this list, the
+ * CDK app creates exactly these API Gateway routes from it, and the dispatcher authorizes every
+ * signed-in request from its `allow` column in ONE place (`shared/http/access.ts`): this table IS
+ * the allow matrix of docs/SECURITY.md (generated from it; a test keeps the two equal, and
+ * test/security/access.test.ts walks every route through every kind of caller).
  *
  * auth:
- *   'jwt'    Cognito user pool JWT (locally: a dev sign-in token with the same claims);
- *            `roles` lists the groups allowed. Department-scoped routes also check that the
- *            caller's department matches `{dept}` (coordinators cannot touch another department).
- *   'link'   no JWT: the caller holds a short opaque e-mail link id, resolved server-side,
- *            single-use where it acts (GET only shows a page; POST acts).
+ *   'jwt'    Cognito user pool JWT (the pool requires MFA; locally: a dev sign-in token with the
+ *            same claims). `allow` names, per role, how the caller must relate to what the path
+ *            names; a role not listed is refused. A signed-in inspector must still be registered
+ *            and active in his department (a sign-in outlives a deactivation otherwise).
+ *   'link'   no JWT: the caller holds a short opaque e-mail link id, resolved server-side to one
+ *            inspector (department, id) or leader and re-checked on every use; single-use where it
+ *            acts (GET only shows a page; POST acts). No act with legal weight is ever a link.
  *   'public' no JWT: published information (一公开) anyone may read.
  *   'local'  only on the local platform (never deployed): dev sign-in and the raw-MIME inbound
  *            endpoint that stands in for SES receipt rules.
+ *
+ * Adding a route: add its row here with `auth` and, for 'jwt', `allow` — per role the weakest
+ * relation that suffices (see `Relation`; a relation the path cannot express, e.g. "team" on a
+ * path without {taskId} and {uscc}, is refused by a test), and `legal: true` when it approves,
+ * publishes or closes something on record. Do not re-check role or department in the handler or
+ * the use case: `access.ts` has done it before the handler runs (a missing resource still answers
+ * 404 from the handler). Then run `npm run docs:matrix` (rewrites the table in docs/SECURITY.md)
+ * and give the route a probe in test/security/access.test.ts if its path has a new parameter.
  */
 export type Role = 'coordinator' | 'inspector' | 'leader' | 'public';
+export type StaffRole = Exclude<Role, 'public'>;
 export type AuthMode = 'jwt' | 'link' | 'public' | 'local';
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/**
+ * How a caller must relate to what the route names:
+ *   anyone      any signed-in staff member of the role (what he reads is his own, e.g. /me)
+ *   department  `{dept}` is the caller's department
+ *   plan        the annual plan `{planId}` is the caller's department's
+ *   task        the task `{taskId}` is the caller's department's (the department that runs it;
+ *               before launch, the department whose published plan declares it)
+ *   partner     the caller's department takes part in the task `{taskId}`: the department that
+ *               runs it, a joint department, or one whose inspectors the task draws
+ *   team        the caller is on the team of `{uscc}` in `{taskId}`, as (department, id)
+ */
+export type Relation = 'anyone' | 'department' | 'plan' | 'task' | 'partner' | 'team';
+export type Allow = Readonly<Partial<Record<StaffRole, Relation>>>;
 
 export interface RouteSpec {
   readonly method: Method;
   readonly path: string;
   readonly auth: AuthMode;
-  readonly roles?: readonly Role[];
+  /** jwt routes: who may call it (a jwt route without `allow` is refused to everyone). */
+  readonly allow?: Allow;
+  /**
+   * An act with legal weight (approval, publication, closing the ceremony): only ever a jwt
+   * route — a signed-in session, MFA in AWS —, never an e-mail link.
+   */
+  readonly legal?: true;
   readonly summary: string;
 }
 
-const C: Role[] = ['coordinator'];
-const CL: Role[] = ['coordinator', 'leader'];
-const CIL: Role[] = ['coordinator', 'inspector', 'leader'];
-const L: Role[] = ['leader'];
-const CI: Role[] = ['coordinator', 'inspector'];
+const all = (r: Relation): Allow => ({ coordinator: r, leader: r, inspector: r });
+const C = (r: Relation): Allow => ({ coordinator: r });
+const CL = (r: Relation): Allow => ({ coordinator: r, leader: r });
+const L = (r: Relation): Allow => ({ leader: r });
+/** Coordinators of the running department, inspectors on the target's team (谁检查、谁录入). */
+const CT: Allow = { coordinator: 'task', inspector: 'team' };
 
 export const ROUTES: readonly RouteSpec[] = [
   // --- identity
   { method: 'POST', path: '/auth/dev-login', auth: 'local', summary: 'Local sign-in: issues a token with the same claims as Cognito' },
   { method: 'GET', path: '/auth/dev-staff', auth: 'local', summary: 'Local sign-in page: the registered staff to pick from' },
-  { method: 'GET', path: '/me', auth: 'jwt', roles: CIL, summary: 'Who am I (role, department)' },
-  { method: 'GET', path: '/me/assignments', auth: 'jwt', roles: ['inspector'], summary: "An inspector's own targets across tasks, with entry deadlines" },
+  { method: 'GET', path: '/me', auth: 'jwt', allow: all('anyone'), summary: 'Who am I (role, department)' },
+  { method: 'GET', path: '/me/assignments', auth: 'jwt', allow: { inspector: 'anyone' }, summary: "An inspector's own targets across tasks, with entry deadlines" },
 
   // --- department set-up: profile and tag library
-  { method: 'GET', path: '/departments', auth: 'jwt', roles: CIL, summary: 'List departments' },
-  { method: 'GET', path: '/departments/{dept}/profile', auth: 'jwt', roles: CIL, summary: 'Department policy profile' },
-  { method: 'PUT', path: '/departments/{dept}/profile', auth: 'jwt', roles: C, summary: 'Replace the policy profile (validated)' },
-  { method: 'GET', path: '/departments/{dept}/tags', auth: 'jwt', roles: CIL, summary: 'Tag library' },
-  { method: 'PUT', path: '/departments/{dept}/tags/{tagKind}/{tag}', auth: 'jwt', roles: C, summary: 'Add a tag to the library' },
-  { method: 'DELETE', path: '/departments/{dept}/tags/{tagKind}/{tag}', auth: 'jwt', roles: C, summary: 'Remove a tag from the library' },
+  { method: 'GET', path: '/departments', auth: 'jwt', allow: all('anyone'), summary: 'List departments' },
+  { method: 'GET', path: '/departments/{dept}/profile', auth: 'jwt', allow: all('department'), summary: 'Department policy profile' },
+  { method: 'PUT', path: '/departments/{dept}/profile', auth: 'jwt', allow: C('department'), summary: 'Replace the policy profile (validated)' },
+  { method: 'GET', path: '/departments/{dept}/tags', auth: 'jwt', allow: all('department'), summary: 'Tag library' },
+  { method: 'PUT', path: '/departments/{dept}/tags/{tagKind}/{tag}', auth: 'jwt', allow: C('department'), summary: 'Add a tag to the library' },
+  { method: 'DELETE', path: '/departments/{dept}/tags/{tagKind}/{tag}', auth: 'jwt', allow: C('department'), summary: 'Remove a tag from the library' },
 
   // --- 一单两库 + 专家库
-  { method: 'GET', path: '/departments/{dept}/items', auth: 'jwt', roles: CIL, summary: 'Inspection item list' },
-  { method: 'PUT', path: '/departments/{dept}/items/{itemId}', auth: 'jwt', roles: C, summary: 'Create or replace an inspection item' },
-  { method: 'DELETE', path: '/departments/{dept}/items/{itemId}', auth: 'jwt', roles: C, summary: 'Delete an inspection item' },
-  { method: 'GET', path: '/departments/{dept}/targets', auth: 'jwt', roles: CIL, summary: 'List targets (filters: risk, jurisdiction, industry, key, status)' },
-  { method: 'GET', path: '/departments/{dept}/targets/{uscc}', auth: 'jwt', roles: CIL, summary: 'One target' },
-  { method: 'PUT', path: '/departments/{dept}/targets/{uscc}', auth: 'jwt', roles: C, summary: 'Create or replace a target' },
-  { method: 'DELETE', path: '/departments/{dept}/targets/{uscc}', auth: 'jwt', roles: C, summary: 'Delete a target' },
-  { method: 'GET', path: '/departments/{dept}/inspectors', auth: 'jwt', roles: CIL, summary: 'List inspectors' },
-  { method: 'PUT', path: '/departments/{dept}/inspectors/{inspectorId}', auth: 'jwt', roles: C, summary: 'Create or replace an inspector' },
-  { method: 'DELETE', path: '/departments/{dept}/inspectors/{inspectorId}', auth: 'jwt', roles: C, summary: 'Delete an inspector' },
-  { method: 'GET', path: '/departments/{dept}/experts', auth: 'jwt', roles: CIL, summary: 'List experts' },
-  { method: 'PUT', path: '/departments/{dept}/experts/{expertId}', auth: 'jwt', roles: C, summary: 'Create or replace an expert' },
-  { method: 'DELETE', path: '/departments/{dept}/experts/{expertId}', auth: 'jwt', roles: C, summary: 'Delete an expert' },
-  { method: 'POST', path: '/departments/{dept}/imports/{kind}', auth: 'jwt', roles: C, summary: 'Bulk import (CSV/XLSX), all-or-nothing' },
-  { method: 'GET', path: '/departments/{dept}/imports/{kind}/template', auth: 'jwt', roles: C, summary: 'Download the import template' },
+  { method: 'GET', path: '/departments/{dept}/items', auth: 'jwt', allow: all('department'), summary: 'Inspection item list' },
+  { method: 'PUT', path: '/departments/{dept}/items/{itemId}', auth: 'jwt', allow: C('department'), summary: 'Create or replace an inspection item' },
+  { method: 'DELETE', path: '/departments/{dept}/items/{itemId}', auth: 'jwt', allow: C('department'), summary: 'Delete an inspection item' },
+  { method: 'GET', path: '/departments/{dept}/targets', auth: 'jwt', allow: all('department'), summary: 'List targets (filters: risk, jurisdiction, industry, key, status)' },
+  { method: 'GET', path: '/departments/{dept}/targets/{uscc}', auth: 'jwt', allow: all('department'), summary: 'One target' },
+  { method: 'PUT', path: '/departments/{dept}/targets/{uscc}', auth: 'jwt', allow: C('department'), summary: 'Create or replace a target' },
+  { method: 'DELETE', path: '/departments/{dept}/targets/{uscc}', auth: 'jwt', allow: C('department'), summary: 'Delete a target' },
+  { method: 'GET', path: '/departments/{dept}/inspectors', auth: 'jwt', allow: all('department'), summary: 'List inspectors' },
+  { method: 'PUT', path: '/departments/{dept}/inspectors/{inspectorId}', auth: 'jwt', allow: C('department'), summary: 'Create or replace an inspector' },
+  { method: 'DELETE', path: '/departments/{dept}/inspectors/{inspectorId}', auth: 'jwt', allow: C('department'), summary: 'Delete an inspector' },
+  { method: 'GET', path: '/departments/{dept}/experts', auth: 'jwt', allow: all('department'), summary: 'List experts' },
+  { method: 'PUT', path: '/departments/{dept}/experts/{expertId}', auth: 'jwt', allow: C('department'), summary: 'Create or replace an expert' },
+  { method: 'DELETE', path: '/departments/{dept}/experts/{expertId}', auth: 'jwt', allow: C('department'), summary: 'Delete an expert' },
+  { method: 'POST', path: '/departments/{dept}/imports/{kind}', auth: 'jwt', allow: C('department'), summary: 'Bulk import (CSV/XLSX), all-or-nothing' },
+  { method: 'GET', path: '/departments/{dept}/imports/{kind}/template', auth: 'jwt', allow: C('department'), summary: 'Download the import template' },
 
   // --- annual plans
-  { method: 'GET', path: '/departments/{dept}/plans', auth: 'jwt', roles: CIL, summary: 'Annual plans of a department' },
-  { method: 'POST', path: '/departments/{dept}/plans', auth: 'jwt', roles: C, summary: 'Create a draft annual plan' },
-  { method: 'GET', path: '/plans/{planId}', auth: 'jwt', roles: CIL, summary: 'Plan with all versions' },
-  { method: 'PUT', path: '/plans/{planId}/draft', auth: 'jwt', roles: C, summary: 'Replace the draft (before first publication)' },
-  { method: 'POST', path: '/plans/{planId}/adjustments', auth: 'jwt', roles: C, summary: 'Propose an adjustment with a reason' },
-  { method: 'POST', path: '/plans/{planId}/approve', auth: 'jwt', roles: L, summary: 'Approve the pending version' },
-  { method: 'POST', path: '/plans/{planId}/publish', auth: 'jwt', roles: C, summary: 'Publish the approved version (announcement)' },
+  { method: 'GET', path: '/departments/{dept}/plans', auth: 'jwt', allow: all('department'), summary: 'Annual plans of a department' },
+  { method: 'POST', path: '/departments/{dept}/plans', auth: 'jwt', allow: C('department'), summary: 'Create a draft annual plan' },
+  { method: 'GET', path: '/plans/{planId}', auth: 'jwt', allow: all('plan'), summary: 'Plan with all versions' },
+  { method: 'PUT', path: '/plans/{planId}/draft', auth: 'jwt', allow: C('plan'), summary: 'Replace the draft (before first publication)' },
+  { method: 'POST', path: '/plans/{planId}/adjustments', auth: 'jwt', allow: C('plan'), summary: 'Propose an adjustment with a reason' },
+  { method: 'POST', path: '/plans/{planId}/approve', auth: 'jwt', allow: L('plan'), legal: true, summary: 'Approve the pending version' },
+  { method: 'POST', path: '/plans/{planId}/publish', auth: 'jwt', allow: C('plan'), legal: true, summary: 'Publish the approved version (announcement)' },
 
   // --- task lifecycle
-  { method: 'POST', path: '/tasks/{taskId}/launch', auth: 'jwt', roles: C, summary: 'Start the lifecycle execution (idempotent)' },
-  { method: 'GET', path: '/tasks/{taskId}/status', auth: 'jwt', roles: CIL, summary: 'Stage, counts per status, overdue, history' },
-  { method: 'POST', path: '/tasks/{taskId}/approval', auth: 'jwt', roles: L, summary: 'Leader approves or rejects the task plan form' },
-  { method: 'POST', path: '/tasks/{taskId}/ceremony/witnesses', auth: 'jwt', roles: C, summary: 'Register witnesses and their commitments (before the freeze)' },
-  { method: 'POST', path: '/tasks/{taskId}/ceremony/reveal', auth: 'jwt', roles: CL, summary: 'Record a witness reveal' },
-  { method: 'POST', path: '/tasks/{taskId}/ceremony/abort', auth: 'jwt', roles: CL, summary: 'Abort the ceremony, on record' },
-  { method: 'POST', path: '/tasks/{taskId}/redraw', auth: 'jwt', roles: C, summary: 'Request a re-draw (reason; needs leader approval)' },
-  { method: 'GET', path: '/tasks/{taskId}/draw', auth: 'jwt', roles: CIL, summary: 'The draw record' },
-  { method: 'GET', path: '/tasks/{taskId}/targets', auth: 'jwt', roles: CIL, summary: 'Drawn targets with progress' },
-  { method: 'POST', path: '/tasks/{taskId}/targets/{uscc}/checked', auth: 'jwt', roles: CI, summary: 'Record the on-site check date' },
-  { method: 'PUT', path: '/tasks/{taskId}/targets/{uscc}/result', auth: 'jwt', roles: ['inspector'], summary: 'Enter or correct the result (team members only)' },
-  { method: 'POST', path: '/tasks/{taskId}/targets/{uscc}/review', auth: 'jwt', roles: C, summary: 'Review a result where the profile asks for it' },
-  { method: 'POST', path: '/tasks/{taskId}/publish', auth: 'jwt', roles: C, summary: 'Publish every valid result not yet published' },
-  { method: 'POST', path: '/tasks/{taskId}/targets/{uscc}/followups', auth: 'jwt', roles: CI, summary: 'Open a follow-up disposal' },
-  { method: 'POST', path: '/tasks/{taskId}/targets/{uscc}/followups/{followupId}/close', auth: 'jwt', roles: CI, summary: 'Close a follow-up with its outcome' },
+  { method: 'POST', path: '/tasks/{taskId}/launch', auth: 'jwt', allow: C('task'), summary: 'Start the lifecycle execution (idempotent)' },
+  { method: 'GET', path: '/tasks/{taskId}/status', auth: 'jwt', allow: all('partner'), summary: 'Stage, counts per status, overdue, history' },
+  { method: 'POST', path: '/tasks/{taskId}/approval', auth: 'jwt', allow: L('task'), legal: true, summary: 'Leader approves or rejects the task plan form' },
+  { method: 'POST', path: '/tasks/{taskId}/ceremony/witnesses', auth: 'jwt', allow: C('task'), summary: 'Register witnesses and their commitments (before the freeze)' },
+  { method: 'POST', path: '/tasks/{taskId}/ceremony/reveal', auth: 'jwt', allow: CL('task'), legal: true, summary: 'Record a witness reveal' },
+  { method: 'POST', path: '/tasks/{taskId}/ceremony/abort', auth: 'jwt', allow: CL('task'), legal: true, summary: 'Abort the ceremony, on record' },
+  { method: 'POST', path: '/tasks/{taskId}/redraw', auth: 'jwt', allow: C('task'), summary: 'Request a re-draw (reason; needs leader approval)' },
+  { method: 'GET', path: '/tasks/{taskId}/draw', auth: 'jwt', allow: all('partner'), summary: 'The draw record' },
+  { method: 'GET', path: '/tasks/{taskId}/targets', auth: 'jwt', allow: all('partner'), summary: 'Drawn targets with progress' },
+  { method: 'POST', path: '/tasks/{taskId}/targets/{uscc}/checked', auth: 'jwt', allow: CT, summary: 'Record the on-site check date' },
+  { method: 'PUT', path: '/tasks/{taskId}/targets/{uscc}/result', auth: 'jwt', allow: { inspector: 'team' }, summary: 'Enter or correct the result (team members only)' },
+  { method: 'POST', path: '/tasks/{taskId}/targets/{uscc}/review', auth: 'jwt', allow: C('task'), summary: 'Review a result where the profile asks for it' },
+  { method: 'POST', path: '/tasks/{taskId}/publish', auth: 'jwt', allow: C('task'), legal: true, summary: 'Publish every valid result not yet published' },
+  { method: 'POST', path: '/tasks/{taskId}/targets/{uscc}/followups', auth: 'jwt', allow: CT, summary: 'Open a follow-up disposal' },
+  { method: 'POST', path: '/tasks/{taskId}/targets/{uscc}/followups/{followupId}/close', auth: 'jwt', allow: CT, summary: 'Close a follow-up with its outcome' },
 
   // --- readable views for people (console, CLI)
-  { method: 'GET', path: '/departments/{dept}/tasks', auth: 'jwt', roles: CIL, summary: "Tasks of the department's published plans with stage, counts, overdue and next action" },
-  { method: 'GET', path: '/tasks/{taskId}/summary', auth: 'jwt', roles: CIL, summary: 'Readable task summary: plan form, stage timeline, ceremony, draw, overdue with names, follow-ups' },
-  { method: 'GET', path: '/tasks/{taskId}/audit', auth: 'jwt', roles: CL, summary: 'Audit trail of a task' },
-  { method: 'GET', path: '/departments/{dept}/reports/kpis', auth: 'jwt', roles: CL, summary: 'KPIs of a month or quarter (?year&month|quarter) with target and status, and the monthly trend' },
-  { method: 'GET', path: '/departments/{dept}/reports/xlsx', auth: 'jwt', roles: CL, summary: "Monthly or quarterly report workbook in the department's preset layout" },
+  { method: 'GET', path: '/departments/{dept}/tasks', auth: 'jwt', allow: all('department'), summary: "Tasks of the department's published plans with stage, counts, overdue and next action" },
+  { method: 'GET', path: '/tasks/{taskId}/summary', auth: 'jwt', allow: all('partner'), summary: 'Readable task summary: plan form, stage timeline, ceremony, draw, overdue with names, follow-ups' },
+  { method: 'GET', path: '/tasks/{taskId}/audit', auth: 'jwt', allow: CL('partner'), summary: 'Audit trail of a task' },
+  { method: 'GET', path: '/departments/{dept}/reports/kpis', auth: 'jwt', allow: CL('department'), summary: 'KPIs of a month or quarter (?year&month|quarter) with target and status, and the monthly trend' },
+  { method: 'GET', path: '/departments/{dept}/reports/xlsx', auth: 'jwt', allow: CL('department'), summary: "Monthly or quarterly report workbook in the department's preset layout" },
 
   // --- e-mail links (GET shows, POST acts)
   { method: 'GET', path: '/l/{linkId}', auth: 'link', summary: 'Confirmation page or form behind an e-mail link' },

@@ -2,11 +2,11 @@
  * Who acts, and which tasks they reach. Every use case takes the acting person as `Staff` (a
  * signed-in member of staff: from the API's JWT claims, which the console and the CLI send) or
  * as an audit `Actor` (a mail link's or a reply's addressee), never an HTTP request. Roles per
- * route are enforced by the dispatcher from `shared/http/routes.ts`; department scope is here.
+ * route, department, plan, task and team scope are enforced before, by the dispatcher from the
+ * allow matrix (`shared/http/routes.ts`, checked in `shared/http/access.ts`).
  */
-import { findTask } from '../store/plans.js';
 import { getTask, type Actor, type TaskRecord } from '../store/tasks.js';
-import { forbidden, notFound } from '../domain/errors.js';
+import { notFound } from '../domain/errors.js';
 import type { InspectorRef } from '../domain/identity.js';
 
 export type StaffRole = 'coordinator' | 'leader' | 'inspector';
@@ -32,15 +32,11 @@ export const actorOf = (s: Staff): Actor & { inspector?: InspectorRef } => {
 };
 
 /**
- * A launched task, for a member of its department; staff of a joint department may read it
- * (`read`) but only its own department acts on it (`write`).
+ * A launched task (else `notFound`). Who may read or act on it was decided before the use case
+ * runs, by the allow matrix (`shared/http/access.ts`, from `shared/http/routes.ts`).
  */
-export async function taskFor(staff: Staff, taskId: string, access: 'read' | 'write'): Promise<TaskRecord> {
+export async function launchedTask(taskId: string): Promise<TaskRecord> {
   const t = await getTask(taskId);
   if (!t) throw notFound(`任务「${taskId}」（尚未启动）`);
-  if (t.department !== staff.department) {
-    const found = access === 'write' ? undefined : await findTask(t.taskId);
-    if (!found?.task.jointDepartments.includes(staff.department)) throw forbidden(`无权访问其他部门（${t.department}）的任务`);
-  }
   return t;
 }

@@ -11,7 +11,7 @@ import { nowIso } from '../clock.js';
 import { completeStage, failStage } from '../lifecycle/callbacks.js';
 import { invalid } from '../domain/errors.js';
 import { parseOrThrow } from '../domain/schemas.js';
-import { actorOf, taskFor, type Staff } from './access.js';
+import { actorOf, launchedTask, type Staff } from './access.js';
 import { decideRedraw } from './redraw.js';
 
 export const ApprovalInput = z.object({ approve: z.boolean(), reason: z.string().optional(), subject: z.enum(['plan', 'redraw']).default('plan') });
@@ -92,7 +92,7 @@ export type ApprovalOutcome = { approved: boolean; applied: boolean; message?: s
 
 /** A signed-in leader's decision on the plan form (`subject: 'plan'`) or on a re-draw. */
 export async function decideApproval(staff: Staff, taskId: string, input: unknown): Promise<ApprovalOutcome> {
-  const t = await taskFor(staff, taskId, 'write');
+  const t = await launchedTask(taskId);
   const body = parseOrThrow(ApprovalInput, input);
   if (body.subject === 'redraw') return decideRedraw(t, body.approve, body.reason, actorOf(staff));
   const { applied, decision } = await decideTaskPlan(t.taskId, planDecision(body.approve, body.reason), { ...actorOf(staff), name: staff.name }, 'api');

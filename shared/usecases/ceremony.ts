@@ -11,7 +11,7 @@ import { completeStage, failStage } from '../lifecycle/callbacks.js';
 import { checkSecretText, commitSecret } from '../draw/ceremony.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
 import { Id, NonEmpty, parseOrThrow } from '../domain/schemas.js';
-import { actorOf, taskFor, type Staff } from './access.js';
+import { actorOf, launchedTask, type Staff } from './access.js';
 
 export const WitnessList = z.object({
   witnesses: z
@@ -23,7 +23,7 @@ export const AbortInput = z.object({ reason: NonEmpty });
 
 /** Register the witnesses of the next round and let the execution freeze the pool. */
 export async function registerCeremonyWitnesses(staff: Staff, taskId: string, input: unknown): Promise<{ round: number; witnesses: number; applied: boolean }> {
-  const t = await taskFor(staff, taskId, 'write');
+  const t = await launchedTask(taskId);
   if (t.stage !== 'witnesses') throw conflict(`当前阶段（${t.stage}）不能登记见证人`);
   const { witnesses } = parseOrThrow(WitnessList, input);
   if (new Set(witnesses.map((w) => w.id)).size !== witnesses.length) throw invalid('见证人编号重复');
@@ -43,7 +43,7 @@ const commitmentOf = (secret: string): string | undefined => (checkSecretText(se
  * Revealing twice records nothing new.
  */
 export async function revealSecret(staff: Staff, taskId: string, input: unknown): Promise<{ round: number; recorded: boolean; missing: string[] }> {
-  const t = await taskFor(staff, taskId, 'write');
+  const t = await launchedTask(taskId);
   const body = parseOrThrow(RevealInput, input);
   const round = t.drawRound + 1;
   const c = await getCeremony(t.taskId, round);
@@ -68,7 +68,7 @@ export async function revealSecret(staff: Staff, taskId: string, input: unknown)
 
 /** Stop the ceremony of the current round, with the reason on record; the lifecycle ends. */
 export async function abortCeremony(staff: Staff, taskId: string, input: unknown): Promise<{ aborted: boolean }> {
-  const t = await taskFor(staff, taskId, 'write');
+  const t = await launchedTask(taskId);
   const { reason } = parseOrThrow(AbortInput, input);
   const round = t.drawRound + 1;
   await updateCeremony(t.taskId, round, { status: 'aborted', abortReason: reason });

@@ -10,13 +10,13 @@ import { completeStage } from '../lifecycle/callbacks.js';
 import { conflict } from '../domain/errors.js';
 import { parseOrThrow } from '../domain/schemas.js';
 import { nowIso } from '../clock.js';
-import { actorOf, taskFor, type Staff } from './access.js';
+import { actorOf, launchedTask, type Staff } from './access.js';
 
 export const RedrawRequest = z.object({ reason: z.string().trim().min(5, { message: '请写明重新抽取的理由（至少 5 个字）' }) });
 
 /** Ask for a re-draw of a drawn task (during the checks); it waits for the leader's approval. */
 export async function requestRedraw(staff: Staff, taskId: string, input: unknown): Promise<{ message: string }> {
-  const t = await taskFor(staff, taskId, 'write');
+  const t = await launchedTask(taskId);
   if (t.stage !== 'results') throw conflict('只有在检查阶段（抽取完成后）才能申请重新抽取');
   const { reason } = parseOrThrow(RedrawRequest, input);
   const who = actorOf(staff);
