@@ -13,11 +13,11 @@
  * changed after the date was computed — counts on the working day before it (`effectiveDueDay`):
  * nothing can be handed in on a holiday, and the working days left are counted to that day. So a
  * reminder `lead` working days ahead goes `lead` working days before that day, and a miss is
- * overdue from the first working day after it. The daily job asks the reverse question ("which
- * due dates are reminded / k working days overdue today?"); `datesDueIn` and `datesOverdueBy`
- * answer it from the same two functions, so the job and the rule cannot drift apart.
+ * overdue from the first working day after it. The daily job walks each open deadline up its
+ * ladder (`ladderDates`, `ladderToday`): reminder, first escalation, leadership — each step once,
+ * late steps caught up; the due index files a deadline under the day of its next step.
  */
-import { addDays, defaultCalendar, minDate, maxDate, type Calendar, type IsoDate } from './calendar.js';
+import { addDays, CalendarYearNotCovered, defaultCalendar, minDate, maxDate, type Calendar, type IsoDate } from './calendar.js';
 import type { PolicyProfile } from './profile/schema.js';
 
 export const DEADLINE_KINDS = ['entry', 'publish', 'followup'] as const;
@@ -120,24 +120,83 @@ export function workingDaysOverdue(due: IsoDate, day: IsoDate, calendar: Calenda
   return calendar.workingDaysBetween(due, day);
 }
 
+// ---------------------------------------------------------------- the ladder of one deadline
+
 /**
- * Due dates whose reminder, `lead` working days ahead, goes `today` (none on a non-working day):
- * the working day `lead` ahead and the non-working days that follow it.
+ * The steps the daily job takes for an open deadline, in order: the reminder (to the team), the
+ * first escalation (team and section heads) and the escalation to leadership. Each is sent once;
+ * the deadline record keeps the steps it has had.
  */
-export function datesDueIn(today: IsoDate, lead: number, calendar: Calendar = defaultCalendar): IsoDate[] {
-  if (!calendar.isWorkingDay(today)) return [];
-  return following(calendar.addWorkingDays(today, lead), (d) => reminderDate(d, lead, calendar) === today);
+export const DEADLINE_STEPS = ['reminder', 'overdue', 'leadership'] as const;
+export type DeadlineStep = (typeof DEADLINE_STEPS)[number];
+
+/** The day each step goes for a deadline of `kind` due `due`, by the department's profile. */
+export type LadderDates = Partial<Record<DeadlineStep, IsoDate>>;
+
+/**
+ * The ladder's dates. A step whose date falls in a year the calendar does not cover is left out
+ * and `uncovered` says which year: it is never guessed, and the job asks again later.
+ */
+export function ladderDates(profile: PolicyProfile, kind: DeadlineKind, due: IsoDate, calendar: Calendar = defaultCalendar): { dates: LadderDates; uncovered?: CalendarYearNotCovered } {
+  const dates: LadderDates = {};
+  const k: Record<DeadlineStep, () => IsoDate> = {
+    reminder: () => reminderDate(due, deadlineSettings(profile, kind).reminderLeadWorkingDays, calendar),
+    overdue: () => overdueDate(due, 1, calendar),
+    leadership: () => overdueDate(due, 1 + profile.deadlines.escalateToLeadershipAfterWorkingDays, calendar),
+  };
+  for (const step of DEADLINE_STEPS) {
+    try {
+      dates[step] = k[step]();
+    } catch (e) {
+      if (!(e instanceof CalendarYearNotCovered)) throw e;
+      return { dates, uncovered: e };
+    }
+  }
+  return { dates };
 }
 
-/** Due dates that are exactly `k` working days overdue `today` (k = 1: the day after the miss). */
-export function datesOverdueBy(today: IsoDate, k: number, calendar: Calendar = defaultCalendar): IsoDate[] {
-  if (!calendar.isWorkingDay(today) || k < 1) return [];
-  return following(calendar.subtractWorkingDays(today, k), (d) => overdueDate(d, k, calendar) === today);
+export interface LadderToday {
+  /** Steps reached by `today` and not had yet: send them now. */
+  send: DeadlineStep[];
+  /** Steps reached but superseded (a reminder once the deadline is overdue): recorded as had, not sent. */
+  skip: DeadlineStep[];
+  /**
+   * The next day the deadline needs the job: the date of its first later step; `today + 1` while a
+   * step's date is unknown (calendar year not covered), so it is asked again; null when the ladder
+   * is done.
+   */
+  next: IsoDate | null;
+  /** The next step's date is unknown (its calendar year is not covered): nothing can be guessed. */
+  waiting: boolean;
 }
 
-/** `first` and the days after it while `same` holds (a handful: a working day and a holiday break). */
-function following(first: IsoDate, same: (d: IsoDate) => boolean): IsoDate[] {
-  const out: IsoDate[] = [];
-  for (let d = first; same(d); d = addDays(d, 1)) out.push(d);
-  return out;
+/**
+ * What the daily job does on `today` (a working day) with a deadline that has had the steps
+ * `had`: every step reached and not had yet goes now — a deadline created already overdue, or
+ * days missed while the platform was down, catch up at once, each step once — except that a
+ * reminder is pointless once the first escalation is due.
+ */
+export function ladderToday(dates: LadderDates, had: readonly DeadlineStep[], today: IsoDate): LadderToday {
+  const pending = DEADLINE_STEPS.filter((s) => !had.includes(s));
+  const reached = pending.filter((s) => dates[s] !== undefined && dates[s]! <= today);
+  const overdueNow = reached.includes('overdue') || had.includes('overdue');
+  const skip: DeadlineStep[] = overdueNow ? reached.filter((s) => s === 'reminder') : [];
+  const send = reached.filter((s) => !skip.includes(s));
+  const later = pending.filter((s) => !reached.includes(s));
+  // The steps' dates rise in ladder order, so the first later step is the next one.
+  const first = later[0];
+  const waiting = first !== undefined && dates[first] === undefined;
+  const next = first === undefined ? null : (dates[first] ?? addDays(today, 1));
+  return { send, skip, next, waiting };
+}
+
+/**
+ * The day a new deadline is first filed under in the due index: its first step, never before
+ * `today` (a deadline created already overdue is taken up by the next run). While its dates are
+ * not all known (calendar year not covered), today.
+ */
+export function firstLadderDay(profile: PolicyProfile, kind: DeadlineKind, due: IsoDate, today: IsoDate, calendar: Calendar = defaultCalendar): IsoDate {
+  const { dates, uncovered } = ladderDates(profile, kind, due, calendar);
+  // The reminder comes first; without it (uncovered) the job must look today.
+  return uncovered || !dates.reminder ? today : maxDate(dates.reminder, today);
 }

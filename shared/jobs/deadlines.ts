@@ -3,19 +3,23 @@
  * entry, publication and follow-up due dates, and escalations after a miss — read from the due
  * index by date (decision 2), never a scan.
  *
- * On a working day `today`, for each deadline kind:
- *   reminder    due dates `datesDueIn(today, lead)`, lead = the kind's `reminderLeadWorkingDays`
- *               of the task's department profile (distinct leads are queried, then each deadline
- *               is kept only if its department's lead is the one asked for) → the team;
- *   escalation  due dates `datesOverdueBy(today, 1)` (the first working day after the miss)
- *               → the team and the section head of each member's section;
- *   leadership  due dates `datesOverdueBy(today, 1 + escalateToLeadershipAfterWorkingDays)` (per
- *               department, like the leads) → the leaders of the task's department.
- * Met deadlines are not in the index, so they never escalate. Everything is grouped into one
+ * Every open deadline climbs a ladder (`ladderDates` in shared/domain/deadlines.ts, from its
+ * department's profile): the reminder `reminderLeadWorkingDays` ahead → the team; the first
+ * working day after the miss → the team and the section head of each member's section; the
+ * leadership step `escalateToLeadershipAfterWorkingDays` later → the leaders of the task's
+ * department. The due index files each open deadline under the day of its next step (`filedOn`;
+ * a new deadline under its first step, never before the day it is created). On a working day the
+ * job reads the days from its last run through today (a handful of partitions; after an outage
+ * the missed days too), and for each deadline sends every step reached and not had yet — once
+ * each, catching up deadlines created already overdue and days missed while the platform was
+ * down (a reminder is skipped once the deadline is overdue) — then records the steps and files
+ * it under its next step's day (out of the index when the ladder is done). Met deadlines are not
+ * in the index, so they never escalate. Everything is grouped into one
  * digest per person (e-mail address) per day: at most one reminder digest and one escalation
  * digest (the leadership level wins when a person has both levels). Idempotency keys
- * `reminder#<today>#<email>` / `escalation#<today>#<email>`: a second run the same day sends
- * nothing. Reminder digests with result entries carry `Reply-To: r+<token>@…` (reply by mail,
+ * `reminder#<today>#<email>` / `escalation#<today>#<email>`: a second run the same day finds the
+ * deadlines filed on and sends nothing; a run that failed after sending sends nothing twice
+ * either. Reminder digests with result entries carry `Reply-To: r+<token>@…` (reply by mail,
  * shared/mail/inbound.ts); the token is stored per digest key, so a retried run reuses it.
  *
  * Suppressed addresses (bounce/complaint) and inspectors whose `mailStatus` is not ok are
@@ -27,15 +31,15 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { maskEmail } from '../lambda/redact.js';
-import { CalendarYearNotCovered, chinaToday, defaultCalendar, type Calendar } from '../domain/calendar.js';
+import { addDays, CalendarYearNotCovered, chinaToday, defaultCalendar, maxDate, type Calendar } from '../domain/calendar.js';
 import type { PolicyProfile } from '../domain/profiles.js';
-import { DEADLINE_KINDS, datesDueIn, datesOverdueBy, deadlineSettings, dueDate, workingDaysLeft, workingDaysOverdue, type DeadlineKind } from '../domain/deadlines.js';
+import { dueDate, firstLadderDay, ladderDates, ladderToday, workingDaysLeft, workingDaysOverdue, type DeadlineStep } from '../domain/deadlines.js';
 import type { Department, Inspector } from '../domain/schemas.js';
 import { now } from '../clock.js';
 import { config } from '../config.js';
 import { getProfile } from '../services/profile.js';
 import { listDepartments, listInspectors } from '../store/registry.js';
-import { getTask, openDeadlinesDue, pendingDeadlines, settleDeadline, type DeadlineRecord, type ProgressRecord, type TaskRecord } from '../store/tasks.js';
+import { advanceDeadline, deadlinesFiledOn, getTask, lastDeadlineRun, pendingDeadlines, recordDeadlineRun, settleDeadline, type DeadlineRecord, type ProgressRecord, type TaskRecord } from '../store/tasks.js';
 import { assignmentLink } from '../lifecycle/notify.js';
 import { taskContext, type TaskContext } from '../lifecycle/progress.js';
 import { teamOf } from '../lifecycle/team.js';
@@ -238,11 +242,17 @@ export interface DeadlineJobSummary {
 
 interface Item {
   d: DeadlineRecord;
-  /** The date it was found under in the due index. */
   due: string;
   task: TaskRecord;
-  p: ProgressRecord;
+  p?: ProgressRecord;
+  /** Ladder steps to send today, the steps had after today, and the day to file it under next. */
+  send: DeadlineStep[];
+  steps: DeadlineStep[];
+  next: string | null;
 }
+
+/** A deadline with a step to send today, and its target. */
+type Sent = Item & { p: ProgressRecord };
 
 interface Person {
   recipient: Recipient;
@@ -263,11 +273,12 @@ export async function runDeadlineJob(today: string = chinaToday(now()), opts: De
   const gaps = new CalendarGaps();
   const allDepts = dir.departments.map((d) => d.id);
 
-  summary.settled = await settlePending(cal, dir, gaps);
+  summary.settled = await settlePending(today, cal, dir, gaps);
   const working = gaps.guard(allDepts, () => cal.isWorkingDay(today));
   if (working) {
     summary.workingDay = true;
     await collectAndSend(today, cal, dir, gaps, summary);
+    await recordDeadlineRun(today);
   }
   if (!gaps.empty) {
     summary.calendarGaps = gaps.list();
@@ -282,7 +293,7 @@ export async function runDeadlineJob(today: string = chinaToday(now()), opts: De
  * due date and enter the due index (before today's queries, so they are reminded on time); while
  * it is not, the departments concerned are alerted.
  */
-async function settlePending(cal: Calendar, dir: Directory, gaps: CalendarGaps): Promise<number> {
+async function settlePending(today: string, cal: Calendar, dir: Directory, gaps: CalendarGaps): Promise<number> {
   let settled = 0;
   const tasks = new Map<string, TaskRecord | undefined>();
   for (const d of await pendingDeadlines()) {
@@ -296,72 +307,60 @@ async function settlePending(cal: Calendar, dir: Directory, gaps: CalendarGaps):
     }
     const basis = d.basis;
     const due = gaps.guard([task.department], () => dueDate(profile, basis, cal));
-    if (due) {
-      await settleDeadline(d, due);
+    const filedOn = due && gaps.guard([task.department], () => firstLadderDay(profile, d.kind, due, today, cal));
+    if (due && filedOn) {
+      await settleDeadline(d, due, filedOn);
       settled++;
     }
   }
   return settled;
 }
 
+/** How far back a run catches up on days the job did not run (platform down): a year. */
+const MAX_CATCH_UP_DAYS = 366;
+
 async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps: CalendarGaps, summary: DeadlineJobSummary): Promise<void> {
-  // ---- the due index, a handful of dates
-  const byDate = new Map<string, Promise<DeadlineRecord[]>>();
-  const due = (date: string) => {
-    let p = byDate.get(date);
-    if (!p) byDate.set(date, (p = openDeadlinesDue(date)));
-    return p;
-  };
+  // ---- the due index: the days since the last run (its own day included: deadlines created
+  // after that run are filed under it), a handful of partitions on a normal day
+  const last = await lastDeadlineRun();
+  const first = last && last <= today ? maxDate(last, addDays(today, -MAX_CATCH_UP_DAYS)) : today;
+  const filed: DeadlineRecord[] = [];
+  for (let d = first; d <= today; d = addDays(d, 1)) filed.push(...(await deadlinesFiledOn(d)));
   const tasks = new Map<string, Promise<TaskRecord | undefined>>();
   const taskOf = (id: string) => {
     let p = tasks.get(id);
     if (!p) tasks.set(id, (p = getTask(id, false)));
     return p;
   };
-  const groupBy = (f: (p: PolicyProfile) => number): Map<number, string[]> => {
-    const m = new Map<number, string[]>();
-    for (const [id, p] of dir.profiles) m.set(f(p), [...(m.get(f(p)) ?? []), id]);
-    return m;
-  };
-  /** Deadlines on `dates` (of `kinds`) whose task belongs to one of `depts`, with task and progress. */
-  const resolve = async (dates: string[], kinds: readonly DeadlineKind[], depts: readonly string[]): Promise<Item[]> => {
-    const found: { d: DeadlineRecord; due: string; task: TaskRecord }[] = [];
-    for (const date of dates) {
-      for (const d of await due(date)) {
-        if (!kinds.includes(d.kind)) continue;
-        const task = await taskOf(d.taskId);
-        if (!task || !depts.includes(task.department) || task.stage === 'failed') continue;
-        found.push({ d, due: d.due ?? date, task });
-      }
-    }
-    // One batched read for the targets (a large task can have thousands due on one day).
-    const progress = new Map(
-      (await batchGet<ProgressRecord & { pk: string; sk: string }>(found.map((f) => K.progress(f.d.taskId, f.d.ref)))).map((p) => [`${p.pk}|${p.sk}`, p]),
-    );
-    const out: Item[] = [];
-    for (const f of found) {
-      const k = K.progress(f.d.taskId, f.d.ref);
-      const p = progress.get(`${k.pk}|${k.sk}`);
-      if (p) out.push({ ...f, p }); // no progress: a re-draw replaced the target
-    }
-    return out;
-  };
 
-  const reminders: Item[] = [];
-  for (const kind of DEADLINE_KINDS) {
-    for (const [lead, depts] of groupBy((p) => deadlineSettings(p, kind).reminderLeadWorkingDays)) {
-      const dates = gaps.guard(depts, () => datesDueIn(today, lead, cal));
-      if (dates) reminders.push(...(await resolve(dates, [kind], depts)));
-    }
+  // ---- each deadline's ladder today
+  const found: { d: DeadlineRecord; due: string; task: TaskRecord; send: DeadlineStep[]; steps: DeadlineStep[]; next: string | null }[] = [];
+  for (const d of filed) {
+    if (!d.due) continue;
+    const task = await taskOf(d.taskId);
+    const profile = task && dir.profile(task.department);
+    if (!task || !profile || task.stage === 'failed') continue;
+    const { dates, uncovered } = ladderDates(profile, d.kind, d.due, cal);
+    const t = ladderToday(dates, d.steps ?? [], today);
+    // Only a step needed now makes a gap worth an alert (a December due date in March does not).
+    if (uncovered && t.waiting) gaps.note(uncovered, [task.department]);
+    found.push({ d, due: d.due, task, send: t.send, steps: [...(d.steps ?? []), ...t.skip, ...t.send], next: t.next });
   }
-  const allDepts = dir.departments.map((d) => d.id);
-  const firstDates = gaps.guard(allDepts, () => datesOverdueBy(today, 1, cal));
-  const overdue = firstDates ? await resolve(firstDates, DEADLINE_KINDS, allDepts) : [];
-  const leadership: Item[] = [];
-  for (const [n, depts] of groupBy((p) => p.deadlines.escalateToLeadershipAfterWorkingDays)) {
-    const dates = gaps.guard(depts, () => datesOverdueBy(today, 1 + n, cal));
-    if (dates) leadership.push(...(await resolve(dates, DEADLINE_KINDS, depts)));
+  // One batched read for the targets (a large task can have thousands due on one day).
+  const progress = new Map(
+    (await batchGet<ProgressRecord & { pk: string; sk: string }>(found.filter((f) => f.send.length).map((f) => K.progress(f.d.taskId, f.d.ref)))).map((p) => [`${p.pk}|${p.sk}`, p]),
+  );
+  const all: Item[] = [];
+  for (const f of found) {
+    const k = K.progress(f.d.taskId, f.d.ref);
+    const p = progress.get(`${k.pk}|${k.sk}`);
+    // No progress: a re-draw replaced the target (its deadline is filed on, harmlessly).
+    all.push({ ...f, ...(p ? { p } : {}) });
   }
+  const withStep = (step: DeadlineStep) => all.filter((it): it is Sent => it.p !== undefined && it.send.includes(step));
+  const reminders = withStep('reminder');
+  const overdue = withStep('overdue');
+  const leadership = withStep('leadership');
   summary.items = { reminders: reminders.length, overdue: overdue.length, leadership: leadership.length };
 
   // ---- group by person
@@ -378,14 +377,14 @@ async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps
   };
   const deptName = (id: string) => dir.department(id)?.name ?? id;
   const links = new Map<string, Promise<string>>();
-  const urlFor = async (it: Item, insp: Inspector): Promise<string> => {
+  const urlFor = async (it: Sent, insp: Inspector): Promise<string> => {
     const k = `${it.task.taskId}#${inspectorKey(insp)}`;
     let l = links.get(k);
     if (!l) links.set(k, (l = assignmentLink(it.task.taskId, it.task.drawRound, insp)));
     return `${config().publicBaseUrl}/l/${await l}?t=${encodeURIComponent(it.p.uscc)}`;
   };
-  const team = (it: Item) => dir.team(it.p);
-  const sectionOf = async (it: Item): Promise<string> => {
+  const team = (it: Sent) => dir.team(it.p);
+  const sectionOf = async (it: Sent): Promise<string> => {
     const members = await team(it);
     return (members.find((i) => i.id === it.p.leader) ?? members[0])?.section ?? '未分科室';
   };
@@ -412,7 +411,7 @@ async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps
       });
     }
   }
-  const overdueEntry = async (it: Item, insp?: Inspector): Promise<OverdueEntry> => ({
+  const overdueEntry = async (it: Sent, insp?: Inspector): Promise<OverdueEntry> => ({
     kind: it.d.kind,
     section: await sectionOf(it),
     taskName: it.task.name,
@@ -492,6 +491,12 @@ async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps
     }
   });
   summary.undeliverable.sort();
+
+  // ---- after sending: record the steps and file each deadline under its next step's day (a
+  // failed run is re-run the same day: the mails' keys stop a second send, the filing follows)
+  await runPool(all, 8, async (it) => {
+    if (it.send.length || it.steps.length !== (it.d.steps ?? []).length || it.next !== (it.d.filedOn ?? it.d.due)) await advanceDeadline(it.d, it.steps, it.next);
+  });
 }
 
 // ---------------------------------------------------------------- scheduled invocation

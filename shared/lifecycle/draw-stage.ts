@@ -36,6 +36,7 @@ import { participatingSections } from '../domain/plan.js';
 import { keyStratumDrawn } from '../domain/sampling.js';
 import { now, nowIso } from '../clock.js';
 import { chinaToday, maxDate } from '../domain/calendar.js';
+import { firstLadderDay } from '../domain/deadlines.js';
 import type { Target } from '../domain/schemas.js';
 
 const frozenKey = (taskId: string, round: number): string => `draws/${taskId}/${round}/frozen.json`;
@@ -235,7 +236,9 @@ export async function drawStage(input: { taskId: string }): Promise<{ round: num
     };
   });
   if (round > 1) await clearAssignments(task.taskId);
-  await writeAssignments(task.taskId, round, rows, { by: 'system', role: 'system' });
+  // Every entry deadline shares the round's end as due date: one filing day (its first ladder step).
+  const entryFiledOn = firstLadderDay(ctx.profile, 'entry', planTask.window.end, chinaToday(now()));
+  await writeAssignments(task.taskId, round, rows, { by: 'system', role: 'system' }, entryFiledOn);
 
   // The targets remember this inspection: cooldown and "not the previous team" for later draws.
   const taskItems = new Set([...planTask.items.general, ...planTask.items.key]);

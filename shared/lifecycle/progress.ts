@@ -23,7 +23,7 @@ import { getProfile } from '../services/profile.js';
 import { validateResult, type ValidResult } from '../domain/result.js';
 import { chinaDate, chinaToday, CalendarYearNotCovered } from '../domain/calendar.js';
 import type { PolicyProfile } from '../domain/profiles.js';
-import { dueDate, followUpDueDate } from '../domain/deadlines.js';
+import { dueDate, firstLadderDay, followUpDueDate, type DeadlineKind } from '../domain/deadlines.js';
 import { resumeIfDone } from './callbacks.js';
 import { now, nowIso } from '../clock.js';
 import { conflict, notFound, invalid } from '../domain/errors.js';
@@ -81,6 +81,11 @@ const itemIdsOf = (t: PlanTask): string[] => [...t.items.general, ...t.items.key
  * deadline naming that year. Entering a result is never blocked by the calendar; the daily job
  * settles pending deadlines once the year's holidays are added (calendar-overrides.json).
  */
+/** A new deadline filed in the due index under its first ladder step (shared/jobs/deadlines.ts). */
+export function filed(profile: PolicyProfile, kind: DeadlineKind, due: Due): Due {
+  return due.date ? { ...due, filedOn: firstLadderDay(profile, kind, due.date, chinaToday(now())) } : due;
+}
+
 export function dueOrPending(compute: () => string, basis: Due['basis']): Due {
   try {
     return { date: compute(), ...(basis ? { basis } : {}) };
@@ -113,8 +118,8 @@ export async function recordCheck(taskId: string, uscc: string, checkDate: strin
     actor,
     set: { checkDate, dueEntry: dueEntry.date ?? null, duePublish: duePublish.date ?? null },
     openDeadlines: [
-      { kind: 'entry', ref: uscc, due: dueEntry, people: p.team },
-      { kind: 'publish', ref: uscc, due: duePublish, people: p.team },
+      { kind: 'entry', ref: uscc, due: filed(ctx.profile, 'entry', dueEntry), people: p.team },
+      { kind: 'publish', ref: uscc, due: filed(ctx.profile, 'publish', duePublish), people: p.team },
     ],
     auditWhat: 'target.checked',
     auditData: { checkDate },
@@ -173,7 +178,7 @@ export async function enterResult(
       duePublish: duePublish.date ?? null,
     },
     ...(first ? { reached: { resultEntered: 1 } } : {}),
-    ...(first && !p.checkDate ? { openDeadlines: [{ kind: 'publish' as const, ref: uscc, due: duePublish, people: p.team }] } : {}),
+    ...(first && !p.checkDate ? { openDeadlines: [{ kind: 'publish' as const, ref: uscc, due: filed(ctx.profile, 'publish', duePublish), people: p.team }] } : {}),
     // The first entry meets the entry deadline: rewrite it with its final due date (from the
     // check date) and the time it was met, out of the due index.
     ...(first
@@ -315,7 +320,7 @@ export async function publishResults(taskId: string, actor: Actor, only?: string
         actor,
         set: { followUps: { open: 0, closed: 0 }, dueFollowUp: due.date ?? null },
         reached: { followupOpened: 1 },
-        openDeadlines: [{ kind: 'followup', ref: p.uscc, due, people: p.team }],
+        openDeadlines: [{ kind: 'followup', ref: p.uscc, due: filed(ctx.profile, 'followup', due), people: p.team }],
         auditWhat: 'followup.arisen',
         auditData: { due: due.date ?? `待${due.pendingYear}年日历` },
       });

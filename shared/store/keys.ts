@@ -52,6 +52,7 @@ export const K = {
   inspectorId: (id: string) => ({ pk: `INSPID#${id}`, sk: 'INSPID' }),
   followUp: (t: string, uscc: string, fid: string) => ({ pk: `TASK#${t}`, sk: `FU#${uscc}#${fid}` }),
   deadline: (t: string, kind: string, ref: string) => ({ pk: `TASK#${t}`, sk: `DL#${kind}#${ref}` }),
+  /** Due index: open deadlines filed under the day the daily job next looks at them. */
   duePk: (date: string) => `DUE#${date}`,
   dueSk: (kind: string, t: string, ref: string) => `${kind}#${t}#${ref}`,
   draw: (t: string, n: number) => ({ pk: `TASK#${t}`, sk: `DRAW#${pad(n, 3)}` }),
@@ -67,4 +68,6 @@ export const K = {
   linkKey: (key: string) => ({ pk: `LINKKEY#${key}`, sk: 'LINKKEY' }),
   mailLog: (key: string) => ({ pk: `MAIL#${key}`, sk: 'MAIL' }),
   idempotency: (key: string) => ({ pk: `IDEM#${key}`, sk: 'IDEM' }),
+  /** A scheduled job's own state (e.g. the deadline job's last completed day). */
+  jobState: (job: string) => ({ pk: `JOB#${job}`, sk: 'STATE' }),
 } as const;

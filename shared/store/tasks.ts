@@ -22,8 +22,9 @@ import {
   type Item,
   type TransactItem,
 } from './base.js';
-import { nowIso } from '../clock.js';
-import type { DeadlineKind, DueBasis } from '../domain/deadlines.js';
+import { now, nowIso } from '../clock.js';
+import { chinaToday } from '../domain/calendar.js';
+import type { DeadlineKind, DeadlineStep, DueBasis } from '../domain/deadlines.js';
 import type { InspectorRef } from '../domain/identity.js';
 import { DomainError } from '../domain/errors.js';
 import type { PlanTask, PlanVersion } from '../domain/schemas.js';
@@ -251,7 +252,11 @@ export async function listProgressPage(taskId: string, limit: number, startKey?:
  * Write the drawn targets of a round (idempotent: full puts keyed by task+USCC, and the
  * counters are set, not added, so a retried draw Lambda produces the same state).
  */
-export async function writeAssignments(taskId: string, round: number, rows: ProgressRecord[], actor: Actor): Promise<void> {
+/**
+ * Write a round's progress, seats and entry deadlines. `entryFiledOn`: the day the entry
+ * deadlines are filed under in the due index (their first ladder step; all share one due date).
+ */
+export async function writeAssignments(taskId: string, round: number, rows: ProgressRecord[], actor: Actor, entryFiledOn?: string): Promise<void> {
   const at = nowIso();
   const puts: Item[] = [];
   for (const r of rows) {
@@ -272,7 +277,7 @@ export async function writeAssignments(taskId: string, round: number, rows: Prog
         round,
       });
     });
-    if (r.dueEntry) puts.push(deadlineItem(taskId, 'entry', r.uscc, { date: r.dueEntry }, r.team));
+    if (r.dueEntry) puts.push(deadlineItem(taskId, 'entry', r.uscc, { date: r.dueEntry, ...(entryFiledOn ? { filedOn: entryFiledOn } : {}) }, r.team));
   }
   await batchWrite(puts, [], 6);
   await updateTask(taskId, { total: rows.length, counts: { assigned: rows.length }, reached: { resultEntered: 0, published: 0, closed: 0, followupOpened: 0 }, drawRound: round });
@@ -468,15 +473,24 @@ export interface DeadlineRecord {
   basis?: DueBasis;
   people: string[];
   metAt?: string;
+  /** Steps of the reminder/escalation ladder already taken (shared/domain/deadlines.ts). */
+  steps?: DeadlineStep[];
+  /** The day it is filed under in the due index: when the daily job next looks at it. */
+  filedOn?: string;
 }
 
 /** Due-index partition of deadlines whose due date waits for next year's official calendar. */
 export const PENDING_DUE = 'DUE#PENDING';
 
+/**
+ * The due index files an open deadline under the day of its next ladder step (`filedOn`; without
+ * it, the day it is created — always correct, the job then files it further).
+ */
 function deadlineItem(taskId: string, kind: DeadlineKind, ref: string, due: Due, people: string[]): Item {
+  const filedOn = due.date ? (due.filedOn ?? chinaToday(now())) : undefined;
   return {
     ...K.deadline(taskId, kind, ref),
-    gsi3pk: due.date ? K.duePk(due.date) : PENDING_DUE,
+    gsi3pk: filedOn ? K.duePk(filedOn) : PENDING_DUE,
     gsi3sk: K.dueSk(kind, taskId, ref),
     entity: 'deadline',
     taskId,
@@ -484,6 +498,7 @@ function deadlineItem(taskId: string, kind: DeadlineKind, ref: string, due: Due,
     ref,
     due: due.date ?? null,
     people,
+    ...(filedOn ? { filedOn } : {}),
     ...(due.pendingYear ? { pendingYear: due.pendingYear } : {}),
     ...(due.basis ? { basis: due.basis } : {}),
   };
@@ -494,6 +509,8 @@ export interface Due {
   date?: string;
   pendingYear?: number;
   basis?: DeadlineRecord['basis'];
+  /** The day to file it under in the due index (its first ladder step); default: today. */
+  filedOn?: string;
 }
 
 /** Deadlines waiting for a calendar year (recomputed by the daily job once it is covered). */
@@ -501,10 +518,10 @@ export async function pendingDeadlines(): Promise<DeadlineRecord[]> {
   return queryAll<DeadlineRecord & Item>({ index: DUE.name, pkName: DUE.partitionKey, pk: PENDING_DUE });
 }
 
-/** Give a pending deadline its due date (moves it into the due index under that date). */
-export async function settleDeadline(d: DeadlineRecord, due: string): Promise<void> {
+/** Give a pending deadline its due date and file it under `filedOn` (its first ladder step). */
+export async function settleDeadline(d: DeadlineRecord, due: string, filedOn: string): Promise<void> {
   await updateItem(K.deadline(d.taskId, d.kind, d.ref), {
-    set: { due, gsi3pk: K.duePk(due) },
+    set: { due, filedOn, gsi3pk: K.duePk(filedOn) },
     remove: ['pendingYear'],
     condition: 'attribute_exists(pk) AND attribute_not_exists(metAt)',
   }).catch((e) => {
@@ -512,9 +529,37 @@ export async function settleDeadline(d: DeadlineRecord, due: string): Promise<vo
   });
 }
 
-/** Open deadlines due on one date (the daily job asks for a handful of dates). */
-export async function openDeadlinesDue(date: string): Promise<DeadlineRecord[]> {
+/** Open deadlines filed under one day (the daily job reads the days since its last run). */
+export async function deadlinesFiledOn(date: string): Promise<DeadlineRecord[]> {
   return queryAll<DeadlineRecord & Item>({ index: DUE.name, pkName: DUE.partitionKey, pk: K.duePk(date) });
+}
+
+/**
+ * Record the ladder steps a deadline has had and file it under its next step's day (null: out of
+ * the due index, the ladder is done). Conditional on its filing day: a deadline met or re-filed
+ * meanwhile is left alone.
+ */
+export async function advanceDeadline(d: DeadlineRecord, steps: DeadlineStep[], next: string | null): Promise<void> {
+  const filed = d.filedOn ?? d.due;
+  await updateItem(K.deadline(d.taskId, d.kind, d.ref), {
+    set: next ? { steps, filedOn: next, gsi3pk: K.duePk(next) } : { steps },
+    ...(next ? {} : { remove: ['gsi3pk', 'gsi3sk', 'filedOn'] }),
+    condition: 'attribute_not_exists(metAt) AND gsi3pk = :filed',
+    values: { ':filed': K.duePk(filed ?? '') },
+  }).catch((e) => {
+    if (!isConditionFailure(e)) throw e;
+  });
+}
+
+/** The last day the daily deadline job completed (its next run reads the days since). */
+export async function lastDeadlineRun(): Promise<string | undefined> {
+  return (await getItem<{ day: string }>(K.jobState('deadlines'), true))?.day;
+}
+
+export async function recordDeadlineRun(day: string): Promise<void> {
+  await putItem({ ...K.jobState('deadlines'), entity: 'job-state', day }, { expr: 'attribute_not_exists(#d) OR #d < :day', names: { '#d': 'day' }, values: { ':day': day } }).catch((e) => {
+    if (!isConditionFailure(e)) throw e;
+  });
 }
 
 export async function deadlinesOfTask(taskId: string): Promise<DeadlineRecord[]> {

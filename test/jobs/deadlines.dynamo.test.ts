@@ -4,7 +4,8 @@
  *   dl-b (qinhuangdao-samr preset: entry reminder 3 working days ahead); both escalate to
  *   leadership 3 working days after the first escalation.
  * Today is Tuesday 2026-03-10 (no holiday nearby): due in 2 working days = 03-12, in 3 = 03-13;
- * overdue by 1 = due 03-09, by 1 + 3 = due 03-04.
+ * overdue by 1 = due 03-09, by 1 + 3 = due 03-04. Deadlines are created on 03-10 (the clock), so
+ * those already overdue then (03-09, 03-04) are caught up by the first run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../helpers/local-aws.js';
@@ -13,7 +14,7 @@ import { jobDay, runDeadlineJob } from '../../shared/jobs/deadlines.js';
 import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
 import { suppress } from '../../shared/mail/send.js';
 import { Calendar } from '../../shared/domain/calendar.js';
-import { deadlinesOfTask, openDeadlinesDue, transition } from '../../shared/store/tasks.js';
+import { deadlinesFiledOn, deadlinesOfTask, transition } from '../../shared/store/tasks.js';
 import type { LocalSes, EmulatorEmail } from '../../shared/dev/local/ses.js';
 import type { Inspector, Target } from '../../shared/domain/schemas.js';
 
@@ -79,7 +80,7 @@ beforeAll(async () => {
     { target: tA[3]!, team: [a3, a4], dueEntry: '2026-03-13' }, // entry lead is 2: not today
     { target: tA[4]!, team: [a2, a4], dueEntry: '2026-03-09' }, // missed yesterday: escalation today
     { target: tA[5]!, team: [a1, a3], dueEntry: '2026-03-09' }, // met: never escalated
-    { target: tA[6]!, team: [a1, a2] }, // follow-up due 03-04: leadership today
+    { target: tA[6]!, team: [a1, a2] }, // follow-up due 03-04, opened today: escalation and leadership today
     { target: tA[7]!, team: [a3, a4] }, // follow-up due 03-13: reminder today (lead 3)
     { target: tA[8]!, team: [a1, a2] }, // pending deadline (calendar test)
   ]);
@@ -89,7 +90,7 @@ beforeAll(async () => {
   await openDeadline(task, tA[7]!.uscc, 'followup', '2026-03-13', ids([a3, a4]), 'followup_open');
   await assign(B.taskIds[0]!, [
     { target: tB[0]!, team: [b1, b2], dueEntry: '2026-03-13' }, // B's entry lead is 3: reminder today
-    { target: tB[1]!, team: [b1, b2], dueEntry: '2026-03-12' }, // not today for B
+    { target: tB[1]!, team: [b1, b2], dueEntry: '2026-03-12' }, // reminder day 03-09 came before it existed: today
     { target: tB[2]!, team: [b1, b2], dueEntry: '2026-03-16' }, // reminder on 03-11
     { target: tB[3]!, team: [b1, b2], dueEntry: '2026-03-17' }, // reminder on 03-12
     { target: tB[4]!, team: [b1, b2], dueEntry: '2026-12-28' }, // escalation on 12-29
@@ -106,10 +107,10 @@ afterAll(async () => {
 describe('daily deadline job', () => {
   it('sends one reminder digest per person with every item due, escalations the day after a miss, leadership after N more working days', async () => {
     const s = await runOn('2026-03-10');
-    expect(s).toMatchObject({ workingDay: true, reminders: 6, escalations: 3, leadership: 1, mails: 10, skipped: 0 });
-    expect(s.items).toEqual({ reminders: 5, overdue: 1, leadership: 1 });
+    expect(s).toMatchObject({ workingDay: true, reminders: 6, escalations: 5, leadership: 1, mails: 12, skipped: 0 });
+    expect(s.items).toEqual({ reminders: 6, overdue: 2, leadership: 1 });
     const mails = box.take();
-    expect(mails).toHaveLength(10);
+    expect(mails).toHaveLength(12);
     const got = byRecipient(mails);
     const [a1, a2, a3, a4] = a as [Inspector, Inspector, Inspector, Inspector];
     const [b1, b2] = b as [Inspector, Inspector];
@@ -123,8 +124,8 @@ describe('daily deadline job', () => {
     expect(listed(reminderOf(a2), all).sort()).toEqual([tA[0]!.uscc, tA[2]!.uscc].sort());
     expect(listed(reminderOf(a3), all).sort()).toEqual([tA[1]!.uscc, tA[7]!.uscc].sort());
     expect(listed(reminderOf(a4), all).sort()).toEqual([tA[2]!.uscc, tA[7]!.uscc].sort());
-    expect(listed(reminderOf(b1), all)).toEqual([tB[0]!.uscc]);
-    expect(listed(reminderOf(b2), all)).toEqual([tB[0]!.uscc]);
+    expect(listed(reminderOf(b1), all).sort()).toEqual([tB[0]!.uscc, tB[1]!.uscc].sort());
+    expect(listed(reminderOf(b2), all).sort()).toEqual([tB[0]!.uscc, tB[1]!.uscc].sort());
     // Due dates and the inspector's own link per target.
     expect(textOf(reminderOf(a1))).toContain('2026年3月12日');
     expect(textOf(reminderOf(a1))).toMatch(new RegExp(`http://127\\.0\\.0\\.1:3999/l/[A-Za-z0-9_-]{16,}\\?t=${tA[0]!.uscc}`));
@@ -134,15 +135,20 @@ describe('daily deadline job', () => {
     expect(reminderOf(a4).replyTo).toEqual([]);
     expect(new Set([a1, a2, a3].map((i) => reminderOf(i).replyTo[0])).size).toBe(3);
 
-    // Escalation: the team of the missed entry (a2, a4, both 乙科) and the 乙科 head; not the 甲科 head.
+    // Escalation: the team of the missed entry (a2, a4, both 乙科) and the 乙科 head; the
+    // follow-up created already 4 working days overdue has not been escalated before, so its team
+    // (a1 甲科, a2 乙科) and both heads get it now, once, with the leader.
     const head = (s2: string) => A.dept.sectionHeads.find((h) => h.section === s2)!.email;
-    for (const r of [a2.email, a4.email, head('乙科')]) {
+    const escalated = (r: string) => {
       const e = got.get(r)?.get('escalation') ?? [];
       expect(e, r).toHaveLength(1);
-      expect(listed(e[0]!, all)).toEqual([tA[4]!.uscc]);
-      expect(textOf(e[0]!)).toContain('逾期 1 个工作日');
-    }
-    expect(got.get(head('甲科'))).toBeUndefined();
+      return e[0]!;
+    };
+    for (const r of [a4.email]) expect(listed(escalated(r), all)).toEqual([tA[4]!.uscc]);
+    for (const r of [a2.email, head('乙科')]) expect(listed(escalated(r), all).sort()).toEqual([tA[4]!.uscc, tA[6]!.uscc].sort());
+    for (const r of [a1.email, head('甲科')]) expect(listed(escalated(r), all)).toEqual([tA[6]!.uscc]);
+    expect(textOf(escalated(a4.email))).toContain('逾期 1 个工作日');
+    expect(textOf(escalated(a1.email))).toContain('逾期 4 个工作日');
     // Leadership: the follow-up missed 1 + 3 working days ago.
     const lead = got.get(A.dept.leaders[0]!.email)?.get('leadership') ?? [];
     expect(lead).toHaveLength(1);
@@ -150,13 +156,14 @@ describe('daily deadline job', () => {
     expect(textOf(lead[0]!)).toContain('逾期 4 个工作日');
     // The met deadline is nowhere.
     for (const m of mails) expect(textOf(m)).not.toContain(tA[5]!.uscc);
-    // dl-a's entry lead is 2: the entry due 03-13 is not reminded today; dl-b's is 3: due 03-12 is not either.
-    for (const m of mails) expect(listed(m, [tA[3]!, tB[1]!])).toEqual([]);
+    // dl-a's entry lead is 2: the entry due 03-13 is not reminded today.
+    for (const m of mails) expect(listed(m, [tA[3]!])).toEqual([]);
   });
 
   it('sends nothing twice when run again the same day', async () => {
     const s = await runOn('2026-03-10');
-    expect(s).toMatchObject({ reminders: 0, escalations: 0, leadership: 0, mails: 0, skipped: 10 });
+    // Every deadline is filed under its next step's day now: nothing is even found.
+    expect(s).toMatchObject({ reminders: 0, escalations: 0, leadership: 0, mails: 0, skipped: 0, items: { reminders: 0, overdue: 0, leadership: 0 } });
     expect(box.take()).toEqual([]);
   });
 
@@ -196,6 +203,26 @@ describe('daily deadline job', () => {
     expect([...perDay.values()].flat().filter((m) => to(m).includes(b2.email))).toEqual([]);
   });
 
+  it('catches up the steps of days it did not run (platform down 03-18 … 03-24), each once', async () => {
+    const s = await runOn('2026-03-25');
+    const mails = box.take();
+    const got = byRecipient(mails);
+    // Leadership steps due 03-18 … 03-23, all at once, one digest per leader.
+    const leaderOf = (f: DeptFixture) => got.get(f.dept.leaders[0]!.email)?.get('leadership') ?? [];
+    expect(leaderOf(A)).toHaveLength(1);
+    expect(listed(leaderOf(A)[0]!, tA).sort()).toEqual([tA[0]!, tA[1]!, tA[2]!, tA[3]!, tA[7]!].map((t) => t.uscc).sort());
+    expect(leaderOf(B)).toHaveLength(1);
+    expect(listed(leaderOf(B)[0]!, tB).sort()).toEqual([tB[0]!, tB[1]!, tB[2]!, tB[3]!].map((t) => t.uscc).sort());
+    // tB3 (due 03-17) missed its first escalation (03-18) as well: b1 and dl-b's heads (b2 bounced).
+    const first = mails.filter((m) => kindOf(m) === 'escalation');
+    expect(first.flatMap(to).sort()).toEqual([b[0]!.email, ...B.dept.sectionHeads.map((h) => h.email)].sort());
+    for (const m of first) expect(listed(m, [...tA, ...tB])).toEqual([tB[3]!.uscc]);
+    expect(s).toMatchObject({ reminders: 0, escalations: 3, leadership: 2 });
+    // Nothing is sent twice on the following days.
+    expect((await runOn('2026-03-26')).mails).toBe(0);
+    expect(box.take()).toEqual([]);
+  });
+
   it('alerts the coordinators once a day when the calendar lacks a year, still sends what it can compute, and settles pending deadlines once the year is added', async () => {
     // A deadline whose due date fell in 2027 while the calendar lacked it (lifecycle: dueOrPending).
     const task = A.taskIds[0]!;
@@ -209,7 +236,7 @@ describe('daily deadline job', () => {
       auditWhat: 'test.pending',
     });
 
-    // 12-29: "due in 2–3 working days" reaches into 2027 → alert; the 12-28 miss still escalates.
+    // 12-29: the 12-28 miss escalates; its leadership step falls in 2027 → alert, asked again daily.
     const s = await runOn('2026-12-29');
     expect(s.workingDay).toBe(true);
     expect(s.calendarGaps).toEqual([{ year: 2027, departments: ['dl-a', 'dl-b'] }]);
@@ -242,14 +269,17 @@ describe('daily deadline job', () => {
       },
     });
     const s3 = await runOn('2027-01-05', with2027);
-    expect(s3).toMatchObject({ workingDay: true, settled: 1, calendarGaps: [] });
+    // The 12-28 miss's leadership step (01-04, now known) goes now.
+    expect(s3).toMatchObject({ workingDay: true, settled: 1, calendarGaps: [], leadership: 1 });
     const due = with2027.addWorkingDays('2026-12-21', 20);
     // Counted by hand: 12-22…12-31 are 8 working days, 01-01…01-03 off, 01-04…01-15 are 10, then 01-18, 01-19.
     expect(due).toBe('2027-01-19');
     const dl = (await deadlinesOfTask(task)).find((d) => d.kind === 'publish' && d.ref === tA[8]!.uscc)!;
     expect(dl.due).toBe(due);
     expect(dl.pendingYear).toBeUndefined();
-    expect((await openDeadlinesDue(due)).map((d) => d.ref)).toContain(tA[8]!.uscc);
+    // Filed under its reminder: 3 working days before the due date.
+    expect(dl.filedOn).toBe('2027-01-14');
+    expect((await deadlinesFiledOn('2027-01-14')).map((d) => d.ref)).toContain(tA[8]!.uscc);
     expect(box.take().filter((m) => kindOf(m) === 'calendar')).toEqual([]);
   });
 
