@@ -1,12 +1,16 @@
 /**
- * SuijiApp: everything that runs — the Lambdas, the HTTP API with its Cognito user pool, the
- * lifecycle state machine, the daily schedules and SES (sending identity, configuration set
- * with its event destination, inbound receipt rule).
+ * SuijiApp: everything that runs — the Lambdas, the HTTP API and its sign-in, the lifecycle
+ * state machine, the daily schedules and mail. In the global partition: a Cognito user pool and
+ * SES (sending identity, configuration set with its event destination, inbound receipt rule).
+ * In aws-cn (infra/deployment.ts), where neither exists: SMTP out and the reply mailbox polled
+ * over IMAP on a schedule (credentials in Secrets Manager), and the customer's OIDC issuer or
+ * the built-in sign-in (tokens signed by a KMS key, JWKS served by the API).
  */
 import { AssetHashType, CfnOutput, CfnResource, Duration, RemovalPolicy, Stack, TimeZone, type StackProps } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpJwtAuthorizer, HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -28,7 +32,9 @@ import { ConsoleAuth } from './console.js';
 import { ROUTES, type RouteSpec } from '../shared/http/routes.js';
 import { TABLE } from '../shared/store/table.js';
 import { lambdaBundling, ROOT } from './bundling.js';
-import { BLOB_PREFIX, FUNCTIONS, type FunctionId, type FunctionSpec } from './functions.js';
+import { BLOB_PREFIX, FUNCTIONS, functionsFor, type FunctionId, type FunctionSpec } from './functions.js';
+import type { Deployment } from './deployment.js';
+import { BUILTIN_AUDIENCE, BUILTIN_ISSUER_PATH } from '../shared/auth/constants.js';
 import { STATE_MACHINE_NAME, lifecycleArns, lifecycleDefinition } from './lifecycle.js';
 import { acknowledge, acknowledgeFindings } from './nag.js';
 import { ACCESS_LOG_FIELDS, API_THROTTLE, OperationsAlarms, createLogsKey, encryptedLogGroup, throttleClass } from './operations.js';
@@ -68,7 +74,12 @@ export interface AppStackProps extends StackProps {
   readonly publicBaseUrl?: string;
   /** Who receives the operations alarms (context `opsEmail`). */
   readonly opsEmails?: readonly string[];
+  /** Partition, sign-in and (aws-cn) mail servers; default: the global stack with Cognito. */
+  readonly deployment?: Deployment;
 }
+
+/** Name of the schedule that polls the reply mailbox (aws-cn). */
+export const IMAP_POLL_SCHEDULE = 'ReplyMailboxPoll';
 
 /** API Gateway routes: every ROUTES entry except the local-only ones. */
 export function deployedRoutes(): RouteSpec[] {
@@ -79,13 +90,22 @@ export class AppStack extends Stack {
   readonly functions: Record<FunctionId, lambda.Function>;
   readonly stateMachine: sfn.StateMachine;
   readonly httpApi: apigwv2.HttpApi;
-  readonly userPool: cognito.UserPool;
+  /** The Cognito user pool (global partition with signIn=cognito only). */
+  readonly userPool?: cognito.UserPool;
+  readonly deployment: Deployment;
+  /** aws-cn: the SMTP and IMAP credentials; builtin sign-in: the token signing key. */
+  readonly smtpSecret?: secretsmanager.ISecret;
+  readonly imapSecret?: secretsmanager.ISecret;
+  readonly signingKey?: kms.Key;
   readonly logsKey: kms.Key;
   readonly alarms: OperationsAlarms;
 
   constructor(scope: Construct, id: string, props: AppStackProps) {
     super(scope, id, { description: 'Suiji application: API, lifecycle state machine, schedules, mail', ...props });
     const { table, bucket } = props;
+    const deployment: Deployment = props.deployment ?? { partition: 'global', signIn: { mode: 'cognito' } };
+    this.deployment = deployment;
+    const china = deployment.partition === 'china';
     const arns = lifecycleArns(this);
     this.logsKey = createLogsKey(this, 'LogsKey');
 
@@ -97,7 +117,9 @@ export class AppStack extends Stack {
     });
     acknowledge(failures, 'SQS3', 'This queue is itself the dead-letter queue of the asynchronous Lambdas and the schedules.');
 
-    // --- users and the HTTP API
+    // --- users (Cognito, global only) and the HTTP API
+    let cognitoClient: cognito.UserPoolClient | undefined;
+    if (deployment.signIn.mode === 'cognito') {
     this.userPool = new cognito.UserPool(this, 'Users', {
       selfSignUpEnabled: false,
       signInAliases: { email: true },
@@ -128,9 +150,9 @@ export class AppStack extends Stack {
       ['Inspectors', 'inspector', '执法检查人员：checks and result entry for their assignments'],
       ['Leaders', 'leader', '分管领导：approvals and summaries'],
     ] as const) {
-      this.userPool.addGroup(groupId, { groupName, description });
+      this.userPool!.addGroup(groupId, { groupName, description });
     }
-    const client = this.userPool.addClient('CliClient', {
+    cognitoClient = this.userPool.addClient('CliClient', {
       authFlows: { userSrp: true },
       generateSecret: false,
       preventUserExistenceErrors: true,
@@ -144,6 +166,7 @@ export class AppStack extends Stack {
       // A user may not change their own department or inspector id.
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
     });
+    }
 
     this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
       apiName: 'suiji',
@@ -152,37 +175,65 @@ export class AppStack extends Stack {
     });
     const publicBaseUrl = props.publicBaseUrl ?? this.httpApi.apiEndpoint;
     // The web console: served by the API under /console; Cognito managed login (code + PKCE).
-    const consoleAuth = new ConsoleAuth(this, 'Console', { userPool: this.userPool, apiEndpoint: this.httpApi.apiEndpoint });
+    const consoleAuth = this.userPool ? new ConsoleAuth(this, 'Console', { userPool: this.userPool, apiEndpoint: this.httpApi.apiEndpoint }) : undefined;
+    if (!consoleAuth) new CfnOutput(this, 'ConsoleUrl', { value: `${this.httpApi.apiEndpoint}/console`, description: `控制台 console (sign-in: ${deployment.signIn.mode})` });
 
-    // --- the mail configuration set (its name goes into every function's environment)
-    const configurationSet = new ses.ConfigurationSet(this, 'MailConfigurationSet', {
-      configurationSetName: CONFIGURATION_SET_NAME,
-      reputationMetrics: true,
-      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
-    });
-    const identity = new ses.EmailIdentity(this, 'MailIdentity', {
-      identity: ses.Identity.domain(props.mailDomain),
-      configurationSet,
-    });
+    // --- mail out: SES (configuration set and domain identity) or, in aws-cn, SMTP
+    const configurationSet = china
+      ? undefined
+      : new ses.ConfigurationSet(this, 'MailConfigurationSet', {
+          configurationSetName: CONFIGURATION_SET_NAME,
+          reputationMetrics: true,
+          suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+        });
+    const identity = configurationSet
+      ? new ses.EmailIdentity(this, 'MailIdentity', { identity: ses.Identity.domain(props.mailDomain), configurationSet })
+      : undefined;
+    const mailEnv: Record<string, string> = configurationSet ? { SES_CONFIGURATION_SET: configurationSet.configurationSetName } : {};
+    if (china) {
+      const m = deployment.mail!;
+      // The provider's SMTP user and the reply mailbox's login: imported by ARN (context
+      // smtpSecretArn / imapSecretArn) or created here for the operator to fill in
+      // (docs/DEPLOY.md). Rotation happens at the provider, so Secrets Manager does not rotate.
+      const secret = (id: string, arn: string | undefined, description: string): secretsmanager.ISecret => {
+        if (arn) return secretsmanager.Secret.fromSecretCompleteArn(this, id, arn);
+        const created = new secretsmanager.Secret(this, id, {
+          description,
+          generateSecretString: { secretStringTemplate: JSON.stringify({ username: 'set-me' }), generateStringKey: 'password', excludePunctuation: true },
+          removalPolicy: RemovalPolicy.RETAIN,
+        });
+        acknowledge(created, 'SMG4', `${description}: issued by the mail provider and changed there (its console), then written into this secret; Secrets Manager cannot rotate it.`);
+        return created;
+      };
+      (this as { smtpSecret?: secretsmanager.ISecret }).smtpSecret = secret('SmtpCredentials', m.smtp.secretArn, 'Suiji SMTP submission credentials {"username","password"} of the mail provider');
+      (this as { imapSecret?: secretsmanager.ISecret }).imapSecret = secret('ImapCredentials', m.imap.secretArn, 'Suiji reply mailbox IMAP login {"username","password"}');
+      Object.assign(mailEnv, {
+        MAIL_TRANSPORT: 'smtp',
+        MAIL_SMTP_HOST: m.smtp.host,
+        MAIL_SMTP_PORT: String(m.smtp.port),
+        MAIL_SMTP_SECRET_ARN: this.smtpSecret!.secretArn,
+        ...(m.smtp.envelopeFrom ? { MAIL_SMTP_ENVELOPE_FROM: m.smtp.envelopeFrom } : {}),
+      });
+    }
 
     // --- functions, one per row of infra/functions.ts
     const fns = {} as Record<FunctionId, lambda.Function>;
-    for (const spec of FUNCTIONS as readonly FunctionSpec[]) {
+    for (const spec of functionsFor(deployment.partition)) {
       fns[spec.id as FunctionId] = this.lambdaFor(spec, {
         TABLE_NAME: table.tableName,
         BLOB_BUCKET: bucket.bucketName,
         ...(spec.lifecycle?.length ? { STATE_MACHINE_ARN: arns.stateMachine } : {}),
         MAIL_FROM: props.mailFrom,
         MAIL_INBOUND_DOMAIN: props.inboundDomain,
-        SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+        ...mailEnv,
         PUBLIC_BASE_URL: publicBaseUrl,
         POWERTOOLS_SERVICE_NAME: `suiji-${spec.id.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`,
         NODE_OPTIONS: '--enable-source-maps',
       }, failures);
-      this.grantFor(spec, fns[spec.id as FunctionId], { table, bucket, identity, configurationSet, arns });
+      this.grantFor(spec, fns[spec.id as FunctionId], { table, bucket, identity, configurationSet, smtpSecret: this.smtpSecret, arns });
     }
     this.functions = fns;
-    for (const [k, v] of Object.entries(consoleAuth.environment())) fns.Api.addEnvironment(k, v);
+    if (consoleAuth) for (const [k, v] of Object.entries(consoleAuth.environment())) fns.Api.addEnvironment(k, v);
 
     // --- lifecycle state machine
     const lifecycleLogs = encryptedLogGroup(this, 'LifecycleLogs', this.logsKey);
@@ -220,10 +271,7 @@ export class AppStack extends Stack {
     );
 
     // --- HTTP API: one route per ROUTES entry (local-only entries are never deployed)
-    const jwt = new HttpUserPoolAuthorizer('Cognito', this.userPool, {
-      userPoolClients: [client, consoleAuth.client],
-      identitySource: ['$request.header.Authorization'],
-    });
+    const jwt = this.signInAuthorizer(deployment, fns.Api, cognitoClient, consoleAuth);
     // One resource-policy statement for all routes (a statement per route would exceed the
     // Lambda policy size limit at ~60 routes); the routes themselves decide who may call.
     const integration = new HttpLambdaIntegration('ApiIntegration', fns.Api, {
@@ -317,6 +365,7 @@ export class AppStack extends Stack {
       });
     }
 
+    if (configurationSet) {
     // --- SES events (bounce, complaint, delay, reject) → encrypted SNS topic → mail/events
     const eventsKey = new kms.Key(this, 'MailEventsKey', {
       description: 'Encrypts the SES event topic',
@@ -342,7 +391,7 @@ export class AppStack extends Stack {
         ses.EmailSendingEvent.REJECT,
       ],
     });
-    mailEvents.addSubscription(new snsSubscriptions.LambdaSubscription(fns.MailEvents));
+    mailEvents.addSubscription(new snsSubscriptions.LambdaSubscription(fns.MailEvents!));
 
     // --- inbound mail: receipt rule → blob bucket inbound/ → mail/inbound
     const ruleSet = new ses.ReceiptRuleSet(this, 'InboundMail', { receiptRuleSetName: RECEIPT_RULE_SET_NAME });
@@ -359,7 +408,7 @@ export class AppStack extends Stack {
     s3.Bucket.fromBucketAttributes(this, 'BlobsForNotifications', {
       bucketArn: bucket.bucketArn,
       bucketName: bucket.bucketName,
-    }).addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fns.MailInbound), {
+    }).addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fns.MailInbound!), {
       prefix: BLOB_PREFIX.inbound,
     });
     const notificationsHandler = this.node.children.find((c) => c.node.id.startsWith('BucketNotificationsHandler'));
@@ -375,6 +424,8 @@ export class AppStack extends Stack {
         "CDK's S3-notification custom resource (runs only at deployment) writes its own logs through the AWS managed basic execution policy.",
       );
     }
+    }
+    if (china) this.imapPoll(fns.MailImapPoll!, deployment, schedulerRole);
 
     // --- alarms to the ops addresses (infra/operations.ts)
     this.alarms = new OperationsAlarms(this, 'Alarms', {
@@ -387,18 +438,98 @@ export class AppStack extends Stack {
 
     // --- outputs
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'HTTP API and public pages (suiji --endpoint)' });
-    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId, description: 'Cognito user pool: add users to coordinator/inspector/leader and set custom:department' });
-    new CfnOutput(this, 'UserPoolClientId', { value: client.userPoolClientId, description: 'App client for sign-in (SRP); the ID token is the API bearer token' });
+    if (this.userPool && cognitoClient) {
+      new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId, description: 'Cognito user pool: add users to coordinator/inspector/leader and set custom:department' });
+      new CfnOutput(this, 'UserPoolClientId', { value: cognitoClient.userPoolClientId, description: 'App client for sign-in (SRP); the ID token is the API bearer token' });
+    }
     new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn, description: 'Lifecycle state machine (one execution per task)' });
     new CfnOutput(this, 'BlobBucket', { value: bucket.bucketName, description: 'Draw records, import files, inbound mail' });
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'DynamoDB table' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'Operations alarms (SNS); subscribers: context opsEmail' });
-    new CfnOutput(this, 'InboundRuleSet', {
-      value: ruleSet.receiptRuleSetName,
+    if (this.smtpSecret && this.imapSecret) {
+      new CfnOutput(this, 'SmtpSecretArn', { value: this.smtpSecret.secretArn, description: 'SMTP credentials of the mail provider: put {"username","password"} here (docs/DEPLOY.md)' });
+      new CfnOutput(this, 'ImapSecretArn', { value: this.imapSecret.secretArn, description: 'Reply mailbox IMAP login: put {"username","password"} here (docs/DEPLOY.md)' });
+    }
+    if (!china) new CfnOutput(this, 'InboundRuleSet', {
+      value: RECEIPT_RULE_SET_NAME,
       description:
         `SES receipt rule set for ${props.inboundDomain}. It is NOT active after deployment (one active rule set per region): ` +
         `activate it with "aws ses set-active-receipt-rule-set --rule-set-name ${RECEIPT_RULE_SET_NAME}" and point the MX record ` +
         `of ${props.inboundDomain} to inbound-smtp.<region>.amazonaws.com.`,
+    });
+  }
+
+  /** The JWT authorizer of the signed-in routes, and what the API function must know about it. */
+  private signInAuthorizer(
+    d: Deployment,
+    api: lambda.Function,
+    cognitoClient: cognito.UserPoolClient | undefined,
+    consoleAuth: ConsoleAuth | undefined,
+  ): apigwv2.IHttpRouteAuthorizer {
+    const identitySource = ['$request.header.Authorization'];
+    const s = d.signIn;
+    if (s.mode === 'cognito') {
+      return new HttpUserPoolAuthorizer('Cognito', this.userPool!, { userPoolClients: [cognitoClient!, consoleAuth!.client], identitySource });
+    }
+    if (s.mode === 'oidc') {
+      // The customer's issuer: its discovery document and JWKS must be reachable from API
+      // Gateway (public internet); the claims named here become the Principal (shared/http/core.ts).
+      for (const [k, v] of Object.entries({
+        AUTH_MODE: 'oidc',
+        AUTH_ISSUER: s.issuer,
+        AUTH_AUDIENCE: s.audience.join(','),
+        AUTH_CLIENT_ID: s.clientId,
+        AUTH_CLAIM_ROLE: s.roleClaim,
+        AUTH_CLAIM_DEPARTMENT: s.departmentClaim,
+        AUTH_CLAIM_INSPECTOR_ID: s.inspectorIdClaim,
+        ...(s.roleValues ? { AUTH_ROLE_VALUES: s.roleValues } : {}),
+      })) api.addEnvironment(k, v);
+      return new HttpJwtAuthorizer('Oidc', s.issuer, { jwtAudience: s.audience, identitySource });
+    }
+    // Built-in: RS256 tokens signed inside KMS (the private key never leaves it); the API serves
+    // the public key as the issuer's JWKS under /auth.
+    const issuer = `${this.httpApi.apiEndpoint}${BUILTIN_ISSUER_PATH}`;
+    const key = new kms.Key(this, 'SignInKey', {
+      description: 'Suiji built-in sign-in: signs session tokens (RS256); the API serves its public key as JWKS',
+      keySpec: kms.KeySpec.RSA_2048,
+      keyUsage: kms.KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(key, 'KMS5', 'An asymmetric signing key cannot rotate automatically; a new key is a new deployment of this key (all sessions end, users sign in again): docs/DEPLOY.md.');
+    (this as { signingKey?: kms.Key }).signingKey = key;
+    api.addToRolePolicy(new iam.PolicyStatement({ sid: 'SignInTokens', actions: ['kms:Sign', 'kms:GetPublicKey'], resources: [key.keyArn] }));
+    for (const [k, v] of Object.entries({ AUTH_MODE: 'builtin', AUTH_ISSUER: issuer, AUTH_AUDIENCE: BUILTIN_AUDIENCE, AUTH_SIGNING_KEY_ARN: key.keyArn })) api.addEnvironment(k, v);
+    return new HttpJwtAuthorizer('BuiltinSignIn', issuer, { jwtAudience: [BUILTIN_AUDIENCE], identitySource });
+  }
+
+  /** aws-cn: the reply mailbox polled over IMAP every few minutes (EventBridge Scheduler). */
+  private imapPoll(fn: lambda.Function, d: Deployment, role: iam.IRole): void {
+    const m = d.mail!;
+    this.imapSecret!.grantRead(fn);
+    for (const [k, v] of Object.entries({
+      MAIL_IMAP_HOST: m.imap.host,
+      MAIL_IMAP_PORT: String(m.imap.port),
+      MAIL_IMAP_SECRET_ARN: this.imapSecret!.secretArn,
+      ...(m.imap.mailbox ? { MAIL_IMAP_MAILBOX: m.imap.mailbox } : {}),
+      ...(m.authTrustedHosts ? { MAIL_AUTH_TRUSTED_HOSTS: m.authTrustedHosts } : {}),
+    })) fn.addEnvironment(k, v);
+    acknowledgeFindings(
+      role,
+      'IAM5',
+      [/^Resource::<MailImapPoll[0-9A-F]{8}\.Arn>:\*$/],
+      'The scheduler may invoke the IMAP poll function only; CDK also allows its versions and aliases (<function arn>:*).',
+    );
+    new scheduler.Schedule(this, IMAP_POLL_SCHEDULE, {
+      description: 'Polls the reply mailbox over IMAP: results by reply and bounces (aws-cn has no SES receipt rules)',
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(m.pollMinutes)),
+      target: new schedulerTargets.LambdaInvoke(fn, {
+        input: scheduler.ScheduleTargetInput.fromObject({ schedule: IMAP_POLL_SCHEDULE, scheduledTime: scheduler.ContextAttribute.scheduledTime }),
+        // A missed poll is made up by the next one: no retries, nothing to re-drive. A poll that
+        // fails raises the function's error alarm; its message stays in the mailbox.
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(1),
+        role,
+      }),
     });
   }
 
@@ -435,8 +566,9 @@ export class AppStack extends Stack {
     r: {
       table: dynamodb.ITable;
       bucket: s3.IBucket;
-      identity: ses.EmailIdentity;
-      configurationSet: ses.ConfigurationSet;
+      identity: ses.EmailIdentity | undefined;
+      configurationSet: ses.ConfigurationSet | undefined;
+      smtpSecret: secretsmanager.ISecret | undefined;
       arns: ReturnType<typeof lifecycleArns>;
     },
   ): void {
@@ -484,8 +616,10 @@ export class AppStack extends Stack {
     if (lc.has('respond')) add(['states:SendTaskSuccess', 'states:SendTaskFailure'], [r.arns.stateMachine], 'LifecycleRespond');
     if (lc.has('observe')) add(['states:DescribeExecution', 'states:GetExecutionHistory'], [r.arns.executions], 'LifecycleObserve');
 
+    // SMTP (aws-cn): the provider's credentials, nothing else.
+    if (spec.mail && r.smtpSecret) r.smtpSecret.grantRead(fn);
     // SES: send from the domain identity through the configuration set, nothing else.
-    if (spec.mail) {
+    if (spec.mail && r.identity && r.configurationSet) {
       const stack = Stack.of(this);
       add(
         ['ses:SendEmail', 'ses:SendRawEmail'],
@@ -509,7 +643,8 @@ export class AppStack extends Stack {
       acknowledgeFindings(
         fn.role!,
         'IAM5',
-        [new RegExp(`^Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${STATE_MACHINE_NAME}:\\*$`)],
+        // With a region from context (aws-cn) partition and region are literals in the ARN.
+        [new RegExp(`^Resource::arn:(<AWS::Partition>|aws|aws-cn):states:(<AWS::Region>|[a-z]{2}(-[a-z]+)+-\\d):<AWS::AccountId>:execution:${STATE_MACHINE_NAME}:\\*$`)],
         `${spec.id} reads the status and history of executions of ${STATE_MACHINE_NAME} only; execution names are task ids.`,
       );
     }

@@ -9,6 +9,7 @@ import { SuijiNagChecks } from './nag.js';
 import { AppStack } from './app-stack.js';
 import { DataStack } from './data-stack.js';
 import { parseOpsEmails } from './operations.js';
+import { deploymentOf } from './deployment.js';
 
 export interface BuildOptions {
   /** Synthesize for the local platform: skip bundling and the built-in template validation. */
@@ -83,8 +84,14 @@ export function buildApp(options: BuildOptions = {}): { app: App; dataStack: Dat
     // on `cdk synth`, not on the local platform's start-up or in the tests.
     builtinCloudFormationValidation: !options.local,
   });
-  const dataStack = new DataStack(app, 'SuijiData');
+  // -c region=cn-north-1 (or cn-northwest-1): the aws-cn partition (infra/deployment.ts); the
+  // stacks then name their region, so ARNs, service domains and principals are the partition's.
+  const deployment = deploymentOf(app);
+  const env = deployment.region ? { env: { region: deployment.region, ...(deployment.account ? { account: deployment.account } : {}) } } : {};
+  const dataStack = new DataStack(app, 'SuijiData', env);
   const appStack = new AppStack(app, 'SuijiApp', {
+    ...env,
+    deployment,
     table: dataStack.table,
     bucket: dataStack.bucket,
     ...mailSettings(app),

@@ -36,13 +36,18 @@ export interface FunctionSpec {
   readonly table: 'read' | 'readwrite';
   readonly blobs?: { readonly read?: readonly BlobPrefix[]; readonly write?: readonly BlobPrefix[] };
   readonly lifecycle?: readonly LifecycleAccess[];
-  /** Sends mail through SES (identity and configuration set only). */
+  /** Sends mail: through SES (identity and configuration set only), or in aws-cn over SMTP (reads the SMTP secret). */
   readonly mail?: boolean;
   /**
    * Invoked asynchronously (Scheduler, S3, SNS): failed events go to the dead-letter queue
    * after Lambda's own retries.
    */
   readonly async?: boolean;
+  /**
+   * Deployed only in these partitions (infra/deployment.ts); default both. SES events and
+   * SES-received mail exist only in the global partition; the IMAP poll replaces them in aws-cn.
+   */
+  readonly partitions?: readonly ('global' | 'china')[];
 }
 
 export const FUNCTIONS = [
@@ -139,6 +144,21 @@ export const FUNCTIONS = [
     lifecycle: ['respond'],
     mail: true,
     async: true,
+    partitions: ['global'],
+  },
+  {
+    id: 'MailImapPoll',
+    entry: 'functions/mail/imap-poll.ts',
+    // At most MAIL_IMAP_MAX_PER_POLL (200) messages per poll, each authenticated (DNS look-ups)
+    // and answered by SMTP: well within 5 minutes; the next poll takes what is left.
+    memoryMb: 1024,
+    timeoutSeconds: 300,
+    description: 'Reply mailbox over IMAP (aws-cn): results by reply and bounces (DSN), like SES-received mail',
+    table: 'readwrite',
+    lifecycle: ['respond'],
+    mail: true,
+    async: true,
+    partitions: ['china'],
   },
   {
     id: 'MailEvents',
@@ -149,7 +169,13 @@ export const FUNCTIONS = [
     table: 'readwrite',
     mail: true,
     async: true,
+    partitions: ['global'],
   },
 ] as const satisfies readonly FunctionSpec[];
 
 export type FunctionId = (typeof FUNCTIONS)[number]['id'];
+
+/** The functions deployed in a partition. */
+export function functionsFor(partition: 'global' | 'china'): readonly FunctionSpec[] {
+  return (FUNCTIONS as readonly FunctionSpec[]).filter((f) => !f.partitions || f.partitions.includes(partition));
+}

@@ -13,6 +13,7 @@ import { errorResponse } from './errors.js';
 import { securityHeaders } from './security.js';
 import { authorize } from './access.js';
 import type { Staff } from '../usecases/access.js';
+import { claimMapping, claimValues, roleFrom } from '../auth/claims.js';
 
 export interface Principal {
   sub: string;
@@ -53,21 +54,17 @@ export type Response = {
 
 export type RouteHandler = (req: Request) => Promise<Response>;
 
-const GROUP_ROLES: readonly Exclude<Role, 'public'>[] = ['coordinator', 'leader', 'inspector'];
-
-/** Principal from API Gateway JWT claims (Cognito: `cognito:groups`, `custom:department`). */
+/**
+ * Principal from API Gateway JWT claims: Cognito's and the built-in sign-in's (`cognito:groups`,
+ * `custom:department`), or an OIDC issuer's claims as mapped by shared/auth/claims.ts.
+ */
 export function principalFromClaims(claims: Record<string, unknown> | undefined): Principal | undefined {
   if (!claims) return undefined;
-  const rawGroups = claims['cognito:groups'];
-  const groups: string[] = Array.isArray(rawGroups)
-    ? rawGroups.map(String)
-    : typeof rawGroups === 'string'
-      ? rawGroups.replace(/^\[|\]$/g, '').split(/[ ,]+/).filter(Boolean)
-      : [];
-  const role = GROUP_ROLES.find((r) => groups.includes(r));
-  const department = claims['custom:department'];
-  if (!role || typeof department !== 'string') return undefined;
-  const inspectorId = claims['custom:inspectorId'];
+  const m = claimMapping();
+  const role = roleFrom(claimValues(claims[m.role]), m);
+  const department = claims[m.department];
+  if (!role || typeof department !== 'string' || !department) return undefined;
+  const inspectorId = claims[m.inspectorId];
   return {
     sub: String(claims.sub ?? ''),
     email: String(claims.email ?? ''),

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLE_OPTIONS, bundleFunction, ROOT, type Bundle } from '../../infra/bundling.js';
-import { FUNCTIONS } from '../../infra/functions.js';
+import { FUNCTIONS, functionsFor } from '../../infra/functions.js';
 import { LocalLambdas, type LocalFunction } from '../../shared/dev/local/lambdas.js';
 import { synthLocalTemplates } from '../../shared/dev/local/template.js';
 
@@ -23,10 +23,16 @@ mkdirSync(join(ROOT, '.local'), { recursive: true });
 const dir = mkdtempSync(join(ROOT, '.local', 'bundles-test-'));
 const bundles = new Map<string, Bundle>();
 let lambdas: LocalLambdas;
+/** The aws-cn stack's functions (the IMAP poll is deployed there only). */
+let cnLambdas: LocalLambdas;
+const lambdasOf = (spec: (typeof FUNCTIONS)[number]): LocalLambdas =>
+  functionsFor('global').some((f) => f.id === spec.id) ? lambdas : cnLambdas;
 
 beforeAll(async () => {
   const templates = synthLocalTemplates();
   lambdas = new LocalLambdas(templates.app, { imports: [templates.data] });
+  const cn = synthLocalTemplates(undefined, { region: 'cn-north-1' });
+  cnLambdas = new LocalLambdas(cn.app, { imports: [cn.data] });
   await Promise.all(FUNCTIONS.map(async (spec) => bundles.set(spec.id, await bundleFunction(spec.entry, join(dir, spec.id)))));
 }, 300_000);
 
@@ -62,9 +68,9 @@ function start(bundle: Bundle, env: Record<string, string>): Promise<Started> {
 }
 
 /** The function's environment as Lambda sets it, pointed at nothing real. */
-function lambdaEnvironment(fn: LocalFunction, bundle: Bundle): Record<string, string> {
+function lambdaEnvironment(fn: LocalFunction, bundle: Bundle, of: LocalLambdas = lambdas): Record<string, string> {
   return {
-    ...lambdas.environmentOf(fn),
+    ...of.environmentOf(fn),
     LAMBDA_TASK_ROOT: bundle.dir,
     TZ: ':UTC',
     AWS_ACCESS_KEY_ID: 'ASIAEXAMPLE',
@@ -77,11 +83,11 @@ function lambdaEnvironment(fn: LocalFunction, bundle: Bundle): Record<string, st
 
 describe('the deployed bundles', () => {
   it('cover every function of infra/functions.ts, with the runtime the bundles target', () => {
-    const byEntry = new Map(lambdas.functions().map((f) => [f.entry, f]));
     for (const spec of FUNCTIONS) {
-      const fn = byEntry.get(join(ROOT, spec.entry));
+      const of = lambdasOf(spec);
+      const fn = of.functions().find((f) => f.entry === join(ROOT, spec.entry));
       expect(fn, spec.id).toBeDefined();
-      const props = lambdas.template.Resources[fn!.logicalId]!.Properties!;
+      const props = of.template.Resources[fn!.logicalId]!.Properties!;
       expect(props.Handler).toBe('index.handler');
       expect(props.Runtime).toBe(`nodejs${BUNDLE_OPTIONS.target.slice(4)}.x`);
       // the helper thread's file ships with the functions that start it
@@ -99,8 +105,9 @@ describe('the deployed bundles', () => {
     '%s imports, initializes and exits cleanly',
     async (id, spec) => {
       const bundle = bundles.get(id)!;
-      const fn = lambdas.functions().find((f) => f.entry === join(ROOT, spec.entry))!;
-      const env = lambdaEnvironment(fn, bundle);
+      const of = lambdasOf(spec);
+      const fn = of.functions().find((f) => f.entry === join(ROOT, spec.entry))!;
+      const env = lambdaEnvironment(fn, bundle, of);
       expect(env.NODE_OPTIONS, 'the stack sets NODE_OPTIONS').toBe('--enable-source-maps');
       const r = await start(bundle, env);
       const why = `${id}: exit ${r.code} ${r.signal ?? ''}\n${r.stderr}`;

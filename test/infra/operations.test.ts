@@ -8,7 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ROUTES } from '../../shared/http/routes.js';
-import { FUNCTIONS } from '../../infra/functions.js';
+import { FUNCTIONS as ALL_FUNCTIONS, functionsFor } from '../../infra/functions.js';
+
+const FUNCTIONS = functionsFor('global');
 import { BLOB_EXPIRY_DAYS } from '../../infra/data-stack.js';
 import { ACCESS_LOG_FIELDS, API_5XX_PERCENT, API_THROTTLE, parseOpsEmails, throttleClass } from '../../infra/operations.js';
 import { LIFECYCLE_HUMAN_OUTCOMES, METRICS_NAMESPACE, emfCount } from '../../shared/lambda/metrics.js';
@@ -18,7 +20,7 @@ import { asArray, resourcesOf, synth, type Resource } from './synth.js';
 
 const s = synth({ context: { opsEmail: 'ops@example.gov.cn, duty@example.gov.cn' } });
 const R = s.appJson.Resources;
-const fnIdOf = (spec: (typeof FUNCTIONS)[number]): string =>
+const fnIdOf = (spec: (typeof ALL_FUNCTIONS)[number] | (typeof FUNCTIONS)[number]): string =>
   resourcesOf(s.appJson, 'AWS::Lambda::Function').find(([, r]) => r.Metadata?.['suiji:entry'] === spec.entry)![0];
 const keysOfType = (type: string) => resourcesOf(s.appJson, type).map(([id]) => id);
 

@@ -21,12 +21,18 @@ export interface LocalTemplates {
   all: CfnTemplate;
 }
 
-let cached: LocalTemplates | undefined;
+const cached = new Map<string, LocalTemplates>();
 
-export function synthLocalTemplates(outdir?: string): LocalTemplates {
-  if (cached && !outdir) return cached;
+/**
+ * `context` as `-c` would give it: `{ region: 'cn-north-1' }` synthesizes the aws-cn stack
+ * (SMTP, IMAP poll, built-in sign-in) that the local platform's China mode runs.
+ */
+export function synthLocalTemplates(outdir?: string, context?: Record<string, unknown>): LocalTemplates {
+  const cacheKey = JSON.stringify(context ?? {});
+  const hit = cached.get(cacheKey);
+  if (hit && !outdir) return hit;
   const dir = outdir ?? mkdtempSync(join(tmpdir(), 'suiji-synth-'));
-  const { app, dataStack, appStack } = buildApp({ local: true, outdir: dir });
+  const { app, dataStack, appStack } = buildApp({ local: true, outdir: dir, ...(context ? { context } : {}) });
   const assembly = app.synth();
   const read = (stackName: string): CfnTemplate => {
     const file = readdirSync(assembly.directory).find((f) => f === `${stackName}.template.json`);
@@ -35,6 +41,7 @@ export function synthLocalTemplates(outdir?: string): LocalTemplates {
   };
   const data = read(dataStack.artifactId);
   const appT = read(appStack.artifactId);
-  cached = { data, app: appT, all: { Resources: { ...data.Resources, ...appT.Resources } } };
-  return cached;
+  const out = { data, app: appT, all: { Resources: { ...data.Resources, ...appT.Resources } } };
+  if (!outdir) cached.set(cacheKey, out);
+  return out;
 }
