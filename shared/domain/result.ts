@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { checkResultCodes } from './phrases.js';
 import type { ResultPhrase } from './profile/schema.js';
-import { CheckMethod, IsoDate, NonEmpty, ValidationError, describeIssues, fieldLabel, type FieldIssue } from './schemas.js';
+import { CheckMethod, IsoDate, List, LongText, NonEmpty, Short, ValidationError, describeIssues, fieldLabel, type FieldIssue } from './schemas.js';
+import { LIMITS } from './limits.js';
 
 /** The conclusion for one inspected item, and its Chinese name (form, record sheet, messages). */
 export const ITEM_OUTCOME_LABELS = { pass: '未发现问题', problem: '发现问题', not_applicable: '不涉及' } as const;
@@ -17,23 +18,23 @@ export const ItemOutcome = z.enum(['pass', 'problem', 'not_applicable'], {
 
 export const ResultInput = z.object({
   /** Result phrase codes from the department's list (several may apply). */
-  codes: z.array(NonEmpty).min(1, { message: '至少选择一项检查结果' }),
+  codes: List(NonEmpty).min(1, { message: '至少选择一项检查结果' }),
   /** Outcome for every item of the task. */
-  itemOutcomes: z.array(z.object({ itemId: NonEmpty, outcome: ItemOutcome, note: z.string().optional() })).default([]),
-  methods: z.array(CheckMethod).min(1, { message: '至少选择一种检查方式' }),
+  itemOutcomes: List(z.object({ itemId: NonEmpty, outcome: ItemOutcome, note: Short(LIMITS.text).optional() })).default([]),
+  methods: List(CheckMethod).min(1, { message: '至少选择一种检查方式' }),
   checkDate: IsoDate,
   /** Team members present at the check (inspector ids). */
-  present: z.array(NonEmpty).default([]),
+  present: List(NonEmpty).default([]),
   signature: z.discriminatedUnion(
     'signed',
     [
       z.object({ signed: z.literal(true), signer: NonEmpty }),
-      z.object({ signed: z.literal(false), refusalReason: NonEmpty }),
+      z.object({ signed: z.literal(false), refusalReason: LongText }),
     ],
     { message: '请填写被检查对象签字情况（签字人，或拒绝签字的原因）' },
   ),
-  problems: z.string().optional(),
-  remark: z.string().optional(),
+  problems: Short(LIMITS.text).optional(),
+  remark: Short(LIMITS.text).optional(),
 });
 export type ResultInput = z.infer<typeof ResultInput>;
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { validateUscc, normalizeUscc } from './uscc.js';
 import { DomainError } from './errors.js';
+import { LIMITS, tooLongMessage } from './limits.js';
 
 z.config(z.locales.zhCN());
 
@@ -34,8 +35,15 @@ export const Id = z
   .max(64, { message: '不能超过 64 个字符' })
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: '只能包含字母、数字、点、下划线和连字符' });
 
-export const Email = z.email({ message: '电子邮箱格式不正确' }).transform((s) => s.toLowerCase());
-export const NonEmpty = z.string().trim().min(1, { message: '不能为空' });
+export const Email = z.email({ message: '电子邮箱格式不正确' }).max(254, { message: tooLongMessage(254) }).transform((s) => s.toLowerCase());
+/** A required name-like string (≤ LIMITS.name characters). */
+export const NonEmpty = z.string().trim().min(1, { message: '不能为空' }).max(LIMITS.name, { message: tooLongMessage(LIMITS.name) });
+/** A required free text (legal basis, item content, a reason: ≤ LIMITS.text characters). */
+export const LongText = z.string().trim().min(1, { message: '不能为空' }).max(LIMITS.text, { message: tooLongMessage(LIMITS.text) });
+/** An optional string of at most `max` characters (LIMITS). */
+export const Short = (max: number = LIMITS.name) => z.string().max(max, { message: tooLongMessage(max) });
+/** A list of at most LIMITS.listItems entries. */
+export const List = <T extends z.ZodType>(item: T) => z.array(item).max(LIMITS.listItems, { message: `不能超过 ${LIMITS.listItems} 项` });
 export const BasisPoints = z.number().int({ message: '应为整数（万分比）' }).min(0).max(10_000);
 
 /** Basis points as a percentage for people: 300 → 3%, 250 → 2.5%, 255 → 2.55%. */
@@ -60,10 +68,10 @@ export const Role = z.enum(['coordinator', 'inspector', 'leader', 'public']);
 export const Person = z.object({
   name: NonEmpty,
   email: Email,
-  title: z.string().optional(),
+  title: Short().optional(),
   /** 联系电话 (office line) and 手机, e.g. for the report forms' contact footer. */
-  phone: z.string().trim().min(1).optional(),
-  mobile: z.string().trim().min(1).optional(),
+  phone: Short().trim().min(1).optional(),
+  mobile: Short().trim().min(1).optional(),
 });
 
 /** Administrative level of a department: the report forms say 市有关部门 / 区 / 县 accordingly. */
@@ -76,14 +84,14 @@ export const Department = z.object({
   /** Absent: the report forms use level-neutral wording (有关部门, 本级) rather than guess. */
   level: DepartmentLevel.optional(),
   /** 办公电话 of the department, when the liaison has no line of his own. */
-  phone: z.string().trim().min(1).optional(),
+  phone: Short().trim().min(1).optional(),
   /** Policy preset the department's profile derives from (see profiles.ts). */
   presetId: NonEmpty,
-  sections: z.array(NonEmpty).default([]),
-  coordinators: z.array(Person).default([]),
-  leaders: z.array(Person).min(1, { message: '至少需要一名分管领导' }),
+  sections: List(NonEmpty).default([]),
+  coordinators: List(Person).default([]),
+  leaders: List(Person).min(1, { message: '至少需要一名分管领导' }),
   /** Section heads receive the first escalation of a missed deadline. */
-  sectionHeads: z.array(Person.extend({ section: NonEmpty })).default([]),
+  sectionHeads: List(Person.extend({ section: NonEmpty })).default([]),
   /** 信息联络员: receives monthly/quarterly report reminders. */
   liaison: Person,
 });
@@ -94,18 +102,18 @@ export type Department = z.infer<typeof Department>;
 export const InspectionItem = z.object({
   id: Id,
   department: Id,
-  section: z.string().optional(),
+  section: Short().optional(),
   name: NonEmpty,
-  legalBasis: NonEmpty,
+  legalBasis: LongText,
   subjectDepartment: NonEmpty,
-  content: NonEmpty,
-  methods: z.array(CheckMethod).min(1, { message: '至少一种检查方式' }),
+  content: LongText,
+  methods: List(CheckMethod).min(1, { message: '至少一种检查方式' }),
   category: z.enum(['general', 'key'], { message: '事项类别应为 一般检查事项 或 重点检查事项' }),
   /** Item category used for the inspection cooldown (same department, same category). */
   itemCategory: NonEmpty,
   /** Specialties an inspector needs to check this item. */
-  specialties: z.array(NonEmpty).default([]),
-  guide: z.string().optional(),
+  specialties: List(NonEmpty).default([]),
+  guide: Short(LIMITS.text).optional(),
 });
 export type InspectionItem = z.infer<typeof InspectionItem>;
 
@@ -122,7 +130,7 @@ export const LastInspection = z.object({
   itemCategory: NonEmpty,
   date: IsoDate,
   taskId: Id,
-  team: z.array(Id),
+  team: List(Id),
 });
 
 export const Target = z.object({
@@ -132,19 +140,19 @@ export const Target = z.object({
   department: Id,
   jurisdiction: NonEmpty,
   industry: NonEmpty,
-  tags: z.array(NonEmpty).default([]),
+  tags: List(NonEmpty).default([]),
   riskClass: RiskClass,
   isKey: z.boolean(),
   status: z.enum(['active', 'inactive', 'deregistered'], { message: '状态应为 正常、停业、注销 之一' }),
   contact: z
     .object({
-      person: z.string().optional(),
-      phone: z.string().optional(),
-      email: z.string().optional(),
-      address: z.string().optional(),
+      person: Short().optional(),
+      phone: Short().optional(),
+      email: Short(254).optional(),
+      address: Short(LIMITS.address).optional(),
     })
     .default({}),
-  lastInspections: z.array(LastInspection).default([]),
+  lastInspections: List(LastInspection).default([]),
 });
 export type Target = z.infer<typeof Target>;
 
@@ -153,16 +161,16 @@ export const Inspector = z.object({
   department: Id,
   section: NonEmpty,
   name: NonEmpty,
-  jurisdictions: z.array(NonEmpty).min(1, { message: '至少一个辖区' }),
-  specialties: z.array(NonEmpty).default([]),
+  jurisdictions: List(NonEmpty).min(1, { message: '至少一个辖区' }),
+  specialties: List(NonEmpty).default([]),
   certificateNo: NonEmpty,
   certificateExpiry: IsoDate,
   email: Email,
-  phone: z.string().optional(),
+  phone: Short().optional(),
   active: z.boolean(),
   /** USCCs the inspector declared a conflict of interest with. */
-  conflicts: z.array(z.string()).default([]),
-  tags: z.array(NonEmpty).default([]),
+  conflicts: List(Short()).default([]),
+  tags: List(NonEmpty).default([]),
   /** Address marked undeliverable after a bounce or complaint. */
   mailStatus: z.enum(['ok', 'bounced', 'complained']).default('ok'),
 });
@@ -173,9 +181,9 @@ export const Expert = z.object({
   department: Id,
   name: NonEmpty,
   organisation: NonEmpty,
-  specialties: z.array(NonEmpty).min(1, { message: '至少一个专业领域' }),
+  specialties: List(NonEmpty).min(1, { message: '至少一个专业领域' }),
   email: Email,
-  phone: z.string().optional(),
+  phone: Short().optional(),
   active: z.boolean(),
 });
 export type Expert = z.infer<typeof Expert>;
@@ -186,18 +194,18 @@ export const TagKind = z.enum(['target', 'inspector']);
 
 /** Target scope of a task: every given filter must match (empty = no restriction). */
 export const TargetScope = z.object({
-  jurisdictions: z.array(NonEmpty).default([]),
-  industries: z.array(NonEmpty).default([]),
-  tags: z.array(NonEmpty).default([]),
-  kinds: z.array(TargetKind).default([]),
+  jurisdictions: List(NonEmpty).default([]),
+  industries: List(NonEmpty).default([]),
+  tags: List(NonEmpty).default([]),
+  kinds: List(TargetKind).default([]),
   /** Risk classes drawn; a class not listed is not drawn (ratio 0). */
   riskClasses: z.array(RiskClass).default(['A', 'B', 'C', 'D']),
 });
 
 export const InspectorScope = z.object({
-  departments: z.array(Id).min(1, { message: '至少一个部门' }),
-  sections: z.array(NonEmpty).default([]),
-  specialties: z.array(NonEmpty).default([]),
+  departments: List(Id).min(1, { message: '至少一个部门' }),
+  sections: List(NonEmpty).default([]),
+  specialties: List(NonEmpty).default([]),
 });
 
 export const PlanTask = z.object({
@@ -207,15 +215,15 @@ export const PlanTask = z.object({
   /** 牵头科室 */
   leadSection: NonEmpty,
   /** 本系统联合检查科室 */
-  jointSections: z.array(NonEmpty).default([]),
+  jointSections: List(NonEmpty).default([]),
   /** 跨部门联合检查部门 (department ids, the initiating department included) */
-  jointDepartments: z.array(Id).default([]),
+  jointDepartments: List(Id).default([]),
   /** 抽查类别: 定向抽查 / 不定向抽查 */
   category: z.enum(['定向抽查', '不定向抽查'], { message: '抽查类别应为 定向抽查 或 不定向抽查' }),
   /** 抽查事项: general and key items */
-  items: z.object({ general: z.array(Id).default([]), key: z.array(Id).default([]) }),
+  items: z.object({ general: List(Id).default([]), key: List(Id).default([]) }),
   scope: TargetScope,
-  legalBasis: NonEmpty,
+  legalBasis: LongText,
   window: z.object({ start: IsoDate, end: IsoDate }),
   drawDate: IsoDate,
   /** 市场主体抽查比例, per credit-risk class, in basis points (300 = 3%). */
@@ -225,14 +233,14 @@ export const PlanTask = z.object({
   inspectorScope: InspectorScope,
   /** Whether the ratios derive from the credit-risk classification (KPI "credit-risk-based share"). */
   creditRiskBased: z.boolean().default(true),
-  notes: z.string().optional(),
+  notes: Short(LIMITS.text).optional(),
 });
 export type PlanTask = z.infer<typeof PlanTask>;
 
 export const PlanBody = z.object({
   title: NonEmpty,
   year: z.number().int().min(2000).max(2100),
-  tasks: z.array(PlanTask).min(1, { message: '计划至少包含一个抽查任务' }),
+  tasks: List(PlanTask).min(1, { message: '计划至少包含一个抽查任务' }),
 });
 export type PlanBody = z.infer<typeof PlanBody>;
 
@@ -242,7 +250,7 @@ export const PlanVersion = PlanBody.extend({
   version: z.number().int().min(1),
   status: z.enum(['draft', 'pending-approval', 'approved', 'published', 'superseded']),
   /** Why this version exists (required from version 2: 计划调整的理由). */
-  reason: z.string().optional(),
+  reason: Short(LIMITS.text).optional(),
   createdBy: z.string(),
   createdAt: z.string(),
   approvedBy: z.string().optional(),

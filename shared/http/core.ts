@@ -8,6 +8,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { z } from 'zod';
 import { ROUTES, type Role, type RouteSpec } from './routes.js';
 import { parseOrThrow } from '../domain/schemas.js';
+import { LIMITS } from '../domain/limits.js';
 import { DomainError, invalid, unauthenticated } from '../domain/errors.js';
 import { errorResponse } from './errors.js';
 import { securityHeaders } from './security.js';
@@ -111,6 +112,74 @@ export function parseForm(req: Request): Record<string, string | string[]> {
 }
 
 export const routeKey = (r: Pick<RouteSpec, 'method' | 'path'>): string => `${r.method} ${r.path}`;
+
+/** Uploads (imports) may be as large as API Gateway takes; every other body is far smaller. */
+export const bodyLimitOf = (route: Pick<RouteSpec, 'path'>): number => (route.path.includes('/imports/') ? LIMITS.importBytes : LIMITS.requestBytes);
+
+function checkBodySize(route: RouteSpec, body: Buffer): void {
+  const max = bodyLimitOf(route);
+  if (body.length > max) {
+    throw new DomainError('invalid', `请求内容过大（${(body.length / 1048576).toFixed(1)} MB），本接口最多接受 ${(max / 1048576).toFixed(0)} MB`, { reason: 'PayloadTooLarge' });
+  }
+}
+
+/**
+ * Path parameters as the handlers see them: percent-decoded once and checked here, so no handler
+ * meets a malformed escape (decodeURIComponent throws), a path separator smuggled in as `%2F`
+ * (`..%2F..` would name another blob), a control character or an oversized key. Ids follow the
+ * `Id` rule (a trailing `.json` included); tags are free text without `/`. The console's
+ * `{proxy+}` is a path of its own and checked by its route (serveFile).
+ */
+const ID_PARAM = /^[A-Za-z0-9][A-Za-z0-9._-]{0,69}$/;
+const PARAM_RULES: Record<string, RegExp> = {
+  dept: ID_PARAM,
+  taskId: ID_PARAM,
+  planId: ID_PARAM,
+  itemId: ID_PARAM,
+  inspectorId: ID_PARAM,
+  expertId: ID_PARAM,
+  followupId: ID_PARAM,
+  linkId: /^[A-Za-z0-9_-]{1,64}$/,
+  kind: ID_PARAM,
+  tagKind: ID_PARAM,
+  uscc: /^[0-9A-Za-z]{1,18}(\.json)?$/,
+};
+const FREE_PARAM = /^[^/\\\u0000-\u001f\u007f]{1,200}$/u; // ≤ LIMITS.name
+
+function pathParams(raw: Record<string, string | undefined> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw ?? {})) {
+    let value: string;
+    try {
+      value = decodeURIComponent(v ?? '');
+    } catch {
+      throw invalid('请求路径中的百分号编码（%XX）无效');
+    }
+    if (k === 'proxy') {
+      out[k] = value;
+      continue;
+    }
+    const rule = PARAM_RULES[k] ?? FREE_PARAM;
+    if (!rule.test(value) || value.includes('..')) throw invalid(`请求路径中的「${value.length > 40 ? `${value.slice(0, 40)}…` : value}」不是有效的${PARAM_LABELS[k] ?? '参数'}`);
+    out[k] = value;
+  }
+  return out;
+}
+
+const PARAM_LABELS: Record<string, string> = {
+  dept: '部门编号',
+  taskId: '任务编号',
+  planId: '计划编号',
+  itemId: '事项编号',
+  inspectorId: '检查人员编号',
+  expertId: '专家编号',
+  followupId: '后续处置编号',
+  linkId: '链接',
+  kind: '导入类型',
+  tagKind: '标签类别',
+  tag: '标签',
+  uscc: '统一社会信用代码',
+};
 const BY_KEY = new Map(ROUTES.map((r) => [routeKey(r), r]));
 
 function toResult(res: Response): APIGatewayProxyResultV2 {
@@ -164,11 +233,10 @@ export async function dispatch(
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
     const body = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
+    checkBodySize(route, body);
     const req: Request = {
       route,
-      params: Object.fromEntries(
-        Object.entries(event.pathParameters ?? {}).map(([k, v]) => [k, decodeURIComponent(v ?? '')]),
-      ),
+      params: pathParams(event.pathParameters),
       query: Object.fromEntries(Object.entries(event.queryStringParameters ?? {}).map(([k, v]) => [k, v ?? ''])),
       headers,
       ...(principal ? { principal } : {}),

@@ -36,9 +36,19 @@ export function errorResponse(e: unknown, log?: (msg: string, err: unknown) => v
       },
     };
   }
+  if (isAwsValidation(e)) {
+    // The store refused the request as malformed (an oversized key, a bad start key): the caller's
+    // input got past the schemas, so it is a 400 — logged, because the schemas should catch it first.
+    log?.('store refused the request as invalid', e);
+    return { status: 400, json: { error: 'BadRequest', message: '请求的数据不符合存储要求（例如过长），未保存任何内容' } };
+  }
   log?.('unhandled error', e);
   return { status: 500, json: { error: 'InternalError', message: '服务器内部错误，请稍后重试' } };
 }
+
+/** An AWS SDK ValidationException (DynamoDB's answer to a malformed request). */
+const isAwsValidation = (e: unknown): boolean =>
+  e instanceof Error && e.name === 'ValidationException' && typeof (e as { $metadata?: unknown }).$metadata === 'object';
 
 /** The HTTP status an error answers with (pages that render the message themselves). */
 export const httpStatusOf = (e: unknown): number => errorResponse(e).status;

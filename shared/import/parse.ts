@@ -8,6 +8,7 @@
 import ExcelJS from 'exceljs';
 import type { z } from 'zod';
 import { Expert, InspectionItem, Inspector, Target } from '../domain/schemas.js';
+import { LIMITS } from '../domain/limits.js';
 import {
   KINDS,
   KIND_LABELS,
@@ -54,7 +55,7 @@ export interface ParseOptions {
 }
 
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
-export const DEFAULT_MAX_ROWS = 200_000;
+export const DEFAULT_MAX_ROWS = LIMITS.importRows;
 
 const SCHEMAS: { [K in ImportKind]: z.ZodType<RecordOf[K]> } = {
   targets: Target,

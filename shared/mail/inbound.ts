@@ -48,6 +48,7 @@ import { chinaToday } from '../domain/calendar.js';
 import { ValidationError, type Inspector } from '../domain/schemas.js';
 import { itemOutcomeOf } from '../domain/phrases.js';
 import { DomainError } from '../domain/errors.js';
+import { LIMITS } from '../domain/limits.js';
 import { getBlob } from '../blobs.js';
 import { getItem, putIfAbsent, putItem, type Item } from '../store/base.js';
 import { getDepartment, getInspector } from '../store/registry.js';
@@ -257,9 +258,19 @@ async function processReply(mail: InboundMail, claim: string): Promise<InboundOu
   }
   if (!codes.size) for (const p of (await getProfile(grant.department)).resultPhrases) codes.add(p.code);
 
-  const { entries, ignored } = splitResultLines(mail.lines, [...codes]);
+  const split = splitResultLines(mail.lines, [...codes]);
+  // Bounded work per message: at most LIMITS.replyLines results, the rest refused in one line.
+  const entries = split.entries.slice(0, LIMITS.replyLines);
+  const ignored = capLines(split.ignored);
   const recorded: RecordedResult[] = [];
   const rejected: RejectedResult[] = [];
+  const beyond = split.entries.length - entries.length;
+  if (beyond > 0) {
+    rejected.push({
+      line: `（第 ${LIMITS.replyLines + 1} 条起共 ${beyond} 条结果）`,
+      reasons: [`一封回复最多录入 ${LIMITS.replyLines} 条结果，其余未处理；请分多封回复，或使用邮件中的链接录入`],
+    });
+  }
   const out: InboundOutcome = { ...base, status: 'applied', from, recorded: [], rejected: [], ignoredLines: ignored };
   const today = chinaToday(now());
 
@@ -305,6 +316,13 @@ async function processReply(mail: InboundMail, claim: string): Promise<InboundOu
   out.confirmation = await answer(recorded, rejected, ignored);
   logger.info('reply by mail processed', { from: maskEmail(from), recorded: out.recorded.length, rejected: rejected.length, ignored: ignored.length });
   return out;
+}
+
+/** The lines a confirmation lists: each cut to a name's length, at most LIMITS.confirmationLines. */
+function capLines(lines: readonly string[]): string[] {
+  const cut = lines.slice(0, LIMITS.confirmationLines).map((l) => (l.length > LIMITS.name ? `${l.slice(0, LIMITS.name)}…` : l));
+  if (lines.length > cut.length) cut.push(`……另有 ${lines.length - cut.length} 行未列出`);
+  return cut;
 }
 
 /** The result a one-line reply stands for (see the module comment for every default). */

@@ -15,6 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { normalizeUscc, validateUscc } from '../domain/uscc.js';
+import { LIMITS } from '../domain/limits.js';
 
 // ---------------------------------------------------------------- reply address
 
@@ -58,6 +59,11 @@ export function replyTokenOf(address: string, inboundDomain?: string): string | 
 }
 
 // ---------------------------------------------------------------- parsed message
+
+/** Characters of a reply's text read at all: every allowed line at its longest. */
+const REPLY_TEXT_CHARS = LIMITS.replyBodyLines * 256;
+/** A result line: USCC, codes and a remark of at most LIMITS.text characters, with room to spare. */
+const REPLY_LINE_CHARS = LIMITS.text + 400;
 
 export type Verdict = 'pass' | 'fail' | 'softfail' | 'neutral' | 'none' | 'temperror' | 'permerror' | 'policy' | 'missing' | (string & {});
 export type ScanVerdict = 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED' | 'missing' | 'not-scanned' | (string & {});
@@ -220,7 +226,12 @@ export async function parseInboundMail(raw: Buffer, opts: ParseInboundOptions = 
     replyToken,
     auth: readAuth(p, opts.trustedAuthservIds ?? ['amazonses.com']),
     autoSubmitted: isAutoSubmitted(p),
-    lines: stripQuotedText(body),
+    // A reply is a few lines; a multi-megabyte body (a pasted spreadsheet) is read only so far.
+    // Lines are cut where no result line can be valid any more (the remark would exceed
+    // LIMITS.text), so the cut never changes an outcome and a confirmation never quotes megabytes.
+    lines: stripQuotedText(body.slice(0, REPLY_TEXT_CHARS))
+      .slice(0, LIMITS.replyBodyLines)
+      .map((l) => (l.length > REPLY_LINE_CHARS ? `${l.slice(0, REPLY_LINE_CHARS)}…` : l)),
     bodySource,
   };
 }

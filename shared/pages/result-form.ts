@@ -6,6 +6,7 @@
 import { html, page } from './html.js';
 import type { FieldIssue } from '../domain/schemas.js';
 import { ITEM_OUTCOME_LABELS } from '../domain/result.js';
+import { LIMITS } from '../domain/limits.js';
 import type { ResultFormData } from '../usecases/links.js';
 
 export interface ResultFormModel extends ResultFormData {
@@ -60,12 +61,12 @@ export function renderResultForm(m: ResultFormModel): string {
         <label>到场检查人员</label>
         ${m.team.map((t) => html`<div><input type="checkbox" name="present" value="${t.id}" ${has('present', t.id, prevPresent.includes(t.id)) ? html`checked` : ''}><span> ${t.name}</span></div>`)}
         <label>被检查对象签字</label>
-        <div><input type="radio" name="signed" value="true" ${signed === 'true' ? html`checked` : ''}> 已签字，签字人：<input type="text" name="signer" value="${m.values ? one(v.signer) : (prevSig?.signer ?? '')}" class="inline"></div>
-        <div><input type="radio" name="signed" value="false" ${signed === 'false' ? html`checked` : ''}> 拒绝签字，原因：<input type="text" name="refusalReason" value="${m.values ? one(v.refusalReason) : (prevSig?.refusalReason ?? '')}" class="inline"></div>
+        <div><input type="radio" name="signed" value="true" ${signed === 'true' ? html`checked` : ''}> 已签字，签字人：<input type="text" name="signer" maxlength="${LIMITS.name}" value="${m.values ? one(v.signer) : (prevSig?.signer ?? '')}" class="inline"></div>
+        <div><input type="radio" name="signed" value="false" ${signed === 'false' ? html`checked` : ''}> 拒绝签字，原因：<input type="text" name="refusalReason" maxlength="${LIMITS.text}" value="${m.values ? one(v.refusalReason) : (prevSig?.refusalReason ?? '')}" class="inline"></div>
         <label for="problems">发现的问题（选择发现问题类结果时必填）</label>
-        <textarea id="problems" name="problems" rows="3">${m.values ? one(v.problems) : ((prev.problems as string) ?? '')}</textarea>
+        <textarea id="problems" name="problems" rows="3" maxlength="${LIMITS.text}">${m.values ? one(v.problems) : ((prev.problems as string) ?? '')}</textarea>
         <label for="remark">备注</label>
-        <textarea id="remark" name="remark" rows="2">${m.values ? one(v.remark) : ((prev.remark as string) ?? '')}</textarea>
+        <textarea id="remark" name="remark" rows="2" maxlength="${LIMITS.text}">${m.values ? one(v.remark) : ((prev.remark as string) ?? '')}</textarea>
         <p><button type="submit">提交检查结果</button></p>
       </form>`,
     { subtitle: '谁检查、谁录入：本表由检查组成员填写，公示前可更正。' },

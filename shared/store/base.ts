@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { ddb, tableName } from './db.js';
+import { DomainError, invalid } from '../domain/errors.js';
 
 export type Key = { pk: string; sk: string };
 export type Item = Record<string, unknown> & Key;
@@ -139,8 +140,39 @@ export interface QuerySpec {
   startKey?: Record<string, unknown>;
 }
 
+/** A query's last evaluated key as an opaque page cursor for clients. */
+export const encodeCursor = (key: Record<string, unknown>): string => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+const badCursor = (): DomainError => invalid('分页游标（cursor）无效，请使用上一页返回的 cursor');
+
+/** A client's page cursor back to a start key (checked against its query in `queryPage`). */
+export function decodeCursor(cursor: string): Record<string, unknown> {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor();
+  }
+  if (!key || typeof key !== 'object' || Array.isArray(key)) throw badCursor();
+  return key as Record<string, unknown>;
+}
+
+/**
+ * A start key that came from a client must be one this query could have returned: string key
+ * attributes of the table (and of the index), in the query's own partition. Anything else would
+ * reach DynamoDB as a ValidationException (a 500) or page through another partition.
+ */
+function checkStartKey(q: QuerySpec, key: Record<string, unknown>): void {
+  const allowed = new Set(['pk', 'sk', q.pkName ?? 'pk', q.skName ?? 'sk']);
+  const entries = Object.entries(key);
+  if (!entries.length || entries.some(([k, v]) => !allowed.has(k) || typeof v !== 'string' || v.length > 1024)) throw badCursor();
+  if (key[q.pkName ?? 'pk'] !== q.pk) throw badCursor();
+  if (q.skPrefix !== undefined && typeof key[q.skName ?? 'sk'] === 'string' && !(key[q.skName ?? 'sk'] as string).startsWith(q.skPrefix)) throw badCursor();
+}
+
 /** One page of a query. */
 export async function queryPage<T = Item>(q: QuerySpec): Promise<{ items: T[]; next?: Record<string, unknown> }> {
+  if (q.startKey) checkStartKey(q, q.startKey);
   const names: Record<string, string> = { '#pk': q.pkName ?? 'pk', ...(q.names ?? {}) };
   const values: Record<string, unknown> = { ':pk': q.pk, ...(q.values ?? {}) };
   let cond = '#pk = :pk';

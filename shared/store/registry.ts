@@ -10,7 +10,9 @@ import {
   batchGet,
   batchWrite,
   clean,
+  decodeCursor,
   deleteItem,
+  encodeCursor,
   getItem,
   putIfAbsent,
   putItem,
@@ -21,7 +23,7 @@ import {
   type Item,
 } from './base.js';
 import type { Department, Expert, InspectionItem, Inspector, Target } from '../domain/schemas.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, invalid } from '../domain/errors.js';
 
 const POOL = TABLE.indexes.pool;
 const LOOKUP = TABLE.indexes.lookup;
@@ -298,9 +300,10 @@ export async function listTargets(
   let shard = 0;
   let startKey: Record<string, unknown> | undefined;
   if (cursor) {
-    const [s, k] = cursor.split(':');
-    shard = Number(s);
-    startKey = k ? (JSON.parse(Buffer.from(k, 'base64url').toString()) as Record<string, unknown>) : undefined;
+    const m = /^(\d{1,2}):([A-Za-z0-9_-]*)$/.exec(cursor);
+    shard = m ? Number(m[1]) : -1;
+    if (!m || shard >= POOL_SHARDS) throw invalid('分页游标（cursor）无效，请使用上一页返回的 cursor');
+    startKey = m[2] ? decodeCursor(m[2]) : undefined;
   }
   const out: Target[] = [];
   while (shard < POOL_SHARDS && out.length < limit) {
@@ -327,7 +330,7 @@ export async function listTargets(
   const more = shard < POOL_SHARDS;
   return {
     items: out,
-    ...(more ? { cursor: `${shard}:${startKey ? Buffer.from(JSON.stringify(startKey)).toString('base64url') : ''}` } : {}),
+    ...(more ? { cursor: `${shard}:${startKey ? encodeCursor(startKey) : ''}` } : {}),
   };
 }
 

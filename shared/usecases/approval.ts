@@ -10,11 +10,12 @@ import { chinaDateTime } from '../domain/calendar.js';
 import { nowIso } from '../clock.js';
 import { completeStage, failStage } from '../lifecycle/callbacks.js';
 import { invalid } from '../domain/errors.js';
-import { parseOrThrow } from '../domain/schemas.js';
+import { parseOrThrow, Short } from '../domain/schemas.js';
+import { LIMITS } from '../domain/limits.js';
 import { actorOf, launchedTask, type Staff } from './access.js';
 import { decideRedraw } from './redraw.js';
 
-export const ApprovalInput = z.object({ approve: z.boolean(), reason: z.string().optional(), subject: z.enum(['plan', 'redraw']).default('plan') });
+export const ApprovalInput = z.object({ approve: z.boolean(), reason: Short(LIMITS.text).optional(), subject: z.enum(['plan', 'redraw']).default('plan') });
 
 export interface PlanDecision {
   approve: boolean;

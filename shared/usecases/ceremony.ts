@@ -10,7 +10,8 @@ import { audit } from '../store/tasks.js';
 import { completeStage, failStage } from '../lifecycle/callbacks.js';
 import { checkSecretText, commitSecret } from '../draw/ceremony.js';
 import { conflict, invalid, notFound } from '../domain/errors.js';
-import { Id, NonEmpty, parseOrThrow } from '../domain/schemas.js';
+import { Id, LongText, NonEmpty, parseOrThrow } from '../domain/schemas.js';
+import { LIMITS, tooLongMessage } from '../domain/limits.js';
 import { actorOf, launchedTask, type Staff } from './access.js';
 
 export const WitnessList = z.object({
@@ -18,8 +19,8 @@ export const WitnessList = z.object({
     .array(z.object({ id: Id, name: NonEmpty, role: NonEmpty, commitment: z.string().regex(/^[0-9a-f]{64}$/, { message: '承诺值应为 64 位小写十六进制 SHA-256' }) }))
     .min(1, { message: '至少登记一名见证人' }),
 });
-export const RevealInput = z.object({ witnessId: Id, secret: z.string().min(1, { message: '揭示值不能为空' }) });
-export const AbortInput = z.object({ reason: NonEmpty });
+export const RevealInput = z.object({ witnessId: Id, secret: z.string().min(1, { message: '揭示值不能为空' }).max(LIMITS.text, { message: tooLongMessage(LIMITS.text) }) });
+export const AbortInput = z.object({ reason: LongText });
 
 /** Register the witnesses of the next round and let the execution freeze the pool. */
 export async function registerCeremonyWitnesses(staff: Staff, taskId: string, input: unknown): Promise<{ round: number; witnesses: number; applied: boolean }> {

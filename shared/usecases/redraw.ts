@@ -9,10 +9,11 @@ import { getCeremony, registerWitnesses, updateCeremony } from '../store/ceremon
 import { completeStage } from '../lifecycle/callbacks.js';
 import { conflict } from '../domain/errors.js';
 import { parseOrThrow } from '../domain/schemas.js';
+import { LIMITS, tooLongMessage } from '../domain/limits.js';
 import { nowIso } from '../clock.js';
 import { actorOf, launchedTask, type Staff } from './access.js';
 
-export const RedrawRequest = z.object({ reason: z.string().trim().min(5, { message: '请写明重新抽取的理由（至少 5 个字）' }) });
+export const RedrawRequest = z.object({ reason: z.string().trim().min(5, { message: '请写明重新抽取的理由（至少 5 个字）' }).max(LIMITS.text, { message: tooLongMessage(LIMITS.text) }) });
 
 /** Ask for a re-draw of a drawn task (during the checks); it waits for the leader's approval. */
 export async function requestRedraw(staff: Staff, taskId: string, input: unknown): Promise<{ message: string }> {

@@ -12,7 +12,9 @@ import { publishResults } from '../lifecycle/progress.js';
 import { chinaToday } from '../domain/calendar.js';
 import { DEADLINE_LABELS } from '../domain/deadlines.js';
 import { invalid, notFound } from '../domain/errors.js';
-import { parseOrThrow } from '../domain/schemas.js';
+import { parseOrThrow, Short } from '../domain/schemas.js';
+import { decodeCursor, encodeCursor } from '../store/base.js';
+import { LIMITS } from '../domain/limits.js';
 import { normalizeUscc } from '../domain/uscc.js';
 import { now } from '../clock.js';
 import { actorOf, launchedTask, type Staff } from './access.js';
@@ -97,22 +99,15 @@ export async function drawnTargets(
   opts: { limit: number; cursor?: string },
 ): Promise<{ items: Omit<ProgressRecord, 'history'>[]; cursor?: string }> {
   const t = await launchedTask(taskId);
-  let start: Record<string, unknown> | undefined;
-  if (opts.cursor) {
-    try {
-      start = JSON.parse(Buffer.from(opts.cursor, 'base64url').toString()) as Record<string, unknown>;
-    } catch {
-      throw invalid('cursor 无效，请使用上一页返回的 cursor');
-    }
-  }
+  const start = opts.cursor ? decodeCursor(opts.cursor) : undefined;
   const page = await listProgressPage(t.taskId, opts.limit, start);
   return {
     items: page.items.map(({ history: _h, ...rest }) => rest),
-    ...(page.next ? { cursor: Buffer.from(JSON.stringify(page.next)).toString('base64url') } : {}),
+    ...(page.next ? { cursor: encodeCursor(page.next) } : {}),
   };
 }
 
-export const PublishInput = z.object({ usccs: z.array(z.string()).optional() });
+export const PublishInput = z.object({ usccs: z.array(Short()).max(LIMITS.importRows).optional() });
 
 /** Publish every valid result not yet published (or the given targets'). */
 export async function publishTaskResults(staff: Staff, taskId: string, input: unknown): Promise<Awaited<ReturnType<typeof publishResults>>> {

@@ -8,6 +8,8 @@ import { templateCsv, templateXlsx } from '../../../shared/import/templates.js';
 import { type Request, type RouteHandler } from '../../../shared/http/core.js';
 import { invalid } from '../../../shared/domain/errors.js';
 
+const REPLACEMENT = Buffer.from('\uFFFD', 'utf8');
+
 function kindOf(req: Request) {
   const kind = req.params.kind ?? '';
   if (!isImportKind(kind)) throw invalid(`不支持的导入类型「${kind}」，应为 targets、inspectors、items、experts 之一`);
@@ -19,6 +21,11 @@ export const importRoutes: Record<string, RouteHandler> = {
     const kind = kindOf(req);
     if (!req.body.length) throw invalid('请上传 CSV 或 XLSX 文件');
     const type = req.headers['content-type'] ?? '';
+    // A file is bytes: sent as text (text/csv), API Gateway hands the body over as a UTF-8
+    // string, and a GBK or UTF-16 file arrives with its characters already replaced by U+FFFD.
+    if (!req.event.isBase64Encoded && /^text\//i.test(type) && req.body.includes(REPLACEMENT)) {
+      throw invalid('文件以文本方式上传，其中非 UTF-8 的内容（如 GBK 编码）在传输中已损坏：请以二进制方式（Content-Type: application/octet-stream）上传文件');
+    }
     const format = type.includes('spreadsheetml') ? 'xlsx' : type.includes('csv') ? 'csv' : undefined;
     // A write interrupted after validation is an ImportWriteError (503 ImportInterrupted).
     const r = await runImport({ dept: req.params.dept!, kind, body: req.body, ...(format ? { format } : {}), ...(req.query.filename ? { filename: req.query.filename } : {}) });

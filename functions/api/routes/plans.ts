@@ -7,6 +7,8 @@ import { getPlan, listPlans } from '../../../shared/store/plans.js';
 import { approvePlan, createDraft, proposeAdjustment, publishPlan, replaceDraft, type PlanActor } from '../../../shared/services/plans.js';
 import { parseJson, requirePrincipal, type Request, type RouteHandler } from '../../../shared/http/core.js';
 import { notFound } from '../../../shared/domain/errors.js';
+import { Short } from '../../../shared/domain/schemas.js';
+import { LIMITS } from '../../../shared/domain/limits.js';
 
 function planActor(req: Request): PlanActor {
   const p = requirePrincipal(req);
@@ -43,7 +45,7 @@ export const planRoutes: Record<string, RouteHandler> = {
 
   'POST /plans/{planId}/adjustments': async (req) => {
     const planId = await ownPlan(req);
-    const body = parseJson(req, z.object({ reason: z.string().trim().min(1, { message: '计划调整必须写明理由' }), plan: z.record(z.string(), z.unknown()) }));
+    const body = parseJson(req, z.object({ reason: Short(LIMITS.text).trim().min(1, { message: '计划调整必须写明理由' }), plan: z.record(z.string(), z.unknown()) }));
     return { status: 201, json: await proposeAdjustment(planId, body.plan, body.reason, planActor(req)) };
   },
 

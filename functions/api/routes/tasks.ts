@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { closeFollowUp, enterResult, openFollowUp, recordCheck, reviewResult } from '../../../shared/lifecycle/progress.js';
 import { parseJson, readJson, staffOf, type Request, type RouteHandler } from '../../../shared/http/core.js';
-import { IsoDate, NonEmpty } from '../../../shared/domain/schemas.js';
+import { IsoDate, LongText, NonEmpty, Short } from '../../../shared/domain/schemas.js';
+import { LIMITS } from '../../../shared/domain/limits.js';
 import { normalizeUscc } from '../../../shared/domain/uscc.js';
 import { actorOf, launchedTask } from '../../../shared/usecases/access.js';
 import { drawnTargets, drawRecordOf, launchTask, publishTaskResults, taskStatus } from '../../../shared/usecases/tasks.js';
@@ -64,7 +65,7 @@ export const taskRoutes: Record<string, RouteHandler> = {
   'POST /tasks/{taskId}/targets/{uscc}/review': async (req) => {
     const staff = staffOf(req);
     const t = await launchedTask(taskId(req));
-    const body = parseJson(req, z.object({ approve: z.boolean(), note: z.string().optional() }));
+    const body = parseJson(req, z.object({ approve: z.boolean(), note: Short(LIMITS.text).optional() }));
     return { json: await reviewResult(t.taskId, uscc(req), body.approve, body.note, actorOf(staff)) };
   },
 
@@ -73,14 +74,14 @@ export const taskRoutes: Record<string, RouteHandler> = {
   'POST /tasks/{taskId}/targets/{uscc}/followups': async (req) => {
     const staff = staffOf(req);
     const t = await launchedTask(taskId(req));
-    const body = parseJson(req, z.object({ disposition: NonEmpty, responsibleUnit: NonEmpty, due: IsoDate.optional(), note: z.string().optional() }));
+    const body = parseJson(req, z.object({ disposition: NonEmpty, responsibleUnit: NonEmpty, due: IsoDate.optional(), note: Short(LIMITS.text).optional() }));
     return { status: 201, json: await openFollowUp(t.taskId, uscc(req), body, actorOf(staff)) };
   },
 
   'POST /tasks/{taskId}/targets/{uscc}/followups/{followupId}/close': async (req) => {
     const staff = staffOf(req);
     const t = await launchedTask(taskId(req));
-    const body = parseJson(req, z.object({ outcome: NonEmpty }));
+    const body = parseJson(req, z.object({ outcome: LongText }));
     return { json: await closeFollowUp(t.taskId, uscc(req), req.params.followupId!, body.outcome, actorOf(staff)) };
   },
 };

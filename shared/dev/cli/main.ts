@@ -160,7 +160,9 @@ export function buildCli(): Command {
       const ctx = ctxOf(cmd);
       const dept = await deptOf(ctx, o.dept);
       const ext = extname(file).toLowerCase();
-      const contentType = ext === '.xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
+      // Bytes, never text: a CSV saved by Excel on Chinese Windows is GBK (or UTF-16), and a
+      // text/* body is decoded as UTF-8 on the way (API Gateway does it too); the API decodes it.
+      const contentType = ext === '.xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'application/octet-stream';
       const data = await readFile(file);
       const r = await call(ctx, 'POST', `/departments/${encodeURIComponent(dept)}/imports/${kind}?filename=${encodeURIComponent(basename(file))}`, undefined, { data, contentType });
       out(ctx, r, () => console.log(JSON.stringify(r, null, 2)));

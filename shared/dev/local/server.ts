@@ -55,15 +55,18 @@ export function matchRoute(method: string, path: string): { spec: RouteSpec; par
   return undefined;
 }
 
-async function readBody(req: IncomingMessage, limit = 64 * 1024 * 1024): Promise<Buffer> {
+/** API Gateway's HTTP API refuses a payload over 10 MB with 413 before any Lambda runs. */
+const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+/** The body, or undefined when it is larger than API Gateway would pass on (the rest is drained). */
+async function readBody(req: IncomingMessage, limit = GATEWAY_MAX_BODY): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > limit) throw new Error('body too large');
-    chunks.push(c as Buffer);
+    if (size <= limit) chunks.push(c as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > limit ? undefined : Buffer.concat(chunks);
 }
 
 function lambdaContext(name: string): Context {
@@ -116,6 +119,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: LocalApiO
     return;
   }
   const body = await readBody(req);
+  if (!body) {
+    res.writeHead(413, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify({ message: 'Request Entity Too Large' }));
+    return;
+  }
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
 

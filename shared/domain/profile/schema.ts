@@ -18,6 +18,7 @@ import { daysInMonth } from '../calendar.js';
 import { CHECK_METHODS } from '../schemas.js';
 import { standardPhrase } from '../phrases.js';
 import { DomainError } from '../errors.js';
+import { LIMITS, tooLongMessage } from '../limits.js';
 
 // ---------------------------------------------------------------- labels and field builders
 
@@ -111,7 +112,7 @@ const int = (label: string, min: number, max: number) =>
 
 const bool = (label: string) => z.boolean({ error: typeErr(label, '是或否（true/false）') });
 const str = (label: string) =>
-  z.string({ error: typeErr(label, '文字') }).trim().min(1, { error: `${label}不能为空` });
+  z.string({ error: typeErr(label, '文字') }).trim().min(1, { error: `${label}不能为空` }).max(LIMITS.text, { error: `${label}${tooLongMessage(LIMITS.text)}` });
 
 const obj = <T extends z.core.$ZodLooseShape>(label: string, shape: T) => z.strictObject(shape, { error: objErr(label) });
 
