@@ -12,15 +12,20 @@ import { drawWithSeed, buildRecord, checkFrozenInputs, drawCounts, matchParams }
 import { findShortages } from './match.js';
 import { freezeDigestOf, parseRecordShape, type DrawRecord } from './record.js';
 import type { BatchHasher } from './simd.js';
+import { verifyOutcomeV2, verifyRecordV2 } from './v2/verify.js';
 
-export type VerifyResult = { ok: true; summary: string; record: DrawRecord } | { ok: false; error: string };
+export type VerifyResult = { ok: true; summary: string; record?: DrawRecord } | { ok: false; error: string };
 
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 
 export function verifyRecord(value: unknown, opts: { hasher?: BatchHasher } = {}): VerifyResult {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { ok: false, error: '记录格式错误：应为 JSON 对象' };
   const alg = (value as Record<string, unknown>)['algorithm'];
-  if (alg !== 'suiji-draw-v1') return { ok: false, error: `不支持的抽取算法 algorithm：${show(alg)}（本工具验证 suiji-draw-v1）` };
+  if (alg === 'suiji-draw-v2') {
+    if ((value as Record<string, unknown>)['recordVersion'] !== 2) return { ok: false, error: `不支持的记录版本 recordVersion：${show((value as Record<string, unknown>)['recordVersion'])}（suiji-draw-v2 为版本 2）` };
+    return 'outcome' in value ? verifyOutcomeV2(value) : verifyRecordV2(value, opts);
+  }
+  if (alg !== 'suiji-draw-v1') return { ok: false, error: `不支持的抽取算法 algorithm：${show(alg)}（本工具验证 suiji-draw-v1 和 suiji-draw-v2）` };
   const ver = (value as Record<string, unknown>)['recordVersion'];
   if (ver !== 1) return { ok: false, error: `不支持的记录版本 recordVersion：${show(ver)}（本工具验证版本 1）` };
   const shape = parseRecordShape(value);

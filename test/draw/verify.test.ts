@@ -116,7 +116,7 @@ describe('the first difference, in words', () => {
     r = genuine();
     r.freeze.poolDigest = 'XYZ';
     expect(fail(r)).toBe('记录格式错误：字段 freeze.poolDigest：应为 64 位小写十六进制');
-    expect(fail({ ...genuine(), algorithm: 'suiji-draw-v0' })).toBe('不支持的抽取算法 algorithm：suiji-draw-v0（本工具验证 suiji-draw-v1）');
+    expect(fail({ ...genuine(), algorithm: 'suiji-draw-v0' })).toBe('不支持的抽取算法 algorithm：suiji-draw-v0（本工具验证 suiji-draw-v1 和 suiji-draw-v2）');
     expect(fail([1, 2])).toBe('记录格式错误：应为 JSON 对象');
   });
   it('a record serialises back byte-identically', () => {

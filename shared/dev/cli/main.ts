@@ -358,11 +358,14 @@ export function buildCli(): Command {
 
   program
     .command('verify')
-    .description('re-derive a published draw record offline and report OK or the first difference')
-    .argument('<record.json>')
-    .action(async (file: string) => {
-      const { runVerify } = await import('./verify.js');
-      process.exitCode = await runVerify(file);
+    .description('re-derive a published draw record (v1 or v2) offline and report OK or the first difference; --chain checks a department\'s v2 records together')
+    .argument('<record.json...>')
+    .option('--chain', 'the files are one department\'s v2 records (draw and outcome records): check rounds 1…N and their links')
+    .action(async (files: string[], o: { chain?: boolean }) => {
+      const { runVerify, runVerifyChain } = await import('./verify.js');
+      if (o.chain) process.exitCode = await runVerifyChain(files);
+      else if (files.length !== 1) throw new CliError('用法：suiji verify <record.json>，或 suiji verify --chain <record.json…>');
+      else process.exitCode = await runVerify(files[0]!);
     });
 
   return program;

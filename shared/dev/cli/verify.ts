@@ -1,29 +1,60 @@
 /**
- * `suiji verify <record.json>`: re-runs a published draw record offline (no database, no
- * network) and prints `OK …` or the first difference. Also runnable directly:
- *   npx tsx shared/dev/cli/verify.ts record.json
+ * `suiji verify <record.json>`: re-runs a published draw record (suiji-draw-v1 or v2) offline (no
+ * database, no network) and prints `OK …` or the first difference. `suiji verify --chain
+ * <files…>` checks one department's v2 records together (docs/DRAW.md §17). Also runnable
+ * directly:  npx tsx shared/dev/cli/verify.ts [--chain] record.json…
  */
 import { readFile } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { verifyRecord } from '../../draw/index.js';
+import { verifyChain } from '../../draw/v2/verify.js';
 
-/** Returns the exit code: 0 when the record verifies, 1 otherwise. */
-export async function runVerify(path: string, out: (line: string) => void = (l) => console.log(l)): Promise<number> {
+/** The parsed JSON of a record file, or the reason in words. */
+async function readRecord(path: string): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    out(`验证失败：无法读取记录文件 ${path}（${(e as NodeJS.ErrnoException).code ?? (e as Error).message}）`);
-    return 1;
+    return { ok: false, error: `无法读取记录文件 ${path}（${(e as NodeJS.ErrnoException).code ?? (e as Error).message}）` };
   }
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    return { ok: true, value: JSON.parse(text) };
   } catch (e) {
-    out(`验证失败：记录文件 ${path} 不是有效的 JSON（${(e as Error).message}）`);
+    return { ok: false, error: `记录文件 ${path} 不是有效的 JSON（${(e as Error).message}）` };
+  }
+}
+
+/** `--chain`: exit code 0 when the department's records form a complete, linked chain. */
+export async function runVerifyChain(paths: readonly string[], out: (line: string) => void = (l) => console.log(l)): Promise<number> {
+  const values: unknown[] = [];
+  for (const p of paths) {
+    const r = await readRecord(p);
+    if (!r.ok) {
+      out(`验证失败：${r.error}`);
+      return 1;
+    }
+    values.push(r.value);
+  }
+  let result;
+  try {
+    result = verifyChain(values);
+  } catch (e) {
+    out(`验证失败：${(e as Error).message}`);
     return 1;
   }
+  out(result.ok ? result.summary : `验证失败：${result.error}`);
+  return result.ok ? 0 : 1;
+}
+
+/** Returns the exit code: 0 when the record verifies, 1 otherwise. */
+export async function runVerify(path: string, out: (line: string) => void = (l) => console.log(l)): Promise<number> {
+  const read = await readRecord(path);
+  if (!read.ok) {
+    out(`验证失败：${read.error}`);
+    return 1;
+  }
+  const value = read.value;
   let result;
   try {
     result = verifyRecord(value);
@@ -50,10 +81,12 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
-  const file = process.argv[2];
-  if (!file) {
-    console.error('用法：npx tsx shared/dev/cli/verify.ts <record.json>');
+  const args = process.argv.slice(2);
+  const chain = args[0] === '--chain';
+  const files = chain ? args.slice(1) : args;
+  if (files.length === 0 || (!chain && files.length > 1)) {
+    console.error('用法：npx tsx shared/dev/cli/verify.ts <record.json>，或 --chain <record.json…>');
     process.exit(2);
   }
-  process.exitCode = await runVerify(file);
+  process.exitCode = chain ? await runVerifyChain(files) : await runVerify(files[0]!);
 }

@@ -96,6 +96,9 @@ export function quicknetRoundAfter(closeBy: string): BlsBeaconSpec {
   return { ...QUICKNET, round: roundAt(QUICKNET, t) };
 }
 
+/** Results of pairing checks already done, by public key, round and signature. */
+const verified = new Map<string, boolean>();
+
 const roundMessage = (round: number) => {
   const b = Buffer.alloc(8);
   b.writeBigUInt64BE(BigInt(round));
@@ -116,12 +119,18 @@ export function checkBeacon(spec: BeaconSpec, proof: BeaconProof): string | unde
   }
   const rnd = sha256(Buffer.from(proof.signature, 'hex')).toString('hex');
   if (proof.randomness !== rnd) return `信标第 ${proof.round} 轮的随机值应为签名的 SHA-256（${rnd}），记录为 ${proof.randomness}`;
-  let ok = false;
-  try {
-    const sig = sigs.Signature.fromHex(proof.signature);
-    ok = sigs.verify(sig, sigs.hash(roundMessage(proof.round), DST), Buffer.from(spec.publicKey, 'hex'));
-  } catch {
-    ok = false;
+  const key = `${spec.publicKey}:${proof.round}:${proof.signature}`;
+  let ok = verified.get(key);
+  if (ok === undefined) {
+    try {
+      const sig = sigs.Signature.fromHex(proof.signature);
+      ok = sigs.verify(sig, sigs.hash(roundMessage(proof.round), DST), Buffer.from(spec.publicKey, 'hex'));
+    } catch {
+      ok = false;
+    }
+    // a pairing check costs ~0.1 s; a verifier re-checking the same round need not repeat it
+    if (verified.size > 1000) verified.clear();
+    verified.set(key, ok);
   }
   if (!ok) return `信标 ${spec.source} 第 ${proof.round} 轮的 BLS 签名验证失败（签名与该链公钥不符）`;
   return undefined;

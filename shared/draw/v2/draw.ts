@@ -1,0 +1,480 @@
+/**
+ * suiji-draw-v2, the round's phases (docs/DRAW.md §11–§16):
+ *
+ *   freezeDrawV2   before witness registration closes: pseudonyms, salts, commitments, the
+ *                  public pool, counts, feasibility, the system commitment, the beacons
+ *                  → the freeze record to publish (and the internal openings to keep)
+ *   closeRegistration   the witnesses' commitments, before the beacon round → close record
+ *   runDrawV2      after the beacon: reveals and beacon proofs checked, seed, selection over the
+ *                  commitments, v1 matching over the opened entries → the draw record
+ *   outcomeRecord  a round that ends without a draw (aborted, failed)
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { checkSecretText } from '../ceremony.js';
+import { DrawInfeasibleError, DrawInputError, MissingRevealError, RevealMismatchError } from '../errors.js';
+import { findShortages, matchTeams, type Matching, type ShortageLabels } from '../match.js';
+import { compilePool, ID_RE, STRATA, UNIT_RE, type CompiledPool, type DrawPool, type FreezeHelper } from '../pool.js';
+import type { Selection } from '../select.js';
+import { sha256Hex, wordsToHex } from '../sha256.js';
+import { createHasher, type BatchHasher } from '../simd.js';
+import { drawCount, FULL_BP, teamSize } from '../../domain/sampling.js';
+import { beaconTime, checkBeacon, type BeaconProof, type BeaconSpec } from './beacon.js';
+import { candidateText as candidateTextOf, commitAll, publicPool, selectV2, SALT_BYTES, type SelectionV2 } from './commit.js';
+import {
+  ALGORITHM_V2,
+  digestsOf,
+  RECORD_VERSION_V2,
+  ZERO_DIGEST,
+  type CloseRecordV2,
+  type DrawRecordV2,
+  type FreezeRecordV2,
+  type OutcomeRecordV2,
+  type WitnessV2,
+} from './record.js';
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+export interface FreezeInputV2 {
+  taskId: string;
+  department: string;
+  round: number;
+  /** The department's previous round's freeze digests; null for round 1. */
+  prev: { freezeDigest: string; freezeDigestSm3: string } | null;
+  redrawOf?: number | null;
+  /** With the registry's inspector ids: they are replaced by pseudonyms here. */
+  pool: DrawPool;
+  ratiosBp: { A: number; B: number; C: number; D: number };
+  minTeamSize: number;
+  jointUnits?: readonly string[];
+  frozenAt: string;
+  drawTime: string;
+  systemCommitment: string;
+  beacons: readonly BeaconSpec[];
+  labels?: ShortageLabels;
+  helper?: FreezeHelper;
+  /** Fixed salts by USCC (32 hex) and pseudonyms by registry id — test vectors only. */
+  salts?: ReadonlyMap<string, string>;
+  pseudonyms?: ReadonlyMap<string, string>;
+}
+
+export interface FrozenDrawV2 {
+  freeze: FreezeRecordV2;
+  freezeDigest: string;
+  freezeDigestSm3: string;
+  /** The pseudonymised pool (USCC order): internal. */
+  pool: CompiledPool;
+  /** 16 bytes per candidate, USCC order: internal. */
+  salts: Uint8Array;
+  /** 8 words per candidate, USCC order. */
+  commitments: Int32Array;
+  /** Public order (candidate indices) and stratum bounds. */
+  order: Uint32Array;
+  bounds: number[];
+  /** Pseudonym → registry id: internal. */
+  pseudonyms: Map<string, string>;
+}
+
+function checkParams(input: FreezeInputV2): void {
+  if (!ID_RE.test(input.taskId)) throw new DrawInputError(`任务编号「${input.taskId}」格式不正确`);
+  if (!ID_RE.test(input.department)) throw new DrawInputError(`部门编号「${input.department}」格式不正确`);
+  if (!Number.isInteger(input.round) || input.round < 1) throw new DrawInputError('轮次应为正整数');
+  if ((input.round === 1) !== (input.prev === null)) throw new DrawInputError(input.round === 1 ? '第 1 轮没有上一轮' : `第 ${input.round} 轮需要上一轮的冻结摘要`);
+  if (input.prev && !(HEX64.test(input.prev.freezeDigest) && HEX64.test(input.prev.freezeDigestSm3))) throw new DrawInputError('上一轮的冻结摘要应为 64 位小写十六进制');
+  const r = input.redrawOf ?? null;
+  if (r !== null && (!Number.isInteger(r) || r < 1 || r >= input.round)) throw new DrawInputError('重抽应指向本部门更早的轮次');
+  if (!ISO_TIME.test(input.frozenAt)) throw new DrawInputError(`冻结时间「${input.frozenAt}」应为 ISO 8601 时间`);
+  if (!ISO_TIME.test(input.drawTime)) throw new DrawInputError(`抽取时间「${input.drawTime}」应为 ISO 8601 时间`);
+  for (const c of ['A', 'B', 'C', 'D'] as const) {
+    const v = input.ratiosBp[c];
+    if (!Number.isInteger(v) || v < 0 || v > 10_000) throw new DrawInputError(`${c} 类抽查比例应为 0 到 10000 之间的整数（万分比）`);
+  }
+  if (!Number.isInteger(input.minTeamSize) || input.minTeamSize < 1) throw new DrawInputError('检查组最少人数应为正整数');
+  if (!HEX64.test(input.systemCommitment)) throw new DrawInputError('系统承诺应为 64 位小写十六进制（SHA-256）');
+  for (const u of input.jointUnits ?? []) if (!UNIT_RE.test(u)) throw new DrawInputError(`联合检查单位编号「${u}」格式不正确`);
+  if (!input.beacons.length) throw new DrawInputError('v2 抽取至少需要一个公共随机信标（drand quicknet 或指数收盘点位）');
+  const drawAt = Date.parse(input.drawTime) / 1000;
+  for (const b of input.beacons) {
+    if (beaconTime(b) <= drawAt) throw new DrawInputError(`公共随机信标（${b.source}）应在见证人登记截止（${input.drawTime}）之后产生`);
+  }
+  if (Date.parse(input.frozenAt) > Date.parse(input.drawTime)) throw new DrawInputError('冻结时间应早于见证人登记截止时间');
+}
+
+/** Pseudonyms p001, p002, … in a uniformly random order (or the given ones). */
+function pseudonymise(p: CompiledPool, given?: ReadonlyMap<string, string>): { pool: CompiledPool; map: Map<string, string> } {
+  const n = p.inspectorIds.length;
+  const names = new Array<string>(n);
+  if (given) {
+    for (let j = 0; j < n; j++) {
+      const ps = given.get(p.inspectorIds[j]!);
+      if (!ps || !ID_RE.test(ps)) throw new DrawInputError(`检查人员「${p.inspectorIds[j]}」缺少化名`);
+      names[j] = ps;
+    }
+  } else {
+    const width = Math.max(3, String(n).length);
+    const perm = Array.from({ length: n }, (_, j) => j);
+    for (let j = n - 1; j > 0; j--) {
+      const k = randomInt(j + 1);
+      [perm[j], perm[k]] = [perm[k]!, perm[j]!];
+    }
+    for (let j = 0; j < n; j++) names[j] = `p${String(perm[j]! + 1).padStart(width, '0')}`;
+  }
+  const byName = Array.from({ length: n }, (_, j) => j).sort((a, b) => (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0));
+  const newIx = new Uint32Array(n);
+  byName.forEach((old, k) => (newIx[old] = k));
+  for (let k = 1; k < n; k++) if (names[byName[k]!] === names[byName[k - 1]!]) throw new DrawInputError(`化名「${names[byName[k]!]}」重复`);
+  const exclIdx = new Uint32Array(p.exclIdx.length);
+  for (let i = 0; i < p.n; i++) {
+    const a = p.exclOff[i]!, b = p.exclOff[i + 1]!;
+    if (a === b) continue;
+    const xs = Array.from(p.exclIdx.subarray(a, b), (x) => newIx[x]!).sort((x, y) => x - y);
+    exclIdx.set(xs, a);
+  }
+  const map = new Map<string, string>();
+  for (let j = 0; j < n; j++) map.set(names[j]!, p.inspectorIds[j]!);
+  return {
+    pool: {
+      ...p,
+      inspectorIds: byName.map((old) => names[old]!),
+      inspectorUnits: byName.map((old) => p.inspectorUnits[old]!),
+      areaMembers: p.areaMembers.map((m) => Uint32Array.from(m, (x) => newIx[x]!).sort()),
+      exclIdx,
+    },
+    map,
+  };
+}
+
+/** The public eligibility text: v1's insp and area lines (pseudonyms), no cand lines. */
+export function publicEligibilityLines(p: { inspectorIds: readonly string[]; inspectorUnits: readonly string[]; areaNames: readonly string[]; areaMembers: readonly Uint32Array[] }): string[] {
+  const out = p.inspectorIds.map((id, j) => `insp,${id},${p.inspectorUnits[j]}`);
+  p.areaNames.forEach((name, k) => out.push(`area,${k},${Array.from(p.areaMembers[k]!, (x) => p.inspectorIds[x]).join(';')},${name}`));
+  return out;
+}
+
+export const linesDigest = (lines: readonly string[]) => sha256Hex(Buffer.from(lines.map((l) => l + '\n').join(''), 'utf8'));
+
+/**
+ * Phase 1. Validates, checks feasibility (DrawInfeasibleError before anything exists), draws
+ * salts and pseudonyms, commits and returns the freeze record to publish.
+ */
+export function freezeDrawV2(input: FreezeInputV2, hasher: BatchHasher = createHasher()): FrozenDrawV2 {
+  checkParams(input);
+  const compiled = compilePool(input.pool, input.helper);
+  if (compiled.n === 0) throw new DrawInputError('检查对象范围内没有可抽取的检查对象');
+  const ratios = [FULL_BP, input.ratiosBp.A, input.ratiosBp.B, input.ratiosBp.C, input.ratiosBp.D];
+  const counts = ratios.map((r, s) => drawCount(compiled.strataCounts[s]!, r));
+  if (counts.every((c) => c === 0)) throw new DrawInputError('按抽查比例计算，没有需要抽取的检查对象');
+  const jointUnits = [...new Set(input.jointUnits ?? [])].sort();
+  const team = { minSize: input.minTeamSize, size: teamSize(input.minTeamSize, jointUnits.length), jointUnits };
+  const shortages = findShortages(compiled, counts, { teamSize: team.size, jointUnits }, input.labels);
+  if (shortages.length) throw new DrawInfeasibleError(shortages);
+
+  const { pool, map } = pseudonymise(compiled, input.pseudonyms);
+  let salts: Uint8Array;
+  if (input.salts) {
+    salts = new Uint8Array(pool.n * SALT_BYTES);
+    for (let i = 0; i < pool.n; i++) {
+      const u = Buffer.from(pool.usccBytes.subarray(i * 18, i * 18 + 18)).toString('latin1');
+      const s = input.salts.get(u);
+      if (!s || !/^[0-9a-f]{32}$/.test(s)) throw new DrawInputError(`检查对象 ${u} 缺少盐值`);
+      salts.set(Buffer.from(s, 'hex'), i * SALT_BYTES);
+    }
+  } else salts = randomBytes(pool.n * SALT_BYTES);
+  const commitments = commitAll(pool, salts, hasher);
+  const pub = publicPool(pool, commitments);
+  for (let j = 1; j < pool.n; j++) {
+    const a = pub.order[j - 1]! * 8, b = pub.order[j]! * 8;
+    if (pub.bounds.includes(j)) continue;
+    let same = true;
+    for (let w = 0; w < 8 && same; w++) same = commitments[a + w] === commitments[b + w];
+    if (same) throw new DrawInputError('承诺值重复（盐值重复），请重新冻结');
+  }
+  const elig = publicEligibilityLines(pool);
+  const freeze: FreezeRecordV2 = {
+    algorithm: ALGORITHM_V2,
+    taskId: input.taskId,
+    department: input.department,
+    round: input.round,
+    prev: input.prev?.freezeDigest ?? ZERO_DIGEST,
+    prevSm3: input.prev?.freezeDigestSm3 ?? ZERO_DIGEST,
+    redrawOf: input.redrawOf ?? null,
+    frozenAt: input.frozenAt,
+    drawTime: input.drawTime,
+    poolDigest: pub.poolDigest,
+    eligibilityDigest: linesDigest(elig),
+    candidates: pool.n,
+    inspectors: pool.inspectorIds.length,
+    areas: pool.areaNames.length,
+    strata: STRATA.map((stratum, s) => ({ stratum, candidates: pool.strataCounts[s]!, ratioBp: ratios[s]!, toDraw: counts[s]! })),
+    team,
+    systemCommitment: input.systemCommitment,
+    beacons: input.beacons.map((b) => ({ ...b })),
+  };
+  const d = digestsOf(freeze);
+  return { freeze, freezeDigest: d.sha256, freezeDigestSm3: d.sm3, pool, salts, commitments, order: pub.order, bounds: pub.bounds, pseudonyms: map };
+}
+
+/** The public pool lists (hex) per stratum. */
+export function publicPoolLists(f: Pick<FrozenDrawV2, 'commitments' | 'order' | 'bounds'>): DrawRecordV2['inputs']['pool'] {
+  const out = { key: [] as string[], A: [] as string[], B: [] as string[], C: [] as string[], D: [] as string[] };
+  STRATA.forEach((s, k) => {
+    for (let j = f.bounds[k]!; j < f.bounds[k + 1]!; j++) out[s].push(wordsToHex(f.commitments, f.order[j]! * 8));
+  });
+  return out;
+}
+
+/** Internal openings (USCC order): "<candidate text>,<salt hex>" — the supervisor's input. */
+export function openingLines(f: FrozenDrawV2): string[] {
+  const out = new Array<string>(f.pool.n);
+  for (let i = 0; i < f.pool.n; i++) out[i] = `${candidateTextOf(f.pool, i)},${Buffer.from(f.salts.subarray(i * 16, i * 16 + 16)).toString('hex')}`;
+  return out;
+}
+
+/**
+ * Closes witness registration: each witness named with role and their commitment (computed on
+ * their own device). Must happen before the beacon exists.
+ */
+export function closeRegistration(frozen: { freeze: FreezeRecordV2; freezeDigest: string }, closedAt: string, witnesses: readonly WitnessV2[]): { close: CloseRecordV2; closeDigest: string; closeDigestSm3: string } {
+  if (!ISO_TIME.test(closedAt)) throw new DrawInputError(`登记截止时间「${closedAt}」应为 ISO 8601 时间`);
+  const bad = lateClose(frozen.freeze, closedAt);
+  if (bad) throw new DrawInputError(bad);
+  if (!witnesses.length) throw new DrawInputError('至少需要一名见证人');
+  const seen = new Set<string>();
+  for (const w of witnesses) {
+    if (!ID_RE.test(w.id) || w.id === 'system' || w.id === 'beacon') throw new DrawInputError(`见证人编号「${w.id}」格式不正确`);
+    if (seen.has(w.id)) throw new DrawInputError(`见证人编号「${w.id}」重复`);
+    seen.add(w.id);
+    if (!w.name.trim() || /[\r\n]/.test(w.name)) throw new DrawInputError(`见证人「${w.id}」应填写姓名`);
+    if (!w.role.trim() || /[\r\n]/.test(w.role)) throw new DrawInputError(`见证人「${w.id}」应填写身份（如纪检监察、公众代表）`);
+    if (!HEX64.test(w.commitment)) throw new DrawInputError(`见证人「${w.id}」的承诺应为 64 位小写十六进制（SHA-256）`);
+  }
+  const close: CloseRecordV2 = {
+    freezeDigest: frozen.freezeDigest,
+    closedAt,
+    witnesses: [...witnesses].map((w) => ({ id: w.id, name: w.name, role: w.role, commitment: w.commitment })).sort((a, b) => (a.id < b.id ? -1 : 1)),
+  };
+  const d = digestsOf(close);
+  return { close, closeDigest: d.sha256, closeDigestSm3: d.sm3 };
+}
+
+/** Why a close at `closedAt` is too late for the freeze's beacons, or undefined. */
+export function lateClose(freeze: FreezeRecordV2, closedAt: string): string | undefined {
+  const t = Date.parse(closedAt) / 1000;
+  for (const b of freeze.beacons) {
+    const at = beaconTime(b) - (b.source === 'index-close' ? 0 : 60);
+    if (t > at) return `见证人登记截止时间 ${closedAt} 晚于公共随机信标（${b.source}）产生前的最后期限 ${new Date(at * 1000).toISOString()}：本轮应中止`;
+  }
+  return undefined;
+}
+
+export interface RevealsV2 {
+  witnesses: readonly { id: string; secret: string }[];
+  system: string;
+  beacons: readonly BeaconProof[];
+}
+
+/** Checks reveals (witness-id order, system last) and beacon proofs; returns them in order. */
+export function checkRevealsV2(freeze: FreezeRecordV2, close: CloseRecordV2, reveals: RevealsV2): { witnesses: { id: string; secret: string }[]; system: string; beacons: BeaconProof[] } {
+  const byId = new Map<string, string>();
+  for (const r of reveals.witnesses) {
+    if (!close.witnesses.some((w) => w.id === r.id)) throw new DrawInputError(`见证人「${r.id}」未在登记截止记录中登记`);
+    if (byId.has(r.id)) throw new DrawInputError(`见证人「${r.id}」的揭示值重复提交`);
+    byId.set(r.id, r.secret);
+  }
+  const missing: string[] = [];
+  const ordered: { id: string; secret: string }[] = [];
+  for (const w of close.witnesses) {
+    const secret = byId.get(w.id);
+    if (secret === undefined || secret === '') {
+      missing.push(w.id);
+      continue;
+    }
+    const bad = checkSecretText(secret);
+    if (bad) throw new RevealMismatchError(w.id, `见证人「${w.id}」的揭示值无效：${bad}`);
+    const got = sha256Hex(Buffer.from(secret, 'utf8'));
+    if (got !== w.commitment) throw new RevealMismatchError(w.id, `见证人「${w.id}」（${w.name}，${w.role}）的揭示值与其承诺不一致（SHA-256 为 ${got}，承诺为 ${w.commitment}）`);
+    ordered.push({ id: w.id, secret });
+  }
+  if (!reveals.system) missing.push('system');
+  else {
+    if (!HEX64.test(reveals.system)) throw new RevealMismatchError('system', '系统随机数的揭示值应为 64 位小写十六进制');
+    const got = sha256Hex(Buffer.from(reveals.system, 'hex'));
+    if (got !== freeze.systemCommitment) throw new RevealMismatchError('system', `系统随机数的揭示值与其承诺不一致（SHA-256 为 ${got}，承诺为 ${freeze.systemCommitment}）`);
+  }
+  if (reveals.beacons.length > freeze.beacons.length) throw new DrawInputError('信标取值多于冻结记录固定的信标');
+  const beacons: BeaconProof[] = [];
+  freeze.beacons.forEach((spec, k) => {
+    const proof = reveals.beacons[k];
+    if (!proof) {
+      missing.push('beacon');
+      return;
+    }
+    const bad = checkBeacon(spec, proof);
+    if (bad) throw new RevealMismatchError('beacon', `公共随机信标校验失败：${bad}`);
+    beacons.push(proof);
+  });
+  if (missing.length) throw new MissingRevealError(missing);
+  return { witnesses: ordered, system: reveals.system, beacons };
+}
+
+export function deriveSeedV2(freezeDigest: string, closeDigest: string, secrets: readonly string[], system: string, beaconRandomness: readonly string[]): string {
+  return sha256Hex(Buffer.from(`${ALGORITHM_V2}\n${freezeDigest}\n${closeDigest}\n${[...secrets, system, ...beaconRandomness].join('\n')}`, 'utf8'));
+}
+
+/**
+ * The matching input: a compiled pool holding just the selected entries, in ascending
+ * priority, with the frozen areas and inspectors; and the selection over it.
+ */
+export function selectedPool(
+  base: Pick<CompiledPool, 'inspectorIds' | 'inspectorUnits' | 'areaNames' | 'areaMembers'>,
+  entries: readonly { uscc: string; stratum: number; area: number; excl: readonly number[] }[],
+  priority: Int32Array,
+  perStratum: number[],
+): { pool: CompiledPool; selection: Selection } {
+  const m = entries.length;
+  const usccBytes = new Uint8Array(m * 18);
+  const strata = new Uint8Array(m);
+  const area = new Uint32Array(m);
+  const exclOff = new Uint32Array(m + 1);
+  const ex: number[] = [];
+  const strataCounts = [0, 0, 0, 0, 0];
+  entries.forEach((e, r) => {
+    usccBytes.set(Buffer.from(e.uscc, 'latin1'), r * 18);
+    strata[r] = e.stratum;
+    area[r] = e.area;
+    ex.push(...e.excl);
+    exclOff[r + 1] = ex.length;
+    strataCounts[e.stratum]!++;
+  });
+  const pool: CompiledPool = { n: m, usccBytes, strata, area, exclOff, exclIdx: Uint32Array.from(ex), inspectorIds: [...base.inspectorIds], inspectorUnits: [...base.inspectorUnits], areaNames: [...base.areaNames], areaMembers: [...base.areaMembers], strataCounts };
+  return { pool, selection: { order: Uint32Array.from({ length: m }, (_, r) => r), priority, perStratum } };
+}
+
+export interface DrawResultV2 {
+  seed: string;
+  selection: SelectionV2;
+  pool: CompiledPool;
+  matching: Matching;
+}
+
+/** Selection and matching for a given seed over frozen (or re-parsed) inputs. */
+export function drawWithSeedV2(
+  seed: string,
+  commitments: Int32Array,
+  order: Uint32Array,
+  bounds: readonly number[],
+  freeze: FreezeRecordV2,
+  opening: (i: number) => { uscc: string; stratum: number; area: number; excl: readonly number[] },
+  base: Pick<CompiledPool, 'inspectorIds' | 'inspectorUnits' | 'areaNames' | 'areaMembers'>,
+  hasher: BatchHasher,
+  /** Called with the opened selection before matching (the verifier checks it there; may throw). */
+  beforeMatch?: (pool: CompiledPool) => void,
+): DrawResultV2 {
+  const selection = selectV2(seed, commitments, order, bounds, freeze.strata.map((s) => s.toDraw), hasher);
+  const entries = Array.from(selection.order, (i) => opening(i));
+  const { pool, selection: sel } = selectedPool(base, entries, selection.priority, selection.perStratum);
+  beforeMatch?.(pool);
+  const matching = matchTeams(pool, sel, seed, { teamSize: freeze.team.size, jointUnits: freeze.team.jointUnits }, hasher);
+  return { seed, selection, pool, matching };
+}
+
+/**
+ * Phase 3, after the beacon. Throws RevealMismatchError / MissingRevealError (the caller records
+ * the outcome) before anything is drawn; otherwise returns the draw record.
+ */
+export function runDrawV2(
+  frozen: FrozenDrawV2,
+  closed: { close: CloseRecordV2; closeDigest: string; closeDigestSm3: string },
+  reveals: RevealsV2,
+  opts: { hasher?: BatchHasher; omitPool?: boolean } = {},
+): DrawRecordV2 {
+  const f = frozen.freeze;
+  if (closed.close.freezeDigest !== frozen.freezeDigest) throw new DrawInputError('登记截止记录不属于本轮冻结记录');
+  const r = checkRevealsV2(f, closed.close, reveals);
+  const seed = deriveSeedV2(frozen.freezeDigest, closed.closeDigest, r.witnesses.map((w) => w.secret), r.system, r.beacons.map((b) => b.randomness));
+  const p = frozen.pool;
+  const opening = (i: number) => ({
+    uscc: Buffer.from(p.usccBytes.subarray(i * 18, i * 18 + 18)).toString('latin1'),
+    stratum: p.strata[i]!,
+    area: p.area[i]!,
+    excl: Array.from(p.exclIdx.subarray(p.exclOff[i]!, p.exclOff[i + 1]!)),
+  });
+  const result = drawWithSeedV2(seed, frozen.commitments, frozen.order, frozen.bounds, f, opening, p, opts.hasher ?? createHasher());
+  return buildRecordV2(frozen, closed, r, result, opts.omitPool ? { key: [], A: [], B: [], C: [], D: [] } : publicPoolLists(frozen));
+}
+
+export function buildRecordV2(
+  frozen: Pick<FrozenDrawV2, 'freeze' | 'freezeDigest' | 'freezeDigestSm3' | 'commitments' | 'salts'> & { pool: Pick<CompiledPool, 'inspectorIds' | 'inspectorUnits' | 'areaNames' | 'areaMembers'> },
+  closed: { close: CloseRecordV2; closeDigest: string; closeDigestSm3: string },
+  reveals: { witnesses: { id: string; secret: string }[]; system: string; beacons: BeaconProof[] },
+  result: DrawResultV2,
+  pool: DrawRecordV2['inputs']['pool'],
+  saltOf: (i: number) => string = (i) => Buffer.from(frozen.salts.subarray(i * 16, i * 16 + 16)).toString('hex'),
+): DrawRecordV2 {
+  const f = frozen.freeze;
+  const base = frozen.pool;
+  const { selection: sel, pool: mp, matching: m } = result;
+  const targets = Array.from(sel.order, (i, r) => {
+    const team = Array.from(m.teamMembers.subarray(m.teamOff[r]!, m.teamOff[r + 1]!), (ix) => base.inspectorIds[ix]!);
+    return {
+      commitment: wordsToHex(frozen.commitments, i * 8),
+      uscc: Buffer.from(mp.usccBytes.subarray(r * 18, r * 18 + 18)).toString('latin1'),
+      salt: saltOf(i),
+      stratum: STRATA[mp.strata[r]!]!,
+      area: base.areaNames[mp.area[r]!]!,
+      exclusions: Array.from(mp.exclIdx.subarray(mp.exclOff[r]!, mp.exclOff[r + 1]!), (ix) => base.inspectorIds[ix]!),
+      priority: wordsToHex(sel.priority, r * 8),
+      leader: team[0]!,
+      team,
+    };
+  });
+  return {
+    algorithm: ALGORITHM_V2,
+    recordVersion: RECORD_VERSION_V2,
+    taskId: f.taskId,
+    freezeDigest: frozen.freezeDigest,
+    freezeDigestSm3: frozen.freezeDigestSm3,
+    freeze: f,
+    closeDigest: closed.closeDigest,
+    closeDigestSm3: closed.closeDigestSm3,
+    close: closed.close,
+    reveals,
+    seed: result.seed,
+    strata: f.strata.map((s, k) => ({ stratum: s.stratum, candidates: s.candidates, ratioBp: s.ratioBp, selected: sel.perStratum[k]! })),
+    matching: {
+      teamSize: f.team.size,
+      jointUnits: [...f.team.jointUnits],
+      capYields: m.capYields,
+      areas: m.areas.map((a) => ({ area: base.areaNames[a.area]!, selected: a.selected, seats: a.seats, inspectors: a.inspectors, share: a.share })),
+      inspectors: base.inspectorIds.map((id, ix) => ({ id, cap: m.cap[ix]!, load: m.load[ix]! })),
+    },
+    targets,
+    inputs: { pool, eligibility: publicEligibilityLines(base) },
+  };
+}
+
+/** The public record of a round that ends without a draw. */
+export function outcomeRecord(
+  frozen: { freeze: FreezeRecordV2; freezeDigest: string; freezeDigestSm3: string },
+  outcome: 'aborted' | 'failed',
+  reason: string,
+  at: string,
+  close: CloseRecordV2 | null,
+  beacons: readonly BeaconProof[] = [],
+): OutcomeRecordV2 {
+  if (!reason.trim()) throw new DrawInputError('应写明本轮中止或失败的原因');
+  if (!ISO_TIME.test(at)) throw new DrawInputError(`时间「${at}」应为 ISO 8601 时间`);
+  return {
+    algorithm: ALGORITHM_V2,
+    recordVersion: RECORD_VERSION_V2,
+    outcome,
+    taskId: frozen.freeze.taskId,
+    freezeDigest: frozen.freezeDigest,
+    freezeDigestSm3: frozen.freezeDigestSm3,
+    freeze: frozen.freeze,
+    close,
+    reason,
+    at,
+    beacons: [...beacons],
+  };
+}

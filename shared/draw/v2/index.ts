@@ -1,0 +1,32 @@
+/**
+ * suiji-draw-v2 (docs/DRAW.md §10–§19). Typical use:
+ *
+ *   const frozen = freezeDrawV2({ taskId, department, round, prev, pool, ratiosBp, minTeamSize,
+ *     frozenAt, drawTime, systemCommitment, beacons: [quicknetRoundAfter(drawTime)] });
+ *   // publish frozen.freeze + digests; keep openingLines(frozen) and frozen.pseudonyms internal
+ *   const closed = closeRegistration(frozen, closedAt, witnesses);   // before the beacon
+ *   // publish closed.close + digests; after the beacon round:
+ *   const record = runDrawV2(frozen, closed, { witnesses: reveals, system, beacons: [proof] });
+ *   // or outcomeRecord(frozen, 'aborted', reason, at, closed.close, proofs)
+ *   verifyRecordV2(JSON.parse(text)); verifyChain([...records]);
+ */
+export * from './beacon.js';
+export { candidateText, commitAll, commitmentOf, publicPool, selectV2, sortByDigest } from './commit.js';
+export {
+  checkRevealsV2,
+  closeRegistration,
+  deriveSeedV2,
+  freezeDrawV2,
+  lateClose,
+  openingLines,
+  outcomeRecord,
+  publicEligibilityLines,
+  publicPoolLists,
+  runDrawV2,
+} from './draw.js';
+export type { FreezeInputV2, FrozenDrawV2, RevealsV2 } from './draw.js';
+export * from './record.js';
+export { verifyChain, verifyOutcomeV2, verifyRecordV2 } from './verify.js';
+export type { VerifyV2Result } from './verify.js';
+export { checkCodeOf, selfCheck } from './selfcheck.js';
+export type { SelfCheck } from './selfcheck.js';

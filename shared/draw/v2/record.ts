@@ -1,0 +1,300 @@
+/**
+ * suiji-draw-v2 documents (docs/DRAW.md §13, §16): the freeze record, the close record, the
+ * draw record and the outcome record of a round that was not drawn — types, zod schemas for
+ * reading untrusted files, digests (SHA-256 and SM3 of the canonical JSON) and the record file's
+ * serialisation (published key order, two-space indentation, final newline).
+ */
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { canonicalJson } from '../record.js';
+import { ID_RE, STRATA, UNIT_RE, type Stratum } from '../pool.js';
+import type { BeaconProof, BeaconSpec } from './beacon.js';
+
+export const ALGORITHM_V2 = 'suiji-draw-v2';
+export const RECORD_VERSION_V2 = 2;
+export const ZERO_DIGEST = '0'.repeat(64);
+
+export interface FreezeRecordV2 {
+  algorithm: typeof ALGORITHM_V2;
+  taskId: string;
+  department: string;
+  /** The department's round number, 1, 2, … in freeze order. */
+  round: number;
+  /** freezeDigest / freezeDigestSm3 of the department's round `round − 1` (zeros for round 1). */
+  prev: string;
+  prevSm3: string;
+  /** The round this one re-draws, or null. */
+  redrawOf: number | null;
+  frozenAt: string;
+  /** Planned close of witness registration (the beacon round comes after it). */
+  drawTime: string;
+  poolDigest: string;
+  eligibilityDigest: string;
+  candidates: number;
+  inspectors: number;
+  areas: number;
+  strata: { stratum: Stratum; candidates: number; ratioBp: number; toDraw: number }[];
+  team: { minSize: number; size: number; jointUnits: string[] };
+  systemCommitment: string;
+  beacons: BeaconSpec[];
+}
+
+export interface WitnessV2 {
+  id: string;
+  name: string;
+  role: string;
+  commitment: string;
+}
+
+export interface CloseRecordV2 {
+  freezeDigest: string;
+  closedAt: string;
+  /** Sorted by id. */
+  witnesses: WitnessV2[];
+}
+
+export interface DrawTargetV2 {
+  commitment: string;
+  uscc: string;
+  salt: string;
+  stratum: Stratum;
+  area: string;
+  /** Excluded pseudonyms (sorted), as committed. */
+  exclusions: string[];
+  priority: string;
+  leader: string;
+  team: string[];
+}
+
+export interface DrawRecordV2 {
+  algorithm: typeof ALGORITHM_V2;
+  recordVersion: typeof RECORD_VERSION_V2;
+  taskId: string;
+  freezeDigest: string;
+  freezeDigestSm3: string;
+  freeze: FreezeRecordV2;
+  closeDigest: string;
+  closeDigestSm3: string;
+  close: CloseRecordV2;
+  reveals: { witnesses: { id: string; secret: string }[]; system: string; beacons: BeaconProof[] };
+  seed: string;
+  strata: { stratum: Stratum; candidates: number; ratioBp: number; selected: number }[];
+  matching: {
+    teamSize: number;
+    jointUnits: string[];
+    capYields: number;
+    areas: { area: string; selected: number; seats: number; inspectors: number; share: number }[];
+    inspectors: { id: string; cap: number; load: number }[];
+  };
+  /** Ascending priority. */
+  targets: DrawTargetV2[];
+  inputs: { pool: Record<Stratum, string[]>; eligibility: string[] };
+}
+
+/** A round that ended without a draw: aborted (missing reveal, late close, …) or failed. */
+export interface OutcomeRecordV2 {
+  algorithm: typeof ALGORITHM_V2;
+  recordVersion: typeof RECORD_VERSION_V2;
+  outcome: 'aborted' | 'failed';
+  taskId: string;
+  freezeDigest: string;
+  freezeDigestSm3: string;
+  freeze: FreezeRecordV2;
+  close: CloseRecordV2 | null;
+  reason: string;
+  at: string;
+  /** Beacon proofs already public when the round ended (an abort after the beacon shows it). */
+  beacons: BeaconProof[];
+}
+
+// ------------------------------------------------------------------ digests
+
+export const sm3Hex = (data: string | Uint8Array) => createHash('sm3').update(data).digest('hex');
+const sha256Hex = (data: string | Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+/** { sha256, sm3 } of the canonical JSON of a document. */
+export function digestsOf(doc: unknown): { sha256: string; sm3: string } {
+  const bytes = Buffer.from(canonicalJson(doc), 'utf8');
+  return { sha256: sha256Hex(bytes), sm3: sm3Hex(bytes) };
+}
+
+// ------------------------------------------------------------------ schemas
+
+const Hex64 = z.string().regex(/^[0-9a-f]{64}$/, { message: '应为 64 位小写十六进制' });
+const IdText = z.string().regex(ID_RE, { message: '只能包含字母、数字、点、下划线和连字符（最长 64 个字符）' });
+const IsoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, { message: '应为 ISO 8601 时间' });
+const Count = z.number().int().min(0);
+const Bp = z.number().int().min(0).max(10_000);
+const StratumName = z.enum(STRATA);
+const Line = z.string().regex(/^[^\r\n]{1,200}$/, { message: '不能为空，不能包含换行（最长 200 个字符）' });
+
+const BlsSpec = z.strictObject({
+  source: z.enum(['drand-quicknet', 'suiji-local-test']),
+  chainHash: Hex64,
+  publicKey: z.string().regex(/^[0-9a-f]{192}$/, { message: '应为 192 位小写十六进制（BLS12-381 G2 压缩点）' }),
+  genesis: Count,
+  period: z.number().int().min(1),
+  round: z.number().int().min(1),
+});
+const IndexSpec = z.strictObject({ source: z.literal('index-close'), date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: '应为 YYYY-MM-DD' }) });
+export const BeaconSpecSchema = z.union([BlsSpec, IndexSpec]);
+export const BeaconProofSchema = z.union([
+  z.strictObject({ source: z.enum(['drand-quicknet', 'suiji-local-test']), round: z.number().int().min(1), signature: z.string(), randomness: z.string() }),
+  z.strictObject({
+    source: z.literal('index-close'),
+    date: z.string(),
+    values: z.array(z.strictObject({ name: z.string(), code: z.string(), close: z.string() })),
+    enteredBy: z.array(z.string()),
+    randomness: z.string(),
+  }),
+]);
+
+export const FreezeRecordV2Schema = z.strictObject({
+  algorithm: z.literal(ALGORITHM_V2),
+  taskId: IdText,
+  department: IdText,
+  round: z.number().int().min(1),
+  prev: Hex64,
+  prevSm3: Hex64,
+  redrawOf: z.number().int().min(1).nullable(),
+  frozenAt: IsoTime,
+  drawTime: IsoTime,
+  poolDigest: Hex64,
+  eligibilityDigest: Hex64,
+  candidates: Count,
+  inspectors: Count,
+  areas: Count,
+  strata: z.array(z.strictObject({ stratum: StratumName, candidates: Count, ratioBp: Bp, toDraw: Count })).length(5),
+  team: z.strictObject({ minSize: z.number().int().min(1), size: z.number().int().min(1), jointUnits: z.array(z.string().regex(UNIT_RE)) }),
+  systemCommitment: Hex64,
+  beacons: z.array(BeaconSpecSchema).min(1, { message: 'v2 至少需要一个公共随机信标' }),
+});
+
+export const CloseRecordV2Schema = z.strictObject({
+  freezeDigest: Hex64,
+  closedAt: IsoTime,
+  witnesses: z.array(z.strictObject({ id: IdText, name: Line, role: Line, commitment: Hex64 })).min(1),
+});
+
+export const DrawRecordV2Schema = z.strictObject({
+  algorithm: z.literal(ALGORITHM_V2),
+  recordVersion: z.literal(RECORD_VERSION_V2),
+  taskId: IdText,
+  freezeDigest: Hex64,
+  freezeDigestSm3: Hex64,
+  freeze: FreezeRecordV2Schema,
+  closeDigest: Hex64,
+  closeDigestSm3: Hex64,
+  close: CloseRecordV2Schema,
+  reveals: z.strictObject({
+    witnesses: z.array(z.strictObject({ id: IdText, secret: z.string() })),
+    system: Hex64,
+    beacons: z.array(BeaconProofSchema),
+  }),
+  seed: Hex64,
+  strata: z.array(z.strictObject({ stratum: StratumName, candidates: Count, ratioBp: Bp, selected: Count })).length(5),
+  matching: z.strictObject({
+    teamSize: z.number().int().min(1),
+    jointUnits: z.array(z.string()),
+    capYields: Count,
+    areas: z.array(z.strictObject({ area: z.string(), selected: Count, seats: Count, inspectors: Count, share: Count })),
+    inspectors: z.array(z.strictObject({ id: IdText, cap: Count, load: Count })),
+  }),
+  targets: z.array(
+    z.strictObject({
+      commitment: Hex64,
+      uscc: z.string(),
+      salt: z.string().regex(/^[0-9a-f]{32}$/, { message: '应为 32 位小写十六进制' }),
+      stratum: StratumName,
+      area: z.string(),
+      exclusions: z.array(IdText),
+      priority: Hex64,
+      leader: IdText,
+      team: z.array(IdText).min(1),
+    }),
+  ),
+  inputs: z.strictObject({
+    pool: z.strictObject({ key: z.array(Hex64), A: z.array(Hex64), B: z.array(Hex64), C: z.array(Hex64), D: z.array(Hex64) }),
+    eligibility: z.array(z.string()),
+  }),
+});
+
+export const OutcomeRecordV2Schema = z.strictObject({
+  algorithm: z.literal(ALGORITHM_V2),
+  recordVersion: z.literal(RECORD_VERSION_V2),
+  outcome: z.enum(['aborted', 'failed']),
+  taskId: IdText,
+  freezeDigest: Hex64,
+  freezeDigestSm3: Hex64,
+  freeze: FreezeRecordV2Schema,
+  close: CloseRecordV2Schema.nullable(),
+  reason: z.string().min(1),
+  at: IsoTime,
+  beacons: z.array(BeaconProofSchema),
+});
+
+const zhCN = z.locales.zhCN().localeError;
+
+/** Parses an untrusted value with a schema; the error names the first bad field in Chinese. */
+export function parseShape<T>(schema: z.ZodType, value: unknown): { ok: true; value: T } | { ok: false; error: string } {
+  const r = schema.safeParse(value, { error: zhCN });
+  if (r.success) return { ok: true, value: r.data as T };
+  const issue = r.error.issues[0]!;
+  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+  return { ok: false, error: `记录格式错误：字段 ${path || '（根）'}：${issue.message}` };
+}
+
+// ------------------------------------------------------------------ serialisation
+
+function orderedFreeze(f: FreezeRecordV2): FreezeRecordV2 {
+  return {
+    algorithm: f.algorithm, taskId: f.taskId, department: f.department, round: f.round, prev: f.prev, prevSm3: f.prevSm3,
+    redrawOf: f.redrawOf, frozenAt: f.frozenAt, drawTime: f.drawTime, poolDigest: f.poolDigest, eligibilityDigest: f.eligibilityDigest,
+    candidates: f.candidates, inspectors: f.inspectors, areas: f.areas,
+    strata: f.strata.map((s) => ({ stratum: s.stratum, candidates: s.candidates, ratioBp: s.ratioBp, toDraw: s.toDraw })),
+    team: { minSize: f.team.minSize, size: f.team.size, jointUnits: f.team.jointUnits },
+    systemCommitment: f.systemCommitment,
+    beacons: f.beacons,
+  };
+}
+
+const orderedClose = (c: CloseRecordV2): CloseRecordV2 => ({
+  freezeDigest: c.freezeDigest,
+  closedAt: c.closedAt,
+  witnesses: c.witnesses.map((w) => ({ id: w.id, name: w.name, role: w.role, commitment: w.commitment })),
+});
+
+/** The record in its published key order (large inputs last). */
+function ordered(r: DrawRecordV2): DrawRecordV2 {
+  return {
+    algorithm: r.algorithm, recordVersion: r.recordVersion, taskId: r.taskId,
+    freezeDigest: r.freezeDigest, freezeDigestSm3: r.freezeDigestSm3, freeze: orderedFreeze(r.freeze),
+    closeDigest: r.closeDigest, closeDigestSm3: r.closeDigestSm3, close: orderedClose(r.close),
+    reveals: { witnesses: r.reveals.witnesses.map((w) => ({ id: w.id, secret: w.secret })), system: r.reveals.system, beacons: r.reveals.beacons },
+    seed: r.seed,
+    strata: r.strata.map((s) => ({ stratum: s.stratum, candidates: s.candidates, ratioBp: s.ratioBp, selected: s.selected })),
+    matching: {
+      teamSize: r.matching.teamSize, jointUnits: r.matching.jointUnits, capYields: r.matching.capYields,
+      areas: r.matching.areas.map((a) => ({ area: a.area, selected: a.selected, seats: a.seats, inspectors: a.inspectors, share: a.share })),
+      inspectors: r.matching.inspectors.map((i) => ({ id: i.id, cap: i.cap, load: i.load })),
+    },
+    targets: r.targets.map((t) => ({
+      commitment: t.commitment, uscc: t.uscc, salt: t.salt, stratum: t.stratum, area: t.area, exclusions: t.exclusions,
+      priority: t.priority, leader: t.leader, team: t.team,
+    })),
+    inputs: { pool: { key: r.inputs.pool.key, A: r.inputs.pool.A, B: r.inputs.pool.B, C: r.inputs.pool.C, D: r.inputs.pool.D }, eligibility: r.inputs.eligibility },
+  };
+}
+
+export function serializeRecordV2(record: DrawRecordV2): string {
+  return JSON.stringify(ordered(record), null, 2) + '\n';
+}
+
+export function serializeOutcomeV2(o: OutcomeRecordV2): string {
+  const out: OutcomeRecordV2 = {
+    algorithm: o.algorithm, recordVersion: o.recordVersion, outcome: o.outcome, taskId: o.taskId,
+    freezeDigest: o.freezeDigest, freezeDigestSm3: o.freezeDigestSm3, freeze: orderedFreeze(o.freeze),
+    close: o.close ? orderedClose(o.close) : null, reason: o.reason, at: o.at, beacons: o.beacons,
+  };
+  return JSON.stringify(out, null, 2) + '\n';
+}

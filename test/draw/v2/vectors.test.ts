@@ -1,0 +1,51 @@
+/**
+ * v2 vectors: v2-record-a/b.json were written by vectors/make_vectors_v2.py, an independent
+ * Python (hashlib) implementation of docs/DRAW.md §10–§17. The TypeScript draw must reproduce them
+ * byte for byte, and `verifyRecordV2` (which also checks the BLS signatures of the recorded
+ * real quicknet rounds) must accept them.
+ */
+import { describe, expect, it } from 'vitest';
+import { scalarHasher, wasmHasher } from '../../../shared/draw/index.js';
+import { serializeRecordV2, verifyRecordV2 } from '../../../shared/draw/v2/index.js';
+import { drawFixtureV2, loadFixtureV2, pythonRecordV2 } from './fixtures.js';
+
+const hashers = [scalarHasher(), wasmHasher()].filter((h) => h !== undefined);
+
+describe.each(['a', 'b'] as const)('v2 vector %s', (x) => {
+  const fx = loadFixtureV2(x);
+  it.each(hashers.map((h) => [h.kind, h] as const))('the TypeScript draw reproduces the Python record byte for byte (%s)', (_k, h) => {
+    const { record } = drawFixtureV2(fx, h);
+    expect(serializeRecordV2(record)).toBe(pythonRecordV2(x));
+  }, 30_000);
+
+  it('the Python record verifies, BLS signatures included', () => {
+    const r = verifyRecordV2(JSON.parse(pythonRecordV2(x)));
+    expect(r.ok ? r.summary : r.error).toMatch(/^OK suiji-draw-v2/);
+  }, 30_000);
+
+  it('publishes no non-drawn enterprise: no USCC in the record other than the drawn ones', () => {
+    const text = pythonRecordV2(x);
+    const drawn = new Set((JSON.parse(text) as { targets: { uscc: string }[] }).targets.map((t) => t.uscc));
+    const hidden = fx.pool.candidates instanceof Array ? fx.pool.candidates.filter((c) => !drawn.has(c.uscc)) : [];
+    expect(hidden.length).toBeGreaterThan(0);
+    for (const c of hidden) expect(text).not.toContain(c.uscc);
+    // registry ids never appear: inspectors are pseudonyms
+    for (const i of fx.pool.inspectors) expect(text).not.toMatch(new RegExp(`"${i.id}"|[,;]${i.id}[,;"]`));
+  });
+});
+
+describe('v2 vector a, literally', () => {
+  it('digests and the first targets (from the Python output)', () => {
+    const r = JSON.parse(pythonRecordV2('a'));
+    expect(r.freeze.poolDigest).toBe('53c841acc1d82b7a4f54fe6492b5c2de388502f1f090b3526991c4275ba4c9fc');
+    expect(r.freezeDigest).toBe('231ac84428fd4416ed6b069f7b05dd4844ea9640f74c501dad12be326a37bf46');
+    expect(r.freezeDigestSm3).toBe('5ba171663b72219998cd7f31f1b415aaf6de23b3ae96c50678d51d4e4f22794f');
+    expect(r.closeDigest).toBe('58083921d149c988f7b2c652031b8d787168ee7e13e2d2329edadbf036ab26e0');
+    expect(r.seed).toBe('e9161875d9896e7c5389b87d1e70d6f41e2bb4711e7bd2512ca4b556cc0effb2');
+    expect(r.targets.slice(0, 3).map((t: { uscc: string; stratum: string; team: string[] }) => [t.uscc, t.stratum, t.team])).toEqual([
+      ['911303023C8ELTB5B0', 'C', ['p001', 'p003', 'p002']],
+      ['911306810267GK0H6L', 'key', ['p006', 'p002', 'p005']],
+      ['91130624826XYJWNAC', 'C', ['p002', 'p007', 'p003']],
+    ]);
+  });
+});
