@@ -288,6 +288,25 @@ const targetColumns: ColumnSpec[] = [
 
 // ---------------------------------------------------------------- inspectors (执法检查人员名录库)
 
+/** E-mail, phone and on-duty columns, common to the two registries of people (inspectors, experts). */
+function personContactColumns(emailNote: string, activeAliases: string[]): ColumnSpec[] {
+  return [
+    { header: '电子邮箱', aliases: ['邮箱', 'Email', 'E-mail'], field: 'email', required: true, parse: email, note: emailNote, width: 24 },
+    { header: '电话', aliases: ['联系电话', '手机'], field: 'phone', required: false, parse: str, note: '选填', width: 14 },
+    {
+      header: '在岗',
+      aliases: activeAliases,
+      field: 'active',
+      required: false,
+      default: true,
+      parse: yesNo('在岗'),
+      note: '“是”或“否”，不填为“是”',
+      allowed: ['是', '否'],
+      width: 8,
+    },
+  ];
+}
+
 const inspectorColumns: ColumnSpec[] = [
   {
     header: '人员编号',
@@ -312,19 +331,7 @@ const inspectorColumns: ColumnSpec[] = [
     note: '有效期截止日期，YYYY-MM-DD 或 YYYY/M/D',
     width: 14,
   },
-  { header: '电子邮箱', aliases: ['邮箱', 'Email', 'E-mail'], field: 'email', required: true, parse: email, note: '接收抽查任务通知的邮箱', width: 24 },
-  { header: '电话', aliases: ['联系电话', '手机'], field: 'phone', required: false, parse: str, note: '选填', width: 14 },
-  {
-    header: '在岗',
-    aliases: ['是否在岗', '在岗状态'],
-    field: 'active',
-    required: false,
-    default: true,
-    parse: yesNo('在岗'),
-    note: '“是”或“否”，不填为“是”',
-    allowed: ['是', '否'],
-    width: 8,
-  },
+  ...personContactColumns('接收抽查任务通知的邮箱', ['是否在岗', '在岗状态']),
   {
     header: '回避对象',
     aliases: ['回避企业', '需回避对象'],
@@ -389,19 +396,7 @@ const expertColumns: ColumnSpec[] = [
   { header: '姓名', field: 'name', required: true, parse: str, note: '专家姓名', width: 10 },
   { header: '所在单位', aliases: ['单位', '工作单位'], field: 'organisation', required: true, parse: str, note: '所在单位', width: 24 },
   { header: '专业领域', aliases: ['专业', '专长'], field: 'specialties', required: true, parse: list, note: `至少一个，${SEP_NOTE}`, width: 20 },
-  { header: '电子邮箱', aliases: ['邮箱', 'Email', 'E-mail'], field: 'email', required: true, parse: email, note: '接收通知的邮箱', width: 24 },
-  { header: '电话', aliases: ['联系电话', '手机'], field: 'phone', required: false, parse: str, note: '选填', width: 14 },
-  {
-    header: '在岗',
-    aliases: ['是否在岗', '可用'],
-    field: 'active',
-    required: false,
-    default: true,
-    parse: yesNo('在岗'),
-    note: '“是”或“否”，不填为“是”',
-    allowed: ['是', '否'],
-    width: 8,
-  },
+  ...personContactColumns('接收通知的邮箱', ['是否在岗', '可用']),
 ];
 
 const idKey = (r: Record<string, unknown>): string | undefined => (typeof r.id === 'string' && r.id ? r.id : undefined);

@@ -145,13 +145,10 @@ describe('makeUscc', () => {
     expect(() => makeUscc(1, { region: '990000' })).toThrow(/省级代码/);
   });
 
-  it('generates 1,000,000 distinct valid codes in well under a second', () => {
-    makeUscc(0); // warm the prefix cache
+  // Its speed is a benchmark's business (npm run bench -- import generates its files with it), not a timed test's.
+  it('generates 1,000,000 distinct valid codes', () => {
     const out = new Array<string>(1_000_000);
-    const t0 = performance.now();
     for (let i = 0; i < 1_000_000; i++) out[i] = makeUscc(i);
-    const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(1000);
     expect(new Set(out).size).toBe(1_000_000);
     for (let i = 0; i < out.length; i += 997) expect(isValidUscc(out[i]!)).toBe(true);
   });

@@ -22,3 +22,15 @@ export async function waitForStage(get: () => Promise<Call>, stage: string | str
   }
   expect.fail(`stage ${want.join('|')} not reached; last: ${JSON.stringify(last?.json)}`);
 }
+
+/** Wait (test side only) until the task's execution has ended: the stage is stored before the state machine's last states run. */
+export async function waitForExecutionEnd(get: () => Promise<Call>, timeoutMs = 60_000): Promise<Call> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Call | undefined;
+  while (Date.now() < deadline) {
+    last = await get();
+    if (last.status === 200 && last.json.execution?.status && last.json.execution.status !== 'RUNNING') return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect.fail(`execution still running; last: ${JSON.stringify(last?.json)}`);
+}

@@ -18,10 +18,10 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(): Promise<TestStack> {
-  const templates = synthLocalTemplates();
+/** DynamoDB Local with the tables of `template` (the synthesized data stack's by default). */
+export async function startTestStack(template: Parameters<typeof createTablesFromTemplate>[1] = synthLocalTemplates().data): Promise<TestStack> {
   const dynamo = await startDynamo();
-  const names = await createTablesFromTemplate(dynamo.endpoint, templates.data);
+  const names = await createTablesFromTemplate(dynamo.endpoint, template);
   const tableName = Object.values(names)[0];
   if (!tableName) throw new Error('no table in the data stack template');
   const blobDir = mkdtempSync(join(tmpdir(), 'suiji-blobs-'));

@@ -8,10 +8,10 @@
  * those already overdue then (03-09, 03-04) are caught up by the first run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from '../helpers/local-aws.js';
-import { assign, createDepartment, inbox, meetDeadline, openDeadline, startSes, textOf, to, addressOf, type DeptFixture, type Inbox } from './fixtures.js';
+import type { TestStack } from '../helpers/local-aws.js';
+import { assign, createDepartment, inbox, meetDeadline, openDeadline, startMailStack, textOf, to, addressOf, type DeptFixture, type Inbox, type MailStack } from './fixtures.js';
 import { jobDay, runDeadlineJob } from '../../shared/jobs/deadlines.js';
-import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
+import { ManualClock } from '../../shared/clock.js';
 import { suppress } from '../../shared/mail/send.js';
 import { Calendar } from '../../shared/domain/calendar.js';
 import { deadlinesFiledOn, deadlinesOfTask, transition } from '../../shared/store/tasks.js';
@@ -20,6 +20,7 @@ import type { Inspector, Target } from '../../shared/domain/schemas.js';
 
 let stack: TestStack;
 let ses: LocalSes;
+let mail: MailStack;
 let box: Inbox;
 let A: DeptFixture;
 let B: DeptFixture;
@@ -61,9 +62,8 @@ const listed = (m: EmulatorEmail, targets: Target[]) => targets.filter((t) => te
 const ids = (xs: Inspector[]) => xs.map((x) => x.id);
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  ses = await startSes();
-  setClock(clock);
+  mail = await startMailStack(clock);
+  ({ stack, ses } = mail);
   A = await createDepartment('dl-a', 'fuping-housing-2021', { inspectors: 4, targets: 9, seed: 1000 });
   B = await createDepartment('dl-b', 'qinhuangdao-samr-2023', { inspectors: 2, targets: 5, seed: 5000 });
   a = A.inspectors; // a1 甲, a2 乙, a3 甲, a4 乙
@@ -98,11 +98,7 @@ beforeAll(async () => {
   box = inbox(ses);
 }, 180_000);
 
-afterAll(async () => {
-  resetClock();
-  await ses?.stop();
-  await stack?.stop();
-});
+afterAll(() => mail?.stop());
 
 describe('daily deadline job', () => {
   it('sends one reminder digest per person with every item due, escalations the day after a miss, leadership after N more working days', async () => {

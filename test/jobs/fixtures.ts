@@ -16,6 +16,8 @@ import { startLocalSes, type EmulatorEmail, type LocalSes } from '../../shared/d
 import { freePort } from '../../shared/dev/local/dynamo.js';
 import { resetSes } from '../../shared/mail/send.js';
 import { resetConfig } from '../../shared/config.js';
+import { resetClock, setClock, type Clock } from '../../shared/clock.js';
+import { startTestStack, type TestStack } from '../helpers/local-aws.js';
 
 export const SECTIONS = ['甲科', '乙科'] as const;
 
@@ -174,6 +176,29 @@ export async function startSes(): Promise<LocalSes> {
   resetConfig();
   resetSes();
   return ses;
+}
+
+export interface MailStack {
+  stack: TestStack;
+  ses: LocalSes;
+  /** Stops both and gives the real clock back. */
+  stop(): Promise<void>;
+}
+
+/** DynamoDB Local with the app's tables and the SES emulator, with `clock` set: the jobs' setting. */
+export async function startMailStack(clock: Clock): Promise<MailStack> {
+  const stack = await startTestStack();
+  const ses = await startSes();
+  setClock(clock);
+  return {
+    stack,
+    ses,
+    async stop() {
+      resetClock();
+      await ses.stop();
+      await stack.stop();
+    },
+  };
 }
 
 /** The address inside `"Name" <addr>` (the emulator stores display forms). */

@@ -17,11 +17,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { startTestStack, type TestStack } from '../helpers/local-aws.js';
+import type { TestStack } from '../helpers/local-aws.js';
 import { putDepartment } from '../../shared/store/registry.js';
-import { assign, createDepartment, inbox, startSes, textOf, to, type DeptFixture, type Inbox } from './fixtures.js';
+import { assign, createDepartment, inbox, startMailStack, textOf, to, type DeptFixture, type Inbox, type MailStack } from './fixtures.js';
 import { runReportsJob, type ReportsJobSummary } from '../../shared/jobs/reports.js';
-import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
+import { ManualClock } from '../../shared/clock.js';
 import { addDays } from '../../shared/domain/calendar.js';
 import { transition, type ProgressRecord } from '../../shared/store/tasks.js';
 import type { DeadlineKind } from '../../shared/domain/deadlines.js';
@@ -31,6 +31,7 @@ import type { Target } from '../../shared/domain/schemas.js';
 
 let stack: TestStack;
 let ses: LocalSes;
+let mail: MailStack;
 let box: Inbox;
 let CA: DeptFixture;
 let QH: DeptFixture;
@@ -90,9 +91,8 @@ async function inspections(f: DeptFixture): Promise<void> {
 }
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  ses = await startSes();
-  setClock(clock);
+  mail = await startMailStack(clock);
+  ({ stack, ses } = mail);
   at('2026-01-02');
   CA = await createDepartment('rep-ca', 'shijiazhuang-changan-2024', { inspectors: 4, targets: 6, tasks: 2, seed: 2000 });
   QH = await createDepartment('rep-qh', 'qinhuangdao-housing-2023', { inspectors: 4, targets: 6, tasks: 2, seed: 3000 });
@@ -120,11 +120,7 @@ beforeAll(async () => {
   console.log(`year run ${Date.now() - t0} ms; ${quiet} quiet days ${quietMs} ms`);
 }, 240_000);
 
-afterAll(async () => {
-  resetClock();
-  await ses?.stop();
-  await stack?.stop();
-});
+afterAll(() => mail?.stop());
 
 /** Days on which `who` received a mail whose subject contains `subject`. */
 function daysOf(who: string, subject: string): string[] {

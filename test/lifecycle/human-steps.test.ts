@@ -7,11 +7,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { startPlatform, type Platform } from '../../shared/dev/local/platform.js';
-import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
-import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
-import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
+import type { Platform } from '../../shared/dev/local/platform.js';
+import { SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
+import { ManualClock } from '../../shared/clock.js';
 import { ApiClient, waitForStage, type Call } from '../helpers/api.js';
+import { drawThroughApi, startSamplePlatform, type SamplePlatform } from '../helpers/platform.js';
 
 const A = `${SAMPLE_PLAN_ID}-01`;
 const B = `${SAMPLE_PLAN_ID}-02`;
@@ -34,30 +34,15 @@ function linksIn(to: string, subject: string): string[] {
     .flatMap((e) => [...`${e.body.text ?? ''}${e.body.html ?? ''}`.matchAll(/\/l\/([A-Za-z0-9_-]{16,64})/g)].map((m) => m[1]!));
 }
 
-async function throughDraw(task: string): Promise<void> {
-  expect((await coord('POST', `/tasks/${task}/launch`, {})).status).toBe(201);
-  await waitForStage(statusOf(task), 'approval');
-  expect((await leader('POST', `/tasks/${task}/approval`, { approve: true })).json).toEqual({ approved: true, applied: true });
-  await waitForStage(statusOf(task), 'witnesses');
-  await coord('POST', `/tasks/${task}/ceremony/witnesses`, { witnesses: [{ id: 'w1', name: '纪检监督员', role: '纪检监督', commitment: sha('s1') }] });
-  await waitForStage(statusOf(task), 'ceremony');
-  expect((await coord('POST', `/tasks/${task}/ceremony/reveal`, { witnessId: 'w1', secret: 's1' })).json).toEqual({ round: 1, recorded: true, missing: [] });
-  await waitForStage(statusOf(task), 'results');
-}
+const throughDraw = (task: string): Promise<void> => drawThroughApi(coord, leader, task);
 
+let sample: SamplePlatform;
 beforeAll(async () => {
-  setClock(clock);
-  platform = await startPlatform({ retryDelayMs: 10 });
-  await loadSampleDistrict(sampleDistrict({ targets: 400 }));
-  api = new ApiClient(platform);
-  coord = await api.as(SAMPLE_COORDINATOR_EMAIL);
-  leader = await api.as(SAMPLE_LEADER_EMAIL);
+  sample = await startSamplePlatform({ clock, targets: 400 });
+  ({ platform, api, coord, leader } = sample);
 }, 120_000);
 
-afterAll(async () => {
-  resetClock();
-  await platform?.stop();
-});
+afterAll(() => sample?.stop());
 
 describe('errors of the task routes', () => {
   it('names what does not exist', async () => {

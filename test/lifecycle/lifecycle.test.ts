@@ -6,13 +6,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { startPlatform, type Platform } from '../../shared/dev/local/platform.js';
-import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
-import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
-import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
+import type { Platform } from '../../shared/dev/local/platform.js';
+import { SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
+import { ManualClock } from '../../shared/clock.js';
 import { verifyRecord } from '../../shared/draw/index.js';
 import { defaultCalendar } from '../../shared/domain/calendar.js';
-import { ApiClient, waitForStage, type Call } from '../helpers/api.js';
+import { ApiClient, waitForExecutionEnd, waitForStage, type Call } from '../helpers/api.js';
+import { startSamplePlatform, type SamplePlatform } from '../helpers/platform.js';
 
 const TASK = `${SAMPLE_PLAN_ID}-01`; // 2026年第一次随机抽查（建筑市场监督）, window 2026-01-05 … 04-15
 const clock = new ManualClock('2026-01-12T01:00:00Z'); // 09:00 China time, the draw date
@@ -26,19 +26,13 @@ let coord: Awaited<ReturnType<ApiClient['as']>>;
 let leader: Awaited<ReturnType<ApiClient['as']>>;
 const status = (): Promise<Call> => coord('GET', `/tasks/${TASK}/status`);
 
+let sample: SamplePlatform;
 beforeAll(async () => {
-  setClock(clock);
-  platform = await startPlatform({ retryDelayMs: 10 });
-  await loadSampleDistrict(sampleDistrict({ targets: 600 }));
-  api = new ApiClient(platform);
-  coord = await api.as(SAMPLE_COORDINATOR_EMAIL);
-  leader = await api.as(SAMPLE_LEADER_EMAIL);
+  sample = await startSamplePlatform({ clock, targets: 600 });
+  ({ platform, api, coord, leader } = sample);
 }, 120_000);
 
-afterAll(async () => {
-  resetClock();
-  await platform?.stop();
-});
+afterAll(() => sample?.stop());
 
 describe('the inspection lifecycle through the HTTP API', () => {
   let targets: { uscc: string; team: string[]; leader: string; status: string }[] = [];
@@ -175,6 +169,6 @@ describe('the inspection lifecycle through the HTTP API', () => {
     expect(closed.json.targetClosed).toBe(true);
     const done = await waitForStage(status, 'closed');
     expect(done.json.summary).toMatchObject({ targets: targets.length, published: targets.length, withProblems: 1, followUpsClosed: 1, entryLate: 1 });
-    expect(done.json.execution.status).toBe('SUCCEEDED');
+    expect((await waitForExecutionEnd(status)).json.execution.status).toBe('SUCCEEDED');
   });
 });

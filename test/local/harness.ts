@@ -2,36 +2,18 @@
  * DynamoDB Local with the table of the fixture app's template, the environment the adapters
  * read, and small readers of what the fixture handlers record.
  */
-import { createTablesFromTemplate, startDynamo, type LocalDynamo } from '../../shared/dev/local/dynamo.js';
 import type { LocalTemplate } from '../../shared/dev/local/lambdas.js';
 import { getItem, putItem } from '../../shared/store/base.js';
-import { resetConfig } from '../../shared/config.js';
-import { resetDdb } from '../../shared/store/db.js';
+import { startTestStack, type TestStack } from '../helpers/local-aws.js';
 import { fixtureTemplate } from './fixture-app.js';
 
-export interface FixtureStack {
+export interface FixtureStack extends TestStack {
   template: LocalTemplate;
-  dynamo: LocalDynamo;
-  tableName: string;
-  stop(): Promise<void>;
 }
 
 export async function startFixtureStack(): Promise<FixtureStack> {
   const template = fixtureTemplate();
-  const dynamo = await startDynamo();
-  const names = await createTablesFromTemplate(dynamo.endpoint, template as Parameters<typeof createTablesFromTemplate>[1]);
-  const tableName = Object.values(names)[0]!;
-  Object.assign(process.env, {
-    TABLE_NAME: tableName,
-    BLOB_BUCKET: '/tmp',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_REGION: 'cn-north-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-  });
-  resetConfig();
-  resetDdb();
-  return { template, dynamo, tableName, stop: () => dynamo.stop() };
+  return { template, ...(await startTestStack(template as Parameters<typeof startTestStack>[0])) };
 }
 
 /** How many times a fixture handler ran for `key` (e.g. `callback:t1:approval`). */

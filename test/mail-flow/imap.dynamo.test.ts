@@ -137,7 +137,7 @@ describe('SMTP out, IMAP in', () => {
     await toMx(m[0]!.email, `r+${token}@${INBOUND}`, reply);
     const sentBefore = smtp.messages().length;
     const r = await pollMailbox({ resolver: zoneResolver(zone) });
-    expect(r).toMatchObject({ found: 1, handled: { applied: 1 }, failed: 0 });
+    expect(r, JSON.stringify(r)).toMatchObject({ found: 1, handled: { applied: 1 }, failed: 0 });
     expect((await getProgress(task, U[0]!.uscc))!).toMatchObject({ status: 'result_entered', result: { codes: ['1'], via: 'mail' } });
     expect((await getProgress(task, U[1]!.uscc))!.result).toMatchObject({ codes: ['A'], problems: '未按规定公示' });
     const answer = smtp.messages().slice(sentBefore);

@@ -14,10 +14,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Context } from 'aws-lambda';
-import { startTestStack, type TestStack } from '../helpers/local-aws.js';
+import type { TestStack } from '../helpers/local-aws.js';
 import { captureOutput } from '../helpers/capture.js';
 import { sesReply } from '../helpers/inbound.js';
-import { addressOf, assign, createDepartment, inbox, startSes, textOf, to, type DeptFixture, type Inbox } from '../jobs/fixtures.js';
+import { addressOf, assign, createDepartment, inbox, startMailStack, textOf, to, type DeptFixture, type Inbox, type MailStack } from '../jobs/fixtures.js';
 import { runDeadlineJob } from '../../shared/jobs/deadlines.js';
 import { handleInboundMail, handleInboundS3Event, PAPER_SIGNER } from '../../shared/mail/inbound.js';
 import { handleSnsRecords, type SesEvent } from '../../shared/mail/events.js';
@@ -26,12 +26,13 @@ import { isSuppressed } from '../../shared/mail/send.js';
 import { putBlob } from '../../shared/blobs.js';
 import { getInspector } from '../../shared/store/registry.js';
 import { getProgress } from '../../shared/store/tasks.js';
-import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
+import { ManualClock } from '../../shared/clock.js';
 import type { LocalSes } from '../../shared/dev/local/ses.js';
 import type { Inspector, Target } from '../../shared/domain/schemas.js';
 
 let stack: TestStack;
 let ses: LocalSes;
+let mail: MailStack;
 let box: Inbox;
 let F: DeptFixture;
 let m: Inspector[];
@@ -44,9 +45,8 @@ const clock = new ManualClock('2026-03-10T01:00:00Z');
 const reply = (o: Omit<Parameters<typeof sesReply>[0], 'token'> & { token?: string }): Buffer => sesReply({ ...o, token: o.token ?? token });
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  ses = await startSes();
-  setClock(clock);
+  mail = await startMailStack(clock);
+  ({ stack, ses } = mail);
   F = await createDepartment('mf', 'qinhuangdao-samr-2023', { inspectors: 4, targets: 6, seed: 7000 });
   m = F.inspectors; // m1 甲, m2 乙, m3 甲, m4 乙
   U = F.targets;
@@ -68,11 +68,7 @@ beforeAll(async () => {
   expect(textOf(digest)).toContain('回复录入结果');
 }, 180_000);
 
-afterAll(async () => {
-  resetClock();
-  await ses?.stop();
-  await stack?.stop();
-});
+afterAll(() => mail?.stop());
 
 describe('reply by mail', () => {
   it('records two valid lines, rejects the third with its reason, ignores quoted text and signature, and answers threaded', async () => {

@@ -22,6 +22,7 @@ import {
 import { htmlToPlain, isLineError, parseResultLines } from '../../shared/mail/reply.js';
 import { buildLeadershipSummary } from '../../shared/reports/summary.js';
 import { KPI_FIRST_ROW, MAIN_SHEET, OVERDUE_SHEET, REPORT_CELLS } from '../../shared/reports/monthly-xlsx.js';
+import { sampleAssignedTargets, sampleAssignmentMail } from '../helpers/assignment-fixture.js';
 import { sampleStats } from '../reports/fixtures.js';
 
 const EVIL = '<script>alert("x")</script>&';
@@ -100,31 +101,8 @@ describe('plan approval request', () => {
 
 describe('assignment notice', () => {
   it('lists each target with USCC, address, items, methods, team, leader and both sheet links', () => {
-    const targets = [0, 1].map((i) => ({
-      uscc: U[i]!,
-      name: `秦皇岛市第${i + 1}建筑有限公司${i === 1 ? EVIL : ''}`,
-      address: `海港区文化路 ${i + 10} 号`,
-      contact: { person: '陈经理', phone: '0335-1234567' },
-      items: [
-        { name: '资质条件核查', content: '核查注册人员、技术负责人是否满足资质标准', key: false },
-        { name: '安全生产许可证', content: '是否在有效期内', key: true },
-      ],
-      methods: ['书面检查', '实地核查'],
-      team: [
-        { name: '张三', leader: true, section: '建筑市场监管科', phone: '13800000001' },
-        { name: '李四', section: '质量安全监督站' },
-      ],
-      sheetUrl: url(`sheet${i}aaaaaaaaaaaaaaaa`),
-      printUrl: url(`print${i}aaaaaaaaaaaaaaaa`),
-      dueDate: '2024-06-28',
-    }));
-    const m = renderAssignmentNotice({
-      recipient: { name: '李四' },
-      departmentName: '秦皇岛市住房和城乡建设局',
-      task: { taskId: 'qhd-2024-01', name: '建筑业企业资质动态核查', window: { start: '2024-04-01', end: '2024-05-31' }, leadSection: '建筑市场监管科' },
-      targets,
-      minInspectorsOnSite: 2,
-    });
+    const targets = sampleAssignedTargets([U[0]!, U[1]!], url, (i) => (i === 1 ? EVIL : ''));
+    const m = renderAssignmentNotice(sampleAssignmentMail(targets));
     wellFormed(m);
     expect(m.subject).toBe('【双随机】检查任务分派：建筑业企业资质动态核查（2 户）');
     const v = visible(m.html);

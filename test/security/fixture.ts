@@ -3,19 +3,17 @@
  * (fp-zjj with fp-scjg and fp-yjj, `fp-zjj-2026-06`) drawn through the API: the setting of the
  * identity and authorization tests.
  */
-import { createHash } from 'node:crypto';
-import { expect } from 'vitest';
-import { startPlatform, type Platform } from '../../shared/dev/local/platform.js';
-import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
-import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
+import type { Platform } from '../../shared/dev/local/platform.js';
+import { SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
 import type { Inspector } from '../../shared/domain/schemas.js';
-import { ApiClient, waitForStage, type Call } from '../helpers/api.js';
+import type { ApiClient } from '../helpers/api.js';
+import { drawThroughApi, startSamplePlatform, type As } from '../helpers/platform.js';
+export type { As };
 
 export const JOINT_TASK = `${SAMPLE_PLAN_ID}-06`;
 /** The joint task's items, in the order of its plan entry. */
 export const JOINT_ITEMS = ['zjj-013', 'scjg-001', 'yjj-001'];
 
-export type As = Awaited<ReturnType<ApiClient['as']>>;
 
 export interface JointSetting {
   platform: Platform;
@@ -27,24 +25,10 @@ export interface JointSetting {
   inspectors: Map<string, Inspector[]>;
 }
 
-const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
-
 /** Start the platform (the clock must be set to a day in the task's window before). */
 export async function drawnJointTask(): Promise<JointSetting> {
-  const platform = await startPlatform({ retryDelayMs: 10 });
-  await loadSampleDistrict(sampleDistrict({ targets: 400 }));
-  const api = new ApiClient(platform);
-  const coord = await api.as(SAMPLE_COORDINATOR_EMAIL);
-  const leader = await api.as(SAMPLE_LEADER_EMAIL);
-  const status = (): Promise<Call> => coord('GET', `/tasks/${JOINT_TASK}/status`);
-  expect((await coord('POST', `/tasks/${JOINT_TASK}/launch`, {})).status).toBe(201);
-  await waitForStage(status, 'approval');
-  expect((await leader('POST', `/tasks/${JOINT_TASK}/approval`, { approve: true })).status).toBe(200);
-  await waitForStage(status, 'witnesses');
-  await coord('POST', `/tasks/${JOINT_TASK}/ceremony/witnesses`, { witnesses: [{ id: 'w1', name: '纪检监督员', role: '纪检监督', commitment: sha('s1') }] });
-  await waitForStage(status, 'ceremony');
-  await coord('POST', `/tasks/${JOINT_TASK}/ceremony/reveal`, { witnessId: 'w1', secret: 's1' });
-  await waitForStage(status, 'results');
+  const { platform, api, coord, leader } = await startSamplePlatform({ targets: 400 });
+  await drawThroughApi(coord, leader, JOINT_TASK);
   const targets = (await coord('GET', `/tasks/${JOINT_TASK}/targets?limit=1000`)).json.items as JointSetting['targets'];
   const inspectors = new Map<string, Inspector[]>();
   for (const d of ['fp-zjj', 'fp-scjg', 'fp-yjj', 'fp-sthjj']) {

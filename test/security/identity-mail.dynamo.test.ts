@@ -5,26 +5,26 @@
  * assignment link and a reply token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from '../helpers/local-aws.js';
-import { assign, createDepartment, inbox, startSes, to, type DeptFixture, type Inbox } from '../jobs/fixtures.js';
+import type { TestStack } from '../helpers/local-aws.js';
+import { assign, createDepartment, inbox, startMailStack, to, type DeptFixture, type Inbox, type MailStack } from '../jobs/fixtures.js';
 import { runDeadlineJob } from '../../shared/jobs/deadlines.js';
 import { resolveLink } from '../../shared/links.js';
 import { putItem } from '../../shared/store/base.js';
 import { K } from '../../shared/store/keys.js';
-import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
+import { ManualClock } from '../../shared/clock.js';
 import type { LocalSes } from '../../shared/dev/local/ses.js';
 import type { Inspector } from '../../shared/domain/schemas.js';
 
 let stack: TestStack;
 let ses: LocalSes;
+let mail: MailStack;
 let box: Inbox;
 let A: DeptFixture;
 let impostor: Inspector;
 
 beforeAll(async () => {
-  stack = await startTestStack();
-  ses = await startSes();
-  setClock(new ManualClock('2026-03-10T01:00:00Z'));
+  mail = await startMailStack(new ManualClock('2026-03-10T01:00:00Z'));
+  ({ stack, ses } = mail);
   A = await createDepartment('ida', 'qinhuangdao-samr-2023', { inspectors: 2, targets: 2, seed: 8100 });
   await createDepartment('idz', 'qinhuangdao-samr-2023', { inspectors: 2, targets: 1, seed: 8200 });
   const [i1, i2] = A.inspectors as [Inspector, Inspector];
@@ -35,11 +35,7 @@ beforeAll(async () => {
   box = inbox(ses);
 }, 180_000);
 
-afterAll(async () => {
-  resetClock();
-  await ses?.stop();
-  await stack?.stop();
-});
+afterAll(() => mail?.stop());
 
 describe('reminder digests go to the inspector of the seat, not to a namesake of another department', () => {
   it('sends the real inspector his digest and the impostor nothing', async () => {
