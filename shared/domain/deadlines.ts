@@ -115,6 +115,21 @@ export function workingDaysLeft(today: IsoDate, due: IsoDate, calendar: Calendar
   return Math.max(0, calendar.workingDaysBetween(today, due));
 }
 
+/**
+ * Whether a deadline due `due` is overdue on `today`: from the first working day after its
+ * effective due day (a Friday deadline is not overdue on the weekend; one on a holiday counts on
+ * the working day before). Where the calendar lacks the year, the plain date comparison.
+ */
+export function isOverdue(due: IsoDate, today: IsoDate, calendar: Calendar = defaultCalendar): boolean {
+  if (due >= today) return false;
+  try {
+    return today >= overdueDate(due, 1, calendar);
+  } catch (e) {
+    if (e instanceof CalendarYearNotCovered) return true;
+    throw e;
+  }
+}
+
 /** How many working days `due` is overdue on `day` (1 on `overdueDate(due, 1)`; < 1 = not overdue). */
 export function workingDaysOverdue(due: IsoDate, day: IsoDate, calendar: Calendar = defaultCalendar): number {
   return calendar.workingDaysBetween(due, day);

@@ -115,12 +115,13 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/tasks/{taskId}/ceremony/abort', auth: 'jwt', allow: CL('task'), legal: true, summary: 'Abort the ceremony, on record' },
   { method: 'POST', path: '/tasks/{taskId}/redraw', auth: 'jwt', allow: C('task'), summary: 'Request a re-draw (reason; needs leader approval)' },
   { method: 'GET', path: '/tasks/{taskId}/draw', auth: 'jwt', allow: all('partner'), summary: 'The draw record' },
-  { method: 'GET', path: '/tasks/{taskId}/targets', auth: 'jwt', allow: all('partner'), summary: 'Drawn targets with progress' },
+  { method: 'GET', path: '/tasks/{taskId}/targets', auth: 'jwt', allow: all('partner'), summary: 'Drawn targets with progress (filter: status, comma-separated)' },
   { method: 'POST', path: '/tasks/{taskId}/targets/{uscc}/checked', auth: 'jwt', allow: CT, summary: 'Record the on-site check date' },
   { method: 'PUT', path: '/tasks/{taskId}/targets/{uscc}/result', auth: 'jwt', allow: { inspector: 'team' }, summary: 'Enter or correct the result (team members only)' },
   { method: 'POST', path: '/tasks/{taskId}/targets/{uscc}/review', auth: 'jwt', allow: C('task'), summary: 'Review a result where the profile asks for it' },
   { method: 'POST', path: '/tasks/{taskId}/publish', auth: 'jwt', allow: C('task'), legal: true, summary: 'Publish every valid result not yet published' },
   { method: 'POST', path: '/tasks/{taskId}/targets/{uscc}/followups', auth: 'jwt', allow: CT, summary: 'Open a follow-up disposal' },
+  { method: 'GET', path: '/tasks/{taskId}/followups', auth: 'jwt', allow: all('partner'), summary: 'Follow-up disposals of a task (filters: uscc, status open|closed)' },
   { method: 'POST', path: '/tasks/{taskId}/targets/{uscc}/followups/{followupId}/close', auth: 'jwt', allow: CT, summary: 'Close a follow-up with its outcome' },
 
   // --- readable views for people (console, CLI)

@@ -244,8 +244,29 @@ export async function listProgress(taskId: string, opts: { projection?: string[]
   return queryAll<ProgressRecord & Item>({ pk: K.task(taskId).pk, skPrefix: K.progressPrefix, ...(opts.projection ? { projection: opts.projection } : {}) });
 }
 
-export async function listProgressPage(taskId: string, limit: number, startKey?: Record<string, unknown>): Promise<{ items: ProgressRecord[]; next?: Record<string, unknown> }> {
-  return queryPage<ProgressRecord & Item>({ pk: K.task(taskId).pk, skPrefix: K.progressPrefix, limit, ...(startKey ? { startKey } : {}) });
+/**
+ * A page of drawn targets; with `status`, only those in one of the statuses. A filtered page reads
+ * on until `limit` match or the task ends, asking each time for no more items than still fit,
+ * so the cursor never skips a match.
+ */
+export async function listProgressPage(
+  taskId: string,
+  limit: number,
+  startKey?: Record<string, unknown>,
+  status?: readonly TargetStatus[],
+): Promise<{ items: ProgressRecord[]; next?: Record<string, unknown> }> {
+  const q = { pk: K.task(taskId).pk, skPrefix: K.progressPrefix };
+  if (!status?.length) return queryPage<ProgressRecord & Item>({ ...q, limit, ...(startKey ? { startKey } : {}) });
+  const values = Object.fromEntries(status.map((s, i) => [`:st${i}`, s]));
+  const filter = { filter: `#st IN (${Object.keys(values).join(', ')})`, names: { '#st': 'status' }, values };
+  const items: ProgressRecord[] = [];
+  let next = startKey;
+  do {
+    const page = await queryPage<ProgressRecord & Item>({ ...q, ...filter, limit: limit - items.length, ...(next ? { startKey: next } : {}) });
+    items.push(...page.items);
+    next = page.next;
+  } while (next && items.length < limit);
+  return { items, ...(next ? { next } : {}) };
 }
 
 /**

@@ -4,13 +4,13 @@
  */
 import { z } from 'zod';
 import { findTask } from '../store/plans.js';
-import { audit, createTaskRecord, deadlinesOfTask, listProgressPage, STATUS_NAMES, updateTask, type ProgressRecord, type TaskRecord } from '../store/tasks.js';
+import { audit, createTaskRecord, deadlinesOfTask, listProgressPage, STATUS_NAMES, TARGET_STATUSES, updateTask, type ProgressRecord, type TargetStatus, type TaskRecord } from '../store/tasks.js';
 import { getDepartment, listInspectionItems } from '../store/registry.js';
 import { describeExecution, startExecution, type ExecutionView } from '../lifecycle/callbacks.js';
 import { getDrawRecordJson } from '../lifecycle/draw-stage.js';
-import { publishResults } from '../lifecycle/progress.js';
+import { listFollowUps, publishResults, type FollowUp } from '../lifecycle/progress.js';
 import { chinaToday } from '../domain/calendar.js';
-import { DEADLINE_LABELS } from '../domain/deadlines.js';
+import { DEADLINE_LABELS, isOverdue } from '../domain/deadlines.js';
 import { invalid, notFound } from '../domain/errors.js';
 import { parseOrThrow, Short } from '../domain/schemas.js';
 import { decodeCursor, encodeCursor } from '../store/base.js';
@@ -55,7 +55,7 @@ export async function taskStatus(staff: Staff, taskId: string): Promise<TaskStat
   const t = await launchedTask(taskId);
   const today = chinaToday(now());
   const overdue = (await deadlinesOfTask(t.taskId))
-    .filter((d) => !d.metAt && d.due !== null && d.due < today)
+    .filter((d) => !d.metAt && d.due !== null && isOverdue(d.due, today))
     .map((d) => ({ kind: d.kind, name: DEADLINE_LABELS[d.kind], ref: d.ref, due: d.due, people: d.people }));
   let execution: ExecutionView | undefined;
   if (t.executionArn) {
@@ -92,15 +92,21 @@ export async function drawRecordOf(staff: Staff, taskId: string, round?: number)
   return { json, round: r, filename: `${t.taskId}-draw-${r}.json` };
 }
 
-/** Drawn targets with their progress, a page at a time (`cursor` from the previous page). */
+/**
+ * Drawn targets with their progress, a page at a time (`cursor` from the previous page);
+ * `status`: only targets in these statuses (comma-separated codes).
+ */
 export async function drawnTargets(
   staff: Staff,
   taskId: string,
-  opts: { limit: number; cursor?: string },
+  opts: { limit: number; cursor?: string; status?: string },
 ): Promise<{ items: Omit<ProgressRecord, 'history'>[]; cursor?: string }> {
+  const status = (opts.status ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const unknown = status.filter((x) => !(TARGET_STATUSES as readonly string[]).includes(x));
+  if (unknown.length) throw invalid(`status：状态「${unknown.join('、')}」无效，可用：${TARGET_STATUSES.map((x) => `${x}（${STATUS_NAMES[x]}）`).join('、')}`);
   const t = await launchedTask(taskId);
   const start = opts.cursor ? decodeCursor(opts.cursor) : undefined;
-  const page = await listProgressPage(t.taskId, opts.limit, start);
+  const page = await listProgressPage(t.taskId, opts.limit, start, status as TargetStatus[]);
   return {
     items: page.items.map(({ history: _h, ...rest }) => rest),
     ...(page.next ? { cursor: encodeCursor(page.next) } : {}),
@@ -116,4 +122,15 @@ export async function publishTaskResults(staff: Staff, taskId: string, input: un
   const dept = await getDepartment(t.department);
   const items = new Map((await listInspectionItems(t.department)).map((i) => [i.id, i.name]));
   return publishResults(t.taskId, actorOf(staff), body.usccs?.map(normalizeUscc), { department: dept?.name ?? t.department, items });
+}
+
+/** Follow-up dispositions of a task (of one target with `uscc`; `status`: open or closed). */
+export async function taskFollowUps(staff: Staff, taskId: string, opts: { uscc?: string; status?: string }): Promise<{ items: FollowUp[] }> {
+  const t = await launchedTask(taskId);
+  if (opts.status && opts.status !== 'open' && opts.status !== 'closed') throw invalid(`status：状态「${opts.status}」无效，可用：open（处置中）、closed（已办结）`);
+  const items = (await listFollowUps(t.taskId, opts.uscc ? normalizeUscc(opts.uscc) : undefined)).map((f) => {
+    const { pk: _p, sk: _s, entity: _e, ...rest } = f as FollowUp & { pk?: string; sk?: string; entity?: string };
+    return rest;
+  });
+  return { items: opts.status ? items.filter((f) => f.status === opts.status) : items };
 }

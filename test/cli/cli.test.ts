@@ -56,3 +56,55 @@ describe('suiji CLI', () => {
     expect((await run('followup', 'close', 'T1', 'U1', 'f1', '--outcome', '已整改')).out).toBe('后续处置 f1 已办结；该检查对象已办结');
   });
 });
+
+describe('suiji task status, targets --status, followup list', () => {
+  const summary = {
+    taskId: 'T1',
+    name: '2026年第一次随机抽查',
+    stageName: '检查录入',
+    total: 3,
+    counts: { notified: 1, result_entered: 1, followup_open: 1 },
+    countNames: { notified: '已通知', result_entered: '已录入', followup_open: '后续处置中' },
+    reached: { resultEntered: 2, published: 1, closed: 0 },
+    timeline: [
+      { name: '启动任务', state: 'done', at: '2026-06-15T01:00:00.000Z', by: 'c@x' },
+      { name: '检查录入', state: 'current' },
+    ],
+    people: { 'c@x': '张协调' },
+    overdue: [{ kindName: '结果录入', ref: 'U1', due: '2026-06-12', people: [{ name: '李四' }, { name: '王五' }] }],
+    next: { who: 'inspector', what: '检查人员录入结果（1 户已逾期）' },
+  };
+
+  it('task status is readable: stage, counts, overdue with who is responsible, the next action; --json for scripts', async () => {
+    const api = stubApi(200, summary);
+    const { out } = await run('task', 'status', 'T1');
+    expect(api.calls[0]).toMatchObject({ method: 'GET', url: 'http://127.0.0.1:9/tasks/T1/summary' });
+    expect(out).toContain('2026年第一次随机抽查（T1）：检查录入');
+    expect(out).toContain('✓ 启动任务  2026-06-15 09:00  张协调');
+    expect(out).toContain('各状态：已通知 1，已录入 1，后续处置中 1');
+    expect(out).toContain('逾期 1 项：');
+    expect(out).toContain('结果录入  U1  期限 2026-06-12  责任人 李四、王五');
+    expect(out).toContain('下一步：检查人员录入结果（1 户已逾期）');
+    expect(out).not.toContain('{');
+    stubApi(200, summary);
+    expect(JSON.parse((await run('task', 'status', 'T1', '--json')).out)).toEqual(summary);
+    stubApi(200, summary);
+    expect(JSON.parse((await run('--json', 'task', 'status', 'T1')).out)).toEqual(summary);
+  });
+
+  it('task targets passes the status filter to the server and shows statuses in Chinese', async () => {
+    const api = stubApi(200, { items: [{ uscc: 'U2', name: '某公司', status: 'followup_open', team: ['i1', 'i2'], leader: 'i1' }] });
+    const { out } = await run('task', 'targets', 'T1', '--status', 'followup_open,closed', '--limit', '5');
+    expect(api.calls[0]!.url).toBe('http://127.0.0.1:9/tasks/T1/targets?limit=5&status=followup_open%2Cclosed');
+    expect(out).toContain('U2  后续处置中  组长 i1');
+  });
+
+  it('followup list shows the dispositions with their status, and filters on the server', async () => {
+    const api = stubApi(200, { items: [{ id: 'f1', uscc: 'U1', disposition: '责令整改', responsibleUnit: '执法队', due: '2026-07-10', status: 'open', openedBy: 'x' }, { id: 'f2', uscc: 'U1', disposition: '移送', responsibleUnit: '法规科', due: '2026-07-10', status: 'closed', outcome: '已移送', openedBy: 'x' }] });
+    const { out } = await run('followup', 'list', 'T1', '--uscc', 'U1', '--status', 'open');
+    expect(api.calls[0]!.url).toBe('http://127.0.0.1:9/tasks/T1/followups?uscc=U1&status=open');
+    expect(out).toContain('f1  U1  处置中  责令整改  责任单位 执法队  期限 2026-07-10');
+    expect(out).toContain('f2  U1  已办结  移送  责任单位 法规科  期限 2026-07-10  办结情况 已移送');
+    expect(out).toContain('共 2 项后续处置（处置中 1）');
+  });
+});

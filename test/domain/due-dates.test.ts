@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEADLINE_STEPS, firstLadderDay, ladderDates, ladderToday, overdueDate, reminderDate, type DeadlineStep, type LadderDates } from '../../shared/domain/deadlines.js';
+import { DEADLINE_STEPS, firstLadderDay, isOverdue, ladderDates, ladderToday, overdueDate, reminderDate, type DeadlineStep, type LadderDates } from '../../shared/domain/deadlines.js';
 import { addDays, defaultCalendar as cal } from '../../shared/domain/calendar.js';
 import { getPreset } from '../../shared/domain/profiles.js';
 
@@ -111,4 +111,11 @@ describe('the ladder of a deadline (reminder, escalation, leadership)', () => {
     expect(reminderDate('2026-02-14', 0, cal)).toBe('2026-02-14');
   });
 
+  it('overdue by the working-day rule: not on the weekend after a Friday deadline, from the next working day', () => {
+    // Fri 2026-04-03, then the Qingming break 04-04..06: overdue from Tue 04-07.
+    expect(['2026-04-03', '2026-04-04', '2026-04-05', '2026-04-06', '2026-04-07'].map((d) => isOverdue('2026-04-03', d, cal))).toEqual([false, false, false, false, true]);
+    // Due on Sunday 04-12 counts on Fri 04-10: overdue on Mon 04-13, not on Sat 04-11.
+    expect(isOverdue('2026-04-12', '2026-04-11', cal)).toBe(false);
+    expect(isOverdue('2026-04-12', '2026-04-13', cal)).toBe(true);
+  });
 });

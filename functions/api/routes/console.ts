@@ -17,7 +17,7 @@ import { notFound } from '../../../shared/domain/errors.js';
 import { chinaToday } from '../../../shared/domain/calendar.js';
 import { now } from '../../../shared/clock.js';
 import type { PlanTask } from '../../../shared/domain/schemas.js';
-import { DEADLINE_LABELS } from '../../../shared/domain/deadlines.js';
+import { DEADLINE_LABELS, isOverdue } from '../../../shared/domain/deadlines.js';
 
 export const STAGE_NAMES: Record<Stage | 'not-launched', string> = {
   'not-launched': '未启动',
@@ -89,7 +89,7 @@ export const consoleRoutes: Record<string, RouteHandler> = {
       for (const pt of plan?.tasks ?? []) {
         const t = runtime.get(pt.taskId);
         runtime.delete(pt.taskId);
-        const overdue = t ? (await deadlinesOfTask(t.taskId)).filter((d) => !d.metAt && d.due !== null && d.due < today).length : 0;
+        const overdue = t ? (await deadlinesOfTask(t.taskId)).filter((d) => !d.metAt && d.due !== null && isOverdue(d.due, today)).length : 0;
         const stage = t?.stage ?? 'not-launched';
         out.push({
           taskId: pt.taskId,
@@ -126,7 +126,7 @@ export const consoleRoutes: Record<string, RouteHandler> = {
 
     const deadlines = t ? await deadlinesOfTask(taskId) : [];
     const overdue = deadlines
-      .filter((d) => !d.metAt && d.due !== null && d.due < today)
+      .filter((d) => !d.metAt && d.due !== null && isOverdue(d.due, today))
       .sort((a, b) => (a.due! < b.due! ? -1 : 1))
       .map((d) => ({ kind: d.kind, kindName: DEADLINE_LABELS[d.kind], ref: d.ref, due: d.due, people: d.people.map((id) => ({ id, name: nameOf(id) })) }));
 

@@ -10,7 +10,7 @@ import { IsoDate, LongText, NonEmpty, Short } from '../../../shared/domain/schem
 import { LIMITS } from '../../../shared/domain/limits.js';
 import { normalizeUscc } from '../../../shared/domain/uscc.js';
 import { actorOf, launchedTask } from '../../../shared/usecases/access.js';
-import { drawnTargets, drawRecordOf, launchTask, publishTaskResults, taskStatus } from '../../../shared/usecases/tasks.js';
+import { drawnTargets, drawRecordOf, launchTask, publishTaskResults, taskFollowUps, taskStatus } from '../../../shared/usecases/tasks.js';
 import { decideApproval } from '../../../shared/usecases/approval.js';
 import { abortCeremony, registerCeremonyWitnesses, revealSecret } from '../../../shared/usecases/ceremony.js';
 import { requestRedraw } from '../../../shared/usecases/redraw.js';
@@ -43,7 +43,7 @@ export const taskRoutes: Record<string, RouteHandler> = {
 
   'GET /tasks/{taskId}/targets': async (req) => {
     const limit = Math.min(Number(req.query.limit ?? 100) || 100, 1000);
-    return { json: await drawnTargets(staffOf(req), taskId(req), { limit, ...(req.query.cursor ? { cursor: req.query.cursor } : {}) }) };
+    return { json: await drawnTargets(staffOf(req), taskId(req), { limit, ...(req.query.cursor ? { cursor: req.query.cursor } : {}), ...(req.query.status ? { status: req.query.status } : {}) }) };
   },
 
   'POST /tasks/{taskId}/targets/{uscc}/checked': async (req) => {
@@ -77,6 +77,10 @@ export const taskRoutes: Record<string, RouteHandler> = {
     const body = parseJson(req, z.object({ disposition: NonEmpty, responsibleUnit: NonEmpty, due: IsoDate.optional(), note: Short(LIMITS.text).optional() }));
     return { status: 201, json: await openFollowUp(t.taskId, uscc(req), body, actorOf(staff)) };
   },
+
+  'GET /tasks/{taskId}/followups': async (req) => ({
+    json: await taskFollowUps(staffOf(req), taskId(req), { ...(req.query.uscc ? { uscc: req.query.uscc } : {}), ...(req.query.status ? { status: req.query.status } : {}) }),
+  }),
 
   'POST /tasks/{taskId}/targets/{uscc}/followups/{followupId}/close': async (req) => {
     const staff = staffOf(req);

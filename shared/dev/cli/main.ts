@@ -82,6 +82,59 @@ function out(ctx: Ctx, value: unknown, table?: () => void): void {
 
 const RISK_NAMES: Record<string, string> = { A: 'A（低）', B: 'B（较低）', C: 'C（较高）', D: 'D（高）' };
 
+/** Target statuses in Chinese (the API's codes stay in --json). */
+const STATUS_ZH: Record<string, string> = {
+  assigned: '已分派',
+  notified: '已通知',
+  checked: '已检查',
+  result_entered: '已录入',
+  reviewed: '已审核',
+  published: '已公示',
+  followup_open: '后续处置中',
+  closed: '已办结',
+};
+
+/** What `GET /tasks/{taskId}/summary` returns that `task status` shows. */
+export interface TaskSummary {
+  taskId: string;
+  name: string;
+  departmentName?: string;
+  stageName: string;
+  total: number;
+  counts?: Record<string, number>;
+  countNames?: Record<string, string>;
+  reached?: { resultEntered: number; published: number; closed: number; followupOpened?: number };
+  failure?: { error: string; cause?: string };
+  timeline: { name: string; state: string; at?: string; by?: string }[];
+  people: Record<string, string>;
+  overdue: { kindName: string; ref: string; due: string; people: { name: string }[] }[];
+  next?: { who?: string; what: string };
+  draw?: { round: number; selected: number; seed?: string };
+}
+
+/** The readable `task status`: stage, timeline, counts, overdue with who is responsible, next action. */
+export function formatTaskSummary(s: TaskSummary): string {
+  const lines = [`${s.name}（${s.taskId}）：${s.stageName}`];
+  for (const st of s.timeline) {
+    const mark = { done: '✓', current: '▶', failed: '✗', pending: '·' }[st.state] ?? ' ';
+    lines.push(`  ${mark} ${st.name}${st.at ? `  ${chinaDateTime(st.at)}  ${s.people[st.by ?? ''] ?? st.by ?? ''}` : ''}`);
+  }
+  if (s.failure) lines.push(`  失败原因：${s.failure.cause ?? s.failure.error}`);
+  if (s.draw) lines.push(`  抽取：第 ${s.draw.round} 轮，${s.draw.selected} 户；种子 ${s.draw.seed ?? '—'}`);
+  if (s.total) {
+    lines.push(`  进度：已录入 ${s.reached?.resultEntered ?? 0}/${s.total}，已公示 ${s.reached?.published ?? 0}，已办结 ${s.reached?.closed ?? 0}`);
+    const counts = Object.entries(s.counts ?? {}).filter(([, n]) => n > 0);
+    if (counts.length) lines.push(`  各状态：${counts.map(([k, n]) => `${s.countNames?.[k] ?? STATUS_ZH[k] ?? k} ${n}`).join('，')}`);
+  }
+  if (s.overdue.length) {
+    lines.push(`  逾期 ${s.overdue.length} 项：`);
+    for (const o of s.overdue.slice(0, 20)) lines.push(`    ${o.kindName}  ${o.ref}  期限 ${o.due}  责任人 ${o.people.map((p) => p.name).join('、') || '—'}`);
+    if (s.overdue.length > 20) lines.push(`    …另有 ${s.overdue.length - 20} 项（--json 查看全部）`);
+  } else if (s.total) lines.push('  无逾期事项');
+  if (s.next) lines.push(`  下一步：${s.next.what}`);
+  return lines.join('\n');
+}
+
 export function buildCli(): Command {
   const program = new Command('suiji')
     .description('Suiji 双随机、一公开 — command-line client of the HTTP API')
@@ -193,14 +246,6 @@ export function buildCli(): Command {
       out(ctx, await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/launch`, {}));
     });
   task
-    .command('status')
-    .argument('<taskId>')
-    .action(async (taskId: string, _o, cmd: Command) => {
-      const ctx = ctxOf(cmd);
-      out(ctx, await call(ctx, 'GET', `/tasks/${encodeURIComponent(taskId)}/status`));
-    });
-
-  task
     .command('publish')
     .description('coordinator: publish every valid result not yet published (or --uscc …)')
     .argument('<taskId>')
@@ -230,32 +275,15 @@ export function buildCli(): Command {
       });
     });
   task
-    .command('summary')
-    .description('a readable summary: stage timeline, ceremony, draw, overdue with who is responsible, next action')
+    .command('status')
+    .alias('summary')
+    .description('where a task stands: stage timeline, counts, overdue with who is responsible, the next action (--json: the whole summary for scripts)')
     .argument('<taskId>')
+    .option('--json', 'print the summary as JSON')
     .action(async (taskId: string, _o, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      const s = (await call(ctx, 'GET', `/tasks/${encodeURIComponent(taskId)}/summary`)) as {
-        taskId: string; name: string; stageName: string; total: number; reached?: { resultEntered: number; published: number; closed: number };
-        timeline: { name: string; state: string; at?: string; by?: string }[]; people: Record<string, string>;
-        overdue: { kindName: string; ref: string; due: string; people: { name: string }[] }[]; next?: { what: string };
-        draw?: { round: number; selected: number; seed?: string };
-      };
-      out(ctx, s, () => {
-        console.log(`${s.name}（${s.taskId}）：${s.stageName}`);
-        for (const st of s.timeline) {
-          const mark = { done: '✓', current: '▶', failed: '✗', pending: '·' }[st.state] ?? ' ';
-          console.log(`  ${mark} ${st.name}${st.at ? `  ${chinaDateTime(st.at)}  ${s.people[st.by ?? ''] ?? st.by ?? ''}` : ''}`);
-        }
-        if (s.draw) console.log(`  抽取：第 ${s.draw.round} 轮，${s.draw.selected} 户；种子 ${s.draw.seed ?? '—'}`);
-        if (s.total) console.log(`  进度：已录入 ${s.reached?.resultEntered ?? 0}/${s.total}，已公示 ${s.reached?.published ?? 0}，已办结 ${s.reached?.closed ?? 0}`);
-        if (s.overdue.length) {
-          console.log(`  逾期 ${s.overdue.length} 项：`);
-          for (const o of s.overdue.slice(0, 20)) console.log(`    ${o.kindName}  ${o.ref}  期限 ${o.due}  责任人 ${o.people.map((p) => p.name).join('、')}`);
-          if (s.overdue.length > 20) console.log(`    …另有 ${s.overdue.length - 20} 项（--json 查看全部）`);
-        }
-        if (s.next) console.log(`  下一步：${s.next.what}`);
-      });
+      const s = (await call(ctx, 'GET', `/tasks/${encodeURIComponent(taskId)}/summary`)) as TaskSummary;
+      out(ctx, s, () => console.log(formatTaskSummary(s)));
     });
 
   task
@@ -270,12 +298,16 @@ export function buildCli(): Command {
   task
     .command('targets')
     .argument('<taskId>')
+    .option('--status <codes>', 'only targets in these statuses, comma-separated (e.g. followup_open,published)')
     .option('--limit <n>', 'how many', '100')
-    .action(async (taskId: string, o: { limit: string }, cmd: Command) => {
+    .option('--cursor <c>')
+    .action(async (taskId: string, o: { limit: string; status?: string; cursor?: string }, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      const r = (await call(ctx, 'GET', `/tasks/${encodeURIComponent(taskId)}/targets?limit=${o.limit}`)) as { items: { uscc: string; name: string; status: string; team: string[]; leader: string }[] };
+      const q = new URLSearchParams({ limit: o.limit, ...(o.status ? { status: o.status } : {}), ...(o.cursor ? { cursor: o.cursor } : {}) });
+      const r = (await call(ctx, 'GET', `/tasks/${encodeURIComponent(taskId)}/targets?${q}`)) as { items: { uscc: string; name: string; status: string; team: string[]; leader: string }[]; cursor?: string };
       out(ctx, r, () => {
-        for (const t of r.items) console.log(`${t.uscc}  ${t.status}  组长 ${t.leader}  ${t.team.join(',')}  ${t.name}`);
+        for (const t of r.items) console.log(`${t.uscc}  ${STATUS_ZH[t.status] ?? t.status}  组长 ${t.leader}  ${t.team.join(',')}  ${t.name}`);
+        console.log(`共 ${r.items.length} 户${r.cursor ? `；下一页：--cursor ${r.cursor}` : ''}`);
       });
     });
 
@@ -293,6 +325,25 @@ export function buildCli(): Command {
       const body = { disposition: o.disposition, responsibleUnit: o.unit, ...(o.due ? { due: o.due } : {}), ...(o.note ? { note: o.note } : {}) };
       const r = (await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/targets/${encodeURIComponent(uscc)}/followups`, body)) as { id: string; due: string };
       out(ctx, r, () => console.log(`已登记后续处置 ${r.id}（办理期限 ${r.due || '待定'}）`));
+    });
+  followup
+    .command('list')
+    .description("a task's follow-up dispositions (--uscc one target, --status open|closed)")
+    .argument('<taskId>')
+    .option('--uscc <code>')
+    .option('--status <status>', 'open (处置中) or closed (已办结)')
+    .action(async (taskId: string, o: { uscc?: string; status?: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const q = new URLSearchParams({ ...(o.uscc ? { uscc: o.uscc } : {}), ...(o.status ? { status: o.status } : {}) });
+      const r = (await call(ctx, 'GET', `/tasks/${encodeURIComponent(taskId)}/followups${q.size ? `?${q}` : ''}`)) as {
+        items: { id: string; uscc: string; disposition: string; responsibleUnit: string; due: string; status: 'open' | 'closed'; outcome?: string; openedBy: string }[];
+      };
+      out(ctx, r, () => {
+        for (const f of r.items) {
+          console.log(`${f.id}  ${f.uscc}  ${f.status === 'open' ? '处置中' : '已办结'}  ${f.disposition}  责任单位 ${f.responsibleUnit}  期限 ${f.due || '待定'}${f.outcome ? `  办结情况 ${f.outcome}` : ''}`);
+        }
+        console.log(`共 ${r.items.length} 项后续处置（处置中 ${r.items.filter((f) => f.status === 'open').length}）`);
+      });
     });
   followup
     .command('close')
