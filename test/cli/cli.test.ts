@@ -108,3 +108,48 @@ describe('suiji task status, targets --status, followup list', () => {
     expect(out).toContain('共 2 项后续处置（处置中 1）');
   });
 });
+
+describe('suiji on a local platform that does not accept the token it found', () => {
+  it('signs in again as the same person through the local sign-in and retries once (e.g. a platform started with SUIJI_CLOCK_START and its own data folder)', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const home = mkdtempSync(`${tmpdir()}/suiji-cli-`);
+    vi.stubEnv('HOME', home);
+    vi.stubEnv('SUIJI_TOKEN', '');
+    const payload = Buffer.from(JSON.stringify({ email: 'someone@example.gov.cn' })).toString('base64url');
+    const stale = `h.${payload}.sig`;
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    mkdirSync(`${home}/.suiji`);
+    writeFileSync(`${home}/.suiji/tokens.json`, JSON.stringify({ 'http://127.0.0.1:9': stale }));
+    const calls: { url: string; auth?: string; body?: string }[] = [];
+    vi.stubGlobal('fetch', async (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => {
+      calls.push({ url, ...(init.headers.authorization ? { auth: init.headers.authorization } : {}), ...(init.body ? { body: init.body } : {}) });
+      if (url.endsWith('/auth/dev-login')) return new Response(JSON.stringify({ token: 'fresh' }), { status: 200, headers: { 'content-type': 'application/json' } });
+      if (init.headers.authorization !== 'Bearer fresh') return new Response(JSON.stringify({ message: 'Unauthorized' }), { status: 401, headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify({ name: '某人', email: 'someone@example.gov.cn', role: 'coordinator', department: 'd' }), { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    const out: string[] = [];
+    const err: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...a) => void out.push(a.join(' ')));
+    const error = vi.spyOn(console, 'error').mockImplementation((...a) => void err.push(a.join(' ')));
+    try {
+      await main(['node', 'suiji', '--endpoint', 'http://127.0.0.1:9', 'whoami']);
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+      vi.unstubAllEnvs();
+    }
+    expect(out.join('\n')).toBe('某人 <someone@example.gov.cn> coordinator @ d');
+    expect(calls.map((c) => `${c.url} ${c.auth ?? ''}`)).toEqual([`http://127.0.0.1:9/me Bearer ${stale}`, 'http://127.0.0.1:9/auth/dev-login ', 'http://127.0.0.1:9/me Bearer fresh']);
+    expect(JSON.parse(calls[1]!.body!)).toEqual({ email: 'someone@example.gov.cn' });
+    expect(JSON.parse(readFileSync(`${home}/.suiji/tokens.json`, 'utf8'))).toEqual({ 'http://127.0.0.1:9': 'fresh' });
+    expect(process.exitCode ?? 0).toBe(0);
+  });
+
+  it('never replaces a token given with --token: the 401 is printed once', async () => {
+    stubApi(401, { message: 'Unauthorized' });
+    const { err } = await run('whoami');
+    expect(err).toBe('错误 401：Unauthorized');
+    expect(process.exitCode).toBe(1);
+  });
+});

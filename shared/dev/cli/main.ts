@@ -10,19 +10,22 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { chinaDateTime } from '../../domain/calendar.js';
 
 const DEFAULT_ENDPOINT = process.env.SUIJI_ENDPOINT ?? 'http://127.0.0.1:3000';
-const TOKENS_FILE = join(homedir(), '.suiji', 'tokens.json');
+/** Tokens remembered per endpoint (`suiji login`; read at each use, so HOME decides). */
+const tokensFile = (): string => join(homedir(), '.suiji', 'tokens.json');
 /** Written by `npm start` for the sample district's coordinator, so a first command just works. */
 const LOCAL_DEV_TOKEN = join(process.env.SUIJI_DATA_DIR ?? resolve(dirname(new URL(import.meta.url).pathname), '../../../.local'), 'dev-token.json');
 
 interface Ctx {
   endpoint: string;
   token?: string;
+  /** The token was given (--token, SUIJI_TOKEN): never replaced. */
+  explicit: boolean;
   json: boolean;
 }
 
 function readTokens(): Record<string, string> {
   try {
-    return JSON.parse(readFileSync(TOKENS_FILE, 'utf8')) as Record<string, string>;
+    return JSON.parse(readFileSync(tokensFile(), 'utf8')) as Record<string, string>;
   } catch {
     return {};
   }
@@ -31,29 +34,74 @@ function readTokens(): Record<string, string> {
 function ctxOf(cmd: Command): Ctx {
   const o = cmd.optsWithGlobals<{ endpoint: string; token?: string; json?: boolean }>();
   const endpoint = o.endpoint.replace(/\/$/, '');
-  let token = o.token ?? process.env.SUIJI_TOKEN ?? readTokens()[endpoint];
+  let token = o.token ?? (process.env.SUIJI_TOKEN || undefined) ?? readTokens()[endpoint];
   if (!token && endpoint === DEFAULT_ENDPOINT.replace(/\/$/, '') && existsSync(LOCAL_DEV_TOKEN)) {
     token = (JSON.parse(readFileSync(LOCAL_DEV_TOKEN, 'utf8')) as { token: string }).token;
   }
-  return { endpoint, ...(token ? { token } : {}), json: Boolean(o.json) };
+  return { endpoint, ...(token ? { token } : {}), explicit: Boolean(o.token ?? (process.env.SUIJI_TOKEN || undefined)), json: Boolean(o.json) };
+}
+
+/** The e-mail a token was issued to (its payload, unverified: only to sign in again as the same person). */
+function emailOf(token: string | undefined): string | undefined {
+  try {
+    const payload = JSON.parse(Buffer.from(token?.split('.')[1] ?? '', 'base64url').toString('utf8')) as { email?: unknown };
+    return typeof payload.email === 'string' ? payload.email : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function saveToken(endpoint: string, token: string): Promise<void> {
+  const tokens = readTokens();
+  tokens[endpoint] = token;
+  await mkdir(dirname(tokensFile()), { recursive: true });
+  await writeFile(tokensFile(), JSON.stringify(tokens, null, 2), { mode: 0o600 });
+}
+
+/**
+ * The local platform refused the token the CLI found by itself — written by another platform
+ * (another data folder, e.g. one started with SUIJI_CLOCK_START), or none was found: sign in
+ * again through the local sign-in route as the same person (else the sample coordinator) and
+ * remember the token. In AWS that route does not exist and the 401 stands.
+ */
+async function renewLocalToken(ctx: Ctx): Promise<boolean> {
+  if (ctx.explicit) return false;
+  const { SAMPLE_COORDINATOR_EMAIL } = await import('../sample/district.js');
+  const email = emailOf(ctx.token) ?? SAMPLE_COORDINATOR_EMAIL;
+  let res: globalThis.Response;
+  try {
+    res = await fetch(`${ctx.endpoint}/auth/dev-login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+  } catch {
+    return false;
+  }
+  if (!res.ok) return false;
+  const r = (await res.json()) as { token?: string };
+  if (!r.token) return false;
+  ctx.token = r.token;
+  await saveToken(ctx.endpoint, r.token);
+  console.error(`（本地平台不接受找到的登录凭据，已重新以 ${email} 登录）`);
+  return true;
 }
 
 class CliError extends Error {}
 
 async function call(ctx: Ctx, method: string, path: string, body?: unknown, raw?: { data: Buffer; contentType: string }): Promise<unknown> {
-  let res: globalThis.Response;
-  try {
-    res = await fetch(`${ctx.endpoint}${path}`, {
-      method,
-      headers: {
-        ...(ctx.token ? { authorization: `Bearer ${ctx.token}` } : {}),
-        ...(raw ? { 'content-type': raw.contentType } : body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(raw ? { body: raw.data } : body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-  } catch (e) {
-    throw new CliError(`无法连接 ${ctx.endpoint}（${(e as Error).message}）。本地平台是否已用 npm start 启动？`);
-  }
+  const send = async (): Promise<globalThis.Response> => {
+    try {
+      return await fetch(`${ctx.endpoint}${path}`, {
+        method,
+        headers: {
+          ...(ctx.token ? { authorization: `Bearer ${ctx.token}` } : {}),
+          ...(raw ? { 'content-type': raw.contentType } : body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(raw ? { body: raw.data } : body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+    } catch (e) {
+      throw new CliError(`无法连接 ${ctx.endpoint}（${(e as Error).message}）。本地平台是否已用 npm start 启动？`);
+    }
+  };
+  let res = await send();
+  if (res.status === 401 && (await renewLocalToken(ctx))) res = await send();
   const type = res.headers.get('content-type') ?? '';
   const payload: unknown = type.includes('json') ? await res.json() : await res.text();
   if (!res.ok) {
@@ -149,10 +197,7 @@ export function buildCli(): Command {
     .action(async (email: string, _o, cmd: Command) => {
       const ctx = ctxOf(cmd);
       const r = (await call(ctx, 'POST', '/auth/dev-login', { email })) as { token: string; principal: { name: string; role: string; department: string } };
-      const tokens = readTokens();
-      tokens[ctx.endpoint] = r.token;
-      await mkdir(dirname(TOKENS_FILE), { recursive: true });
-      await writeFile(TOKENS_FILE, JSON.stringify(tokens, null, 2), { mode: 0o600 });
+      await saveToken(ctx.endpoint, r.token);
       console.log(`已登录：${r.principal.name}（${r.principal.role}，${r.principal.department}）`);
     });
 
