@@ -227,6 +227,8 @@ export class AppStack extends Stack {
         MAIL_INBOUND_DOMAIN: props.inboundDomain,
         ...mailEnv,
         PUBLIC_BASE_URL: publicBaseUrl,
+        // The console (served by the API, Cognito's callback): mails asking for an approval link here.
+        CONSOLE_URL: `${this.httpApi.apiEndpoint}/console`,
         POWERTOOLS_SERVICE_NAME: `suiji-${spec.id.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`,
         NODE_OPTIONS: '--enable-source-maps',
       }, failures);

@@ -15,6 +15,11 @@ export interface SuijiConfig {
   readonly mailInboundDomain: string;
   /** SES configuration set carrying the bounce/complaint event destination (SES_CONFIGURATION_SET). */
   readonly sesConfigurationSet: string;
+  /**
+   * The web console (CONSOLE_URL; default: PUBLIC_BASE_URL + /console, where the API serves it).
+   * Mails that ask for an act with legal weight link here: the console signs in first.
+   */
+  readonly consoleUrl: string;
   /** Base URL of the public site and of e-mail links (PUBLIC_BASE_URL). */
   readonly publicBaseUrl: string;
   /** Endpoint overrides for the local platform (AWS_ENDPOINT_URL_DYNAMODB, …, read by the SDK itself). */
@@ -90,6 +95,7 @@ export function config(): SuijiConfig {
     mailInboundDomain: env('MAIL_INBOUND_DOMAIN', 'reply.example.gov.cn'),
     sesConfigurationSet: env('SES_CONFIGURATION_SET', 'suiji'),
     publicBaseUrl: env('PUBLIC_BASE_URL', 'http://localhost:3000'),
+    consoleUrl: env('CONSOLE_URL', '') || `${env('PUBLIC_BASE_URL', 'http://localhost:3000')}/console`,
     local: process.env.SUIJI_LOCAL === '1',
     mail: mailConfig(),
   };

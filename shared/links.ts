@@ -9,6 +9,10 @@ import { K } from './store/keys.js';
 import { getItem, isConditionFailure, putIfAbsent, putItem, updateItem } from './store/base.js';
 import { now, nowIso } from './clock.js';
 import { chinaDate, chinaDateTime } from './domain/calendar.js';
+import { config } from './config.js';
+
+/** A screen of the web console (`#/<route>`): where a mail sends a person who must sign in to act. */
+export const consoleLink = (route: string): string => `${config().consoleUrl}#${route}`;
 
 export type LinkAction =
   | 'approve-task'
@@ -71,13 +75,26 @@ export async function resolveLink(id: string): Promise<LinkState> {
   return { ok: true, link: rec };
 }
 
-/** Mark a single-use link used; false when somebody (or a retry) used it first. */
-export async function consumeLink(id: string): Promise<boolean> {
+/**
+ * Mark a single-use link used (a conditional write): the claim (its `usedAt`), or undefined when
+ * somebody (or a retry) used it first.
+ */
+export async function consumeLink(id: string): Promise<string | undefined> {
+  const usedAt = nowIso();
   try {
-    await updateItem(K.link(id), { set: { usedAt: nowIso() }, condition: 'attribute_exists(pk) AND attribute_not_exists(usedAt)' });
-    return true;
+    await updateItem(K.link(id), { set: { usedAt }, condition: 'attribute_exists(pk) AND attribute_not_exists(usedAt)' });
+    return usedAt;
   } catch (e) {
-    if (isConditionFailure(e)) return false;
+    if (isConditionFailure(e)) return undefined;
     throw e;
+  }
+}
+
+/** Give a claim back (the act it was for was refused): only the claim `usedAt` made, nobody else's. */
+export async function releaseLink(id: string, usedAt: string): Promise<void> {
+  try {
+    await updateItem(K.link(id), { remove: ['usedAt'], condition: 'usedAt = :claim', values: { ':claim': usedAt } });
+  } catch (e) {
+    if (!isConditionFailure(e)) throw e;
   }
 }

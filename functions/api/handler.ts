@@ -31,7 +31,10 @@ export const routes: Record<string, RouteHandler> = {
   ...reportRoutes,
 };
 
+// A failed request is logged with its route template (`GET /l/{linkId}`), never its path: a path
+// can carry an e-mail link id, which is a bearer credential (docs/SECURITY.md). The event itself is
+// never logged.
 const base = async (event: ApiEvent, _context: Context): Promise<APIGatewayProxyResultV2> =>
-  dispatch(event, routes, (msg, err) => logger.error(msg, err as Error));
+  dispatch(event, routes, (msg, err) => logger.error(msg, { route: event.routeKey, error: err as Error }));
 
 export const handler = middy(base).use(injectLambdaContext(logger, { resetKeys: true }));

@@ -6,7 +6,7 @@
  */
 import { composeMime, renderAssignmentNotice, renderCeremonyNotice, renderPlanApprovalRequest, type AssignedTarget } from '../mail/render.js';
 import { sendMail } from '../mail/send.js';
-import { createLink } from '../links.js';
+import { consoleLink, createLink } from '../links.js';
 import { config } from '../config.js';
 import { getDepartment, listDepartments, listInspectionItems, listInspectors, getTargets } from '../store/registry.js';
 import { listProgress, markNotified, type CallbackStage, type Stage, type TaskRecord } from '../store/tasks.js';
@@ -38,7 +38,7 @@ async function approvalRequest(task: TaskRecord): Promise<void> {
   const items = await listInspectionItems(task.department);
   const departments = await listDepartments();
   for (const leader of dept.leaders) {
-    const id = await createLink('approve-task', { taskId: task.taskId }, leader.email, { days: 30, singleUse: true });
+    // Approving is an act with legal weight: the mail opens the console, which signs in first (no link id that approves).
     const mail = renderPlanApprovalRequest({
       leader: { name: leader.name, email: leader.email, ...(leader.title ? { title: leader.title } : {}) },
       departmentName: dept.name,
@@ -47,8 +47,7 @@ async function approvalRequest(task: TaskRecord): Promise<void> {
       task: ctx.planTask,
       itemNames: Object.fromEntries(items.map((i) => [i.id, i.name])),
       departmentNames: Object.fromEntries(departments.map((d) => [d.id, d.name])),
-      approveUrl: url(`/l/${id}`),
-      rejectUrl: url(`/l/${id}`),
+      consoleUrl: consoleLink(`/approve/${encodeURIComponent(task.taskId)}`),
       respondBy: ctx.planTask.drawDate,
     });
     await sendMail({

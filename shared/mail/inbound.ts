@@ -186,11 +186,14 @@ async function processReply(mail: InboundMail, claim: string): Promise<InboundOu
     return { ...base, status: 'ignored', from, reasons: ['回复令牌无效'] };
   }
   const assessment = assessInbound(mail, { address: grant.address, token: grant.token });
-  // The address must still be the inspector's registered address.
-  const inspectors = (await Promise.all(grant.inspectors.map((i) => getInspector(i.department, i.id)))).filter(
+  // The address must still be the inspector's registered address, and the inspector active:
+  // deactivating or deleting him revokes his reply tokens.
+  const registered = (await Promise.all(grant.inspectors.map((i) => getInspector(i.department, i.id)))).filter(
     (i): i is Inspector => Boolean(i) && i!.email.toLowerCase() === from,
   );
-  if (assessment.ok && !inspectors.length) assessment.reasons.push('发件地址已不是登记的检查人员邮箱');
+  const inspectors = registered.filter((i) => i.active);
+  if (assessment.ok && !registered.length) assessment.reasons.push('发件地址已不是登记的检查人员邮箱');
+  else if (assessment.ok && !inspectors.length) assessment.reasons.push('检查人员登记已停用，回复令牌已失效');
   if (!assessment.ok || !inspectors.length) {
     logger.warn('unverified reply: nothing recorded, not answered', {
       from: maskEmail(from),

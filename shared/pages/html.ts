@@ -46,7 +46,7 @@ table{border-collapse:collapse;width:100%;margin:12px 0;font-size:14px}th,td{bor
 th{background:#f0f2f5;white-space:nowrap}.muted{color:#667085;font-size:13px}.ok{color:#137333}.bad{color:#b4232a;font-weight:bold}
 form label{display:block;margin:10px 0 4px;font-weight:bold}input[type=text],input[type=date],textarea,select{width:100%;padding:6px;font-size:14px;box-sizing:border-box}
 input.inline{width:auto}.footer{margin-top:40px}
-button{background:#b4232a;color:#fff;border:0;padding:8px 18px;font-size:15px;border-radius:4px;cursor:pointer;margin-right:8px}button.secondary{background:#667085}
+button,a.button{background:#b4232a;color:#fff;border:0;padding:8px 18px;font-size:15px;border-radius:4px;cursor:pointer;margin-right:8px;text-decoration:none;display:inline-block}button.secondary{background:#667085}
 .box{border:1px solid #c9ced6;border-radius:6px;padding:12px 16px;margin:12px 0}.error{background:#fdecea;border-color:#b4232a}
 code{font-family:ui-monospace,Consolas,monospace;font-size:13px;word-break:break-all}
 @media print{body{background:#fff}main{padding:0}button,form .noprint{display:none}}

@@ -60,6 +60,10 @@ export function approvalAlreadyDecidedPage(d: ApprovalDecision, note?: string): 
   );
 }
 
+/**
+ * What an approval link (older mails) shows: the plan form and the way to the console, where the
+ * leader signs in and decides. The page has no form: an approval needs a signed-in session.
+ */
 export function taskApprovalPage(f: TaskApprovalForm): string {
   if (f.decided) return approvalAlreadyDecidedPage(f.decided);
   const t = f.task;
@@ -75,21 +79,14 @@ export function taskApprovalPage(f: TaskApprovalForm): string {
                 <tr><th>抽取日期</th><td>${t.drawDate}</td></tr>
                 <tr><th>抽查依据</th><td>${t.legalBasis}</td></tr>
               </table>
-              <form method="post">
-                <label for="reason">意见（不批准时必填）</label><textarea id="reason" name="reason" rows="3"></textarea>
-                <p><button name="decision" value="approve">批准</button><button class="secondary" name="decision" value="reject">不批准</button></p>
-              </form>`,
+              ${approvalInConsole(f.consoleUrl)}`,
     { subtitle: `审批人：${f.approver}` },
   );
 }
 
-export const approvalNeedsReasonPage = (linkId: string): string =>
-  page('请填写理由', html`<div class="box error"><p>不批准时请填写理由。</p><p><a href="/l/${linkId}">返回</a></p></div>`);
+const approvalInConsole = (consoleUrl: string) =>
+  html`<div class="box"><p>审批是有法律效力的行为，须登录工作台后办理（批准或退回）；邮件链接本身不能审批。</p>
+                <p><a class="button" href="${consoleUrl}">登录工作台审批</a></p></div>`;
 
-export function approvalDecidedPage(d: { approve: boolean; applied: boolean; reason: string; decision?: ApprovalDecision | undefined }): string {
-  if (!d.applied && d.decision) return approvalAlreadyDecidedPage(d.decision, '本次提交未产生变化。');
-  return page(
-    d.approve ? '已批准' : '已退回',
-    html`<div class="box"><p>${d.applied ? (d.approve ? '任务计划已批准，流程继续进行。' : `任务计划未获批准：${d.reason}`) : '该审批已处理过，本次操作未产生变化。'}</p>${d.applied && d.decision ? html`<p class="muted">${describeDecision(d.decision)}。</p>` : ''}</div>`,
-  );
-}
+/** A POST to an approval link (a form of an older page): nothing happens; the console is the way. */
+export const approvalNeedsSignInPage = (consoleUrl: string): string => page('请登录工作台审批', approvalInConsole(consoleUrl));

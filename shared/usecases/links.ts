@@ -1,21 +1,24 @@
 /**
  * What the short links in e-mails show and do. A link resolves server-side to an action, a
  * payload and the person it was sent to; viewing returns the data of its page (the pages are in
- * `shared/pages/`), acting records a result or the leader's decision for that person.
+ * `shared/pages/`), acting records a result for that person. No link approves anything: the
+ * leader's approval link (older mails) shows the plan form and sends him to the console.
  *
  *   view-assignment  an inspector's targets of a task; per target the result form and the
  *                    printable 一企一表; acting enters a result (the link stays usable)
  *   enter-result     the result form of one target; acting enters it and uses the link up
  *                    (a fresh one for corrections comes with the confirmation)
- *   approve-task     the task's plan form for the leader; acting approves or rejects, once
+ *   approve-task     (mails sent before approval moved to the console) the task's plan form for
+ *                    the leader with a button to the console; it never approves — an act with
+ *                    legal weight needs a signed-in session (docs/SECURITY.md)
  *
  * Refusals are domain errors: `tooLate` for an expired or used link (or a target no longer on
  * the task), `notFound` (reason NOT_ON_TEAM) for a target not on the inspector's team.
  */
-import { consumeLink, createLink, resolveLink, type LinkRecord } from '../links.js';
+import { consoleLink, consumeLink, createLink, releaseLink, resolveLink, type LinkRecord } from '../links.js';
 import { enterResult, taskContext } from '../lifecycle/progress.js';
 import { getProgress, getTask, listProgress, STATUS_NAMES, type ApprovalDecision, type ProgressRecord } from '../store/tasks.js';
-import { onTeam, teamMembers } from '../lifecycle/team.js';
+import { activeInspector, onTeam, teamMembers } from '../lifecycle/team.js';
 import type { InspectorRef } from '../domain/identity.js';
 import { getDepartment, getInspector, getTargets, listInspectionItems } from '../store/registry.js';
 import type { InspectionSheetData } from '../mail/render.js';
@@ -24,14 +27,26 @@ import type { PlanTask } from '../domain/schemas.js';
 import { DomainError, tooLate } from '../domain/errors.js';
 import { config } from '../config.js';
 import { confirmFormEntry } from './confirmations.js';
-import { decideTaskPlan, planApprovalDecision, planDecision, staffName } from './approval.js';
+import { planApprovalDecision, staffName } from './approval.js';
 
 type Payload = Record<string, string>;
 
-/** The link, if it may still be used (else `tooLate` with the reason). */
+/**
+ * The link, if it may still be used (else `tooLate` with the reason). A link of an inspector is
+ * his only while he is registered and active: every use resolves him again, so deactivating or
+ * deleting him revokes his links (a 180-day assignment link included) at once.
+ */
 export async function openLink(linkId: string): Promise<LinkRecord> {
   const r = await resolveLink(linkId);
   if (!r.ok) throw tooLate(r.reason);
+  if (r.link.payload.inspectorId !== undefined) {
+    try {
+      await activeInspector(linkInspector(r.link.payload));
+    } catch (e) {
+      if (e instanceof DomainError && e.code === 'forbidden') throw tooLate(`链接已失效：${e.message}`);
+      throw e;
+    }
+  }
   return r.link;
 }
 
@@ -131,8 +146,10 @@ export interface TaskApprovalForm {
   task: Pick<PlanTask, 'name' | 'leadSection' | 'jointSections' | 'jointDepartments' | 'category' | 'window' | 'drawDate' | 'legalBasis'>;
   /** The name of the leader the link was sent to (never the address). */
   approver: string;
-  /** Set when the decision was taken already (through any channel): the page says so, no form. */
+  /** Set when the decision was taken already (through any channel): the page says so. */
   decided?: ApprovalDecision;
+  /** Where the leader approves: the task's approval in the console, which signs in first. */
+  consoleUrl: string;
 }
 
 export async function taskApprovalForm(link: LinkRecord): Promise<TaskApprovalForm> {
@@ -143,6 +160,7 @@ export async function taskApprovalForm(link: LinkRecord): Promise<TaskApprovalFo
     task: { name: t.name, leadSection: t.leadSection, jointSections: t.jointSections, jointDepartments: t.jointDepartments, category: t.category, window: t.window, drawDate: t.drawDate, legalBasis: t.legalBasis },
     approver: (await staffName(link.recipient, ctx.task.department)) ?? '分管领导',
     ...(decided ? { decided } : {}),
+    consoleUrl: consoleLink(`/approve/${encodeURIComponent(ctx.task.taskId)}`),
   };
 }
 
@@ -167,28 +185,24 @@ export type ResultEntry = Awaited<ReturnType<typeof enterResult>>;
 export async function enterResultByLink(link: LinkRecord, uscc: string, result: Record<string, unknown>, ip: string): Promise<{ entry: ResultEntry; correctionUrl?: string }> {
   if (link.action === 'view-assignment') await assertOnTeam(link.payload, uscc);
   const { taskId, inspectorId, department } = link.payload as { taskId: string; inspectorId: string; department?: string };
-  const entry = await enterResult(taskId, uscc, result, { by: link.recipient, role: 'inspector', ip, inspector: linkInspector(link.payload) }, 'form');
+  const actor = { by: link.recipient, role: 'inspector', ip, inspector: linkInspector(link.payload) };
   if (link.action !== 'enter-result') {
+    const entry = await enterResult(taskId, uscc, result, actor, 'form');
     await confirmFormEntry({ taskId, uscc, inspector: { department: department ?? '', id: inspectorId } }, entry);
     return { entry };
   }
-  await consumeLink(link.id);
+  // Single use, claimed before acting (a conditional write): of two POSTs at the same moment one
+  // records, the other is told the link was used. A refused entry gives the claim back.
+  const claim = await consumeLink(link.id);
+  if (!claim) throw tooLate('该链接已使用过');
+  let entry: ResultEntry;
+  try {
+    entry = await enterResult(taskId, uscc, result, actor, 'form');
+  } catch (e) {
+    await releaseLink(link.id, claim);
+    throw e;
+  }
   await confirmFormEntry({ taskId, uscc, inspector: { department: department ?? '', id: inspectorId } }, entry);
   const again = await createLink('enter-result', link.payload, link.recipient, { days: 30, singleUse: true });
   return { entry, correctionUrl: `${config().publicBaseUrl}/l/${again}` };
-}
-
-/**
- * The leader's decision through the approval link: checked first (a rejection needs a reason),
- * then the link is used up, then the decision applies — unless it had been taken already.
- */
-export async function decideTaskByLink(link: LinkRecord, approve: boolean, reason: string, ip: string): Promise<{ approve: boolean; applied: boolean; reason: string; decision?: ApprovalDecision | undefined }> {
-  const d = planDecision(approve, reason);
-  // decided meanwhile (the API, another leader's link): change nothing, say who and when
-  const task = await getTask(link.payload.taskId!);
-  const before = task ? await planApprovalDecision(task) : undefined;
-  if (before) return { approve, applied: false, reason: d.reason, decision: before };
-  if (!(await consumeLink(link.id))) throw tooLate('该审批链接已使用过');
-  const { applied, decision } = await decideTaskPlan(link.payload.taskId!, d, { by: link.recipient, role: 'leader', ip }, 'mail-link');
-  return { approve, applied, reason: d.reason, decision };
 }

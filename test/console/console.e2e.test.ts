@@ -99,13 +99,27 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await coord.locator('[data-test="stage"]', { hasText: '待领导审批' }).waitFor();
   });
 
-  it('the leader sees the approval waiting, refuses a rejection without reason, approves', async () => {
-    await signIn(leader, SAMPLE_LEADER_EMAIL);
+  it('the leader follows the approval mail into the console, signs in, refuses a rejection without reason, approves', async () => {
+    // The mail's one button leads to the console's approval route; no link id approves (issue 12, 4).
+    const mail = platform.ses.emails().find((e) => e.destination.to.some((t) => t.includes(SAMPLE_LEADER_EMAIL)) && e.subject.includes('审批'));
+    expect(mail, 'the approval request mail').toBeDefined();
+    const href = /href="([^"]*#\/approve\/[^"]+)"/.exec(mail!.body.html ?? '')?.[1];
+    expect(href).toBe(`${platform.apiUrl}/console#/approve/${TASK}`);
+    expect(`${mail!.body.html}${mail!.body.text}`).not.toMatch(/\/l\/[A-Za-z0-9_-]{16,}/);
+    await leader.goto(href!);
+    // not signed in: the console signs in first, then goes on to the approval
+    await leader.getByText('本地平台：选择一位已登记的工作人员登录').waitFor();
+    expect(leader.url()).toContain('#/login');
+    await leader.locator(`[data-email="${SAMPLE_LEADER_EMAIL}"]`).click();
+    await leader.locator('[data-test="approval-card"]').waitFor();
+    expect(leader.url()).toContain(`#/tasks/${TASK}`);
+    await shot(leader, '04-approval-from-mail');
+    // the home screen shows the approval waiting; a leader has no import menu (the API would refuse it)
+    await leader.goto(`${platform.apiUrl}/console#/`);
     await expect.poll(() => leader.locator('[data-test="counter-approvals"]').textContent()).toBe('1');
-    // a leader has no import menu (the API would refuse it)
     await expect(leader.getByRole('menuitem', { name: '批量导入' }).count()).resolves.toBe(0);
     await shot(leader, '04-home-leader');
-    await leader.locator('[data-test="todo"]').getByRole('link').first().click();
+    await leader.goto(href!);
     await leader.locator('[data-test="approval-card"]').waitFor();
     await leader.locator('[data-test="reject"]').click();
     await leader.locator('[data-test="approval-card"] .el-form-item__error', { hasText: '不批准时请填写理由' }).waitFor();

@@ -1,6 +1,6 @@
 /**
  * The human steps of a lifecycle and what the API answers for each, status codes and bodies
- * pinned: approval through the leader's mail link, the ceremony's refusals (wrong stage,
+ * pinned: approval (the mail leads to the console; the leader approves signed in), the ceremony's refusals (wrong stage,
  * duplicate witness ids, an unknown witness, a reveal that does not match its commitment),
  * result entry through the inspector's assignment link with its confirmation mail, a re-draw
  * requested, rejected, requested again, approved and its ceremony aborted.
@@ -53,40 +53,27 @@ describe('errors of the task routes', () => {
   });
 });
 
-describe('approval by mail link and the ceremony of task A', () => {
-  let link = '';
+describe('approval and the ceremony of task A', () => {
 
-  it('shows the approval page on GET and acts only on POST, once', async () => {
+  it('the approval mail leads to the console, not to a link that approves; the leader approves signed in', async () => {
     await coord('POST', `/tasks/${A}/launch`, {});
     await waitForStage(statusOf(A), 'approval');
-    link = linksIn(SAMPLE_LEADER_EMAIL, '审批')[0] ?? '';
-    expect(link).toBeTruthy();
-    const get = await api.call('GET', `/l/${link}`);
-    expect(get.status).toBe(200);
-    expect(get.text).toContain('抽查任务审批');
-    expect(get.text).toContain('2026年第一次随机抽查（建筑市场监督）');
+    const mail = platform.ses.emails().find((e) => e.destination.to.map(addr).includes(SAMPLE_LEADER_EMAIL) && e.subject.includes('审批'));
+    expect(mail).toBeDefined();
+    const body = `${mail!.body.text ?? ''}${mail!.body.html ?? ''}`;
+    expect(body).toContain(`${platform.apiUrl}/console#/approve/${A}`);
+    expect(linksIn(SAMPLE_LEADER_EMAIL, '审批')).toEqual([]);
 
     expect(await coord('POST', `/tasks/${A}/ceremony/witnesses`, { witnesses: [] })).toMatchObject({
       status: 409,
       json: { error: 'Conflict', message: '当前阶段（approval）不能登记见证人' },
     });
     expect(await leader('POST', `/tasks/${A}/approval`, { approve: false })).toMatchObject({ status: 400, json: { error: 'BadRequest', message: '不批准时请填写理由' } });
-    const noReason = await api.call('POST', `/l/${link}`, 'decision=reject&reason=', FORM);
-    expect(noReason.status).toBe(400);
-    expect(noReason.text).toContain('不批准时请填写理由');
-
-    const ok = await api.call('POST', `/l/${link}`, 'decision=approve&reason=', FORM);
-    expect(ok.status).toBe(200);
-    expect(ok.text).toContain('任务计划已批准，流程继续进行。');
-    const again = await api.call('POST', `/l/${link}`, 'decision=approve&reason=', FORM);
-    expect(again.status).toBe(410);
-    expect(again.text).toContain('链接已于');
-    // the page of the used link says who decided and when, by name, and offers no form
-    const seen = await api.call('GET', `/l/${link}`);
-    const name = (await leader('GET', '/me')).json.name as string;
-    expect(seen.text).toContain(`该抽查任务计划已由 ${name} 于`);
-    expect(seen.text).not.toContain('<form');
-    expect(seen.text).not.toContain(SAMPLE_LEADER_EMAIL);
+    expect(await api.call('POST', `/tasks/${A}/approval`, { approve: true })).toMatchObject({ status: 401 });
+    expect(await leader('POST', `/tasks/${A}/approval`, { approve: true })).toMatchObject({ status: 200, json: { approved: true, applied: true } });
+    const again = await leader('POST', `/tasks/${A}/approval`, { approve: true });
+    expect(again.json.applied).toBe(false);
+    expect(again.json.message).toContain('该抽查任务计划已由');
     await waitForStage(statusOf(A), 'witnesses');
   });
 

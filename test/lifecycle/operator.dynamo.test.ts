@@ -15,10 +15,10 @@ import { freezeStage } from '../../shared/lifecycle/draw-stage.js';
 import { registerWitnesses } from '../../shared/store/ceremony.js';
 import { findTask } from '../../shared/store/plans.js';
 import { approvePlan, createDraft, publishPlan } from '../../shared/services/plans.js';
-import { audit, createTask, updateTask } from '../../shared/store/tasks.js';
+import { audit, createTask, getTask, updateTask } from '../../shared/store/tasks.js';
 import { putInspector } from '../../shared/store/registry.js';
 import { getBlob } from '../../shared/blobs.js';
-import { consumeLink, createLink } from '../../shared/links.js';
+import { consumeLink, createLink, resolveLink } from '../../shared/links.js';
 import { linkRoutes } from '../../functions/api/routes/links.js';
 import { commitSecret } from '../../shared/draw/index.js';
 import { ValidationError, type PlanTask } from '../../shared/domain/schemas.js';
@@ -147,7 +147,7 @@ describe('enforcement certificates', () => {
 });
 
 describe('approval pages', () => {
-  it('show the leader by name, and once decided say who decided and when instead of the form', async () => {
+  it('show the leader by name and the way to the console, never approve, and once decided say who decided and when', async () => {
     const task = F.taskIds[0]!;
     const leader = F.dept.leaders[0]!;
     await updateTask(task, { stage: 'approval' });
@@ -155,7 +155,14 @@ describe('approval pages', () => {
     const open = await linkRoutes['GET /l/{linkId}']!(request({ params: { linkId: link } }));
     expect(open.html).toContain(`审批人：${leader.name}`);
     expect(open.html).not.toContain(leader.email);
-    expect(open.html).toContain('<form method="post">');
+    // no form: the page sends the leader to the console, which signs in first (issue 12, 4)
+    expect(open.html).not.toContain('<form');
+    expect(open.html).toContain(`/console#/approve/${task}"`);
+    const posted = await linkRoutes['POST /l/{linkId}']!(request({ params: { linkId: link }, body: 'decision=approve&reason=' }));
+    expect(posted.status).toBe(403);
+    expect(posted.html).toContain('须登录工作台后办理');
+    expect((await getTask(task))?.approval).toBeUndefined();
+    expect((await resolveLink(link)).ok).toBe(true);
 
     // decided through the API meanwhile (legacy record: only the audit trail says who)
     clock.set('2026-12-05T23:52:00Z');

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { startPlatform, type Platform } from '../../shared/dev/local/platform.js';
 import { matchRoute } from '../../shared/dev/local/server.js';
-import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
+import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
 import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
 import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
 import { ROUTES } from '../../shared/http/routes.js';
@@ -89,16 +89,16 @@ describe('walking every public and link page', () => {
     expect((await visit('GET', '/console/assets/missing.js')).status).toBe(404);
   }, 60_000);
 
-  it('serves the leader’s approval page, its refusal without a reason and the approval', async () => {
+  it('serves an approval link’s page (older mails: the plan form and the way to the console), which never approves', async () => {
     expect((await coord('POST', `/tasks/${TASK}/launch`, {})).status).toBe(201);
     await waitForStage(status, 'approval');
-    const approve = platform.ses.emails().flatMap((e) => (e.body.html ?? '').match(/\/l\/[A-Za-z0-9_-]{16,64}/g) ?? []).map(linkId);
-    expect(approve.length).toBeGreaterThan(0);
-    const id = approve[0]!;
+    const id = await createLink('approve-task', { taskId: TASK }, SAMPLE_LEADER_EMAIL, { days: 30, singleUse: true });
     expect((await visit('GET', `/l/${id}`)).body).toContain('抽查任务审批');
-    expect((await visit('POST', `/l/${id}`, { decision: 'reject' })).status).toBe(400);
-    expect((await visit('POST', `/l/${id}`, { decision: 'approve' })).status).toBe(200);
-    expect((await visit('POST', `/l/${id}`, { decision: 'approve' })).status).toBe(410); // used
+    expect((await visit('POST', `/l/${id}`, { decision: 'approve' })).status).toBe(403);
+    const leader = await new ApiClient(platform).as(SAMPLE_LEADER_EMAIL);
+    expect((await leader('POST', `/tasks/${TASK}/approval`, { approve: true })).status).toBe(200);
+    expect((await visit('GET', `/l/${id}`)).body).toContain('该抽查任务计划已由');
+    expect((await visit('POST', `/l/${id}`, { decision: 'approve' })).status).toBe(409); // decided
     await waitForStage(status, 'witnesses');
   }, 120_000);
 

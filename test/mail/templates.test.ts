@@ -62,7 +62,7 @@ describe('plan approval request', () => {
     inspectorScope: { departments: ['qhd-zjj'], sections: ['房地产市场监管科'], specialties: [] },
     creditRiskBased: true,
   };
-  it('shows every 抽查计划表 field and both links', () => {
+  it('shows every 抽查计划表 field and one way to approve: the console, which signs in first', () => {
     const m = renderPlanApprovalRequest({
       leader: { name: '王局长', email: 'w@x.cn' },
       departmentName: '秦皇岛市住房和城乡建设局',
@@ -72,8 +72,7 @@ describe('plan approval request', () => {
       itemNames: { 'item-1': '资质条件核查', 'item-2': '预售资金监管' },
       departmentNames: { 'qhd-zjj': '市住建局', 'qhd-scjg': '市市场监管局' },
       poolSize: 1234,
-      approveUrl: url('approve1234567890'),
-      rejectUrl: url('reject1234567890'),
+      consoleUrl: 'https://api.example.gov.cn/console#/approve/qhd-zjj-2024-03',
       respondBy: '2024-03-22',
     });
     wellFormed(m);
@@ -87,14 +86,16 @@ describe('plan approval request', () => {
       expect(v).toContain(s);
       expect(m.text).toContain(s);
     }
-    expect(m.html).toContain(`href="${url('approve1234567890')}"`);
-    expect(m.html).toContain(`href="${url('reject1234567890')}"`);
-    expect(m.text).toContain(url('approve1234567890'));
+    expect(m.html).toContain('href="https://api.example.gov.cn/console#/approve/qhd-zjj-2024-03"');
+    expect(m.text).toContain('https://api.example.gov.cn/console#/approve/qhd-zjj-2024-03');
+    // no link id that acts: an approval needs a signed-in session (issue 12, 4)
+    expect(`${m.html}${m.text}`).not.toMatch(/\/l\/[A-Za-z0-9_-]{16,}/);
+    expect(v).toContain('邮件链接本身不能审批');
   });
 
   it('refuses non-http links', () => {
     expect(() =>
-      renderPlanApprovalRequest({ leader: { name: 'a' }, departmentName: 'd', requestedBy: { name: 'b' }, plan: { title: 't', year: 2024, version: 1 }, task, itemNames: {}, departmentNames: {}, approveUrl: 'javascript:alert(1)', rejectUrl: url('r') }),
+      renderPlanApprovalRequest({ leader: { name: 'a' }, departmentName: 'd', requestedBy: { name: 'b' }, plan: { title: 't', year: 2024, version: 1 }, task, itemNames: {}, departmentNames: {}, consoleUrl: 'javascript:alert(1)' }),
     ).toThrow(/http/);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * E-mail links: `/l/{id}`. Mail scanners prefetch GETs, so a GET only ever shows a page (a
  * confirmation, or the result form); only a POST acts, and a POST that acts consumes a
- * single-use id. The id resolves server-side to what it allows and for whom
+ * single-use id; no link approves anything (acts with legal weight need a signed-in session).
+ * The id resolves server-side to what it allows and for whom
  * (`shared/usecases/links.ts`); here a refusal becomes its page.
  */
 import { parseForm, type RouteHandler, type Response } from '../../../shared/http/core.js';
@@ -9,8 +10,7 @@ import { httpStatusOf } from '../../../shared/http/errors.js';
 import { renderResultForm, formToResult } from '../../../shared/pages/result-form.js';
 import {
   approvalAlreadyDecidedPage,
-  approvalDecidedPage,
-  approvalNeedsReasonPage,
+  approvalNeedsSignInPage,
   assignmentListPage,
   linkUnusablePage,
   notOnTeamPage,
@@ -24,7 +24,6 @@ import { renderInspectionSheet } from '../../../shared/mail/render.js';
 import {
   assertOnTeam,
   assignmentList,
-  decideTaskByLink,
   decisionBehindLink,
   enterResultByLink,
   inspectionSheet,
@@ -95,13 +94,11 @@ export const linkRoutes: Record<string, RouteHandler> = {
         }
       }
       if (link.action === 'approve-task') {
-        try {
-          const decided = await decideTaskByLink(link, form.decision === 'approve', typeof form.reason === 'string' ? form.reason : '', req.sourceIp);
-          return { ...(decided.applied ? {} : { status: 409 }), html: approvalDecidedPage(decided) };
-        } catch (e) {
-          if (e instanceof DomainError && e.code === 'invalid') return { status: 400, html: approvalNeedsReasonPage(link.id) };
-          throw e;
-        }
+        // An approval has legal weight: never through a link (a forward, a shared mailbox, a
+        // log would do). The page sends the leader to the console; decided already, it says so.
+        const f = await taskApprovalForm(link);
+        if (f.decided) return { status: 409, html: approvalAlreadyDecidedPage(f.decided, '本次提交未产生变化。') };
+        return { status: 403, html: approvalNeedsSignInPage(f.consoleUrl) };
       }
       return { status: 400, html: unsupportedLinkPage() };
     } catch (e) {

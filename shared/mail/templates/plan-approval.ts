@@ -38,8 +38,8 @@ export interface PlanApprovalMail {
   departmentNames: Readonly<Record<string, string>>;
   /** Candidates in the pool at the time of the request, when known. */
   poolSize?: number | undefined;
-  approveUrl: string;
-  rejectUrl: string;
+  /** The task's approval in the console (`…/console#/approve/<taskId>`): it signs in (MFA in AWS) first. */
+  consoleUrl: string;
   /** Approve before this date for the draw to happen on time. */
   respondBy?: string | undefined;
 }
@@ -103,8 +103,8 @@ export function renderPlanApprovalRequest(d: PlanApprovalMail): RenderedMail {
   const intro = `${d.leader.name}：${d.requestedBy.name}提交了${d.plan.year}年度抽查计划“${d.plan.title}”（第 ${d.plan.version} 版）中的抽查任务，请审批。`;
   const body = html`${para(intro)}${d.plan.reason ? callout(html`<strong>计划调整理由：</strong>${d.plan.reason}`, 'warn') : ''}${heading('抽查计划表')}${kvTable(rows)}${
     d.poolSize !== undefined ? note(`按当前名录库，符合抽查对象范围的检查对象共 ${d.poolSize} 户（抽取时以冻结的名录为准）。`) : ''
-  }${d.respondBy ? para(html`请于 <strong>${fmtDate(d.respondBy)}</strong> 前审批，以便按期抽取。`) : ''}<div style="margin:16px 0">${button(d.approveUrl, '同意')}${button(d.rejectUrl, '退回', 'secondary')}</div>${list([
-    '点击按钮后会打开确认页面，在页面上确认后才会生效。',
+  }${d.respondBy ? para(html`请于 <strong>${fmtDate(d.respondBy)}</strong> 前审批，以便按期抽取。`) : ''}<div style="margin:16px 0">${button(d.consoleUrl, '登录工作台审批')}</div>${list([
+    '审批须登录工作台（随机 · 双随机、一公开工作台）后办理：批准或退回都是有法律效力的行为，邮件链接本身不能审批，转发本邮件也不会让他人获得审批权限。',
     '同意后，系统将在抽取日期冻结检查对象名录并公开抽取。',
   ])}`;
   const text = new TextBuilder().line(intro);
@@ -112,7 +112,7 @@ export function renderPlanApprovalRequest(d: PlanApprovalMail): RenderedMail {
   text.heading('抽查计划表').kvs(rows);
   if (d.poolSize !== undefined) text.blank().line(`按当前名录库，符合抽查对象范围的检查对象共 ${d.poolSize} 户（抽取时以冻结的名录为准）。`);
   if (d.respondBy) text.blank().line(`请于 ${fmtDate(d.respondBy)} 前审批。`);
-  text.heading('审批').kv('同意', d.approveUrl).kv('退回', d.rejectUrl).line('（打开链接后在确认页面上确认才会生效。）');
+  text.heading('审批').kv('登录工作台审批', d.consoleUrl).line('（审批须登录工作台后办理，邮件链接本身不能审批。）');
   textFooter(text);
   return {
     subject,
