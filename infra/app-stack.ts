@@ -485,6 +485,8 @@ export class AppStack extends Stack {
         AUTH_CLAIM_DEPARTMENT: s.departmentClaim,
         AUTH_CLAIM_INSPECTOR_ID: s.inspectorIdClaim,
         ...(s.roleValues ? { AUTH_ROLE_VALUES: s.roleValues } : {}),
+        // acts with legal weight need a second factor in this claim (shared/http/access.ts)
+        ...(s.mfaClaim ? { AUTH_CLAIM_MFA: s.mfaClaim } : {}),
       })) api.addEnvironment(k, v);
       return new HttpJwtAuthorizer('Oidc', s.issuer, { jwtAudience: s.audience, identitySource });
     }

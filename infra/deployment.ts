@@ -34,6 +34,12 @@ export type SignIn =
       inspectorIdClaim: string;
       /** `coordinator=<value>,leader=<value>,inspector=<value>` (context oidcRoleValues); empty: the values are Suiji's role names. */
       roleValues: string;
+      /**
+       * Claim with the authentication methods (RFC 8176, context oidcMfaClaim, default `amr`):
+       * approving, publishing and closing the ceremony need a second factor in it. Empty (context
+       * `oidcMfaClaim=none`): the issuer requires MFA for every sign-in and Suiji takes its word.
+       */
+      mfaClaim: string;
     }
   /** Suiji's own sign-in (等保 2.0 level 3: password + TOTP, lockout, expiry, audit). */
   | { mode: 'builtin' };
@@ -99,6 +105,7 @@ export function deploymentOf(app: App): Deployment {
       departmentClaim: ctx('oidcDepartmentClaim') ?? 'department',
       inspectorIdClaim: ctx('oidcInspectorIdClaim') ?? 'inspector_id',
       roleValues: ctx('oidcRoleValues') ?? '',
+      mfaClaim: (ctx('oidcMfaClaim') ?? 'amr') === 'none' ? '' : (ctx('oidcMfaClaim') ?? 'amr'),
     };
   } else if (signInMode === 'builtin') {
     signIn = { mode: 'builtin' };

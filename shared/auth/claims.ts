@@ -9,6 +9,10 @@
  *   AUTH_CLAIM_INSPECTOR_ID  claim with the inspector id (inspectors only)
  *   AUTH_ROLE_VALUES         `coordinator=<value>,leader=<value>,inspector=<value>` when the
  *                            issuer's role values are not Suiji's role names
+ *   AUTH_CLAIM_MFA           claim listing how the user authenticated (RFC 8176 `amr`): acts with
+ *                            legal weight (routes marked `legal`) need a second factor in it. Unset
+ *                            where the issuer requires MFA for every sign-in (the Cognito pool,
+ *                            the built-in sign-in).
  */
 export type SuijiRole = 'coordinator' | 'leader' | 'inspector';
 
@@ -18,7 +22,15 @@ export interface ClaimMapping {
   inspectorId: string;
   /** Issuer's value → Suiji role. */
   roleValues: Map<string, SuijiRole>;
+  /** Claim with the authentication methods, when the issuer does not require MFA for every sign-in. */
+  mfa?: string;
 }
+
+/** RFC 8176 methods that are, or include, a second factor (a password or PIN alone is not). */
+const SECOND_FACTORS = new Set(['mfa', 'otp', 'hwk', 'swk', 'sms', 'tel', 'sc', 'face', 'fpt', 'iris', 'retina', 'vbm']);
+
+/** Whether the authentication methods of a token (`amr`) include a second factor. */
+export const hasSecondFactor = (methods: readonly string[]): boolean => methods.some((m) => SECOND_FACTORS.has(m));
 
 const ROLES: readonly SuijiRole[] = ['coordinator', 'leader', 'inspector'];
 
@@ -36,6 +48,7 @@ export function claimMapping(env: NodeJS.ProcessEnv = process.env): ClaimMapping
     department: env.AUTH_CLAIM_DEPARTMENT || 'custom:department',
     inspectorId: env.AUTH_CLAIM_INSPECTOR_ID || 'custom:inspectorId',
     roleValues,
+    ...(env.AUTH_CLAIM_MFA ? { mfa: env.AUTH_CLAIM_MFA } : {}),
   };
 }
 

@@ -74,9 +74,10 @@ async function check(relation: Relation, p: Principal, req: Request): Promise<st
 }
 
 /**
- * Authorize a jwt request (throws `forbidden`): the role must be in the route's `allow`, an
- * inspector must be registered and active in his department, and the caller must relate to the
- * resource as `allow` says.
+ * Authorize a jwt request (throws `forbidden`): the role must be in the route's `allow`, an act
+ * with legal weight needs a sign-in with a second factor (where the token tells, see
+ * `Principal.mfa`), an inspector must be registered and active in his department, and the
+ * caller must relate to the resource as `allow` says.
  */
 export async function authorize(req: Request, p: Principal): Promise<void> {
   const allow = req.route.allow ?? {};
@@ -84,6 +85,9 @@ export async function authorize(req: Request, p: Principal): Promise<void> {
   if (!relation) {
     const roles = (Object.keys(allow) as StaffRole[]).map((r) => ROLE_NAMES[r]);
     throw forbidden(roles.length ? `该操作需要以下角色之一：${roles.join('、')}` : '该接口不对任何角色开放');
+  }
+  if (req.route.legal && p.mfa === false) {
+    throw forbidden('审批、公示和抽取仪式是有法律效力的行为，须以多因素认证（MFA）登录后办理；请退出后以 MFA 重新登录');
   }
   if (p.role === 'inspector') {
     // A sign-in outlives a deactivation (tokens last an hour, refreshed for days): the registry decides on every request.

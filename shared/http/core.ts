@@ -14,7 +14,7 @@ import { errorResponse } from './errors.js';
 import { securityHeaders } from './security.js';
 import { authorize } from './access.js';
 import type { Staff } from '../usecases/access.js';
-import { claimMapping, claimValues, roleFrom } from '../auth/claims.js';
+import { claimMapping, claimValues, hasSecondFactor, roleFrom } from '../auth/claims.js';
 
 export interface Principal {
   sub: string;
@@ -24,6 +24,11 @@ export interface Principal {
   department: string;
   /** Inspector id when the principal is an inspector. */
   inspectorId?: string;
+  /**
+   * Whether the sign-in used a second factor, where the token says so (AUTH_CLAIM_MFA); absent
+   * where the issuer requires MFA for every sign-in (the Cognito pool, the built-in sign-in).
+   */
+  mfa?: boolean;
 }
 
 export type ApiEvent = APIGatewayProxyEventV2 & {
@@ -73,6 +78,7 @@ export function principalFromClaims(claims: Record<string, unknown> | undefined)
     role,
     department,
     ...(typeof inspectorId === 'string' && inspectorId ? { inspectorId } : {}),
+    ...(m.mfa ? { mfa: hasSecondFactor(claimValues(claims[m.mfa])) } : {}),
   };
 }
 
