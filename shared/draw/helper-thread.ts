@@ -51,7 +51,14 @@ export interface PairJob {
   count: number;
   first: Int32Array;
 }
-export type HelperJob = PrioJob | PoolJob | SortJob | PairJob;
+/** Generic single-block compressions (suiji-draw-v2's commitments and priorities). */
+export interface CompJob {
+  kind: 'comp';
+  states: Int32Array;
+  blocks: Int32Array;
+  count: number;
+}
+export type HelperJob = PrioJob | PoolJob | SortJob | PairJob | CompJob;
 
 const { module, ctrl: ctrlBuffer, port } = workerData as HelperData;
 const h = instantiateKernels(module);
@@ -66,6 +73,7 @@ for (;;) {
     const job = receiveMessageOnPort(port)!.message as HelperJob;
     if (job.kind === 'prio') h.priorities(job.mid, job.u, 0, job.count, job.first);
     else if (job.kind === 'pool') port.postMessage(poolTextDigest(job.rec, job.n, job.u));
+    else if (job.kind === 'comp') h.compressMany(job.states, job.blocks, job.count);
     else if (job.kind === 'sort') msdBuckets(job.src, job.other, job.bounds, job.v0, job.v1, job.hi, job.d, job.src, counts);
     else h.pairFirstWords(job.mid, job.head, job.tail, job.pairHead, job.pairTail, job.count, job.first);
   } catch (e) {

@@ -16,7 +16,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type Wo
 import { createHasher, kernelWasmModule, type BatchHasher } from './simd.js';
 import type { FreezeHelper } from './pool.js';
 import { radixRecords } from './sort.js';
-import type { HelperData, HelperJob, PairJob, PrioJob } from './helper-thread.js';
+import type { CompJob, HelperData, HelperJob, PairJob, PrioJob } from './helper-thread.js';
 
 /** Batches smaller than this are not worth a hand-over (about 1 ms of hashing). */
 const MIN_SPLIT = 16_384;
@@ -130,7 +130,19 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
       first.set(job.first, s2);
     },
     priorityDigests: (mid, usccBytes, idx, out) => base.priorityDigests(mid, usccBytes, idx, out),
-    compressMany: (states, blocks, count) => base.compressMany(states, blocks, count),
+    compressMany(states, blocks, count) {
+      if (count < MIN_SPLIT || !worker) return base.compressMany(states, blocks, count);
+      // the helper compresses the second half in place when the arrays are shared memory
+      const half = count >> 1;
+      const job: CompJob = {
+        kind: 'comp',
+        states: sharedCopy(states.subarray(half * 8, count * 8), Int32Array),
+        blocks: sharedCopy(blocks.subarray(half * 16, count * 16), Int32Array),
+        count: count - half,
+      };
+      if (!split(job, () => base.compressMany(states, blocks, half))) return base.compressMany(states.subarray(half * 8), blocks.subarray(half * 16), count - half);
+      if (job.states.buffer !== states.buffer) states.set(job.states, half * 8);
+    },
     pairFirstWords(mid, head, tail, pairHead, pairTail, count, first) {
       if (count < MIN_SPLIT || !worker) return base.pairFirstWords(mid, head, tail, pairHead, pairTail, count, first);
       const half = count >> 1;

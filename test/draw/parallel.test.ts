@@ -29,6 +29,23 @@ describe('parallel hasher', () => {
     expect(a.subarray(3, 10).some((x) => x !== 0)).toBe(true);
   });
 
+  it('compressMany: a split batch (private or shared memory) equals the one-thread result', () => {
+    const count = 20_001;
+    const blocks = new Int32Array(randomBytes(count * 64).buffer.slice(0));
+    const states = new Int32Array(randomBytes(count * 32).buffer.slice(0));
+    const a = states.slice();
+    one.compressMany(a, blocks, count);
+    const b = states.slice();
+    two.compressMany(b, blocks, count);
+    expect(Buffer.from(b.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+    const sb = new Int32Array(new SharedArrayBuffer(count * 64)), ss = new Int32Array(new SharedArrayBuffer(count * 32));
+    sb.set(blocks);
+    ss.set(states);
+    two.compressMany(ss, sb, count);
+    expect(Buffer.from(ss.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+    expect(two.threads).toBe(2);
+  });
+
   it('pairFirstWords: a split batch equals the one-thread result', () => {
     const targets = 3000, inspectors = 40, count = 50_001;
     const head = new Int32Array(randomBytes(targets * 20).buffer.slice(0));

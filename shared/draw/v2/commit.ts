@@ -13,6 +13,7 @@ import { STRATA, type CompiledPool } from '../pool.js';
 import type { BatchHasher } from '../simd.js';
 
 const CHUNK = 16_384;
+const sharedInts = (n: number) => new Int32Array(new SharedArrayBuffer(n * 4));
 export const SALT_BYTES = 16;
 
 /** The candidate text of candidate i of a compiled (pseudonymised) pool. */
@@ -30,68 +31,114 @@ export function commitmentOf(salt: Uint8Array, text: string): Buffer {
 
 /**
  * Commitments of all candidates (USCC order), 8 words each. salts: 16 bytes per candidate.
+ * One-block messages are assembled as bytes, turned into big-endian words with a byte swap and
+ * compressed four lanes at a time; the rest go through node:crypto.
  */
 export function commitAll(p: CompiledPool, salts: Uint8Array, hasher: BatchHasher): Int32Array {
   const n = p.n;
   const out = new Int32Array(n * 8);
   const tails = p.areaNames.map((_, k) => STRATA.map((s) => Buffer.from(`,${s},${k},`, 'latin1')));
-  const states = new Int32Array(CHUNK * 8);
-  const blocks = new Int32Array(CHUNK * 16);
-  const block = new Uint8Array(64);
-  const bv = new DataView(block.buffer);
+  // shared memory: a helper thread (createParallelHasher) compresses half of each chunk in place
+  const states = sharedInts(CHUNK * 8);
+  const blocks = sharedInts(CHUNK * 16);
+  const bytes = new Uint8Array(CHUNK * 64);
   const lane = new Uint32Array(CHUNK);
   for (let base = 0; base < n; base += CHUNK) {
     const end = Math.min(n, base + CHUNK);
-    let m = 0;
-    for (let i = base; i < end; i++) {
-      const tail = tails[p.area[i]!]![p.strata[i]!]!;
-      const len = SALT_BYTES + 18 + tail.length;
-      if (p.exclOff[i] !== p.exclOff[i + 1] || len > 55) {
-        const d = commitmentOf(salts.subarray(i * 16, i * 16 + 16), candidateText(p, i));
-        for (let j = 0; j < 8; j++) out[i * 8 + j] = d.readInt32BE(j * 4);
-        continue;
-      }
-      block.fill(0);
-      block.set(salts.subarray(i * 16, i * 16 + 16), 0);
-      block.set(p.usccBytes.subarray(i * 18, i * 18 + 18), 16);
-      block.set(tail, 34);
-      block[len] = 0x80;
-      bv.setUint32(60, len * 8);
-      const bo = m * 16;
-      for (let j = 0; j < 16; j++) blocks[bo + j] = bv.getInt32(j * 4);
-      states.set(IV, m * 8);
-      lane[m++] = i;
-    }
+    const m = fillCommitBlocks(p, salts, tails, base, end, bytes, lane, out);
+    swapWords(bytes, blocks, m * 16);
+    for (let k = 0; k < m; k++) states.set(IV, k * 8);
     hasher.compressMany(states, blocks, m);
     for (let k = 0; k < m; k++) out.set(states.subarray(k * 8, k * 8 + 8), lane[k]! * 8);
   }
   return out;
 }
 
+/** Message bytes of the one-block candidates in [base, end); the others are hashed here. */
+function fillCommitBlocks(p: CompiledPool, salts: Uint8Array, tails: Buffer[][], base: number, end: number, bytes: Uint8Array, lane: Uint32Array, out: Int32Array): number {
+  const u = p.usccBytes;
+  let m = 0;
+  for (let i = base; i < end; i++) {
+    const tail = tails[p.area[i]!]![p.strata[i]!]!;
+    const len = SALT_BYTES + 18 + tail.length;
+    if (p.exclOff[i] !== p.exclOff[i + 1] || len > 55) {
+      const d = commitmentOf(salts.subarray(i * 16, i * 16 + 16), candidateText(p, i));
+      for (let j = 0; j < 8; j++) out[i * 8 + j] = d.readInt32BE(j * 4);
+      continue;
+    }
+    const o = m * 64;
+    for (let j = 0; j < 16; j++) bytes[o + j] = salts[i * 16 + j]!;
+    for (let j = 0; j < 18; j++) bytes[o + 16 + j] = u[i * 18 + j]!;
+    for (let j = 0; j < tail.length; j++) bytes[o + 34 + j] = tail[j]!;
+    bytes[o + len] = 0x80;
+    for (let j = len + 1; j < 62; j++) bytes[o + j] = 0;
+    const bits = len * 8;
+    bytes[o + 62] = bits >>> 8;
+    bytes[o + 63] = bits & 255;
+    lane[m++] = i;
+  }
+  return m;
+}
+
+/** Big-endian 32-bit words of bytes[0..4·count). */
+function swapWords(bytes: Uint8Array, words: Int32Array, count: number): void {
+  const v = new Uint32Array(bytes.buffer, bytes.byteOffset, count);
+  for (let j = 0; j < count; j++) {
+    const x = v[j]!;
+    words[j] = (x << 24) | ((x << 8) & 0xff0000) | ((x >>> 8) & 0xff00) | (x >>> 24);
+  }
+}
+
 /**
- * idx ordered by the 8-word digests d[8·idx..]: a native sort of (top bits of word 0, position)
- * packed into doubles, then runs with equal top bits resolved on the full digest.
+ * idx ordered by the 8-word digests d[8·idx..], for uniformly distributed digests (commitments,
+ * priorities): a counting sort on the top bits of word 0 into about n/4 buckets, then an
+ * insertion sort of each (small) bucket on the full digest.
  */
-export function sortByDigest(d: Int32Array, idx: Uint32Array): Uint32Array {
+export function sortUniform(d: Int32Array, idx: Uint32Array): Uint32Array {
   const n = idx.length;
-  if (n < 2) return idx.slice();
-  const bits = Math.max(1, Math.ceil(Math.log2(n)));
-  const shift = Math.max(0, bits - 21);
-  const scale = 2 ** bits;
-  const keys = new Float64Array(n);
-  for (let k = 0; k < n; k++) keys[k] = ((d[idx[k]! * 8]! >>> 0) >>> shift) * scale + k;
-  keys.sort();
+  if (n < 64) return Uint32Array.from(idx).sort((x, y) => compareDigests(d, x * 8, d, y * 8));
+  const bits = Math.min(24, Math.max(4, Math.floor(Math.log2(n)) - 2));
+  const shift = 32 - bits;
+  const count = new Uint32Array((1 << bits) + 1);
+  countTops(d, idx, shift, count);
+  for (let b = 0, sum = 0; b <= 1 << bits; b++) {
+    const c = count[b]!;
+    count[b] = sum;
+    sum += c;
+  }
   const out = new Uint32Array(n);
-  for (let r = 0; r < n; r++) out[r] = idx[keys[r]! % scale]!;
-  const top = (i: number) => (d[i * 8]! >>> 0) >>> shift;
-  for (let r = 0; r + 1 < n; ) {
+  scatterTops(d, idx, shift, count, out);
+  insertionRuns(d, out, shift);
+  return out;
+}
+
+function countTops(d: Int32Array, idx: Uint32Array, shift: number, count: Uint32Array): void {
+  for (let k = 0; k < idx.length; k++) count[d[idx[k]! * 8]! >>> shift]!++;
+}
+function scatterTops(d: Int32Array, idx: Uint32Array, shift: number, start: Uint32Array, out: Uint32Array): void {
+  for (let k = 0; k < idx.length; k++) {
+    const i = idx[k]!;
+    out[start[d[i * 8]! >>> shift]!++] = i;
+  }
+}
+/** Sorts each run of equal top bits (adjacent after the scatter) on the full digest. */
+function insertionRuns(d: Int32Array, out: Uint32Array, shift: number): void {
+  const n = out.length;
+  for (let r = 0; r < n; ) {
+    const top = d[out[r]! * 8]! >>> shift;
     let e = r + 1;
-    const t = top(out[r]!);
-    while (e < n && top(out[e]!) === t) e++;
-    if (e - r > 1) out.set(Array.from(out.subarray(r, e)).sort((x, y) => compareDigests(d, x * 8, d, y * 8)), r);
+    while (e < n && d[out[e]! * 8]! >>> shift === top) e++;
+    for (let k = r + 1; k < e; k++) {
+      const x = out[k]!;
+      let j = k - 1;
+      while (j >= r && compareDigests(d, out[j]! * 8, d, x * 8) > 0) {
+        out[j + 1] = out[j]!;
+        j--;
+      }
+      out[j + 1] = x;
+    }
     r = e;
   }
-  return out;
 }
 
 export interface PublicPool {
@@ -110,7 +157,7 @@ export function publicPool(p: CompiledPool, commitments: Int32Array): PublicPool
   const bounds = [0];
   let at = 0;
   for (let s = 0; s < 5; s++) {
-    order.set(sortByDigest(commitments, Uint32Array.from(per[s]!)), at);
+    order.set(sortUniform(commitments, Uint32Array.from(per[s]!)), at);
     at += per[s]!.length;
     bounds.push(at);
   }
@@ -145,8 +192,8 @@ function priorityBlock(c: Int32Array, o: number, blocks: Int32Array, bo: number)
 export function priorities(seed: string, c: Int32Array, idx: ArrayLike<number>, hasher: BatchHasher): Int32Array {
   const mid = midstate(Buffer.from(seed, 'ascii'));
   const out = new Int32Array(idx.length * 8);
-  const states = new Int32Array(CHUNK * 8);
-  const blocks = new Int32Array(CHUNK * 16);
+  const states = sharedInts(CHUNK * 8);
+  const blocks = sharedInts(CHUNK * 16);
   for (let base = 0; base < idx.length; base += CHUNK) {
     const m = Math.min(CHUNK, idx.length - base);
     for (let k = 0; k < m; k++) {
@@ -169,24 +216,30 @@ export interface SelectionV2 {
 
 /**
  * Per stratum (contiguous ranges `bounds` of `pub`, indices into c), the `counts[s]` smallest
- * priorities; then all of them in ascending priority.
+ * priorities; then all of them in ascending priority. Priorities are uniform: a histogram of the
+ * top 16 bits of word 0 finds the bucket holding the n_s-th smallest, and only the candidates up
+ * to it are sorted.
  */
 export function selectV2(seed: string, c: Int32Array, pub: Uint32Array, bounds: readonly number[], counts: readonly number[], hasher: BatchHasher): SelectionV2 {
   const prio = priorities(seed, c, pub, hasher);
   const chosen: number[] = [];
   const perStratum = [0, 0, 0, 0, 0];
-  const pos = new Uint32Array(pub.length);
-  for (let j = 0; j < pub.length; j++) pos[j] = j;
+  const hist = new Uint32Array(65_536);
   for (let s = 0; s < 5; s++) {
     const want = counts[s]!;
     const a = bounds[s]!, b = bounds[s + 1]!;
     if (want > b - a) throw new Error(`stratum ${s}: cannot draw ${want} of ${b - a}`);
     if (want === 0) continue;
-    const sorted = sortByDigest(prio, pos.subarray(a, b));
+    hist.fill(0);
+    histogram16(prio, a, b, hist);
+    let limit = 0;
+    for (let sum = 0; limit < 65_536; limit++) if ((sum += hist[limit]!) >= want) break;
+    const near = collectBelow(prio, a, b, limit);
+    const sorted = sortUniform(prio, near);
     for (let r = 0; r < want; r++) chosen.push(sorted[r]!);
     perStratum[s] = want;
   }
-  const all = sortByDigest(prio, Uint32Array.from(chosen));
+  const all = sortUniform(prio, Uint32Array.from(chosen));
   const order = new Uint32Array(all.length);
   const priority = new Int32Array(all.length * 8);
   for (let r = 0; r < all.length; r++) {
@@ -194,4 +247,16 @@ export function selectV2(seed: string, c: Int32Array, pub: Uint32Array, bounds: 
     priority.set(prio.subarray(all[r]! * 8, all[r]! * 8 + 8), r * 8);
   }
   return { order, priority, perStratum };
+}
+
+function histogram16(prio: Int32Array, a: number, b: number, hist: Uint32Array): void {
+  for (let j = a; j < b; j++) hist[prio[j * 8]! >>> 16]!++;
+}
+function collectBelow(prio: Int32Array, a: number, b: number, limit: number): Uint32Array {
+  let m = 0;
+  for (let j = a; j < b; j++) if (prio[j * 8]! >>> 16 <= limit) m++;
+  const out = new Uint32Array(m);
+  m = 0;
+  for (let j = a; j < b; j++) if (prio[j * 8]! >>> 16 <= limit) out[m++] = j;
+  return out;
 }

@@ -11,7 +11,7 @@
  *   verifyRecordV2(JSON.parse(text)); verifyChain([...records]);
  */
 export * from './beacon.js';
-export { candidateText, commitAll, commitmentOf, publicPool, selectV2, sortByDigest } from './commit.js';
+export { candidateText, commitAll, commitmentOf, publicPool, selectV2, sortUniform } from './commit.js';
 export {
   checkRevealsV2,
   closeRegistration,

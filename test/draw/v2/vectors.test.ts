@@ -49,3 +49,34 @@ describe('v2 vector a, literally', () => {
     ]);
   });
 });
+
+describe('v2 with the two-thread hasher', () => {
+  it('reproduces the vectors and a 100,000-candidate draw exactly as one thread does', async () => {
+    const { createParallelHasher } = await import('../../../shared/draw/parallel.js');
+    const two = createParallelHasher();
+    try {
+      expect(serializeRecordV2(drawFixtureV2(loadFixtureV2('b'), two).record)).toBe(pythonRecordV2('b'));
+      const { commitAll, publicPool, selectV2 } = await import('../../../shared/draw/v2/commit.js');
+      const { compilePool } = await import('../../../shared/draw/pool.js');
+      const { randomBytes } = await import('node:crypto');
+      const A = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+      const raw = randomBytes(100_000 * 16);
+      const candidates = Array.from({ length: 100_000 }, (_, i) => ({
+        uscc: '91' + Array.from(raw.subarray(i * 16, i * 16 + 16), (b) => A[b % 31]).join(''),
+        stratum: (['key', 'A', 'B', 'C', 'D'] as const)[i % 5]!,
+        area: `a${i % 7}`,
+      }));
+      const p = compilePool({ inspectors: [{ id: 'i1', unit: 'u' }, { id: 'i2', unit: 'u' }], areas: Array.from({ length: 7 }, (_, k) => ({ name: `a${k}`, inspectors: ['i1', 'i2'] })), candidates });
+      const salts = randomBytes(p.n * 16);
+      const c1 = commitAll(p, salts, hashers[hashers.length - 1]!), c2 = commitAll(p, salts, two);
+      expect(Buffer.from(c2.buffer).equals(Buffer.from(c1.buffer))).toBe(true);
+      const pub = publicPool(p, c1);
+      const s1 = selectV2('ab'.repeat(32), c1, pub.order, pub.bounds, [5, 700, 0, 3, 20_000], hashers[hashers.length - 1]!);
+      const s2 = selectV2('ab'.repeat(32), c1, pub.order, pub.bounds, [5, 700, 0, 3, 20_000], two);
+      expect(Array.from(s2.order)).toEqual(Array.from(s1.order));
+      expect(two.threads).toBe(2);
+    } finally {
+      await two.close();
+    }
+  }, 60_000);
+});

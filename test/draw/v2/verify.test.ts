@@ -179,3 +179,19 @@ function baseInput() {
     frozenAt: '2026-03-02T01:00:00Z', drawTime: '2026-03-02T02:00:00Z', systemCommitment: commitSystemBytes(fx.system), beacons: [chain.specAfter('2026-03-02T02:00:00Z')],
   };
 }
+
+describe('the uniform sort', () => {
+  it('orders like a full comparison, for sizes around every bucket threshold and with equal top bits', async () => {
+    const { sortUniform } = await import('../../../shared/draw/v2/commit.js');
+    const { compareDigests } = await import('../../../shared/draw/sha256.js');
+    const { randomBytes } = await import('node:crypto');
+    for (const n of [0, 1, 63, 64, 65, 1000, 70_000]) {
+      const d = new Int32Array(randomBytes(n * 32).buffer.slice(0));
+      // force equal leading words on some entries: the full digest must decide
+      for (let i = 0; i + 1 < n; i += 7) d[(i + 1) * 8] = d[i * 8]!;
+      const idx = Uint32Array.from({ length: n }, (_, i) => i);
+      const want = Array.from(idx).sort((x, y) => compareDigests(d, x * 8, d, y * 8));
+      expect(Array.from(sortUniform(d, idx))).toEqual(want);
+    }
+  });
+});
