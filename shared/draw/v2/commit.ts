@@ -10,10 +10,17 @@
 import { createHash } from 'node:crypto';
 import { compareDigests, IV, midstate } from '../sha256.js';
 import { STRATA, type CompiledPool } from '../pool.js';
+import { DrawInputError } from '../errors.js';
 import type { BatchHasher } from '../simd.js';
 
 const CHUNK = 16_384;
 const sharedInts = (n: number) => new Int32Array(new SharedArrayBuffer(n * 4));
+/** An 8-word state repeated for every lane of a chunk. */
+function repeated(state: Int32Array): Int32Array {
+  const out = new Int32Array(CHUNK * 8);
+  for (let k = 0; k < CHUNK; k++) out.set(state, k * 8);
+  return out;
+}
 export const SALT_BYTES = 16;
 
 /** The candidate text of candidate i of a compiled (pseudonymised) pool. */
@@ -43,11 +50,12 @@ export function commitAll(p: CompiledPool, salts: Uint8Array, hasher: BatchHashe
   const blocks = sharedInts(CHUNK * 16);
   const bytes = new Uint8Array(CHUNK * 64);
   const lane = new Uint32Array(CHUNK);
+  const ivs = repeated(IV);
   for (let base = 0; base < n; base += CHUNK) {
     const end = Math.min(n, base + CHUNK);
     const m = fillCommitBlocks(p, salts, tails, base, end, bytes, lane, out);
     swapWords(bytes, blocks, m * 16);
-    for (let k = 0; k < m; k++) states.set(IV, k * 8);
+    states.set(ivs);
     hasher.compressMany(states, blocks, m);
     for (let k = 0; k < m; k++) out.set(states.subarray(k * 8, k * 8 + 8), lane[k]! * 8);
   }
@@ -149,34 +157,53 @@ export interface PublicPool {
   poolDigest: string;
 }
 
-/** Sorts the commitments per stratum and hashes them (raw 32 bytes each, in public order). */
+/**
+ * Sorts the commitments per stratum and hashes them (raw 32 bytes each, in public order).
+ * Throws on a duplicate commitment (a repeated salt: freeze again).
+ */
 export function publicPool(p: CompiledPool, commitments: Int32Array): PublicPool {
-  const per: number[][] = [[], [], [], [], []];
-  for (let i = 0; i < p.n; i++) per[p.strata[i]!]!.push(i);
+  const bounds = [0, 0, 0, 0, 0, 0];
+  for (let s = 0; s < 5; s++) bounds[s + 1] = bounds[s]! + p.strataCounts[s]!;
+  const byStratum = new Uint32Array(p.n);
+  const fill = bounds.slice(0, 5);
+  groupByStratum(p.strata, p.n, fill, byStratum);
   const order = new Uint32Array(p.n);
-  const bounds = [0];
-  let at = 0;
   for (let s = 0; s < 5; s++) {
-    order.set(sortUniform(commitments, Uint32Array.from(per[s]!)), at);
-    at += per[s]!.length;
-    bounds.push(at);
+    const sorted = sortUniform(commitments, byStratum.subarray(bounds[s]!, bounds[s + 1]!));
+    order.set(sorted, bounds[s]!);
+    for (let j = 1; j < sorted.length; j++) {
+      if (compareDigests(commitments, sorted[j - 1]! * 8, commitments, sorted[j]! * 8) === 0) throw new DrawInputError('承诺值重复（盐值重复），请重新冻结');
+    }
   }
   return { order, bounds, poolDigest: digestCommitments(commitments, order) };
 }
 
-/** SHA-256 of the raw commitments d[8·order[j]..] in order; throws on a duplicate neighbour. */
+function groupByStratum(strata: Uint8Array, n: number, fill: number[], out: Uint32Array): void {
+  for (let i = 0; i < n; i++) out[fill[strata[i]!]!++] = i;
+}
+
+/** SHA-256 of the raw commitments d[8·order[j]..] in order (32 big-endian bytes each). */
 export function digestCommitments(d: Int32Array, order: ArrayLike<number>): string {
   const h = createHash('sha256');
-  const buf = Buffer.allocUnsafe(Math.min(order.length, 65_536) * 32);
-  for (let base = 0; base < order.length; base += 65_536) {
-    const end = Math.min(order.length, base + 65_536);
-    for (let j = base; j < end; j++) {
-      const o = order[j]! * 8, b = (j - base) * 32;
-      for (let w = 0; w < 8; w++) buf.writeInt32BE(d[o + w]!, b + w * 4);
-    }
-    h.update(buf.subarray(0, (end - base) * 32));
+  const CH = 65_536;
+  const buf = new Uint32Array(Math.min(order.length, CH) * 8);
+  const bytes = new Uint8Array(buf.buffer);
+  for (let base = 0; base < order.length; base += CH) {
+    const end = Math.min(order.length, base + CH);
+    bigEndianCopy(d, order, base, end, buf);
+    h.update(bytes.subarray(0, (end - base) * 32));
   }
   return h.digest('hex');
+}
+
+function bigEndianCopy(d: Int32Array, order: ArrayLike<number>, base: number, end: number, buf: Uint32Array): void {
+  for (let j = base; j < end; j++) {
+    const o = order[j]! * 8, b = (j - base) * 8;
+    for (let w = 0; w < 8; w++) {
+      const x = d[o + w]!;
+      buf[b + w] = ((x << 24) | ((x << 8) & 0xff0000) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
+    }
+  }
 }
 
 /** Priority block words for commitment words c[o..o+8): ":" ‖ c ‖ 0x80 ‖ 0… ‖ bit length 776. */
@@ -188,18 +215,21 @@ function priorityBlock(c: Int32Array, o: number, blocks: Int32Array, bo: number)
   blocks[bo + 15] = (64 + 1 + 32) * 8;
 }
 
+function priorityBlocks(c: Int32Array, idx: ArrayLike<number>, base: number, m: number, blocks: Int32Array): void {
+  for (let k = 0; k < m; k++) priorityBlock(c, idx[base + k]! * 8, blocks, k * 16);
+}
+
 /** Full priority digests of the commitments c[8·idx[k]..] (8 words each, in idx order). */
 export function priorities(seed: string, c: Int32Array, idx: ArrayLike<number>, hasher: BatchHasher): Int32Array {
   const mid = midstate(Buffer.from(seed, 'ascii'));
   const out = new Int32Array(idx.length * 8);
   const states = sharedInts(CHUNK * 8);
   const blocks = sharedInts(CHUNK * 16);
+  const mids = repeated(mid);
   for (let base = 0; base < idx.length; base += CHUNK) {
     const m = Math.min(CHUNK, idx.length - base);
-    for (let k = 0; k < m; k++) {
-      priorityBlock(c, idx[base + k]! * 8, blocks, k * 16);
-      states.set(mid, k * 8);
-    }
+    priorityBlocks(c, idx, base, m, blocks);
+    states.set(mids);
     hasher.compressMany(states, blocks, m);
     out.set(states.subarray(0, m * 8), base * 8);
   }

@@ -182,13 +182,6 @@ export function freezeDrawV2(input: FreezeInputV2, hasher: BatchHasher = createH
   } else salts = randomBytes(pool.n * SALT_BYTES);
   const commitments = commitAll(pool, salts, hasher);
   const pub = publicPool(pool, commitments);
-  for (let j = 1; j < pool.n; j++) {
-    const a = pub.order[j - 1]! * 8, b = pub.order[j]! * 8;
-    if (pub.bounds.includes(j)) continue;
-    let same = true;
-    for (let w = 0; w < 8 && same; w++) same = commitments[a + w] === commitments[b + w];
-    if (same) throw new DrawInputError('承诺值重复（盐值重复），请重新冻结');
-  }
   const elig = publicEligibilityLines(pool);
   const freeze: FreezeRecordV2 = {
     algorithm: ALGORITHM_V2,
