@@ -273,7 +273,7 @@ export class AppStack extends Stack {
     );
 
     // --- HTTP API: one route per ROUTES entry (local-only entries are never deployed)
-    const jwt = this.signInAuthorizer(deployment, fns.Api, cognitoClient, consoleAuth);
+    const jwt = this.signInAuthorizer(deployment, fns.Api, cognitoClient, consoleAuth, publicBaseUrl);
     // One resource-policy statement for all routes (a statement per route would exceed the
     // Lambda policy size limit at ~60 routes); the routes themselves decide who may call.
     const integration = new HttpLambdaIntegration('ApiIntegration', fns.Api, {
@@ -467,6 +467,7 @@ export class AppStack extends Stack {
     api: lambda.Function,
     cognitoClient: cognito.UserPoolClient | undefined,
     consoleAuth: ConsoleAuth | undefined,
+    publicBaseUrl: string,
   ): apigwv2.IHttpRouteAuthorizer {
     const identitySource = ['$request.header.Authorization'];
     const s = d.signIn;
@@ -491,8 +492,9 @@ export class AppStack extends Stack {
       return new HttpJwtAuthorizer('Oidc', s.issuer, { jwtAudience: s.audience, identitySource });
     }
     // Built-in: RS256 tokens signed inside KMS (the private key never leaves it); the API serves
-    // the public key as the issuer's JWKS under /auth.
-    const issuer = `${this.httpApi.apiEndpoint}${BUILTIN_ISSUER_PATH}`;
+    // the public key as the issuer's JWKS under /auth — on the public (ICP-licensed) custom
+    // domain when there is one (context publicBaseUrl), since API Gateway fetches it from there.
+    const issuer = `${publicBaseUrl.replace(/\/$/, '')}${BUILTIN_ISSUER_PATH}`;
     const key = new kms.Key(this, 'SignInKey', {
       description: 'Suiji built-in sign-in: signs session tokens (RS256); the API serves its public key as JWKS',
       keySpec: kms.KeySpec.RSA_2048,

@@ -16,6 +16,7 @@ import { importRoutes } from './routes/imports.js';
 import { consoleRoutes } from './routes/console.js';
 import { consoleAssetRoutes } from './routes/console-assets.js';
 import { reportRoutes } from './routes/reports.js';
+import { signInRoutes } from './routes/signin.js';
 
 const logger = new Logger({ serviceName: 'suiji-api' });
 
@@ -29,6 +30,7 @@ export const routes: Record<string, RouteHandler> = {
   ...consoleRoutes,
   ...consoleAssetRoutes,
   ...reportRoutes,
+  ...signInRoutes,
 };
 
 // A failed request is logged with its route template (`GET /l/{linkId}`), never its path: a path

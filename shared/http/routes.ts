@@ -69,6 +69,15 @@ export const ROUTES: readonly RouteSpec[] = [
   // --- identity
   { method: 'POST', path: '/auth/dev-login', auth: 'local', summary: 'Local sign-in: issues a token with the same claims as Cognito' },
   { method: 'GET', path: '/auth/dev-staff', auth: 'local', summary: 'Local sign-in page: the registered staff to pick from' },
+  { method: 'GET', path: '/auth/config', auth: 'public', summary: 'Which sign-in this deployment provides (cognito, oidc, builtin, local): read by the console and the CLI' },
+  { method: 'GET', path: '/auth/.well-known/openid-configuration', auth: 'public', summary: 'Built-in sign-in: OIDC discovery document (the JWT authorizer reads it)' },
+  { method: 'GET', path: '/auth/jwks.json', auth: 'public', summary: 'Built-in sign-in: the public signing key (JWKS)' },
+  { method: 'POST', path: '/auth/sign-in', auth: 'public', summary: 'Built-in sign-in: password + TOTP → token (lockout after failures, every attempt audited)' },
+  { method: 'GET', path: '/departments/{dept}/users', auth: 'jwt', allow: C('department'), summary: 'Built-in sign-in: accounts of the department' },
+  { method: 'POST', path: '/departments/{dept}/users', auth: 'jwt', allow: C('department'), summary: 'Built-in sign-in: create an account (temporary password and TOTP secret, shown once)' },
+  { method: 'POST', path: '/departments/{dept}/users/{email}/reset', auth: 'jwt', allow: C('department'), summary: 'Built-in sign-in: new temporary password and TOTP secret; unlocks' },
+  { method: 'PUT', path: '/departments/{dept}/users/{email}/status', auth: 'jwt', allow: C('department'), summary: 'Built-in sign-in: disable or enable an account' },
+  { method: 'GET', path: '/departments/{dept}/users/{email}/audit', auth: 'jwt', allow: C('department'), summary: 'Built-in sign-in: the account’s sign-in audit, newest first' },
   { method: 'GET', path: '/me', auth: 'jwt', allow: all('anyone'), summary: 'Who am I (role, department)' },
   { method: 'GET', path: '/me/assignments', auth: 'jwt', allow: { inspector: 'anyone' }, summary: "An inspector's own targets across tasks, with entry deadlines" },
 

@@ -87,6 +87,11 @@ describe('walking every public and link page', () => {
     // The console's page (404 when web/ is not built) and a file that does not exist.
     expect([200, 404]).toContain((await visit('GET', '/console')).status);
     expect((await visit('GET', '/console/assets/missing.js')).status).toBe(404);
+    // Sign-in: which one this deployment has; the built-in sign-in's routes answer 404 without it.
+    expect((await visit('GET', '/auth/config')).status).toBe(200);
+    expect((await visit('GET', '/auth/.well-known/openid-configuration')).status).toBe(404);
+    expect((await visit('GET', '/auth/jwks.json')).status).toBe(404);
+    expect((await visit('POST', '/auth/sign-in', { email: 'a@b.cn', password: 'x', totp: '123456' })).status).toBe(404);
   }, 60_000);
 
   it('serves an approval link’s page (older mails: the plan form and the way to the console), which never approves', async () => {

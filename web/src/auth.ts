@@ -1,7 +1,12 @@
 /**
- * Sign-in. Locally: pick one of the registered staff (the same dev tokens as `suiji login`).
- * In AWS: Cognito managed login, authorization code with PKCE (the pool's MFA applies); the
- * ID token is the API's bearer token, kept in this tab's sessionStorage only.
+ * Sign-in, as the deployment provides it (/console/config.json, the same as GET /auth/config):
+ *  - local: pick one of the registered staff (the same dev tokens as `suiji login`);
+ *  - cognito (global): Cognito managed login, authorization code with PKCE (the pool's MFA);
+ *  - oidc (China regions): the customer's OIDC issuer (e.g. 政务服务统一身份认证), authorization
+ *    code with PKCE against the endpoints of its discovery document;
+ *  - builtin (China regions): account, password and TOTP code on this page (POST /auth/sign-in).
+ * The ID token (or the built-in sign-in's token) is the API's bearer token, kept in this tab's
+ * sessionStorage only.
  */
 import { ref } from 'vue';
 
@@ -18,7 +23,11 @@ export interface Session {
   token: string;
   principal: Principal;
 }
-export type AuthConfig = { auth: 'local' } | { auth: 'cognito'; domain: string; clientId: string };
+export type AuthConfig =
+  | { auth: 'local' }
+  | { auth: 'cognito'; domain: string; clientId: string }
+  | { auth: 'oidc'; issuer: string; clientId: string }
+  | { auth: 'builtin'; issuer: string; sessionMinutes: number };
 
 const KEY = 'suiji.session';
 const PKCE_KEY = 'suiji.pkce';
@@ -94,12 +103,49 @@ export async function devSignIn(email: string): Promise<Session> {
   return s;
 }
 
-// ------------------------------------------------------------------ Cognito (authorization code + PKCE)
+// ------------------------------------------------------------------ built-in sign-in (password + TOTP)
+
+export class SignInError extends Error {
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
+
+/** POST /auth/sign-in; a refusal is a SignInError with the API's reason (PasswordChangeRequired, AccountLocked, …). */
+export async function builtinSignIn(email: string, password: string, totp: string, newPassword?: string): Promise<Session> {
+  const r = await fetch('/auth/sign-in', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password, totp, ...(newPassword ? { newPassword } : {}) }),
+  });
+  const body = (await r.json()) as { token?: string; principal?: Principal; message?: string; error?: string };
+  if (!r.ok || !body.token || !body.principal) throw new SignInError(body.message ?? '登录失败', body.error ?? 'Unknown');
+  const s = { token: body.token, principal: body.principal };
+  setSession(s);
+  return s;
+}
+
+// ------------------------------------------------------------------ Cognito and OIDC (authorization code + PKCE)
+
+type CodeFlow = Extract<AuthConfig, { auth: 'cognito' }> | Extract<AuthConfig, { auth: 'oidc' }>;
+
+/** Authorization and token endpoints: Cognito's managed login, or the issuer's discovery document. */
+async function endpointsOf(cfg: CodeFlow): Promise<{ authorize: string; token: string; logout?: string }> {
+  if (cfg.auth === 'cognito') return { authorize: `https://${cfg.domain}/oauth2/authorize`, token: `https://${cfg.domain}/oauth2/token`, logout: `https://${cfg.domain}/logout` };
+  const r = await fetch(`${cfg.issuer}/.well-known/openid-configuration`);
+  if (!r.ok) throw new Error('无法读取统一身份认证的配置，请稍后重试');
+  const d = (await r.json()) as { authorization_endpoint: string; token_endpoint: string; end_session_endpoint?: string };
+  return { authorize: d.authorization_endpoint, token: d.token_endpoint, ...(d.end_session_endpoint ? { logout: d.end_session_endpoint } : {}) };
+}
 
 const b64url = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 const redirectUri = (): string => `${location.origin}/console`;
 
-export async function cognitoSignIn(cfg: Extract<AuthConfig, { auth: 'cognito' }>, returnTo: string): Promise<void> {
+export async function cognitoSignIn(cfg: CodeFlow, returnTo: string): Promise<void> {
+  const endpoints = await endpointsOf(cfg);
   const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
   const state = b64url(crypto.getRandomValues(new Uint8Array(16)));
   const challenge = b64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
@@ -114,11 +160,11 @@ export async function cognitoSignIn(cfg: Extract<AuthConfig, { auth: 'cognito' }
     state,
     lang: 'zh-CN',
   });
-  location.assign(`https://${cfg.domain}/oauth2/authorize?${q}`);
+  location.assign(`${endpoints.authorize}?${q}`);
 }
 
 /** Back from the managed login with ?code=…&state=…: exchange the code for tokens. */
-export async function completeCognitoSignIn(cfg: Extract<AuthConfig, { auth: 'cognito' }>): Promise<string | undefined> {
+export async function completeCognitoSignIn(cfg: CodeFlow): Promise<string | undefined> {
   const q = new URLSearchParams(location.search);
   const code = q.get('code');
   if (!code) return undefined;
@@ -126,7 +172,7 @@ export async function completeCognitoSignIn(cfg: Extract<AuthConfig, { auth: 'co
   sessionStorage.removeItem(PKCE_KEY);
   history.replaceState(null, '', '/console');
   if (!saved || saved.state !== q.get('state')) throw new Error('登录状态校验失败，请重新登录');
-  const r = await fetch(`https://${cfg.domain}/oauth2/token`, {
+  const r = await fetch((await endpointsOf(cfg)).token, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ grant_type: 'authorization_code', client_id: cfg.clientId, code, redirect_uri: redirectUri(), code_verifier: saved.verifier }),

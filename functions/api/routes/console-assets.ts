@@ -16,6 +16,7 @@ import { gzipSync } from 'node:zlib';
 import type { Request, Response, RouteHandler } from '../../../shared/http/core.js';
 import { notFound } from '../../../shared/domain/errors.js';
 import { config } from '../../../shared/config.js';
+import { signInConfig } from './signin.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -96,17 +97,10 @@ async function serveFile(req: Request, rel: string, cache: string): Promise<Resp
   return { binary: { data, contentType }, headers };
 }
 
-/**
- * How the console signs in: Cognito managed login where the stack configured it (authorization
- * code + PKCE with the console's app client), else the local platform's dev sign-in.
- */
+/** How the console signs in: the deployment's sign-in (routes/signin.ts), as `{ auth: <mode>, … }`. */
 function authConfig(): Response {
-  // The local platform runs the template's environment (with placeholder Cognito values) but
-  // signs in with dev tokens.
-  if (config().local) return { json: { auth: 'local' }, headers: { 'cache-control': 'no-cache' } };
-  const domain = process.env.CONSOLE_AUTH_DOMAIN;
-  const clientId = process.env.CONSOLE_CLIENT_ID;
-  return { json: domain && clientId ? { auth: 'cognito', domain, clientId } : { auth: 'local' }, headers: { 'cache-control': 'no-cache' } };
+  const { mode, ...rest } = signInConfig();
+  return { json: { auth: mode, ...rest }, headers: { 'cache-control': 'no-cache' } };
 }
 
 export const consoleAssetRoutes: Record<string, RouteHandler> = {

@@ -83,7 +83,10 @@ async function renewLocalToken(ctx: Ctx): Promise<boolean> {
   return true;
 }
 
-class CliError extends Error {}
+class CliError extends Error {
+  /** The API's `error` name (e.g. PasswordChangeRequired), when the API said one. */
+  reason?: string;
+}
 
 async function call(ctx: Ctx, method: string, path: string, body?: unknown, raw?: { data: Buffer; contentType: string }): Promise<unknown> {
   const send = async (): Promise<globalThis.Response> => {
@@ -105,14 +108,47 @@ async function call(ctx: Ctx, method: string, path: string, body?: unknown, raw?
   const type = res.headers.get('content-type') ?? '';
   const payload: unknown = type.includes('json') ? await res.json() : await res.text();
   if (!res.ok) {
-    const p = payload as { message?: string; issues?: { field: string; message: string }[]; details?: unknown };
+    const p = payload as { error?: string; message?: string; issues?: { field: string; message: string }[]; details?: unknown };
     // a validation error's message is its issues joined: print the issues once, one per line
     const lines = [p?.issues?.length ? `错误 ${res.status}：以下 ${p.issues.length} 处输入有误` : `错误 ${res.status}：${p?.message ?? String(payload)}`];
     for (const i of p?.issues ?? []) lines.push(`  - ${i.field}：${i.message}`);
     if (p?.details && !p.issues) lines.push(JSON.stringify(p.details, null, 2));
-    throw new CliError(lines.join('\n'));
+    const err = new CliError(lines.join('\n'));
+    if (p?.error) err.reason = p.error;
+    throw err;
   }
   return payload;
+}
+
+/** A line from the terminal; hidden (no echo) for passwords. */
+async function ask(question: string, hidden = false): Promise<string> {
+  const { createInterface } = await import('node:readline');
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  if (hidden) (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => process.stdout.write(s.startsWith(question) ? question : '');
+  try {
+    return await new Promise<string>((r) => rl.question(question, (a) => r(a)));
+  } finally {
+    if (hidden) process.stdout.write('\n');
+    rl.close();
+  }
+}
+
+type Signed = { token: string; principal: { name: string; role: string; department: string }; expiresAt?: string };
+
+/** The built-in sign-in: password (SUIJI_PASSWORD or asked), TOTP code (--totp or asked), a new password when required. */
+async function builtinLogin(ctx: Ctx, email: string, totpGiven?: string): Promise<Signed> {
+  const password = process.env.SUIJI_PASSWORD ?? (await ask('密码：', true));
+  const totp = totpGiven ?? (await ask('动态口令（6 位）：'));
+  try {
+    return (await call(ctx, 'POST', '/auth/sign-in', { email, password, totp })) as Signed;
+  } catch (e) {
+    if ((e as CliError).reason !== 'PasswordChangeRequired') throw e;
+    console.log((e as Error).message.replace(/^错误 \d+：/, ''));
+    const newPassword = process.env.SUIJI_NEW_PASSWORD ?? (await ask('新密码（至少 12 位，含大写、小写、数字、符号中的三类）：', true));
+    // the code just used is spent: the next one
+    const next = await ask('下一个动态口令（6 位）：');
+    return (await call(ctx, 'POST', '/auth/sign-in', { email, password, totp: next, newPassword })) as Signed;
+  }
 }
 
 async function me(ctx: Ctx): Promise<{ department: string; role: string; email: string; name: string }> {
@@ -192,13 +228,59 @@ export function buildCli(): Command {
 
   program
     .command('login')
-    .description('local platform: sign in as a registered staff member by e-mail and remember the token')
+    .description('sign in and remember the token: the built-in sign-in (password + TOTP) where the deployment has it, else the local dev sign-in')
     .argument('<email>')
-    .action(async (email: string, _o, cmd: Command) => {
+    .option('--totp <code>', 'the current TOTP code (else asked)')
+    .action(async (email: string, o: { totp?: string }, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      const r = (await call(ctx, 'POST', '/auth/dev-login', { email })) as { token: string; principal: { name: string; role: string; department: string } };
+      const cfg = (await call({ endpoint: ctx.endpoint, explicit: true, json: ctx.json }, 'GET', '/auth/config').catch(() => ({ mode: 'local' }))) as { mode: string };
+      let r: Signed;
+      if (cfg.mode === 'builtin') r = await builtinLogin({ endpoint: ctx.endpoint, explicit: true, json: ctx.json }, email, o.totp);
+      else if (cfg.mode === 'local') r = (await call(ctx, 'POST', '/auth/dev-login', { email })) as Signed;
+      else throw new CliError(`该部署使用${cfg.mode === 'oidc' ? '统一身份认证（OIDC）' : 'Cognito'}登录：请在控制台登录后复制令牌，用 --token 或 SUIJI_TOKEN 传入`);
       await saveToken(ctx.endpoint, r.token);
-      console.log(`已登录：${r.principal.name}（${r.principal.role}，${r.principal.department}）`);
+      console.log(`已登录：${r.principal.name}（${r.principal.role}，${r.principal.department}）${r.expiresAt ? `，有效期至 ${chinaDateTime(r.expiresAt)}` : ''}`);
+    });
+
+  const users = program.command('users').description('内置登录账号（协调员管理本部门账号）');
+  users
+    .command('list')
+    .option('--dept <id>')
+    .action(async (o: { dept?: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const list = (await call(ctx, 'GET', `/departments/${await deptOf(ctx, o.dept)}/users`)) as { email: string; name: string; role: string; lockedUntil?: string; disabled: boolean }[];
+      out(ctx, list, () => {
+        for (const u of list) console.log(`${u.email}\t${u.name}\t${u.role}${u.disabled ? '\t已停用' : ''}${u.lockedUntil ? `\t锁定至 ${chinaDateTime(u.lockedUntil)}` : ''}`);
+      });
+    });
+  const printCredentials = (ctx: Ctx, c: { user: { email: string }; temporaryPassword: string; totp: { secret: string; uri: string } }): void =>
+    out(ctx, c, () => {
+      console.log(`账号 ${c.user.email}`);
+      console.log(`临时密码：${c.temporaryPassword}（首次登录时须修改）`);
+      console.log(`动态口令密钥：${c.totp.secret}`);
+      console.log(`  ${c.totp.uri}`);
+      console.log('请当面或通过安全渠道交给本人；以上信息只显示这一次。');
+    });
+  users
+    .command('create')
+    .argument('<email>')
+    .requiredOption('--name <name>')
+    .requiredOption('--role <role>', 'coordinator | leader | inspector')
+    .option('--inspector-id <id>', 'inspectors: the registry id')
+    .option('--dept <id>')
+    .action(async (email: string, o: { name: string; role: string; inspectorId?: string; dept?: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const body = { email, name: o.name, role: o.role, ...(o.inspectorId ? { inspectorId: o.inspectorId } : {}) };
+      printCredentials(ctx, (await call(ctx, 'POST', `/departments/${await deptOf(ctx, o.dept)}/users`, body)) as Parameters<typeof printCredentials>[1]);
+    });
+  users
+    .command('reset')
+    .description('new temporary password and TOTP secret; unlocks the account')
+    .argument('<email>')
+    .option('--dept <id>')
+    .action(async (email: string, o: { dept?: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      printCredentials(ctx, (await call(ctx, 'POST', `/departments/${await deptOf(ctx, o.dept)}/users/${encodeURIComponent(email)}/reset`, {})) as Parameters<typeof printCredentials>[1]);
     });
 
   program

@@ -11,6 +11,12 @@
  *   HTTP API        ← ROUTES → the API Lambda, like API Gateway with the JWT authorizer
  *   schedules       ← the Scheduler schedules of the template (optional here; npm start runs them)
  *
+ * `mode: 'cn'` (SUIJI_MODE=cn) runs the aws-cn stack instead (`-c region=cn-north-1`): mail out
+ * over the local SMTP server, replies polled from dovecot over IMAP by the template's schedule,
+ * credentials in a local Secrets Manager, SPF/DKIM/DMARC from a loopback DNS, and the built-in
+ * sign-in (password + TOTP) whose tokens the local server verifies against the API's JWKS,
+ * as API Gateway does (china.ts).
+ *
  * Used by `npm start`, the integration tests and the fast-forward demo.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,13 +31,19 @@ import { LocalStepFunctions } from './sfn.js';
 import { startSfnServer, type SfnServer } from './sfn-server.js';
 import { startLocalApi, type LocalRouteHandler } from './server.js';
 import { devLogin, devStaff, principalForEmail } from './devlogin.js';
-import { issueDevToken, setDevSecret } from '../devauth.js';
+import { claimsOf, issueDevToken, setDevSecret } from '../devauth.js';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { startChinaServices, type ChinaServices } from './china.js';
+import { BUILTIN_AUDIENCE, BUILTIN_ISSUER_PATH } from '../../auth/constants.js';
+import { signJwt } from '../../auth/signer.js';
+import { now } from '../../clock.js';
 import { resetConfig } from '../../config.js';
 import { resetDdb } from '../../store/db.js';
 import { resetSfn } from '../../lifecycle/callbacks.js';
 import { resetSes } from '../../mail/send.js';
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { ApiEvent } from '../../http/core.js';
+import type { ApiEvent, Principal } from '../../http/core.js';
+import { SESSION_MINUTES } from '../../auth/builtin.js';
 
 // Locally Node 20 is fine for the pinned SDK; its notice about future versions is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -49,10 +61,24 @@ export interface PlatformOptions {
    * .local/bundles/<pid>, instead of their TypeScript sources. Default: SUIJI_BUNDLED=1.
    */
   bundled?: boolean;
+  /** `global` (SES emulator, dev sign-in; the default) or `cn` (SMTP, IMAP, built-in sign-in). Default: SUIJI_MODE. */
+  mode?: PlatformMode;
   log?: (line: string) => void;
 }
 
+export type PlatformMode = 'global' | 'cn';
+
+/** SUIJI_MODE=cn → the China mode; anything else but empty is a mistake worth saying. */
+export function modeFromEnv(v = process.env.SUIJI_MODE): PlatformMode {
+  if (!v || v === 'global') return 'global';
+  if (v === 'cn') return 'cn';
+  throw new Error(`SUIJI_MODE must be global or cn, not "${v}"`);
+}
+
 export interface Platform {
+  mode: PlatformMode;
+  /** China mode: the local SMTP, IMAP, Secrets Manager and DNS servers. */
+  china?: ChinaServices;
   apiUrl: string;
   inboxUrl: string;
   dynamo: LocalDynamo;
@@ -65,7 +91,11 @@ export interface Platform {
   dataDir: string;
   /** Run a function of the template by (part of) its logical id, e.g. 'JobDeadlines'. */
   invoke(logicalIdPrefix: string, event: unknown): Promise<unknown>;
-  /** A dev token for a registered staff member (as `suiji login` gets). */
+  /**
+   * A token for a registered staff member: a dev token, or in the China mode one signed by the
+   * built-in sign-in's key with the same claims (what POST /auth/sign-in issues, without the
+   * password and TOTP: for tests and tooling).
+   */
   tokenFor(email: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -90,14 +120,18 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(32).toString('hex'), { mode: 0o600 });
   setDevSecret(Buffer.from(readFileSync(secretFile, 'utf8'), 'hex'));
 
+  const mode = opts.mode ?? modeFromEnv();
   const t0 = Date.now();
-  const templates = synthLocalTemplates();
+  const templates = synthLocalTemplates(undefined, mode === 'cn' ? { region: 'cn-north-1' } : undefined);
   log(`synthesized the CDK app in ${Date.now() - t0} ms`);
 
   const dynamo = await startDynamo({ port: ports.dynamo, ...(opts.dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}) });
   const tables = await createTablesFromTemplate(dynamo.endpoint, templates.data);
   const tableName = Object.values(tables)[0]!;
   const ses = await startLocalSes({ port: ports.ses, persistFile: join(dataDir, 'inbox.jsonl') });
+
+  const china = mode === 'cn' ? await startChinaServices({ dataDir, inboundDomain: 'reply.example.gov.cn', log }) : undefined;
+  if (china) log(`China mode: SMTP 127.0.0.1:${china.smtp.port}, IMAP 127.0.0.1:${china.dovecot.port} (mailboxes reply, outbox), built-in sign-in`);
 
   const sfnEndpoint = `http://127.0.0.1:${ports.sfn}`;
   const localEnv: Record<string, string> = {
@@ -112,6 +146,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     AWS_ENDPOINT_URL_SESV2: ses.endpoint,
     AWS_ENDPOINT_URL_SFN: sfnEndpoint,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...(china ? { ...china.env, AUTH_MODE: 'builtin', AUTH_ISSUER: `${apiUrl}${BUILTIN_ISSUER_PATH}`, AUTH_AUDIENCE: BUILTIN_AUDIENCE } : {}),
     ...(opts.environment ?? {}),
   };
   const appTemplate = inlineImports(templates.app, templates.data, { 'AWS::DynamoDB::Table': tableName, 'AWS::S3::Bucket': blobDir });
@@ -143,17 +178,24 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   };
   const apiFn = fnByPrefix('Api');
   const localRoutes: Record<string, LocalRouteHandler> = {
-    'POST /auth/dev-login': devLogin,
-    'GET /auth/dev-staff': devStaff,
+    // The China mode signs in with the built-in sign-in only.
+    ...(china ? {} : { 'POST /auth/dev-login': devLogin, 'GET /auth/dev-staff': devStaff }),
     'POST /local/inbound-mail': async ({ body }) => {
+      if (china) {
+        // Through the reply mailbox's MX into dovecot, then the poll (as its schedule would).
+        await china.deliverReply(body);
+        return { status: 200, json: await lambdas.invoke(fnByPrefix('MailImapPoll'), { schedule: 'local' }) };
+      }
       const r = await lambdas.invoke(fnByPrefix('MailInbound'), { local: true, raw: body.toString('base64') });
       return { status: 200, json: r };
     },
   };
+  const verifyToken = china ? builtinVerifier(apiUrl) : undefined;
   const api: Server = await startLocalApi({
     port: ports.api,
     apiHandler: (event: ApiEvent, _ctx: Context) => lambdas.invoke(apiFn, event) as Promise<APIGatewayProxyResultV2>,
     localRoutes,
+    ...(verifyToken ? { verifyToken } : {}),
   });
 
   const resumed = await sfn.resumeAll();
@@ -161,6 +203,8 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   sfn.startTimers();
 
   return {
+    mode,
+    ...(china ? { china } : {}),
     apiUrl,
     inboxUrl: ses.endpoint,
     dynamo,
@@ -175,7 +219,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     tokenFor: async (email) => {
       const p = await principalForEmail(email);
       if (!p) throw new Error(`no registered staff member ${email}`);
-      return issueDevToken(p);
+      return china ? issueBuiltinToken(p) : issueDevToken(p);
     },
     stop: async () => {
       await new Promise<void>((r) => {
@@ -185,6 +229,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       await sfn.close();
       await sfnServer.close();
       await ses.stop();
+      await china?.stop();
       await dynamo.stop();
       if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
     },
@@ -221,8 +266,28 @@ function inlineImports(app: CfnTemplate, data: CfnTemplate, byType: Record<strin
   return walk(app) as CfnTemplate;
 }
 
+/** What API Gateway's JWT authorizer does with the stack as its own issuer: JWKS, issuer, audience, expiry (by the platform's clock). */
+function builtinVerifier(apiUrl: string): (token: string) => Promise<Record<string, string | string[]> | undefined> {
+  const issuer = `${apiUrl}${BUILTIN_ISSUER_PATH}`;
+  const jwks = createRemoteJWKSet(new URL(`${issuer}/jwks.json`));
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, jwks, { issuer, audience: BUILTIN_AUDIENCE, algorithms: ['RS256'], currentDate: now() });
+      return payload as unknown as Record<string, string | string[]>;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 function mkdtemp(): string {
   const dir = join(process.env.TMPDIR ?? '/tmp', `suiji-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** A built-in sign-in token for a principal, as POST /auth/sign-in issues it (same claims, same key, same lifetime). */
+async function issueBuiltinToken(p: Principal): Promise<string> {
+  const iat = Math.floor(now().getTime() / 1000);
+  return signJwt({ ...claimsOf(p), iss: process.env.AUTH_ISSUER, aud: BUILTIN_AUDIENCE, iat, exp: iat + SESSION_MINUTES * 60 });
 }

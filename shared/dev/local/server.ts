@@ -92,6 +92,11 @@ export interface LocalApiOptions {
   host?: string;
   apiHandler: LambdaHandler;
   localRoutes: Record<string, LocalRouteHandler>;
+  /**
+   * The JWT authorizer: claims of a valid bearer token, else undefined. Default: the dev tokens.
+   * The China mode verifies the built-in sign-in's RS256 tokens against the API's own JWKS.
+   */
+  verifyToken?: (token: string) => Promise<Record<string, string | string[]> | undefined>;
 }
 
 export function startLocalApi(opts: LocalApiOptions): Promise<Server> {
@@ -139,7 +144,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: LocalApiO
   let claims: Record<string, string | string[]> | undefined;
   if (match.spec.auth === 'jwt') {
     const token = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
-    claims = token ? await verifyDevToken(token) : undefined;
+    claims = token ? await (opts.verifyToken ?? verifyDevToken)(token) : undefined;
     if (!claims) {
       res.writeHead(401, { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer' });
       res.end(JSON.stringify({ message: 'Unauthorized' }));
