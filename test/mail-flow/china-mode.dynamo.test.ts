@@ -5,8 +5,8 @@
  *    password) → token → an API call; the API's JWKS is what the local JWT authorizer trusts; a
  *    dev token is refused; lockout after five failures, unlocked by a coordinator's reset;
  *    expiry after the session's minutes; every attempt in the account's audit;
- *  - mail: a task launched, approved through the link in the mail that went out over SMTP,
- *    drawn; assignment notices go out over SMTP into the outbox mailbox; a reminder digest's
+ *  - mail: a task launched, its approval request mailed over SMTP, approved by the signed-in
+ *    leader, drawn; assignment notices go out over SMTP into the outbox mailbox; a reminder digest's
  *    reply comes back through the reply mailbox's MX, DKIM-signed, is polled over IMAP by the
  *    template's MailImapPoll function, authenticated through the local DNS, and recorded.
  * The global mode (SES emulator, dev sign-in) is what every other platform test runs.
@@ -20,7 +20,7 @@ import { simpleParser } from 'mailparser';
 import { startPlatform, type Platform } from '../../shared/dev/local/platform.js';
 import { ApiClient, waitForStage, type Call } from '../helpers/api.js';
 import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
-import { SAMPLE_COORDINATOR_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID, sampleDistrict } from '../../shared/dev/sample/district.js';
+import { SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID, sampleDistrict } from '../../shared/dev/sample/district.js';
 import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
 import { createUser, totpCode, LOCK_AFTER_FAILURES, SESSION_MINUTES } from '../../shared/auth/builtin.js';
 import { issueDevToken } from '../../shared/dev/devauth.js';
@@ -176,10 +176,11 @@ describe('mail over SMTP and IMAP', () => {
     const status = (): Promise<Call> => coord('GET', `/tasks/${TASK}/status`);
     expect((await coord('POST', `/tasks/${TASK}/launch`, {})).status).toBe(201);
     await waitForStage(status, 'approval');
-    const html = (await Promise.all(outbox().map(async (m) => (await simpleParser(m.raw)).html || ''))).join('\n');
-    const link = /\/l\/([A-Za-z0-9_-]{16,64})/.exec(html)?.[1];
-    expect(link, 'an approval link in the mail sent over SMTP').toBeDefined();
-    expect((await api.call('POST', `/l/${link}`, 'decision=approve', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(200);
+    // The approval request went out over SMTP; its button leads to the console (sign-in first).
+    const request = await Promise.all(outbox().filter((m) => m.to.includes(SAMPLE_LEADER_EMAIL)).map((m) => simpleParser(m.raw)));
+    expect(request.some((m) => (m.html || '').includes('/console')), 'the approval request to the leader, over SMTP').toBe(true);
+    const leader = await api.as(SAMPLE_LEADER_EMAIL);
+    expect((await leader('POST', `/tasks/${TASK}/approval`, { approve: true })).status).toBe(200);
     await waitForStage(status, 'witnesses');
     await coord('POST', `/tasks/${TASK}/ceremony/witnesses`, {
       witnesses: [
