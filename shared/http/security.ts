@@ -40,9 +40,12 @@ export function contentSecurityPolicy(sources: CspSources = {}): string {
     .join('; ');
 }
 
-/** The policy of the API's own pages: the registered inline styles and scripts, nothing else. */
+/**
+ * The policy of the API's own pages: the registered inline styles and scripts, and requests to
+ * the API's own origin (the result form posts with fetch and checks what was stored).
+ */
 export function pagePolicy(): string {
-  return contentSecurityPolicy(inlineHashes());
+  return contentSecurityPolicy({ ...inlineHashes(), connect: ["'self'"] });
 }
 
 /**

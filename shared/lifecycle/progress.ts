@@ -17,7 +17,8 @@ import {
   type TaskRecord,
 } from '../store/tasks.js';
 import { K } from '../store/keys.js';
-import { getItem, queryAll, type Item } from '../store/base.js';
+import { getItem, queryAll, type Item, type TransactItem } from '../store/base.js';
+import { owedConfirmationPut } from '../store/outbox.js';
 import { contentHash, getInspector } from '../store/registry.js';
 import { getProfile } from '../services/profile.js';
 import { validateResult, type ValidResult } from '../domain/result.js';
@@ -136,11 +137,14 @@ export async function enterResult(
   body: unknown,
   actor: Actor & { inspector: InspectorRef },
   via: 'form' | 'api' | 'mail',
+  opts: { submission?: string } = {},
 ): Promise<{ progress: ProgressRecord; result: ValidResult; corrected: boolean; unchanged: boolean }> {
   const ctx = await taskContext(taskId);
   const p = await progressOrThrow(taskId, uscc);
   await requireTeamMember(ctx, p, actor.inspector, '录入检查结果');
-  if (['published', 'followup_open', 'closed'].includes(p.status)) throw conflict('检查结果已公示，不能再修改');
+  const published = ['published', 'followup_open', 'closed'].includes(p.status);
+  // A retry of what is stored answers with the stored result, whatever happened since.
+  if (published && !p.result) throw conflict('检查结果已公示，不能再修改');
   const result = validateResult(body, {
     phrases: ctx.profile.resultPhrases,
     allowedMethods: ctx.profile.checkMethods,
@@ -152,51 +156,71 @@ export async function enterResult(
     certificates: await teamCertificates(ctx, p),
   });
   const corrected = p.status === 'result_entered' || p.status === 'reviewed';
-  // A double submission (same content) has no second effect.
-  if (corrected && sameResult(p.result, result)) return { progress: p, result, corrected: false, unchanged: true };
+  // A double submission or a retry (same content) has no second effect and answers as stored.
+  if (sameResult(p.result, result)) return await storedAlready(taskId, p, result);
+  if (published) throw conflict('检查结果已公示，不能再修改');
   const first = !corrected;
   // Without a prior check record the deadlines count from the check date of the result.
   const entryBasis = { from: result.checkDate, rule: 'entry' as const, roundEnd: ctx.planTask.window.end };
   const publishBasis = { from: result.checkDate, rule: 'publish' as const };
   const dueEntry: Due = p.checkDate ? { date: p.dueEntry ?? undefined } : dueOrPending(() => dueDate(ctx.profile, entryBasis), entryBasis);
   const duePublish: Due = p.checkDate ? { date: p.duePublish ?? undefined } : dueOrPending(() => dueDate(ctx.profile, publishBasis), publishBasis);
-  const record = { ...result, enteredBy: actor.inspector.id, enteredByDepartment: actor.inspector.department, enteredAt: nowIso(), via };
-  const progress = await transition({
-    taskId,
-    uscc,
-    current: p,
-    from: ['assigned', 'notified', 'checked', 'result_entered', 'reviewed'],
-    to: 'result_entered',
-    actor,
-    set: {
-      result: record,
-      resultVersion: (p.resultVersion ?? 0) + 1,
-      hasProblem: result.hasProblem,
-      needsFollowUp: result.needsFollowUp,
-      checkDate: result.checkDate,
-      dueEntry: dueEntry.date ?? null,
-      duePublish: duePublish.date ?? null,
-    },
-    ...(first ? { reached: { resultEntered: 1 } } : {}),
-    ...(first && !p.checkDate ? { openDeadlines: [{ kind: 'publish' as const, ref: uscc, due: filed(ctx.profile, 'publish', duePublish), people: p.team }] } : {}),
-    // The first entry meets the entry deadline: rewrite it with its final due date (from the
-    // check date) and the time it was met, out of the due index.
-    ...(first
-      ? {
-          extra: [
-            {
-              Put: {
-                Item: { ...K.deadline(taskId, 'entry', uscc), entity: 'deadline', taskId, kind: 'entry', ref: uscc, due: dueEntry.date ?? null, people: p.team, metAt: nowIso() },
-              },
-            },
-          ],
-        }
-      : {}),
-    auditWhat: corrected ? 'result.corrected' : 'result.entered',
-    auditData: { codes: result.codes, via, version: (p.resultVersion ?? 0) + 1 },
-  });
+  const enteredAt = nowIso();
+  const version = (p.resultVersion ?? 0) + 1;
+  const record = { ...result, enteredBy: actor.inspector.id, enteredByDepartment: actor.inspector.department, enteredAt, via, ...(opts.submission ? { submission: opts.submission } : {}) };
+  const extra: TransactItem[] = [];
+  // The first entry meets the entry deadline: rewrite it with its final due date (from the
+  // check date) and the time it was met, out of the due index.
+  if (first) {
+    extra.push({ Put: { Item: { ...K.deadline(taskId, 'entry', uscc), entity: 'deadline', taskId, kind: 'entry', ref: uscc, due: dueEntry.date ?? null, people: p.team, metAt: enteredAt } } });
+  }
+  // A result entered through the form owes its inspector a confirmation, from the moment it is
+  // stored (store/outbox.ts): the mail follows from the stored state, not from this request.
+  if (via === 'form') extra.push(owedConfirmationPut({ kind: 'result-confirmation', taskId, uscc, version, inspector: actor.inspector, owedAt: enteredAt }));
+  let progress: ProgressRecord;
+  try {
+    progress = await transition({
+      taskId,
+      uscc,
+      current: p,
+      from: ['assigned', 'notified', 'checked', 'result_entered', 'reviewed'],
+      to: 'result_entered',
+      actor,
+      set: {
+        result: record,
+        resultVersion: version,
+        hasProblem: result.hasProblem,
+        needsFollowUp: result.needsFollowUp,
+        checkDate: result.checkDate,
+        dueEntry: dueEntry.date ?? null,
+        duePublish: duePublish.date ?? null,
+      },
+      ...(first ? { reached: { resultEntered: 1 } } : {}),
+      ...(first && !p.checkDate ? { openDeadlines: [{ kind: 'publish' as const, ref: uscc, due: filed(ctx.profile, 'publish', duePublish), people: p.team }] } : {}),
+      extra,
+      auditWhat: corrected ? 'result.corrected' : 'result.entered',
+      auditData: { codes: result.codes, via, version },
+    });
+  } catch (e) {
+    // The status moved meanwhile: a concurrent copy of this request, or an earlier attempt of it
+    // whose answer was lost, stored it. The same content is that stored result, not a conflict.
+    if (!(e instanceof TransitionRejected)) throw e;
+    const now = await getProgress(taskId, uscc);
+    if (now && sameResult(now.result, result)) return await storedAlready(taskId, now, result);
+    throw e;
+  }
   await resumeIfDone(taskId);
   return { progress, result, corrected, unchanged: false };
+}
+
+/**
+ * The answer to a retry of a stored result. The request that stored it may have failed before
+ * resuming the execution (the last result of the task): whoever observes the stored result
+ * does it (resumeIfDone is conditional, a second call changes nothing).
+ */
+async function storedAlready(taskId: string, p: ProgressRecord, result: ValidResult): Promise<{ progress: ProgressRecord; result: ValidResult; corrected: false; unchanged: true }> {
+  if (p.status === 'result_entered' || p.status === 'reviewed') await resumeIfDone(taskId);
+  return { progress: p, result, corrected: false, unchanged: true };
 }
 
 /** Name and certificate expiry of each team member, from the member's own department's registry. */
@@ -213,7 +237,7 @@ async function teamCertificates(ctx: TaskContext, p: ProgressRecord): Promise<Ma
 
 function sameResult(stored: Record<string, unknown> | undefined, next: ValidResult): boolean {
   if (!stored) return false;
-  const { enteredBy: _b, enteredByDepartment: _d, enteredAt: _a, via: _v, ...prev } = stored as Record<string, unknown> & { enteredBy?: string; enteredByDepartment?: string; enteredAt?: string; via?: string };
+  const { enteredBy: _b, enteredByDepartment: _d, enteredAt: _a, via: _v, submission: _s, ...prev } = stored as Record<string, unknown> & { enteredBy?: string; enteredByDepartment?: string; enteredAt?: string; via?: string; submission?: string };
   return contentHash(prev) === contentHash(next);
 }
 

@@ -3,7 +3,9 @@
  * previous values and Chinese errors next to their fields after a rejected POST), POST submits
  * it as application/x-www-form-urlencoded, converted here into the ResultInput shape.
  */
-import { html, page } from './html.js';
+import { randomUUID } from 'node:crypto';
+import { html, page, raw } from './html.js';
+import { inlineScript } from './inline.js';
 import type { FieldIssue } from '../domain/schemas.js';
 import { ITEM_OUTCOME_LABELS } from '../domain/result.js';
 import { LIMITS } from '../domain/limits.js';
@@ -18,6 +20,28 @@ export interface ResultFormModel extends ResultFormData {
 }
 
 const OUTCOMES = Object.entries(ITEM_OUTCOME_LABELS);
+
+/**
+ * Saving when the network or the server fails half-way: the form posts with fetch; a 5xx or a
+ * network error means the result may have been stored anyway, so the page says so and asks the
+ * server whether this submission (its hidden id) is stored before it offers to submit again. A
+ * repeated submission is stored once (the server answers with the stored result). Without
+ * JavaScript the form posts as usual, and a repeated POST is equally harmless.
+ */
+const SAVE_SCRIPT = inlineScript(`(function(){
+var f=document.querySelector('form[data-save]');if(!f||!window.fetch||!window.URLSearchParams)return;
+var box=document.getElementById('save-state'),btn=f.querySelector('button[type=submit]');
+function show(t,c){box.textContent=t;box.className='box '+(c||'');box.hidden=false;}
+f.addEventListener('submit',function(ev){ev.preventDefault();btn.disabled=true;
+var body=new URLSearchParams(new FormData(f));show('正在保存……');
+fetch(location.href,{method:'POST',body:body,headers:{'content-type':'application/x-www-form-urlencoded'}})
+.then(function(r){if(r.status>=500)throw new Error('HTTP '+r.status);return r.text().then(function(t){document.open();document.write(t);document.close();});})
+.catch(function(){show('网络中断或服务器出错：本次提交可能已经保存，正在核实……','error');check(body.get('submission'),0);});});
+function check(id,n){var u=new URL(location.href);u.searchParams.set('check',id);
+fetch(u.toString(),{headers:{accept:'application/json'}}).then(function(r){if(!r.ok)throw new Error('HTTP '+r.status);return r.json();})
+.then(function(s){if(s.saved){show('已保存（第 '+s.version+' 版），无需重新提交；确认邮件随后发出。');}else{show('未保存：请检查网络后重新提交。','error');btn.disabled=false;}})
+.catch(function(){if(n<4){setTimeout(function(){check(id,n+1);},2000*(n+1));}else{show('暂时无法确认是否已保存：请稍后刷新本页查看当前结果，再决定是否重新提交（重复提交不会重复录入）。','error');btn.disabled=false;}});}
+})();`);
 
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
@@ -43,7 +67,9 @@ export function renderResultForm(m: ResultFormModel): string {
         <tr><th>抽查时间</th><td>${m.task.window.start} 至 ${m.task.window.end}</td></tr>
         <tr><th>检查组</th><td>${m.team.map((t) => `${t.name}${t.id === m.target.leader ? '（组长）' : ''}`).join('、')}</td></tr>
       </table>
-      <form method="post">
+      <div id="save-state" class="box" role="status" hidden></div>
+      <form method="post" data-save>
+        <input type="hidden" name="submission" value="${m.values ? one(v.submission) || randomUUID() : randomUUID()}">
         <label>检查结果（可多选）</label>
         ${m.phrases.map((p) => html`<div><input type="checkbox" name="codes" value="${p.code}" id="c-${p.code}" ${has('codes', p.code, prevCodes.includes(p.code)) ? html`checked` : ''}><span> ${p.code} ${p.text}</span></div>`)}
         <label>检查事项结论</label>
@@ -68,10 +94,16 @@ export function renderResultForm(m: ResultFormModel): string {
         <label for="remark">备注</label>
         <textarea id="remark" name="remark" rows="2" maxlength="${LIMITS.text}">${m.values ? one(v.remark) : ((prev.remark as string) ?? '')}</textarea>
         <p><button type="submit">提交检查结果</button></p>
-      </form>`,
+      </form>${raw(SAVE_SCRIPT)}`,
     { subtitle: '谁检查、谁录入：本表由检查组成员填写，公示前可更正。' },
   );
 }
+
+/** The form's submission id (hidden field): a retry of the same submission is recognised by it. */
+export const submissionOf = (form: Record<string, string | string[]>): string | undefined => {
+  const s = one(form.submission);
+  return /^[0-9a-f-]{36}$/.test(s) ? s : undefined;
+};
 
 /** Form fields → the ResultInput shape (validation happens in validateResult). */
 export function formToResult(form: Record<string, string | string[]>): Record<string, unknown> {

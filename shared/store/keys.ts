@@ -70,4 +70,8 @@ export const K = {
   idempotency: (key: string) => ({ pk: `IDEM#${key}`, sk: 'IDEM' }),
   /** A scheduled job's own state (e.g. the deadline job's last completed day). */
   jobState: (job: string) => ({ pk: `JOB#${job}`, sk: 'STATE' }),
+  /** A mail owed because of a stored state (the confirmation of a result version), until sent. */
+  outbox: (t: string, uscc: string, version: number) => ({ pk: `TASK#${t}`, sk: `OUTBOX#${uscc}#v${pad(version, 4)}` }),
+  /** The owed mails by the time they became owed (in the sparse due index, beside DUE#<date>). */
+  outboxIndex: () => 'OUTBOX',
 } as const;

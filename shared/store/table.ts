@@ -10,7 +10,8 @@
  *   gsi2pk / gsi2sk          "lookup" index: secondary lookups (inspector by email, plans by
  *                            department, public records by department, tasks by plan …)
  *   gsi3pk / gsi3sk          "due" index: open deadlines by date (DUE#<yyyy-mm-dd>), sparse:
- *                            the attributes are removed once a deadline is met
+ *                            the attributes are removed once a deadline is met; owed mails
+ *                            (OUTBOX, by time) until they are sent
  *   ttl                      expiry (epoch seconds) for e-mail link ids and idempotency keys
  */
 export const TABLE = {

@@ -26,7 +26,8 @@ import type { ResultPhrase } from '../domain/profiles.js';
 import type { PlanTask } from '../domain/schemas.js';
 import { DomainError, tooLate } from '../domain/errors.js';
 import { config } from '../config.js';
-import { confirmFormEntry } from './confirmations.js';
+import { confirmFormEntry, drainNowAndThen } from './confirmations.js';
+import type { ValidResult } from '../domain/result.js';
 import { planApprovalDecision, staffName } from './approval.js';
 
 type Payload = Record<string, string>;
@@ -182,14 +183,20 @@ export type ResultEntry = Awaited<ReturnType<typeof enterResult>>;
  * and confirm it by mail. An `enter-result` link is used up; the answer carries a fresh link
  * for corrections until publication.
  */
-export async function enterResultByLink(link: LinkRecord, uscc: string, result: Record<string, unknown>, ip: string): Promise<{ entry: ResultEntry; correctionUrl?: string }> {
+export async function enterResultByLink(
+  link: LinkRecord,
+  uscc: string,
+  result: Record<string, unknown>,
+  ip: string,
+  submission?: string,
+): Promise<{ entry: ResultEntry; correctionUrl?: string; confirmation?: Awaited<ReturnType<typeof confirmFormEntry>> }> {
   if (link.action === 'view-assignment') await assertOnTeam(link.payload, uscc);
-  const { taskId, inspectorId, department } = link.payload as { taskId: string; inspectorId: string; department?: string };
+  const { taskId } = link.payload as { taskId: string };
   const actor = { by: link.recipient, role: 'inspector', ip, inspector: linkInspector(link.payload) };
+  const opts = submission ? { submission } : {};
   if (link.action !== 'enter-result') {
-    const entry = await enterResult(taskId, uscc, result, actor, 'form');
-    await confirmFormEntry({ taskId, uscc, inspector: { department: department ?? '', id: inspectorId } }, entry);
-    return { entry };
+    const entry = await enterResult(taskId, uscc, result, actor, 'form', opts);
+    return { entry, confirmation: await confirmed(taskId, uscc, entry) };
   }
   // Single use, claimed before acting (a conditional write): of two POSTs at the same moment one
   // records, the other is told the link was used. A refused entry gives the claim back.
@@ -197,12 +204,40 @@ export async function enterResultByLink(link: LinkRecord, uscc: string, result: 
   if (!claim) throw tooLate('该链接已使用过');
   let entry: ResultEntry;
   try {
-    entry = await enterResult(taskId, uscc, result, actor, 'form');
+    entry = await enterResult(taskId, uscc, result, actor, 'form', opts);
   } catch (e) {
     await releaseLink(link.id, claim);
     throw e;
   }
-  await confirmFormEntry({ taskId, uscc, inspector: { department: department ?? '', id: inspectorId } }, entry);
+  const confirmation = await confirmed(taskId, uscc, entry);
   const again = await createLink('enter-result', link.payload, link.recipient, { days: 30, singleUse: true });
-  return { entry, correctionUrl: `${config().publicBaseUrl}/l/${again}` };
+  return { entry, confirmation, correctionUrl: `${config().publicBaseUrl}/l/${again}` };
+}
+
+/**
+ * The confirmation this stored version owes (a retry sends it if the first attempt could not),
+ * and now and then the ones other requests left owed.
+ */
+async function confirmed(taskId: string, uscc: string, entry: ResultEntry): Promise<Awaited<ReturnType<typeof confirmFormEntry>>> {
+  const c = await confirmFormEntry({ taskId, uscc }, entry);
+  await drainNowAndThen();
+  return c;
+}
+
+/**
+ * Whether a form submission (its hidden id) is the stored result of the link's target — asked
+ * by the form after a network error or a 5xx, and for a repeated POST on a link the first one
+ * used up. Answers for a used or expired link too: only who holds the submission id can ask.
+ */
+export async function submissionState(linkId: string, uscc: string | undefined, submission: string): Promise<{ saved: boolean; version?: number; entry?: ResultEntry }> {
+  const r = await resolveLink(linkId);
+  const link = r.link;
+  if (!link || (link.action !== 'enter-result' && link.action !== 'view-assignment')) return { saved: false };
+  const target = link.action === 'enter-result' ? link.payload.uscc : uscc;
+  if (!target) return { saved: false };
+  if (link.action === 'view-assignment') await assertOnTeam(link.payload, target);
+  const p = await getProgress(link.payload.taskId!, target);
+  const stored = p?.result as (ValidResult & { submission?: string }) | undefined;
+  if (!p || !stored || stored.submission !== submission) return { saved: false, ...(p?.resultVersion ? { version: p.resultVersion } : {}) };
+  return { saved: true, version: p.resultVersion!, entry: { progress: p, result: stored, corrected: false, unchanged: true } };
 }

@@ -7,7 +7,7 @@
  */
 import { parseForm, type RouteHandler, type Response } from '../../../shared/http/core.js';
 import { httpStatusOf } from '../../../shared/http/errors.js';
-import { renderResultForm, formToResult } from '../../../shared/pages/result-form.js';
+import { renderResultForm, formToResult, submissionOf } from '../../../shared/pages/result-form.js';
 import {
   approvalAlreadyDecidedPage,
   approvalNeedsSignInPage,
@@ -30,6 +30,7 @@ import {
   NOT_ON_TEAM,
   openLink,
   resultFormData,
+  submissionState,
   taskApprovalForm,
 } from '../../../shared/usecases/links.js';
 import { DomainError } from '../../../shared/domain/errors.js';
@@ -56,6 +57,11 @@ async function resultForm(action: string, payload: Record<string, string>, error
 
 export const linkRoutes: Record<string, RouteHandler> = {
   'GET /l/{linkId}': async (req) => {
+    // The result form asking, after a failed save, whether its submission is stored (JSON).
+    if (req.query.check) {
+      const s = await submissionState(req.params.linkId!, req.query.t, req.query.check);
+      return { json: { saved: s.saved, ...(s.version ? { version: s.version } : {}) } };
+    }
     try {
       const link = await openLink(req.params.linkId!);
       switch (link.action) {
@@ -86,7 +92,7 @@ export const linkRoutes: Record<string, RouteHandler> = {
         const uscc = link.action === 'enter-result' ? link.payload.uscc! : (req.query.t ?? '');
         const action = link.action === 'enter-result' ? `/l/${link.id}` : `/l/${link.id}?t=${encodeURIComponent(uscc)}`;
         try {
-          return { html: resultRecordedPage(link.id, await enterResultByLink(link, uscc, formToResult(form), req.sourceIp)) };
+          return { html: resultRecordedPage(link.id, await enterResultByLink(link, uscc, formToResult(form), req.sourceIp, submissionOf(form))) };
         } catch (e) {
           if (e instanceof ValidationError) return await resultForm(action, { ...link.payload, uscc }, e, form);
           if (e instanceof DomainError && e.reason !== NOT_ON_TEAM) return { status: httpStatusOf(e), html: resultRefusedPage(e.message) };
@@ -102,6 +108,11 @@ export const linkRoutes: Record<string, RouteHandler> = {
       }
       return { status: 400, html: unsupportedLinkPage() };
     } catch (e) {
+      // A repeated POST of a submission the first POST stored (and used the link up with): its
+      // answer was lost, so this one gets it.
+      const submission = e instanceof DomainError && e.code === 'tooLate' ? submissionOf(parseForm(req)) : undefined;
+      const stored = submission ? await submissionState(req.params.linkId!, req.query.t, submission) : undefined;
+      if (stored?.entry) return { html: resultRecordedPage(req.params.linkId!, { entry: stored.entry }) };
       return await refusalPage(e, req.params.linkId!, 'POST');
     }
   },

@@ -59,7 +59,12 @@ export const taskRoutes: Record<string, RouteHandler> = {
     // the matrix let only an inspector on the target's team through (access.ts: 'team')
     const body = parseJson(req, z.record(z.string(), z.unknown()));
     const r = await enterResult(t.taskId, uscc(req), body, { ...actorOf(staff), inspector: { department: staff.department, id: staff.inspectorId! } }, 'api');
-    return { status: r.corrected ? 200 : 201, json: { status: r.progress.status, resultVersion: r.progress.resultVersion, corrected: r.corrected, hasProblem: r.result.hasProblem } };
+    // 201 when this request stored a new result; 200 for a correction, and for a retry of what is
+    // stored (same content), which answers with the stored result instead of a conflict.
+    return {
+      status: r.corrected || r.unchanged ? 200 : 201,
+      json: { status: r.progress.status, resultVersion: r.progress.resultVersion, corrected: r.corrected, unchanged: r.unchanged, hasProblem: r.result.hasProblem, ...(r.unchanged ? { result: r.progress.result } : {}) },
+    };
   },
 
   'POST /tasks/{taskId}/targets/{uscc}/review': async (req) => {
