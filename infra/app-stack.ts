@@ -227,8 +227,10 @@ export class AppStack extends Stack {
         MAIL_INBOUND_DOMAIN: props.inboundDomain,
         ...mailEnv,
         PUBLIC_BASE_URL: publicBaseUrl,
-        // The console (served by the API, Cognito's callback): mails asking for an approval link here.
-        CONSOLE_URL: `${this.httpApi.apiEndpoint}/console`,
+        // The console (served by the API): mails asking for an approval link here. With Cognito it
+        // is where the managed login returns to (infra/console.ts); elsewhere the public address
+        // (in the China regions the ICP-filed custom domain, docs/CONSOLE.md).
+        CONSOLE_URL: `${consoleAuth ? this.httpApi.apiEndpoint : publicBaseUrl}/console`,
         POWERTOOLS_SERVICE_NAME: `suiji-${spec.id.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`,
         NODE_OPTIONS: '--enable-source-maps',
       }, failures);
