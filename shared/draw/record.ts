@@ -78,15 +78,15 @@ export interface DrawRecord {
 
 // ------------------------------------------------------------------ schemas
 
-const Hex64 = z.string().regex(/^[0-9a-f]{64}$/, { message: '应为 64 位小写十六进制' });
-const IdText = z.string().regex(ID_RE, { message: '只能包含字母、数字、点、下划线和连字符（最长 64 个字符）' });
-const IsoTime = z
+export const Hex64 = z.string().regex(/^[0-9a-f]{64}$/, { message: '应为 64 位小写十六进制' });
+export const IdText = z.string().regex(ID_RE, { message: '只能包含字母、数字、点、下划线和连字符（最长 64 个字符）' });
+export const IsoTime = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, { message: '应为 ISO 8601 时间' });
 const UnitText = z.string().regex(UNIT_RE, { message: '不能为空，不能包含逗号、分号或换行（最长 64 个字符）' });
-const Count = z.number().int().min(0);
-const Bp = z.number().int().min(0).max(10_000);
-const StratumName = z.enum(STRATA);
+export const Count = z.number().int().min(0);
+export const Bp = z.number().int().min(0).max(10_000);
+export const StratumName = z.enum(STRATA);
 
 export const FreezeRecordSchema = z.strictObject({
   algorithm: z.literal(ALGORITHM),
@@ -140,13 +140,19 @@ export const DrawRecordSchema = z.strictObject({
 
 const zhCN = z.locales.zhCN().localeError;
 
-/** Parses an untrusted value; the error names the first bad field in Chinese. */
-export function parseRecordShape(value: unknown): { ok: true; record: DrawRecord } | { ok: false; error: string } {
-  const r = DrawRecordSchema.safeParse(value, { error: zhCN });
-  if (r.success) return { ok: true, record: r.data as DrawRecord };
+/** Parses an untrusted value with a schema; the error names the first bad field in Chinese. */
+export function parseShape<T>(schema: z.ZodType, value: unknown): { ok: true; value: T } | { ok: false; error: string } {
+  const r = schema.safeParse(value, { error: zhCN });
+  if (r.success) return { ok: true, value: r.data as T };
   const issue = r.error.issues[0]!;
   const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
   return { ok: false, error: `记录格式错误：字段 ${path || '（根）'}：${issue.message}` };
+}
+
+/** Parses an untrusted v1 record; the error names the first bad field in Chinese. */
+export function parseRecordShape(value: unknown): { ok: true; record: DrawRecord } | { ok: false; error: string } {
+  const r = parseShape<DrawRecord>(DrawRecordSchema, value);
+  return r.ok ? { ok: true, record: r.value } : r;
 }
 
 // ------------------------------------------------------------------ canonical JSON

@@ -7,6 +7,7 @@ import { canonicalJson, commitSecret, serializeRecord, verifyRecord } from '../.
 import { sha256Hex } from '../../shared/draw/sha256.js';
 import { runVerify } from '../../shared/dev/cli/verify.js';
 import { pythonRecordText } from './fixtures.js';
+import { get, leaves, mutate, set } from './tamper.js';
 
 const genuine = (x: 'a' | 'b' = 'a') => JSON.parse(pythonRecordText(x));
 const fail = (r: unknown) => {
@@ -14,28 +15,6 @@ const fail = (r: unknown) => {
   if (v.ok) throw new Error('expected a failure, got OK');
   return v.error;
 };
-
-type Path = (string | number)[];
-function leaves(v: unknown, path: Path = []): Path[] {
-  if (typeof v === 'string' || typeof v === 'number') return [path];
-  if (Array.isArray(v)) return v.flatMap((x, i) => leaves(x, [...path, i]));
-  if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => leaves(x, [...path, k]));
-  return [];
-}
-function get(o: unknown, p: Path): unknown {
-  return p.reduce((x: any, k) => x[k], o);
-}
-function set(o: unknown, p: Path, value: unknown): void {
-  (get(o, p.slice(0, -1)) as any)[p[p.length - 1]!] = value;
-}
-/** Changes one character (or a number by one), keeping the character class where possible. */
-function mutate(v: string | number): string | number {
-  if (typeof v === 'number') return v + 1;
-  const i = Math.floor(v.length / 2);
-  const c = v[i]!;
-  const next = /[0-9a-f]/.test(c) ? '0123456789abcdef'[('0123456789abcdef'.indexOf(c) + 1) % 16]! : String.fromCodePoint(c.codePointAt(0)! + 1);
-  return v.slice(0, i) + next + v.slice(i + 1);
-}
 
 describe('verifyRecord on genuine records', () => {
   it('says OK with a summary', () => {

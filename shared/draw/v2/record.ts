@@ -6,13 +6,14 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { canonicalJson } from '../record.js';
-import { ID_RE, STRATA, UNIT_RE, type Stratum } from '../pool.js';
+import { Bp, canonicalJson, Count, Hex64, IdText, IsoTime, parseShape, StratumName } from '../record.js';
+import { UNIT_RE, type Stratum } from '../pool.js';
 import type { BeaconProof, BeaconSpec } from './beacon.js';
 
 export const ALGORITHM_V2 = 'suiji-draw-v2';
 export const RECORD_VERSION_V2 = 2;
 export const ZERO_DIGEST = '0'.repeat(64);
+export { parseShape };
 
 export interface FreezeRecordV2 {
   algorithm: typeof ALGORITHM_V2;
@@ -120,12 +121,6 @@ export function digestsOf(doc: unknown): { sha256: string; sm3: string } {
 
 // ------------------------------------------------------------------ schemas
 
-const Hex64 = z.string().regex(/^[0-9a-f]{64}$/, { message: '应为 64 位小写十六进制' });
-const IdText = z.string().regex(ID_RE, { message: '只能包含字母、数字、点、下划线和连字符（最长 64 个字符）' });
-const IsoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, { message: '应为 ISO 8601 时间' });
-const Count = z.number().int().min(0);
-const Bp = z.number().int().min(0).max(10_000);
-const StratumName = z.enum(STRATA);
 const Line = z.string().regex(/^[^\r\n]{1,200}$/, { message: '不能为空，不能包含换行（最长 200 个字符）' });
 
 const BlsSpec = z.strictObject({
@@ -232,17 +227,6 @@ export const OutcomeRecordV2Schema = z.strictObject({
   at: IsoTime,
   beacons: z.array(BeaconProofSchema),
 });
-
-const zhCN = z.locales.zhCN().localeError;
-
-/** Parses an untrusted value with a schema; the error names the first bad field in Chinese. */
-export function parseShape<T>(schema: z.ZodType, value: unknown): { ok: true; value: T } | { ok: false; error: string } {
-  const r = schema.safeParse(value, { error: zhCN });
-  if (r.success) return { ok: true, value: r.data as T };
-  const issue = r.error.issues[0]!;
-  const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-  return { ok: false, error: `记录格式错误：字段 ${path || '（根）'}：${issue.message}` };
-}
 
 // ------------------------------------------------------------------ serialisation
 

@@ -21,25 +21,9 @@ import {
 } from '../../../shared/draw/v2/index.js';
 import { runVerify, runVerifyChain } from '../../../shared/dev/cli/verify.js';
 import { drawFixtureV2, loadFixtureV2, pythonRecordV2 } from './fixtures.js';
+import { get, leaves, mutate, set } from '../tamper.js';
 
 const genuine = (x: 'a' | 'b') => JSON.parse(pythonRecordV2(x));
-
-type Path = (string | number)[];
-function leaves(v: unknown, path: Path = []): Path[] {
-  if (typeof v === 'string' || typeof v === 'number') return [path];
-  if (Array.isArray(v)) return v.flatMap((x, i) => leaves(x, [...path, i]));
-  if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => leaves(x, [...path, k]));
-  return [];
-}
-const get = (o: unknown, p: Path): unknown => p.reduce((x: any, k) => x[k], o);
-const set = (o: unknown, p: Path, value: unknown) => ((get(o, p.slice(0, -1)) as any)[p[p.length - 1]!] = value);
-function mutate(v: string | number): string | number {
-  if (typeof v === 'number') return v + 1;
-  const i = Math.floor(v.length / 2);
-  const c = v[i]!;
-  const next = /[0-9a-f]/.test(c) ? '0123456789abcdef'[('0123456789abcdef'.indexOf(c) + 1) % 16]! : String.fromCodePoint(c.codePointAt(0)! + 1);
-  return v.slice(0, i) + next + v.slice(i + 1);
-}
 
 describe('v2 records: any one-character change is detected', () => {
   it.each(['a', 'b'] as const)('v2-record-%s: every string and number, changed in one character', (x) => {
