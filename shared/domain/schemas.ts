@@ -256,6 +256,10 @@ export const PlanVersion = PlanBody.extend({
   approvedBy: z.string().optional(),
   approvedAt: z.string().optional(),
   publishedAt: z.string().optional(),
+  submittedBy: z.string().optional(),
+  submittedAt: z.string().optional(),
+  /** The leader's last rejection: the version went back to its editor with this reason. */
+  rejection: z.object({ reason: z.string(), by: z.string(), at: z.string() }).optional(),
 });
 export type PlanVersion = z.infer<typeof PlanVersion>;
 

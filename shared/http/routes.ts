@@ -93,7 +93,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/departments/{dept}/items', auth: 'jwt', allow: all('department'), summary: 'Inspection item list' },
   { method: 'PUT', path: '/departments/{dept}/items/{itemId}', auth: 'jwt', allow: C('department'), summary: 'Create or replace an inspection item' },
   { method: 'DELETE', path: '/departments/{dept}/items/{itemId}', auth: 'jwt', allow: C('department'), summary: 'Delete an inspection item' },
-  { method: 'GET', path: '/departments/{dept}/targets', auth: 'jwt', allow: all('department'), summary: 'List targets (filters: risk, jurisdiction, industry, key, status)' },
+  { method: 'GET', path: '/departments/{dept}/targets', auth: 'jwt', allow: all('department'), summary: 'List targets (filters: risk, jurisdiction, industry, key, status, name contains)' },
   { method: 'GET', path: '/departments/{dept}/targets/{uscc}', auth: 'jwt', allow: all('department'), summary: 'One target' },
   { method: 'PUT', path: '/departments/{dept}/targets/{uscc}', auth: 'jwt', allow: C('department'), summary: 'Create or replace a target' },
   { method: 'DELETE', path: '/departments/{dept}/targets/{uscc}', auth: 'jwt', allow: C('department'), summary: 'Delete a target' },
@@ -112,6 +112,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/plans/{planId}', auth: 'jwt', allow: all('plan'), summary: 'Plan with all versions' },
   { method: 'PUT', path: '/plans/{planId}/draft', auth: 'jwt', allow: C('plan'), summary: 'Replace the draft (before first publication)' },
   { method: 'POST', path: '/plans/{planId}/adjustments', auth: 'jwt', allow: C('plan'), summary: 'Propose an adjustment with a reason' },
+  { method: 'POST', path: '/plans/{planId}/submit', auth: 'jwt', allow: C('plan'), summary: "Submit the draft for the leader's approval" },
+  { method: 'POST', path: '/plans/{planId}/reject', auth: 'jwt', allow: L('plan'), summary: 'Send the unpublished version back with a reason' },
   { method: 'POST', path: '/plans/{planId}/approve', auth: 'jwt', allow: L('plan'), legal: true, summary: 'Approve the pending version' },
   { method: 'POST', path: '/plans/{planId}/publish', auth: 'jwt', allow: C('plan'), legal: true, summary: 'Publish the approved version (announcement)' },
 

@@ -3,8 +3,8 @@
  * approval, publication — each version validated against the department's profile and today's
  * registries before it is written (`store/plans.ts` keeps the items).
  *
- * Lifecycle of a version:  draft (v1) | pending-approval (v≥2, carries 调整理由)
- *   → approved (leader; who/when recorded) → published (coordinator; the previous published
+ * Lifecycle of a version:  draft (v1) → submitted: pending-approval (v≥2 starts there, carries
+ *   调整理由) → approved (leader; who/when recorded) or rejected back to draft with a reason → published (coordinator; the previous published
  *   version becomes superseded). One unpublished version at a time (META.pendingVersion).
  * An unapproved (or approved, not yet published) version may be replaced; each replacement bumps
  * its `revision`, and approval/publication are conditional on the revision that was read, so an
@@ -346,6 +346,7 @@ export async function approvePlan(planId: string, actor: PlanActor, opts: { vers
     if (opts.revision !== undefined && opts.revision !== v.revision) {
       throw conflict(`第 ${n} 版已被修改（当前为第 ${v.revision} 次修改，您审阅的是第 ${opts.revision} 次），请重新审阅后再审批`);
     }
+    if (v.status === 'draft' && v.rejection) throw conflict(`第 ${n} 版已被退回（${v.rejection.reason}），须修改或重新提交审批后才能批准`);
     const at = nowIso();
     try {
       const updated = await updateItem(K.planVersion(planId, n), {
@@ -362,6 +363,68 @@ export async function approvePlan(planId: string, actor: PlanActor, opts: { vers
       if (attempt >= 2) throw conflict('计划正被他人同时修改，请稍后重试');
       opts = { ...opts, version: n, revision: opts.revision ?? v.revision };
     }
+  }
+}
+
+/**
+ * The coordinator submits the unpublished version for the leader's approval (提交审批). Repeating
+ * it, or submitting a version already awaiting approval or approved, returns it unchanged.
+ */
+export async function submitPlan(planId: string, actor: PlanActor, opts: { version?: number } = {}): Promise<StoredPlanVersion> {
+  const meta = await metaOrThrow(planId, actor);
+  const n = opts.version ?? meta.pendingVersion;
+  if (n === undefined) throw conflict(meta.publishedVersion ? `计划已发布（第 ${meta.publishedVersion} 版），如需修改请提出计划调整` : '没有可提交审批的计划版本');
+  const v = await readVersion(planId, n);
+  if (!v) throw notFound(`计划「${planId}」的第 ${n} 版`);
+  if (v.status !== 'draft') return v;
+  const at = nowIso();
+  try {
+    return toVersion(
+      await updateItem(K.planVersion(planId, n), {
+        set: { status: 'pending-approval', submittedBy: who(actor), submittedAt: at, updatedAt: at },
+        condition: '#s = :s AND #r = :r',
+        names: { '#s': 'status', '#r': 'revision' },
+        values: { ':s': 'draft', ':r': v.revision },
+      }),
+    );
+  } catch (e) {
+    if (!failureOf(e)) throw e;
+    throw conflict('计划正被他人同时修改，请刷新后重试');
+  }
+}
+
+/**
+ * The leader sends the unpublished version back to its editor with a reason (退回): it becomes a
+ * draft again, any approval is withdrawn, and it must be edited or submitted again before it can
+ * be approved. `revision`: the content the leader read.
+ */
+export async function rejectPlan(planId: string, actor: PlanActor, reason: string, opts: { version?: number; revision?: number } = {}): Promise<StoredPlanVersion> {
+  const why = reason.trim();
+  if (!why) throw new ValidationError([{ field: '退回理由', message: '退回计划须说明理由', path: ['reason'] }]);
+  const meta = await metaOrThrow(planId, actor);
+  const n = opts.version ?? meta.pendingVersion;
+  if (n === undefined) throw conflict('没有待审批的计划版本');
+  const v = await readVersion(planId, n);
+  if (!v) throw notFound(`计划「${planId}」的第 ${n} 版`);
+  if (v.status === 'published' || v.status === 'superseded') throw conflict(`第 ${n} 版已发布，不能退回；如需修改请提出计划调整`);
+  if (v.status === 'draft' && v.rejection?.reason === why) return v;
+  if (opts.revision !== undefined && opts.revision !== v.revision) {
+    throw conflict(`第 ${n} 版已被修改（当前为第 ${v.revision} 次修改，您审阅的是第 ${opts.revision} 次），请重新审阅`);
+  }
+  const at = nowIso();
+  try {
+    return toVersion(
+      await updateItem(K.planVersion(planId, n), {
+        set: { status: 'draft', rejection: { reason: why, by: who(actor), at }, updatedAt: at },
+        remove: ['approvedBy', 'approvedByEmail', 'approvedAt', 'submittedBy', 'submittedAt'],
+        condition: '#s = :s AND #r = :r',
+        names: { '#s': 'status', '#r': 'revision' },
+        values: { ':s': v.status, ':r': v.revision },
+      }),
+    );
+  } catch (e) {
+    if (!failureOf(e)) throw e;
+    throw conflict('计划正被他人同时修改，请刷新后重试');
   }
 }
 

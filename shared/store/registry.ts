@@ -273,6 +273,8 @@ export interface TargetFilter {
   industry?: string;
   isKey?: boolean;
   status?: string;
+  /** Part of the name (名称包含). */
+  name?: string;
 }
 
 /**
@@ -297,6 +299,11 @@ export async function listTargets(
   if (filter.industry) add('industry', filter.industry);
   if (filter.isKey !== undefined) add('isKey', filter.isKey);
   if (filter.status) add('status', filter.status);
+  if (filter.name) {
+    names['#f_name'] = 'name';
+    values[':f_name'] = filter.name;
+    conds.push('contains(#f_name, :f_name)');
+  }
   let shard = 0;
   let startKey: Record<string, unknown> | undefined;
   if (cursor) {

@@ -116,7 +116,7 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await shot(leader, '04-approval-from-mail');
     // the home screen shows the approval waiting; a leader has no import menu (the API would refuse it)
     await leader.goto(`${platform.apiUrl}/console#/`);
-    await expect.poll(() => leader.locator('[data-test="counter-approvals"]').textContent()).toBe('1');
+    await expect.poll(() => leader.locator('[data-test="counter-approvals"]').textContent(), { timeout: 90_000 }).toBe('1');
     await expect(leader.getByRole('menuitem', { name: '批量导入' }).count()).resolves.toBe(0);
     await shot(leader, '04-home-leader');
     await leader.goto(href!);
@@ -272,8 +272,18 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await expect.poll(async () => {
       const cells = await table.locator('.el-table__body tr td:nth-child(6)').allTextContents();
       return cells.length > 0 && cells.every((c) => c.includes('D 类'));
-    }).toBe(true);
+    }, { timeout: 90_000 }).toBe(true);
     await shot(coord, '13-registry-targets');
+    // Search by part of a name, server-side, with the risk filter still on.
+    const first = (await table.locator('.el-table__body tr td:nth-child(2)').first().textContent())!.trim();
+    const part = [...first].slice(2, 6).join('');
+    await coord.locator('[data-test="filter-name"]').fill(part);
+    await coord.locator('[data-test="search"]').click();
+    await expect.poll(async () => {
+      const names = await table.locator('.el-table__body tr td:nth-child(2)').allTextContents();
+      return names.length > 0 && names.every((n) => n.includes(part)) && names.includes(first);
+    }, { timeout: 90_000 }).toBe(true);
+    await coord.locator('[data-test="filter-name"]').fill('');
     await table.getByRole('button', { name: '编辑' }).first().click();
     const dialog = coord.locator('[data-test="edit-form"]');
     await dialog.locator('[data-test="f-name"]').fill('');
@@ -318,5 +328,76 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     const [file] = await Promise.all([coord.waitForEvent('download'), coord.locator('[data-test="xlsx"]').click()]);
     expect(file.suggestedFilename()).toMatch(/\.xlsx$/);
     await shot(coord, '17-reports');
+  });
+  it('a new annual plan: a task refused beside its field, submitted, sent back with a reason, resubmitted, approved and published', async () => {
+    await coord.getByRole('menuitem', { name: '年度抽查计划' }).click();
+    await coord.locator('[data-test="new-plan"]').click();
+    await coord.getByLabel('计划名称').fill('2026年度建筑市场专项抽查计划');
+    await coord.locator('#p-year').fill('2026');
+    await coord.getByLabel('计划编号').fill('fp-zjj-2026-zx');
+    // Saving without a task: the server's message, nothing lost.
+    await coord.locator('[data-test="save-plan"]').click();
+    await coord.locator('[data-test="plan-issues"]').getByText('计划至少包含一个抽查任务').waitFor();
+    await coord.locator('[data-test="add-task"]').click();
+    const dlg = coord.locator('[data-test="task-dialog"]');
+    await dlg.getByLabel('任务编号').fill('fp-zjj-2026-zx-01');
+    await dlg.getByLabel('任务名称').fill('2026年专项抽查（建筑市场）');
+    await dlg.getByLabel('牵头科室').fill('建筑市场管理股');
+    await dlg.locator('#t-general').click();
+    await coord.locator('.el-select-dropdown__item:visible', { hasText: 'zjj-001' }).first().click();
+    await dlg.getByLabel('任务名称').click(); // close the dropdown
+    await dlg.locator('#t-window').fill('2026-09-01');
+    await dlg.locator('input[placeholder="结束日期"]').fill('2026-11-30');
+    await dlg.locator('input[placeholder="结束日期"]').press('Enter');
+    await dlg.locator('#t-drawDate').fill('2026-12-15');
+    await dlg.locator('#t-drawDate').press('Enter');
+    await dlg.getByLabel('检查依据').fill('《中华人民共和国建筑法》《建筑业企业资质管理规定》');
+    await dlg.locator('[data-test="keep-task"]').click();
+    await coord.locator('[data-test="plan-edit-tasks"]').getByText('fp-zjj-2026-zx-01').waitFor();
+    await coord.locator('[data-test="save-plan"]').click();
+    // The draw date outside the window: refused, the task marked, the message beside the field in its dialog.
+    await coord.locator('[data-test="plan-error"]').waitFor();
+    await coord.locator('[data-test="plan-edit-tasks"] .row-error').waitFor();
+    await coord.locator('[data-test="edit-task-0"]').click();
+    await dlg.locator('.el-form-item__error', { hasText: '不在抽查时间' }).waitFor();
+    await shot(coord, '18-plan-edit-error');
+    await dlg.locator('#t-drawDate').fill('2026-09-01');
+    await dlg.locator('#t-drawDate').press('Enter');
+    await dlg.locator('[data-test="keep-task"]').click();
+    await coord.locator('[data-test="save-plan"]').click();
+    await coord.locator('[data-test="submit-plan"]').click();
+    await coord.getByText('等待分管领导批准后发布。').waitFor();
+
+    // The leader sends it back; a rejection needs its reason.
+    await leader.goto(`${platform.apiUrl}/console#/plans/fp-zjj-2026-zx`);
+    await leader.locator('[data-test="reject-plan"]').click();
+    await leader.locator('[data-test="confirm-reject"]').click();
+    await leader.getByText('退回计划须说明理由').waitFor();
+    await leader.locator('[data-test="reject-reason"]').fill('D 类比例过低，请提高到 30%');
+    await leader.locator('[data-test="confirm-reject"]').click();
+    await leader.locator('[data-test="plan-rejection"]').getByText('D 类比例过低').waitFor();
+
+    await coord.reload();
+    await coord.locator('[data-test="plan-rejection"]').getByText('D 类比例过低，请提高到 30%').waitFor();
+    await coord.locator('[data-test="edit-plan"]').click();
+    await coord.locator('[data-test="edit-task-0"]').click();
+    await dlg.locator('#t-ratio-D').fill('30');
+    await dlg.locator('#t-ratio-D').press('Tab');
+    await dlg.locator('[data-test="keep-task"]').click();
+    await coord.locator('[data-test="save-plan"]').click();
+    await coord.locator('[data-test="submit-plan"]').click();
+    await coord.getByText('等待分管领导批准后发布。').waitFor();
+
+    await leader.reload();
+    await leader.locator('[data-test="approve-plan"]').click();
+    await coord.reload();
+    await coord.locator('[data-test="publish-plan"]').click();
+    await coord.locator('[data-test="adjust-plan"]').waitFor();
+    const tasks = coord.locator('[data-test="plan-tasks"]');
+    await tasks.getByText('fp-zjj-2026-zx-01').waitFor();
+    await expect(tasks.locator('.el-table__body tr').first().textContent()).resolves.toContain('30%');
+    const pub = await fetch(`${platform.apiUrl}/public/plans/fp-zjj-2026-zx.json`);
+    expect(pub.status).toBe(200);
+    await shot(coord, '19-plan-published');
   });
 });

@@ -8,7 +8,7 @@ import { startTestStack, type TestStack } from '../helpers/local-aws.js';
 import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
 import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL } from '../../shared/dev/sample/district.js';
 import { findTask, getPlan, listPlans } from '../../shared/store/plans.js';
-import { approvePlan, createDraft, loadPlanContext, proposeAdjustment, publishPlan, replaceDraft, type PlanActor } from '../../shared/services/plans.js';
+import { approvePlan, createDraft, loadPlanContext, proposeAdjustment, publishPlan, rejectPlan, replaceDraft, submitPlan, type PlanActor } from '../../shared/services/plans.js';
 import { renderPlanPage } from '../../shared/pages/plan-page.js';
 import { publishedAnnouncement } from '../../shared/usecases/plan-announcement.js';
 import { createTask } from '../../shared/store/tasks.js';
@@ -123,6 +123,21 @@ describe('plan store', () => {
     const six = body('p1');
     six.tasks[5] = { ...six.tasks[5]!, taskId: 'p1-06b' };
     await replaceDraft('p1', six, coordinator, { context: ctx });
+  });
+
+  it('submission and rejection: the leader sends the draft back with a reason; it must be submitted again before approval', async () => {
+    const sub = await submitPlan('p1', coordinator);
+    expect(sub).toMatchObject({ status: 'pending-approval', submittedBy: '协调员甲' });
+    expect(await submitPlan('p1', coordinator)).toEqual(sub);
+    const noReason = await rejection(rejectPlan('p1', leader, '  '));
+    expect(noReason).toBeInstanceOf(ValidationError);
+    expect((noReason as ValidationError).issues).toEqual([{ field: '退回理由', message: '退回计划须说明理由', path: ['reason'] }]);
+    const back = await rejectPlan('p1', leader, '第二次抽查比例过低，请调整');
+    expect(back).toMatchObject({ status: 'draft', rejection: { reason: '第二次抽查比例过低，请调整', by: '分管领导乙' } });
+    expect(back.submittedAt).toBeUndefined();
+    expect(await rejectPlan('p1', leader, '第二次抽查比例过低，请调整')).toEqual(back);
+    expect((await rejection(approvePlan('p1', leader))).message).toBe('第 1 版已被退回（第二次抽查比例过低，请调整），须修改或重新提交审批后才能批准');
+    expect(await submitPlan('p1', coordinator)).toMatchObject({ status: 'pending-approval', rejection: { reason: '第二次抽查比例过低，请调整' } });
   });
 
   it('approval: publication needs it; it records who and when; repeating it changes nothing', async () => {

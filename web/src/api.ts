@@ -66,6 +66,7 @@ export async function api<T = unknown>(method: string, path: string, body?: unkn
 export const get = <T = unknown>(path: string): Promise<T> => api<T>('GET', path);
 export const post = <T = unknown>(path: string, body: unknown = {}): Promise<T> => api<T>('POST', path, body);
 export const put = <T = unknown>(path: string, body: unknown): Promise<T> => api<T>('PUT', path, body);
+export const del = <T = unknown>(path: string): Promise<T> => api<T>('DELETE', path);
 
 /**
  * Upload a file as its bytes. CSV goes as application/octet-stream, not text/csv: a text type

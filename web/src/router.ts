@@ -33,6 +33,8 @@ export const routes: RouteRecordRaw[] = [
       { path: 'registry/:kind', component: () => import('./views/Registry.vue'), meta: { title: '名录库', roles: CL, menu: 'registry' } },
       { path: 'import', component: () => import('./views/Import.vue'), meta: { title: '批量导入', roles: C, menu: 'registry' } },
       { path: 'plans', component: () => import('./views/Plans.vue'), meta: { title: '年度计划', roles: CL, menu: 'plans' } },
+      { path: 'plans/new', component: () => import('./views/PlanEdit.vue'), meta: { title: '制定年度计划', roles: C, menu: 'plans' } },
+      { path: 'plans/:planId/edit', component: () => import('./views/PlanEdit.vue'), meta: { title: '编辑年度计划', roles: C, menu: 'plans' } },
       { path: 'plans/:planId', component: () => import('./views/Plan.vue'), meta: { title: '年度计划', roles: CL, menu: 'plans' } },
       { path: 'reports', component: () => import('./views/Reports.vue'), meta: { title: '统计与报表', roles: CL, menu: 'reports' } },
     ],

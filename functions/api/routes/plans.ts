@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { getPlan, listPlans } from '../../../shared/store/plans.js';
-import { approvePlan, createDraft, proposeAdjustment, publishPlan, replaceDraft, type PlanActor } from '../../../shared/services/plans.js';
+import { approvePlan, createDraft, proposeAdjustment, publishPlan, rejectPlan, replaceDraft, submitPlan, type PlanActor } from '../../../shared/services/plans.js';
 import { parseJson, requirePrincipal, type Request, type RouteHandler } from '../../../shared/http/core.js';
 import { notFound } from '../../../shared/domain/errors.js';
 import { Short } from '../../../shared/domain/schemas.js';
@@ -53,6 +53,18 @@ export const planRoutes: Record<string, RouteHandler> = {
     const planId = await ownPlan(req);
     const body = parseJson(req, z.object({ version: z.number().int().optional() }));
     return { json: await approvePlan(planId, planActor(req), body.version ? { version: body.version } : {}) };
+  },
+
+  'POST /plans/{planId}/submit': async (req) => {
+    const planId = await ownPlan(req);
+    const body = parseJson(req, z.object({ version: z.number().int().optional() }));
+    return { json: await submitPlan(planId, planActor(req), body.version ? { version: body.version } : {}) };
+  },
+
+  'POST /plans/{planId}/reject': async (req) => {
+    const planId = await ownPlan(req);
+    const body = parseJson(req, z.object({ reason: Short(LIMITS.text), version: z.number().int().optional(), revision: z.number().int().optional() }));
+    return { json: await rejectPlan(planId, planActor(req), body.reason, { ...(body.version ? { version: body.version } : {}), ...(body.revision ? { revision: body.revision } : {}) }) };
   },
 
   'POST /plans/{planId}/publish': async (req) => {

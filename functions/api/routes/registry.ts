@@ -74,6 +74,7 @@ export const registryRoutes: Record<string, RouteHandler> = {
     if (q.industry) filter.industry = q.industry;
     if (q.key) filter.isKey = q.key === 'true' || q.key === '1' || q.key === '是';
     if (q.status) filter.status = q.status;
+    if (q.name?.trim()) filter.name = q.name.trim();
     const page = await reg.listTargets(req.params.dept!, filter, limitOf(q), q.cursor || undefined);
     return { json: page };
   },
