@@ -343,10 +343,10 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await dlg.getByLabel('任务编号').fill('fp-zjj-2026-zx-01');
     await dlg.getByLabel('任务名称').fill('2026年专项抽查（建筑市场）');
     await dlg.getByLabel('牵头科室').fill('建筑市场管理股');
-    await dlg.locator('#t-general').click();
+    await dlg.locator('[data-test="t-general"]').click();
     await coord.locator('.el-select-dropdown__item:visible', { hasText: 'zjj-001' }).first().click();
     await dlg.getByLabel('任务名称').click(); // close the dropdown
-    await dlg.locator('#t-window').fill('2026-09-01');
+    await dlg.locator('input[placeholder="开始日期"]').fill('2026-09-01');
     await dlg.locator('input[placeholder="结束日期"]').fill('2026-11-30');
     await dlg.locator('input[placeholder="结束日期"]').press('Enter');
     await dlg.locator('#t-drawDate').fill('2026-12-15');
