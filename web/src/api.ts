@@ -26,6 +26,12 @@ export class ApiError extends Error {
 
 export const OFFLINE_MESSAGE = '无法连接服务器，请检查网络后重试（已填写的内容不会丢失）';
 export const SERVER_MESSAGE = '服务器暂时无法处理该请求，请稍后重试（已填写的内容不会丢失）';
+/**
+ * A write whose answer was lost (no connection, a 5xx) may have been stored all the same: say
+ * so, and have the user look before repeating it (the API's writes are idempotent — a PUT replaces,
+ * a repeated result is stored once — so a repeat does no harm, but the user should know).
+ */
+export const MAYBE_SAVED_MESSAGE = '保存结果未知：网络中断或服务器出错，本次操作可能已经生效。请刷新页面核实当前内容后，再决定是否重试（已填写的内容不会丢失）';
 
 async function request(method: string, path: string, body?: unknown, raw?: { data: Blob | ArrayBuffer; contentType: string }): Promise<Response> {
   const s = session.value;
@@ -37,7 +43,7 @@ async function request(method: string, path: string, body?: unknown, raw?: { dat
   try {
     res = await fetch(path, { method, headers, ...(raw ? { body: raw.data } : body !== undefined ? { body: JSON.stringify(body) } : {}) });
   } catch {
-    throw new ApiError(0, OFFLINE_MESSAGE);
+    throw new ApiError(0, method === 'GET' ? OFFLINE_MESSAGE : MAYBE_SAVED_MESSAGE);
   }
   if (res.status === 401 && s) {
     signOut('登录已过期，请重新登录');
@@ -50,7 +56,7 @@ async function request(method: string, path: string, body?: unknown, raw?: { dat
     } catch {
       payload = undefined;
     }
-    if (res.status >= 500) throw new ApiError(res.status, payload?.message && res.status === 503 ? payload.message : SERVER_MESSAGE, [], undefined, payload);
+    if (res.status >= 500) throw new ApiError(res.status, payload?.message && res.status === 503 ? payload.message : method === 'GET' ? SERVER_MESSAGE : MAYBE_SAVED_MESSAGE, [], undefined, payload);
     throw new ApiError(res.status, payload?.message ?? `请求失败（${res.status}）`, payload?.issues ?? [], payload?.details, payload);
   }
   return res;

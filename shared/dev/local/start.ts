@@ -62,6 +62,8 @@ if (mode === 'global') {
   }
 }
 
+if (process.env.SUIJI_CHAOS === '1') (await import('./chaos.js')).installChaos(platform, (l) => console.log(`  ${l}`));
+
 const scheduler = new LocalScheduler({ template: platform.lambdas.template, lambdas: platform.lambdas, log: (l: string) => console.log(`  ${l}`) });
 await scheduler.start();
 

@@ -1,0 +1,395 @@
+/**
+ * `npm run bench -- chaos [--workers 200] [--targets 3000] [--ses-down 60] [--dynamo-down 10]`:
+ * fault injection under load on the local platform. The platform runs as `npm start` in its own
+ * process group (SUIJI_CHAOS=1, shared/dev/local/chaos.ts); `--workers` concurrent inspectors
+ * enter and correct results of the sample task through the result form behind their e-mail links
+ * (each submission unique, with the form's submission id) while
+ *   (a) DynamoDB Local is killed and restarted (`--dynamo-down` seconds),
+ *   (b) the SES emulator is down (`--ses-down` seconds, default 60),
+ *   (c) the platform process group is SIGKILLed and started again on the same data.
+ * Each client behaves as the form's script does: a 5xx or a network error is followed by asking
+ * whether the submission is stored, and by a retry of the same submission if it is not.
+ *
+ * Printed: throughput, p50/p95 latency of result entry outside and inside the fault windows;
+ * then the checks — every acknowledged result stored, none stored twice, the task's counters
+ * equal to its progress items, every owed confirmation sent exactly once after recovery, the
+ * results stage completed. Printed figures, not a timed test. Everything on 127.0.0.1.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { freePort } from '../../shared/dev/local/dynamo.js';
+import { SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
+
+const arg = (name: string, d: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : d;
+};
+const WORKERS = arg('workers', 200);
+const TARGETS = arg('targets', 3000);
+const SES_DOWN_S = arg('ses-down', 60);
+const DYNAMO_DOWN_S = arg('dynamo-down', 10);
+/** Load before, between and after the faults (seconds). */
+const CALM_S = arg('calm', 20);
+const TASK = `${SAMPLE_PLAN_ID}-01`;
+const CLOCK_START = '2026-01-12T01:00:00Z';
+const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const t0 = performance.now();
+const at = (): number => (performance.now() - t0) / 1000;
+const say = (s: string): void => console.log(`[${at().toFixed(0).padStart(4)} s] ${s}`);
+
+// ---------------------------------------------------------------- the platform, as npm start
+
+const dataDir = mkdtempSync(join(tmpdir(), 'suiji-chaos-'));
+const ports = { api: await freePort(), dynamo: await freePort(), ses: await freePort(), sfn: await freePort() };
+const api = `http://127.0.0.1:${ports.api}`;
+let child: ChildProcess | undefined;
+
+async function start(): Promise<void> {
+  child = spawn(process.execPath, ['--import', 'tsx', 'shared/dev/local/start.ts'], {
+    cwd: new URL('../../', import.meta.url).pathname,
+    detached: true, // its own process group: SIGKILL takes DynamoDB Local with it
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      SUIJI_DATA_DIR: dataDir,
+      SUIJI_API_PORT: String(ports.api),
+      SUIJI_DYNAMO_PORT: String(ports.dynamo),
+      SUIJI_SES_PORT: String(ports.ses),
+      SUIJI_SFN_PORT: String(ports.sfn),
+      SUIJI_SAMPLE_TARGETS: String(TARGETS),
+      SUIJI_CLOCK_START: CLOCK_START,
+      SUIJI_CHAOS: '1',
+      SUIJI_CHAOS_SES_DOWN_S: String(SES_DOWN_S),
+      SUIJI_CHAOS_DYNAMO_DOWN_S: String(DYNAMO_DOWN_S),
+      POWERTOOLS_LOG_LEVEL: 'CRITICAL',
+    },
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`platform did not start:\n${out.slice(-3000)}`)), 600_000);
+    child!.stdout!.on('data', (d: Buffer) => {
+      const s = d.toString();
+      out += s;
+      for (const line of s.split('\n')) if (line.includes('chaos:')) say(line.trim());
+      if (out.includes('Suiji is up')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child!.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child!.once('exit', (code) => reject(new Error(`platform exited (${code}):\n${out.slice(-3000)}`)));
+  });
+  child.removeAllListeners('exit');
+}
+
+function killPlatform(): Promise<void> {
+  return new Promise((resolve) => {
+    if (!child?.pid) return resolve();
+    child.once('exit', () => setTimeout(resolve, 500));
+    process.kill(-child.pid, 'SIGKILL');
+  });
+}
+process.on('exit', () => {
+  if (child?.pid) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+});
+
+// ---------------------------------------------------------------- HTTP
+
+interface Call {
+  status: number;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  json: any;
+}
+async function http(method: string, path: string, body?: string, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<Call> {
+  const res = await fetch(`${api}${path}`, { method, headers, ...(body !== undefined ? { body } : {}), signal: AbortSignal.timeout(timeoutMs) });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, text, json };
+}
+const tokens = new Map<string, string>();
+async function as(email: string) {
+  let token = tokens.get(email);
+  if (!token) {
+    token = ((await http('POST', '/auth/dev-login', JSON.stringify({ email }))).json as { token: string }).token;
+    tokens.set(email, token);
+  }
+  return (method: string, path: string, body?: unknown) =>
+    http(method, path, body === undefined ? undefined : JSON.stringify(body), { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) });
+}
+async function waitForStage(get: () => Promise<Call>, stage: string, timeoutMs = 300_000): Promise<Call> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await get().catch(() => undefined);
+    if (r?.status === 200 && r.json.stage === stage) return r;
+    if (r?.status === 200 && r.json.stage === 'failed') throw new Error(`lifecycle failed: ${JSON.stringify(r.json.failure)}`);
+    if (Date.now() > end) throw new Error(`stage ${stage} not reached: ${r?.text.slice(0, 300)}`);
+    await sleep(250);
+  }
+}
+
+// ---------------------------------------------------------------- set-up
+
+say(`starting the platform (${TARGETS} sample targets) in ${dataDir}`);
+await start();
+const coord = await as(SAMPLE_COORDINATOR_EMAIL);
+const leader = await as(SAMPLE_LEADER_EMAIL);
+const status = () => coord('GET', `/tasks/${TASK}/status`);
+await coord('POST', `/tasks/${TASK}/launch`, {});
+await waitForStage(status, 'approval');
+await leader('POST', `/tasks/${TASK}/approval`, { approve: true });
+await waitForStage(status, 'witnesses');
+await coord('POST', `/tasks/${TASK}/ceremony/witnesses`, { witnesses: [{ id: 'w1', name: '见证人', role: '纪检监督', commitment: sha('s1') }] });
+await waitForStage(status, 'ceremony');
+await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w1', secret: 's1' });
+await waitForStage(status, 'results', 900_000);
+
+// The bench reads and writes the platform's table directly for links and the final checks.
+const dynamoEndpoint = `http://127.0.0.1:${ports.dynamo}`;
+const tableName = (await new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'cn-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }).send(new ListTablesCommand({}))).TableNames![0]!;
+Object.assign(process.env, {
+  SUIJI_LOCAL: '1',
+  TABLE_NAME: tableName,
+  AWS_REGION: 'cn-north-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+  PUBLIC_BASE_URL: api,
+});
+const { setClock, OffsetClock } = await import('../../shared/clock.js');
+setClock(new OffsetClock(CLOCK_START));
+const { assignmentLink } = await import('../../shared/lifecycle/notify.js');
+const { getInspector } = await import('../../shared/store/registry.js');
+const { getTask, listProgress } = await import('../../shared/store/tasks.js');
+const { getItem } = await import('../../shared/store/base.js');
+const { K } = await import('../../shared/store/keys.js');
+const { owedBefore } = await import('../../shared/store/outbox.js');
+
+const targets: { uscc: string; team: string[]; teamDepartments: string[] }[] = [];
+for (let cursor: string | undefined, first = true; first || cursor; first = false) {
+  const page = await coord('GET', `/tasks/${TASK}/targets?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+  targets.push(...page.json.items);
+  cursor = page.json.cursor;
+}
+const task = (await coord('GET', `/plans/${SAMPLE_PLAN_ID}`)).json.versions.at(-1).tasks.find((x: { taskId: string }) => x.taskId === TASK);
+const itemIds: string[] = [...task.items.general, ...task.items.key];
+const round = (await getTask(TASK))!.drawRound ?? 1;
+interface Seat {
+  uscc: string;
+  team: string[];
+  link: string;
+  inspectorId: string;
+}
+const seats: Seat[] = [];
+for (const t of targets) {
+  const insp = (await getInspector(t.teamDepartments?.[0] ?? 'fp-zjj', t.team[0]!))!;
+  seats.push({ uscc: t.uscc, team: t.team, link: await assignmentLink(TASK, round, insp), inspectorId: insp.id });
+}
+say(`task ${TASK} in its results stage: ${seats.length} drawn targets, ${WORKERS} concurrent inspectors`);
+
+// ---------------------------------------------------------------- load
+
+interface Op {
+  uscc: string;
+  submission: string;
+  remark: string;
+  acked: boolean;
+  /** The answer of the first attempt (ms) and when it started (s since t0). */
+  firstMs?: number;
+  startedAt: number;
+  attempts: number;
+}
+const ops: Op[] = [];
+const windows: { name: string; from: number; to: number }[] = [];
+let stopLoad = false;
+let serial = 0;
+
+function formOf(s: Seat, op: Op): string {
+  const f = new URLSearchParams();
+  f.append('submission', op.submission);
+  f.append('codes', '1');
+  for (const id of itemIds) f.append(`item_${id}`, 'pass');
+  f.append('methods', '实地核查');
+  f.append('checkDate', '2026-01-12');
+  for (const p of s.team.slice(0, 2)) f.append('present', p);
+  f.append('signed', 'true');
+  f.append('signer', '负责人');
+  f.append('remark', op.remark);
+  return f.toString();
+}
+
+/** One submission as the form's script makes it: post; on a 5xx or no answer ask, then retry. */
+async function submit(s: Seat): Promise<void> {
+  const op: Op = { uscc: s.uscc, submission: randomUUID(), remark: `chaos-${++serial}`, acked: false, startedAt: at(), attempts: 0 };
+  ops.push(op);
+  const body = formOf(s, op);
+  const deadline = Date.now() + 300_000;
+  while (Date.now() < deadline) {
+    op.attempts++;
+    const t = performance.now();
+    let r: Call | undefined;
+    try {
+      r = await http('POST', `/l/${s.link}?t=${s.uscc}`, body, { 'content-type': 'application/x-www-form-urlencoded' });
+    } catch {
+      r = undefined;
+    }
+    if (op.attempts === 1) op.firstMs = performance.now() - t;
+    if (r && r.status < 500) {
+      op.acked = r.status === 200;
+      if (!op.acked) console.log(`refused ${r.status}: ${r.text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 200)}`);
+      return;
+    }
+    // Saved anyway? Ask before submitting again.
+    for (let k = 0; k < 30 && Date.now() < deadline; k++) {
+      await sleep(1000);
+      try {
+        const c = await http('GET', `/l/${s.link}?t=${s.uscc}&check=${op.submission}`, undefined, {}, 10_000);
+        if (c.status === 200) {
+          if (c.json.saved) {
+            op.acked = true;
+            return;
+          }
+          break;
+        }
+      } catch {
+        /* still down */
+      }
+    }
+  }
+}
+
+async function worker(w: number): Promise<void> {
+  const mine = seats.filter((_, i) => i % WORKERS === w);
+  if (!mine.length) return;
+  for (let k = 0; !stopLoad; k++) await submit(mine[k % mine.length]!);
+}
+
+async function fault(name: string, run: () => Promise<void>, downS: number): Promise<void> {
+  const from = at();
+  say(`fault: ${name}`);
+  await run();
+  windows.push({ name, from, to: from + downS + 15 }); // + recovery
+}
+
+const load = Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w)));
+await sleep(CALM_S * 1000);
+await fault('DynamoDB Local killed', async () => void process.kill(child!.pid!, 'SIGUSR1'), DYNAMO_DOWN_S);
+await sleep((DYNAMO_DOWN_S + CALM_S) * 1000);
+await fault(`SES emulator down ${SES_DOWN_S} s`, async () => void process.kill(child!.pid!, 'SIGUSR2'), SES_DOWN_S);
+await sleep((SES_DOWN_S + CALM_S) * 1000);
+const killAt = at();
+await fault('platform SIGKILLed and restarted', async () => {
+  await killPlatform();
+  await start();
+}, 0);
+windows[windows.length - 1]!.to = at() + 15;
+say(`platform back after ${(at() - killAt).toFixed(1)} s`);
+await sleep(CALM_S * 1000);
+stopLoad = true;
+await load;
+const loadEnd = at();
+say(`load stopped: ${ops.length} submissions`);
+
+// ---------------------------------------------------------------- figures
+
+const inWindow = (o: Op) => windows.some((w) => o.startedAt >= w.from && o.startedAt <= w.to);
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! : NaN;
+};
+const outside = ops.filter((o) => !inWindow(o) && o.firstMs !== undefined).map((o) => o.firstMs!);
+const inside = ops.filter((o) => inWindow(o) && o.firstMs !== undefined).map((o) => o.firstMs!);
+const loadS = loadEnd - (windows[0]!.from - CALM_S);
+console.log('\nresult entry through the form');
+console.log(`  submissions              ${ops.length} (${ops.filter((o) => o.acked).length} acknowledged, ${ops.filter((o) => o.attempts > 1).length} needed a check or retry)`);
+console.log(`  throughput               ${(ops.length / loadS).toFixed(1)} /s over ${loadS.toFixed(0)} s`);
+console.log(`  outside fault windows    n=${outside.length}  p50 ${pct(outside, 50).toFixed(0)} ms  p95 ${pct(outside, 95).toFixed(0)} ms  (goal p95 ≤ 300 ms)`);
+console.log(`  inside fault windows     n=${inside.length}  p50 ${pct(inside, 50).toFixed(0)} ms  p95 ${pct(inside, 95).toFixed(0)} ms`);
+for (const w of windows) console.log(`  window: ${w.name.padEnd(34)} ${w.from.toFixed(0)}–${w.to.toFixed(0)} s`);
+
+// ---------------------------------------------------------------- checks after recovery
+
+// Owed confirmations are sent by whoever comes by (a drain at most every 20 s per process, of
+// items owed for 30 s): a few harmless repeats of acknowledged submissions stand for the people
+// still at work, until nothing is owed.
+const repeat = ops.filter((o) => o.acked);
+let owed = 0;
+for (let k = 0; k < 40; k++) {
+  owed = (await owedBefore('9999', 1000)).length;
+  if (!owed) break;
+  await sleep(5000);
+  const o = repeat[k % repeat.length]!;
+  const s = seats.find((x) => x.uscc === o.uscc)!;
+  await http('POST', `/l/${s.link}?t=${s.uscc}`, formOf(s, o), { 'content-type': 'application/x-www-form-urlencoded' }).catch(() => undefined);
+}
+
+const progress = await listProgress(TASK);
+const byUscc = new Map(progress.map((p) => [p.uscc, p]));
+let lost = 0;
+let twice = 0;
+let lastNotStored = 0;
+const perTarget = new Map<string, Op[]>();
+for (const o of ops) perTarget.set(o.uscc, [...(perTarget.get(o.uscc) ?? []), o]);
+for (const [uscc, list] of perTarget) {
+  const p = byUscc.get(uscc)!;
+  const stored = p.result as { submission?: string; remark?: string } | undefined;
+  // every acknowledged submission became a version: the audit trail has one entry per version
+  const acked = list.filter((o) => o.acked);
+  const last = list.at(-1)!;
+  if (last.acked && stored?.submission !== last.submission) lastNotStored++;
+  // versions can only come from distinct submissions: more versions than submissions = twice
+  if ((p.resultVersion ?? 0) > list.length) twice++;
+  if ((p.resultVersion ?? 0) < acked.length) lost++;
+}
+const task2 = (await getTask(TASK))!;
+const counted: Record<string, number> = {};
+for (const p of progress) counted[p.status] = (counted[p.status] ?? 0) + 1;
+const counters = Object.entries(task2.counts ?? {}).filter(([, n]) => n);
+const countersOk = counters.length === Object.keys(counted).length && counters.every(([s, n]) => counted[s] === n);
+const entered = progress.filter((p) => p.resultVersion).length;
+const reachedOk = (task2.reached?.resultEntered ?? 0) === entered;
+
+// Mail: each stored version owed one confirmation; the last version of each target must have
+// been sent (an earlier one may be settled unsent once superseded), none twice in the inbox.
+let finalSent = 0;
+for (const p of progress) {
+  if (!p.resultVersion) continue;
+  const s = seats.find((x) => x.uscc === p.uscc)!;
+  const log = await getItem<{ status?: string }>(K.mailLog(`confirm#${TASK}#${p.uscc}#v${p.resultVersion}#${s.inspectorId}`), true);
+  if (log?.status === 'sent') finalSent++;
+}
+const inbox = existsSync(join(dataDir, 'inbox.jsonl'))
+  ? readFileSync(join(dataDir, 'inbox.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { body: { text?: string; html?: string } })
+  : [];
+const seen = new Map<string, number>();
+for (const m of inbox) for (const r of new Set(((m.body.text ?? '') + (m.body.html ?? '')).match(/chaos-\d+/g) ?? [])) seen.set(r, (seen.get(r) ?? 0) + 1);
+const dupMails = [...seen.values()].filter((n) => n > 1).length;
+
+await sleep(1000);
+const st = (await status()).json;
+console.log('\nchecks after recovery');
+console.log(`  acknowledged results stored           ${lost === 0 && lastNotStored === 0 ? 'yes' : 'NO'} (targets with fewer versions than acknowledged submissions: ${lost}; last acknowledged not the stored one: ${lastNotStored})`);
+console.log(`  none stored twice                     ${twice === 0 ? 'yes' : 'NO'} (targets with more versions than submissions: ${twice})`);
+console.log(`  task counters = progress items        ${countersOk && reachedOk ? 'yes' : 'NO'} (counts ${JSON.stringify(Object.fromEntries(counters))}, items ${JSON.stringify(counted)}; reached.resultEntered ${task2.reached?.resultEntered} / ${entered})`);
+console.log(`  confirmations owed after recovery     ${owed}`);
+console.log(`  last version of each target confirmed ${finalSent} / ${entered}`);
+console.log(`  confirmations in the inbox twice      ${dupMails} (inbox file: ${inbox.length} messages; it is written every 2 s, so the SIGKILL may cost it the last ones)`);
+console.log(`  results stage completed               ${st.stage !== 'results' ? `yes (stage ${st.stage})` : `NO (stage ${st.stage}, ${entered}/${progress.length} entered)`}`);
+await killPlatform();
+process.exit(0);
