@@ -171,6 +171,7 @@ Object.assign(process.env, {
   AWS_SECRET_ACCESS_KEY: 'local',
   AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
   PUBLIC_BASE_URL: api,
+  BLOB_BUCKET: join(dataDir, 'blobs'),
 });
 const { setClock, OffsetClock } = await import('../../shared/clock.js');
 setClock(new OffsetClock(CLOCK_START));
