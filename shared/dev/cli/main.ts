@@ -546,6 +546,17 @@ export function buildCli(): Command {
       else process.exitCode = await runVerify(files[0]!);
     });
 
+  program
+    .command('selfcheck')
+    .description('an enterprise checks its own inclusion (and stratum) in a published suiji-draw-v2 record, offline')
+    .argument('<record.json>')
+    .argument('<uscc>')
+    .argument('<code>', 'the check code (核验码) from the enterprise\'s notice')
+    .action(async (file: string, uscc: string, code: string) => {
+      const { runSelfCheck } = await import('./verify.js');
+      process.exitCode = await runSelfCheck(file, uscc, code);
+    });
+
   return program;
 }
 

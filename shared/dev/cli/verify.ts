@@ -9,6 +9,8 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { verifyRecord } from '../../draw/index.js';
 import { verifyChain } from '../../draw/v2/verify.js';
+import { selfCheck } from '../../draw/v2/selfcheck.js';
+import type { DrawRecordV2 } from '../../draw/v2/record.js';
 
 /** The parsed JSON of a record file, or the reason in words. */
 async function readRecord(path: string): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
@@ -45,6 +47,30 @@ export async function runVerifyChain(paths: readonly string[], out: (line: strin
   }
   out(result.ok ? result.summary : `验证失败：${result.error}`);
   return result.ok ? 0 : 1;
+}
+
+/**
+ * `suiji selfcheck <record.json> <uscc> <check code>`: an enterprise finds its own commitment in a
+ * published v2 record (docs/DRAW.md §16). Exit 0 when found, 1 otherwise.
+ */
+export async function runSelfCheck(path: string, uscc: string, code: string, out: (line: string) => void = (l) => console.log(l)): Promise<number> {
+  const r = await readRecord(path);
+  if (!r.ok) {
+    out(`核验失败：${r.error}`);
+    return 1;
+  }
+  const rec = r.value as Partial<DrawRecordV2>;
+  if (rec?.algorithm !== 'suiji-draw-v2' || !rec.inputs || !rec.targets) {
+    out('核验失败：只有 suiji-draw-v2 抽取记录可以自查（v1 记录直接公布统一社会信用代码）');
+    return 1;
+  }
+  const c = selfCheck(rec as DrawRecordV2, uscc, code);
+  if (c.found) {
+    out(`已找到：${uscc.trim().toUpperCase()} 在本次抽取的对象池中（${c.stratum === 'key' ? '重点检查对象' : `${c.stratum} 类`}，承诺值 ${c.commitment}），${c.drawn ? '本次被抽中' : '本次未被抽中'}`);
+    return 0;
+  }
+  out(c.error ? `核验失败：${c.error}` : `未找到：按该统一社会信用代码和核验码计算的承诺值不在本次抽取的对象池中（核验码有误，或该企业未列入本次抽查范围）`);
+  return 1;
 }
 
 /** Returns the exit code: 0 when the record verifies, 1 otherwise. */

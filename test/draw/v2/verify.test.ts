@@ -19,7 +19,7 @@ import {
   type FrozenDrawV2,
   type OutcomeRecordV2,
 } from '../../../shared/draw/v2/index.js';
-import { runVerify, runVerifyChain } from '../../../shared/dev/cli/verify.js';
+import { runSelfCheck, runVerify, runVerifyChain } from '../../../shared/dev/cli/verify.js';
 import { drawFixtureV2, loadFixtureV2, pythonRecordV2 } from './fixtures.js';
 import { get, leaves, mutate, set } from '../tamper.js';
 
@@ -154,6 +154,20 @@ describe('pseudonyms and the enterprise self-check', () => {
       expect(selfCheck(record, uscc, code.replace(/^./, (c) => (c === '0' ? '1' : '0')))).toEqual({ found: false });
     }
     expect(selfCheck(record, 'x', '00')).toMatchObject({ found: false, error: expect.stringMatching(/统一社会信用代码/) });
+  });
+
+  it('suiji selfcheck on a record file', async () => {
+    const { frozen, record } = drawFixtureV2(fx);
+    const dir = mkdtempSync(join(tmpdir(), 'suiji-v2-'));
+    const file = join(dir, 'record.json');
+    writeFileSync(file, serializeRecordV2(record));
+    const lines: string[] = [];
+    const drawnLine = openingLines(frozen).find((l) => l.startsWith(record.targets[0]!.uscc))!;
+    const { uscc, code } = checkCodeOf(drawnLine);
+    expect(await runSelfCheck(file, uscc, code, (l) => lines.push(l))).toBe(0);
+    expect(lines.at(-1)).toMatch(new RegExp(`^已找到：${uscc} 在本次抽取的对象池中（.*），本次被抽中$`));
+    expect(await runSelfCheck(file, uscc, '0'.repeat(32), (l) => lines.push(l))).toBe(1);
+    expect(lines.at(-1)).toMatch(/^未找到：/);
   });
 });
 
