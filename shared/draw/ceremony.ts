@@ -108,6 +108,18 @@ export function checkReveals(freeze: RevealCheckInput, reveals: Reveals): { witn
   return { witnesses: ordered, system: sys, beacon };
 }
 
+/** The seed of a frozen round from its checked reveals (the draw and the verifier both call this). */
+export function seedOfRound(f: { taskId: string; poolDigest: string; eligibilityDigest: string }, r: ReturnType<typeof checkReveals>): string {
+  return deriveSeed({
+    taskId: f.taskId,
+    poolDigest: f.poolDigest,
+    eligibilityDigest: f.eligibilityDigest,
+    witnessSecrets: r.witnesses.map((w) => w.secret),
+    system: r.system,
+    beacon: r.beacon,
+  });
+}
+
 export function deriveSeed(input: {
   taskId: string;
   poolDigest: string;

@@ -2,7 +2,7 @@
  * The draw's two phases: `freezeDraw` (before any secret is revealed) and `runDraw` (at the
  * ceremony). Also `loadFrozen`, to resume from a stored freeze record and its input lines.
  */
-import { ALGORITHM, checkReveals, deriveSeed, type Reveals } from './ceremony.js';
+import { ALGORITHM, checkReveals, seedOfRound, type Reveals } from './ceremony.js';
 import { DrawInfeasibleError, DrawInputError } from './errors.js';
 import { findShortages, matchTeams, type MatchParams, type Matching, type ShortageLabels } from './match.js';
 import {
@@ -202,14 +202,7 @@ export function runDraw(
 ): DrawRecord {
   const f = frozen.freeze;
   const r = checkReveals(f, reveals);
-  const seed = deriveSeed({
-    taskId: f.taskId,
-    poolDigest: f.poolDigest,
-    eligibilityDigest: f.eligibilityDigest,
-    witnessSecrets: r.witnesses.map((w) => w.secret),
-    system: r.system,
-    beacon: r.beacon,
-  });
+  const seed = seedOfRound(f, r);
   const result = drawWithSeed(frozen.pool, f, seed, opts.hasher);
   const inputs = opts.omitInputs ? { pool: [], eligibility: [] } : (opts.inputs ?? frozenInputs(frozen));
   return buildRecord(frozen, r, result, inputs);

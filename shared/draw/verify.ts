@@ -7,7 +7,7 @@
  * feasibility → reveals against commitments → seed → per-stratum counts → selected targets
  * (count, then each target's USCC, stratum, priority, area) → teams and leaders → matching caps.
  */
-import { checkReveals, deriveSeed } from './ceremony.js';
+import { checkReveals, seedOfRound } from './ceremony.js';
 import { drawWithSeed, buildRecord, checkFrozenInputs, drawCounts, matchParams } from './draw.js';
 import { findShortages } from './match.js';
 import { freezeDigestOf, parseRecordShape, type DrawRecord } from './record.js';
@@ -59,14 +59,7 @@ export function verifyRecord(value: unknown, opts: { hasher?: BatchHasher } = {}
   } catch (e) {
     return { ok: false, error: `揭示值校验失败：${(e as Error).message}` };
   }
-  const seed = deriveSeed({
-    taskId: f.taskId,
-    poolDigest: f.poolDigest,
-    eligibilityDigest: f.eligibilityDigest,
-    witnessSecrets: reveals.witnesses.map((w) => w.secret),
-    system: reveals.system,
-    beacon: reveals.beacon,
-  });
+  const seed = seedOfRound(f, reveals);
   if (seed !== rec.seed) return { ok: false, error: `种子 seed 不一致：记录为 ${rec.seed}，按揭示值重新计算为 ${seed}` };
 
   const result = drawWithSeed(pool, f, seed, opts.hasher);
