@@ -9,7 +9,9 @@
  * `allow` names the row's role with a relation the row has. Allowed calls must pass authorization
  * (any answer but 401/403, and never a 5xx); the probes are built so that passing it changes
  * nothing (malformed bodies, ids that do not exist). Refused calls must answer 401 (no sign-in)
- * or 403 with a Chinese message — and change nothing either.
+ * or 403 with a Chinese message — and change nothing either. E-mail link routes are walked too:
+ * anyone reaches them, and a link id nobody issued answers 410 (test/security/links.test.ts has
+ * the holders of real links). Only the local platform's stand-ins (`auth: 'local'`) are left out.
  *
  * Defects this held before the matrix: a deactivated inspector's sign-in kept reading the
  * department's registries and tasks; an inspector of a joint department on the team could not
@@ -142,7 +144,8 @@ describe('on the local platform', () => {
   }
 
   const allows = (r: RouteSpec, row: Row): boolean => {
-    if (r.auth === 'public') return true;
+    // public pages and e-mail links answer anyone (a link id is the credential: an unknown one is 410)
+    if (r.auth === 'public' || r.auth === 'link') return true;
     const rel = row.role ? r.allow?.[row.role] : undefined;
     return rel !== undefined && row.has.includes(rel);
   };
@@ -153,7 +156,7 @@ describe('on the local platform', () => {
     let calls = 0;
     for (const row of rows) {
       const call = row.email ? await api.as(row.email) : undefined;
-      for (const r of ROUTES.filter((x) => x.auth === 'jwt' || x.auth === 'public')) {
+      for (const r of ROUTES.filter((x) => x.auth !== 'local')) {
         const p = probe(r);
         const res = call ? await call(r.method, p.path, p.body, p.headers) : await api.call(r.method, p.path, p.body, p.headers ?? {});
         calls++;
@@ -161,6 +164,7 @@ describe('on the local platform', () => {
         const refused = res.status === 401 || res.status === 403;
         const line = `${row.name} × ${r.method} ${r.path}: ${res.status} ${res.text.slice(0, 120)}`;
         if (res.status >= 500) wrong.push(`5xx ${line}`);
+        else if (r.auth === 'link' && res.status !== 410) wrong.push(`a link nobody issued, not 410: ${line}`);
         else if (allowed && refused) wrong.push(`refused, should be allowed: ${line}`);
         else if (!allowed && !refused) wrong.push(`allowed, should be refused: ${line}`);
         else if (!allowed && res.status !== (row.role ? 403 : 401)) wrong.push(`wrong refusal: ${line}`);
@@ -168,7 +172,7 @@ describe('on the local platform', () => {
       }
     }
     expect(wrong).toEqual([]);
-    expect(calls).toBe(rows.length * ROUTES.filter((x) => x.auth === 'jwt' || x.auth === 'public').length);
+    expect(calls).toBe(rows.length * ROUTES.filter((x) => x.auth !== 'local').length);
     // nothing changed on the way
     const after = { task: await getTask(JOINT_TASK, true), t: await getProgress(JOINT_TASK, T.uscc) };
     expect(after.t).toEqual(before.t);
