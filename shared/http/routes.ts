@@ -113,7 +113,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'PUT', path: '/plans/{planId}/draft', auth: 'jwt', allow: C('plan'), summary: 'Replace the draft (before first publication)' },
   { method: 'POST', path: '/plans/{planId}/adjustments', auth: 'jwt', allow: C('plan'), summary: 'Propose an adjustment with a reason' },
   { method: 'POST', path: '/plans/{planId}/submit', auth: 'jwt', allow: C('plan'), summary: "Submit the draft for the leader's approval" },
-  { method: 'POST', path: '/plans/{planId}/reject', auth: 'jwt', allow: L('plan'), summary: 'Send the unpublished version back with a reason' },
+  { method: 'POST', path: '/plans/{planId}/reject', auth: 'jwt', allow: L('plan'), legal: true, summary: 'Send the unpublished version back with a reason' },
   { method: 'POST', path: '/plans/{planId}/approve', auth: 'jwt', allow: L('plan'), legal: true, summary: 'Approve the pending version' },
   { method: 'POST', path: '/plans/{planId}/publish', auth: 'jwt', allow: C('plan'), legal: true, summary: 'Publish the approved version (announcement)' },
 
