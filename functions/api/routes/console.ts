@@ -119,19 +119,25 @@ export const consoleRoutes: Record<string, RouteHandler> = {
     const { taskId, planTask, planId, planVersion, department, runtime: t } = await readableTask(req);
     const today = chinaToday(now());
     const stage: Stage | 'not-launched' = t?.stage ?? 'not-launched';
-    const inspectors = new Map((await listInspectors(department)).map((i) => [i.id, i]));
+    // Independent reads side by side: this route opens the task page.
+    const [inspectorList, itemList, dept, deadlines, trailItems] = await Promise.all([
+      listInspectors(department),
+      listInspectionItems(department),
+      getDepartment(department),
+      t ? deadlinesOfTask(taskId) : Promise.resolve([]),
+      t ? auditTrail(taskId) : Promise.resolve([]),
+    ]);
+    const inspectors = new Map(inspectorList.map((i) => [i.id, i]));
     const nameOf = (id: string): string => inspectors.get(id)?.name ?? id;
-    const items = new Map((await listInspectionItems(department)).map((i) => [i.id, i.name]));
-    const dept = await getDepartment(department);
+    const items = new Map(itemList.map((i) => [i.id, i.name]));
 
-    const deadlines = t ? await deadlinesOfTask(taskId) : [];
     const overdue = deadlines
       .filter((d) => !d.metAt && d.due !== null && isOverdue(d.due, today))
       .sort((a, b) => (a.due! < b.due! ? -1 : 1))
       .map((d) => ({ kind: d.kind, kindName: DEADLINE_LABELS[d.kind], ref: d.ref, due: d.due, people: d.people.map((id) => ({ id, name: nameOf(id) })) }));
 
     // Audit entries: the task-level acts give the timeline its times and actors.
-    const trail = t ? ((await auditTrail(taskId)) as { what: string; at: string; by: string; role?: string; data?: Record<string, unknown> }[]) : [];
+    const trail = trailItems as { what: string; at: string; by: string; role?: string; data?: Record<string, unknown> }[];
     const first = (what: string): { at: string; by: string } | undefined => {
       const a = trail.find((x) => x.what === what);
       return a ? { at: a.at, by: a.by } : undefined;
