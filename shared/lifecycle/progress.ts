@@ -22,7 +22,7 @@ import { owedConfirmationPut } from '../store/outbox.js';
 import { contentHash, getInspector } from '../store/registry.js';
 import { getProfile } from '../services/profile.js';
 import { validateResult, type ValidResult } from '../domain/result.js';
-import { chinaDate, chinaToday, CalendarYearNotCovered } from '../domain/calendar.js';
+import { addDays, chinaDate, chinaToday, CalendarYearNotCovered, defaultCalendar } from '../domain/calendar.js';
 import type { PolicyProfile } from '../domain/profiles.js';
 import { dueDate, firstLadderDay, followUpDueDate, type DeadlineKind } from '../domain/deadlines.js';
 import { resumeIfDone } from './callbacks.js';
@@ -31,6 +31,7 @@ import { conflict, notFound, invalid } from '../domain/errors.js';
 import type { PlanTask, PlanVersion } from '../domain/schemas.js';
 import type { InspectorRef } from '../domain/identity.js';
 import { requireTeamMember, teamOf } from './team.js';
+import { notifyFollowUpArisen } from './followup-notice.js';
 
 /**
  * Who does a per-target step: staff signed in, or an inspector (department, id) — signed in, behind
@@ -168,6 +169,14 @@ export async function enterResult(
   const enteredAt = nowIso();
   const version = (p.resultVersion ?? 0) + 1;
   const record = { ...result, enteredBy: actor.inspector.id, enteredByDepartment: actor.inspector.department, enteredAt, via, ...(opts.submission ? { submission: opts.submission } : {}) };
+  // A result that needs follow-up opens it at once: due N working days from today (the day the
+  // follow-up arises), reminded and escalated like every deadline. A correction that no longer
+  // needs it withdraws it while no disposal was entered.
+  const arises = result.needsFollowUp && p.followUpArisenOn === undefined;
+  const withdraws = !result.needsFollowUp && p.followUpArisenOn !== undefined && !(p.followUps?.open || p.followUps?.closed);
+  const today = chinaToday(now());
+  const followBasis = { from: today, rule: 'followup' as const };
+  const dueFollow: Due | undefined = arises ? dueOrPending(() => dueDate(ctx.profile, followBasis), followBasis) : undefined;
   const extra: TransactItem[] = [];
   // The first entry meets the entry deadline: rewrite it with its final due date (from the
   // check date) and the time it was met, out of the due index.
@@ -194,12 +203,24 @@ export async function enterResult(
         checkDate: result.checkDate,
         dueEntry: dueEntry.date ?? null,
         duePublish: duePublish.date ?? null,
+        ...(dueFollow ? { followUpArisenOn: today, dueFollowUp: dueFollow.date ?? null } : {}),
       },
+      ...(withdraws ? { remove: ['followUpArisenOn', 'dueFollowUp'] } : {}),
       ...(first ? { reached: { resultEntered: 1 } } : {}),
-      ...(first && !p.checkDate ? { openDeadlines: [{ kind: 'publish' as const, ref: uscc, due: filed(ctx.profile, 'publish', duePublish), people: p.team }] } : {}),
+      openDeadlines: [
+        ...(first && !p.checkDate ? [{ kind: 'publish' as const, ref: uscc, due: filed(ctx.profile, 'publish', duePublish), people: p.team }] : []),
+        ...(dueFollow ? [{ kind: 'followup' as const, ref: uscc, due: filed(ctx.profile, 'followup', dueFollow), people: p.team }] : []),
+      ],
+      ...(withdraws ? { dropDeadlines: [{ kind: 'followup' as const, ref: uscc }] } : {}),
       extra,
       auditWhat: corrected ? 'result.corrected' : 'result.entered',
-      auditData: { codes: result.codes, via, version },
+      auditData: {
+        codes: result.codes,
+        via,
+        version,
+        ...(dueFollow ? { followUpDue: dueFollow.date ?? `待${dueFollow.pendingYear}年日历` } : {}),
+        ...(withdraws ? { followUpWithdrawn: true } : {}),
+      },
     });
   } catch (e) {
     // The status moved meanwhile: a concurrent copy of this request, or an earlier attempt of it
@@ -208,6 +229,9 @@ export async function enterResult(
     const now = await getProgress(taskId, uscc);
     if (now && sameResult(now.result, result)) return await storedAlready(taskId, now, result);
     throw e;
+  }
+  if (dueFollow) {
+    await notifyFollowUpArisen({ ...ctx, workingDays: ctx.profile.deadlines.followUp.workingDays }, progress, result.phrases, dueFollow.date ?? null);
   }
   await resumeIfDone(taskId);
   return { progress, result, corrected, unchanged: false };
@@ -332,9 +356,15 @@ export async function publishResults(taskId: string, actor: Actor, only?: string
       throw e;
     }
     published.push(p.uscc);
-    if (p.needsFollowUp) {
+    const fu = p.followUps ?? { open: 0, closed: 0 };
+    if (p.needsFollowUp && p.followUpArisenOn !== undefined && fu.open === 0 && fu.closed > 0) {
+      // Every disposal entered before publication is closed: the target is done.
+      await transition({ taskId, uscc: p.uscc, current: publishedRecord, from: ['published'], to: 'closed', actor, reached: { followupOpened: 1, closed: 1 }, auditWhat: 'target.closed' });
+    } else if (p.needsFollowUp) {
+      // Opened when the result was entered (its deadline runs since); results entered before that
+      // rule open it now.
       const basis = { from: chinaToday(now()), rule: 'followup' as const };
-      const due = dueOrPending(() => dueDate(ctx.profile, basis), basis);
+      const due: Due = p.followUpArisenOn !== undefined ? { date: p.dueFollowUp ?? undefined } : dueOrPending(() => dueDate(ctx.profile, basis), basis);
       await transition({
         taskId,
         uscc: p.uscc,
@@ -342,9 +372,9 @@ export async function publishResults(taskId: string, actor: Actor, only?: string
         from: ['published'],
         to: 'followup_open',
         actor,
-        set: { followUps: { open: 0, closed: 0 }, dueFollowUp: due.date ?? null },
+        set: { followUps: fu, dueFollowUp: due.date ?? null },
         reached: { followupOpened: 1 },
-        openDeadlines: [{ kind: 'followup', ref: p.uscc, due: filed(ctx.profile, 'followup', due), people: p.team }],
+        ...(p.followUpArisenOn === undefined ? { openDeadlines: [{ kind: 'followup' as const, ref: p.uscc, due: filed(ctx.profile, 'followup', due), people: p.team }] } : {}),
         auditWhat: 'followup.arisen',
         auditData: { due: due.date ?? `待${due.pendingYear}年日历` },
       });
@@ -363,6 +393,8 @@ export interface FollowUp {
   disposition: string;
   responsibleUnit: string;
   due: string;
+  /** Why the due date is later than the department's follow-up deadline. */
+  dueReason?: string;
   note?: string;
   status: 'open' | 'closed';
   outcome?: string;
@@ -376,16 +408,56 @@ export async function listFollowUps(taskId: string, uscc?: string): Promise<Foll
   return queryAll<FollowUp & Item>({ pk: K.task(taskId).pk, skPrefix: `FU#${uscc ? `${uscc}#` : ''}` });
 }
 
-/** Enter a disposition (后续处置) for a target with problems; the first one meets the follow-up deadline. */
-export async function openFollowUp(taskId: string, uscc: string, body: { disposition: string; responsibleUnit: string; due?: string; note?: string }, actor: StepActor): Promise<FollowUp> {
+/** Statuses in which a disposal can be entered: from the result that needs it on (before publication too). */
+const FOLLOW_UP_STATUSES: ProgressRecord['status'][] = ['result_entered', 'reviewed', 'followup_open'];
+
+/** How far ahead a due date may be set, even with a reason. */
+const MAX_FOLLOW_UP_DAYS = 366;
+
+/**
+ * The due date of a disposal: the follow-up's own due date by default; a date given must be a
+ * working day, not before today, and not after the follow-up's due date unless a reason is given
+ * (then within a year).
+ */
+function disposalDue(ctx: TaskContext, p: ProgressRecord, body: { due?: string; dueReason?: string }, today: string): string {
+  const limit = p.dueFollowUp ?? dueOrPending(() => followUpDueDate(ctx.profile, p.followUpArisenOn ?? today), undefined).date;
+  if (!body.due) return limit ?? '';
+  const d = body.due;
+  if (d < today) throw invalid(`due：办理期限 ${d} 早于今天（${today}）`);
+  if (limit && d > limit) {
+    const reason = body.dueReason?.trim();
+    if (!reason) {
+      const msg = `办理期限 ${d} 晚于本部门规定的后续处置期限 ${limit}（${ctx.profile.deadlines.followUp.workingDays} 个工作日）；确需延后的，请填写延期理由`;
+      throw invalid(`due：${msg}`);
+    }
+    if (d > addDays(today, MAX_FOLLOW_UP_DAYS)) throw invalid(`due：办理期限 ${d} 超过一年`);
+  }
+  let working: boolean;
+  try {
+    working = defaultCalendar.isWorkingDay(d);
+  } catch (e) {
+    if (e instanceof CalendarYearNotCovered) throw invalid(`due：办理期限 ${d} 所在年份的节假日安排尚未收录，无法确认是否为工作日`);
+    throw e;
+  }
+  if (!working) throw invalid(`due：办理期限 ${d} 不是工作日`);
+  return d;
+}
+
+/**
+ * Enter a disposition (后续处置) for a target whose result needs follow-up — from the moment the
+ * result is entered; the first one meets the follow-up deadline.
+ */
+export async function openFollowUp(taskId: string, uscc: string, body: { disposition: string; responsibleUnit: string; due?: string; dueReason?: string; note?: string }, actor: StepActor): Promise<FollowUp> {
   const ctx = await taskContext(taskId);
   const p = await progressOrThrow(taskId, uscc);
   if (actor.inspector) await requireTeamMember(ctx, p, actor.inspector, '登记后续处置');
-  if (p.status !== 'followup_open') throw conflict('该检查对象没有待处置的问题（需已公示且发现问题）');
+  if (!FOLLOW_UP_STATUSES.includes(p.status) || (p.status !== 'followup_open' && !p.needsFollowUp)) throw conflict('该检查对象没有待处置的问题（检查结果需为“发现问题待后续处理”等需要后续处置的结果）');
   const allowed = ctx.profile.followUpDispositions.map((d) => d.code);
   if (!allowed.includes(body.disposition)) {
     throw invalid(`处置方式「${body.disposition}」不在本部门的处置方式清单中（可用：${ctx.profile.followUpDispositions.map((d) => `${d.code} ${d.name}`).join('、')}）`);
   }
+  const today = chinaToday(now());
+  const due = disposalDue(ctx, p, body, today);
   const existing = await listFollowUps(taskId, uscc);
   const fu: FollowUp = {
     id: randomUUID().slice(0, 8),
@@ -393,7 +465,8 @@ export async function openFollowUp(taskId: string, uscc: string, body: { disposi
     uscc,
     disposition: body.disposition,
     responsibleUnit: body.responsibleUnit,
-    due: body.due ?? dueOrPending(() => followUpDueDate(ctx.profile, chinaToday(now())), undefined).date ?? '',
+    due,
+    ...(body.dueReason?.trim() && p.dueFollowUp && due > p.dueFollowUp ? { dueReason: body.dueReason.trim() } : {}),
     ...(body.note ? { note: body.note } : {}),
     status: 'open',
     openedAt: nowIso(),
@@ -403,13 +476,13 @@ export async function openFollowUp(taskId: string, uscc: string, body: { disposi
     taskId,
     uscc,
     current: p,
-    from: ['followup_open'],
-    to: 'followup_open',
+    from: [p.status],
+    to: p.status,
     actor,
     set: { followUps: { open: (p.followUps?.open ?? 0) + 1, closed: p.followUps?.closed ?? 0 } },
     ...(existing.length === 0 ? { closeDeadlines: [{ kind: 'followup' as const, ref: uscc }] } : {}),
     auditWhat: 'followup.opened',
-    auditData: { id: fu.id, disposition: fu.disposition, responsibleUnit: fu.responsibleUnit },
+    auditData: { id: fu.id, disposition: fu.disposition, responsibleUnit: fu.responsibleUnit, due: fu.due, ...(fu.dueReason ? { dueReason: fu.dueReason } : {}) },
     extra: [{ Put: { Item: { ...K.followUp(taskId, uscc, fu.id), entity: 'followup', ...fu } } }],
   });
   return fu;
@@ -424,13 +497,15 @@ export async function closeFollowUp(taskId: string, uscc: string, fid: string, o
   if (fu.status === 'closed') throw conflict('该后续处置已办结');
   const open = (p.followUps?.open ?? 1) - 1;
   const closed = (p.followUps?.closed ?? 0) + 1;
-  const closesTarget = open <= 0;
+  // Before publication the target waits for it (publication then closes it at once).
+  const closesTarget = open <= 0 && p.status === 'followup_open';
+  if (!FOLLOW_UP_STATUSES.includes(p.status)) throw conflict('该检查对象当前状态不能办结后续处置');
   await transition({
     taskId,
     uscc,
     current: p,
-    from: ['followup_open'],
-    to: closesTarget ? 'closed' : 'followup_open',
+    from: [p.status],
+    to: closesTarget ? 'closed' : p.status,
     actor,
     set: { followUps: { open: Math.max(open, 0), closed } },
     ...(closesTarget ? { reached: { closed: 1 } } : {}),

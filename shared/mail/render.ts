@@ -39,6 +39,7 @@ export * from './templates/report-reminder.js';
 export * from './templates/leadership-summary.js';
 export * from './templates/delivery.js';
 export * from './templates/ceremony.js';
+export * from './templates/followup.js';
 export * from './templates/inspection-sheet.js';
 
 export type MailMessage =

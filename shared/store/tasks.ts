@@ -134,11 +134,14 @@ export interface ProgressRecord {
   result?: Record<string, unknown>;
   resultVersion?: number;
   hasProblem?: boolean;
-  /** The published result opens a follow-up disposal (e.g. A, 8; not E 已改正). */
+  /** The result needs a follow-up disposal (phrase data: e.g. A, 8; not E 已改正). */
   needsFollowUp?: boolean;
   publishedAt?: string;
   dueEntry?: string;
   duePublish?: string;
+  /** The follow-up opened when such a result was entered: the day it arose and its due date (null: calendar year pending). */
+  followUpArisenOn?: string;
+  dueFollowUp?: string | null;
   followUps?: { open: number; closed: number };
 }
 
@@ -322,11 +325,15 @@ export interface TransitionSpec {
   note?: string;
   /** Extra attributes to set on the progress item in the same write. */
   set?: Record<string, unknown>;
+  /** Attributes to remove from the progress item in the same write. */
+  remove?: string[];
   /** Milestone counters to increment on the task. */
   reached?: Partial<Record<keyof TaskRecord['reached'], number>>;
   /** Deadlines to open (with due date and responsible people) or close. */
   openDeadlines?: { kind: DeadlineKind; ref: string; due: Due; people: string[] }[];
   closeDeadlines?: { kind: DeadlineKind; ref: string }[];
+  /** Deadlines withdrawn (deleted, not met: e.g. a corrected result no longer needs follow-up). */
+  dropDeadlines?: { kind: DeadlineKind; ref: string }[];
   auditWhat: string;
   auditData?: Record<string, unknown>;
   /** Further transaction items (e.g. a follow-up record). */
@@ -367,6 +374,10 @@ export async function transition(spec: TransitionSpec): Promise<ProgressRecord> 
     values[`:s${i}`] = v;
     sets.push(`#s${i} = :s${i}`);
   });
+  const removes = (spec.remove ?? []).map((k, i) => {
+    names[`#x${i}`] = k;
+    return `#x${i}`;
+  });
 
   const counterNames: Record<string, string> = { '#upd': 'updatedAt' };
   const counterValues: Record<string, unknown> = { ':now': at };
@@ -391,7 +402,7 @@ export async function transition(spec: TransitionSpec): Promise<ProgressRecord> 
     {
       Update: {
         Key: K.progress(spec.taskId, spec.uscc),
-        UpdateExpression: `SET ${sets.join(', ')}`,
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
         ConditionExpression: '#status = :prev',
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
@@ -416,6 +427,7 @@ export async function transition(spec: TransitionSpec): Promise<ProgressRecord> 
         ExpressionAttributeValues: { ':now': at },
       },
     })),
+    ...(spec.dropDeadlines ?? []).map((d) => ({ Delete: { Key: K.deadline(spec.taskId, d.kind, d.ref) } })),
     ...(spec.extra ?? []),
   ];
   try {

@@ -235,6 +235,10 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await coord.getByRole('button', { name: '刷新' }).click();
     await coord.locator('[data-test="stage"]', { hasText: '待公示' }).waitFor({ timeout: 60_000 });
     await expect(coord.locator('[data-test="progress-card"]').textContent()).resolves.toContain('已录入结果');
+    // The problem found opened its follow-up when the result was entered: shown with its due date before publication.
+    const arisen = coord.locator(`[data-test="fu-open-${targets[0]!.uscc}"] [data-test="fu-due"]`);
+    await arisen.waitFor();
+    await expect(arisen.textContent()).resolves.toMatch(/录入结果时自动建立，处置期限 \d{4}年\d{1,2}月\d{1,2}日/);
     await shot(coord, '10-task-results-entered');
     await coord.locator('[data-test="publish"]').click();
     await coord.locator('[data-test="stage"]', { hasText: '后续处置' }).waitFor({ timeout: 60_000 });

@@ -227,7 +227,8 @@ export const consoleRoutes: Record<string, RouteHandler> = {
     for (const x of [...(dept?.coordinators ?? []), ...(dept?.leaders ?? [])]) people[x.email] = x.name;
     for (const i of inspectors.values()) people[i.email] = i.name;
 
-    const followUps = t && ['followup', 'closed', 'publication'].includes(t.stage) ? await listFollowUps(taskId) : [];
+    // dispositions can be entered from the result on (a follow-up opens when the result is entered)
+    const followUps = t && ['results', 'publication', 'followup', 'closed'].includes(t.stage) ? await listFollowUps(taskId) : [];
     const profile = await getProfile(department);
     return {
       json: {

@@ -79,7 +79,7 @@ export const taskRoutes: Record<string, RouteHandler> = {
   'POST /tasks/{taskId}/targets/{uscc}/followups': async (req) => {
     const staff = staffOf(req);
     const t = await launchedTask(taskId(req));
-    const body = parseJson(req, z.object({ disposition: NonEmpty, responsibleUnit: NonEmpty, due: IsoDate.optional(), note: Short(LIMITS.text).optional() }));
+    const body = parseJson(req, z.object({ disposition: NonEmpty, responsibleUnit: NonEmpty, due: IsoDate.optional(), dueReason: Short(LIMITS.text).optional(), note: Short(LIMITS.text).optional() }));
     return { status: 201, json: await openFollowUp(t.taskId, uscc(req), body, actorOf(staff)) };
   },
 
