@@ -140,7 +140,11 @@ describe('SMTP out, IMAP in', () => {
     expect(r, JSON.stringify(r)).toMatchObject({ found: 1, handled: { applied: 1 }, failed: 0 });
     expect((await getProgress(task, U[0]!.uscc))!).toMatchObject({ status: 'result_entered', result: { codes: ['1'], via: 'mail' } });
     expect((await getProgress(task, U[1]!.uscc))!.result).toMatchObject({ codes: ['A'], problems: '未按规定公示' });
-    const answer = smtp.messages().slice(sentBefore);
+    // U[1]'s problem opened its follow-up: its notices (team leader, coordinator) aside, one answer.
+    const sent = smtp.messages().slice(sentBefore);
+    const subjects = await Promise.all(sent.map(async (x) => (await simpleParser(x.raw)).subject ?? ''));
+    expect(subjects.filter((x) => x.includes('后续处置：')).length).toBeGreaterThanOrEqual(1);
+    const answer = sent.filter((_, i) => !subjects[i]!.includes('后续处置：'));
     expect(answer.map((x) => x.to)).toEqual([[m[0]!.email]]);
     const parsed = await simpleParser(answer[0]!.raw);
     expect(parsed.subject).toContain('已录入 2 项');

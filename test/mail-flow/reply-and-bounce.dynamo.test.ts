@@ -111,7 +111,12 @@ describe('reply by mail', () => {
     expect(p1.result).toMatchObject({ codes: ['A', 'D'], problems: '施工现场未按规定设置安全防护', itemOutcomes: F.items.map((i) => ({ itemId: i.id, outcome: 'problem' })) });
     for (const u of [U[3]!, U[4]!, U[2]!]) expect((await getProgress(task, u.uscc))!.status).toBe('notified');
 
-    const mails = box.take();
+    // The problem found opened its follow-up: its notice goes to the team leader and the coordinator.
+    const all = box.take();
+    const notices = all.filter((x) => x.subject.includes('后续处置：'));
+    expect(notices.map((x) => x.subject).every((x) => x.includes(U[1]!.name))).toBe(true);
+    expect(notices.flatMap(to)).toContain(F.dept.coordinators[0]!.email);
+    const mails = all.filter((x) => !notices.includes(x));
     expect(mails).toHaveLength(1);
     const c = mails[0]!;
     expect(to(c)).toEqual([m[0]!.email]);
@@ -180,7 +185,7 @@ describe('reply by mail', () => {
     const r3 = (await inboundHandler({ local: true, raw: raw3.toString('base64') }, ctx)) as Awaited<ReturnType<typeof handleInboundMail>>;
     expect(r3.status).toBe('applied');
     expect((await getProgress(task, U[3]!.uscc))!.result).toMatchObject({ codes: ['A', 'B'], problems: '未按规定公示年度报告' });
-    const mails = box.take();
+    const mails = box.take().filter((x) => !x.subject.includes('后续处置：')); // U[3]'s follow-up notices aside
     expect(mails.map((x) => x.subject)).toEqual([expect.stringContaining('已录入 1 项，1 项未录入'), expect.stringContaining('已录入 1 项')]);
   });
 });
