@@ -52,6 +52,8 @@ export async function resumeIfDone(taskId: string, task?: TaskRecord): Promise<C
   const t = task ?? (await getTask(taskId));
   if (!t) return undefined;
   const done: Partial<Record<CallbackStage, boolean>> = {
+    // a resumed task: its plan form was approved before it failed
+    approval: t.approval?.approved === true,
     results: t.total > 0 && t.reached.resultEntered >= t.total,
     publication: t.total > 0 && t.reached.published >= t.total,
     followup: t.reached.closed >= t.total,

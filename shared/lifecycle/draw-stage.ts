@@ -24,14 +24,15 @@ import {
   type ParallelHasher,
 } from '../draw/index.js';
 import { getBlob, putBlob } from '../blobs.js';
-import { getCeremony, updateCeremony } from '../store/ceremony.js';
+import { ceremonyRoundOf, getCeremony, updateCeremony } from '../store/ceremony.js';
 import { K } from '../store/keys.js';
-import { getItem, putItem, type Item } from '../store/base.js';
+import { getItem, isConditionFailure, putItem, type Item } from '../store/base.js';
 import { forEachPoolPage, getTargets, listInspectionItems, listInspectors, putTargets } from '../store/registry.js';
 import { clearAssignments, updateTask, writeAssignments, type ProgressRecord } from '../store/tasks.js';
 import { taskContext } from './progress.js';
 import { drawDepartments } from './team.js';
 import { LifecycleError } from './errors.js';
+import { witnessShortfall } from '../domain/witnesses.js';
 import { participatingSections } from '../domain/plan.js';
 import { keyStratumDrawn } from '../domain/sampling.js';
 import { now, nowIso } from '../clock.js';
@@ -82,10 +83,12 @@ export function prepareDrawThreads(): 1 | 2 {
 export async function freezeStage(input: { taskId: string }): Promise<{ round: number; candidates: number; toDraw: number }> {
   const ctx = await taskContext(input.taskId);
   const { task, planTask, profile } = ctx;
-  const round = task.drawRound + 1;
+  const round = ceremonyRoundOf(task);
   const ceremony = await getCeremony(task.taskId, round);
-  if (!ceremony || ceremony.witnesses.length === 0) {
-    throw new LifecycleError('WitnessesMissing', `第 ${round} 轮抽取没有登记见证人`);
+  if (ceremony?.status === 'aborted') throw new LifecycleError('CeremonyAborted', ceremony.abortReason ?? `第 ${round} 轮抽取已中止`);
+  const shortfall = witnessShortfall(profile.draw, ceremony?.witnesses ?? []);
+  if (!ceremony || shortfall.length) {
+    throw new LifecycleError('WitnessesMissing', `第 ${round} 轮抽取见证人不足：${shortfall.join('；')}`);
   }
   const existing = await getItem<DrawSummary & Item>(K.draw(task.taskId, round), true);
   if (existing && ceremony.status !== 'registered') {
@@ -170,8 +173,13 @@ export async function freezeStage(input: { taskId: string }): Promise<{ round: n
       memberDepartments: built.departmentOf,
     };
     await putItem({ ...K.draw(task.taskId, round), entity: 'draw', taskId: task.taskId, ...summary });
-    await updateCeremony(task.taskId, round, { status: 'frozen', systemCommitment: system.commitment, systemSecretHex: system.hex });
+    // Only a round still open freezes: an abort while the pool was read wins.
+    await updateCeremony(task.taskId, round, { status: 'frozen', systemCommitment: system.commitment, systemSecretHex: system.hex }, 'attribute_exists(pk) AND #s = :reg', { ':reg': 'registered' }, { '#s': 'status' });
   } catch (e) {
+    if (isConditionFailure(e)) {
+      const now = await getCeremony(task.taskId, round);
+      throw new LifecycleError('CeremonyAborted', now?.abortReason ?? `第 ${round} 轮抽取已中止`);
+    }
     if (e instanceof DrawInfeasibleError || e instanceof DrawInputError) throw new LifecycleError('DrawInfeasible', e.message);
     throw e;
   }
@@ -182,7 +190,7 @@ export async function freezeStage(input: { taskId: string }): Promise<{ round: n
 export async function drawStage(input: { taskId: string }): Promise<{ round: number; selected: number }> {
   const ctx = await taskContext(input.taskId);
   const { task, planTask } = ctx;
-  const round = task.drawRound + 1;
+  const round = ceremonyRoundOf(task);
   const summary = await getItem<DrawSummary & Item>(K.draw(task.taskId, round), true);
   const ceremony = await getCeremony(task.taskId, round);
   if (!summary || !ceremony?.systemSecretHex) throw new Error(`round ${round} of ${task.taskId} was not frozen`);
@@ -209,6 +217,8 @@ export async function drawStage(input: { taskId: string }): Promise<{ round: num
     await putBlob(recordKey(task.taskId, round), serializeRecord(record), 'application/json');
   }
 
+  // The day of the draw (never before the planned one): the targets' cooldown counts from it.
+  const drawDate = maxDate(planTask.drawDate, chinaToday(now()));
   // Progress records: one per drawn target, with the details the team and the reports need.
   const details = new Map((await getTargets(task.department, record.targets.map((t) => t.uscc))).map((t) => [t.uscc, t]));
   const departmentOf = summary.memberDepartments;
@@ -248,7 +258,7 @@ export async function drawStage(input: { taskId: string }): Promise<{ round: num
       const d = details.get(t.uscc);
       if (!d) return [];
       const others = (d.lastInspections ?? []).filter((l) => l.taskId !== task.taskId);
-      const mine = categories.map((itemCategory) => ({ department: task.department, itemCategory, date: planTask.drawDate, taskId: task.taskId, team: t.team }));
+      const mine = categories.map((itemCategory) => ({ department: task.department, itemCategory, date: drawDate, taskId: task.taskId, team: t.team }));
       return [{ ...d, lastInspections: [...others, ...mine].slice(-10) }];
     }),
   );

@@ -32,6 +32,7 @@ import type { PlanTask, PlanVersion } from '../domain/schemas.js';
 import type { InspectorRef } from '../domain/identity.js';
 import { requireTeamMember, teamOf } from './team.js';
 import { notifyFollowUpArisen } from './followup-notice.js';
+import { effectiveDates } from '../domain/late.js';
 
 /**
  * Who does a per-target step: staff signed in, or an inspector (department, id) — signed in, behind
@@ -60,14 +61,15 @@ export async function taskContext(taskId: string): Promise<TaskContext> {
   if (!task) throw notFound(`任务「${taskId}」`);
   const hit = contextCache.get(taskId);
   if (hit && performance.now() - hit.at < CONTEXT_TTL_MS && hit.plan.version === task.planVersion) {
-    return { task, plan: hit.plan, planTask: hit.planTask, profile: hit.profile };
+    return { task, plan: hit.plan, planTask: effectiveDates(hit.planTask, task.lateLaunch), profile: hit.profile };
   }
   // The version the task was launched under stays in force after a later plan adjustment.
   const found = await findTask(taskId, { version: task.planVersion });
   if (!found) throw notFound(`任务「${taskId}」所属的已发布计划`);
   const profile = await getProfile(task.department);
   contextCache.set(taskId, { at: performance.now(), plan: found.plan, planTask: found.task, profile });
-  return { task, plan: found.plan, planTask: found.task, profile };
+  // A late launch's approved dates are the task's dates: the draw, check dates and deadlines follow them.
+  return { task, plan: found.plan, planTask: effectiveDates(found.task, task.lateLaunch), profile };
 }
 
 async function progressOrThrow(taskId: string, uscc: string): Promise<ProgressRecord> {

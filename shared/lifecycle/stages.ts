@@ -7,7 +7,8 @@ import { createTaskRecord, getTask, saveToken, updateTask, audit, type CallbackS
 import { getDepartment } from '../store/registry.js';
 import { LifecycleError, FAILURE_NAMES, HUMAN_OUTCOMES } from './errors.js';
 import { emitCount, LIFECYCLE_HUMAN_OUTCOMES } from '../lambda/metrics.js';
-import { resumeIfDone } from './callbacks.js';
+import { failStage, resumeIfDone } from './callbacks.js';
+import { ceremonyRoundOf, getCeremony } from '../store/ceremony.js';
 import { nowIso } from '../clock.js';
 import { notifyStageEntered } from './notify.js';
 import { closeTaskSummary } from './summary.js';
@@ -41,10 +42,19 @@ export async function callbackStage(input: LifecycleInput & { stage: CallbackSta
   const task = await getTask(input.taskId);
   if (!task) throw new Error(`task ${input.taskId} has no record`);
   await saveToken(input.taskId, input.stage, input.taskToken, task.drawRound);
+  // A resumed task's plan was approved before: its execution passes the approval at once, unannounced.
+  const approvedBefore = input.stage === 'approval' && task.approval?.approved === true;
   // Tell the people concerned first: the coordinator sees the stage once its mail is out.
-  await notifyStageEntered({ ...task, stage: input.stage }, input.stage);
+  if (!approvedBefore) await notifyStageEntered({ ...task, stage: input.stage }, input.stage);
   const updated = await updateTask(input.taskId, { stage: input.stage });
   await audit(input.taskId, SYSTEM, `stage.${input.stage}`, { round: task.drawRound });
+  if (input.stage === 'ceremony') {
+    // Aborted while the pool was being frozen: the ceremony ends as it begins.
+    const round = ceremonyRoundOf(task);
+    const c = await getCeremony(input.taskId, round);
+    if (c?.status === 'aborted') await failStage(input.taskId, 'ceremony', 'CeremonyAborted', c.abortReason ?? `第 ${round} 轮抽取已中止`);
+    return;
+  }
   await resumeIfDone(input.taskId, updated);
 }
 

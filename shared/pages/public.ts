@@ -4,7 +4,7 @@
  * pseudonymous ids of the draw record.
  */
 import { html, page } from './html.js';
-import { chinaDate } from '../domain/calendar.js';
+import { chinaDate, chinaDateTime } from '../domain/calendar.js';
 import type { PublicRecord } from '../lifecycle/progress.js';
 import type { PublicIndexSection, TaskAnnouncement } from '../usecases/public.js';
 import { formatBp } from '../domain/schemas.js';
@@ -37,17 +37,25 @@ export function renderTaskAnnouncement(a: TaskAnnouncement): string {
         <tr><th>抽查依据</th><td>${a.legalBasis}</td></tr>
         <tr><th>抽查时间</th><td>${a.window.start} 至 ${a.window.end}</td></tr>
         <tr><th>抽取日期</th><td>${a.drawDate}</td></tr>
+        ${a.lateLaunch
+          ? html`<tr><th>逾期启动</th><td>原定抽取日期 ${a.lateLaunch.original.drawDate}、抽查时间 ${a.lateLaunch.original.window.start} 至 ${a.lateLaunch.original.window.end}；申请理由：${a.lateLaunch.reason}；${a.lateLaunch.decidedByName ?? '分管领导'}${a.lateLaunch.decidedAt ? ` 于 ${chinaDateTime(a.lateLaunch.decidedAt)}` : ''} 批准按上列日期启动${a.lateLaunch.comment ? `（意见：${a.lateLaunch.comment}）` : ''}</td></tr>`
+          : ''}
+        ${a.planAdjustment ? html`<tr><th>计划调整</th><td>按第 ${a.planAdjustment.version} 版计划执行（调整理由：${a.planAdjustment.reason}）</td></tr>` : ''}
         <tr><th>联合检查</th><td>${[...a.jointSections, ...a.jointDepartments].join('、') || '无'}</td></tr>
         <tr><th>抽查比例</th><td>A类 ${formatBp(a.ratiosBp.A ?? 0)}，B类 ${formatBp(a.ratiosBp.B ?? 0)}，C类 ${formatBp(a.ratiosBp.C ?? 0)}，D类 ${formatBp(a.ratiosBp.D ?? 0)}；重点企业 ${formatBp(a.keyRatioBp)}</td></tr>
       </table>
       ${a.rounds.map(
-        (r) => html`<h2>第 ${r.round} 轮抽取${r.redrawReason ? html`（重新抽取，理由：${r.redrawReason}）` : ''}</h2>
+        (r) => html`<h2>第 ${r.round} 轮抽取${r.redrawReason ? html`（重新抽取，理由：${r.redrawReason}）` : ''}${r.resume ? '（恢复）' : ''}</h2>
+          ${r.resume ? html`<p>任务曾终止（${r.resume.after}）；恢复申请理由：${r.resume.reason}；分管领导于 ${chinaDateTime(r.resume.approvedAt)} 批准，理由：${r.resume.approvalReason}。此前各轮记录保留。</p>` : ''}
           ${r.freeze
             ? html`<p>对象池指纹（poolDigest）：<code>${r.freeze.poolDigest}</code><br>人员资格指纹（eligibilityDigest）：<code>${r.freeze.eligibilityDigest}</code><br>系统承诺：<code>${r.freeze.systemCommitment}</code></p>
                 <table><tr><th>层</th>${Object.keys(r.freeze.counts).map((k) => html`<th>${k === 'key' ? '重点企业' : `${k}类`}</th>`)}</tr><tr><td>候选数</td>${Object.values(r.freeze.counts).map((n) => html`<td>${n}</td>`)}</tr></table>
                 <p>见证人承诺：</p><ul>${r.freeze.witnesses.map((w) => html`<li>${w.role}（${w.id}）：<code>${w.commitment}</code></li>`)}</ul>`
             : html`<p class="muted">对象池尚未冻结。</p>`}
           ${r.seed ? html`<p>随机种子：<code>${r.seed}</code></p>` : ''}
+          ${r.failedReveals?.length
+            ? html`<p>揭示记录：${r.failedReveals.map((f) => `见证人 ${f.witnessId} 于 ${chinaDateTime(f.at)} 揭示的值与其承诺不符，未被采用`).join('；')}。承诺不变，采用的均为与承诺相符的揭示值。</p>`
+            : ''}
           ${r.abortReason ? html`<p class="bad">本轮中止：${r.abortReason}</p>` : ''}
           ${r.selected
             ? html`<p>抽中 ${r.selected.length} 户（检查组成员以匿名编号公示）。<a href="/public/tasks/${encodeURIComponent(a.taskId)}/draw?round=${r.round}">下载完整抽取记录（JSON）</a>，可用 <code>suiji verify</code> 独立复核。</p>

@@ -5,7 +5,7 @@
  * API before the draw has run.
  */
 import { K } from './keys.js';
-import { getItem, isConditionFailure, putItem, updateItem } from './base.js';
+import { getItem, isConditionFailure, putIfAbsent, putItem, updateItem } from './base.js';
 import { nowIso } from '../clock.js';
 import { conflict } from '../domain/errors.js';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -29,11 +29,37 @@ export interface CeremonyRecord {
   systemCommitment?: string;
   systemSecretHex?: string;
   abortReason?: string;
+  /** Registration closed by the coordinator (the pool freezes next). */
+  closed?: { by: string; at: string };
+  /** Reveals refused because they did not match the witness's commitment (retried after). */
+  failedReveals?: { witnessId: string; at: string; by: string }[];
   /** Why this round exists (rounds after the first are re-draws). */
   redraw?: { reason: string; requestedBy: string; requestedAt: string; approvedBy?: string; approvedAt?: string };
+  /** A round that resumes a failed or aborted task (the leader's approval, with its reason). */
+  resume?: ResumeApproval;
   createdAt: string;
   updatedAt: string;
 }
+
+export interface ResumeApproval {
+  reason: string;
+  requestedBy: string;
+  requestedAt: string;
+  approvedBy: string;
+  approvedAt: string;
+  approvalReason: string;
+  /** What had ended the task: the failure shown to the coordinator. */
+  after: string;
+}
+
+/** Statuses in which the ceremony of a round is still open (it can take witnesses, reveals or an abort). */
+export const OPEN_CEREMONY: readonly CeremonyRecord['status'][] = ['registered', 'frozen', 'revealing'];
+
+/**
+ * The round of the task's next (or current) ceremony: after its last draw, or after a round a
+ * resumed task left behind (`ceremonyRound`, set when the resume is approved).
+ */
+export const ceremonyRoundOf = (t: { drawRound: number; ceremonyRound?: number }): number => Math.max(t.drawRound + 1, t.ceremonyRound ?? 0);
 
 export async function getCeremony(taskId: string, round: number): Promise<CeremonyRecord | undefined> {
   return getItem<CeremonyRecord>(K.ceremony(taskId, round), true);
@@ -58,11 +84,92 @@ export async function registerWitnesses(taskId: string, round: number, witnesses
   return rec;
 }
 
-export async function updateCeremony(taskId: string, round: number, set: Partial<CeremonyRecord>, condition?: string, values?: Record<string, unknown>): Promise<CeremonyRecord> {
+/** Open the round of a resumed task, with the leader's approval on it (idempotent). */
+export async function openResumedRound(taskId: string, round: number, resume: ResumeApproval): Promise<void> {
+  const at = nowIso();
+  const rec: CeremonyRecord = { taskId, round, status: 'registered', witnesses: [], reveals: {}, resume, createdAt: at, updatedAt: at };
+  await putIfAbsent({ ...K.ceremony(taskId, round), entity: 'ceremony', ...rec });
+}
+
+/**
+ * Add witnesses to a round whose registration is open, creating the round's record if needed.
+ * Refuses an id registered already (the whole request, so nothing is half-added).
+ */
+export async function addWitnesses(taskId: string, round: number, witnesses: Witness[]): Promise<CeremonyRecord> {
+  for (let attempt = 0; ; attempt++) {
+    const prev = await getCeremony(taskId, round);
+    if (prev?.status === 'aborted') throw conflict(`第 ${round} 轮抽取已中止（${prev.abortReason ?? '原因未记录'}），不能再登记`);
+    if (prev && (prev.status !== 'registered' || prev.closed)) throw conflict(`第 ${round} 轮见证人登记已截止，不能再变更见证人`);
+    const taken = witnesses.filter((w) => prev?.witnesses.some((x) => x.id === w.id));
+    if (taken.length) throw conflict(`见证人编号「${taken.map((w) => w.id).join('、')}」已登记`);
+    const at = nowIso();
+    const rec: CeremonyRecord = {
+      ...(prev ?? { taskId, round, status: 'registered' as const, reveals: {}, createdAt: at }),
+      witnesses: [...(prev?.witnesses ?? []), ...witnesses],
+      updatedAt: at,
+    };
+    // Conditional on the list read: two clerks adding at once never lose a witness.
+    const ok = prev
+      ? await putItem({ ...K.ceremony(taskId, round), entity: 'ceremony', ...rec }, { expr: '#u = :u AND #s = :reg AND attribute_not_exists(#c)', names: { '#u': 'updatedAt', '#s': 'status', '#c': 'closed' }, values: { ':u': prev.updatedAt, ':reg': 'registered' } })
+          .then(() => true, (e) => (isConditionFailure(e) ? false : Promise.reject(e)))
+      : await putIfAbsent({ ...K.ceremony(taskId, round), entity: 'ceremony', ...rec });
+    if (ok) return rec;
+    if (attempt >= 5) throw conflict('见证人名单刚被他人修改，请刷新后重试');
+  }
+}
+
+/** Close registration of a round (once); false when it was closed, aborted or frozen already. */
+export async function closeRegistration(taskId: string, round: number, by: string, witnessCount: number): Promise<boolean> {
+  try {
+    await updateItem(K.ceremony(taskId, round), {
+      set: { closed: { by, at: nowIso() }, updatedAt: nowIso() },
+      condition: 'attribute_exists(pk) AND #status = :reg AND attribute_not_exists(#closed) AND size(#witnesses) = :n',
+      names: { '#status': 'status', '#closed': 'closed', '#witnesses': 'witnesses' },
+      values: { ':reg': 'registered', ':n': witnessCount },
+    });
+    return true;
+  } catch (e) {
+    if (isConditionFailure(e)) return false;
+    throw e;
+  }
+}
+
+/** Keep a refused reveal on record (who tried for which witness, when); never the wrong value. */
+export async function recordFailedReveal(taskId: string, round: number, witnessId: string, by: string): Promise<void> {
+  await ddb().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: K.ceremony(taskId, round),
+      UpdateExpression: 'SET #f = list_append(if_not_exists(#f, :empty), :one), #up = :now',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#f': 'failedReveals', '#up': 'updatedAt' },
+      ExpressionAttributeValues: { ':empty': [], ':one': [{ witnessId, at: nowIso(), by }], ':now': nowIso() },
+    }),
+  );
+}
+
+/** Abort an open round; false when it is no longer open (drawn, or aborted meanwhile). */
+export async function abortRound(taskId: string, round: number, reason: string): Promise<boolean> {
+  try {
+    await updateItem(K.ceremony(taskId, round), {
+      set: { status: 'aborted', abortReason: reason, updatedAt: nowIso() },
+      condition: 'attribute_exists(pk) AND #status IN (:r, :f, :v)',
+      names: { '#status': 'status' },
+      values: { ':r': 'registered', ':f': 'frozen', ':v': 'revealing' },
+    });
+    return true;
+  } catch (e) {
+    if (isConditionFailure(e)) return false;
+    throw e;
+  }
+}
+
+export async function updateCeremony(taskId: string, round: number, set: Partial<CeremonyRecord>, condition?: string, values?: Record<string, unknown>, names?: Record<string, string>): Promise<CeremonyRecord> {
   return updateItem<CeremonyRecord>(K.ceremony(taskId, round), {
     set: { ...set, updatedAt: nowIso() },
     ...(condition ? { condition } : {}),
     ...(values ? { values } : {}),
+    ...(names ? { names } : {}),
   });
 }
 

@@ -41,6 +41,8 @@ export const K = {
   // task runtime: everything of one task lives in its item collection
   task: (t: string) => ({ pk: `TASK#${t}`, sk: 'META' }),
   tasksOfDept: (d: string) => `DEPT#${d}#TASKS`,
+  /** A late launch's request and decision (before the task record exists). */
+  lateLaunch: (t: string) => ({ pk: `TASK#${t}`, sk: 'LATE' }),
   token: (t: string, stage: string) => ({ pk: `TASK#${t}`, sk: `TOKEN#${stage}` }),
   progress: (t: string, uscc: string) => ({ pk: `TASK#${t}`, sk: `TGT#${uscc}` }),
   progressPrefix: 'TGT#',

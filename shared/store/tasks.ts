@@ -28,6 +28,7 @@ import type { DeadlineKind, DeadlineStep, DueBasis } from '../domain/deadlines.j
 import type { InspectorRef } from '../domain/identity.js';
 import { DomainError } from '../domain/errors.js';
 import type { PlanTask, PlanVersion } from '../domain/schemas.js';
+import type { LateLaunchRecord } from './late-launch.js';
 
 export const TARGET_STATUSES = [
   'assigned',
@@ -86,6 +87,14 @@ export interface TaskRecord {
   /** Targets whose status is at or beyond a milestone (monotonic counters). */
   reached: { resultEntered: number; published: number; closed: number; followupOpened: number };
   failure?: { error: string; cause: string; at: string };
+  /** Failures a resumed task left behind, oldest first (each ended a round on record). */
+  pastFailures?: { error: string; cause: string; at: string }[];
+  /** Round of the next ceremony when a resumed task left an unfinished round behind (`ceremonyRoundOf`). */
+  ceremonyRound?: number;
+  /** The coordinator's request to resume the failed task, until a leader decides it. */
+  resumeRequest?: { reason: string; requestedBy: string; requestedAt: string };
+  /** An approved late launch: its dates replace the plan task's (shared/usecases/late-launch.ts). */
+  lateLaunch?: LateLaunchRecord;
   /** The leader's decision on the plan form, once taken (shared/usecases/approval.ts). */
   approval?: ApprovalDecision;
   summary?: Record<string, unknown>;
@@ -172,8 +181,13 @@ export async function createTask(t: Omit<TaskRecord, 'updatedAt' | 'counts' | 'r
  * task is launched (by a coordinator, or by the ValidatePlan state of an execution started
  * otherwise). Idempotent: the first launch wins and later calls return its record.
  */
-export function createTaskRecord(found: { plan: Pick<PlanVersion, 'department' | 'planId' | 'version'>; task: Pick<PlanTask, 'taskId' | 'name'> }, launchedBy: string): Promise<{ created: boolean; task: TaskRecord }> {
+export function createTaskRecord(
+  found: { plan: Pick<PlanVersion, 'department' | 'planId' | 'version'>; task: Pick<PlanTask, 'taskId' | 'name'> },
+  launchedBy: string,
+  extra: Pick<TaskRecord, 'lateLaunch'> = {},
+): Promise<{ created: boolean; task: TaskRecord }> {
   return createTask({
+    ...extra,
     taskId: found.task.taskId,
     department: found.plan.department,
     planId: found.plan.planId,
@@ -187,6 +201,53 @@ export function createTaskRecord(found: { plan: Pick<PlanVersion, 'department' |
 
 export async function updateTask(taskId: string, set: Partial<TaskRecord>, condition?: string): Promise<TaskRecord> {
   return updateItem<TaskRecord>(K.task(taskId), { set: { ...set, updatedAt: nowIso() }, ...(condition ? { condition } : {}) });
+}
+
+/** Keep a request to resume a failed task; false when one is pending already or the task is not failed. */
+export async function setResumeRequest(taskId: string, request: NonNullable<TaskRecord['resumeRequest']>): Promise<boolean> {
+  try {
+    await updateItem(K.task(taskId), {
+      set: { resumeRequest: request, updatedAt: nowIso() },
+      condition: 'attribute_not_exists(#rq) AND #stage = :failed',
+      names: { '#rq': 'resumeRequest', '#stage': 'stage' },
+      values: { ':failed': 'failed' },
+    });
+    return true;
+  } catch (e) {
+    if (isConditionFailure(e)) return false;
+    throw e;
+  }
+}
+
+/** Drop the pending resume request (refused); false when there was none. */
+export async function clearResumeRequest(taskId: string): Promise<boolean> {
+  try {
+    await updateItem(K.task(taskId), { remove: ['resumeRequest'], set: { updatedAt: nowIso() }, condition: 'attribute_exists(#rq)', names: { '#rq': 'resumeRequest' } });
+    return true;
+  } catch (e) {
+    if (isConditionFailure(e)) return false;
+    throw e;
+  }
+}
+
+/**
+ * Take a failed task with a pending resume request back into the lifecycle for `round` (once):
+ * its failure moves to `pastFailures`. False when someone decided the request meanwhile.
+ */
+export async function markResumed(t: TaskRecord, round: number, executionName: string): Promise<boolean> {
+  try {
+    await updateItem(K.task(t.taskId), {
+      set: { stage: 'launched', ceremonyRound: round, executionName, pastFailures: [...(t.pastFailures ?? []), ...(t.failure ? [t.failure] : [])], updatedAt: nowIso() },
+      remove: ['failure', 'resumeRequest'],
+      condition: '#stage = :failed AND attribute_exists(#rq)',
+      names: { '#stage': 'stage', '#rq': 'resumeRequest' },
+      values: { ':failed': 'failed' },
+    });
+    return true;
+  } catch (e) {
+    if (isConditionFailure(e)) return false;
+    throw e;
+  }
 }
 
 export async function listTasksOfDepartment(dept: string): Promise<TaskRecord[]> {

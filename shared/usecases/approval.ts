@@ -14,8 +14,9 @@ import { parseOrThrow, Short } from '../domain/schemas.js';
 import { LIMITS } from '../domain/limits.js';
 import { actorOf, launchedTask, type Staff } from './access.js';
 import { decideRedraw } from './redraw.js';
+import { decideResume } from './resume.js';
 
-export const ApprovalInput = z.object({ approve: z.boolean(), reason: Short(LIMITS.text).optional(), subject: z.enum(['plan', 'redraw']).default('plan') });
+export const ApprovalInput = z.object({ approve: z.boolean(), reason: Short(LIMITS.text).optional(), subject: z.enum(['plan', 'redraw', 'resume']).default('plan') });
 
 export interface PlanDecision {
   approve: boolean;
@@ -89,13 +90,14 @@ export function describeDecision(d: ApprovalDecision): string {
   return `该抽查任务计划已由 ${d.name} 于 ${chinaDateTime(d.at)} ${d.approved ? '批准' : `退回（理由：${d.reason ?? '未说明'}）`}`;
 }
 
-export type ApprovalOutcome = { approved: boolean; applied: boolean; message?: string } | Awaited<ReturnType<typeof decideRedraw>>;
+export type ApprovalOutcome = { approved: boolean; applied: boolean; message?: string } | Awaited<ReturnType<typeof decideRedraw>> | Awaited<ReturnType<typeof decideResume>>;
 
-/** A signed-in leader's decision on the plan form (`subject: 'plan'`) or on a re-draw. */
+/** A signed-in leader's decision on the plan form (`subject: 'plan'`), a re-draw or the resume of a failed task. */
 export async function decideApproval(staff: Staff, taskId: string, input: unknown): Promise<ApprovalOutcome> {
   const t = await launchedTask(taskId);
   const body = parseOrThrow(ApprovalInput, input);
   if (body.subject === 'redraw') return decideRedraw(t, body.approve, body.reason, actorOf(staff));
+  if (body.subject === 'resume') return decideResume(t, body.approve, body.reason, actorOf(staff));
   const { applied, decision } = await decideTaskPlan(t.taskId, planDecision(body.approve, body.reason), { ...actorOf(staff), name: staff.name }, 'api');
   return { approved: body.approve, applied, ...(applied ? {} : { message: `${decision ? describeDecision(decision) : '该审批已处理过'}，本次请求未产生变化` }) };
 }

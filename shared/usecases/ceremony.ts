@@ -1,78 +1,135 @@
 /**
  * The draw ceremony of a round: the coordinator registers the witnesses with their commitments
- * (before the freeze), each witness's secret is revealed and checked against its commitment with
- * the draw's own `commitSecret`, and the last reveal resumes the execution. A reveal that does
- * not match, or an abort, stops the ceremony on record.
+ * one at a time or several at once, and closes registration once the profile's witnesses are
+ * there (the pool freezes next); each witness's secret is revealed and checked against its
+ * commitment with the draw's own `commitSecret` — a value that does not match is refused and
+ * kept on record, and the witness reveals again; the last reveal resumes the execution. An
+ * abort stops an open ceremony on record.
  */
 import { z } from 'zod';
-import { getCeremony, recordReveal, registerWitnesses, updateCeremony } from '../store/ceremony.js';
+import { abortRound, addWitnesses, ceremonyRoundOf, closeRegistration, getCeremony, OPEN_CEREMONY, recordFailedReveal, recordReveal } from '../store/ceremony.js';
 import { audit } from '../store/tasks.js';
 import { completeStage, failStage } from '../lifecycle/callbacks.js';
 import { checkSecretText, commitSecret } from '../draw/ceremony.js';
-import { conflict, invalid, notFound } from '../domain/errors.js';
+import { getProfile } from '../services/profile.js';
+import { witnessShortfall } from '../domain/witnesses.js';
+import { conflict, DomainError, invalid, notFound } from '../domain/errors.js';
 import { Id, LongText, NonEmpty, parseOrThrow } from '../domain/schemas.js';
 import { LIMITS, tooLongMessage } from '../domain/limits.js';
 import { actorOf, launchedTask, type Staff } from './access.js';
 
-export const WitnessList = z.object({
-  witnesses: z
-    .array(z.object({ id: Id, name: NonEmpty, role: NonEmpty, commitment: z.string().regex(/^[0-9a-f]{64}$/, { message: '承诺值应为 64 位小写十六进制 SHA-256' }) }))
-    .min(1, { message: '至少登记一名见证人' }),
-});
+const Witness = z.object({ id: Id, name: NonEmpty, role: NonEmpty, commitment: z.string().regex(/^[0-9a-f]{64}$/, { message: '承诺值应为 64 位小写十六进制 SHA-256' }) });
+/** One witness (`{id, name, role, commitment}`) or several (`{witnesses: [...]}`). */
+export const WitnessInput = z.union([
+  z.object({
+    witnesses: z.array(Witness).min(1, { message: '至少登记一名见证人' }).max(LIMITS.listItems, { message: `见证人最多 ${LIMITS.listItems} 名` }),
+  }),
+  Witness,
+]);
 export const RevealInput = z.object({ witnessId: Id, secret: z.string().min(1, { message: '揭示值不能为空' }).max(LIMITS.text, { message: tooLongMessage(LIMITS.text) }) });
 export const AbortInput = z.object({ reason: LongText });
 
-/** Register the witnesses of the next round and let the execution freeze the pool. */
-export async function registerCeremonyWitnesses(staff: Staff, taskId: string, input: unknown): Promise<{ round: number; witnesses: number; applied: boolean }> {
+export interface WitnessRegistration {
+  round: number;
+  /** Witnesses registered so far in this round. */
+  witnesses: number;
+  /** What still keeps registration from being closed (empty: it can be closed). */
+  missing: string[];
+}
+
+/**
+ * Add witnesses (with their commitments) to the round's registration. Nothing freezes yet: the
+ * coordinator closes registration when every witness is there.
+ */
+export async function registerCeremonyWitnesses(staff: Staff, taskId: string, input: unknown): Promise<WitnessRegistration> {
   const t = await launchedTask(taskId);
   if (t.stage !== 'witnesses') throw conflict(`当前阶段（${t.stage}）不能登记见证人`);
-  const { witnesses } = parseOrThrow(WitnessList, input);
+  const body = parseOrThrow(WitnessInput, input);
+  const witnesses = 'witnesses' in body ? body.witnesses : [body];
   if (new Set(witnesses.map((w) => w.id)).size !== witnesses.length) throw invalid('见证人编号重复');
-  const round = t.drawRound + 1;
-  await registerWitnesses(t.taskId, round, witnesses);
+  const round = ceremonyRoundOf(t);
+  const rec = await addWitnesses(t.taskId, round, witnesses);
   await audit(t.taskId, actorOf(staff), 'ceremony.witnesses', { round, witnesses: witnesses.map((w) => ({ id: w.id, role: w.role, commitment: w.commitment })) });
+  const profile = await getProfile(t.department);
+  return { round, witnesses: rec.witnesses.length, missing: witnessShortfall(profile.draw, rec.witnesses) };
+}
+
+/**
+ * Close the round's witness registration (a signed-in coordinator: the act fixes who witnesses
+ * the draw): at least the profile's number of witnesses, a discipline-inspection witness where
+ * the profile asks for one. The execution then freezes the pool.
+ */
+export async function closeWitnessRegistration(staff: Staff, taskId: string): Promise<{ round: number; witnesses: number; applied: boolean }> {
+  const t = await launchedTask(taskId);
+  if (t.stage !== 'witnesses') throw conflict(`当前阶段（${t.stage}）不能截止见证人登记`);
+  const round = ceremonyRoundOf(t);
+  const c = await getCeremony(t.taskId, round);
+  if (c?.status === 'aborted') throw conflict(`第 ${round} 轮抽取已中止（${c.abortReason ?? '原因未记录'}）`);
+  const profile = await getProfile(t.department);
+  const problems = witnessShortfall(profile.draw, c?.witnesses ?? []);
+  if (problems.length) throw new DomainError('invalid', `见证人登记尚不能截止：${problems.join('；')}`, { issues: problems.map((message) => ({ field: 'witnesses', message })) });
+  const closed = await closeRegistration(t.taskId, round, staff.email, c!.witnesses.length);
+  if (closed) await audit(t.taskId, actorOf(staff), 'ceremony.closed', { round, witnesses: c!.witnesses.map((w) => w.id) });
+  // A retried close whose first attempt closed the record but did not resume still resumes.
   const applied = await completeStage(t.taskId, 'witnesses', { round });
-  return { round, witnesses: witnesses.length, applied };
+  if (!closed && !applied) throw conflict(`第 ${round} 轮见证人登记已截止`);
+  return { round, witnesses: c!.witnesses.length, applied };
 }
 
 /** The commitment a revealed secret stands for; undefined for text no witness can have committed (`commitSecret` refuses it). */
 const commitmentOf = (secret: string): string | undefined => (checkSecretText(secret) ? undefined : commitSecret(secret));
 
 /**
- * Record one witness's reveal. A reveal that does not match the witness's commitment aborts the
- * ceremony (and the lifecycle) on record; the last matching reveal resumes the execution.
- * Revealing twice records nothing new.
+ * Record one witness's reveal. A value that does not match the witness's commitment is refused
+ * and the attempt kept on record (who, when — never the value); the witness reveals again. The
+ * last matching reveal resumes the execution. Revealing twice records nothing new.
  */
 export async function revealSecret(staff: Staff, taskId: string, input: unknown): Promise<{ round: number; recorded: boolean; missing: string[] }> {
   const t = await launchedTask(taskId);
   const body = parseOrThrow(RevealInput, input);
-  const round = t.drawRound + 1;
+  const round = ceremonyRoundOf(t);
   const c = await getCeremony(t.taskId, round);
   if (!c || !['frozen', 'revealing'].includes(c.status)) throw conflict('抽取对象池尚未冻结，或本轮仪式已结束');
   const w = c.witnesses.find((x) => x.id === body.witnessId);
   if (!w) throw notFound(`见证人「${body.witnessId}」`);
   const digest = commitmentOf(body.secret);
   if (digest !== w.commitment) {
-    const reason = `见证人「${w.name}」（${w.id}）揭示的值与其承诺不符，仪式中止`;
-    await updateCeremony(t.taskId, round, { status: 'aborted', abortReason: reason });
-    await audit(t.taskId, actorOf(staff), 'ceremony.mismatch', { witnessId: w.id, digest: digest ?? null, commitment: w.commitment });
-    await failStage(t.taskId, 'ceremony', 'CeremonyAborted', reason);
-    throw conflict(reason);
+    await recordFailedReveal(t.taskId, round, w.id, staff.email);
+    await audit(t.taskId, actorOf(staff), 'ceremony.mismatch', { round, witnessId: w.id, digest: digest ?? null, commitment: w.commitment });
+    const tries = (c.failedReveals ?? []).filter((f) => f.witnessId === w.id).length + 1;
+    const message = `见证人「${w.name}」（${w.id}）揭示的值与其承诺不符（第 ${tries} 次），未被采用；请核对后重新揭示，仪式继续进行`;
+    throw new DomainError('invalid', message, { issues: [{ field: 'secret', message }], reason: 'RevealMismatch' });
   }
   const fresh = await recordReveal(t.taskId, round, w.id, body.secret);
-  await audit(t.taskId, actorOf(staff), 'ceremony.reveal', { witnessId: w.id, duplicate: !fresh });
+  await audit(t.taskId, actorOf(staff), 'ceremony.reveal', { round, witnessId: w.id, duplicate: !fresh });
   const after = (await getCeremony(t.taskId, round))!;
   const missing = after.witnesses.filter((x) => after.reveals[x.id] === undefined).map((x) => x.name);
   if (missing.length === 0) await completeStage(t.taskId, 'ceremony', { round });
   return { round, recorded: fresh, missing };
 }
 
-/** Stop the ceremony of the current round, with the reason on record; the lifecycle ends. */
+/**
+ * Stop the ceremony of the current round while it is open (witnesses being registered, the pool
+ * frozen, reveals under way), with the reason on record; the lifecycle ends and can be resumed
+ * with a new round after a leader's approval. After the draw there is no ceremony to abort.
+ */
 export async function abortCeremony(staff: Staff, taskId: string, input: unknown): Promise<{ aborted: boolean }> {
   const t = await launchedTask(taskId);
   const { reason } = parseOrThrow(AbortInput, input);
-  const round = t.drawRound + 1;
-  await updateCeremony(t.taskId, round, { status: 'aborted', abortReason: reason });
+  const round = ceremonyRoundOf(t);
+  const c = await getCeremony(t.taskId, round);
+  const stageOpen = t.stage === 'witnesses' || t.stage === 'freeze' || t.stage === 'ceremony';
+  if (!stageOpen || !c || !OPEN_CEREMONY.includes(c.status)) {
+    throw conflict(
+      t.stage === 'witnesses' && !c
+        ? '本轮尚未登记见证人，没有可中止的抽取仪式'
+        : `当前阶段（${t.stage}）没有进行中的抽取仪式，不能中止；抽取完成后如需重新抽取，请提交重新抽取申请`,
+    );
+  }
+  if (!(await abortRound(t.taskId, round, reason))) throw conflict(`第 ${round} 轮抽取仪式已结束，不能中止`);
   await audit(t.taskId, actorOf(staff), 'ceremony.aborted', { round, reason });
-  return { aborted: await failStage(t.taskId, 'ceremony', 'CeremonyAborted', reason) };
+  // The stage waiting now ends; while the pool is being frozen, the ceremony stage fails on entry.
+  const stage = t.stage === 'witnesses' ? 'witnesses' : 'ceremony';
+  await failStage(t.taskId, stage, 'CeremonyAborted', reason);
+  return { aborted: true };
 }

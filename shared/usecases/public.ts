@@ -7,7 +7,7 @@ import { K } from '../store/keys.js';
 import { getItem, queryAll, queryPage, type Item } from '../store/base.js';
 import { TABLE } from '../store/table.js';
 import { getTask } from '../store/tasks.js';
-import { getCeremony } from '../store/ceremony.js';
+import { ceremonyRoundOf, getCeremony } from '../store/ceremony.js';
 import { findTask } from '../store/plans.js';
 import { getDepartment, listDepartments, listInspectionItems } from '../store/registry.js';
 import { getDrawRecordJson, getDrawSummary } from '../lifecycle/draw-stage.js';
@@ -15,6 +15,7 @@ import type { PublicRecord } from '../lifecycle/progress.js';
 import type { Department } from '../domain/schemas.js';
 import { notFound } from '../domain/errors.js';
 import { publishedPlansOf } from './plan-announcement.js';
+import { effectiveDates } from '../domain/late.js';
 
 const LOOKUP = TABLE.indexes.lookup;
 
@@ -40,8 +41,16 @@ export interface TaskAnnouncement {
     seed?: string;
     selected?: { uscc: string; stratum: string; team: string[]; leader: string }[];
     abortReason?: string;
+    /** Reveals refused for not matching the witness's commitment (then revealed again). */
+    failedReveals?: { witnessId: string; at: string }[];
+    /** A round that resumed the task after it had failed: why, and the leader's approval. */
+    resume?: { after: string; reason: string; approvedAt: string; approvalReason: string };
   }[];
   results: { uscc: string; targetName: string; phrases: string; checkDate: string }[];
+  /** The task was launched late with new dates (the dates above are those). */
+  lateLaunch?: { original: { drawDate: string; window: { start: string; end: string } }; reason: string; decidedByName?: string; decidedAt?: string; comment?: string };
+  /** The published plan version the task follows, when it is an adjustment, with its reason. */
+  planAdjustment?: { version: number; reason: string };
 }
 
 export interface PublicIndexSection {
@@ -65,12 +74,14 @@ export async function publicIndex(): Promise<PublicIndexSection[]> {
 export async function taskAnnouncement(taskId: string): Promise<TaskAnnouncement | undefined> {
   const found = await findTask(taskId);
   if (!found) return undefined;
-  const { plan, task: t } = found;
+  const { plan, task: planned } = found;
+  const runtime = await getTask(taskId, false);
+  const late = runtime?.lateLaunch;
+  const t = effectiveDates(planned, late);
   const dept = await getDepartment(plan.department);
   const items = new Map((await listInspectionItems(plan.department)).map((i) => [i.id, i]));
-  const runtime = await getTask(taskId, false);
   const rounds: TaskAnnouncement['rounds'] = [];
-  const lastRound = (runtime?.drawRound ?? 0) + 1;
+  const lastRound = runtime ? ceremonyRoundOf(runtime) : 1;
   for (let round = 1; round <= lastRound; round++) {
     const c = await getCeremony(taskId, round);
     if (!c) continue;
@@ -80,6 +91,8 @@ export async function taskAnnouncement(taskId: string): Promise<TaskAnnouncement
       status: c.status,
       ...(c.redraw ? { redrawReason: c.redraw.reason } : {}),
       ...(c.abortReason ? { abortReason: c.abortReason } : {}),
+      ...(c.failedReveals?.length ? { failedReveals: c.failedReveals.map((f) => ({ witnessId: f.witnessId, at: f.at })) } : {}),
+      ...(c.resume ? { resume: { after: c.resume.after, reason: c.resume.reason, approvedAt: c.resume.approvedAt, approvalReason: c.resume.approvalReason } } : {}),
       ...(s?.freeze ? { freeze: s.freeze } : {}),
       ...(s?.seed ? { seed: s.seed } : {}),
       ...(s?.selected ? { selected: s.selected } : {}),
@@ -102,6 +115,18 @@ export async function taskAnnouncement(taskId: string): Promise<TaskAnnouncement
     keyRatioBp: t.keyRatioBp,
     rounds,
     results: results.map((r) => ({ uscc: r.uscc, targetName: r.targetName, phrases: r.phrases.map((p) => p.text).join('；'), checkDate: r.checkDate })),
+    ...(late
+      ? {
+          lateLaunch: {
+            original: late.original,
+            reason: late.reason,
+            ...(late.decidedByName ? { decidedByName: late.decidedByName } : {}),
+            ...(late.decidedAt ? { decidedAt: late.decidedAt } : {}),
+            ...(late.comment ? { comment: late.comment } : {}),
+          },
+        }
+      : {}),
+    ...(plan.version > 1 && plan.reason ? { planAdjustment: { version: plan.version, reason: plan.reason } } : {}),
   };
 }
 

@@ -4,20 +4,22 @@
  */
 import { z } from 'zod';
 import { findTask } from '../store/plans.js';
-import { audit, createTaskRecord, deadlinesOfTask, listProgressPage, STATUS_NAMES, TARGET_STATUSES, updateTask, type ProgressRecord, type TargetStatus, type TaskRecord } from '../store/tasks.js';
+import { audit, createTaskRecord, getTask, deadlinesOfTask, listProgressPage, STATUS_NAMES, TARGET_STATUSES, updateTask, type ProgressRecord, type TargetStatus, type TaskRecord } from '../store/tasks.js';
 import { getDepartment, listInspectionItems } from '../store/registry.js';
 import { describeExecution, startExecution, type ExecutionView } from '../lifecycle/callbacks.js';
 import { getDrawRecordJson } from '../lifecycle/draw-stage.js';
 import { listFollowUps, publishResults, type FollowUp } from '../lifecycle/progress.js';
 import { chinaToday } from '../domain/calendar.js';
 import { DEADLINE_LABELS, isOverdue } from '../domain/deadlines.js';
-import { invalid, notFound } from '../domain/errors.js';
+import { conflict, invalid, notFound } from '../domain/errors.js';
 import { parseOrThrow, Short } from '../domain/schemas.js';
 import { decodeCursor, encodeCursor } from '../store/base.js';
 import { LIMITS } from '../domain/limits.js';
 import { normalizeUscc } from '../domain/uscc.js';
 import { now } from '../clock.js';
 import { actorOf, launchedTask, type Staff } from './access.js';
+import { failedTaskAdvice } from './resume.js';
+import { launchDates } from './late-launch.js';
 
 /**
  * Start the lifecycle of a task of the department's published plan. Launching again returns the
@@ -26,10 +28,15 @@ import { actorOf, launchedTask, type Staff } from './access.js';
 export async function launchTask(staff: Staff, taskId: string): Promise<{ taskId: string; executionArn: string; created: boolean }> {
   const found = await findTask(taskId);
   if (!found) throw notFound(`已发布计划中的任务「${taskId}」`);
-  const { task, created } = await createTaskRecord(found, staff.email);
-  const { executionArn } = await startExecution(task.taskId, { taskId: task.taskId });
+  // Too late for the planned dates: only with an approved late launch (or a plan adjustment).
+  const dates = (await getTask(taskId)) ? {} : await launchDates(taskId, found.task);
+  const { task, created } = await createTaskRecord(found, staff.email, dates);
+  // A failed task does not go on by launching it again: say what does.
+  if (!created && task.stage === 'failed') throw conflict(failedTaskAdvice(task));
+  // Launched before: its execution (a resumed task's is not the one named after the task).
+  const { executionArn } = !created && task.executionArn ? { executionArn: task.executionArn } : await startExecution(task.taskId, { taskId: task.taskId });
   if (!task.executionArn) await updateTask(task.taskId, { executionArn, executionName: task.taskId });
-  if (created) await audit(task.taskId, actorOf(staff), 'task.launched', { executionArn });
+  if (created) await audit(task.taskId, actorOf(staff), 'task.launched', { executionArn, ...(task.lateLaunch ? { lateLaunch: { drawDate: task.lateLaunch.drawDate, window: task.lateLaunch.window } } : {}) });
   return { taskId: task.taskId, executionArn, created };
 }
 

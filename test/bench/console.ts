@@ -67,6 +67,7 @@ try {
   await leader('POST', `/tasks/${TASK}/approval`, { approve: true });
   await stage('witnesses');
   await coord('POST', `/tasks/${TASK}/ceremony/witnesses`, { witnesses: [{ id: 'w1', name: '甲', role: '纪检监督', commitment: sha('bench-1') }, { id: 'w2', name: '乙', role: '企业代表', commitment: sha('bench-2') }] });
+  await coord('POST', `/tasks/${TASK}/ceremony/close`, {});
   await stage('ceremony');
   await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w1', secret: 'bench-1' });
   await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w2', secret: 'bench-2' });

@@ -148,22 +148,62 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     }
   });
 
-  it('the coordinator registers the witnesses (a bad commitment is refused beside its field)', async () => {
-    await coord.getByRole('button', { name: '刷新' }).click();
-    await coord.locator('[data-test="witness-card"]').waitFor();
-    await coord.locator('[data-test="w-name-0"]').fill('王纪检');
-    await coord.locator('[data-test="w-name-1"]').fill('李企业');
-    await coord.locator('[data-test="w-commitment-0"]').fill(commitments[0]!);
-    await coord.locator('[data-test="w-commitment-1"]').fill('abc123');
-    await coord.locator('[data-test="register-witnesses"]').click();
-    await coord.locator('.el-form-item__error', { hasText: '承诺值应为 64 位小写十六进制' }).waitFor();
-    await shot(coord, '07-witnesses-field-error');
-    await coord.locator('[data-test="w-commitment-1"]').fill(commitments[1]!);
-    await coord.locator('[data-test="register-witnesses"]').click();
-    await coord.locator('[data-test="stage"]', { hasText: '抽取仪式' }).waitFor();
-    const card = coord.locator('[data-test="ceremony-card"]');
+  /** Register the two witnesses one at a time and close registration (the pool freezes). */
+  async function registerWitnesses(badFirst: boolean): Promise<void> {
+    const card = coord.locator('[data-test="witness-card"]');
+    await card.waitFor();
+    await coord.locator('[data-test="w-name"]').fill('王纪检');
+    await coord.locator('[data-test="w-commitment"]').fill(commitments[0]!);
+    await coord.locator('[data-test="add-witness"]').click();
     await card.getByText(commitments[0]!).waitFor();
-    await expect(card.textContent()).resolves.toMatch(/系统承诺值[0-9a-f]{64}/);
+    // one witness is not enough: closing is not offered yet, and the page says why
+    await coord.locator('[data-test="witness-missing"]', { hasText: '至少需要 2 名见证人，目前已登记 1 名' }).waitFor();
+    await expect(coord.locator('[data-test="close-registration"]').isDisabled()).resolves.toBe(true);
+    await coord.locator('[data-test="w-name"]').fill('李企业');
+    if (badFirst) {
+      await coord.locator('[data-test="w-commitment"]').fill('abc123');
+      await coord.locator('[data-test="add-witness"]').click();
+      await coord.locator('.el-form-item__error', { hasText: '承诺值应为 64 位小写十六进制' }).waitFor();
+      await shot(coord, '07-witnesses-field-error');
+    }
+    await coord.locator('[data-test="w-commitment"]').fill(commitments[1]!);
+    await coord.locator('[data-test="add-witness"]').click();
+    await coord.locator('[data-test="witness-ready"]').waitFor();
+    await coord.locator('[data-test="close-registration"]').click();
+    await coord.locator('.el-message-box').getByRole('button', { name: '截止登记' }).click();
+    await coord.locator('[data-test="stage"]', { hasText: '抽取仪式' }).waitFor();
+    const ceremony = coord.locator('[data-test="ceremony-card"]');
+    await ceremony.getByText(commitments[0]!).waitFor();
+    await expect(ceremony.textContent()).resolves.toMatch(/系统承诺值[0-9a-f]{64}/);
+  }
+
+  it('the coordinator registers the witnesses one at a time (a bad commitment is refused beside its field) and closes registration', async () => {
+    await coord.getByRole('button', { name: '刷新' }).click();
+    await registerWitnesses(true);
+  });
+
+  it('an aborted ceremony is resumed with a new round after the leader approves, with reasons', async () => {
+    await coord.locator('[data-test="ceremony-card"]').getByRole('button', { name: '中止仪式' }).click();
+    await coord.locator('.el-message-box input').fill('企业代表临时离场');
+    await coord.locator('.el-message-box').getByRole('button', { name: '中止' }).click();
+    await coord.locator('[data-test="stage"]', { hasText: '已终止' }).waitFor({ timeout: 60_000 });
+    await coord.locator('[data-test="resume-reason"] textarea').fill('企业代表已回到现场，重新组织抽取');
+    await coord.locator('[data-test="resume-request"]').click();
+    await coord.locator('[data-test="resume-pending"]').waitFor();
+
+    await leader.getByRole('button', { name: '刷新' }).click();
+    await leader.locator('[data-test="resume-card"]', { hasText: '企业代表已回到现场，重新组织抽取' }).waitFor();
+    await leader.locator('[data-test="resume-approve"]').click();
+    await leader.locator('.el-form-item__error', { hasText: '批准恢复时请写明理由' }).waitFor();
+    await leader.locator('[data-test="resume-decision"] input').fill('同意恢复，按程序重新抽取');
+    await shot(leader, '07b-resume-approval');
+    await leader.locator('[data-test="resume-approve"]').click();
+    await leader.locator('[data-test="stage"]', { hasText: '待登记见证人' }).waitFor({ timeout: 60_000 });
+
+    await coord.getByRole('button', { name: '刷新' }).click();
+    await coord.locator('[data-test="resume-note"]', { hasText: '同意恢复，按程序重新抽取' }).waitFor();
+    await registerWitnesses(false);
+    await expect(coord.locator('[data-test="ceremony-card"]').textContent()).resolves.toContain('第 2 轮');
   });
 
   it('reveals: a mistyped secret is caught in the page and never sent; the right ones draw', async () => {
@@ -173,6 +213,7 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await card.locator('.el-form-item__error', { hasText: '与该见证人登记的承诺值不一致' }).waitFor();
     await expect(coord.locator('[data-test="reveal"]').isDisabled()).resolves.toBe(true);
     await shot(coord, '08-ceremony-mismatch');
+    // (the server refuses a mismatch too and keeps it on record: test/lifecycle/ceremony.test.ts)
     await coord.locator('[data-test="reveal-secret"]').fill(SECRETS[0]!);
     await coord.locator('[data-test="reveal-match"]').waitFor();
     await coord.locator('[data-test="reveal"]').click();
@@ -403,5 +444,43 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     const pub = await fetch(`${platform.apiUrl}/public/plans/fp-zjj-2026-zx.json`);
     expect(pub.status).toBe(200);
     await shot(coord, '19-plan-published');
+
+
+  it('a task whose draw date has passed: the launch is refused until the leader approves a late launch with new dates', async () => {
+    const LATE = `${SAMPLE_PLAN_ID}-02`; // draw date 2026-04-20, window 2026-04-16 … 06-15
+    clock.set('2026-06-22T02:00:00Z');
+    // (through the task list: the task page of another task is a new page)
+    await coord.goto(`${platform.apiUrl}/console#/tasks`);
+    await coord.goto(`${platform.apiUrl}/console#/tasks/${LATE}`);
+    await coord.locator('[data-test="late-warning"]', { hasText: '抽取日期（2026-04-20）已过，抽查时间（2026-04-16 至 2026-06-15）已结束' }).waitFor();
+    await expect(coord.locator('[data-test="launch"]').isDisabled()).resolves.toBe(true);
+    await coord.locator('[data-test="late-reason"] textarea').fill('汛期抢险占用执法力量，本轮抽查顺延');
+    await coord.locator('[data-test="late-draw"] input').fill('2026-06-19');
+    await coord.locator('[data-test="late-start"] input').fill('2026-06-24');
+    await coord.locator('[data-test="late-end"] input').fill('2026-08-31');
+    await coord.locator('[data-test="late-request"]').click();
+    await coord.locator('.el-form-item__error', { hasText: '不能早于今天' }).waitFor();
+    await coord.locator('[data-test="late-draw"] input').fill('2026-06-24');
+    await coord.locator('[data-test="late-request"]').click();
+    await coord.locator('[data-test="late-pending"]').waitFor();
+    await shot(coord, '20-late-launch-request');
+
+    await leader.goto(`${platform.apiUrl}/console#/tasks`);
+    await leader.goto(`${platform.apiUrl}/console#/tasks/${LATE}`);
+    const card = leader.locator('[data-test="late-approval-card"]');
+    await card.getByText('汛期抢险占用执法力量，本轮抽查顺延').waitFor();
+    await leader.locator('[data-test="late-reject"]').click();
+    await leader.locator('.el-form-item__error', { hasText: '不批准时请填写理由' }).waitFor();
+    await leader.locator('[data-test="late-decision"] input').fill('同意顺延');
+    await shot(leader, '21-late-launch-approval');
+    await leader.locator('[data-test="late-approve"]').click();
+    await card.waitFor({ state: 'detached' });
+
+    await coord.getByRole('button', { name: '刷新' }).click();
+    await coord.locator('[data-test="late-approved"]').waitFor();
+    await coord.locator('[data-test="launch"]').click();
+    await coord.locator('.el-message-box').getByRole('button', { name: '启动' }).click();
+    await coord.locator('[data-test="stage"]', { hasText: '待领导审批' }).waitFor();
+    await expect(coord.locator('[data-test="plan-card"]').textContent()).resolves.toContain('2026年6月24日 至 2026年8月31日');
   });
 });

@@ -41,15 +41,29 @@ export async function startSamplePlatform(opts: { targets: number; clock?: Clock
 
 export const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
-/** Takes a published task through launch, approval and a one-witness ceremony to its results stage. */
+/** Takes a published task through launch, approval and a two-witness ceremony to its results stage. */
 export async function drawThroughApi(coord: As, leader: As, task: string): Promise<void> {
-  const status = (): Promise<Call> => coord('GET', `/tasks/${task}/status`);
   expect((await coord('POST', `/tasks/${task}/launch`, {})).status).toBe(201);
+  await approveAndDraw(coord, leader, task);
+}
+
+/**
+ * From the leader's approval to the drawn task: the leader approves, two witnesses (纪检 and an
+ * enterprise representative) are registered and registration closed, both reveal, the draw runs.
+ */
+export async function approveAndDraw(coord: As, leader: As, task: string, secrets: [string, string] = ['s1', 's2']): Promise<void> {
+  const status = (): Promise<Call> => coord('GET', `/tasks/${task}/status`);
   await waitForStage(status, 'approval');
   expect((await leader('POST', `/tasks/${task}/approval`, { approve: true })).json).toEqual({ approved: true, applied: true });
   await waitForStage(status, 'witnesses');
-  await coord('POST', `/tasks/${task}/ceremony/witnesses`, { witnesses: [{ id: 'w1', name: '纪检监督员', role: '纪检监督', commitment: sha256Hex('s1') }] });
+  const witnesses = [
+    { id: 'w1', name: '纪检监督员', role: '纪检监督', commitment: sha256Hex(secrets[0]) },
+    { id: 'w2', name: '企业代表', role: '企业代表', commitment: sha256Hex(secrets[1]) },
+  ];
+  expect((await coord('POST', `/tasks/${task}/ceremony/witnesses`, { witnesses })).status).toBe(200);
+  expect((await coord('POST', `/tasks/${task}/ceremony/close`, {})).status).toBe(200);
   await waitForStage(status, 'ceremony');
-  expect((await coord('POST', `/tasks/${task}/ceremony/reveal`, { witnessId: 'w1', secret: 's1' })).json).toEqual({ round: 1, recorded: true, missing: [] });
+  expect((await coord('POST', `/tasks/${task}/ceremony/reveal`, { witnessId: 'w1', secret: secrets[0] })).json).toEqual({ round: 1, recorded: true, missing: ['企业代表'] });
+  expect((await coord('POST', `/tasks/${task}/ceremony/reveal`, { witnessId: 'w2', secret: secrets[1] })).json).toEqual({ round: 1, recorded: true, missing: [] });
   await waitForStage(status, 'results');
 }

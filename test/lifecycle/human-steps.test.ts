@@ -1,7 +1,8 @@
 /**
  * The human steps of a lifecycle and what the API answers for each, status codes and bodies
  * pinned: approval (the mail leads to the console; the leader approves signed in), the ceremony's refusals (wrong stage,
- * duplicate witness ids, an unknown witness, a reveal that does not match its commitment),
+ * duplicate witness ids, an unknown witness, a reveal that does not match its commitment and is
+ * retried),
  * result entry through the inspector's assignment link with its confirmation mail, a re-draw
  * requested, rejected, requested again, approved and its ceremony aborted.
  */
@@ -77,7 +78,7 @@ describe('approval and the ceremony of task A', () => {
     await waitForStage(statusOf(A), 'witnesses');
   });
 
-  it('refuses bad witness lists, unknown witnesses, and stops on a reveal that does not match', async () => {
+  it('refuses bad witness lists and unknown witnesses; a reveal that does not match is refused and retried', async () => {
     expect(
       await coord('POST', `/tasks/${A}/ceremony/witnesses`, {
         witnesses: [
@@ -97,7 +98,8 @@ describe('approval and the ceremony of task A', () => {
         { id: 'w2', name: '企业代表', role: '企业代表', commitment: sha('second') },
       ],
     });
-    expect(w).toMatchObject({ status: 200, json: { round: 1, witnesses: 2, applied: true } });
+    expect(w).toMatchObject({ status: 200, json: { round: 1, witnesses: 2, missing: [] } });
+    expect((await coord('POST', `/tasks/${A}/ceremony/close`, {})).json).toEqual({ round: 1, witnesses: 2, applied: true });
     await waitForStage(statusOf(A), 'ceremony');
 
     expect(await coord('POST', `/tasks/${A}/ceremony/reveal`, { witnessId: 'w9', secret: 'x' })).toMatchObject({
@@ -106,16 +108,17 @@ describe('approval and the ceremony of task A', () => {
     });
     expect((await coord('POST', `/tasks/${A}/ceremony/reveal`, { witnessId: 'w1', secret: 'first' })).json).toEqual({ round: 1, recorded: true, missing: ['企业代表'] });
     expect((await leader('POST', `/tasks/${A}/ceremony/reveal`, { witnessId: 'w1', secret: 'first' })).json).toEqual({ round: 1, recorded: false, missing: ['企业代表'] });
-    const reason = '见证人「企业代表」（w2）揭示的值与其承诺不符，仪式中止';
-    expect(await coord('POST', `/tasks/${A}/ceremony/reveal`, { witnessId: 'w2', secret: 'wrong' })).toMatchObject({ status: 409, json: { error: 'Conflict', message: reason } });
-    const failed = await waitForStage(statusOf(A), 'failed');
-    expect(failed.json.failure).toMatchObject({ error: 'CeremonyAborted', cause: `抽取仪式中止：${reason}` });
-    expect(await coord('POST', `/tasks/${A}/ceremony/reveal`, { witnessId: 'w2', secret: 'second' })).toMatchObject({
-      status: 409,
-      json: { error: 'Conflict', message: '抽取对象池尚未冻结，或本轮仪式已结束' },
+    const refused = await coord('POST', `/tasks/${A}/ceremony/reveal`, { witnessId: 'w2', secret: 'wrong' });
+    expect(refused).toMatchObject({
+      status: 400,
+      json: { error: 'RevealMismatch', message: '见证人「企业代表」（w2）揭示的值与其承诺不符（第 1 次），未被采用；请核对后重新揭示，仪式继续进行' },
     });
+    expect((await coord('GET', `/tasks/${A}/status`)).json).toMatchObject({ stage: 'ceremony' });
+    expect((await coord('POST', `/tasks/${A}/ceremony/reveal`, { witnessId: 'w2', secret: 'second' })).json).toEqual({ round: 1, recorded: true, missing: [] });
+    await waitForStage(statusOf(A), 'results');
     const pub = await api.call('GET', `/public/tasks/${A}.json`);
-    expect(pub.json.rounds).toMatchObject([{ round: 1, status: 'aborted', abortReason: reason }]);
+    expect(pub.json.rounds).toMatchObject([{ round: 1, status: 'drawn', failedReveals: [{ witnessId: 'w2' }] }]);
+    expect(pub.json.rounds[0].abortReason).toBeUndefined();
   });
 });
 
@@ -175,7 +178,8 @@ describe('result entry by link and a re-draw of task B', () => {
     expect(req).toMatchObject({ status: 202, json: { message: '重新抽取申请已提交，待分管领导批准；原抽取记录保持公开' } });
     expect((await leader('POST', `/tasks/${B}/approval`, { approve: true, subject: 'redraw' })).json).toEqual({ redraw: 'approved' });
     await waitForStage(statusOf(B), 'witnesses');
-    await coord('POST', `/tasks/${B}/ceremony/witnesses`, { witnesses: [{ id: 'w1', name: '纪检监督员', role: '纪检监督', commitment: sha('s2') }] });
+    await coord('POST', `/tasks/${B}/ceremony/witnesses`, { witnesses: [{ id: 'w1', name: '纪检监督员', role: '纪检监督', commitment: sha('s2') }, { id: 'w2', name: '企业代表', role: '企业代表', commitment: sha('s3') }] });
+    await coord('POST', `/tasks/${B}/ceremony/close`, {});
     await waitForStage(statusOf(B), 'ceremony');
     expect(await coord('POST', `/tasks/${B}/ceremony/abort`, { reason: '见证人未到场' })).toMatchObject({ status: 200, json: { aborted: true } });
     const failed = await waitForStage(statusOf(B), 'failed');

@@ -66,6 +66,7 @@ describe('the inspection lifecycle through the HTTP API', () => {
       ],
     });
     expect(w.status).toBe(200);
+    expect((await coord('POST', `/tasks/${TASK}/ceremony/close`, {})).json).toEqual({ round: 1, witnesses: 2, applied: true });
     await waitForStage(status, 'ceremony');
     // the freeze record is public before any secret is revealed
     const before = await api.call('GET', `/public/tasks/${TASK}.json`);

@@ -93,9 +93,12 @@ describe('a restart in the middle of a lifecycle', () => {
     await waitForStage(status, 'approval');
     await leader('POST', `/tasks/${TASK}/approval`, { approve: true });
     await waitForStage(status, 'witnesses');
-    await coord('POST', `/tasks/${TASK}/ceremony/witnesses`, { witnesses: [{ id: 'w1', name: '见证人', role: '纪检监督', commitment: sha('s1') }] });
+    await coord('POST', `/tasks/${TASK}/ceremony/witnesses`, { id: 'w1', name: '见证人', role: '纪检监督', commitment: sha('s1') });
+    await coord('POST', `/tasks/${TASK}/ceremony/witnesses`, { id: 'w2', name: '企业代表', role: '企业代表', commitment: sha('s2') });
+    await coord('POST', `/tasks/${TASK}/ceremony/close`, {});
     await waitForStage(status, 'ceremony');
     await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w1', secret: 's1' });
+    await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w2', secret: 's2' });
     const before = await waitForStage(status, 'results');
     const targets = (await coord('GET', `/tasks/${TASK}/targets?limit=1000`)).json.items as { uscc: string; team: string[] }[];
     const inspectors = new Map(((await coord('GET', `/departments/${SAMPLE_MAIN_DEPT}/inspectors`)).json as { id: string; email: string }[]).map((i) => [i.id, i.email]));

@@ -188,6 +188,7 @@ describe('mail over SMTP and IMAP', () => {
         { id: 'w2', name: '企业代表', role: '企业代表', commitment: sha('secret-two') },
       ],
     });
+    await coord('POST', `/tasks/${TASK}/ceremony/close`, {});
     await waitForStage(status, 'ceremony');
     await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w1', secret: 'secret-one' });
     await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w2', secret: 'secret-two' });

@@ -6,7 +6,10 @@
  */
 import { findTask, listPlans, getPlanVersion } from '../../../shared/store/plans.js';
 import { auditTrail, deadlinesOfTask, getTask, listTasksOfDepartment, seatsOfInspector, getProgress, STATUS_NAMES, type TaskRecord, type Stage } from '../../../shared/store/tasks.js';
-import { getCeremony } from '../../../shared/store/ceremony.js';
+import { ceremonyRoundOf, getCeremony } from '../../../shared/store/ceremony.js';
+import { witnessShortfall } from '../../../shared/domain/witnesses.js';
+import { effectiveDates, launchTooLate } from '../../../shared/domain/late.js';
+import { getLateLaunch, type LateLaunchRecord } from '../../../shared/store/late-launch.js';
 import { getDrawRecordJson, getDrawSummary } from '../../../shared/lifecycle/draw-stage.js';
 import { verifyRecord } from '../../../shared/draw/index.js';
 import { listFollowUps } from '../../../shared/lifecycle/progress.js';
@@ -53,17 +56,23 @@ async function readableTask(req: Request): Promise<{ taskId: string; planTask: P
   const found = await findTask(taskId, runtime ? { version: runtime.planVersion } : {});
   if (!found) throw notFound(`任务「${taskId}」`);
   const department = runtime?.department ?? found.plan.department;
-  return { taskId, planTask: found.task, planId: found.plan.planId, planVersion: found.plan.version, department, ...(runtime ? { runtime } : {}) };
+  // an approved late launch's dates are the task's dates
+  return { taskId, planTask: effectiveDates(found.task, runtime?.lateLaunch), planId: found.plan.planId, planVersion: found.plan.version, department, ...(runtime ? { runtime } : {}) };
 }
 
-function nextAction(stage: Stage | 'not-launched', t: TaskRecord | undefined, overdue: number, drawDate: string, today: string): { who: string; what: string } | undefined {
+function nextAction(stage: Stage | 'not-launched', t: TaskRecord | undefined, overdue: number, drawDate: string, today: string, late?: LateLaunchRecord): { who: string; what: string } | undefined {
   switch (stage) {
     case 'not-launched':
-      return { who: 'coordinator', what: drawDate < today ? `抽取日期（${drawDate}）已过，请先调整计划或说明情况后再启动` : `启动任务（抽取日期 ${drawDate}）` };
+      if (drawDate >= today) return { who: 'coordinator', what: `启动任务（抽取日期 ${drawDate}）` };
+      if (late?.status === 'pending') return { who: 'leader', what: '分管领导审批逾期启动申请' };
+      if (late?.status === 'approved' && late.drawDate >= today) return { who: 'coordinator', what: `按批准的日期启动任务（抽取日期 ${late.drawDate}）` };
+      return { who: 'coordinator', what: `抽取日期（${drawDate}）已过：请调整计划，或提交逾期启动申请（理由和新的日期）` };
     case 'approval':
       return { who: 'leader', what: '分管领导审批任务计划' };
     case 'witnesses':
-      return { who: 'coordinator', what: '登记见证人及其承诺值' };
+      return { who: 'coordinator', what: '逐一登记见证人及其承诺值，人数达到要求后截止登记' };
+    case 'failed':
+      return t?.resumeRequest ? { who: 'leader', what: '分管领导审批恢复申请' } : { who: 'coordinator', what: '任务已终止：如需继续，提交恢复申请（写明理由）' };
     case 'ceremony':
       return { who: 'coordinator', what: '见证人揭示秘密值，完成抽取' };
     case 'results':
@@ -130,6 +139,9 @@ export const consoleRoutes: Record<string, RouteHandler> = {
     const inspectors = new Map(inspectorList.map((i) => [i.id, i]));
     const nameOf = (id: string): string => inspectors.get(id)?.name ?? id;
     const items = new Map(itemList.map((i) => [i.id, i.name]));
+    // before launch: is it too late for the planned dates, and what became of a late-launch request
+    const tooLate = stage === 'not-launched' ? launchTooLate(planTask, today) : undefined;
+    const lateRequest = stage === 'not-launched' ? await getLateLaunch(taskId) : t?.lateLaunch;
 
     const overdue = deadlines
       .filter((d) => !d.metAt && d.due !== null && isOverdue(d.due, today))
@@ -179,18 +191,27 @@ export const consoleRoutes: Record<string, RouteHandler> = {
     let draw: Record<string, unknown> | undefined;
     let redraw: Record<string, unknown> | undefined;
     if (t) {
-      const round = ['witnesses', 'freeze', 'ceremony', 'draw'].includes(t.stage) ? t.drawRound + 1 : Math.max(1, t.drawRound);
-      const c = await getCeremony(taskId, round);
-      if (c) {
+      // the open round; after a failure the round it ended; otherwise the drawn one
+      const round = ['witnesses', 'freeze', 'ceremony', 'draw', 'failed', 'launched', 'approval'].includes(t.stage) ? ceremonyRoundOf(t) : Math.max(1, t.drawRound);
+      const c = (await getCeremony(taskId, round)) ?? (t.stage === 'failed' && round > 1 ? await getCeremony(taskId, round - 1) : undefined);
+      const drawRules = (await getProfile(department)).draw;
+      if (c || t.stage === 'witnesses') {
         ceremony = {
-          round,
-          status: c.status,
-          witnesses: c.witnesses.map((w) => ({ id: w.id, name: w.name, role: w.role, commitment: w.commitment, revealed: c.reveals[w.id] !== undefined })),
-          ...(c.systemCommitment ? { systemCommitment: c.systemCommitment } : {}),
-          ...(c.abortReason ? { abortReason: c.abortReason } : {}),
+          round: c?.round ?? round,
+          status: c?.status ?? 'registered',
+          witnesses: (c?.witnesses ?? []).map((w) => ({ id: w.id, name: w.name, role: w.role, commitment: w.commitment, revealed: c!.reveals[w.id] !== undefined })),
+          // what keeps registration from being closed (the same rule the API applies)
+          missing: witnessShortfall(drawRules, c?.witnesses ?? []),
+          minWitnesses: drawRules.minWitnesses,
+          disciplineSupervision: drawRules.disciplineSupervision,
+          ...(c?.closed ? { closed: c.closed } : {}),
+          ...(c?.failedReveals?.length ? { failedReveals: c.failedReveals } : {}),
+          ...(c?.resume ? { resume: c.resume } : {}),
+          ...(c?.systemCommitment ? { systemCommitment: c.systemCommitment } : {}),
+          ...(c?.abortReason ? { abortReason: c.abortReason } : {}),
         };
       }
-      const next = await getCeremony(taskId, t.drawRound + 1);
+      const next = await getCeremony(taskId, ceremonyRoundOf(t));
       if (next?.redraw && t.stage === 'results') redraw = { ...next.redraw, pending: !next.redraw.approvedAt && next.status !== 'aborted' };
       if (t.drawRound > 0) {
         const s = await getDrawSummary(taskId, t.drawRound);
@@ -244,7 +265,11 @@ export const consoleRoutes: Record<string, RouteHandler> = {
         },
         stage,
         stageName: STAGE_NAMES[stage],
-        lateLaunch: stage === 'not-launched' && planTask.drawDate < today,
+        lateLaunch: Boolean(tooLate),
+        tooLate,
+        lateLaunchRequest: lateRequest,
+        // launching is possible: on time, or with an approved late launch whose dates still hold
+        canLaunch: stage === 'not-launched' && (!tooLate || (lateRequest?.status === 'approved' && !launchTooLate(lateRequest, today))),
         windowPassed: planTask.window.end < today,
         today,
         launchedAt: t?.launchedAt,
@@ -255,6 +280,8 @@ export const consoleRoutes: Record<string, RouteHandler> = {
         countNames: STATUS_NAMES,
         reached: t?.reached,
         failure: t?.failure,
+        pastFailures: t?.pastFailures ?? [],
+        resumeRequest: t?.resumeRequest,
         closedSummary: t?.summary,
         timeline,
         overdue,
@@ -265,7 +292,7 @@ export const consoleRoutes: Record<string, RouteHandler> = {
         dispositions: profile.followUpDispositions,
         people,
         inspectorNames: Object.fromEntries([...inspectors].map(([id, i]) => [id, i.name])),
-        next: nextAction(stage, t, overdue.length, planTask.drawDate, today),
+        next: nextAction(stage, t, overdue.length, planTask.drawDate, today, lateRequest),
       },
     };
   },

@@ -1,6 +1,7 @@
 /**
  * Task lifecycle routes: launch and watch, the human steps that resume the execution
- * (approval, witnesses, reveals, re-draw), and the per-target steps. Each parses the request,
+ * (approval, witnesses and closing their registration, reveals, abort, re-draw, resume), and
+ * the per-target steps. Each parses the request,
  * calls a use case (`shared/usecases/`) or a lifecycle step, and answers.
  */
 import { z } from 'zod';
@@ -12,7 +13,9 @@ import { normalizeUscc } from '../../../shared/domain/uscc.js';
 import { actorOf, launchedTask } from '../../../shared/usecases/access.js';
 import { drawnTargets, drawRecordOf, launchTask, publishTaskResults, taskFollowUps, taskStatus } from '../../../shared/usecases/tasks.js';
 import { decideApproval } from '../../../shared/usecases/approval.js';
-import { abortCeremony, registerCeremonyWitnesses, revealSecret } from '../../../shared/usecases/ceremony.js';
+import { abortCeremony, closeWitnessRegistration, registerCeremonyWitnesses, revealSecret } from '../../../shared/usecases/ceremony.js';
+import { requestResume } from '../../../shared/usecases/resume.js';
+import { decideLateLaunch, requestLateLaunch } from '../../../shared/usecases/late-launch.js';
 import { requestRedraw } from '../../../shared/usecases/redraw.js';
 
 const taskId = (req: Request): string => req.params.taskId!;
@@ -24,6 +27,10 @@ export const taskRoutes: Record<string, RouteHandler> = {
     return { status: r.created ? 201 : 200, json: { taskId: r.taskId, executionArn: r.executionArn, alreadyLaunched: !r.created } };
   },
 
+  'POST /tasks/{taskId}/late-launch': async (req) => ({ status: 202, json: await requestLateLaunch(staffOf(req), taskId(req), readJson(req)) }),
+
+  'POST /tasks/{taskId}/late-launch/approval': async (req) => ({ json: await decideLateLaunch(staffOf(req), taskId(req), readJson(req)) }),
+
   'GET /tasks/{taskId}/status': async (req) => ({ json: await taskStatus(staffOf(req), taskId(req)) }),
 
   'POST /tasks/{taskId}/approval': async (req) => ({ json: await decideApproval(staffOf(req), taskId(req), readJson(req)) }),
@@ -32,7 +39,11 @@ export const taskRoutes: Record<string, RouteHandler> = {
 
   'POST /tasks/{taskId}/ceremony/reveal': async (req) => ({ json: await revealSecret(staffOf(req), taskId(req), readJson(req)) }),
 
+  'POST /tasks/{taskId}/ceremony/close': async (req) => ({ json: await closeWitnessRegistration(staffOf(req), taskId(req)) }),
+
   'POST /tasks/{taskId}/ceremony/abort': async (req) => ({ json: await abortCeremony(staffOf(req), taskId(req), readJson(req)) }),
+
+  'POST /tasks/{taskId}/resume': async (req) => ({ status: 202, json: await requestResume(staffOf(req), taskId(req), readJson(req)) }),
 
   'POST /tasks/{taskId}/redraw': async (req) => ({ status: 202, json: await requestRedraw(staffOf(req), taskId(req), readJson(req)) }),
 

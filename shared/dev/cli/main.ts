@@ -422,6 +422,28 @@ export function buildCli(): Command {
       const ctx = ctxOf(cmd);
       out(ctx, await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/approval`, o.reject ? { approve: false, reason: o.reject } : { approve: true }));
     });
+  const resume = task.command('resume').description('恢复已终止的任务: the coordinator asks with a reason, a leader decides with a reason');
+  resume
+    .command('request')
+    .argument('<taskId>')
+    .requiredOption('--reason <text>', 'why the task should go on (at least 5 characters)')
+    .action(async (taskId: string, o: { reason: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const r = (await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/resume`, { reason: o.reason })) as { message: string };
+      out(ctx, r, () => console.log(r.message));
+    });
+  for (const [name, approve] of [['approve', true], ['reject', false]] as const) {
+    resume
+      .command(name)
+      .description(`leader: ${name} the requested resume (a new ceremony round)`)
+      .argument('<taskId>')
+      .requiredOption('--reason <text>')
+      .action(async (taskId: string, o: { reason: string }, cmd: Command) => {
+        const ctx = ctxOf(cmd);
+        const r = (await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/approval`, { subject: 'resume', approve, reason: o.reason })) as { resume: string; round?: number };
+        out(ctx, r, () => console.log(r.resume === 'approved' ? `已批准恢复：第 ${r.round} 轮抽取，待登记见证人` : r.resume === 'rejected' ? '已不批准恢复' : '该申请已处理过'));
+      });
+  }
   task
     .command('targets')
     .argument('<taskId>')
@@ -493,9 +515,47 @@ export function buildCli(): Command {
       const { commitSecret } = await import('../../draw/index.js');
       console.log(commitSecret(secret));
     });
+  const witness = ceremony.command('witness').description('见证人登记: one at a time, then `ceremony close`');
+  witness
+    .command('add')
+    .description('add one witness with the commitment to the secret (or --secret: the commitment is computed here, the secret is not sent)')
+    .argument('<taskId>')
+    .argument('<witnessId>')
+    .requiredOption('--name <name>')
+    .requiredOption('--role <role>', 'e.g. 纪检监督, 企业代表, 公证员')
+    .option('--commitment <sha256>')
+    .option('--secret <secret>', 'compute the commitment locally from the secret')
+    .action(async (taskId: string, witnessId: string, o: { name: string; role: string; commitment?: string; secret?: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      if (!o.commitment === !o.secret) throw new CliError('请给出 --commitment <承诺值> 或 --secret <秘密>（二者之一）');
+      const commitment = o.commitment ?? (await import('../../draw/index.js')).commitSecret(o.secret!);
+      const r = (await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/ceremony/witnesses`, { id: witnessId, name: o.name, role: o.role, commitment })) as { round: number; witnesses: number; missing: string[] };
+      out(ctx, r, () => {
+        console.log(`第 ${r.round} 轮已登记见证人 ${r.witnesses} 名`);
+        console.log(r.missing.length ? `  尚不能截止登记：${r.missing.join('；')}` : `  可以截止登记：suiji ceremony close ${taskId}`);
+      });
+    });
+  ceremony
+    .command('close')
+    .description("coordinator: close witness registration (at least the profile's witnesses); the pool freezes next")
+    .argument('<taskId>')
+    .action(async (taskId: string, _o, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const r = (await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/ceremony/close`, {})) as { round: number; witnesses: number };
+      out(ctx, r, () => console.log(`第 ${r.round} 轮见证人登记已截止（${r.witnesses} 名）；对象池冻结后请各见证人揭示`));
+    });
+  ceremony
+    .command('abort')
+    .description('abort the open ceremony (before the draw), with the reason on record; the task can then be resumed')
+    .argument('<taskId>')
+    .requiredOption('--reason <text>')
+    .action(async (taskId: string, o: { reason: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      out(ctx, await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/ceremony/abort`, { reason: o.reason }));
+    });
   ceremony
     .command('witnesses')
-    .description('register the witnesses before the freeze: --witness <id>:<name>:<role>:<commitment> (repeat)')
+    .description('add several witnesses at once: --witness <id>:<name>:<role>:<commitment> (repeat); then `ceremony close`')
     .argument('<taskId>')
     .requiredOption('--witness <spec...>')
     .action(async (taskId: string, o: { witness: string[] }, cmd: Command) => {

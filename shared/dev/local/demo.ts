@@ -164,6 +164,7 @@ while (day <= `${YEAR}-12-31`) {
             { id: 'qy', name: '企业代表', role: '企业代表', commitment: sha(`qy-${taskId}`) },
           ],
         });
+        await coord('POST', `/tasks/${taskId}/ceremony/close`, {});
         await platform.sfn.settled();
         await coord('POST', `/tasks/${taskId}/ceremony/reveal`, { witnessId: 'jj', secret: `jj-${taskId}` });
         await coord('POST', `/tasks/${taskId}/ceremony/reveal`, { witnessId: 'qy', secret: `qy-${taskId}` });

@@ -63,6 +63,7 @@ export const PROFILE_LABELS: Readonly<Record<string, string>> = {
   'reports.quarterly.rule': '季度总结报送时间',
   'reports.quarterly.reminderLeadWorkingDays': '季度总结提前提醒（工作日）',
   'annualPlan.publishBy': '年度抽查计划公示期限',
+  'draw.minWitnesses': '抽取仪式见证人最少人数',
   'draw.disciplineSupervision': '抽取是否须纪检部门监督',
   'draw.signedRecord': '抽取过程是否须书面记录并经在场人员签字存档',
   cooldownDays: '同一对象同类抽查间隔天数',
@@ -312,6 +313,7 @@ const ProfileShape = obj('配置', {
   }),
   annualPlan: obj('年度抽查计划', { publishBy: PublishBy }),
   draw: obj('抽取', {
+    minWitnesses: int(L('draw.minWitnesses'), 1, 20),
     disciplineSupervision: bool(L('draw.disciplineSupervision')),
     signedRecord: bool(L('draw.signedRecord')),
   }),

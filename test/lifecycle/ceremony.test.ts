@@ -1,0 +1,166 @@
+/**
+ * The ceremony survives an operator's mistakes (issue 11, point 1): witnesses are added one at a
+ * time and the pool freezes only when the coordinator closes registration with the profile's
+ * witnesses (2 by default; a 纪检 witness where the profile asks for discipline supervision); an
+ * abort is refused once the draw has run (no phantom round); an aborted task is not launched
+ * again but resumed with a new round after a leader's reasoned approval, the aborted round
+ * staying on record.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { startPlatform, type Platform } from '../../shared/dev/local/platform.js';
+import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
+import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
+import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
+import { verifyRecord } from '../../shared/draw/index.js';
+import { ApiClient, waitForStage, type Call } from '../helpers/api.js';
+
+const A = `${SAMPLE_PLAN_ID}-01`;
+const clock = new ManualClock('2026-01-12T01:00:00Z'); // A's draw date
+const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
+const addr = (s: string): string => /<([^>]+)>/.exec(s)?.[1] ?? s;
+
+let platform: Platform;
+let api: ApiClient;
+let coord: Awaited<ReturnType<ApiClient['as']>>;
+let leader: Awaited<ReturnType<ApiClient['as']>>;
+const status = (): Promise<Call> => coord('GET', `/tasks/${A}/status`);
+const approvalMails = (): number => platform.ses.emails().filter((e) => e.destination.to.map(addr).includes(SAMPLE_LEADER_EMAIL) && e.subject.includes('审批')).length;
+
+beforeAll(async () => {
+  setClock(clock);
+  platform = await startPlatform({ retryDelayMs: 10 });
+  await loadSampleDistrict(sampleDistrict({ targets: 300 }));
+  api = new ApiClient(platform);
+  coord = await api.as(SAMPLE_COORDINATOR_EMAIL);
+  leader = await api.as(SAMPLE_LEADER_EMAIL);
+  expect((await coord('POST', `/tasks/${A}/launch`, {})).status).toBe(201);
+  await waitForStage(status, 'approval');
+  expect((await leader('POST', `/tasks/${A}/approval`, { approve: true })).status).toBe(200);
+  await waitForStage(status, 'witnesses');
+}, 120_000);
+
+afterAll(async () => {
+  resetClock();
+  await platform?.stop();
+});
+
+describe('witness registration and its closing', () => {
+  it('takes witnesses one at a time and freezes nothing until registration is closed with enough of them', async () => {
+    const one = await coord('POST', `/tasks/${A}/ceremony/witnesses`, { id: 'w1', name: '纪检监督员', role: '纪检监督', commitment: sha('first') });
+    expect(one).toMatchObject({ status: 200, json: { round: 1, witnesses: 1, missing: ['至少需要 2 名见证人，目前已登记 1 名'] } });
+    expect((await status()).json.stage).toBe('witnesses');
+    const early = await coord('POST', `/tasks/${A}/ceremony/close`, {});
+    expect(early).toMatchObject({ status: 400, json: { message: '见证人登记尚不能截止：至少需要 2 名见证人，目前已登记 1 名' } });
+    expect(await coord('POST', `/tasks/${A}/ceremony/witnesses`, { id: 'w1', name: '另一人', role: '企业代表', commitment: sha('x') })).toMatchObject({
+      status: 409,
+      json: { message: '见证人编号「w1」已登记' },
+    });
+    // a leader cannot close registration (the coordinator's act), nor can an unsigned caller
+    expect((await leader('POST', `/tasks/${A}/ceremony/close`, {})).status).toBe(403);
+    expect((await api.call('POST', `/tasks/${A}/ceremony/close`, {})).status).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await status()).json.stage).toBe('witnesses');
+
+    expect((await coord('POST', `/tasks/${A}/ceremony/witnesses`, { id: 'w2', name: '企业代表', role: '企业代表', commitment: sha('second') })).json).toEqual({ round: 1, witnesses: 2, missing: [] });
+    expect((await coord('POST', `/tasks/${A}/ceremony/close`, {})).json).toEqual({ round: 1, witnesses: 2, applied: true });
+    await waitForStage(status, 'ceremony');
+    expect(await coord('POST', `/tasks/${A}/ceremony/witnesses`, { id: 'w3', name: '迟到者', role: '企业代表', commitment: sha('third') })).toMatchObject({ status: 409 });
+    const pub = await api.call('GET', `/public/tasks/${A}.json`);
+    expect(pub.json.rounds[0].freeze.witnesses.map((w: { id: string }) => w.id)).toEqual(['w1', 'w2']);
+  });
+
+  it('asks for a discipline-inspection witness where the profile puts the draw under 纪检 supervision', async () => {
+    // another task of the same department, ahead of its draw date: the profile now says 纪检
+    const B = `${SAMPLE_PLAN_ID}-02`;
+    expect((await coord('PUT', `/departments/${SAMPLE_MAIN_DEPT}/profile`, { draw: { disciplineSupervision: true } })).status).toBe(200);
+    try {
+      clock.set('2026-04-20T01:00:00Z');
+      const statusB = (): Promise<Call> => coord('GET', `/tasks/${B}/status`);
+      expect((await coord('POST', `/tasks/${B}/launch`, {})).status).toBe(201);
+      await waitForStage(statusB, 'approval');
+      await leader('POST', `/tasks/${B}/approval`, { approve: true });
+      await waitForStage(statusB, 'witnesses');
+      const two = await coord('POST', `/tasks/${B}/ceremony/witnesses`, {
+        witnesses: [
+          { id: 'q1', name: '企业代表甲', role: '企业代表', commitment: sha('q1') },
+          { id: 'q2', name: '企业代表乙', role: '企业代表', commitment: sha('q2') },
+        ],
+      });
+      const need = '本部门的抽取须在纪检部门监督下进行，请登记一名纪检监督人员（身份含“纪检”）为见证人';
+      expect(two.json).toEqual({ round: 1, witnesses: 2, missing: [need] });
+      expect(await coord('POST', `/tasks/${B}/ceremony/close`, {})).toMatchObject({ status: 400, json: { issues: [{ field: 'witnesses', message: need }] } });
+      expect((await coord('POST', `/tasks/${B}/ceremony/witnesses`, { id: 'j1', name: '驻局纪检员', role: '驻局纪检组', commitment: sha('j1') })).json.missing).toEqual([]);
+      expect((await coord('POST', `/tasks/${B}/ceremony/close`, {})).status).toBe(200);
+      await waitForStage(statusB, 'ceremony');
+    } finally {
+      await coord('PUT', `/departments/${SAMPLE_MAIN_DEPT}/profile`, {});
+      clock.set('2026-01-12T01:00:00Z');
+    }
+  });
+});
+
+describe('abort and resume of task A', () => {
+  it('aborts the open ceremony; launching again says how to go on instead of succeeding', async () => {
+    expect((await coord('POST', `/tasks/${A}/ceremony/reveal`, { witnessId: 'w1', secret: 'first' })).json).toEqual({ round: 1, recorded: true, missing: ['企业代表'] });
+    expect(await coord('POST', `/tasks/${A}/ceremony/abort`, { reason: '企业代表未到场' })).toMatchObject({ status: 200, json: { aborted: true } });
+    const failed = await waitForStage(status, 'failed');
+    expect(failed.json.failure).toMatchObject({ error: 'CeremonyAborted', cause: '抽取仪式中止：企业代表未到场' });
+    const again = await coord('POST', `/tasks/${A}/launch`, {});
+    expect(again.status).toBe(409);
+    expect(again.json.message).toContain(`任务「${A}」已终止（抽取仪式中止：企业代表未到场），再次启动不会继续`);
+    expect(again.json.message).toContain('恢复申请');
+    expect(await coord('POST', `/tasks/${A}/ceremony/abort`, { reason: '再中止一次' })).toMatchObject({ status: 409 });
+  });
+
+  it('resumes with a new round after a reasoned request and a leader’s reasoned approval', async () => {
+    expect(await leader('POST', `/tasks/${A}/approval`, { approve: true, reason: '同意', subject: 'resume' })).toMatchObject({ status: 409, json: { message: '没有待批准的恢复申请' } });
+    const short = await coord('POST', `/tasks/${A}/resume`, { reason: '重来' });
+    expect(short).toMatchObject({ status: 400, json: { error: 'ValidationError' } });
+    expect(short.json.issues[0].message).toBe('请写明恢复的理由（至少 5 个字）');
+    expect(await coord('POST', `/tasks/${A}/resume`, { reason: '企业代表已到场，重新组织抽取仪式' })).toMatchObject({
+      status: 202,
+      json: { message: '恢复申请已提交，待分管领导批准；原抽取记录保持公开' },
+    });
+    expect(await coord('POST', `/tasks/${A}/resume`, { reason: '再次申请恢复任务' })).toMatchObject({ status: 409, json: { message: '已有待批准的恢复申请' } });
+    expect((await coord('POST', `/tasks/${A}/launch`, {})).json.message).toContain('恢复申请已提交，待分管领导批准');
+    expect(await leader('POST', `/tasks/${A}/approval`, { approve: true, subject: 'resume' })).toMatchObject({ status: 400, json: { message: '批准恢复时请写明理由' } });
+
+    const mailsBefore = approvalMails();
+    expect((await leader('POST', `/tasks/${A}/approval`, { approve: true, reason: '原因已消除，同意恢复', subject: 'resume' })).json).toEqual({ resume: 'approved', round: 2 });
+    expect((await leader('POST', `/tasks/${A}/approval`, { approve: true, reason: '原因已消除，同意恢复', subject: 'resume' })).status).toBe(409);
+    // the plan form was approved before: the new execution goes straight to the witnesses
+    await waitForStage(status, 'witnesses');
+    expect(approvalMails()).toBe(mailsBefore);
+    await coord('POST', `/tasks/${A}/ceremony/witnesses`, { id: 'w1', name: '纪检监督员', role: '纪检监督', commitment: sha('r2-one') });
+    await coord('POST', `/tasks/${A}/ceremony/witnesses`, { id: 'w2', name: '企业代表', role: '企业代表', commitment: sha('r2-two') });
+    expect((await coord('POST', `/tasks/${A}/ceremony/close`, {})).json).toEqual({ round: 2, witnesses: 2, applied: true });
+    await waitForStage(status, 'ceremony');
+    await coord('POST', `/tasks/${A}/ceremony/reveal`, { witnessId: 'w1', secret: 'r2-one' });
+    await coord('POST', `/tasks/${A}/ceremony/reveal`, { witnessId: 'w2', secret: 'r2-two' });
+    const drawn = await waitForStage(status, 'results');
+    expect(drawn.json).toMatchObject({ drawRound: 2 });
+    expect(drawn.json.failure).toBeUndefined();
+
+    const pub = await api.call('GET', `/public/tasks/${A}.json`);
+    expect(pub.json.rounds).toMatchObject([
+      { round: 1, status: 'aborted', abortReason: '企业代表未到场' },
+      { round: 2, status: 'drawn', resume: { after: '抽取仪式中止：企业代表未到场', reason: '企业代表已到场，重新组织抽取仪式', approvalReason: '原因已消除，同意恢复' } },
+    ]);
+    const page = await api.call('GET', `/public/tasks/${A}`);
+    expect(page.text).toContain('恢复申请理由：企业代表已到场，重新组织抽取仪式');
+    const record = await api.call('GET', `/public/tasks/${A}/draw?round=2`);
+    expect(verifyRecord(JSON.parse(record.text))).toMatchObject({ ok: true });
+    const audit = (await coord('GET', `/tasks/${A}/audit`)).json as { items?: { what: string }[] } | { what: string }[];
+    const whats = (Array.isArray(audit) ? audit : (audit.items ?? [])).map((x) => x.what);
+    expect(whats).toEqual(expect.arrayContaining(['ceremony.aborted', 'resume.requested', 'resume.approved', 'ceremony.closed']));
+  });
+
+  it('refuses an abort after the draw and adds no round to the announcement', async () => {
+    const before = (await api.call('GET', `/public/tasks/${A}.json`)).json.rounds;
+    const r = await coord('POST', `/tasks/${A}/ceremony/abort`, { reason: '误操作' });
+    expect(r).toMatchObject({ status: 409, json: { message: '当前阶段（results）没有进行中的抽取仪式，不能中止；抽取完成后如需重新抽取，请提交重新抽取申请' } });
+    expect((await api.call('GET', `/public/tasks/${A}.json`)).json.rounds).toEqual(before);
+    expect((await status()).json.stage).toBe('results');
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * Late tasks (issue 11, point 2): a task launched after its draw date or window is refused with
+ * the reason and what to do; it starts with new dates either through a leader-approved late
+ * launch (request and decision audited, both public) or a plan adjustment (a new published plan
+ * version). The approved dates are the task's dates: the draw's entry deadlines, the check dates
+ * accepted and the deadlines counted from them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { startPlatform, type Platform } from '../../shared/dev/local/platform.js';
+import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
+import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
+import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
+import { ApiClient, waitForStage, type Call } from '../helpers/api.js';
+
+const B = `${SAMPLE_PLAN_ID}-02`; // draw date 2026-04-20, window 2026-04-16 … 2026-06-15
+const C = `${SAMPLE_PLAN_ID}-03`; // draw date 2026-06-18, window 2026-06-16 … 2026-08-14
+const clock = new ManualClock('2026-06-22T02:00:00Z');
+const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
+
+let platform: Platform;
+let api: ApiClient;
+let coord: Awaited<ReturnType<ApiClient['as']>>;
+let leader: Awaited<ReturnType<ApiClient['as']>>;
+const statusOf = (task: string) => (): Promise<Call> => coord('GET', `/tasks/${task}/status`);
+
+async function throughDraw(task: string): Promise<void> {
+  await waitForStage(statusOf(task), 'approval');
+  expect((await leader('POST', `/tasks/${task}/approval`, { approve: true })).status).toBe(200);
+  await waitForStage(statusOf(task), 'witnesses');
+  await coord('POST', `/tasks/${task}/ceremony/witnesses`, { witnesses: [{ id: 'w1', name: '纪检监督员', role: '纪检监督', commitment: sha('a') }, { id: 'w2', name: '企业代表', role: '企业代表', commitment: sha('b') }] });
+  expect((await coord('POST', `/tasks/${task}/ceremony/close`, {})).status).toBe(200);
+  await waitForStage(statusOf(task), 'ceremony');
+  await coord('POST', `/tasks/${task}/ceremony/reveal`, { witnessId: 'w1', secret: 'a' });
+  await coord('POST', `/tasks/${task}/ceremony/reveal`, { witnessId: 'w2', secret: 'b' });
+  await waitForStage(statusOf(task), 'results');
+}
+
+beforeAll(async () => {
+  setClock(clock);
+  platform = await startPlatform({ retryDelayMs: 10 });
+  await loadSampleDistrict(sampleDistrict({ targets: 300 }));
+  api = new ApiClient(platform);
+  coord = await api.as(SAMPLE_COORDINATOR_EMAIL);
+  leader = await api.as(SAMPLE_LEADER_EMAIL);
+}, 120_000);
+
+afterAll(async () => {
+  resetClock();
+  await platform?.stop();
+});
+
+describe('a late launch approved by a leader', () => {
+  it('refuses the launch after the window, with the reason and what to do', async () => {
+    const r = await coord('POST', `/tasks/${B}/launch`, {});
+    expect(r.status).toBe(409);
+    expect(r.json.message).toBe(
+      `任务「${B}」抽取日期（2026-04-20）已过，抽查时间（2026-04-16 至 2026-06-15）已结束，不能按原计划启动（各项期限会一开始就已逾期）。请通过计划调整发布新的抽取日期和抽查时间，或提交逾期启动申请（写明理由和新的日期），经分管领导批准后启动`,
+    );
+    expect((await coord('GET', `/tasks/${B}/status`)).status).toBe(404);
+  });
+
+  it('takes the request with its reason and valid new dates, and launches only once a leader approved it', async () => {
+    const short = await coord('POST', `/tasks/${B}/late-launch`, { reason: '晚了', drawDate: '2026-06-24', window: { start: '2026-06-24', end: '2026-08-31' } });
+    expect(short).toMatchObject({ status: 400, json: { error: 'ValidationError' } });
+    const past = await coord('POST', `/tasks/${B}/late-launch`, { reason: '汛期抢险占用执法力量', drawDate: '2026-06-19', window: { start: '2026-06-24', end: '2026-08-31' } });
+    expect(past).toMatchObject({ status: 400, json: { issues: [{ field: 'drawDate', message: '新的抽取日期（2026-06-19）不能早于今天（2026-06-22）' }] } });
+    const ok = await coord('POST', `/tasks/${B}/late-launch`, { reason: '汛期抢险占用执法力量，本轮抽查顺延', drawDate: '2026-06-24', window: { start: '2026-06-24', end: '2026-08-31' } });
+    expect(ok).toMatchObject({ status: 202, json: { message: '逾期启动申请已提交，待分管领导批准；批准后即可按新的日期启动' } });
+    expect(await coord('POST', `/tasks/${B}/late-launch`, { reason: '再申请一次逾期启动', drawDate: '2026-06-25', window: { start: '2026-06-24', end: '2026-08-31' } })).toMatchObject({ status: 409 });
+    expect((await coord('POST', `/tasks/${B}/launch`, {})).json.message).toContain('逾期启动申请已提交，待分管领导批准');
+    expect((await coord('POST', `/tasks/${B}/late-launch/approval`, { approve: true })).status).toBe(403);
+    expect(await leader('POST', `/tasks/${B}/late-launch/approval`, { approve: false })).toMatchObject({ status: 400, json: { message: '不批准时请填写理由' } });
+    expect((await leader('POST', `/tasks/${B}/late-launch/approval`, { approve: true, reason: '同意顺延' })).json).toEqual({ lateLaunch: 'approved' });
+    expect(await leader('POST', `/tasks/${B}/late-launch/approval`, { approve: true })).toMatchObject({ status: 409 });
+
+    expect((await coord('POST', `/tasks/${B}/launch`, {})).status).toBe(201);
+    await throughDraw(B);
+    const audit = ((await coord('GET', `/tasks/${B}/audit`)).json as { what: string }[]).map((a) => a.what);
+    expect(audit).toEqual(expect.arrayContaining(['late-launch.requested', 'late-launch.approved', 'task.launched']));
+  }, 180_000);
+
+  it('draws, accepts check dates and counts deadlines in the approved window', async () => {
+    const { items } = (await coord('GET', `/tasks/${B}/targets?limit=1000`)).json as { items: { uscc: string; team: string[]; dueEntry: string }[] };
+    expect(items.length).toBeGreaterThan(0);
+    // the entry deadline at the draw is the approved window's end, not a date long past
+    expect(new Set(items.map((t) => t.dueEntry))).toEqual(new Set(['2026-08-31']));
+    const t = items[0]!;
+    const old = await coord('POST', `/tasks/${B}/targets/${t.uscc}/checked`, { checkDate: '2026-06-10' });
+    expect(old).toMatchObject({ status: 400, json: { message: '检查日期 2026-06-10 不在抽查时间 2026-06-24 至 2026-08-31 之内' } });
+    clock.set('2026-06-25T02:00:00Z');
+    const checked = await coord('POST', `/tasks/${B}/targets/${t.uscc}/checked`, { checkDate: '2026-06-25' });
+    expect(checked.status).toBe(200);
+    const status = (await coord('GET', `/tasks/${B}/status`)).json;
+    expect(status.overdue).toEqual([]);
+    const after = ((await coord('GET', `/tasks/${B}/targets?limit=1000`)).json.items as { uscc: string; dueEntry: string }[]).find((x) => x.uscc === t.uscc)!;
+    // counted from the check date: after it, and no later than the approved window's end
+    expect(after.dueEntry > '2026-06-25' && after.dueEntry <= '2026-08-31').toBe(true);
+  });
+
+  it('shows the late launch on the public announcement', async () => {
+    const pub = (await api.call('GET', `/public/tasks/${B}.json`)).json;
+    expect(pub).toMatchObject({
+      drawDate: '2026-06-24',
+      window: { start: '2026-06-24', end: '2026-08-31' },
+      lateLaunch: { original: { drawDate: '2026-04-20', window: { start: '2026-04-16', end: '2026-06-15' } }, reason: '汛期抢险占用执法力量，本轮抽查顺延', comment: '同意顺延' },
+    });
+    const page = await api.call('GET', `/public/tasks/${B}`);
+    expect(page.text).toContain('逾期启动');
+    expect(page.text).toContain('原定抽取日期 2026-04-20');
+  });
+});
+
+describe('a plan adjustment with new dates', () => {
+  it('lets the task launch on the adjusted dates, shown on the public page', async () => {
+    clock.set('2026-06-22T02:00:00Z');
+    expect((await coord('POST', `/tasks/${C}/launch`, {})).json.message).toContain('抽取日期（2026-06-18）已过');
+    const plan = (await coord('GET', `/plans/${SAMPLE_PLAN_ID}`)).json;
+    const current = plan.versions.at(-1);
+    const tasks = current.tasks.map((t: { taskId: string }) => (t.taskId === C ? { ...t, drawDate: '2026-06-26', window: { start: '2026-06-26', end: '2026-08-31' } } : t));
+    const adj = await coord('POST', `/plans/${SAMPLE_PLAN_ID}/adjustments`, { reason: '第三次抽查推迟一周', plan: { year: current.year, title: current.title, tasks } });
+    expect(adj.status).toBe(201);
+    expect((await leader('POST', `/plans/${SAMPLE_PLAN_ID}/approve`, {})).status).toBe(200);
+    expect((await coord('POST', `/plans/${SAMPLE_PLAN_ID}/publish`, {})).status).toBe(200);
+    expect((await coord('POST', `/tasks/${C}/launch`, {})).status).toBe(201);
+    const pub = (await api.call('GET', `/public/tasks/${C}.json`)).json;
+    expect(pub).toMatchObject({ drawDate: '2026-06-26', window: { start: '2026-06-26', end: '2026-08-31' }, planAdjustment: { reason: '第三次抽查推迟一周' } });
+    expect(pub.lateLaunch).toBeUndefined();
+  });
+});
