@@ -1,6 +1,7 @@
 /**
  * The CLI against a stubbed API (no platform): an error is printed once, and the lifecycle
- * commands a coordinator needs exist (task publish, followup open / close).
+ * commands a coordinator needs exist (task publish, followup open / close, the ceremony's
+ * witness add / close, task resume and late-launch).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../shared/dev/cli/main.js';
@@ -54,6 +55,37 @@ describe('suiji CLI', () => {
 
     stubApi(200, { targetClosed: true });
     expect((await run('followup', 'close', 'T1', 'U1', 'f1', '--outcome', '已整改')).out).toBe('后续处置 f1 已办结；该检查对象已办结');
+  });
+
+  it('ceremony witness add / close, a refused reveal, task resume and late-launch call the API', async () => {
+    const add = stubApi(200, { round: 1, witnesses: 1, missing: ['至少需要 2 名见证人，目前已登记 1 名'] });
+    const added = await run('ceremony', 'witness', 'add', 'T1', 'w1', '--name', '王纪检', '--role', '纪检监督', '--secret', 's1');
+    expect(added.out).toBe('第 1 轮已登记见证人 1 名\n  尚不能截止登记：至少需要 2 名见证人，目前已登记 1 名');
+    // the secret stays here: only its commitment is sent
+    expect(add.calls[0]).toMatchObject({ url: 'http://127.0.0.1:9/tasks/T1/ceremony/witnesses', body: { id: 'w1', name: '王纪检', role: '纪检监督', commitment: 'e8bc163c82eee18733288c7d4ac636db3a6deb013ef2d37b68322be20edc45cc' } });
+    expect((await run('ceremony', 'witness', 'add', 'T1', 'w2', '--name', '李', '--role', '企业代表')).err).toContain('--commitment');
+
+    const close = stubApi(200, { round: 1, witnesses: 2, applied: true });
+    expect((await run('ceremony', 'close', 'T1')).out).toBe('第 1 轮见证人登记已截止（2 名）；对象池冻结后请各见证人揭示');
+    expect(close.calls[0]).toMatchObject({ method: 'POST', url: 'http://127.0.0.1:9/tasks/T1/ceremony/close' });
+
+    stubApi(400, { error: 'RevealMismatch', message: '见证人「李」（w2）揭示的值与其承诺不符（第 1 次），未被采用；请核对后重新揭示，仪式继续进行' });
+    expect((await run('ceremony', 'reveal', 'T1', 'w2', 'typo')).err).toContain('请核对后重新揭示');
+    expect(process.exitCode).toBe(1);
+    process.exitCode = 0;
+
+    const resume = stubApi(202, { message: '恢复申请已提交，待分管领导批准；原抽取记录保持公开' });
+    expect((await run('task', 'resume', 'request', 'T1', '--reason', '见证人已到场')).out).toBe('恢复申请已提交，待分管领导批准；原抽取记录保持公开');
+    expect(resume.calls[0]).toMatchObject({ url: 'http://127.0.0.1:9/tasks/T1/resume', body: { reason: '见证人已到场' } });
+    const approve = stubApi(200, { resume: 'approved', round: 2 });
+    expect((await run('task', 'resume', 'approve', 'T1', '--reason', '同意')).out).toBe('已批准恢复：第 2 轮抽取，待登记见证人');
+    expect(approve.calls[0]).toMatchObject({ url: 'http://127.0.0.1:9/tasks/T1/approval', body: { subject: 'resume', approve: true, reason: '同意' } });
+
+    const late = stubApi(202, { message: '逾期启动申请已提交，待分管领导批准；批准后即可按新的日期启动' });
+    await run('task', 'late-launch', 'request', 'T1', '--reason', '汛期顺延抽查', '--draw-date', '2026-06-24', '--from', '2026-06-24', '--to', '2026-08-31');
+    expect(late.calls[0]).toMatchObject({ url: 'http://127.0.0.1:9/tasks/T1/late-launch', body: { reason: '汛期顺延抽查', drawDate: '2026-06-24', window: { start: '2026-06-24', end: '2026-08-31' } } });
+    stubApi(200, { lateLaunch: 'approved' });
+    expect((await run('task', 'late-launch', 'approve', 'T1')).out).toBe('已批准逾期启动；请启动任务：suiji task launch T1');
   });
 });
 

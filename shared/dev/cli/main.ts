@@ -422,6 +422,31 @@ export function buildCli(): Command {
       const ctx = ctxOf(cmd);
       out(ctx, await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/approval`, o.reject ? { approve: false, reason: o.reject } : { approve: true }));
     });
+  const late = task.command('late-launch').description('逾期启动: a task past its draw date or window starts with new dates a leader approved');
+  late
+    .command('request')
+    .argument('<taskId>')
+    .requiredOption('--reason <text>', 'why the task starts late (at least 5 characters; public)')
+    .requiredOption('--draw-date <YYYY-MM-DD>', 'the new draw date (today or later)')
+    .requiredOption('--from <YYYY-MM-DD>', 'start of the new inspection window')
+    .requiredOption('--to <YYYY-MM-DD>', 'end of the new inspection window')
+    .action(async (taskId: string, o: { reason: string; drawDate: string; from: string; to: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const r = (await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/late-launch`, { reason: o.reason, drawDate: o.drawDate, window: { start: o.from, end: o.to } })) as { message: string };
+      out(ctx, r, () => console.log(r.message));
+    });
+  for (const [name, approve] of [['approve', true], ['reject', false]] as const) {
+    late
+      .command(name)
+      .description(`leader: ${name} the requested late launch${approve ? '' : ' (--reason required)'}`)
+      .argument('<taskId>')
+      .option('--reason <text>')
+      .action(async (taskId: string, o: { reason?: string }, cmd: Command) => {
+        const ctx = ctxOf(cmd);
+        const r = (await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/late-launch/approval`, { approve, ...(o.reason ? { reason: o.reason } : {}) })) as { lateLaunch: string };
+        out(ctx, r, () => console.log(r.lateLaunch === 'approved' ? `已批准逾期启动；请启动任务：suiji task launch ${taskId}` : '已不批准逾期启动'));
+      });
+  }
   const resume = task.command('resume').description('恢复已终止的任务: the coordinator asks with a reason, a leader decides with a reason');
   resume
     .command('request')

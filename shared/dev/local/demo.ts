@@ -99,12 +99,23 @@ function resultBody(ctx: Awaited<ReturnType<typeof taskContext>>, p: ProgressRec
 }
 
 const launchDay = new Map<string, string>();
+/** The day each task is drawn: the plan's draw date, or the one a late launch was approved with. */
+const drawDay = new Map<string, string>();
 const planTasks = new Map<string, Awaited<ReturnType<typeof findTask>>>();
 for (const id of tasks) {
   const found = (await findTask(id))!;
   planTasks.set(id, found);
   launchDay.set(id, cal.subtractWorkingDays(found.task.drawDate, 3));
+  drawDay.set(id, found.task.drawDate);
 }
+// Operators' mistakes, handled the right way: the fourth round's launch is forgotten until a week
+// after its draw date (refused; a late launch is requested with new dates and a leader approves
+// it), and a witness of the first round mistypes the secret (refused, revealed again).
+const LATE_TASK = tasks[3]!;
+const MISTYPED_TASK = tasks[0]!;
+launchDay.set(LATE_TASK, cal.addWorkingDays(planTasks.get(LATE_TASK)!.task.drawDate, 5));
+let lateApprovalDay: string | undefined;
+const daysBetween = (a: string, b: string): number => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 /** The cached context of each drawn task. */
 const contexts = new Map<string, Awaited<ReturnType<typeof taskContext>>>();
 const teams = new Map<string, Map<string, ProgressRecord>>();
@@ -147,7 +158,24 @@ while (day <= `${YEAR}-12-31`) {
   for (const taskId of tasks) {
     const t = planTasks.get(taskId)!.task;
     if (working && day === launchDay.get(taskId)) {
-      await coord('POST', `/tasks/${taskId}/launch`, {});
+      const launched = await coord('POST', `/tasks/${taskId}/launch`, {});
+      if (launched.status === 409 && taskId === LATE_TASK && !lateApprovalDay) {
+        say(`${day}  ${t.name}: launch refused — ${launched.json.message}`);
+        // new dates: drawn two working days from now, the window moved by as many days
+        const newDraw = cal.addWorkingDays(day, 2);
+        const window = { start: newDraw, end: addDays(t.window.end, daysBetween(t.drawDate, newDraw)) };
+        const asked = await coord('POST', `/tasks/${taskId}/late-launch`, { reason: '汛期抢险占用执法力量，本轮抽查顺延', drawDate: newDraw, window });
+        say(`${day}  ${t.name}: late launch requested (draw ${newDraw}, window ${window.start}…${window.end}): ${asked.status}`);
+        lateApprovalDay = cal.addWorkingDays(day, 1);
+        drawDay.set(taskId, newDraw);
+      }
+      await platform.sfn.settled();
+    }
+    if (working && taskId === LATE_TASK && day === lateApprovalDay) {
+      const decided = await leader('POST', `/tasks/${taskId}/late-launch/approval`, { approve: true, reason: '同意顺延，按新的日期抽取' });
+      const launched = await coord('POST', `/tasks/${taskId}/launch`, {});
+      say(`${day}  ${t.name}: late launch ${decided.json.lateLaunch}; launched: ${launched.status}`);
+      launchDay.set(taskId, day);
       await platform.sfn.settled();
     }
     // Human steps until the draw (the simulation knows its own targets afterwards).
@@ -157,7 +185,7 @@ while (day <= `${YEAR}-12-31`) {
         await leader('POST', `/tasks/${taskId}/approval`, { approve: true });
         await platform.sfn.settled();
       }
-      if ((await getTask(taskId, true))?.stage === 'witnesses' && day >= t.drawDate) {
+      if ((await getTask(taskId, true))?.stage === 'witnesses' && day >= drawDay.get(taskId)!) {
         await coord('POST', `/tasks/${taskId}/ceremony/witnesses`, {
           witnesses: [
             { id: 'jj', name: '纪检监督员', role: '纪检监督', commitment: sha(`jj-${taskId}`) },
@@ -167,6 +195,10 @@ while (day <= `${YEAR}-12-31`) {
         await coord('POST', `/tasks/${taskId}/ceremony/close`, {});
         await platform.sfn.settled();
         await coord('POST', `/tasks/${taskId}/ceremony/reveal`, { witnessId: 'jj', secret: `jj-${taskId}` });
+        if (taskId === MISTYPED_TASK) {
+          const typo = await coord('POST', `/tasks/${taskId}/ceremony/reveal`, { witnessId: 'qy', secret: `qy-${taskId} ` });
+          say(`${day}  ${t.name}: a mistyped reveal refused (${typo.status}) — ${typo.json.message}`);
+        }
         await coord('POST', `/tasks/${taskId}/ceremony/reveal`, { witnessId: 'qy', secret: `qy-${taskId}` });
         await platform.sfn.settled();
         await planInspections(taskId);
@@ -196,7 +228,7 @@ while (day <= `${YEAR}-12-31`) {
       }
     });
     // Friday (and the window's end): the coordinator publishes every valid result.
-    if (isoWeekday(day) === 5 || day === t.window.end) {
+    if (isoWeekday(day) === 5 || day === ctx.planTask.window.end) {
       const r = await publishResults(taskId, { by: SAMPLE_COORDINATOR_EMAIL, role: 'coordinator' });
       counters.published += r.published.length;
       const needs = new Set(ctx.profile.resultPhrases.filter((x) => x.requiresFollowUp).map((x) => x.code));
