@@ -187,7 +187,7 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await coord.locator('.el-message-box input').fill('企业代表临时离场');
     await coord.locator('.el-message-box').getByRole('button', { name: '中止' }).click();
     await coord.locator('[data-test="stage"]', { hasText: '已终止' }).waitFor({ timeout: 60_000 });
-    await coord.locator('[data-test="resume-reason"] textarea').fill('企业代表已回到现场，重新组织抽取');
+    await coord.locator('[data-test="resume-reason"]').fill('企业代表已回到现场，重新组织抽取');
     await coord.locator('[data-test="resume-request"]').click();
     await coord.locator('[data-test="resume-pending"]').waitFor();
 
@@ -195,7 +195,7 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await leader.locator('[data-test="resume-card"]', { hasText: '企业代表已回到现场，重新组织抽取' }).waitFor();
     await leader.locator('[data-test="resume-approve"]').click();
     await leader.locator('.el-form-item__error', { hasText: '批准恢复时请写明理由' }).waitFor();
-    await leader.locator('[data-test="resume-decision"] input').fill('同意恢复，按程序重新抽取');
+    await leader.locator('[data-test="resume-decision"]').fill('同意恢复，按程序重新抽取');
     await shot(leader, '07b-resume-approval');
     await leader.locator('[data-test="resume-approve"]').click();
     await leader.locator('[data-test="stage"]', { hasText: '待登记见证人' }).waitFor({ timeout: 60_000 });
@@ -454,13 +454,13 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await coord.goto(`${platform.apiUrl}/console#/tasks/${LATE}`);
     await coord.locator('[data-test="late-warning"]', { hasText: '抽取日期（2026-04-20）已过，抽查时间（2026-04-16 至 2026-06-15）已结束' }).waitFor();
     await expect(coord.locator('[data-test="launch"]').isDisabled()).resolves.toBe(true);
-    await coord.locator('[data-test="late-reason"] textarea').fill('汛期抢险占用执法力量，本轮抽查顺延');
-    await coord.locator('[data-test="late-draw"] input').fill('2026-06-19');
-    await coord.locator('[data-test="late-start"] input').fill('2026-06-24');
-    await coord.locator('[data-test="late-end"] input').fill('2026-08-31');
+    await coord.locator('[data-test="late-reason"]').fill('汛期抢险占用执法力量，本轮抽查顺延');
+    await coord.locator('[data-test="late-draw"]').fill('2026-06-19');
+    await coord.locator('[data-test="late-start"]').fill('2026-06-24');
+    await coord.locator('[data-test="late-end"]').fill('2026-08-31');
     await coord.locator('[data-test="late-request"]').click();
     await coord.locator('.el-form-item__error', { hasText: '不能早于今天' }).waitFor();
-    await coord.locator('[data-test="late-draw"] input').fill('2026-06-24');
+    await coord.locator('[data-test="late-draw"]').fill('2026-06-24');
     await coord.locator('[data-test="late-request"]').click();
     await coord.locator('[data-test="late-pending"]').waitFor();
     await shot(coord, '20-late-launch-request');
@@ -471,7 +471,7 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await card.getByText('汛期抢险占用执法力量，本轮抽查顺延').waitFor();
     await leader.locator('[data-test="late-reject"]').click();
     await leader.locator('.el-form-item__error', { hasText: '不批准时请填写理由' }).waitFor();
-    await leader.locator('[data-test="late-decision"] input').fill('同意顺延');
+    await leader.locator('[data-test="late-decision"]').fill('同意顺延');
     await shot(leader, '21-late-launch-approval');
     await leader.locator('[data-test="late-approve"]').click();
     await card.waitFor({ state: 'detached' });

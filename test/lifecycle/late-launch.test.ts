@@ -6,35 +6,21 @@
  * accepted and the deadlines counted from them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import { startPlatform, type Platform } from '../../shared/dev/local/platform.js';
 import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
 import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
 import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
-import { ApiClient, waitForStage, type Call } from '../helpers/api.js';
+import { ApiClient } from '../helpers/api.js';
+import { approveAndDraw } from '../helpers/platform.js';
 
 const B = `${SAMPLE_PLAN_ID}-02`; // draw date 2026-04-20, window 2026-04-16 … 2026-06-15
 const C = `${SAMPLE_PLAN_ID}-03`; // draw date 2026-06-18, window 2026-06-16 … 2026-08-14
 const clock = new ManualClock('2026-06-22T02:00:00Z');
-const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
 let platform: Platform;
 let api: ApiClient;
 let coord: Awaited<ReturnType<ApiClient['as']>>;
 let leader: Awaited<ReturnType<ApiClient['as']>>;
-const statusOf = (task: string) => (): Promise<Call> => coord('GET', `/tasks/${task}/status`);
-
-async function throughDraw(task: string): Promise<void> {
-  await waitForStage(statusOf(task), 'approval');
-  expect((await leader('POST', `/tasks/${task}/approval`, { approve: true })).status).toBe(200);
-  await waitForStage(statusOf(task), 'witnesses');
-  await coord('POST', `/tasks/${task}/ceremony/witnesses`, { witnesses: [{ id: 'w1', name: '纪检监督员', role: '纪检监督', commitment: sha('a') }, { id: 'w2', name: '企业代表', role: '企业代表', commitment: sha('b') }] });
-  expect((await coord('POST', `/tasks/${task}/ceremony/close`, {})).status).toBe(200);
-  await waitForStage(statusOf(task), 'ceremony');
-  await coord('POST', `/tasks/${task}/ceremony/reveal`, { witnessId: 'w1', secret: 'a' });
-  await coord('POST', `/tasks/${task}/ceremony/reveal`, { witnessId: 'w2', secret: 'b' });
-  await waitForStage(statusOf(task), 'results');
-}
 
 beforeAll(async () => {
   setClock(clock);
@@ -75,7 +61,7 @@ describe('a late launch approved by a leader', () => {
     expect(await leader('POST', `/tasks/${B}/late-launch/approval`, { approve: true })).toMatchObject({ status: 409 });
 
     expect((await coord('POST', `/tasks/${B}/launch`, {})).status).toBe(201);
-    await throughDraw(B);
+    await approveAndDraw(coord, leader, B);
     const audit = ((await coord('GET', `/tasks/${B}/audit`)).json as { what: string }[]).map((a) => a.what);
     expect(audit).toEqual(expect.arrayContaining(['late-launch.requested', 'late-launch.approved', 'task.launched']));
   }, 180_000);
