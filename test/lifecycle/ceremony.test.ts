@@ -38,7 +38,7 @@ beforeAll(async () => {
   await waitForStage(status, 'approval');
   expect((await leader('POST', `/tasks/${A}/approval`, { approve: true })).status).toBe(200);
   await waitForStage(status, 'witnesses');
-}, 120_000);
+}, 300_000); // a loaded shared machine starts the platform slowly
 
 afterAll(async () => {
   resetClock();

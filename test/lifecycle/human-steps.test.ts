@@ -119,7 +119,7 @@ describe('approval and the ceremony of task A', () => {
     const pub = await api.call('GET', `/public/tasks/${A}.json`);
     expect(pub.json.rounds).toMatchObject([{ round: 1, status: 'drawn', failedReveals: [{ witnessId: 'w2' }] }]);
     expect(pub.json.rounds[0].abortReason).toBeUndefined();
-  });
+  }, 180_000);
 });
 
 describe('result entry by link and a re-draw of task B', () => {
@@ -165,7 +165,7 @@ describe('result entry by link and a re-draw of task B', () => {
     const same = await api.call('POST', `/l/${link}?t=${t.uscc}`, fields.toString(), FORM);
     expect(same.text).toContain('检查结果未变化');
     expect(platform.ses.emails().filter((e) => e.destination.to.map(addr).includes(email) && e.subject.includes('结果录入确认'))).toHaveLength(1);
-  });
+  }, 180_000);
 
   it('a re-draw needs a reason and the leader; its new ceremony can be aborted on record', async () => {
     expect(await leader('POST', `/tasks/${B}/approval`, { approve: true, subject: 'redraw' })).toMatchObject({

@@ -29,7 +29,7 @@ beforeAll(async () => {
   api = new ApiClient(platform);
   coord = await api.as(SAMPLE_COORDINATOR_EMAIL);
   leader = await api.as(SAMPLE_LEADER_EMAIL);
-}, 120_000);
+}, 300_000); // a loaded shared machine starts the platform slowly
 
 afterAll(async () => {
   resetClock();
