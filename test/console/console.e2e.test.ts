@@ -444,7 +444,7 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     const pub = await fetch(`${platform.apiUrl}/public/plans/fp-zjj-2026-zx.json`);
     expect(pub.status).toBe(200);
     await shot(coord, '19-plan-published');
-
+  });
 
   it('a task whose draw date has passed: the launch is refused until the leader approves a late launch with new dates', async () => {
     const LATE = `${SAMPLE_PLAN_ID}-02`; // draw date 2026-04-20, window 2026-04-16 … 06-15
