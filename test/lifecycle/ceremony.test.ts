@@ -154,7 +154,7 @@ describe('abort and resume of task A', () => {
     const audit = (await coord('GET', `/tasks/${A}/audit`)).json as { items?: { what: string }[] } | { what: string }[];
     const whats = (Array.isArray(audit) ? audit : (audit.items ?? [])).map((x) => x.what);
     expect(whats).toEqual(expect.arrayContaining(['ceremony.aborted', 'resume.requested', 'resume.approved', 'ceremony.closed']));
-  });
+  }, 180_000);
 
   it('refuses an abort after the draw and adds no round to the announcement', async () => {
     const before = (await api.call('GET', `/public/tasks/${A}.json`)).json.rounds;
