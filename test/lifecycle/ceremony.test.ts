@@ -8,12 +8,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { startPlatform, type Platform } from '../../shared/dev/local/platform.js';
-import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
-import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
-import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
+import type { Platform } from '../../shared/dev/local/platform.js';
+import { SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
+import { ManualClock } from '../../shared/clock.js';
 import { verifyRecord } from '../../shared/draw/index.js';
 import { ApiClient, waitForStage, type Call } from '../helpers/api.js';
+import { startSamplePlatform, type SamplePlatform } from '../helpers/platform.js';
 
 const A = `${SAMPLE_PLAN_ID}-01`;
 const clock = new ManualClock('2026-01-12T01:00:00Z'); // A's draw date
@@ -27,23 +27,17 @@ let leader: Awaited<ReturnType<ApiClient['as']>>;
 const status = (): Promise<Call> => coord('GET', `/tasks/${A}/status`);
 const approvalMails = (): number => platform.ses.emails().filter((e) => e.destination.to.map(addr).includes(SAMPLE_LEADER_EMAIL) && e.subject.includes('审批')).length;
 
+let sample: SamplePlatform;
 beforeAll(async () => {
-  setClock(clock);
-  platform = await startPlatform({ retryDelayMs: 10 });
-  await loadSampleDistrict(sampleDistrict({ targets: 300 }));
-  api = new ApiClient(platform);
-  coord = await api.as(SAMPLE_COORDINATOR_EMAIL);
-  leader = await api.as(SAMPLE_LEADER_EMAIL);
+  sample = await startSamplePlatform({ clock, targets: 300 });
+  ({ platform, api, coord, leader } = sample);
   expect((await coord('POST', `/tasks/${A}/launch`, {})).status).toBe(201);
   await waitForStage(status, 'approval');
   expect((await leader('POST', `/tasks/${A}/approval`, { approve: true })).status).toBe(200);
   await waitForStage(status, 'witnesses');
 }, 300_000); // a loaded shared machine starts the platform slowly
 
-afterAll(async () => {
-  resetClock();
-  await platform?.stop();
-});
+afterAll(() => sample?.stop());
 
 describe('witness registration and its closing', () => {
   it('takes witnesses one at a time and freezes nothing until registration is closed with enough of them', async () => {

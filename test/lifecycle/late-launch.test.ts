@@ -6,12 +6,11 @@
  * accepted and the deadlines counted from them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatform, type Platform } from '../../shared/dev/local/platform.js';
-import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
-import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
-import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
+import type { Platform } from '../../shared/dev/local/platform.js';
+import { SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
+import { ManualClock } from '../../shared/clock.js';
 import { ApiClient } from '../helpers/api.js';
-import { approveAndDraw } from '../helpers/platform.js';
+import { approveAndDraw, startSamplePlatform, type SamplePlatform } from '../helpers/platform.js';
 
 const B = `${SAMPLE_PLAN_ID}-02`; // draw date 2026-04-20, window 2026-04-16 … 2026-06-15
 const C = `${SAMPLE_PLAN_ID}-03`; // draw date 2026-06-18, window 2026-06-16 … 2026-08-14
@@ -22,19 +21,13 @@ let api: ApiClient;
 let coord: Awaited<ReturnType<ApiClient['as']>>;
 let leader: Awaited<ReturnType<ApiClient['as']>>;
 
+let sample: SamplePlatform;
 beforeAll(async () => {
-  setClock(clock);
-  platform = await startPlatform({ retryDelayMs: 10 });
-  await loadSampleDistrict(sampleDistrict({ targets: 300 }));
-  api = new ApiClient(platform);
-  coord = await api.as(SAMPLE_COORDINATOR_EMAIL);
-  leader = await api.as(SAMPLE_LEADER_EMAIL);
+  sample = await startSamplePlatform({ clock, targets: 300 });
+  ({ platform, api, coord, leader } = sample);
 }, 300_000); // a loaded shared machine starts the platform slowly
 
-afterAll(async () => {
-  resetClock();
-  await platform?.stop();
-});
+afterAll(() => sample?.stop());
 
 describe('a late launch approved by a leader', () => {
   it('refuses the launch after the window, with the reason and what to do', async () => {
