@@ -59,20 +59,24 @@ export interface RevealCheckInput {
 }
 
 /**
- * Throws RevealMismatchError naming the first witness (in witness-id order, system last) whose
- * reveal does not match the commitment, then MissingRevealError listing every missing reveal.
- * Returns the reveals in canonical order.
+ * Witness reveals against their commitments (v1 and v2): an unknown or repeated id is refused, the
+ * first reveal (in registration order) that is malformed or does not match throws
+ * RevealMismatchError; returns the ids still missing and the secrets in registration order.
  */
-export function checkReveals(freeze: RevealCheckInput, reveals: Reveals): { witnesses: { id: string; secret: string }[]; system: string; beacon: string | null } {
+export function checkWitnessReveals(
+  registered: readonly { id: string; commitment: string; name?: string; role?: string }[],
+  reveals: readonly { id: string; secret: string }[],
+  opts: { registry: string; named?: boolean; mismatchSuffix?: string },
+): { missing: string[]; ordered: { id: string; secret: string }[] } {
   const byId = new Map<string, string>();
-  for (const r of reveals.witnesses) {
-    if (!freeze.witnesses.some((w) => w.id === r.id)) throw new DrawInputError(`见证人「${r.id}」未在冻结记录中登记`);
+  for (const r of reveals) {
+    if (!registered.some((w) => w.id === r.id)) throw new DrawInputError(`见证人「${r.id}」未在${opts.registry}中登记`);
     if (byId.has(r.id)) throw new DrawInputError(`见证人「${r.id}」的揭示值重复提交`);
     byId.set(r.id, r.secret);
   }
   const missing: string[] = [];
   const ordered: { id: string; secret: string }[] = [];
-  for (const w of freeze.witnesses) {
+  for (const w of registered) {
     const secret = byId.get(w.id);
     if (secret === undefined || secret === '') {
       missing.push(w.id);
@@ -82,10 +86,21 @@ export function checkReveals(freeze: RevealCheckInput, reveals: Reveals): { witn
     if (bad) throw new RevealMismatchError(w.id, `见证人「${w.id}」的揭示值无效：${bad}`);
     const got = sha256Hex(Buffer.from(secret, 'utf8'));
     if (got !== w.commitment) {
-      throw new RevealMismatchError(w.id, `见证人「${w.id}」的揭示值与其承诺不一致（SHA-256 为 ${got}，承诺为 ${w.commitment}），抽取仪式停止`);
+      const who = opts.named ? `见证人「${w.id}」（${w.name}，${w.role}）` : `见证人「${w.id}」`;
+      throw new RevealMismatchError(w.id, `${who}的揭示值与其承诺不一致（SHA-256 为 ${got}，承诺为 ${w.commitment}）${opts.mismatchSuffix ?? ''}`);
     }
     ordered.push({ id: w.id, secret });
   }
+  return { missing, ordered };
+}
+
+/**
+ * Throws RevealMismatchError naming the first witness (in witness-id order, system last) whose
+ * reveal does not match the commitment, then MissingRevealError listing every missing reveal.
+ * Returns the reveals in canonical order.
+ */
+export function checkReveals(freeze: RevealCheckInput, reveals: Reveals): { witnesses: { id: string; secret: string }[]; system: string; beacon: string | null } {
+  const { missing, ordered } = checkWitnessReveals(freeze.witnesses, reveals.witnesses, { registry: '冻结记录', mismatchSuffix: '，抽取仪式停止' });
   const sys = reveals.system;
   if (!sys) missing.push('system');
   else {

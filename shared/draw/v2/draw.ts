@@ -10,7 +10,7 @@
  *   outcomeRecord  a round that ends without a draw (aborted, failed)
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { checkSecretText } from '../ceremony.js';
+import { checkWitnessReveals } from '../ceremony.js';
 import { DrawInfeasibleError, DrawInputError, MissingRevealError, RevealMismatchError } from '../errors.js';
 import { findShortages, matchTeams, type Matching, type ShortageLabels } from '../match.js';
 import { compilePool, ID_RE, STRATA, UNIT_RE, type CompiledPool, type DrawPool, type FreezeHelper } from '../pool.js';
@@ -268,26 +268,7 @@ export interface RevealsV2 {
 
 /** Checks reveals (witness-id order, system last) and beacon proofs; returns them in order. */
 export function checkRevealsV2(freeze: FreezeRecordV2, close: CloseRecordV2, reveals: RevealsV2): { witnesses: { id: string; secret: string }[]; system: string; beacons: BeaconProof[] } {
-  const byId = new Map<string, string>();
-  for (const r of reveals.witnesses) {
-    if (!close.witnesses.some((w) => w.id === r.id)) throw new DrawInputError(`见证人「${r.id}」未在登记截止记录中登记`);
-    if (byId.has(r.id)) throw new DrawInputError(`见证人「${r.id}」的揭示值重复提交`);
-    byId.set(r.id, r.secret);
-  }
-  const missing: string[] = [];
-  const ordered: { id: string; secret: string }[] = [];
-  for (const w of close.witnesses) {
-    const secret = byId.get(w.id);
-    if (secret === undefined || secret === '') {
-      missing.push(w.id);
-      continue;
-    }
-    const bad = checkSecretText(secret);
-    if (bad) throw new RevealMismatchError(w.id, `见证人「${w.id}」的揭示值无效：${bad}`);
-    const got = sha256Hex(Buffer.from(secret, 'utf8'));
-    if (got !== w.commitment) throw new RevealMismatchError(w.id, `见证人「${w.id}」（${w.name}，${w.role}）的揭示值与其承诺不一致（SHA-256 为 ${got}，承诺为 ${w.commitment}）`);
-    ordered.push({ id: w.id, secret });
-  }
+  const { missing, ordered } = checkWitnessReveals(close.witnesses, reveals.witnesses, { registry: '登记截止记录', named: true });
   if (!reveals.system) missing.push('system');
   else {
     if (!HEX64.test(reveals.system)) throw new RevealMismatchError('system', '系统随机数的揭示值应为 64 位小写十六进制');
