@@ -81,7 +81,7 @@ export class Directory {
   ) {}
 
   static async load(): Promise<Directory> {
-    const departments = await listDepartments();
+    const departments = await listDepartments({ fresh: true });
     const profiles = new Map<string, PolicyProfile>();
     for (const d of departments) {
       // One department's broken profile must not stop the others' reminders.

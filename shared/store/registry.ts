@@ -63,7 +63,9 @@ export async function getDepartment(id: string): Promise<Department | undefined>
   });
 }
 
-export async function listDepartments(): Promise<Department[]> {
+/** `fresh`: read past the 30 s cache (a daily job must see a department created a moment ago). */
+export async function listDepartments(opts: { fresh?: boolean } = {}): Promise<Department[]> {
+  if (opts.fresh) configCache.delete('depts');
   return cachedConfig('depts', async () => {
     const items = await queryAll({ index: LOOKUP.name, pkName: LOOKUP.partitionKey, pk: K.departmentsIndex() });
     return items.map((i) => clean<Department>(i));

@@ -102,7 +102,10 @@ describe('enforcement certificates', () => {
     await approvePlan('op-late-2026', { email: F.dept.leaders[0]!.email, name: F.dept.leaders[0]!.name, department: F.dept.id });
     await publishPlan('op-late-2026', coord);
     await createTask({ taskId: late.taskId, department: F.dept.id, planId: 'op-late-2026', planVersion: 1, name: late.name, stage: 'freeze', launchedAt: '2026-12-05T01:00:00.000Z', launchedBy: coord.email });
-    await registerWitnesses(late.taskId, 1, [{ id: 'w1', name: '纪检监督员', role: '纪检监督', commitment: commitSecret('纪检监督员的秘密 2026') }]);
+    await registerWitnesses(late.taskId, 1, [
+      { id: 'w1', name: '纪检监督员', role: '纪检监督', commitment: commitSecret('纪检监督员的秘密 2026') },
+      { id: 'w2', name: '企业代表', role: '社会监督', commitment: commitSecret('企业代表的秘密 2026') },
+    ]);
 
     clock.set('2026-12-05T01:00:00Z');
     await freezeStage({ taskId: late.taskId });
