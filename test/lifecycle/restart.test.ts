@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../shared/dev/local/dynamo.js';
 import { SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
-import { waitForStage, type Call } from '../helpers/api.js';
+import { waitForExecutionEnd, waitForStage, type Call } from '../helpers/api.js';
 
 const TASK = `${SAMPLE_PLAN_ID}-01`;
 const dataDir = mkdtempSync(join(tmpdir(), 'suiji-restart-'));
@@ -129,7 +129,8 @@ describe('a restart in the middle of a lifecycle', () => {
     await coord('POST', `/tasks/${TASK}/publish`, {});
     const done = await waitForStage(status, 'closed');
     expect(done.json.summary).toMatchObject({ targets: before.json.total, published: before.json.total });
-    expect(done.json.execution.status).toBe('SUCCEEDED');
+    // The stage is stored before the state machine's last states run.
+    expect((await waitForExecutionEnd(status)).json.execution.status).toBe('SUCCEEDED');
     // the draw ran once: one round, one record
     expect(done.json.drawRound).toBe(1);
   }, 300_000);
