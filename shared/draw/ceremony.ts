@@ -10,9 +10,9 @@
 import { randomBytes } from 'node:crypto';
 import { sha256Hex } from './sha256.js';
 import { DrawInputError, MissingRevealError, RevealMismatchError } from './errors.js';
+import { HEX64 } from './pool.js';
 
 export const ALGORITHM = 'suiji-draw-v1';
-const HEX64 = /^[0-9a-f]{64}$/;
 
 /** A witness secret: non-empty, no line break (reveals are joined by "\n"). */
 export function checkSecretText(secret: string): string | undefined {

@@ -9,7 +9,9 @@ import {
   compilePool,
   digestLines,
   eligibilityLines,
+  HEX64,
   ID_RE,
+  ISO_TIME,
   UNIT_RE,
   parsePoolLines,
   poolLines,
@@ -25,8 +27,6 @@ import { wordsToHex } from './sha256.js';
 import { createHasher, type BatchHasher } from './simd.js';
 import { drawCount, FULL_BP, teamSize } from '../domain/sampling.js';
 
-const HEX64 = /^[0-9a-f]{64}$/;
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export interface FreezeInput {
   taskId: string;
@@ -58,8 +58,8 @@ export interface FrozenDraw {
 export const drawCounts = (f: FreezeRecord) => f.strata.map((s) => s.toDraw);
 export const matchParams = (f: FreezeRecord): MatchParams => ({ teamSize: f.team.size, jointUnits: f.team.jointUnits });
 
-function checkFreezeParams(input: FreezeInput): void {
-  if (!ID_RE.test(input.taskId)) throw new DrawInputError(`任务编号「${input.taskId}」格式不正确`);
+/** Freeze parameters v1 and v2 share: the two instants, the ratios per risk class, the minimum team. */
+export function checkScheduleAndSampling(input: { frozenAt: string; drawTime: string; ratiosBp: Record<'A' | 'B' | 'C' | 'D', number>; minTeamSize: number }): void {
   if (!ISO_TIME.test(input.frozenAt)) throw new DrawInputError(`冻结时间「${input.frozenAt}」应为 ISO 8601 时间`);
   if (!ISO_TIME.test(input.drawTime)) throw new DrawInputError(`抽取时间「${input.drawTime}」应为 ISO 8601 时间`);
   for (const c of ['A', 'B', 'C', 'D'] as const) {
@@ -67,6 +67,17 @@ function checkFreezeParams(input: FreezeInput): void {
     if (!Number.isInteger(r) || r < 0 || r > 10_000) throw new DrawInputError(`${c} 类抽查比例应为 0 到 10000 之间的整数（万分比）`);
   }
   if (!Number.isInteger(input.minTeamSize) || input.minTeamSize < 1) throw new DrawInputError('检查组最少人数应为正整数');
+}
+
+/** Freeze parameters v1 and v2 share: the system's commitment and the joint units. */
+export function checkSystemAndUnits(input: { systemCommitment: string; jointUnits?: readonly string[] | undefined }): void {
+  if (!HEX64.test(input.systemCommitment)) throw new DrawInputError('系统承诺应为 64 位小写十六进制（SHA-256）');
+  for (const u of input.jointUnits ?? []) if (!UNIT_RE.test(u)) throw new DrawInputError(`联合检查单位编号「${u}」格式不正确`);
+}
+
+function checkFreezeParams(input: FreezeInput): void {
+  if (!ID_RE.test(input.taskId)) throw new DrawInputError(`任务编号「${input.taskId}」格式不正确`);
+  checkScheduleAndSampling(input);
   if (!input.witnesses.length) throw new DrawInputError('至少需要一名见证人');
   const seen = new Set<string>();
   for (const w of input.witnesses) {
@@ -75,8 +86,7 @@ function checkFreezeParams(input: FreezeInput): void {
     seen.add(w.id);
     if (!HEX64.test(w.commitment)) throw new DrawInputError(`见证人「${w.id}」的承诺应为 64 位小写十六进制（SHA-256）`);
   }
-  if (!HEX64.test(input.systemCommitment)) throw new DrawInputError('系统承诺应为 64 位小写十六进制（SHA-256）');
-  for (const u of input.jointUnits ?? []) if (!UNIT_RE.test(u)) throw new DrawInputError(`联合检查单位编号「${u}」格式不正确`);
+  checkSystemAndUnits(input);
   const b = input.beacon;
   if (b && (!b.source || !Number.isInteger(b.round) || b.round < 0)) throw new DrawInputError('公共随机信标应指定来源和非负整数轮次');
 }

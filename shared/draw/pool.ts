@@ -26,6 +26,10 @@ for (let i = 0; i < USCC_ALPHABET.length; i++) CODE[USCC_ALPHABET.charCodeAt(i)]
 export const ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** Units (department ids, or section names for an internal joint task): no separators, no line break. */
 export const UNIT_RE = /^[^,;\r\n]{1,64}$/;
+/** Digests, commitments and system secrets: 64 lower-case hex digits. */
+export const HEX64 = /^[0-9a-f]{64}$/;
+/** Instants in records (ISO 8601, with a zone). */
+export const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export interface PoolInspector {
   /** Pseudonymous id used in the published record and in the score hash. */

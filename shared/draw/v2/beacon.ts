@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { DrawInputError } from '../errors.js';
+import { HEX64 } from '../pool.js';
 
 const DST = 'BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_';
 const sigs = bls12_381.shortSignatures;
@@ -70,7 +71,6 @@ export interface IndexBeaconProof {
 }
 export type BeaconProof = BlsBeaconProof | IndexBeaconProof;
 
-const HEX64 = /^[0-9a-f]{64}$/;
 const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest();
 
 /** Unix seconds at which `round` is published. */

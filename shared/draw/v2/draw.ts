@@ -13,7 +13,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { checkWitnessReveals } from '../ceremony.js';
 import { DrawInfeasibleError, DrawInputError, MissingRevealError, RevealMismatchError } from '../errors.js';
 import { findShortages, matchTeams, type Matching, type ShortageLabels } from '../match.js';
-import { compilePool, ID_RE, STRATA, UNIT_RE, type CompiledPool, type DrawPool, type FreezeHelper } from '../pool.js';
+import { checkScheduleAndSampling, checkSystemAndUnits } from '../draw.js';
+import { compilePool, HEX64, ID_RE, ISO_TIME, STRATA, type CompiledPool, type DrawPool, type FreezeHelper } from '../pool.js';
 import type { Selection } from '../select.js';
 import { sha256Hex, wordsToHex } from '../sha256.js';
 import { createHasher, type BatchHasher } from '../simd.js';
@@ -32,8 +33,6 @@ import {
   type WitnessV2,
 } from './record.js';
 
-const HEX64 = /^[0-9a-f]{64}$/;
-const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export interface FreezeInputV2 {
   taskId: string;
@@ -83,15 +82,8 @@ function checkParams(input: FreezeInputV2): void {
   if (input.prev && !(HEX64.test(input.prev.freezeDigest) && HEX64.test(input.prev.freezeDigestSm3))) throw new DrawInputError('上一轮的冻结摘要应为 64 位小写十六进制');
   const r = input.redrawOf ?? null;
   if (r !== null && (!Number.isInteger(r) || r < 1 || r >= input.round)) throw new DrawInputError('重抽应指向本部门更早的轮次');
-  if (!ISO_TIME.test(input.frozenAt)) throw new DrawInputError(`冻结时间「${input.frozenAt}」应为 ISO 8601 时间`);
-  if (!ISO_TIME.test(input.drawTime)) throw new DrawInputError(`抽取时间「${input.drawTime}」应为 ISO 8601 时间`);
-  for (const c of ['A', 'B', 'C', 'D'] as const) {
-    const v = input.ratiosBp[c];
-    if (!Number.isInteger(v) || v < 0 || v > 10_000) throw new DrawInputError(`${c} 类抽查比例应为 0 到 10000 之间的整数（万分比）`);
-  }
-  if (!Number.isInteger(input.minTeamSize) || input.minTeamSize < 1) throw new DrawInputError('检查组最少人数应为正整数');
-  if (!HEX64.test(input.systemCommitment)) throw new DrawInputError('系统承诺应为 64 位小写十六进制（SHA-256）');
-  for (const u of input.jointUnits ?? []) if (!UNIT_RE.test(u)) throw new DrawInputError(`联合检查单位编号「${u}」格式不正确`);
+  checkScheduleAndSampling(input);
+  checkSystemAndUnits(input);
   if (!input.beacons.length) throw new DrawInputError('v2 抽取至少需要一个公共随机信标（drand quicknet 或指数收盘点位）');
   const drawAt = Date.parse(input.drawTime) / 1000;
   for (const b of input.beacons) {
