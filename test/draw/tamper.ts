@@ -21,3 +21,14 @@ export function mutate(v: string | number): string | number {
   const next = /[0-9a-f]/.test(c) ? '0123456789abcdef'[('0123456789abcdef'.indexOf(c) + 1) % 16]! : String.fromCodePoint(c.codePointAt(0)! + 1);
   return v.slice(0, i) + next + v.slice(i + 1);
 }
+
+/** The paths whose one-character change `verify` does not notice, each tried on a fresh copy from `genuine`. */
+export function undetectedChanges<R>(genuine: () => R, paths: readonly Path[], verify: (r: R) => { ok: boolean }): string[] {
+  const undetected: string[] = [];
+  for (const p of paths) {
+    const r = genuine();
+    set(r, p, mutate(get(r, p) as string | number));
+    if (verify(r).ok) undetected.push(p.join('.'));
+  }
+  return undetected;
+}
