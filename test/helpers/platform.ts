@@ -55,6 +55,12 @@ export async function approveAndDraw(coord: As, leader: As, task: string, secret
   const status = (): Promise<Call> => coord('GET', `/tasks/${task}/status`);
   await waitForStage(status, 'approval');
   expect((await leader('POST', `/tasks/${task}/approval`, { approve: true })).json).toEqual({ approved: true, applied: true });
+  await witnessAndDraw(coord, task, secrets);
+}
+
+/** From the witnesses stage to the drawn task: two witnesses registered, registration closed, both reveal. */
+export async function witnessAndDraw(coord: As, task: string, secrets: [string, string] = ['s1', 's2']): Promise<void> {
+  const status = (): Promise<Call> => coord('GET', `/tasks/${task}/status`);
   await waitForStage(status, 'witnesses');
   const witnesses = [
     { id: 'w1', name: '纪检监督员', role: '纪检监督', commitment: sha256Hex(secrets[0]) },

@@ -20,10 +20,10 @@ import { routeKey } from '../../shared/http/core.js';
 import { createLink } from '../../shared/links.js';
 import { assignmentLink } from '../../shared/lifecycle/notify.js';
 import { ApiClient, waitForStage, type Call } from '../helpers/api.js';
+import { witnessAndDraw } from '../helpers/platform.js';
 
 const TASK = `${SAMPLE_PLAN_ID}-01`;
 const clock = new ManualClock('2026-01-12T01:00:00Z');
-const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 
 interface Seen {
   key: string;
@@ -108,17 +108,7 @@ describe('walking every public and link page', () => {
   }, 120_000);
 
   it('serves the inspector’s pages after the draw: list, form, printable sheet, errors, confirmation', async () => {
-    await coord('POST', `/tasks/${TASK}/ceremony/witnesses`, {
-      witnesses: [
-        { id: 'w1', name: '纪检监督员', role: '纪检监督', commitment: sha('secret-one') },
-        { id: 'w2', name: '企业代表', role: '企业代表', commitment: sha('secret-two') },
-      ],
-    });
-    await coord('POST', `/tasks/${TASK}/ceremony/close`, {});
-    await waitForStage(status, 'ceremony');
-    await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w1', secret: 'secret-one' });
-    await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w2', secret: 'secret-two' });
-    await waitForStage(status, 'results');
+    await witnessAndDraw(coord, TASK, ['secret-one', 'secret-two']);
     expect((await visit('GET', `/public/tasks/${TASK}`)).status).toBe(200);
     expect((await visit('GET', `/public/tasks/${TASK}/draw`)).status).toBe(200);
 

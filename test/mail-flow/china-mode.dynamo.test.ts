@@ -15,10 +15,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { startPlatform, type Platform } from '../../shared/dev/local/platform.js';
 import { ApiClient, waitForStage, type Call } from '../helpers/api.js';
+import { witnessAndDraw } from '../helpers/platform.js';
 import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
 import { SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID, sampleDistrict } from '../../shared/dev/sample/district.js';
 import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
@@ -31,7 +31,6 @@ import { OUTBOX_MAILBOX } from '../../shared/dev/local/smtp.js';
 
 const clock = new ManualClock('2026-01-12T01:00:00Z');
 const TASK = `${SAMPLE_PLAN_ID}-01`;
-const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 let platform: Platform;
 let api: ApiClient;
 
@@ -182,17 +181,7 @@ describe('mail over SMTP and IMAP', () => {
     const leader = await api.as(SAMPLE_LEADER_EMAIL);
     expect((await leader('POST', `/tasks/${TASK}/approval`, { approve: true })).status).toBe(200);
     await waitForStage(status, 'witnesses');
-    await coord('POST', `/tasks/${TASK}/ceremony/witnesses`, {
-      witnesses: [
-        { id: 'w1', name: '纪检监督员', role: '纪检监督', commitment: sha('secret-one') },
-        { id: 'w2', name: '企业代表', role: '企业代表', commitment: sha('secret-two') },
-      ],
-    });
-    await coord('POST', `/tasks/${TASK}/ceremony/close`, {});
-    await waitForStage(status, 'ceremony');
-    await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w1', secret: 'secret-one' });
-    await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w2', secret: 'secret-two' });
-    await waitForStage(status, 'results');
+    await witnessAndDraw(coord, TASK, ['secret-one', 'secret-two']);
     const team = new Set(((await coord('GET', `/tasks/${TASK}/targets?limit=1000`)).json.items as { team: string[] }[]).flatMap((t) => t.team));
     const inspectors = (await coord('GET', `/departments/${SAMPLE_MAIN_DEPT}/inspectors`)).json as { id: string; email: string }[];
     const emails = inspectors.filter((i) => team.has(i.id)).map((i) => i.email);
