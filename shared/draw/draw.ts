@@ -20,6 +20,7 @@ import {
   type CompiledPool,
   type DrawPool,
   type FreezeHelper,
+  type Stratum,
 } from './pool.js';
 import { freezeDigestOf, RECORD_VERSION, serializeRecord, type DrawRecord, type FreezeRecord } from './record.js';
 import { selectTargets, type Selection } from './select.js';
@@ -92,21 +93,34 @@ function checkFreezeParams(input: FreezeInput): void {
 }
 
 /**
- * Phase 1. Validates, checks feasibility (throws DrawInfeasibleError before anything exists),
- * computes the digests and returns the freeze record to publish.
+ * Phase 1's common core (v1 and v2): the compiled pool, the count per stratum and the team, or
+ * DrawInputError / DrawInfeasibleError before anything exists.
  */
-export function freezeDraw(input: FreezeInput): FrozenDraw {
-  checkFreezeParams(input);
+export function feasiblePool(input: Pick<FreezeInput, 'pool' | 'helper' | 'ratiosBp' | 'jointUnits' | 'minTeamSize' | 'labels'>): {
+  pool: CompiledPool & { poolDigest: string; eligibilityDigest: string };
+  strata: { stratum: Stratum; candidates: number; ratioBp: number; toDraw: number }[];
+  team: { minSize: number; size: number; jointUnits: string[] };
+} {
   const pool = compilePool(input.pool, input.helper);
   if (pool.n === 0) throw new DrawInputError('检查对象范围内没有可抽取的检查对象');
   const ratios = [FULL_BP, input.ratiosBp.A, input.ratiosBp.B, input.ratiosBp.C, input.ratiosBp.D];
   const counts = ratios.map((r, s) => drawCount(pool.strataCounts[s]!, r));
   if (counts.every((c) => c === 0)) throw new DrawInputError('按抽查比例计算，没有需要抽取的检查对象');
   const jointUnits = [...new Set(input.jointUnits ?? [])].sort();
-  const minSize = input.minTeamSize;
-  const team = { minSize, size: teamSize(minSize, jointUnits.length), jointUnits };
+  const team = { minSize: input.minTeamSize, size: teamSize(input.minTeamSize, jointUnits.length), jointUnits };
   const shortages = findShortages(pool, counts, { teamSize: team.size, jointUnits }, input.labels);
   if (shortages.length) throw new DrawInfeasibleError(shortages);
+  const strata = STRATA.map((stratum, s) => ({ stratum, candidates: pool.strataCounts[s]!, ratioBp: ratios[s]!, toDraw: counts[s]! }));
+  return { pool, strata, team };
+}
+
+/**
+ * Phase 1. Validates, checks feasibility (throws DrawInfeasibleError before anything exists),
+ * computes the digests and returns the freeze record to publish.
+ */
+export function freezeDraw(input: FreezeInput): FrozenDraw {
+  checkFreezeParams(input);
+  const { pool, strata, team } = feasiblePool(input);
 
   const freeze: FreezeRecord = {
     algorithm: ALGORITHM,
@@ -118,7 +132,7 @@ export function freezeDraw(input: FreezeInput): FrozenDraw {
     candidates: pool.n,
     inspectors: pool.inspectorIds.length,
     areas: pool.areaNames.length,
-    strata: STRATA.map((stratum, s) => ({ stratum, candidates: pool.strataCounts[s]!, ratioBp: ratios[s]!, toDraw: counts[s]! })),
+    strata,
     team,
     witnesses: [...input.witnesses].map((w) => ({ id: w.id, commitment: w.commitment })).sort((a, b) => (a.id < b.id ? -1 : 1)),
     systemCommitment: input.systemCommitment,

@@ -12,13 +12,13 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { checkWitnessReveals } from '../ceremony.js';
 import { DrawInfeasibleError, DrawInputError, MissingRevealError, RevealMismatchError } from '../errors.js';
-import { findShortages, matchTeams, type Matching, type ShortageLabels } from '../match.js';
-import { checkScheduleAndSampling, checkSystemAndUnits } from '../draw.js';
-import { compilePool, HEX64, ID_RE, ISO_TIME, STRATA, type CompiledPool, type DrawPool, type FreezeHelper } from '../pool.js';
+import { matchTeams, type Matching, type ShortageLabels } from '../match.js';
+import { checkScheduleAndSampling, checkSystemAndUnits, feasiblePool } from '../draw.js';
+import { HEX64, ID_RE, ISO_TIME, STRATA, type CompiledPool, type DrawPool, type FreezeHelper } from '../pool.js';
 import type { Selection } from '../select.js';
 import { sha256Hex, wordsToHex } from '../sha256.js';
 import { createHasher, type BatchHasher } from '../simd.js';
-import { drawCount, FULL_BP, teamSize } from '../../domain/sampling.js';
+import { teamSize } from '../../domain/sampling.js';
 import { beaconTime, checkBeacon, type BeaconProof, type BeaconSpec } from './beacon.js';
 import { candidateText as candidateTextOf, commitAll, publicPool, selectV2, SALT_BYTES, type SelectionV2 } from './commit.js';
 import {
@@ -151,15 +151,7 @@ export const linesDigest = (lines: readonly string[]) => sha256Hex(Buffer.from(l
  */
 export function freezeDrawV2(input: FreezeInputV2, hasher: BatchHasher = createHasher()): FrozenDrawV2 {
   checkParams(input);
-  const compiled = compilePool(input.pool, input.helper);
-  if (compiled.n === 0) throw new DrawInputError('检查对象范围内没有可抽取的检查对象');
-  const ratios = [FULL_BP, input.ratiosBp.A, input.ratiosBp.B, input.ratiosBp.C, input.ratiosBp.D];
-  const counts = ratios.map((r, s) => drawCount(compiled.strataCounts[s]!, r));
-  if (counts.every((c) => c === 0)) throw new DrawInputError('按抽查比例计算，没有需要抽取的检查对象');
-  const jointUnits = [...new Set(input.jointUnits ?? [])].sort();
-  const team = { minSize: input.minTeamSize, size: teamSize(input.minTeamSize, jointUnits.length), jointUnits };
-  const shortages = findShortages(compiled, counts, { teamSize: team.size, jointUnits }, input.labels);
-  if (shortages.length) throw new DrawInfeasibleError(shortages);
+  const { pool: compiled, strata, team } = feasiblePool(input);
 
   const { pool, map } = pseudonymise(compiled, input.pseudonyms);
   let salts: Uint8Array;
@@ -190,7 +182,7 @@ export function freezeDrawV2(input: FreezeInputV2, hasher: BatchHasher = createH
     candidates: pool.n,
     inspectors: pool.inspectorIds.length,
     areas: pool.areaNames.length,
-    strata: STRATA.map((stratum, s) => ({ stratum, candidates: pool.strataCounts[s]!, ratioBp: ratios[s]!, toDraw: counts[s]! })),
+    strata,
     team,
     systemCommitment: input.systemCommitment,
     beacons: input.beacons.map((b) => ({ ...b })),
