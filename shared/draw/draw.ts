@@ -29,7 +29,8 @@ import { createHasher, type BatchHasher } from './simd.js';
 import { drawCount, FULL_BP, teamSize } from '../domain/sampling.js';
 
 
-export interface FreezeInput {
+/** The freeze input fields of v1 and v2 alike. */
+export interface FreezeInputCommon {
   taskId: string;
   pool: DrawPool;
   /** Ratios per risk class in basis points (300 = 3 %); the key stratum is always 10000. */
@@ -40,14 +41,17 @@ export interface FreezeInput {
   jointUnits?: readonly string[];
   frozenAt: string;
   drawTime: string;
-  witnesses: readonly { id: string; commitment: string }[];
   systemCommitment: string;
-  /** Public randomness beacon round fixed now, revealed at the ceremony; null if none. */
-  beacon?: { source: string; round: number } | null;
   /** Wording for infeasibility messages only (not frozen). */
   labels?: ShortageLabels;
   /** A second thread for the pool text (large pools); the result is the same without it. */
   helper?: FreezeHelper;
+}
+
+export interface FreezeInput extends FreezeInputCommon {
+  witnesses: readonly { id: string; commitment: string }[];
+  /** Public randomness beacon round fixed now, revealed at the ceremony; null if none. */
+  beacon?: { source: string; round: number } | null;
 }
 
 export interface FrozenDraw {

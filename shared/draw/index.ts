@@ -46,7 +46,7 @@ export {
   runDraw,
   serializeRecordChunks,
 } from './draw.js';
-export type { DrawResult, FreezeInput, FrozenDraw } from './draw.js';
+export type { DrawResult, FreezeInput, FreezeInputCommon, FrozenDraw } from './draw.js';
 export { DrawInfeasibleError, DrawInputError, MissingRevealError, RevealMismatchError } from './errors.js';
 export type { Shortage } from './errors.js';
 export { findShortages, matchTeams } from './match.js';
@@ -54,7 +54,7 @@ export type { AreaLoad, Matching, MatchParams, ShortageLabels } from './match.js
 export { compilePool, PackedCandidates, digestLines, eligibilityLines, parsePoolLines, poolLines, STRATA, usccAt, USCC_ALPHABET } from './pool.js';
 export type { CompiledPool, DrawPool, PoolArea, PoolCandidate, PoolInspector, Stratum } from './pool.js';
 export { canonicalJson, DrawRecordSchema, FreezeRecordSchema, freezeDigestOf, parseRecordShape, RECORD_VERSION, serializeRecord } from './record.js';
-export type { DrawRecord, DrawTarget, FreezeRecord } from './record.js';
+export type { DrawRecord, DrawResults, DrawTarget, DrawTargetCommon, FreezeCommon, FreezeRecord } from './record.js';
 export { selectTargets } from './select.js';
 export type { Selection } from './select.js';
 export { createHasher, scalarHasher, wasmHasher } from './simd.js';

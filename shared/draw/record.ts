@@ -21,12 +21,15 @@ export interface StratumFreeze {
   toDraw: number;
 }
 
-export interface FreezeRecord {
-  algorithm: typeof ALGORITHM;
+/**
+ * What the freeze records of v1 (§2.6) and v2 (§13) both carry: the task, the times, the input
+ * digests and counts, the strata, the team and the system's commitment.
+ */
+export interface FreezeCommon {
   taskId: string;
   /** When the pool was frozen (ISO 8601). */
   frozenAt: string;
-  /** When the draw ceremony takes place (ISO 8601). */
+  /** When the draw ceremony takes place (v1) / witness registration closes (v2) (ISO 8601). */
   drawTime: string;
   poolDigest: string;
   eligibilityDigest: string;
@@ -36,13 +39,18 @@ export interface FreezeRecord {
   /** Always the five strata key, A, B, C, D in that order; key's ratio is 10000. */
   strata: StratumFreeze[];
   team: { minSize: number; size: number; jointUnits: string[] };
+  systemCommitment: string;
+}
+
+export interface FreezeRecord extends FreezeCommon {
+  algorithm: typeof ALGORITHM;
   /** Sorted by id. */
   witnesses: { id: string; commitment: string }[];
-  systemCommitment: string;
   beacon: { source: string; round: number } | null;
 }
 
-export interface DrawTarget {
+/** A drawn target's fields both versions publish (v2 adds the opening: commitment, salt, exclusions). */
+export interface DrawTargetCommon {
   uscc: string;
   stratum: Stratum;
   priority: string;
@@ -51,14 +59,10 @@ export interface DrawTarget {
   team: string[];
   leader: string;
 }
+export type DrawTarget = DrawTargetCommon;
 
-export interface DrawRecord {
-  algorithm: typeof ALGORITHM;
-  recordVersion: typeof RECORD_VERSION;
-  taskId: string;
-  freeze: FreezeRecord;
-  freezeDigest: string;
-  reveals: { witnesses: { id: string; secret: string }[]; system: string; beacon: string | null };
+/** The results both versions' records carry after the seed: per-stratum counts and matching (§5). */
+export interface DrawResults {
   seed: string;
   strata: { stratum: Stratum; candidates: number; ratioBp: number; selected: number }[];
   matching: {
@@ -70,6 +74,15 @@ export interface DrawRecord {
     inspectors: { id: string; cap: number; load: number }[];
     capYields: number;
   };
+}
+
+export interface DrawRecord extends DrawResults {
+  algorithm: typeof ALGORITHM;
+  recordVersion: typeof RECORD_VERSION;
+  taskId: string;
+  freeze: FreezeRecord;
+  freezeDigest: string;
+  reveals: { witnesses: { id: string; secret: string }[]; system: string; beacon: string | null };
   /** Ascending priority (the matching order). */
   targets: DrawTarget[];
   /** Frozen inputs: the exact lines behind poolDigest and eligibilityDigest (without "\n"). */
@@ -88,8 +101,8 @@ export const Count = z.number().int().min(0);
 export const Bp = z.number().int().min(0).max(10_000);
 export const StratumName = z.enum(STRATA);
 
-export const FreezeRecordSchema = z.strictObject({
-  algorithm: z.literal(ALGORITHM),
+/** The fields of FreezeCommon (spread into each version's strict schema). */
+export const freezeCommonShape = {
   taskId: IdText,
   frozenAt: IsoTime,
   drawTime: IsoTime,
@@ -100,8 +113,36 @@ export const FreezeRecordSchema = z.strictObject({
   areas: Count,
   strata: z.array(z.strictObject({ stratum: StratumName, candidates: Count, ratioBp: Bp, toDraw: Count })).length(5),
   team: z.strictObject({ minSize: z.number().int().min(1), size: z.number().int().min(1), jointUnits: z.array(UnitText) }),
-  witnesses: z.array(z.strictObject({ id: IdText, commitment: Hex64 })).min(1),
   systemCommitment: Hex64,
+};
+
+/** The fields of DrawResults. */
+export const drawResultsShape = {
+  seed: Hex64,
+  strata: z.array(z.strictObject({ stratum: StratumName, candidates: Count, ratioBp: Bp, selected: Count })).length(5),
+  matching: z.strictObject({
+    teamSize: z.number().int().min(1),
+    jointUnits: z.array(UnitText),
+    areas: z.array(z.strictObject({ area: z.string(), selected: Count, seats: Count, inspectors: Count, share: Count })),
+    inspectors: z.array(z.strictObject({ id: IdText, cap: Count, load: Count })),
+    capYields: Count,
+  }),
+};
+
+/** The fields of DrawTargetCommon. */
+export const drawTargetShape = {
+  uscc: z.string(),
+  stratum: StratumName,
+  priority: Hex64,
+  area: z.string(),
+  team: z.array(IdText).min(1),
+  leader: IdText,
+};
+
+export const FreezeRecordSchema = z.strictObject({
+  algorithm: z.literal(ALGORITHM),
+  ...freezeCommonShape,
+  witnesses: z.array(z.strictObject({ id: IdText, commitment: Hex64 })).min(1),
   beacon: z.strictObject({ source: z.string().min(1), round: Count }).nullable(),
 });
 
@@ -116,25 +157,8 @@ export const DrawRecordSchema = z.strictObject({
     system: Hex64,
     beacon: z.string().nullable(),
   }),
-  seed: Hex64,
-  strata: z.array(z.strictObject({ stratum: StratumName, candidates: Count, ratioBp: Bp, selected: Count })).length(5),
-  matching: z.strictObject({
-    teamSize: z.number().int().min(1),
-    jointUnits: z.array(UnitText),
-    areas: z.array(z.strictObject({ area: z.string(), selected: Count, seats: Count, inspectors: Count, share: Count })),
-    inspectors: z.array(z.strictObject({ id: IdText, cap: Count, load: Count })),
-    capYields: Count,
-  }),
-  targets: z.array(
-    z.strictObject({
-      uscc: z.string(),
-      stratum: StratumName,
-      priority: Hex64,
-      area: z.string(),
-      team: z.array(IdText).min(1),
-      leader: IdText,
-    }),
-  ),
+  ...drawResultsShape,
+  targets: z.array(z.strictObject(drawTargetShape)),
   inputs: z.strictObject({ pool: z.array(z.string()), eligibility: z.array(z.string()) }),
 });
 
@@ -184,6 +208,37 @@ export function freezeDigestOf(freeze: FreezeRecord): string {
   return sha256Hex(Buffer.from(canonicalJson(freeze), 'utf8'));
 }
 
+/** FreezeCommon's fields up to the strata, in the published order (both versions). */
+export function orderedFreezeHead(f: FreezeCommon): Omit<FreezeCommon, 'taskId' | 'team' | 'systemCommitment'> {
+  return {
+    frozenAt: f.frozenAt,
+    drawTime: f.drawTime,
+    poolDigest: f.poolDigest,
+    eligibilityDigest: f.eligibilityDigest,
+    candidates: f.candidates,
+    inspectors: f.inspectors,
+    areas: f.areas,
+    strata: f.strata.map((s) => ({ stratum: s.stratum, candidates: s.candidates, ratioBp: s.ratioBp, toDraw: s.toDraw })),
+  };
+}
+
+export const orderedTeam = (t: FreezeCommon['team']): FreezeCommon['team'] => ({ minSize: t.minSize, size: t.size, jointUnits: t.jointUnits });
+
+/** DrawResults in the published order (both versions). */
+export function orderedResults(r: DrawResults): DrawResults {
+  return {
+    seed: r.seed,
+    strata: r.strata.map((s) => ({ stratum: s.stratum, candidates: s.candidates, ratioBp: s.ratioBp, selected: s.selected })),
+    matching: {
+      teamSize: r.matching.teamSize,
+      jointUnits: r.matching.jointUnits,
+      capYields: r.matching.capYields,
+      areas: r.matching.areas.map((a) => ({ area: a.area, selected: a.selected, seats: a.seats, inspectors: a.inspectors, share: a.share })),
+      inspectors: r.matching.inspectors.map((i) => ({ id: i.id, cap: i.cap, load: i.load })),
+    },
+  };
+}
+
 /**
  * The record in its published key order (readable top-down: identity, freeze, reveals, seed,
  * results, then the large frozen inputs last). Unknown keys are dropped.
@@ -198,15 +253,8 @@ function ordered(r: DrawRecord): DrawRecord {
     freeze: {
       algorithm: f.algorithm,
       taskId: f.taskId,
-      frozenAt: f.frozenAt,
-      drawTime: f.drawTime,
-      poolDigest: f.poolDigest,
-      eligibilityDigest: f.eligibilityDigest,
-      candidates: f.candidates,
-      inspectors: f.inspectors,
-      areas: f.areas,
-      strata: f.strata.map((s) => ({ stratum: s.stratum, candidates: s.candidates, ratioBp: s.ratioBp, toDraw: s.toDraw })),
-      team: { minSize: f.team.minSize, size: f.team.size, jointUnits: f.team.jointUnits },
+      ...orderedFreezeHead(f),
+      team: orderedTeam(f.team),
       witnesses: f.witnesses.map((w) => ({ id: w.id, commitment: w.commitment })),
       systemCommitment: f.systemCommitment,
       beacon: f.beacon ? { source: f.beacon.source, round: f.beacon.round } : null,
@@ -216,15 +264,7 @@ function ordered(r: DrawRecord): DrawRecord {
       system: r.reveals.system,
       beacon: r.reveals.beacon,
     },
-    seed: r.seed,
-    strata: r.strata.map((s) => ({ stratum: s.stratum, candidates: s.candidates, ratioBp: s.ratioBp, selected: s.selected })),
-    matching: {
-      teamSize: r.matching.teamSize,
-      jointUnits: r.matching.jointUnits,
-      capYields: r.matching.capYields,
-      areas: r.matching.areas.map((a) => ({ area: a.area, selected: a.selected, seats: a.seats, inspectors: a.inspectors, share: a.share })),
-      inspectors: r.matching.inspectors.map((i) => ({ id: i.id, cap: i.cap, load: i.load })),
-    },
+    ...orderedResults(r),
     targets: r.targets.map((t) => ({ uscc: t.uscc, stratum: t.stratum, area: t.area, priority: t.priority, leader: t.leader, team: t.team })),
     inputs: { pool: r.inputs.pool, eligibility: r.inputs.eligibility },
   };

@@ -12,9 +12,9 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { checkWitnessReveals } from '../ceremony.js';
 import { DrawInfeasibleError, DrawInputError, MissingRevealError, RevealMismatchError } from '../errors.js';
-import { matchTeams, type Matching, type ShortageLabels } from '../match.js';
-import { checkScheduleAndSampling, checkSystemAndUnits, feasiblePool } from '../draw.js';
-import { HEX64, ID_RE, ISO_TIME, STRATA, type CompiledPool, type DrawPool, type FreezeHelper } from '../pool.js';
+import { matchTeams, type Matching } from '../match.js';
+import { checkScheduleAndSampling, checkSystemAndUnits, feasiblePool, type FreezeInputCommon } from '../draw.js';
+import { HEX64, ID_RE, ISO_TIME, STRATA, type CompiledPool, type DrawPool } from '../pool.js';
 import type { Selection } from '../select.js';
 import { sha256Hex, wordsToHex } from '../sha256.js';
 import { createHasher, type BatchHasher } from '../simd.js';
@@ -34,8 +34,7 @@ import {
 } from './record.js';
 
 
-export interface FreezeInputV2 {
-  taskId: string;
+export interface FreezeInputV2 extends FreezeInputCommon {
   department: string;
   round: number;
   /** The department's previous round's freeze digests; null for round 1. */
@@ -43,15 +42,7 @@ export interface FreezeInputV2 {
   redrawOf?: number | null;
   /** With the registry's inspector ids: they are replaced by pseudonyms here. */
   pool: DrawPool;
-  ratiosBp: { A: number; B: number; C: number; D: number };
-  minTeamSize: number;
-  jointUnits?: readonly string[];
-  frozenAt: string;
-  drawTime: string;
-  systemCommitment: string;
   beacons: readonly BeaconSpec[];
-  labels?: ShortageLabels;
-  helper?: FreezeHelper;
   /** Fixed salts by USCC (32 hex) and pseudonyms by registry id — test vectors only. */
   salts?: ReadonlyMap<string, string>;
   pseudonyms?: ReadonlyMap<string, string>;

@@ -6,8 +6,24 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { Bp, canonicalJson, Count, Hex64, IdText, IsoTime, parseShape, StratumName } from '../record.js';
-import { UNIT_RE, type Stratum } from '../pool.js';
+import {
+  canonicalJson,
+  Count,
+  drawResultsShape,
+  drawTargetShape,
+  freezeCommonShape,
+  Hex64,
+  IdText,
+  IsoTime,
+  orderedFreezeHead,
+  orderedResults,
+  orderedTeam,
+  parseShape,
+  type DrawResults,
+  type DrawTargetCommon,
+  type FreezeCommon,
+} from '../record.js';
+import type { Stratum } from '../pool.js';
 import type { BeaconProof, BeaconSpec } from './beacon.js';
 
 export const ALGORITHM_V2 = 'suiji-draw-v2';
@@ -15,9 +31,8 @@ export const RECORD_VERSION_V2 = 2;
 export const ZERO_DIGEST = '0'.repeat(64);
 export { parseShape };
 
-export interface FreezeRecordV2 {
+export interface FreezeRecordV2 extends FreezeCommon {
   algorithm: typeof ALGORITHM_V2;
-  taskId: string;
   department: string;
   /** The department's round number, 1, 2, … in freeze order. */
   round: number;
@@ -26,17 +41,6 @@ export interface FreezeRecordV2 {
   prevSm3: string;
   /** The round this one re-draws, or null. */
   redrawOf: number | null;
-  frozenAt: string;
-  /** Planned close of witness registration (the beacon round comes after it). */
-  drawTime: string;
-  poolDigest: string;
-  eligibilityDigest: string;
-  candidates: number;
-  inspectors: number;
-  areas: number;
-  strata: { stratum: Stratum; candidates: number; ratioBp: number; toDraw: number }[];
-  team: { minSize: number; size: number; jointUnits: string[] };
-  systemCommitment: string;
   beacons: BeaconSpec[];
 }
 
@@ -54,20 +58,14 @@ export interface CloseRecordV2 {
   witnesses: WitnessV2[];
 }
 
-export interface DrawTargetV2 {
+export interface DrawTargetV2 extends DrawTargetCommon {
   commitment: string;
-  uscc: string;
   salt: string;
-  stratum: Stratum;
-  area: string;
   /** Excluded pseudonyms (sorted), as committed. */
   exclusions: string[];
-  priority: string;
-  leader: string;
-  team: string[];
 }
 
-export interface DrawRecordV2 {
+export interface DrawRecordV2 extends DrawResults {
   algorithm: typeof ALGORITHM_V2;
   recordVersion: typeof RECORD_VERSION_V2;
   taskId: string;
@@ -78,15 +76,6 @@ export interface DrawRecordV2 {
   closeDigestSm3: string;
   close: CloseRecordV2;
   reveals: { witnesses: { id: string; secret: string }[]; system: string; beacons: BeaconProof[] };
-  seed: string;
-  strata: { stratum: Stratum; candidates: number; ratioBp: number; selected: number }[];
-  matching: {
-    teamSize: number;
-    jointUnits: string[];
-    capYields: number;
-    areas: { area: string; selected: number; seats: number; inspectors: number; share: number }[];
-    inspectors: { id: string; cap: number; load: number }[];
-  };
   /** Ascending priority. */
   targets: DrawTargetV2[];
   inputs: { pool: Record<Stratum, string[]>; eligibility: string[] };
@@ -146,22 +135,12 @@ export const BeaconProofSchema = z.union([
 
 export const FreezeRecordV2Schema = z.strictObject({
   algorithm: z.literal(ALGORITHM_V2),
-  taskId: IdText,
+  ...freezeCommonShape,
   department: IdText,
   round: z.number().int().min(1),
   prev: Hex64,
   prevSm3: Hex64,
   redrawOf: z.number().int().min(1).nullable(),
-  frozenAt: IsoTime,
-  drawTime: IsoTime,
-  poolDigest: Hex64,
-  eligibilityDigest: Hex64,
-  candidates: Count,
-  inspectors: Count,
-  areas: Count,
-  strata: z.array(z.strictObject({ stratum: StratumName, candidates: Count, ratioBp: Bp, toDraw: Count })).length(5),
-  team: z.strictObject({ minSize: z.number().int().min(1), size: z.number().int().min(1), jointUnits: z.array(z.string().regex(UNIT_RE)) }),
-  systemCommitment: Hex64,
   beacons: z.array(BeaconSpecSchema).min(1, { message: 'v2 至少需要一个公共随机信标' }),
 });
 
@@ -186,26 +165,13 @@ export const DrawRecordV2Schema = z.strictObject({
     system: Hex64,
     beacons: z.array(BeaconProofSchema),
   }),
-  seed: Hex64,
-  strata: z.array(z.strictObject({ stratum: StratumName, candidates: Count, ratioBp: Bp, selected: Count })).length(5),
-  matching: z.strictObject({
-    teamSize: z.number().int().min(1),
-    jointUnits: z.array(z.string()),
-    capYields: Count,
-    areas: z.array(z.strictObject({ area: z.string(), selected: Count, seats: Count, inspectors: Count, share: Count })),
-    inspectors: z.array(z.strictObject({ id: IdText, cap: Count, load: Count })),
-  }),
+  ...drawResultsShape,
   targets: z.array(
     z.strictObject({
+      ...drawTargetShape,
       commitment: Hex64,
-      uscc: z.string(),
       salt: z.string().regex(/^[0-9a-f]{32}$/, { message: '应为 32 位小写十六进制' }),
-      stratum: StratumName,
-      area: z.string(),
       exclusions: z.array(IdText),
-      priority: Hex64,
-      leader: IdText,
-      team: z.array(IdText).min(1),
     }),
   ),
   inputs: z.strictObject({
@@ -233,11 +199,7 @@ export const OutcomeRecordV2Schema = z.strictObject({
 function orderedFreeze(f: FreezeRecordV2): FreezeRecordV2 {
   return {
     algorithm: f.algorithm, taskId: f.taskId, department: f.department, round: f.round, prev: f.prev, prevSm3: f.prevSm3,
-    redrawOf: f.redrawOf, frozenAt: f.frozenAt, drawTime: f.drawTime, poolDigest: f.poolDigest, eligibilityDigest: f.eligibilityDigest,
-    candidates: f.candidates, inspectors: f.inspectors, areas: f.areas,
-    strata: f.strata.map((s) => ({ stratum: s.stratum, candidates: s.candidates, ratioBp: s.ratioBp, toDraw: s.toDraw })),
-    team: { minSize: f.team.minSize, size: f.team.size, jointUnits: f.team.jointUnits },
-    systemCommitment: f.systemCommitment,
+    redrawOf: f.redrawOf, ...orderedFreezeHead(f), team: orderedTeam(f.team), systemCommitment: f.systemCommitment,
     beacons: f.beacons,
   };
 }
@@ -255,13 +217,7 @@ function ordered(r: DrawRecordV2): DrawRecordV2 {
     freezeDigest: r.freezeDigest, freezeDigestSm3: r.freezeDigestSm3, freeze: orderedFreeze(r.freeze),
     closeDigest: r.closeDigest, closeDigestSm3: r.closeDigestSm3, close: orderedClose(r.close),
     reveals: { witnesses: r.reveals.witnesses.map((w) => ({ id: w.id, secret: w.secret })), system: r.reveals.system, beacons: r.reveals.beacons },
-    seed: r.seed,
-    strata: r.strata.map((s) => ({ stratum: s.stratum, candidates: s.candidates, ratioBp: s.ratioBp, selected: s.selected })),
-    matching: {
-      teamSize: r.matching.teamSize, jointUnits: r.matching.jointUnits, capYields: r.matching.capYields,
-      areas: r.matching.areas.map((a) => ({ area: a.area, selected: a.selected, seats: a.seats, inspectors: a.inspectors, share: a.share })),
-      inspectors: r.matching.inspectors.map((i) => ({ id: i.id, cap: i.cap, load: i.load })),
-    },
+    ...orderedResults(r),
     targets: r.targets.map((t) => ({
       commitment: t.commitment, uscc: t.uscc, salt: t.salt, stratum: t.stratum, area: t.area, exclusions: t.exclusions,
       priority: t.priority, leader: t.leader, team: t.team,

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { scalarHasher, wasmHasher } from '../../../shared/draw/index.js';
 import { serializeRecordV2, verifyRecordV2 } from '../../../shared/draw/v2/index.js';
-import { drawFixtureV2, loadFixtureV2, pythonRecordV2 } from './fixtures.js';
+import { drawFixtureV2, loadFixtureV2, pythonRecordV2 } from '../fixtures.js';
 
 const hashers = [scalarHasher(), wasmHasher()].filter((h) => h !== undefined);
 

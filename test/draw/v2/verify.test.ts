@@ -20,7 +20,7 @@ import {
   type OutcomeRecordV2,
 } from '../../../shared/draw/v2/index.js';
 import { runSelfCheck, runVerify, runVerifyChain } from '../../../shared/dev/cli/verify.js';
-import { drawFixtureV2, loadFixtureV2, pythonRecordV2 } from './fixtures.js';
+import { drawFixtureV2, loadFixtureV2, pythonRecordV2 } from '../fixtures.js';
 import { leaves, undetectedChanges } from '../tamper.js';
 
 const genuine = (x: 'a' | 'b') => JSON.parse(pythonRecordV2(x));

@@ -11,28 +11,12 @@ equation) is done by the TypeScript verifier (`suiji verify`, @noble/curves). In
 randomness is recomputed from the values.
 """
 import glob
-import hashlib
 import json
 import os
 
+from drawspec import STRATA, bkey, canonical, digest_lines, match, print_targets, sampling, select, sha, sm3, results, strata_freeze, write_record
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-STRATA = ['key', 'A', 'B', 'C', 'D']
-
-
-def sha(b: bytes) -> str:
-    return hashlib.sha256(b).hexdigest()
-
-
-def sm3(b: bytes) -> str:
-    return hashlib.new('sm3', b).hexdigest()
-
-
-def canonical(doc) -> bytes:
-    return json.dumps(doc, sort_keys=True, separators=(',', ':'), ensure_ascii=False).encode('utf-8')
-
-
-def bkey(s: str) -> bytes:
-    return s.encode('utf-8')
 
 
 def run(fixture_path):
@@ -59,13 +43,10 @@ def run(fixture_path):
     lists = {s: sorted(c['c'] for c in cands if c['stratum'] == s) for s in STRATA}
     pool_digest = sha(b''.join(bytes.fromhex(x) for s in STRATA for x in lists[s]))
     elig = [f"insp,{i},{unit_of[i]}" for i in insp] + [f"area,{k},{';'.join(members[n])},{n}" for k, n in enumerate(used)]
-    elig_digest = sha(''.join(l + '\n' for l in elig).encode('utf-8'))
+    elig_digest = digest_lines(elig)
 
-    ratios = {'key': 10000, **fx['ratiosBp']}
     counts = {s: len(lists[s]) for s in STRATA}
-    to_draw = {s: min(counts[s], (counts[s] * ratios[s] + 9999) // 10000) for s in STRATA}
-    joint = sorted(set(fx['jointUnits']), key=bkey)
-    k = max(fx['minTeamSize'], len(joint))
+    ratios, to_draw, joint, k = sampling(counts, fx['ratiosBp'], fx['minTeamSize'], fx['jointUnits'])
     zero = '0' * 64
     freeze = {
         'algorithm': 'suiji-draw-v2',
@@ -82,7 +63,7 @@ def run(fixture_path):
         'candidates': len(cands),
         'inspectors': len(insp),
         'areas': len(used),
-        'strata': [{'stratum': s, 'candidates': counts[s], 'ratioBp': ratios[s], 'toDraw': to_draw[s]} for s in STRATA],
+        'strata': strata_freeze(counts, ratios, to_draw),
         'team': {'minSize': fx['minTeamSize'], 'size': k, 'jointUnits': joint},
         'systemCommitment': sha(bytes.fromhex(fx['system'])),
         'beacons': fx['beacons'],
@@ -115,51 +96,12 @@ def run(fixture_path):
     # 6. selection over the commitments
     prio = {c['c']: sha(seed.encode('ascii') + b':' + bytes.fromhex(c['c'])) for c in cands}
     by_c = {c['c']: c for c in cands}
-    chosen = []
-    for s in STRATA:
-        chosen += sorted(lists[s], key=lambda x: prio[x])[: to_draw[s]]
-    chosen = [by_c[x] for x in sorted(chosen, key=lambda x: prio[x])]
+    chosen = [by_c[x] for x in select(lists, lambda x: prio[x], to_draw)]
 
     # 7. matching (v1 §5) over the opened entries
-    per_area = {n: sum(1 for c in chosen if c['area'] == n) for n in used}
-    cap = {i: 1 for i in insp}
-    areas_out = []
-    for n in used:
-        if not per_area[n]:
-            continue
-        seats = per_area[n] * k
-        m = len(members[n])
-        share = -(-seats // m)
-        for i in members[n]:
-            cap[i] += share
-        areas_out.append({'area': n, 'selected': per_area[n], 'seats': seats, 'inspectors': m, 'share': share})
-    load = {i: 0 for i in insp}
-    yields = 0
-    targets = []
-    for c in chosen:
-        score = {i: sha((seed + ':' + c['uscc'] + ':' + i).encode()) for i in members[c['area']] if i not in c['ex']}
-        ranked = sorted(score, key=lambda i: score[i])
-        team = []
-
-        def take(ok):
-            nonlocal yields
-            capped = [i for i in ranked if i not in team and ok(i)]
-            free = [i for i in capped if load[i] < cap[i]]
-            if free:
-                team.append(free[0])
-            else:
-                team.append(capped[0])
-                yields += 1
-
-        for u in joint:
-            take(lambda i, u=u: unit_of[i] == u)
-        while len(team) < k:
-            take(lambda i: True)
-        team.sort(key=lambda i: score[i])
-        for i in team:
-            load[i] += 1
-        targets.append({'commitment': c['c'], 'uscc': c['uscc'], 'salt': c['salt'], 'stratum': c['stratum'], 'area': c['area'],
-                        'exclusions': c['ex'], 'priority': prio[c['c']], 'leader': team[0], 'team': team})
+    matching, teams, _ = match(chosen, used, members, unit_of, joint, k, seed)
+    targets = [{'commitment': c['c'], 'uscc': c['uscc'], 'salt': c['salt'], 'stratum': c['stratum'], 'area': c['area'],
+                'exclusions': c['ex'], 'priority': prio[c['c']], 'leader': team[0], 'team': team} for c, team in zip(chosen, teams)]
 
     record = {
         'algorithm': 'suiji-draw-v2',
@@ -172,23 +114,16 @@ def run(fixture_path):
         'closeDigestSm3': close_sm3,
         'close': close,
         'reveals': {'witnesses': [{'id': w['id'], 'secret': w['secret']} for w in witnesses], 'system': fx['system'], 'beacons': proofs},
-        'seed': seed,
-        'strata': [{'stratum': s, 'candidates': counts[s], 'ratioBp': ratios[s], 'selected': to_draw[s]} for s in STRATA],
-        'matching': {'teamSize': k, 'jointUnits': joint, 'capYields': yields, 'areas': areas_out,
-                     'inspectors': [{'id': i, 'cap': cap[i], 'load': load[i]} for i in insp]},
-        'targets': targets,
-        'inputs': {'pool': lists, 'eligibility': elig},
+        **results(seed, counts, ratios, to_draw, matching, targets, {'pool': lists, 'eligibility': elig}),
     }
     out = fixture_path.replace('v2-fixture-', 'v2-record-')
-    with open(out, 'w', encoding='utf-8', newline='\n') as f:
-        f.write(json.dumps(record, indent=2, ensure_ascii=False) + '\n')
+    write_record(out, record)
     print('==', os.path.basename(fixture_path), '->', os.path.basename(out))
     print('poolDigest       ', pool_digest)
     print('freezeDigest     ', freeze_digest, 'sm3', freeze_sm3)
     print('closeDigest      ', close_digest)
     print('seed             ', seed)
-    for t in targets:
-        print(f"  ['{t['uscc']}', '{t['stratum']}', '{t['priority'][:16]}', [{', '.join(repr(i) for i in t['team'])}]],")
+    print_targets(targets)
 
 
 if __name__ == '__main__':
