@@ -1,10 +1,12 @@
 /**
  * `ReportStats` of one department and period, computed from the database by the conventions
  * documented in shared/reports/stats.ts. Reads, per task of the department
- * (`listTasksOfDepartment`): the plan task it was drawn under (`findTask`, for the joint and
+ * (`listTasksOfDepartment`) and per cross-department task it took part in as a partner
+ * (`listPartnerTasksOfDepartment`: every participating department counts the joint task, its
+ * targets, results and deadlines, as 部门联合 — jointKind): the plan task it was drawn under (`findTask`, for the joint and
  * credit-risk flags and its items), its progress records (check date, result, target kind,
  * publication, status history) and its deadline records (due dates and when they were met).
- * Bounded by the department's own tasks; no table scan.
+ * Bounded by the department's own and joint tasks; no table scan.
  *
  * Choices where stats.ts leaves room (documented):
  *   - "checked in the range" = the progress record's check date lies in the range (the date the
@@ -37,7 +39,7 @@ import { getProfile } from '../services/profile.js';
 import { config } from '../config.js';
 import { findTask } from '../store/plans.js';
 import { listInspectionItems, listInspectors, readPool } from '../store/registry.js';
-import { deadlinesOfTask, listProgress, listTasksOfDepartment, type DeadlineRecord, type ProgressRecord, type TaskRecord } from '../store/tasks.js';
+import { deadlinesOfTask, listPartnerTasksOfDepartment, listProgress, listTasksOfDepartment, type DeadlineRecord, type ProgressRecord, type TaskRecord } from '../store/tasks.js';
 import { K } from '../store/keys.js';
 import { getItem, putIfAbsent } from '../store/base.js';
 import { emptyPeriodStats, type ChannelStats, type Counts, type OverdueItem, type OverdueSection, type PeriodStats, type ReportPeriod, type ReportStats } from '../reports/stats.js';
@@ -102,7 +104,9 @@ export async function computeReportStats(dept: string, period: ReportPeriod, opt
   const profile = await getProfile(dept);
 
   const data: TaskData[] = [];
-  for (const task of await listTasksOfDepartment(dept)) {
+  // its own tasks and the cross-department tasks it took part in (each department reports its joint participation)
+  const [own, partnered] = await Promise.all([listTasksOfDepartment(dept), listPartnerTasksOfDepartment(dept)]);
+  for (const task of [...own, ...partnered]) {
     const found = await findTask(task.taskId, { version: task.planVersion });
     const [progress, deadlines] = await Promise.all([listProgress(task.taskId, { projection: PROGRESS_FIELDS }), deadlinesOfTask(task.taskId)]);
     data.push({ task, planTask: found?.task, planTitle: found?.plan.title, progress, deadlines });
@@ -110,7 +114,7 @@ export async function computeReportStats(dept: string, period: ReportPeriod, opt
 
   // Item categories (大项) of every department a task draws items from.
   const itemDepts = new Set<string>([dept]);
-  for (const t of data) for (const d of t.planTask?.jointDepartments ?? []) itemDepts.add(d);
+  for (const t of data) for (const d of [t.task.department, ...(t.planTask?.jointDepartments ?? [])]) itemDepts.add(d);
   const categories = new Map<string, string>();
   for (const d of itemDepts) for (const it of await listInspectionItems(d)) categories.set(it.id, it.itemCategory);
 

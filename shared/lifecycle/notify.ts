@@ -8,7 +8,8 @@ import { composeMime, renderAssignmentNotice, renderCeremonyNotice, renderPlanAp
 import { sendMail } from '../mail/send.js';
 import { consoleLink, createLink } from '../links.js';
 import { config } from '../config.js';
-import { getDepartment, listDepartments, listInspectionItems, listInspectors, getTargets } from '../store/registry.js';
+import { getDepartment, listDepartments, listInspectors, getTargets } from '../store/registry.js';
+import { taskNames } from './names.js';
 import { listProgress, markNotified, type CallbackStage, type Stage, type TaskRecord } from '../store/tasks.js';
 import { runPool } from '../store/base.js';
 import { taskContext } from './progress.js';
@@ -35,7 +36,7 @@ async function approvalRequest(task: TaskRecord): Promise<void> {
   const ctx = await taskContext(task.taskId);
   const dept = await getDepartment(task.department);
   if (!dept) return;
-  const items = await listInspectionItems(task.department);
+  const names = await taskNames(task.department, ctx.planTask);
   const departments = await listDepartments();
   for (const leader of dept.leaders) {
     // Approving is an act with legal weight: the mail opens the console, which signs in first (no link id that approves).
@@ -45,7 +46,7 @@ async function approvalRequest(task: TaskRecord): Promise<void> {
       requestedBy: { name: dept.coordinators[0]?.name ?? '协调员', email: dept.coordinators[0]?.email },
       plan: { title: ctx.plan.title, year: ctx.plan.year, version: ctx.plan.version },
       task: ctx.planTask,
-      itemNames: Object.fromEntries(items.map((i) => [i.id, i.name])),
+      itemNames: Object.fromEntries(names.items.map((i) => [i.id, i.name])),
       departmentNames: Object.fromEntries(departments.map((d) => [d.id, d.name])),
       consoleUrl: consoleLink(`/approve/${encodeURIComponent(task.taskId)}`),
       respondBy: ctx.planTask.drawDate,
@@ -95,13 +96,9 @@ async function assignmentNotices(task: TaskRecord): Promise<void> {
   const departments = [...new Set([task.department, ...drawDepartments(task.department, ctx.planTask)])];
   // Keyed by (department, id): a namesake in another department is someone else.
   const inspectors = new Map<string, Inspector>((await Promise.all(departments.map((d) => listInspectors(d)))).flat().map((i) => [inspectorKey(i), i]));
-  const items = new Map((await listInspectionItems(task.department)).map((i) => [i.id, i]));
-  const taskItems = [...ctx.planTask.items.general, ...ctx.planTask.items.key].map((id) => ({
-    name: items.get(id)?.name ?? id,
-    content: items.get(id)?.content,
-    key: ctx.planTask.items.key.includes(id),
-  }));
-  const methods = [...new Set([...ctx.planTask.items.general, ...ctx.planTask.items.key].flatMap((id) => items.get(id)?.methods ?? []))];
+  const { items } = await taskNames(task.department, ctx.planTask);
+  const taskItems = items.map((it) => ({ name: it.name, content: it.content || undefined, key: it.key }));
+  const methods = [...new Set(items.flatMap((it) => it.methods))];
   const details = new Map((await getTargets(task.department, progress.map((p) => p.uscc))).map((t) => [t.uscc, t]));
 
   const byInspector = new Map<string, typeof progress>();

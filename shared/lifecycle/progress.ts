@@ -19,7 +19,8 @@ import {
 import { K } from '../store/keys.js';
 import { getItem, queryAll, type Item, type TransactItem } from '../store/base.js';
 import { owedConfirmationPut } from '../store/outbox.js';
-import { contentHash, getInspector } from '../store/registry.js';
+import { contentHash, getDepartment, getInspector } from '../store/registry.js';
+import { taskNames } from './names.js';
 import { getProfile } from '../services/profile.js';
 import { validateResult, type ValidResult } from '../domain/result.js';
 import { addDays, chinaDate, chinaToday, CalendarYearNotCovered, defaultCalendar } from '../domain/calendar.js';
@@ -288,6 +289,8 @@ export interface PublicRecord {
   phrases: { code: string; text: string }[];
   checkDate: string;
   publishedAt: string;
+  /** A cross-department task's participating departments, the lead first. */
+  jointDepartmentNames?: string[];
   /** 公示日期: the China date of `publishedAt` (absent on records published before it was stored). */
   publishedOn?: string;
 }
@@ -296,8 +299,11 @@ export interface PublicRecord {
  * Publish every valid result not yet published (or the given targets). "Checked but not
  * published counts as not done": publication is what moves a target towards closure.
  */
-export async function publishResults(taskId: string, actor: Actor, only?: string[], names?: { department: string; items: Map<string, string> }): Promise<{ published: string[]; skipped: { uscc: string; reason: string }[] }> {
+export async function publishResults(taskId: string, actor: Actor, only?: string[]): Promise<{ published: string[]; skipped: { uscc: string; reason: string }[] }> {
   const ctx = await taskContext(taskId);
+  const [names, dept] = await Promise.all([taskNames(ctx.task.department, ctx.planTask), getDepartment(ctx.task.department)]);
+  // 谁检查、谁公示: a joint task's results are on every participating department's public page
+  const partners = names.jointDepartments.map((d) => d.id).filter((d) => d !== ctx.task.department);
   const ready = new Set<string>(ctx.profile.reviewRequired ? ['reviewed'] : ['result_entered', 'reviewed']);
   const targets = only ? (await Promise.all(only.map((u) => getProgress(taskId, u)))).filter((p): p is ProgressRecord => Boolean(p)) : await listProgress(taskId);
   const published: string[] = [];
@@ -313,10 +319,11 @@ export async function publishResults(taskId: string, actor: Actor, only?: string
       taskId,
       taskName: ctx.planTask.name,
       department: ctx.task.department,
-      departmentName: names?.department ?? ctx.task.department,
+      departmentName: dept?.name ?? ctx.task.department,
+      ...(names.jointDepartments.length ? { jointDepartmentNames: names.jointDepartments.map((d) => d.name) } : {}),
       uscc: p.uscc,
       targetName: p.name,
-      items: itemIdsOf(ctx.planTask).map((id) => ({ id, name: names?.items.get(id) ?? id })),
+      items: names.items.map((it) => ({ id: it.id, name: it.name })),
       phrases: result.phrases,
       checkDate: result.checkDate,
       publishedAt: at,
@@ -337,17 +344,11 @@ export async function publishResults(taskId: string, actor: Actor, only?: string
         closeDeadlines: [{ kind: 'publish', ref: p.uscc }],
         auditWhat: 'result.published',
         extra: [
-          {
-            Put: {
-              Item: {
-                ...K.published(taskId, p.uscc),
-                gsi2pk: K.publishedOfDept(ctx.task.department),
-                gsi2sk: `${chinaDate(at)}#${taskId}#${p.uscc}`,
-                entity: 'published',
-                ...record,
-              },
-            },
-          },
+          { Put: { Item: { ...K.published(taskId, p.uscc), gsi2pk: K.publishedOfDept(ctx.task.department), gsi2sk: `${chinaDate(at)}#${taskId}#${p.uscc}`, entity: 'published', ...record } } },
+          // the same record in each partner department's index of published results
+          ...partners.map((d) => ({
+            Put: { Item: { ...K.publishedForPartner(taskId, d, p.uscc), gsi2pk: K.publishedOfDept(d), gsi2sk: `${chinaDate(at)}#${taskId}#${p.uscc}`, entity: 'published-partner', ...record } },
+          })),
         ],
       });
     } catch (e) {

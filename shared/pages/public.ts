@@ -20,6 +20,7 @@ export function renderResultPage(r: PublicRecord): string {
         <tr><th>检查结果</th><td>${r.phrases.map((p) => p.text).join('；')}</td></tr>
         <tr><th>检查日期</th><td>${r.checkDate}</td></tr>
         <tr><th>公示部门</th><td>${r.departmentName}</td></tr>
+        ${r.jointDepartmentNames?.length ? html`<tr><th>联合检查部门</th><td>${r.jointDepartmentNames.join('、')}</td></tr>` : ''}
         <tr><th>公示日期</th><td>${chinaDate(r.publishedAt)}</td></tr>
       </table>
       <p class="muted">检查结果的公示只针对抽查行为本身；后续作出的行政处罚按照行政处罚信息公示的规定另行公示。</p>
@@ -41,7 +42,7 @@ export function renderTaskAnnouncement(a: TaskAnnouncement): string {
           ? html`<tr><th>逾期启动</th><td>原定抽取日期 ${a.lateLaunch.original.drawDate}、抽查时间 ${a.lateLaunch.original.window.start} 至 ${a.lateLaunch.original.window.end}；申请理由：${a.lateLaunch.reason}；${a.lateLaunch.decidedByName ?? '分管领导'}${a.lateLaunch.decidedAt ? ` 于 ${chinaDateTime(a.lateLaunch.decidedAt)}` : ''} 批准按上列日期启动${a.lateLaunch.comment ? `（意见：${a.lateLaunch.comment}）` : ''}</td></tr>`
           : ''}
         ${a.planAdjustment ? html`<tr><th>计划调整</th><td>按第 ${a.planAdjustment.version} 版计划执行（调整理由：${a.planAdjustment.reason}）</td></tr>` : ''}
-        <tr><th>联合检查</th><td>${[...a.jointSections, ...a.jointDepartments].join('、') || '无'}</td></tr>
+        <tr><th>联合检查</th><td>${[...a.jointSections, ...a.jointDepartments.map((d) => d.name)].join('、') || '无'}</td></tr>
         <tr><th>抽查比例</th><td>A类 ${formatBp(a.ratiosBp.A ?? 0)}，B类 ${formatBp(a.ratiosBp.B ?? 0)}，C类 ${formatBp(a.ratiosBp.C ?? 0)}，D类 ${formatBp(a.ratiosBp.D ?? 0)}；重点企业 ${formatBp(a.keyRatioBp)}</td></tr>
       </table>
       ${a.rounds.map(

@@ -46,6 +46,12 @@ fetch(u.toString(),{headers:{accept:'application/json'}}).then(function(r){if(!r
 const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
 
+/** 熊艳（应急管理综合行政执法队，组长）: name, section and the leader mark. */
+const memberLabel = (t: { name: string; section?: string | undefined }, leader: boolean): string => {
+  const notes = [t.section, leader ? '组长' : undefined].filter(Boolean);
+  return notes.length ? `${t.name}（${notes.join('，')}）` : t.name;
+};
+
 export function renderResultForm(m: ResultFormModel): string {
   const prev = (m.target.result ?? {}) as Record<string, unknown>;
   const v = m.values ?? {};
@@ -65,7 +71,7 @@ export function renderResultForm(m: ResultFormModel): string {
         <tr><th>检查对象</th><td>${m.target.name}（${m.target.uscc}）</td></tr>
         <tr><th>抽查任务</th><td>${m.task.name}</td></tr>
         <tr><th>抽查时间</th><td>${m.task.window.start} 至 ${m.task.window.end}</td></tr>
-        <tr><th>检查组</th><td>${m.team.map((t) => `${t.name}${t.id === m.target.leader ? '（组长）' : ''}`).join('、')}</td></tr>
+        <tr><th>检查组</th><td>${m.team.map((t) => memberLabel(t, t.id === m.target.leader)).join('、')}</td></tr>
       </table>
       <div id="save-state" class="box" role="status" hidden></div>
       <form method="post" data-save>

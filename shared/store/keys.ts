@@ -41,6 +41,9 @@ export const K = {
   // task runtime: everything of one task lives in its item collection
   task: (t: string) => ({ pk: `TASK#${t}`, sk: 'META' }),
   tasksOfDept: (d: string) => `DEPT#${d}#TASKS`,
+  /** A partner department's entry of a cross-department task (its reports count the task too). */
+  partnerTask: (t: string, d: string) => ({ pk: `TASK#${t}`, sk: `PARTNER#${d}` }),
+  partnerTasksOfDept: (d: string) => `DEPT#${d}#PARTNER-TASKS`,
   /** A late launch's request and decision (before the task record exists). */
   lateLaunch: (t: string) => ({ pk: `TASK#${t}`, sk: 'LATE' }),
   token: (t: string, stage: string) => ({ pk: `TASK#${t}`, sk: `TOKEN#${stage}` }),
@@ -64,6 +67,8 @@ export const K = {
   // publication (一公开)
   published: (t: string, uscc: string) => ({ pk: `PUB#${t}`, sk: `R#${uscc}` }),
   publishedOfDept: (d: string) => `DEPT#${d}#PUB`,
+  /** A joint task's published result in a partner department's index (the record itself is `published`). */
+  publishedForPartner: (t: string, d: string, uscc: string) => ({ pk: `PUB#${t}`, sk: `D#${d}#${uscc}` }),
 
   // e-mail links, mail log, idempotency
   link: (id: string) => ({ pk: `LINK#${id}`, sk: 'LINK' }),

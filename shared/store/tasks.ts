@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { K } from './keys.js';
 import { TABLE } from './table.js';
 import {
+  batchGet,
   batchWrite,
   runPool,
   getItem,
@@ -181,11 +182,18 @@ export async function createTask(t: Omit<TaskRecord, 'updatedAt' | 'counts' | 'r
  * task is launched (by a coordinator, or by the ValidatePlan state of an execution started
  * otherwise). Idempotent: the first launch wins and later calls return its record.
  */
-export function createTaskRecord(
-  found: { plan: Pick<PlanVersion, 'department' | 'planId' | 'version'>; task: Pick<PlanTask, 'taskId' | 'name'> },
+export async function createTaskRecord(
+  found: { plan: Pick<PlanVersion, 'department' | 'planId' | 'version'>; task: Pick<PlanTask, 'taskId' | 'name' | 'jointDepartments'> },
   launchedBy: string,
   extra: Pick<TaskRecord, 'lateLaunch'> = {},
 ): Promise<{ created: boolean; task: TaskRecord }> {
+  // Every execution passes here (a resumed one too), so a task launched before partners were
+  // indexed gets its entries on its next run; the puts are idempotent.
+  await Promise.all(
+    found.task.jointDepartments
+      .filter((d) => d !== found.plan.department)
+      .map((d) => putItem({ ...K.partnerTask(found.task.taskId, d), gsi2pk: K.partnerTasksOfDept(d), gsi2sk: found.task.taskId, entity: 'partner-task', taskId: found.task.taskId, department: d, lead: found.plan.department })),
+  );
   return createTask({
     ...extra,
     taskId: found.task.taskId,
@@ -252,6 +260,13 @@ export async function markResumed(t: TaskRecord, round: number, executionName: s
 
 export async function listTasksOfDepartment(dept: string): Promise<TaskRecord[]> {
   return queryAll<TaskRecord & Item>({ index: LOOKUP.name, pkName: LOOKUP.partitionKey, pk: K.tasksOfDept(dept) });
+}
+
+/** Cross-department tasks another department runs with `dept` as a partner (their task records). */
+export async function listPartnerTasksOfDepartment(dept: string): Promise<TaskRecord[]> {
+  const entries = await queryAll<{ taskId: string } & Item>({ index: LOOKUP.name, pkName: LOOKUP.partitionKey, pk: K.partnerTasksOfDept(dept), projection: ['taskId'] });
+  const tasks = await batchGet<TaskRecord & Item>(entries.map((e) => K.task(e.taskId)));
+  return tasks.sort((a, b) => a.taskId.localeCompare(b.taskId));
 }
 
 // ---------------------------------------------------------------- task tokens

@@ -20,7 +20,8 @@ import { enterResult, taskContext } from '../lifecycle/progress.js';
 import { getProgress, getTask, listProgress, STATUS_NAMES, type ApprovalDecision, type ProgressRecord } from '../store/tasks.js';
 import { activeInspector, onTeam, teamMembers } from '../lifecycle/team.js';
 import type { InspectorRef } from '../domain/identity.js';
-import { getDepartment, getInspector, getTargets, listInspectionItems } from '../store/registry.js';
+import { getDepartment, getTargets } from '../store/registry.js';
+import { taskNames } from '../lifecycle/names.js';
 import type { InspectionSheetData } from '../mail/render.js';
 import type { ResultPhrase } from '../domain/profiles.js';
 import type { PlanTask } from '../domain/schemas.js';
@@ -68,7 +69,8 @@ export async function assertOnTeam(payload: Payload, uscc: string): Promise<void
 export interface ResultFormData {
   task: PlanTask;
   target: ProgressRecord;
-  team: { id: string; name: string }[];
+  /** The members with their section (a joint task's come from several departments). */
+  team: { id: string; name: string; section?: string }[];
   inspectorId: string;
   items: { id: string; name: string; content: string }[];
   phrases: readonly ResultPhrase[];
@@ -76,18 +78,19 @@ export interface ResultFormData {
 }
 
 export async function resultFormData(payload: Payload): Promise<ResultFormData> {
-  const { taskId, uscc, inspectorId, department } = payload as { taskId: string; uscc: string; inspectorId: string; department?: string };
+  const { taskId, uscc, inspectorId } = payload as { taskId: string; uscc: string; inspectorId: string };
   const ctx = await taskContext(taskId);
   const p = await getProgress(taskId, uscc);
   if (!p) throw tooLate('该检查对象不在任务名单中');
-  const items = new Map((await listInspectionItems(department ?? ctx.task.department)).map((i) => [i.id, i]));
-  const team = (await teamMembers(ctx, p)).map((m) => ({ id: m.id, name: m.inspector?.name ?? m.id }));
+  // every participating department's items, whichever department the inspector is from
+  const { items } = await taskNames(ctx.task.department, ctx.planTask);
+  const team = (await teamMembers(ctx, p)).map((m) => ({ id: m.id, name: m.inspector?.name ?? m.id, ...(m.inspector?.section ? { section: m.inspector.section } : {}) }));
   return {
     task: ctx.planTask,
     target: p,
     team,
     inspectorId,
-    items: [...ctx.planTask.items.general, ...ctx.planTask.items.key].map((id) => ({ id, name: items.get(id)?.name ?? id, content: items.get(id)?.content ?? '' })),
+    items: items.map((it) => ({ id: it.id, name: it.name, content: it.content })),
     phrases: ctx.profile.resultPhrases,
     methods: ctx.profile.checkMethods,
   };
@@ -127,15 +130,14 @@ export async function inspectionSheet(payload: Payload, uscc: string): Promise<I
   const p = (await getProgress(payload.taskId!, uscc))!;
   const dept = await getDepartment(ctx.task.department);
   const [target] = await getTargets(ctx.task.department, [uscc]);
-  const items = new Map((await listInspectionItems(ctx.task.department)).map((i) => [i.id, i]));
-  const itemIds = [...ctx.planTask.items.general, ...ctx.planTask.items.key];
+  const names = await taskNames(ctx.task.department, ctx.planTask);
   const team = (await teamMembers(ctx, p)).map((m) => ({ id: m.id, insp: m.inspector }));
   return {
     departmentName: dept?.name ?? ctx.task.department,
     sheetNo: `${ctx.task.taskId}-${uscc.slice(-6)}`,
-    task: { taskId: ctx.task.taskId, name: ctx.planTask.name, window: ctx.planTask.window, leadSection: ctx.planTask.leadSection, legalBasis: ctx.planTask.legalBasis, jointDepartments: ctx.planTask.jointDepartments },
+    task: { taskId: ctx.task.taskId, name: ctx.planTask.name, window: ctx.planTask.window, leadSection: ctx.planTask.leadSection, legalBasis: ctx.planTask.legalBasis, jointDepartments: names.jointDepartments.map((d) => d.name) },
     target: { uscc, name: p.name, ...(target?.contact.address ? { address: target.contact.address } : {}), ...(target ? { contact: { person: target.contact.person, phone: target.contact.phone } } : {}) },
-    items: itemIds.map((id) => ({ name: items.get(id)?.name ?? id, content: items.get(id)?.content ?? '', legalBasis: items.get(id)?.legalBasis, key: ctx.planTask.items.key.includes(id) })),
+    items: names.items.map((it) => ({ name: it.name, content: it.content, legalBasis: it.legalBasis, key: it.key })),
     methods: ctx.profile.checkMethods,
     team: team.map(({ id, insp }) => ({ name: insp?.name ?? id, certificateNo: insp?.certificateNo, section: insp?.section, leader: id === p.leader })),
     phrases: ctx.profile.resultPhrases,
@@ -144,6 +146,7 @@ export async function inspectionSheet(payload: Payload, uscc: string): Promise<I
 
 /** The task plan form (抽查任务审批表) the leader decides on. */
 export interface TaskApprovalForm {
+  /** `jointDepartments`: the participating departments' names. */
   task: Pick<PlanTask, 'name' | 'leadSection' | 'jointSections' | 'jointDepartments' | 'category' | 'window' | 'drawDate' | 'legalBasis'>;
   /** The name of the leader the link was sent to (never the address). */
   approver: string;
@@ -156,9 +159,9 @@ export interface TaskApprovalForm {
 export async function taskApprovalForm(link: LinkRecord): Promise<TaskApprovalForm> {
   const ctx = await taskContext(link.payload.taskId!);
   const t = ctx.planTask;
-  const decided = await planApprovalDecision(ctx.task);
+  const [decided, names] = await Promise.all([planApprovalDecision(ctx.task), taskNames(ctx.task.department, t)]);
   return {
-    task: { name: t.name, leadSection: t.leadSection, jointSections: t.jointSections, jointDepartments: t.jointDepartments, category: t.category, window: t.window, drawDate: t.drawDate, legalBasis: t.legalBasis },
+    task: { name: t.name, leadSection: t.leadSection, jointSections: t.jointSections, jointDepartments: names.jointDepartments.map((d) => d.name), category: t.category, window: t.window, drawDate: t.drawDate, legalBasis: t.legalBasis },
     approver: (await staffName(link.recipient, ctx.task.department)) ?? '分管领导',
     ...(decided ? { decided } : {}),
     consoleUrl: consoleLink(`/approve/${encodeURIComponent(ctx.task.taskId)}`),

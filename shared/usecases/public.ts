@@ -9,7 +9,8 @@ import { TABLE } from '../store/table.js';
 import { getTask } from '../store/tasks.js';
 import { ceremonyRoundOf, getCeremony } from '../store/ceremony.js';
 import { findTask } from '../store/plans.js';
-import { getDepartment, listDepartments, listInspectionItems } from '../store/registry.js';
+import { getDepartment, listDepartments } from '../store/registry.js';
+import { taskNames } from '../lifecycle/names.js';
 import { getDrawRecordJson, getDrawSummary } from '../lifecycle/draw-stage.js';
 import type { PublicRecord } from '../lifecycle/progress.js';
 import type { Department } from '../domain/schemas.js';
@@ -30,7 +31,8 @@ export interface TaskAnnouncement {
   legalBasis: string;
   items: { id: string; name: string; category: string }[];
   jointSections: string[];
-  jointDepartments: string[];
+  /** Participating departments of a cross-department task, the lead first (empty otherwise). */
+  jointDepartments: { id: string; name: string }[];
   ratiosBp: Record<string, number>;
   keyRatioBp: number;
   rounds: {
@@ -79,7 +81,7 @@ export async function taskAnnouncement(taskId: string): Promise<TaskAnnouncement
   const late = runtime?.lateLaunch;
   const t = effectiveDates(planned, late);
   const dept = await getDepartment(plan.department);
-  const items = new Map((await listInspectionItems(plan.department)).map((i) => [i.id, i]));
+  const names = await taskNames(plan.department, t);
   const rounds: TaskAnnouncement['rounds'] = [];
   const lastRound = runtime ? ceremonyRoundOf(runtime) : 1;
   for (let round = 1; round <= lastRound; round++) {
@@ -98,7 +100,8 @@ export async function taskAnnouncement(taskId: string): Promise<TaskAnnouncement
       ...(s?.selected ? { selected: s.selected } : {}),
     });
   }
-  const results = await queryAll<PublicRecord & Item>({ pk: `PUB#${taskId}` });
+  // R#: the task's records (D#<dept>#… are the partner departments' index entries of the same results)
+  const results = await queryAll<PublicRecord & Item>({ pk: K.published(taskId, '').pk, skPrefix: K.published(taskId, '').sk });
   return {
     taskId,
     taskName: t.name,
@@ -108,9 +111,9 @@ export async function taskAnnouncement(taskId: string): Promise<TaskAnnouncement
     window: t.window,
     drawDate: t.drawDate,
     legalBasis: t.legalBasis,
-    items: [...t.items.general, ...t.items.key].map((id) => ({ id, name: items.get(id)?.name ?? id, category: items.get(id)?.category ?? 'general' })),
+    items: names.items.map((it) => ({ id: it.id, name: it.name, category: it.key ? 'key' : 'general' })),
     jointSections: t.jointSections,
-    jointDepartments: t.jointDepartments,
+    jointDepartments: names.jointDepartments,
     ratiosBp: t.ratiosBp,
     keyRatioBp: t.keyRatioBp,
     rounds,

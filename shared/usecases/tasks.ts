@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { findTask } from '../store/plans.js';
 import { audit, createTaskRecord, getTask, deadlinesOfTask, listProgressPage, STATUS_NAMES, TARGET_STATUSES, updateTask, type ProgressRecord, type TargetStatus, type TaskRecord } from '../store/tasks.js';
-import { getDepartment, listInspectionItems } from '../store/registry.js';
 import { describeExecution, startExecution, type ExecutionView } from '../lifecycle/callbacks.js';
 import { getDrawRecordJson } from '../lifecycle/draw-stage.js';
 import { listFollowUps, publishResults, type FollowUp } from '../lifecycle/progress.js';
@@ -126,9 +125,7 @@ export const PublishInput = z.object({ usccs: z.array(Short()).max(LIMITS.import
 export async function publishTaskResults(staff: Staff, taskId: string, input: unknown): Promise<Awaited<ReturnType<typeof publishResults>>> {
   const t = await launchedTask(taskId);
   const body = parseOrThrow(PublishInput, input);
-  const dept = await getDepartment(t.department);
-  const items = new Map((await listInspectionItems(t.department)).map((i) => [i.id, i.name]));
-  return publishResults(t.taskId, actorOf(staff), body.usccs?.map(normalizeUscc), { department: dept?.name ?? t.department, items });
+  return publishResults(t.taskId, actorOf(staff), body.usccs?.map(normalizeUscc));
 }
 
 /** Follow-up dispositions of a task (of one target with `uscc`; `status`: open or closed). */

@@ -483,4 +483,13 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await coord.locator('[data-test="stage"]', { hasText: '待领导审批' }).waitFor();
     await expect(coord.locator('[data-test="plan-card"]').textContent()).resolves.toContain('2026年6月24日 至 2026年8月31日');
   });
+
+  it("a cross-department task's plan card names the partner departments and their key items", async () => {
+    await coord.goto(`${platform.apiUrl}/console#/tasks`);
+    await coord.goto(`${platform.apiUrl}/console#/tasks/${SAMPLE_PLAN_ID}-06`);
+    const card = coord.locator('[data-test="plan-card"]');
+    await card.getByText('气瓶充装单位特种设备安全检查（重点）').waitFor();
+    await expect(coord.locator('[data-test="joint-departments"]').textContent()).resolves.toBe('阜平县住房和城乡建设局、阜平县市场监督管理局、阜平县应急管理局');
+    await expect(card.textContent()).resolves.not.toMatch(/scjg-0|yjj-0|fp-scjg/);
+  });
 });

@@ -13,7 +13,9 @@ import { getLateLaunch, type LateLaunchRecord } from '../../../shared/store/late
 import { getDrawRecordJson, getDrawSummary } from '../../../shared/lifecycle/draw-stage.js';
 import { verifyRecord } from '../../../shared/draw/index.js';
 import { listFollowUps } from '../../../shared/lifecycle/progress.js';
-import { listInspectors, listInspectionItems, getDepartment } from '../../../shared/store/registry.js';
+import { listInspectors, getDepartment } from '../../../shared/store/registry.js';
+import { taskNames } from '../../../shared/lifecycle/names.js';
+import { drawDepartments } from '../../../shared/lifecycle/team.js';
 import { getProfile } from '../../../shared/services/profile.js';
 import { requirePrincipal, type Request, type RouteHandler } from '../../../shared/http/core.js';
 import { notFound } from '../../../shared/domain/errors.js';
@@ -129,16 +131,16 @@ export const consoleRoutes: Record<string, RouteHandler> = {
     const today = chinaToday(now());
     const stage: Stage | 'not-launched' = t?.stage ?? 'not-launched';
     // Independent reads side by side: this route opens the task page.
-    const [inspectorList, itemList, dept, deadlines, trailItems] = await Promise.all([
-      listInspectors(department),
-      listInspectionItems(department),
+    // a joint task's partners: their inspectors are on the teams, their items in the task
+    const [inspectorList, names, dept, deadlines, trailItems] = await Promise.all([
+      Promise.all(drawDepartments(department, planTask).map((d) => listInspectors(d))).then((x) => x.flat()),
+      taskNames(department, planTask),
       getDepartment(department),
       t ? deadlinesOfTask(taskId) : Promise.resolve([]),
       t ? auditTrail(taskId) : Promise.resolve([]),
     ]);
     const inspectors = new Map(inspectorList.map((i) => [i.id, i]));
     const nameOf = (id: string): string => inspectors.get(id)?.name ?? id;
-    const items = new Map(itemList.map((i) => [i.id, i.name]));
     // before launch: is it too late for the planned dates, and what became of a late-launch request
     const tooLate = stage === 'not-launched' ? launchTooLate(planTask, today) : undefined;
     const lateRequest = stage === 'not-launched' ? await getLateLaunch(taskId) : t?.lateLaunch;
@@ -261,7 +263,8 @@ export const consoleRoutes: Record<string, RouteHandler> = {
         name: planTask.name,
         plan: {
           ...planTask,
-          itemNames: Object.fromEntries([...planTask.items.general, ...planTask.items.key].map((id) => [id, items.get(id) ?? id])),
+          itemNames: Object.fromEntries(names.items.map((it) => [it.id, it.name])),
+          departmentNames: Object.fromEntries(names.jointDepartments.map((d) => [d.id, d.name])),
         },
         stage,
         stageName: STAGE_NAMES[stage],
