@@ -78,6 +78,9 @@ export interface AppStackProps extends StackProps {
   readonly deployment?: Deployment;
 }
 
+/** Name of the schedule of the recovery job (every minute). */
+export const RECOVERY_SCHEDULE = 'Recovery';
+
 /** Name of the schedule that polls the reply mailbox (aws-cn). */
 export const IMAP_POLL_SCHEDULE = 'ReplyMailboxPoll';
 
@@ -336,7 +339,7 @@ export class AppStack extends Stack {
       schedulerRole,
       'IAM5',
       [/^Resource::<Job[A-Za-z]+[0-9A-F]{8}\.Arn>:\*$/],
-      'The scheduler may invoke the two job functions only; CDK also allows their versions and aliases (<function arn>:*).',
+      'The scheduler may invoke the job functions only; CDK also allows their versions and aliases (<function arn>:*).',
     );
     for (const s of SCHEDULES) {
       const fn = fns[s.fn];
@@ -430,6 +433,20 @@ export class AppStack extends Stack {
     }
     }
     if (china) this.imapPoll(fns.MailImapPoll!, deployment, schedulerRole);
+
+    // --- recovery every minute: owed mail and satisfied lifecycle steps, from stored state
+    new scheduler.Schedule(this, RECOVERY_SCHEDULE, {
+      description: 'Sends owed confirmation mails and resumes lifecycle steps whose condition holds (what failed requests left undone)',
+      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(1)),
+      target: new schedulerTargets.LambdaInvoke(fns.JobRecover, {
+        input: scheduler.ScheduleTargetInput.fromObject({ schedule: RECOVERY_SCHEDULE, scheduledTime: scheduler.ContextAttribute.scheduledTime }),
+        // The next run a minute later does the same work: no retries, nothing to re-drive. A
+        // failing run raises the function's error alarm.
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(1),
+        role: schedulerRole,
+      }),
+    });
 
     // --- alarms to the ops addresses (infra/operations.ts)
     this.alarms = new OperationsAlarms(this, 'Alarms', {
@@ -623,6 +640,7 @@ export class AppStack extends Stack {
     if (lc.has('start')) add(['states:StartExecution'], [r.arns.stateMachine], 'LifecycleStart');
     if (lc.has('respond')) add(['states:SendTaskSuccess', 'states:SendTaskFailure'], [r.arns.stateMachine], 'LifecycleRespond');
     if (lc.has('observe')) add(['states:DescribeExecution', 'states:GetExecutionHistory'], [r.arns.executions], 'LifecycleObserve');
+    if (lc.has('list')) add(['states:ListExecutions'], [r.arns.stateMachine], 'LifecycleList');
 
     // SMTP (aws-cn): the provider's credentials, nothing else.
     if (spec.mail && r.smtpSecret) r.smtpSecret.grantRead(fn);

@@ -21,8 +21,9 @@ export type BlobPrefix = keyof typeof BLOB_PREFIX;
  *  start    states:StartExecution (launch a task)
  *  respond  states:SendTaskSuccess / SendTaskFailure (resume a human step)
  *  observe  states:DescribeExecution / GetExecutionHistory (task status)
+ *  list     states:ListExecutions (the running executions, for the recovery job)
  */
-export type LifecycleAccess = 'start' | 'respond' | 'observe';
+export type LifecycleAccess = 'start' | 'respond' | 'observe' | 'list';
 
 export interface FunctionSpec {
   /** Construct id (and logical id prefix) of the function. */
@@ -129,6 +130,18 @@ export const FUNCTIONS = [
     timeoutSeconds: 900,
     description: 'Daily job: monthly and quarterly reminders and leadership summaries per department profile',
     table: 'readwrite',
+    mail: true,
+    async: true,
+  },
+  {
+    id: 'JobRecover',
+    entry: 'functions/jobs/recover.ts',
+    // Every minute; usually nothing is owed and nothing stalled (one index query, one list call).
+    memoryMb: 512,
+    timeoutSeconds: 300,
+    description: 'Every minute: owed confirmation mails sent, satisfied lifecycle steps resumed, from stored state',
+    table: 'readwrite',
+    lifecycle: ['respond', 'list'],
     mail: true,
     async: true,
   },

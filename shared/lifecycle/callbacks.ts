@@ -4,8 +4,17 @@
  * holds. A token is claimed before it is used, so a duplicate request (double click, retried
  * Lambda, two people at once) has no second effect.
  */
-import { SFNClient, SendTaskFailureCommand, SendTaskSuccessCommand, StartExecutionCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
-import { claimToken, getTask, releaseToken, type CallbackStage, type TaskRecord } from '../store/tasks.js';
+import {
+  SFNClient,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  StartExecutionCommand,
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
+import { claimToken, confirmTokenUsed, getTask, releaseToken, type CallbackStage, type TaskRecord } from '../store/tasks.js';
 import { config } from '../config.js';
 
 let client: SFNClient | undefined;
@@ -21,16 +30,22 @@ export function resetSfn(): void {
 const DEAD_TOKEN = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
 async function useToken(taskId: string, stage: CallbackStage, outcome: 'success' | 'failure', send: (token: string) => Promise<unknown>): Promise<boolean> {
-  const token = await claimToken(taskId, stage, outcome);
-  if (!token) return false;
+  const claim = await claimToken(taskId, stage, outcome);
+  if (!claim) return false;
   try {
-    await send(token);
-    return true;
+    await send(claim.token);
   } catch (e) {
-    if (DEAD_TOKEN.has((e as { name?: string }).name ?? '')) return false;
-    await releaseToken(taskId, stage);
+    if (DEAD_TOKEN.has((e as { name?: string }).name ?? '')) {
+      await confirmTokenUsed(taskId, stage, claim.usedAt);
+      return false;
+    }
+    // If this fails too (DynamoDB down), the claim's lease frees the token (store/tasks.ts).
+    await releaseToken(taskId, stage, claim.usedAt).catch(() => undefined);
     throw e;
   }
+  // Not confirmed (DynamoDB down): the claim expires and a later use finds the token used.
+  await confirmTokenUsed(taskId, stage, claim.usedAt).catch(() => undefined);
+  return true;
 }
 
 export function completeStage(taskId: string, stage: CallbackStage, output: Record<string, unknown> = {}): Promise<boolean> {
@@ -62,6 +77,37 @@ export async function resumeIfDone(taskId: string, task?: TaskRecord): Promise<C
   if (!done[stage]) return undefined;
   const ok = await completeStage(taskId, stage, stage === 'results' ? { redraw: false } : {});
   return ok ? stage : undefined;
+}
+
+/** The task an execution runs: executions are named by task id, a resumed one `<task>_r<round>` (usecases/resume.ts). */
+export const taskOfExecution = (name: string): string => name.replace(/_r\d+$/, '');
+
+/**
+ * Re-drive every running execution from stored state: a task whose current human step is
+ * already satisfied (its last result stored, all published …) is resumed. Nothing else resumes
+ * it when the request that met the condition died before the Step Functions call, or the call
+ * was lost (the local platform killed, DynamoDB down while the claim was given back); the
+ * recovery job (functions/jobs/recover.ts) runs this every minute, the local platform also at
+ * start. Reads one page of running executions after another (ListExecutions), never the table.
+ */
+export async function redriveStalledSteps(): Promise<{ running: number; resumed: string[] }> {
+  const resumed: string[] = [];
+  let running = 0;
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn().send(new ListExecutionsCommand({ stateMachineArn: config().stateMachineArn, statusFilter: 'RUNNING', maxResults: 1000, ...(nextToken ? { nextToken } : {}) }));
+    for (const e of page.executions ?? []) {
+      running++;
+      const taskId = taskOfExecution(e.name!);
+      const t = await getTask(taskId);
+      // Only the task's current execution (a superseded one is not this task's lifecycle).
+      if (!t || (t.executionArn && t.executionArn !== e.executionArn)) continue;
+      const stage = await resumeIfDone(taskId, t);
+      if (stage) resumed.push(`${taskId}:${stage}`);
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return { running, resumed };
 }
 
 export async function startExecution(name: string, input: Record<string, unknown>): Promise<{ executionArn: string; startDate?: Date }> {

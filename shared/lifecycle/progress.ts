@@ -221,6 +221,8 @@ export async function enterResult(
         codes: result.codes,
         via,
         version,
+        // The form's submission id: a submission stored twice shows in the audit trail.
+        ...(opts.submission ? { submission: opts.submission } : {}),
         ...(dueFollow ? { followUpDue: dueFollow.date ?? `待${dueFollow.pendingYear}年日历` } : {}),
         ...(withdraws ? { followUpWithdrawn: true } : {}),
       },

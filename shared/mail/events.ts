@@ -17,7 +17,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { maskEmail } from '../lambda/redact.js';
 import { composeMime, renderDeliveryProblemNotice, type MailKind, type RenderedMail } from './render.js';
-import { isSuppressed, sendMail, suppress, type SendOutcome } from './send.js';
+import { isSuppressed, sendMail, suppress, type SendOptions, type SendOutcome } from './send.js';
 import { config } from '../config.js';
 import { now, nowIso } from '../clock.js';
 import { K } from '../store/keys.js';
@@ -49,7 +49,7 @@ export interface Delivery {
 }
 
 /** Compose the MIME message and send it through the idempotent mail log. */
-export async function deliver(d: Delivery): Promise<SendOutcome> {
+export async function deliver(d: Delivery, send?: SendOptions): Promise<SendOutcome> {
   const raw = await composeMime(d.mail, {
     from: config().mailFrom,
     to: d.to.map((p) => ({ name: p.name, address: p.email })),
@@ -59,7 +59,7 @@ export async function deliver(d: Delivery): Promise<SendOutcome> {
     kind: d.mimeKind,
     date: now(),
   });
-  return sendMail({ key: d.key, kind: d.kind, to: d.to.map((p) => p.email), raw });
+  return sendMail({ key: d.key, kind: d.kind, to: d.to.map((p) => p.email), raw }, send);
 }
 
 // ---------------------------------------------------------------- suppression

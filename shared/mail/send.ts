@@ -13,7 +13,7 @@
  * too and go the same way as SES bounce events (events.ts `recordDeliveryProblem`).
  */
 import { K } from '../store/keys.js';
-import { deleteItem, getItem, putIfAbsent, putItem } from '../store/base.js';
+import { deleteItem, getItem, isConditionFailure, putIfAbsent, putItem, updateItem } from '../store/base.js';
 import { config } from '../config.js';
 import { now, nowIso } from '../clock.js';
 import { mailTransport, resetMailTransport, sendSlot, type Accepted } from './transport/index.js';
@@ -63,13 +63,36 @@ export async function sentMessage(messageId: string): Promise<SentMessage | unde
   return it ? { key: it.key, kind: it.kind, to: it.to, at: it.at } : undefined;
 }
 
-export async function sendMail(m: OutgoingMail, opts: { maxAttempts?: number; baseDelayMs?: number } = {}): Promise<SendOutcome> {
+export interface SendOptions {
+  /** Attempts of the transport call (throttling, connection trouble); default 6. */
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  /**
+   * A log record still "sending" since before this instant (ISO) belonged to a sender that died,
+   * perhaps before the mail service had the message: take it over and send (at least once),
+   * instead of answering 'duplicate' (at most once). For owed mail (store/outbox.ts).
+   */
+  takeOverSendingBefore?: string;
+}
+
+/** Take over a "sending" log record older than `before` (conditional: one taker). */
+async function takeOverStale(logKey: { pk: string; sk: string }, before: string): Promise<boolean> {
+  try {
+    await updateItem(logKey, { set: { at: nowIso() }, condition: '#s = :sending AND #at < :before', names: { '#s': 'status', '#at': 'at' }, values: { ':sending': 'sending', ':before': before } });
+    return true;
+  } catch (e) {
+    if (isConditionFailure(e)) return false;
+    throw e;
+  }
+}
+
+export async function sendMail(m: OutgoingMail, opts: SendOptions = {}): Promise<SendOutcome> {
   const to: string[] = [];
   for (const a of m.to) if (!(await isSuppressed(a))) to.push(a);
   if (!to.length) return 'suppressed';
   const logKey = K.mailLog(m.key);
   const fresh = await putIfAbsent({ ...logKey, entity: 'mail', kind: m.kind, to, cc: m.cc ?? [], at: nowIso(), status: 'sending' });
-  if (!fresh) return 'duplicate';
+  if (!fresh && !(opts.takeOverSendingBefore && (await takeOverStale(logKey, opts.takeOverSendingBefore)))) return 'duplicate';
   const maxAttempts = opts.maxAttempts ?? 6;
   const base = opts.baseDelayMs ?? 200;
   const transport = mailTransport();

@@ -277,9 +277,11 @@ export interface TokenRecord {
   token: string;
   round: number;
   createdAt: string;
-  /** Set when the token was used (success or failure); a second use is a no-op. */
+  /** Set when the token was claimed (success or failure); a second use is a no-op. */
   usedAt?: string;
   outcome?: 'success' | 'failure';
+  /** Set when the claimed use reached Step Functions: the claim no longer expires. */
+  sentAt?: string;
 }
 
 export async function saveToken(taskId: string, stage: CallbackStage, token: string, round: number): Promise<void> {
@@ -292,25 +294,50 @@ export async function getToken(taskId: string, stage: CallbackStage): Promise<To
 }
 
 /**
- * Claim the stage's token for exactly one use. Returns the token, or undefined when there is
- * none yet or it was already used — so a duplicate callback has no second effect.
+ * How long a claim of a stage's token holds while its Step Functions call is not confirmed: a
+ * claimer that died between the claim and the call (a Lambda timed out, the local platform was
+ * killed, DynamoDB failed before the claim could be given back) frees the token after this, and
+ * the next observer of the stored state (resumeIfDone, the recovery job) uses it.
  */
-export async function claimToken(taskId: string, stage: CallbackStage, outcome: 'success' | 'failure'): Promise<string | undefined> {
+export const TOKEN_CLAIM_LEASE_MS = 60_000;
+
+/**
+ * Claim the stage's token for one use. Returns the token and the claim's time, or undefined
+ * when there is none yet, it was used, or a live claim holds it — so a duplicate callback has no
+ * second effect. A stale claim (no confirmed call after the lease) can be claimed again: using a
+ * token twice is harmless (Step Functions refuses the second call), never using it is not.
+ */
+export async function claimToken(taskId: string, stage: CallbackStage, outcome: 'success' | 'failure'): Promise<{ token: string; usedAt: string } | undefined> {
+  const usedAt = nowIso();
   try {
     const r = await updateItem<TokenRecord>(K.token(taskId, stage), {
-      set: { usedAt: nowIso(), outcome },
-      condition: 'attribute_exists(pk) AND attribute_not_exists(usedAt)',
+      set: { usedAt, outcome },
+      condition: 'attribute_exists(pk) AND (attribute_not_exists(usedAt) OR (attribute_not_exists(sentAt) AND usedAt < :stale))',
+      values: { ':stale': new Date(now().getTime() - TOKEN_CLAIM_LEASE_MS).toISOString() },
     });
-    return r.token;
+    return { token: r.token, usedAt };
   } catch (e) {
     if (isConditionFailure(e)) return undefined;
     throw e;
   }
 }
 
-/** Give a claimed token back when the Step Functions call failed, so it can be retried. */
-export async function releaseToken(taskId: string, stage: CallbackStage): Promise<void> {
-  await updateItem(K.token(taskId, stage), { remove: ['usedAt', 'outcome'] });
+/** The claimed token's call went through (or the token is dead): the claim is final. */
+export async function confirmTokenUsed(taskId: string, stage: CallbackStage, usedAt: string): Promise<void> {
+  try {
+    await updateItem(K.token(taskId, stage), { set: { sentAt: nowIso() }, condition: 'usedAt = :u', values: { ':u': usedAt } });
+  } catch (e) {
+    if (!isConditionFailure(e)) throw e;
+  }
+}
+
+/** Give a claimed token back when the Step Functions call failed, so it can be retried (only this claim). */
+export async function releaseToken(taskId: string, stage: CallbackStage, usedAt: string): Promise<void> {
+  try {
+    await updateItem(K.token(taskId, stage), { remove: ['usedAt', 'outcome'], condition: 'usedAt = :u', values: { ':u': usedAt } });
+  } catch (e) {
+    if (!isConditionFailure(e)) throw e;
+  }
 }
 
 // ---------------------------------------------------------------- per-target progress

@@ -5,13 +5,15 @@
  */
 import { deliver, type Recipient } from '../mail/events.js';
 import { renderResultConfirmation, type ConfirmationMail } from '../mail/render.js';
-import type { SendOutcome } from '../mail/send.js';
+import type { SendOptions, SendOutcome } from '../mail/send.js';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { getDepartment, getInspector } from '../store/registry.js';
 import { getProgress, type ProgressRecord } from '../store/tasks.js';
-import { getOwed, owedBefore, settleOwed, type OwedConfirmation } from '../store/outbox.js';
+import { claimOwed, deferOwed, getOwed, owedDue, releaseOwed, settleOwed, type OwedConfirmation } from '../store/outbox.js';
+import { getItem } from '../store/base.js';
+import { K } from '../store/keys.js';
 import type { ValidResult } from '../domain/result.js';
-import { now } from '../clock.js';
+import { now, nowIso } from '../clock.js';
 
 const logger = new Logger({ serviceName: 'suiji-confirmations' });
 
@@ -23,39 +25,55 @@ export interface ReplyThread {
 }
 
 /** Compose and send one confirmation; `key` makes a retried request send nothing twice. */
-export function sendResultConfirmation(c: { key: string; to: Recipient; mail: Omit<ConfirmationMail, 'recipient'>; thread?: ReplyThread }): Promise<SendOutcome> {
-  return deliver({
+export function sendResultConfirmation(c: { key: string; to: Recipient; mail: Omit<ConfirmationMail, 'recipient'>; thread?: ReplyThread; send?: SendOptions }): Promise<SendOutcome> {
+  return deliver(
+    {
     key: c.key,
     kind: 'result-confirmation',
     to: [c.to],
     mail: renderResultConfirmation({ ...c.mail, recipient: c.to }),
     ...(c.thread ? { replyTo: c.thread.replyTo, inReplyTo: c.thread.inReplyTo, references: c.thread.references } : {}),
     mimeKind: 'result-confirmation',
-  });
+    },
+    c.send,
+  );
 }
 
+/** How long a sender holds an owed item; a sender that dies frees it when this ends. */
+export const OWED_LEASE_MS = 120_000;
+/** Back-off of an owed item after failed sends: 30 s, 1 min, 2 min … at most an hour. */
+export const owedBackoffMs = (attempts: number): number => Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);
+
 /**
- * The confirmation a stored result version owes (store/outbox.ts), sent now if it is still owed.
- * Called by the request that stored it and by whoever observes the result later (a retry of the
- * same submission, the drain below); the mail log's key makes it one mail whoever sends it. A
- * failure to send leaves it owed and is not the caller's failure: the result is stored.
+ * The confirmation a stored result version owes (store/outbox.ts), sent now if it is still owed
+ * and no other sender holds it. Called by the request that stored it and by a retry of the same
+ * submission; the scheduled drain below sends what they could not. A failure to send leaves it
+ * owed and is not the caller's failure: the result is stored. One attempt, no in-request
+ * back-off: a mail service that is down must not hold the person's request (the drain retries).
  */
 export async function confirmFormEntry(entry: { taskId: string; uscc: string }, res: { progress: ProgressRecord }): Promise<SendOutcome | 'owed' | undefined> {
   const version = res.progress.resultVersion;
   if (!version) return undefined;
-  const owed = await getOwed(entry.taskId, entry.uscc, version);
-  if (!owed) return undefined;
+  const owed = await claimOwed({ taskId: entry.taskId, uscc: entry.uscc, version }, nowIso(), OWED_LEASE_MS);
+  if (!owed) return (await getOwed(entry.taskId, entry.uscc, version)) ? 'owed' : undefined;
   try {
-    return await sendOwed(owed, res.progress);
+    return (await sendOwed(owed, { known: res.progress, maxAttempts: 1 })) ?? undefined;
   } catch (e) {
     logger.warn('result confirmation not sent; it stays owed', { taskId: entry.taskId, version, error: e instanceof Error ? e.name : String(e) });
+    await deferOwed(owed, nowIso(), errorName(e)); // due at once for the drain, one attempt counted
     return 'owed';
   }
 }
 
-/** Send one owed confirmation for the result as stored, then settle it. */
-async function sendOwed(owed: OwedConfirmation, known?: ProgressRecord): Promise<SendOutcome | undefined> {
-  const progress = known?.resultVersion === owed.version ? known : await getProgress(owed.taskId, owed.uscc);
+const errorName = (e: unknown): string => (e instanceof Error ? e.name : String(e)).slice(0, 100);
+
+/**
+ * Send one claimed owed confirmation for the result as stored, then settle it. 'owed' when the
+ * mail log shows another sender in the middle of sending it (the item stays for a later drain,
+ * which then finds it sent).
+ */
+async function sendOwed(owed: OwedConfirmation, opts: { known?: ProgressRecord; maxAttempts?: number } = {}): Promise<SendOutcome | 'owed' | undefined> {
+  const progress = opts.known?.resultVersion === owed.version ? opts.known : await getProgress(owed.taskId, owed.uscc);
   const result = progress?.result as (ValidResult & { enteredAt?: string }) | undefined;
   // Superseded by a later version (which owes its own confirmation), or gone: nothing to confirm.
   if (!progress || !result || progress.resultVersion !== owed.version) {
@@ -69,7 +87,7 @@ async function sendOwed(owed: OwedConfirmation, known?: ProgressRecord): Promise
   }
   const dept = await getDepartment(insp.department);
   const outcome = await sendResultConfirmation({
-    key: `confirm#${owed.taskId}#${owed.uscc}#v${owed.version}#${insp.id}`,
+    key: confirmationKey(owed),
     to: { name: insp.name, email: insp.email },
     mail: {
       departmentName: dept?.name ?? insp.department,
@@ -78,46 +96,77 @@ async function sendOwed(owed: OwedConfirmation, known?: ProgressRecord): Promise
       recorded: [{ uscc: owed.uscc, targetName: progress.name, codes: result.phrases, ...(result.remark ? { remark: result.remark } : {}) }],
       rejected: [],
     },
+    // A send log left at "sending" longer than a lease: its sender died, maybe before sending.
+    // Sending again risks a second copy (if it died after the mail service accepted) rather
+    // than none at all; a confirmation is harmless twice and misleading when missing.
+    send: { ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}), takeOverSendingBefore: new Date(now().getTime() - OWED_LEASE_MS).toISOString() },
   });
+  if (outcome === 'duplicate') {
+    const log = await getItem<{ status?: string }>(K.mailLog(confirmationKey(owed)), true);
+    if (log?.status === 'sending') {
+      await releaseOwed(owed);
+      return 'owed';
+    }
+  }
   await settleOwed(owed);
   return outcome;
 }
 
-/**
- * Send the confirmations owed for longer than `olderThanMs` (their request failed after storing,
- * or was killed), oldest first, at most `limit`; stops at the first failure to send (the mail
- * service is down: the next drain tries again).
- */
-export async function drainOwedConfirmations(opts: { olderThanMs?: number; limit?: number } = {}): Promise<{ sent: number; settled: number; failed: boolean }> {
-  const before = new Date(now().getTime() - (opts.olderThanMs ?? 30_000)).toISOString();
-  let sent = 0;
-  let settled = 0;
-  for (const owed of await owedBefore(before, opts.limit ?? 25)) {
-    try {
-      if ((await sendOwed(owed)) === 'sent') sent++;
-      settled++;
-    } catch (e) {
-      logger.warn('owed confirmations not drained; mail is failing', { error: e instanceof Error ? e.name : String(e) });
-      return { sent, settled, failed: true };
-    }
-  }
-  return { sent, settled, failed: false };
+/** The mail log's idempotency key of the confirmation of one result version. */
+export const confirmationKey = (o: Pick<OwedConfirmation, 'taskId' | 'uscc' | 'version' | 'inspector'>): string => `confirm#${o.taskId}#${o.uscc}#v${o.version}#${o.inspector.id}`;
+
+export interface DrainSummary {
+  /** Mails sent, items settled (sent, superseded, or found sent), items whose send failed (deferred). */
+  sent: number;
+  settled: number;
+  failed: number;
+  /** Items another sender held. */
+  busy: number;
+  /** The run stopped early: consecutive failures (the mail service is down) or its time was up. */
+  stopped?: 'failing' | 'time';
 }
 
-let lastDrain = 0;
-
 /**
- * A drain at most every `everyMs` per process, by requests that pass by anyway (result entry):
- * owed mail goes out within about a minute while people are working, without a schedule; the
- * daily deadline job drains what is left.
+ * The scheduled drain (functions/jobs/outbox.ts, every minute): every owed confirmation that is
+ * due — owed for longer than the grace period of its request, or due again after a failed send —
+ * is claimed, sent and settled. A failing item is deferred with exponential back-off and the
+ * drain goes on with the next; after `stopAfterFailures` failures in a row the mail service is
+ * taken to be down and the run ends (the next run tries again). Items are read page by page
+ * until none is due or `deadline` (epoch ms) comes near.
  */
-export async function drainNowAndThen(everyMs = 20_000): Promise<void> {
-  const t = performance.now();
-  if (t - lastDrain < everyMs) return;
-  lastDrain = t;
-  try {
-    await drainOwedConfirmations();
-  } catch (e) {
-    logger.warn('owed confirmations not drained', { error: e instanceof Error ? e.name : String(e) });
-  }
+export async function drainOwedConfirmations(opts: { deadline?: number; stopAfterFailures?: number; pageSize?: number } = {}): Promise<DrainSummary> {
+  const summary: DrainSummary = { sent: 0, settled: 0, failed: 0, busy: 0 };
+  const stopAfter = opts.stopAfterFailures ?? 5;
+  let inARow = 0;
+  let next: Record<string, unknown> | undefined;
+  do {
+    const page = await owedDue(nowIso(), opts.pageSize ?? 100, next);
+    next = page.next;
+    for (const item of page.items) {
+      if (opts.deadline && Date.now() > opts.deadline) return { ...summary, stopped: 'time' };
+      const owed = await claimOwed(item, nowIso(), OWED_LEASE_MS);
+      if (!owed) {
+        summary.busy++;
+        continue;
+      }
+      try {
+        const outcome = await sendOwed(owed, { maxAttempts: 2 });
+        inARow = 0;
+        if (outcome === 'owed') summary.busy++;
+        else {
+          summary.settled++;
+          if (outcome === 'sent') summary.sent++;
+        }
+      } catch (e) {
+        summary.failed++;
+        const attempts = (owed.attempts ?? 0) + 1;
+        await deferOwed(owed, new Date(now().getTime() + owedBackoffMs(attempts)).toISOString(), errorName(e));
+        if (++inARow >= stopAfter) {
+          logger.warn('owed confirmations: the mail service keeps failing; next run', { failed: summary.failed, error: errorName(e) });
+          return { ...summary, stopped: 'failing' };
+        }
+      }
+    }
+  } while (next);
+  return summary;
 }

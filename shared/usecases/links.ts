@@ -27,7 +27,7 @@ import type { ResultPhrase } from '../domain/profiles.js';
 import type { PlanTask } from '../domain/schemas.js';
 import { DomainError, tooLate } from '../domain/errors.js';
 import { config } from '../config.js';
-import { confirmFormEntry, drainNowAndThen } from './confirmations.js';
+import { confirmFormEntry } from './confirmations.js';
 import type { ValidResult } from '../domain/result.js';
 import { planApprovalDecision, staffName } from './approval.js';
 
@@ -218,13 +218,11 @@ export async function enterResultByLink(
 }
 
 /**
- * The confirmation this stored version owes (a retry sends it if the first attempt could not),
- * and now and then the ones other requests left owed.
+ * The confirmation this stored version owes (a retry sends it if the first attempt could not);
+ * what requests leave owed, the scheduled drain sends (functions/jobs/outbox.ts).
  */
-async function confirmed(taskId: string, uscc: string, entry: ResultEntry): Promise<Awaited<ReturnType<typeof confirmFormEntry>>> {
-  const c = await confirmFormEntry({ taskId, uscc }, entry);
-  await drainNowAndThen();
-  return c;
+function confirmed(taskId: string, uscc: string, entry: ResultEntry): Promise<Awaited<ReturnType<typeof confirmFormEntry>>> {
+  return confirmFormEntry({ taskId, uscc }, entry);
 }
 
 /**

@@ -58,13 +58,13 @@ describe('functions', () => {
     }
     // Only the functions that start or resume executions know the state machine.
     expect([...fns].filter(([, f]) => f.resource.Properties!.Environment.Variables.STATE_MACHINE_ARN).map(([id]) => id).sort()).toEqual(
-      ['Api', 'LifecycleCallback', 'MailInbound'],
+      ['Api', 'JobRecover', 'LifecycleCallback', 'MailInbound'],
     );
   });
 
   it('sends failed asynchronous events of jobs and mail functions to a dead-letter queue', () => {
     const configs = resourcesOf(s.appJson, 'AWS::Lambda::EventInvokeConfig');
-    for (const id of ['JobDeadlines', 'JobReports', 'MailInbound', 'MailEvents']) {
+    for (const id of ['JobDeadlines', 'JobReports', 'JobRecover', 'MailInbound', 'MailEvents']) {
       const f = fns.get(id as never)!;
       expect(f.resource.Properties!.DeadLetterConfig?.TargetArn, id).toBeDefined();
       expect(configs.some(([, c]) => c.Properties!.FunctionName.Ref === f.logicalId), id).toBe(true);
@@ -85,11 +85,13 @@ describe('least privilege', () => {
     for (const [role, statements] of roles) expect(actionsOf(statements), role).not.toContain('dynamodb:Scan');
   });
 
-  it('lets only the API, the callback stage and reply-by-mail resume an execution; only the API starts one', () => {
-    expect(holders('states:SendTaskSuccess')).toEqual(['Api', 'LifecycleCallback', 'MailInbound']);
-    expect(holders('states:SendTaskFailure')).toEqual(['Api', 'LifecycleCallback', 'MailInbound']);
+  it('lets only the API, the callback stage, reply-by-mail and the recovery job resume an execution; only the API starts one', () => {
+    expect(holders('states:SendTaskSuccess')).toEqual(['Api', 'JobRecover', 'LifecycleCallback', 'MailInbound']);
+    expect(holders('states:SendTaskFailure')).toEqual(['Api', 'JobRecover', 'LifecycleCallback', 'MailInbound']);
     expect(holders('states:StartExecution')).toEqual(['Api']);
     expect(holders('states:GetExecutionHistory')).toEqual(['Api']);
+    // the recovery job lists the running executions of the one state machine, nothing more
+    expect(holders('states:ListExecutions')).toEqual(['JobRecover']);
     // The report job in particular has nothing to do with Step Functions.
     expect(actionsOf(fns.get('JobReports')!.statements).filter((a) => a.startsWith('states:'))).toEqual([]);
   });

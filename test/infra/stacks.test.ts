@@ -9,6 +9,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { ROUTES } from '../../shared/http/routes.js';
 import { TABLE } from '../../shared/store/table.js';
 import { FUNCTIONS } from '../../infra/functions.js';
+import { RECOVERY_SCHEDULE } from '../../infra/app-stack.js';
 import { asArray, resourcesOf, synth } from './synth.js';
 
 const s = synth();
@@ -163,7 +164,7 @@ describe('schedules', () => {
   ];
 
   it('runs the two daily jobs in Asia/Shanghai with retries and a dead-letter queue', () => {
-    expect(schedules).toHaveLength(expected.length);
+    expect(schedules).toHaveLength(expected.length + 1); // and the recovery job
     for (const e of expected) {
       const found = schedules.filter(([, r]) => r.Metadata?.['suiji:schedule']?.name === e.name);
       expect(found, e.name).toHaveLength(1);
@@ -180,6 +181,15 @@ describe('schedules', () => {
       expect(`cron(${meta.cron})`).toBe(e.cron);
       expect(existsSync(meta.entry)).toBe(true);
     }
+  });
+
+  it('runs the recovery job every minute (owed mail, stalled lifecycle steps), without retries: the next run does the same', () => {
+    const found = schedules.filter(([id]) => id.startsWith(RECOVERY_SCHEDULE));
+    expect(found).toHaveLength(1);
+    const p = found[0]![1].Properties!;
+    expect(p.ScheduleExpression).toBe('rate(1 minute)');
+    expect(p.Target.Arn).toEqual({ 'Fn::GetAtt': [fnLogicalId('JobRecover'), 'Arn'] });
+    expect(p.Target.RetryPolicy.MaximumRetryAttempts).toBe(0);
   });
 });
 

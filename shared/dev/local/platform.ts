@@ -39,7 +39,7 @@ import { signJwt } from '../../auth/signer.js';
 import { now } from '../../clock.js';
 import { resetConfig } from '../../config.js';
 import { resetDdb } from '../../store/db.js';
-import { resetSfn } from '../../lifecycle/callbacks.js';
+import { redriveStalledSteps, resetSfn } from '../../lifecycle/callbacks.js';
 import { resetSes } from '../../mail/send.js';
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { ApiEvent, Principal } from '../../http/core.js';
@@ -200,6 +200,14 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
 
   const resumed = await sfn.resumeAll();
   if (resumed.resumed.length || resumed.waiting.length) log(`resumed ${resumed.resumed.length} running and ${resumed.waiting.length} waiting executions`);
+  if (resumed.waiting.length) {
+    // A parked execution whose human step the stored state already satisfies (the request that
+    // stored the last result was killed before resuming it, or DynamoDB failed under it) moves
+    // on now, as the recovery job (functions/jobs/recover.ts) would within a minute. A claim the
+    // killed request left on the token is honoured until its lease ends; the job takes it then.
+    const r = await redriveStalledSteps().catch((e: Error) => ({ error: e.message, resumed: [] as string[] }));
+    if (r.resumed.length || 'error' in r) log(`re-driven from stored state: ${JSON.stringify(r)}`);
+  }
   sfn.startTimers();
 
   return {
