@@ -15,14 +15,13 @@
  * equal to its progress items, every owed confirmation sent exactly once after recovery, the
  * results stage completed. Printed figures, not a timed test. Everything on 127.0.0.1.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { freePort } from '../../shared/dev/local/dynamo.js';
+import { ApiClient, type Call } from '../../shared/dev/local/api-client.js';
 import { SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
+import { ChildPlatform } from '../helpers/child-platform.js';
 
 const arg = (name: string, d: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,6 +33,8 @@ const SES_DOWN_S = arg('ses-down', 60);
 const DYNAMO_DOWN_S = arg('dynamo-down', 10);
 /** Load before, between and after the faults (seconds). */
 const CALM_S = arg('calm', 20);
+/** How long the checks wait for the recovery job to send what is owed and resume the lifecycle. */
+const SETTLE_S = arg('settle', 300);
 const TASK = `${SAMPLE_PLAN_ID}-01`;
 const CLOCK_START = '2026-01-12T01:00:00Z';
 const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
@@ -44,110 +45,42 @@ const say = (s: string): void => console.log(`[${at().toFixed(0).padStart(4)} s]
 
 // ---------------------------------------------------------------- the platform, as npm start
 
-const dataDir = mkdtempSync(join(tmpdir(), 'suiji-chaos-'));
-const ports = { api: await freePort(), dynamo: await freePort(), ses: await freePort(), sfn: await freePort() };
-const api = `http://127.0.0.1:${ports.api}`;
-let child: ChildProcess | undefined;
-
-async function start(): Promise<void> {
-  child = spawn(process.execPath, ['--import', 'tsx', 'shared/dev/local/start.ts'], {
-    cwd: new URL('../../', import.meta.url).pathname,
-    detached: true, // its own process group: SIGKILL takes DynamoDB Local with it
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      SUIJI_DATA_DIR: dataDir,
-      SUIJI_API_PORT: String(ports.api),
-      SUIJI_DYNAMO_PORT: String(ports.dynamo),
-      SUIJI_SES_PORT: String(ports.ses),
-      SUIJI_SFN_PORT: String(ports.sfn),
-      SUIJI_SAMPLE_TARGETS: String(TARGETS),
-      SUIJI_CLOCK_START: CLOCK_START,
-      SUIJI_CHAOS: '1',
-      SUIJI_CHAOS_SES_DOWN_S: String(SES_DOWN_S),
-      SUIJI_CHAOS_DYNAMO_DOWN_S: String(DYNAMO_DOWN_S),
-      POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-    },
-  });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`platform did not start:\n${out.slice(-3000)}`)), 600_000);
-    child!.stdout!.on('data', (d: Buffer) => {
-      const s = d.toString();
-      out += s;
-      for (const line of s.split('\n')) if (line.includes('chaos:')) say(line.trim());
-      if (out.includes('Suiji is up')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child!.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child!.once('exit', (code) => reject(new Error(`platform exited (${code}):\n${out.slice(-3000)}`)));
-  });
-  child.removeAllListeners('exit');
-}
-
-function killPlatform(): Promise<void> {
-  return new Promise((resolve) => {
-    if (!child?.pid) return resolve();
-    child.once('exit', () => setTimeout(resolve, 500));
-    process.kill(-child.pid, 'SIGKILL');
-  });
-}
-process.on('exit', () => {
-  if (child?.pid) {
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }
+const platform = new ChildPlatform({
+  targets: TARGETS,
+  clockStart: CLOCK_START,
+  startTimeoutMs: 600_000,
+  env: { SUIJI_CHAOS: '1', SUIJI_CHAOS_SES_DOWN_S: String(SES_DOWN_S), SUIJI_CHAOS_DYNAMO_DOWN_S: String(DYNAMO_DOWN_S), POWERTOOLS_LOG_LEVEL: 'CRITICAL' },
+  onLine: (line) => {
+    if (line.includes('chaos:')) say(line.trim());
+  },
 });
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130)); // 'exit' kills the platform
+const api = new ApiClient(platform);
+const dataDir = platform.dataDir;
 
 // ---------------------------------------------------------------- HTTP
 
-interface Call {
-  status: number;
-  text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json: any;
-}
-async function http(method: string, path: string, body?: string, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<Call> {
-  const res = await fetch(`${api}${path}`, { method, headers, ...(body !== undefined ? { body } : {}), signal: AbortSignal.timeout(timeoutMs) });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, text, json };
-}
-const tokens = new Map<string, string>();
 async function as(email: string) {
-  let token = tokens.get(email);
-  if (!token) {
-    token = ((await http('POST', '/auth/dev-login', JSON.stringify({ email }))).json as { token: string }).token;
-    tokens.set(email, token);
-  }
-  return (method: string, path: string, body?: unknown) =>
-    http(method, path, body === undefined ? undefined : JSON.stringify(body), { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) });
+  const call = await api.as(email);
+  return (method: string, path: string, body?: unknown) => call(method, path, body, {}, { timeoutMs: 30_000 });
 }
-async function waitForStage(get: () => Promise<Call>, stage: string, timeoutMs = 300_000): Promise<Call> {
+async function waitForStage(get: () => Promise<Call>, stage: string | string[], timeoutMs = 300_000): Promise<Call> {
+  const want = Array.isArray(stage) ? stage : [stage];
   const end = Date.now() + timeoutMs;
   for (;;) {
     const r = await get().catch(() => undefined);
-    if (r?.status === 200 && r.json.stage === stage) return r;
+    if (r?.status === 200 && want.includes(r.json.stage)) return r;
     if (r?.status === 200 && r.json.stage === 'failed') throw new Error(`lifecycle failed: ${JSON.stringify(r.json.failure)}`);
-    if (Date.now() > end) throw new Error(`stage ${stage} not reached: ${r?.text.slice(0, 300)}`);
+    if (Date.now() > end) throw new Error(`stage ${want.join('|')} not reached: ${r?.text.slice(0, 300)}`);
     await sleep(250);
   }
 }
+const form = (path: string, body: string, timeoutMs = 30_000) => api.call('POST', path, body, { 'content-type': 'application/x-www-form-urlencoded' }, { timeoutMs });
 
 // ---------------------------------------------------------------- set-up
 
 say(`starting the platform (${TARGETS} sample targets) in ${dataDir}`);
-await start();
+await platform.start();
 const coord = await as(SAMPLE_COORDINATOR_EMAIL);
 const leader = await as(SAMPLE_LEADER_EMAIL);
 const status = () => coord('GET', `/tasks/${TASK}/status`);
@@ -155,13 +88,16 @@ await coord('POST', `/tasks/${TASK}/launch`, {});
 await waitForStage(status, 'approval');
 await leader('POST', `/tasks/${TASK}/approval`, { approve: true });
 await waitForStage(status, 'witnesses');
-await coord('POST', `/tasks/${TASK}/ceremony/witnesses`, { witnesses: [{ id: 'w1', name: '见证人', role: '纪检监督', commitment: sha('s1') }] });
+await coord('POST', `/tasks/${TASK}/ceremony/witnesses`, { id: 'w1', name: '见证人', role: '纪检监督', commitment: sha('s1') });
+await coord('POST', `/tasks/${TASK}/ceremony/witnesses`, { id: 'w2', name: '企业代表', role: '企业代表', commitment: sha('s2') });
+await coord('POST', `/tasks/${TASK}/ceremony/close`, {});
 await waitForStage(status, 'ceremony');
 await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w1', secret: 's1' });
+await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w2', secret: 's2' });
 await waitForStage(status, 'results', 900_000);
 
 // The bench reads and writes the platform's table directly for links and the final checks.
-const dynamoEndpoint = `http://127.0.0.1:${ports.dynamo}`;
+const dynamoEndpoint = platform.dynamoEndpoint;
 const tableName = (await new DynamoDBClient({ endpoint: dynamoEndpoint, region: 'cn-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }).send(new ListTablesCommand({}))).TableNames![0]!;
 Object.assign(process.env, {
   SUIJI_LOCAL: '1',
@@ -170,17 +106,17 @@ Object.assign(process.env, {
   AWS_ACCESS_KEY_ID: 'local',
   AWS_SECRET_ACCESS_KEY: 'local',
   AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
-  PUBLIC_BASE_URL: api,
+  PUBLIC_BASE_URL: platform.apiUrl,
   BLOB_BUCKET: join(dataDir, 'blobs'),
 });
 const { setClock, OffsetClock } = await import('../../shared/clock.js');
-setClock(new OffsetClock(CLOCK_START));
+setClock(new OffsetClock(new Date(platform.clockNow()).toISOString())); // the platform's clock
 const { assignmentLink } = await import('../../shared/lifecycle/notify.js');
 const { getInspector } = await import('../../shared/store/registry.js');
-const { getTask, listProgress } = await import('../../shared/store/tasks.js');
+const { auditTrail, getTask, listProgress } = await import('../../shared/store/tasks.js');
 const { getItem } = await import('../../shared/store/base.js');
 const { K } = await import('../../shared/store/keys.js');
-const { owedBefore } = await import('../../shared/store/outbox.js');
+const { owedCount } = await import('../../shared/store/outbox.js');
 
 const targets: { uscc: string; team: string[]; teamDepartments: string[] }[] = [];
 for (let cursor: string | undefined, first = true; first || cursor; first = false) {
@@ -246,7 +182,7 @@ async function submit(s: Seat): Promise<void> {
     const t = performance.now();
     let r: Call | undefined;
     try {
-      r = await http('POST', `/l/${s.link}?t=${s.uscc}`, body, { 'content-type': 'application/x-www-form-urlencoded' });
+      r = await form(`/l/${s.link}?t=${s.uscc}`, body);
     } catch {
       r = undefined;
     }
@@ -260,7 +196,7 @@ async function submit(s: Seat): Promise<void> {
     for (let k = 0; k < 30 && Date.now() < deadline; k++) {
       await sleep(1000);
       try {
-        const c = await http('GET', `/l/${s.link}?t=${s.uscc}&check=${op.submission}`, undefined, {}, 10_000);
+        const c = await api.call('GET', `/l/${s.link}?t=${s.uscc}&check=${op.submission}`, undefined, {}, { timeoutMs: 10_000 });
         if (c.status === 200) {
           if (c.json.saved) {
             op.acked = true;
@@ -290,14 +226,14 @@ async function fault(name: string, run: () => Promise<void>, downS: number): Pro
 
 const load = Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w)));
 await sleep(CALM_S * 1000);
-await fault('DynamoDB Local killed', async () => void process.kill(child!.pid!, 'SIGUSR1'), DYNAMO_DOWN_S);
+await fault('DynamoDB Local killed', async () => void process.kill(platform.pid!, 'SIGUSR1'), DYNAMO_DOWN_S);
 await sleep((DYNAMO_DOWN_S + CALM_S) * 1000);
-await fault(`SES emulator down ${SES_DOWN_S} s`, async () => void process.kill(child!.pid!, 'SIGUSR2'), SES_DOWN_S);
+await fault(`SES emulator down ${SES_DOWN_S} s`, async () => void process.kill(platform.pid!, 'SIGUSR2'), SES_DOWN_S);
 await sleep((SES_DOWN_S + CALM_S) * 1000);
 const killAt = at();
 await fault('platform SIGKILLed and restarted', async () => {
-  await killPlatform();
-  await start();
+  await platform.kill();
+  await platform.start();
 }, 0);
 windows[windows.length - 1]!.to = at() + 15;
 say(`platform back after ${(at() - killAt).toFixed(1)} s`);
@@ -326,37 +262,40 @@ for (const w of windows) console.log(`  window: ${w.name.padEnd(34)} ${w.from.to
 
 // ---------------------------------------------------------------- checks after recovery
 
-// Owed confirmations are sent by whoever comes by (a drain at most every 20 s per process, of
-// items owed for 30 s): a few harmless repeats of acknowledged submissions stand for the people
-// still at work, until nothing is owed.
-const repeat = ops.filter((o) => o.acked);
-let owed = 0;
-for (let k = 0; k < 40; k++) {
-  owed = (await owedBefore('9999', 1000)).length;
-  if (!owed) break;
+// Nothing is re-posted: the recovery job (every minute, functions/jobs/recover.ts on the local
+// scheduler) sends what is owed and resumes the lifecycle from stored state; the bench waits.
+const settleFrom = at();
+const settleEnd = Date.now() + SETTLE_S * 1000;
+let owed = await owedCount();
+while (owed && Date.now() < settleEnd) {
   await sleep(5000);
-  const o = repeat[k % repeat.length]!;
-  const s = seats.find((x) => x.uscc === o.uscc)!;
-  await http('POST', `/l/${s.link}?t=${s.uscc}`, formOf(s, o), { 'content-type': 'application/x-www-form-urlencoded' }).catch(() => undefined);
+  owed = await owedCount();
 }
+say(`owed mails ${owed} after ${(at() - settleFrom).toFixed(0)} s`);
+const afterResults = await waitForStage(status, ['publication', 'followup', 'closed'], Math.max(10_000, settleEnd - Date.now())).catch(() => undefined);
+say(afterResults ? `results stage left (${afterResults.json.stage}) ${(at() - settleFrom).toFixed(0)} s after the load` : 'results stage NOT left');
 
+// What is stored, from the items: one audit entry per stored result version (same transaction),
+// carrying the form's submission id. A submission stored twice is a submission with two entries;
+// an acknowledged submission with none is lost.
+const trail = (await auditTrail(TASK)).filter((e) => e.what === 'result.entered' || e.what === 'result.corrected') as { data?: { submission?: string; version?: number } }[];
+const storedCount = new Map<string, number>();
+for (const e of trail) if (e.data?.submission) storedCount.set(e.data.submission, (storedCount.get(e.data.submission) ?? 0) + 1);
+const lost = ops.filter((o) => o.acked && !storedCount.has(o.submission)).length;
+const twice = [...storedCount.values()].filter((n) => n > 1).length;
+const unknown = [...storedCount.keys()].filter((sub) => !ops.some((o) => o.submission === sub)).length;
 const progress = await listProgress(TASK);
 const byUscc = new Map(progress.map((p) => [p.uscc, p]));
-let lost = 0;
-let twice = 0;
 let lastNotStored = 0;
+let versionsMismatch = 0;
 const perTarget = new Map<string, Op[]>();
 for (const o of ops) perTarget.set(o.uscc, [...(perTarget.get(o.uscc) ?? []), o]);
 for (const [uscc, list] of perTarget) {
   const p = byUscc.get(uscc)!;
-  const stored = p.result as { submission?: string; remark?: string } | undefined;
-  // every acknowledged submission became a version: the audit trail has one entry per version
-  const acked = list.filter((o) => o.acked);
   const last = list.at(-1)!;
-  if (last.acked && stored?.submission !== last.submission) lastNotStored++;
-  // versions can only come from distinct submissions: more versions than submissions = twice
-  if ((p.resultVersion ?? 0) > list.length) twice++;
-  if ((p.resultVersion ?? 0) < acked.length) lost++;
+  if (last.acked && (p.result as { submission?: string } | undefined)?.submission !== last.submission) lastNotStored++;
+  // the version counter agrees with the stored submissions of the target
+  if ((p.resultVersion ?? 0) !== list.reduce((n, o) => n + (storedCount.get(o.submission) ?? 0), 0)) versionsMismatch++;
 }
 const task2 = (await getTask(TASK))!;
 const counted: Record<string, number> = {};
@@ -366,14 +305,20 @@ const countersOk = counters.length === Object.keys(counted).length && counters.e
 const entered = progress.filter((p) => p.resultVersion).length;
 const reachedOk = (task2.reached?.resultEntered ?? 0) === entered;
 
-// Mail: each stored version owed one confirmation; the last version of each target must have
-// been sent (an earlier one may be settled unsent once superseded), none twice in the inbox.
-let finalSent = 0;
+// Mail: every stored version owed one confirmation. It went out (mail log "sent"), unless a
+// later version superseded it before it could (then it is settled unsent: the later one confirms
+// the stored result). The last version of each target must have gone out; none twice in the inbox.
+let versionsSent = 0;
+let supersededUnsent = 0;
+let finalUnsent = 0;
+const inspectorOf = new Map(seats.map((x) => [x.uscc, x.inspectorId]));
 for (const p of progress) {
-  if (!p.resultVersion) continue;
-  const s = seats.find((x) => x.uscc === p.uscc)!;
-  const log = await getItem<{ status?: string }>(K.mailLog(`confirm#${TASK}#${p.uscc}#v${p.resultVersion}#${s.inspectorId}`), true);
-  if (log?.status === 'sent') finalSent++;
+  for (let v = 1; v <= (p.resultVersion ?? 0); v++) {
+    const log = await getItem<{ status?: string }>(K.mailLog(`confirm#${TASK}#${p.uscc}#v${v}#${inspectorOf.get(p.uscc)}`), true);
+    if (log?.status === 'sent') versionsSent++;
+    else if (v < p.resultVersion!) supersededUnsent++;
+    else finalUnsent++;
+  }
 }
 const inbox = existsSync(join(dataDir, 'inbox.jsonl'))
   ? readFileSync(join(dataDir, 'inbox.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { body: { text?: string; html?: string } })
@@ -382,15 +327,24 @@ const seen = new Map<string, number>();
 for (const m of inbox) for (const r of new Set(((m.body.text ?? '') + (m.body.html ?? '')).match(/chaos-\d+/g) ?? [])) seen.set(r, (seen.get(r) ?? 0) + 1);
 const dupMails = [...seen.values()].filter((n) => n > 1).length;
 
-await sleep(1000);
-const st = (await status()).json;
+// The execution completes: publish everything, then the follow-up stage closes the task.
+let finalStage = (await status()).json;
+if (afterResults) {
+  await coord('POST', `/tasks/${TASK}/publish`, {});
+  finalStage = (await waitForStage(status, 'closed', 120_000).catch(() => undefined))?.json ?? (await status()).json;
+  for (let k = 0; k < 120 && finalStage.execution?.status === 'RUNNING'; k++) {
+    await sleep(500);
+    finalStage = (await status()).json;
+  }
+}
+const yes = (ok: boolean) => (ok ? 'yes' : 'NO ');
 console.log('\nchecks after recovery');
-console.log(`  acknowledged results stored           ${lost === 0 && lastNotStored === 0 ? 'yes' : 'NO'} (targets with fewer versions than acknowledged submissions: ${lost}; last acknowledged not the stored one: ${lastNotStored})`);
-console.log(`  none stored twice                     ${twice === 0 ? 'yes' : 'NO'} (targets with more versions than submissions: ${twice})`);
-console.log(`  task counters = progress items        ${countersOk && reachedOk ? 'yes' : 'NO'} (counts ${JSON.stringify(Object.fromEntries(counters))}, items ${JSON.stringify(counted)}; reached.resultEntered ${task2.reached?.resultEntered} / ${entered})`);
-console.log(`  confirmations owed after recovery     ${owed}`);
-console.log(`  last version of each target confirmed ${finalSent} / ${entered}`);
-console.log(`  confirmations in the inbox twice      ${dupMails} (inbox file: ${inbox.length} messages; it is written every 2 s, so the SIGKILL may cost it the last ones)`);
-console.log(`  results stage completed               ${st.stage !== 'results' ? `yes (stage ${st.stage})` : `NO (stage ${st.stage}, ${entered}/${progress.length} entered)`}`);
-await killPlatform();
+console.log(`  acknowledged results stored           ${yes(lost === 0 && lastNotStored === 0)} (acknowledged submissions not stored: ${lost}; targets whose last acknowledged submission is not the stored result: ${lastNotStored})`);
+console.log(`  none stored twice                     ${yes(twice === 0 && unknown === 0)} (submissions stored twice: ${twice}; stored versions ${trail.length}; versions without a submission of the bench: ${unknown})`);
+console.log(`  versions = stored submissions         ${yes(versionsMismatch === 0)} (targets whose result version differs: ${versionsMismatch})`);
+console.log(`  task counters = progress items        ${yes(countersOk && reachedOk)} (counts ${JSON.stringify(Object.fromEntries(counters))}, items ${JSON.stringify(counted)}; reached.resultEntered ${task2.reached?.resultEntered} / ${entered})`);
+console.log(`  owed mails all sent                   ${yes(owed === 0 && finalUnsent === 0)} (still owed ${owed}; versions confirmed ${versionsSent}, superseded before sending ${supersededUnsent}, last version unconfirmed ${finalUnsent})`);
+console.log(`  no mail twice                         ${yes(dupMails === 0)} (confirmations in the inbox twice: ${dupMails}; inbox file ${inbox.length} messages, written every 2 s: the SIGKILL may cost it the last ones)`);
+console.log(`  execution completed                   ${yes(finalStage.stage === 'closed' && finalStage.execution?.status === 'SUCCEEDED')} (stage ${finalStage.stage}, execution ${finalStage.execution?.status}; ${entered}/${progress.length} entered)`);
+await platform.kill();
 process.exit(0);

@@ -2,92 +2,43 @@
  * Kill the local platform (SIGKILL of `npm start`'s whole process group, DynamoDB Local
  * included) in the middle of a lifecycle, start it again on the same data, and complete the
  * task: the execution resumes at its recorded stage and nothing is lost or done twice.
+ *
+ * Then the fault the chaos bench found: the request that stored the last result claimed the
+ * stage's task token and died before its Step Functions call (or DynamoDB failed before it could
+ * give the claim back). The claim never expired, every later request found the token used, and
+ * the task stayed in its results stage for good, across restarts. Now the claim has a lease and
+ * the platform re-drives parked executions from stored state when it starts (the recovery job
+ * does the same every minute).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from '../../shared/dev/local/dynamo.js';
 import { SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
-import { waitForExecutionEnd, waitForStage, type Call } from '../helpers/api.js';
+import { ApiClient, waitForExecutionEnd, waitForStage, type Call } from '../helpers/api.js';
+import { ChildPlatform } from '../helpers/child-platform.js';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { K } from '../../shared/store/keys.js';
 
 const TASK = `${SAMPLE_PLAN_ID}-01`;
-const dataDir = mkdtempSync(join(tmpdir(), 'suiji-restart-'));
 const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
-let child: ChildProcess | undefined;
-let ports: Record<string, number>;
-
-async function start(): Promise<void> {
-  ports ??= { api: await freePort(), dynamo: await freePort(), ses: await freePort(), sfn: await freePort() };
-  child = spawn(process.execPath, ['--import', 'tsx', 'shared/dev/local/start.ts'], {
-    cwd: new URL('../../', import.meta.url).pathname,
-    detached: true, // its own process group: the kill takes DynamoDB Local with it
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      SUIJI_DATA_DIR: dataDir,
-      SUIJI_API_PORT: String(ports.api),
-      SUIJI_DYNAMO_PORT: String(ports.dynamo),
-      SUIJI_SES_PORT: String(ports.ses),
-      SUIJI_SFN_PORT: String(ports.sfn),
-      SUIJI_SAMPLE_TARGETS: '400',
-      SUIJI_CLOCK_START: '2026-01-12T01:00:00Z',
-    },
-  });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`platform did not start:\n${out}`)), 120_000);
-    child!.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Suiji is up')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child!.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-    child!.once('exit', (code) => reject(new Error(`platform exited (${code}):\n${out}`)));
-  });
-  child.removeAllListeners('exit');
-}
-
-function kill(): Promise<void> {
-  return new Promise((resolve) => {
-    if (!child?.pid) return resolve();
-    child.once('exit', () => setTimeout(resolve, 500));
-    process.kill(-child.pid, 'SIGKILL');
-  });
-}
-
-const tokens = new Map<string, string>();
-async function as(email: string): Promise<(method: string, path: string, body?: unknown) => Promise<Call>> {
-  return async (method, path, body) => {
-    let token = tokens.get(email);
-    if (!token) {
-      const r = await fetch(`http://127.0.0.1:${ports.api}/auth/dev-login`, { method: 'POST', body: JSON.stringify({ email }) });
-      token = ((await r.json()) as { token: string }).token;
-      tokens.set(email, token);
-    }
-    const res = await fetch(`http://127.0.0.1:${ports.api}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, text, json: text ? JSON.parse(text) : undefined };
-  };
-}
+const platform = new ChildPlatform({ targets: 400, clockStart: '2026-01-12T01:00:00Z' });
+const api = new ApiClient(platform);
 
 afterAll(async () => {
-  await kill();
+  await platform.kill();
 });
+
+/** The child platform's table, as its DynamoDB Local holds it. */
+async function table(): Promise<{ doc: DynamoDBDocumentClient; name: string }> {
+  const raw = new DynamoDBClient({ endpoint: platform.dynamoEndpoint, region: 'cn-north-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  return { doc: DynamoDBDocumentClient.from(raw), name: (await raw.send(new ListTablesCommand({}))).TableNames![0]! };
+}
 
 describe('a restart in the middle of a lifecycle', () => {
   it('resumes at the recorded stage and completes', async () => {
-    await start();
-    const coord = await as(SAMPLE_COORDINATOR_EMAIL);
-    const leader = await as(SAMPLE_LEADER_EMAIL);
+    await platform.start();
+    const coord = await api.as(SAMPLE_COORDINATOR_EMAIL);
+    const leader = await api.as(SAMPLE_LEADER_EMAIL);
     const status = (): Promise<Call> => coord('GET', `/tasks/${TASK}/status`);
     expect((await coord('POST', `/tasks/${TASK}/launch`, {})).status).toBe(201);
     await waitForStage(status, 'approval');
@@ -106,7 +57,7 @@ describe('a restart in the middle of a lifecycle', () => {
     const task = plan.versions.at(-1).tasks.find((x: { taskId: string }) => x.taskId === TASK);
     const itemIds: string[] = [...task.items.general, ...task.items.key];
     const enter = async (t: { uscc: string; team: string[] }): Promise<Call> =>
-      (await as(inspectors.get(t.team[0]!)!))('PUT', `/tasks/${TASK}/targets/${t.uscc}/result`, {
+      (await api.as(inspectors.get(t.team[0]!)!))('PUT', `/tasks/${TASK}/targets/${t.uscc}/result`, {
         codes: ['1'],
         itemOutcomes: itemIds.map((itemId) => ({ itemId, outcome: 'pass' })),
         methods: ['实地核查'],
@@ -117,14 +68,31 @@ describe('a restart in the middle of a lifecycle', () => {
     const half = Math.floor(targets.length / 2);
     for (const t of targets.slice(0, half)) expect((await enter(t)).status).toBe(201);
 
-    await kill(); // SIGKILL: no clean shutdown of anything
-    await start();
+    await platform.kill(); // SIGKILL: no clean shutdown of anything
+    await platform.start();
 
     const after = await status();
     expect(after.json.stage).toBe('results');
     expect(after.json.reached.resultEntered).toBe(half);
     expect(after.json.execution.status).toBe('RUNNING');
-    for (const t of targets.slice(half)) expect((await enter(t)).status).toBe(201);
+    const rest = targets.slice(half);
+    for (const t of rest.slice(0, -1)) expect((await enter(t)).status).toBe(201);
+
+    // A request claimed the results token and died before using it (or could not give the
+    // claim back: DynamoDB down), then the last result arrives: its resume finds the token claimed.
+    const { doc, name } = await table();
+    const claimedAt = new Date(platform.clockNow() - 45_000).toISOString();
+    await doc.send(new UpdateCommand({ TableName: name, Key: K.token(TASK, 'results'), UpdateExpression: 'SET usedAt = :u, outcome = :o', ConditionExpression: 'attribute_exists(pk)', ExpressionAttributeValues: { ':u': claimedAt, ':o': 'success' } }));
+    expect((await enter(rest.at(-1)!)).status).toBe(201);
+    expect((await status()).json).toMatchObject({ stage: 'results', reached: { resultEntered: before.json.total } });
+    expect((await doc.send(new GetCommand({ TableName: name, Key: K.token(TASK, 'results') }))).Item).toMatchObject({ usedAt: claimedAt });
+
+    // Killed in this state and started again: nobody enters anything more, yet the task moves
+    // on — the re-drive at start once the dead claim's lease is over, or the recovery job.
+    await platform.kill();
+    await platform.start();
+    await waitForStage(status, 'publication', 180_000);
+    expect((await doc.send(new GetCommand({ TableName: name, Key: K.token(TASK, 'results') }))).Item).toMatchObject({ sentAt: expect.any(String) });
     await waitForStage(status, 'publication');
     await coord('POST', `/tasks/${TASK}/publish`, {});
     const done = await waitForStage(status, 'closed');
@@ -133,5 +101,5 @@ describe('a restart in the middle of a lifecycle', () => {
     expect((await waitForExecutionEnd(status)).json.execution.status).toBe('SUCCEEDED');
     // the draw ran once: one round, one record
     expect(done.json.drawRound).toBe(1);
-  }, 300_000);
+  }, 600_000);
 });

@@ -11,26 +11,35 @@ export interface Call {
   text: string;
 }
 
+/** Options of one call: a timeout (the call rejects with a TimeoutError) and redirects followed or not. */
+export interface CallOptions {
+  timeoutMs?: number;
+  /** Default false: a redirect is the answer (status 3xx), as a test wants to see it. */
+  followRedirects?: boolean;
+}
+
 export class ApiClient {
   private tokens = new Map<string, string>();
-  constructor(private readonly platform: Platform) {}
+  /** The in-process platform, or any that has an API address and a way to sign in (a child process). */
+  constructor(private readonly platform: Pick<Platform, 'apiUrl' | 'tokenFor'>) {}
 
-  async as(email: string): Promise<(method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Call>> {
+  async as(email: string): Promise<(method: string, path: string, body?: unknown, headers?: Record<string, string>, opts?: CallOptions) => Promise<Call>> {
     let token = this.tokens.get(email);
     if (!token) {
       token = await this.platform.tokenFor(email);
       this.tokens.set(email, token);
     }
-    return (method, path, body, headers) => this.call(method, path, body, { authorization: `Bearer ${token}`, ...(headers ?? {}) });
+    return (method, path, body, headers, opts) => this.call(method, path, body, { authorization: `Bearer ${token}`, ...(headers ?? {}) }, opts);
   }
 
-  async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Call> {
+  async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, opts: CallOptions = {}): Promise<Call> {
     const isRaw = typeof body === 'string' || Buffer.isBuffer(body);
     const res = await fetch(`${this.platform.apiUrl}${path}`, {
       method,
       headers: { ...(body !== undefined && !isRaw ? { 'content-type': 'application/json' } : {}), ...headers },
       ...(body !== undefined ? { body: isRaw ? (body as string | Buffer) : JSON.stringify(body) } : {}),
-      redirect: 'manual',
+      redirect: opts.followRedirects ? 'follow' : 'manual',
+      ...(opts.timeoutMs ? { signal: AbortSignal.timeout(opts.timeoutMs) } : {}),
     });
     const text = await res.text();
     let json: unknown;
