@@ -7,6 +7,8 @@ import type { Platform } from '../../shared/dev/local/platform.js';
 import { SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
 import type { Inspector } from '../../shared/domain/schemas.js';
 import type { ApiClient } from '../helpers/api.js';
+import { expect } from 'vitest';
+import { setClock, type Clock } from '../../shared/clock.js';
 import { drawThroughApi, startSamplePlatform, type As } from '../helpers/platform.js';
 export type { As };
 
@@ -51,4 +53,20 @@ export function jointResult(team: string[], codes = ['1'], extra: Record<string,
     ...(problem ? { problems: '燃气管道未按规定设置安全警示标志' } : {}),
     ...extra,
   };
+}
+
+/** A drawn target with the first inspector of its team (that inspector's own department's record). */
+export type TargetWithInspector = JointSetting['targets'][number] & { me: Inspector };
+
+/**
+ * Set `clock` to the task's window, draw the joint task, take its first three targets each with
+ * the first inspector of its team, and move the clock to the day results are entered.
+ */
+export async function jointTaskAtWork(clock: { set(iso: string): void } & Clock): Promise<{ s: JointSetting; mine: TargetWithInspector[] }> {
+  setClock(clock);
+  const s = await drawnJointTask();
+  const mine = s.targets.slice(0, 3).map((t) => ({ ...t, me: s.inspectors.get(t.teamDepartments[0]!)!.find((i) => i.id === t.team[0])! }));
+  expect(mine.length, 'the joint task draws three targets').toBe(3);
+  clock.set('2026-05-20T02:00:00Z');
+  return { s, mine };
 }

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../shared/dev/local/platform.js';
 import { startLocalSes, type LocalSes } from '../../shared/dev/local/ses.js';
-import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
+import { ManualClock, resetClock } from '../../shared/clock.js';
 import { getProgress, getTask } from '../../shared/store/tasks.js';
 import { getItem } from '../../shared/store/base.js';
 import { K } from '../../shared/store/keys.js';
@@ -24,7 +24,7 @@ import { assignmentLink } from '../../shared/lifecycle/notify.js';
 import { drainOwedConfirmations } from '../../shared/usecases/confirmations.js';
 import type { Inspector } from '../../shared/domain/schemas.js';
 import type { ApiClient } from '../helpers/api.js';
-import { drawnJointTask, JOINT_ITEMS, jointResult, JOINT_TASK as TASK, type As } from './fixture.js';
+import { JOINT_ITEMS, jointResult, jointTaskAtWork, JOINT_TASK as TASK, type As } from './fixture.js';
 
 const clock = new ManualClock('2026-05-12T01:00:00Z');
 let platform: Platform;
@@ -34,16 +34,10 @@ let mine: { uscc: string; team: string[]; me: Inspector; as: As }[];
 let ses: LocalSes | undefined;
 
 beforeAll(async () => {
-  setClock(clock);
-  const s = await drawnJointTask();
-  ({ platform, api } = s);
+  const w = await jointTaskAtWork(clock);
+  ({ platform, api } = w.s);
   mine = [];
-  for (const t of s.targets.slice(0, 3)) {
-    const me = s.inspectors.get(t.teamDepartments[0]!)!.find((i) => i.id === t.team[0])!;
-    mine.push({ ...t, me, as: await api.as(me.email) });
-  }
-  expect(mine.length, 'the joint task draws three targets').toBe(3);
-  clock.set('2026-05-20T02:00:00Z');
+  for (const t of w.mine) mine.push({ ...t, as: await api.as(t.me.email) });
 }, 240_000);
 
 afterAll(async () => {

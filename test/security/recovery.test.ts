@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../shared/dev/local/platform.js';
 import { startLocalSes, type LocalSes } from '../../shared/dev/local/ses.js';
 import { LocalScheduler } from '../../shared/dev/local/scheduler.js';
-import { ManualClock, now, resetClock, setClock } from '../../shared/clock.js';
+import { ManualClock, now, resetClock } from '../../shared/clock.js';
 import { getItem, putItem } from '../../shared/store/base.js';
 import { K } from '../../shared/store/keys.js';
 import { getOwed, owedCount, owedDue, type OwedConfirmation } from '../../shared/store/outbox.js';
@@ -24,22 +24,18 @@ import { claimToken, confirmTokenUsed, saveToken } from '../../shared/store/task
 import { enterResult } from '../../shared/lifecycle/progress.js';
 import { confirmationKey, drainOwedConfirmations } from '../../shared/usecases/confirmations.js';
 import { mailTransport } from '../../shared/mail/transport/index.js';
-import type { Inspector } from '../../shared/domain/schemas.js';
-import { drawnJointTask, jointResult, JOINT_TASK as TASK } from './fixture.js';
+import { jointResult, jointTaskAtWork, JOINT_TASK as TASK, type TargetWithInspector } from './fixture.js';
 
 const clock = new ManualClock('2026-05-12T01:00:00Z');
 let platform: Platform;
-let mine: { uscc: string; team: string[]; me: Inspector }[];
+let mine: TargetWithInspector[];
 let ses: LocalSes | undefined;
 const later = (ms: number) => clock.set(new Date(now().getTime() + ms).toISOString());
 
 beforeAll(async () => {
-  setClock(clock);
-  const s = await drawnJointTask();
-  platform = s.platform;
-  mine = s.targets.slice(0, 3).map((t) => ({ ...t, me: s.inspectors.get(t.teamDepartments[0]!)!.find((i) => i.id === t.team[0])! }));
-  expect(mine.length, 'the joint task draws three targets').toBe(3);
-  clock.set('2026-05-20T02:00:00Z');
+  const w = await jointTaskAtWork(clock);
+  platform = w.s.platform;
+  mine = w.mine;
 }, 240_000);
 
 afterAll(async () => {
