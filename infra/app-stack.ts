@@ -32,7 +32,7 @@ import { ConsoleAuth } from './console.js';
 import { ROUTES, type RouteSpec } from '../shared/http/routes.js';
 import { TABLE } from '../shared/store/table.js';
 import { lambdaBundling, ROOT } from './bundling.js';
-import { BLOB_PREFIX, FUNCTIONS, functionsFor, type FunctionId, type FunctionSpec } from './functions.js';
+import { BLOB_PREFIX, FUNCTIONS, functionEnvName, functionsFor, type FunctionId, type FunctionSpec } from './functions.js';
 import type { Deployment } from './deployment.js';
 import { BUILTIN_AUDIENCE, BUILTIN_ISSUER_PATH } from '../shared/auth/constants.js';
 import { STATE_MACHINE_NAME, lifecycleArns, lifecycleDefinition } from './lifecycle.js';
@@ -240,6 +240,15 @@ export class AppStack extends Stack {
       this.grantFor(spec, fns[spec.id as FunctionId], { table, bucket, identity, configurationSet, smtpSecret: this.smtpSecret, arns });
     }
     this.functions = fns;
+    // Asynchronous invocations between functions (the API starts import runs): exactly the named
+    // function, its name in the caller's environment.
+    for (const spec of functionsFor(deployment.partition)) {
+      for (const target of spec.invokes ?? []) {
+        const callee = fns[target as FunctionId];
+        fns[spec.id as FunctionId].addEnvironment(functionEnvName(target), callee.functionName);
+        fns[spec.id as FunctionId].addToRolePolicy(new iam.PolicyStatement({ sid: `Invoke${target}`, actions: ['lambda:InvokeFunction'], resources: [callee.functionArn] }));
+      }
+    }
     if (consoleAuth) for (const [k, v] of Object.entries(consoleAuth.environment())) fns.Api.addEnvironment(k, v);
 
     // --- lifecycle state machine

@@ -81,6 +81,11 @@ export class DataStack extends Stack {
       ...secure,
       serverAccessLogsBucket: this.logBucket,
       serverAccessLogsPrefix: 'blobs/',
+      // Large imports: the console (in a browser, on the API's or the custom domain's origin) PUTs
+      // the file to a presigned URL (shared/blobs.ts). Only PUT; the URL's signature — issued for
+      // one key under imports/ by the API, for 15 minutes — is what authorizes it, so any origin
+      // may carry one (the console's origin is not known to this stack).
+      cors: [{ allowedMethods: [s3.HttpMethods.PUT], allowedOrigins: ['*'], allowedHeaders: ['*'], maxAge: 3600 }],
       lifecycleRules: [
         { abortIncompleteMultipartUploadAfter: Duration.days(7) },
         ...Object.entries(BLOB_EXPIRY_DAYS).flatMap(([prefix, days]) => [

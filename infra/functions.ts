@@ -49,7 +49,15 @@ export interface FunctionSpec {
    * SES-received mail exist only in the global partition; the IMAP poll replaces them in aws-cn.
    */
   readonly partitions?: readonly ('global' | 'china')[];
+  /**
+   * Functions of this table it invokes asynchronously (lambda:InvokeFunction on exactly those);
+   * each one's name is in the environment as <ID>_FUNCTION, e.g. IMPORT_RUN_FUNCTION.
+   */
+  readonly invokes?: readonly string[];
 }
+
+/** The environment variable that names a function another one invokes: ImportRun → IMPORT_RUN_FUNCTION. */
+export const functionEnvName = (id: string): string => `${id.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}_FUNCTION`;
 
 export const FUNCTIONS = [
   {
@@ -60,9 +68,24 @@ export const FUNCTIONS = [
     timeoutSeconds: 29,
     description: 'HTTP API: registries, plans, task lifecycle actions, e-mail links, public pages',
     table: 'readwrite',
+    // imports: presigned uploads (signed with this role) and the small synchronous import
     blobs: { read: ['draws', 'imports'], write: ['imports'] },
     lifecycle: ['start', 'respond', 'observe'],
     mail: true,
+    invokes: ['ImportRun'],
+  },
+  {
+    id: 'ImportRun',
+    entry: 'functions/imports/run.ts',
+    // A 100,000-row file (15–20 MB) is parsed and validated in memory (a few hundred MB), then
+    // written; 3,008 MB gives two vCPUs. An invocation that times out is retried by Lambda and
+    // continues at the run's cursor (shared/import/job.ts).
+    memoryMb: 3008,
+    timeoutSeconds: 900,
+    description: 'Large imports: validates an uploaded file completely, then writes it in checkpointed chunks',
+    table: 'readwrite',
+    blobs: { read: ['imports'], write: ['imports'] },
+    async: true,
   },
   {
     id: 'LifecycleValidate',

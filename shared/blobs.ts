@@ -2,8 +2,10 @@
  * Blob storage for draw records, import uploads and inbound mail: S3 in AWS, a folder on the
  * local platform (BLOB_BUCKET is then a directory path).
  */
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { config } from './config.js';
 
@@ -53,4 +55,67 @@ export async function getBlob(key: string): Promise<Buffer | undefined> {
 async function keyListed(client: S3Client, key: string): Promise<boolean> {
   const r = await client.send(new ListObjectsV2Command({ Bucket: config().blobBucket, Prefix: key, MaxKeys: 1 }));
   return (r.Contents ?? []).some((o) => o.Key === key);
+}
+
+/** Size of a stored blob in bytes, undefined when there is none (read before loading a client's upload). */
+export async function blobSize(key: string): Promise<number | undefined> {
+  if (config().local) {
+    try {
+      return (await stat(localPath(key))).size;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+  s3 ??= new S3Client({});
+  try {
+    return (await s3.send(new HeadObjectCommand({ Bucket: config().blobBucket, Key: key }))).ContentLength ?? 0;
+  } catch (e) {
+    const name = (e as { name?: string }).name;
+    if (name === 'NotFound' || name === 'NoSuchKey') return undefined;
+    // As in getBlob: under the s3:prefix condition a missing key may read as a refusal.
+    if ((name === 'Forbidden' || name === 'AccessDenied') && !(await keyListed(s3, key))) return undefined;
+    throw e;
+  }
+}
+
+export interface PresignedUpload {
+  /** PUT the file's bytes here (no other header needed) before `expiresAt`. */
+  url: string;
+  method: 'PUT';
+  expiresAt: string;
+}
+
+/**
+ * A URL that lets whoever holds it PUT one object under `key` until it expires: a presigned S3
+ * PUT in AWS (the file never passes through API Gateway's 10 MB or Lambda's 6 MB payload
+ * limits), on the local platform the same through its blob folder (`PUT /local/blobs/{key+}`,
+ * signed with an HMAC the local server checks: verifyLocalUpload).
+ */
+export async function presignUpload(key: string, expiresInSeconds: number, at: Date): Promise<PresignedUpload> {
+  const expiresAt = new Date(at.getTime() + expiresInSeconds * 1000).toISOString();
+  if (config().local) {
+    const expires = String(Math.floor(at.getTime() / 1000) + expiresInSeconds);
+    const url = new URL(`/local/blobs/${key.split('/').map(encodeURIComponent).join('/')}`, config().publicBaseUrl);
+    url.searchParams.set('expires', expires);
+    url.searchParams.set('signature', localSignature(key, expires));
+    return { url: url.toString(), method: 'PUT', expiresAt };
+  }
+  s3 ??= new S3Client({});
+  const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket: config().blobBucket, Key: key }), { expiresIn: expiresInSeconds });
+  return { url, method: 'PUT', expiresAt };
+}
+
+function localSignature(key: string, expires: string): string {
+  const secret = process.env.SUIJI_LOCAL_BLOB_SECRET;
+  if (!secret) throw new Error('SUIJI_LOCAL_BLOB_SECRET is not set (the local platform sets it)');
+  return createHmac('sha256', secret).update(`${key}\n${expires}`).digest('base64url');
+}
+
+/** The local platform's check of a presigned upload URL: the signature matches and it has not expired. */
+export function verifyLocalUpload(key: string, expires: string, signature: string, atMs: number): boolean {
+  if (!/^\d+$/.test(expires) || Number(expires) * 1000 < atMs) return false;
+  const want = Buffer.from(localSignature(key, expires));
+  const got = Buffer.from(signature);
+  return want.length === got.length && timingSafeEqual(want, got);
 }

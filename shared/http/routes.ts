@@ -105,6 +105,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'DELETE', path: '/departments/{dept}/experts/{expertId}', auth: 'jwt', allow: C('department'), summary: 'Delete an expert' },
   { method: 'POST', path: '/departments/{dept}/imports/{kind}', auth: 'jwt', allow: C('department'), summary: 'Bulk import (CSV/XLSX), all-or-nothing' },
   { method: 'GET', path: '/departments/{dept}/imports/{kind}/template', auth: 'jwt', allow: C('department'), summary: 'Download the import template' },
+  { method: 'POST', path: '/departments/{dept}/imports/{kind}/uploads', auth: 'jwt', allow: C('department'), summary: 'Large import: a run and a presigned upload URL for the file (then PUT the file and start the run)' },
+  { method: 'POST', path: '/departments/{dept}/imports/{kind}/uploads/{importId}/start', auth: 'jwt', allow: C('department'), summary: 'Start the uploaded import run (asynchronous; repeating it continues a stalled run)' },
+  { method: 'GET', path: '/departments/{dept}/imports/{kind}/uploads/{importId}', auth: 'jwt', allow: C('department'), summary: 'Status of an import run, with the Chinese error report of a rejected file (?report=csv: all of it)' },
 
   // --- annual plans
   { method: 'GET', path: '/departments/{dept}/plans', auth: 'jwt', allow: all('department'), summary: 'Annual plans of a department' },
@@ -163,4 +166,5 @@ export const ROUTES: readonly RouteSpec[] = [
 
   // --- local stand-ins for AWS-only entry points
   { method: 'POST', path: '/local/inbound-mail', auth: 'local', summary: 'Raw MIME message as SES inbound would deliver it' },
+  { method: 'PUT', path: '/local/blobs/{key+}', auth: 'local', summary: 'Presigned upload into the blob folder, as S3 takes a presigned PUT' },
 ];

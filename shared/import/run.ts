@@ -15,15 +15,7 @@
  * already reached the table count as `unchanged` and only the missing ones are written. The same
  * property makes a repeated import of an unchanged file a no-op.
  */
-import {
-  inspectorIdsTaken,
-  inspectorIdTakenMessage,
-  upsertExperts,
-  upsertInspectionItems,
-  upsertInspectors,
-  upsertTargets,
-  type UpsertSummary,
-} from '../store/registry.js';
+import { inspectorIdsTaken, inspectorIdTakenMessage, upsertRegistry, type UpsertSummary } from '../store/registry.js';
 import { KINDS, KIND_LABELS, type ImportKind } from './columns.js';
 import { parseImport, type ImportFormat, type ImportIssue, type RecordOf } from './parse.js';
 import { DomainError } from '../domain/errors.js';
@@ -81,18 +73,23 @@ export class ImportWriteError extends DomainError {
   }
 }
 
-const UPSERT: { [K in ImportKind]: (dept: string, rows: RecordOf[K][]) => Promise<UpsertSummary> } = {
-  targets: upsertTargets,
-  inspectors: upsertInspectors,
-  items: upsertInspectionItems,
-  experts: upsertExperts,
-};
+export type Rejection = Extract<ImportOutcome, { ok: false }>;
 
-function upsert<K extends ImportKind>(kind: K, dept: string, rows: RecordOf[K][]): Promise<UpsertSummary> {
-  return (UPSERT[kind] as (dept: string, rows: RecordOf[K][]) => Promise<UpsertSummary>)(dept, rows);
+/** A file that passed every check: its records (in file order) with their spreadsheet rows. */
+export interface Validated {
+  ok: true;
+  kind: ImportKind;
+  records: RecordOf[ImportKind][];
+  recordRows: number[];
+  warnings: ImportIssue[];
+  parseMs: number;
 }
 
-export async function runImport(req: ImportRequest): Promise<ImportOutcome> {
+/**
+ * Every check of an import, no write: the file's rows (parse.ts) and, for inspectors, ids another
+ * department uses. Both the synchronous import and the asynchronous import run (job.ts) call it.
+ */
+export async function validateImport(req: ImportRequest): Promise<Validated | Rejection> {
   const t0 = performance.now();
   const parsed = await parseImport(req.kind, req.body, {
     dept: req.dept,
@@ -101,21 +98,11 @@ export async function runImport(req: ImportRequest): Promise<ImportOutcome> {
     ...(req.maxBytes ? { maxBytes: req.maxBytes } : {}),
     ...(req.maxRows ? { maxRows: req.maxRows } : {}),
   });
-  const t1 = performance.now();
-  const parseMs = Math.round(t1 - t0);
-  if (!parsed.ok) {
-    return {
-      ok: false,
-      kind: req.kind,
-      total: parsed.rows,
-      errors: parsed.errors,
-      warnings: parsed.warnings,
-      summary: rejectionSummary(parsed.errors.length),
-      parseMs,
-      writeMs: 0,
-      ms: parseMs,
-    };
-  }
+  const reject = (errors: ImportIssue[], warnings: ImportIssue[], rows: number): Rejection => {
+    const parseMs = Math.round(performance.now() - t0);
+    return { ok: false, kind: req.kind, total: rows, errors, warnings, summary: rejectionSummary(errors.length), parseMs, writeMs: 0, ms: parseMs };
+  };
+  if (!parsed.ok) return reject(parsed.errors, parsed.warnings, parsed.rows);
   // An inspector id another department uses is a row error like any other (identity.ts).
   if (req.kind === 'inspectors') {
     const rowOf = new Map(parsed.records.map((r, k) => [(r as RecordOf['inspectors']).id, parsed.recordRows[k]!]));
@@ -124,26 +111,35 @@ export async function runImport(req: ImportRequest): Promise<ImportOutcome> {
       const errors = taken
         .map((t) => ({ row: rowOf.get(t.id)!, column: KINDS.inspectors.columns.find((c) => c.field === 'id')!.header, value: t.id, reason: inspectorIdTakenMessage(t) }))
         .sort((a, b) => a.row - b.row);
-      return { ok: false, kind: req.kind, total: parsed.rows, errors, warnings: parsed.warnings, summary: rejectionSummary(errors.length), parseMs, writeMs: 0, ms: parseMs };
+      return reject(errors, parsed.warnings, parsed.rows);
     }
   }
+  return { ok: true, kind: req.kind, records: parsed.records, recordRows: parsed.recordRows, warnings: parsed.warnings, parseMs: Math.round(performance.now() - t0) };
+}
+
+/** The synchronous import (POST /departments/{dept}/imports/{kind}): validate everything, then write. */
+export async function runImport(req: ImportRequest): Promise<ImportOutcome> {
+  const t0 = performance.now();
+  const v = await validateImport(req);
+  if (!v.ok) return v;
+  const t1 = performance.now();
   // No write happens above this line.
   let result: UpsertSummary;
   try {
-    result = await upsert(req.kind, req.dept, parsed.records);
+    result = await upsertRegistry(req.kind, req.dept, v.records);
   } catch (e) {
     throw new ImportWriteError(e);
   }
   const t2 = performance.now();
-  const total = parsed.records.length;
+  const total = v.records.length;
   return {
     ok: true,
     kind: req.kind,
     total,
     ...result,
-    warnings: parsed.warnings,
-    summary: successSummary(req.kind, total, result, parsed.warnings.length),
-    parseMs,
+    warnings: v.warnings,
+    summary: successSummary(req.kind, total, result, v.warnings.length),
+    parseMs: v.parseMs,
     writeMs: Math.round(t2 - t1),
     ms: Math.round(t2 - t0),
   };

@@ -399,13 +399,62 @@ export interface UpsertSummary {
 }
 
 /**
- * Upsert targets by USCC. Rows whose content hash equals the stored one are not written, so
+ * Stored content hashes of a department's registry of one kind, by record key (USCC for targets,
+ * sort key for the others). An import that writes in chunks reads it once and hands it to every
+ * chunk's plan; applying a plan keeps it current (docs/ARCHITECTURE.md, "Large imports").
+ */
+export type HashIndex = Map<string, string | undefined>;
+export type RegistryKind = 'targets' | 'inspectors' | 'items' | 'experts';
+
+const COLLECTION_PREFIX = { inspectors: 'INSP#', items: 'ITEM#', experts: 'EXPERT#' } as const;
+
+export async function registryHashes(kind: RegistryKind, dept: string): Promise<HashIndex> {
+  if (kind === 'targets') return new Map((await readPool<{ uscc: string; hash?: string }>(dept, ['uscc', 'hash'])).map((r) => [r.uscc, r.hash]));
+  return new Map(
+    (await queryAll<Item & { hash?: string }>({ pk: K.department(dept).pk, skPrefix: COLLECTION_PREFIX[kind], projection: ['sk', 'hash'] })).map((i) => [i.sk, i.hash]),
+  );
+}
+
+/** What an upsert will write: the items of new and changed rows (with their index keys) and the counts. */
+export interface UpsertPlan extends UpsertSummary {
+  kind: RegistryKind;
+  puts: Item[];
+}
+
+const indexKey = (kind: RegistryKind, item: Item): string => (kind === 'targets' ? (item.uscc as string) : item.sk);
+
+/**
+ * Plan an upsert without writing it (a plan of inspectors claims their ids for the department,
+ * which is idempotent). Rows whose content hash equals the stored one are left out, so
  * re-importing the same file changes nothing (not even timestamps).
  */
-export async function upsertTargets(dept: string, targets: Target[]): Promise<UpsertSummary> {
-  const existing = new Map(
-    (await readPool<{ uscc: string; hash?: string }>(dept, ['uscc', 'hash'])).map((r) => [r.uscc, r.hash]),
-  );
+export async function planUpsert(kind: RegistryKind, dept: string, rows: readonly unknown[], index: HashIndex): Promise<UpsertPlan> {
+  switch (kind) {
+    case 'targets':
+      return planTargets(dept, rows as Target[], index);
+    case 'inspectors': {
+      // A re-imported inspector keeps the delivery status the system recorded (bounced address).
+      const stored = await listInspectors(dept);
+      const status = new Map(stored.map((i) => [i.id, i.mailStatus]));
+      const have = new Set(stored.map((i) => i.id));
+      const list = rows as Inspector[];
+      await claimInspectorIds(dept, list.map((r) => r.id).filter((id) => !have.has(id)));
+      return planCollection(kind, list, (i) => inspectorItem({ ...i, mailStatus: status.get(i.id) ?? i.mailStatus }), index);
+    }
+    case 'items':
+      return planCollection(kind, rows as InspectionItem[], itemItem, index);
+    case 'experts':
+      return planCollection(kind, rows as Expert[], expertItem, index);
+  }
+}
+
+/** Write a plan (idempotent full puts) and record the new hashes in the index. */
+export async function applyUpsert(plan: UpsertPlan, index: HashIndex): Promise<void> {
+  await batchWrite(plan.puts, [], 6);
+  for (const p of plan.puts) index.set(indexKey(plan.kind, p), p.hash as string);
+}
+
+async function planTargets(dept: string, targets: Target[], existing: HashIndex): Promise<UpsertPlan> {
   let created = 0;
   let unchanged = 0;
   const puts: Item[] = [];
@@ -424,50 +473,33 @@ export async function upsertTargets(dept: string, targets: Target[]): Promise<Up
     const history = t.lastInspections.length ? t.lastInspections : (stored.get(t.uscc)?.lastInspections ?? []);
     puts.push(targetItem({ ...t, lastInspections: history }));
   }
-  await batchWrite(puts, [], 6);
-  return { created, updated: changed.length, unchanged };
+  return { kind: 'targets', puts, created, updated: changed.length, unchanged };
 }
 
-async function upsertCollection<T extends { id: string }>(
-  dept: string,
-  prefix: string,
-  rows: T[],
-  toItem: (r: T) => Item,
-): Promise<UpsertSummary> {
-  const existing = new Map(
-    (await queryAll<Item & { hash?: string }>({ pk: K.department(dept).pk, skPrefix: prefix, projection: ['sk', 'hash'] })).map(
-      (i) => [i.sk, i.hash],
-    ),
-  );
-  const summary: UpsertSummary = { created: 0, updated: 0, unchanged: 0 };
-  const puts: Item[] = [];
+function planCollection<T>(kind: RegistryKind, rows: T[], toItem: (r: T) => Item, existing: HashIndex): UpsertPlan {
+  const plan: UpsertPlan = { kind, puts: [], created: 0, updated: 0, unchanged: 0 };
   for (const r of rows) {
     const item = toItem(r);
     const prev = existing.get(item.sk);
-    if (prev === undefined) summary.created++;
+    if (prev === undefined) plan.created++;
     else if (prev === item.hash) {
-      summary.unchanged++;
+      plan.unchanged++;
       continue;
-    } else summary.updated++;
-    puts.push(item);
+    } else plan.updated++;
+    plan.puts.push(item);
   }
-  await batchWrite(puts);
-  return summary;
+  return plan;
 }
 
-export async function upsertInspectors(dept: string, rows: Inspector[]): Promise<UpsertSummary> {
-  // A re-imported inspector keeps the delivery status the system recorded (bounced address).
-  const stored = await listInspectors(dept);
-  const status = new Map(stored.map((i) => [i.id, i.mailStatus]));
-  const have = new Set(stored.map((i) => i.id));
-  await claimInspectorIds(dept, rows.map((r) => r.id).filter((id) => !have.has(id)));
-  return upsertCollection(dept, 'INSP#', rows, (i) => inspectorItem({ ...i, mailStatus: status.get(i.id) ?? i.mailStatus }));
+/** Plan and write in one go (the synchronous import, the sample district). */
+export async function upsertRegistry(kind: RegistryKind, dept: string, rows: readonly unknown[]): Promise<UpsertSummary> {
+  const index = await registryHashes(kind, dept);
+  const plan = await planUpsert(kind, dept, rows, index);
+  await applyUpsert(plan, index);
+  return { created: plan.created, updated: plan.updated, unchanged: plan.unchanged };
 }
 
-export function upsertInspectionItems(dept: string, rows: InspectionItem[]): Promise<UpsertSummary> {
-  return upsertCollection(dept, 'ITEM#', rows, itemItem);
-}
-
-export function upsertExperts(dept: string, rows: Expert[]): Promise<UpsertSummary> {
-  return upsertCollection(dept, 'EXPERT#', rows, expertItem);
-}
+export const upsertTargets = (dept: string, rows: Target[]): Promise<UpsertSummary> => upsertRegistry('targets', dept, rows);
+export const upsertInspectors = (dept: string, rows: Inspector[]): Promise<UpsertSummary> => upsertRegistry('inspectors', dept, rows);
+export const upsertInspectionItems = (dept: string, rows: InspectionItem[]): Promise<UpsertSummary> => upsertRegistry('items', dept, rows);
+export const upsertExperts = (dept: string, rows: Expert[]): Promise<UpsertSummary> => upsertRegistry('experts', dept, rows);

@@ -56,12 +56,12 @@ function csvLine(cells: string[]): string {
   return cells.map((s) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s)).join(',');
 }
 
-/** A CSV (UTF-8 with BOM, CRLF) of n valid targets. */
-export function targetsCsv(n: number, seed = 2026, mutate?: (i: number, row: string[]) => void): Buffer {
+/** A CSV (UTF-8 with BOM, CRLF) of n valid targets; `first` shifts the targets' numbers (distinct USCCs per file). */
+export function targetsCsv(n: number, seed = 2026, mutate?: (i: number, row: string[]) => void, first = 0): Buffer {
   const rnd = prng(seed);
   const lines: string[] = [csvLine(TARGET_HEADER)];
   for (let i = 0; i < n; i++) {
-    const row = targetRow(i, rnd);
+    const row = targetRow(first + i, rnd);
     mutate?.(i, row);
     lines.push(csvLine(row));
   }

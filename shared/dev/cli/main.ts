@@ -6,8 +6,9 @@ import { Command, Option } from 'commander';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { chinaDateTime } from '../../domain/calendar.js';
+import type { ImportRunView } from '../../import/job.js';
 
 const DEFAULT_ENDPOINT = process.env.SUIJI_ENDPOINT ?? 'http://127.0.0.1:3000';
 /** Tokens remembered per endpoint (`suiji login`; read at each use, so HOME decides). */
@@ -332,20 +333,51 @@ export function buildCli(): Command {
 
   program
     .command('import')
-    .description('bulk import a CSV or XLSX file (all-or-nothing)')
+    .description('bulk import a CSV or XLSX file (all-or-nothing): uploaded, then validated and written by an import run')
     .argument('<kind>', 'targets | inspectors | items | experts')
     .argument('<file>')
     .option('--dept <id>')
-    .action(async (kind: string, file: string, o: { dept?: string }, cmd: Command) => {
+    .option('--report <file.csv>', 'when the file is rejected, save the complete error report (CSV) here')
+    .action(async (kind: string, file: string, o: { dept?: string; report?: string }, cmd: Command) => {
       const ctx = ctxOf(cmd);
       const dept = await deptOf(ctx, o.dept);
-      const ext = extname(file).toLowerCase();
-      // Bytes, never text: a CSV saved by Excel on Chinese Windows is GBK (or UTF-16), and a
-      // text/* body is decoded as UTF-8 on the way (API Gateway does it too); the API decodes it.
-      const contentType = ext === '.xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'application/octet-stream';
+      const base = `/departments/${encodeURIComponent(dept)}/imports/${encodeURIComponent(kind)}/uploads`;
+      // Bytes, never text: a CSV saved by Excel on Chinese Windows is GBK (or UTF-16); the import decodes it.
       const data = await readFile(file);
-      const r = await call(ctx, 'POST', `/departments/${encodeURIComponent(dept)}/imports/${kind}?filename=${encodeURIComponent(basename(file))}`, undefined, { data, contentType });
-      out(ctx, r, () => console.log(JSON.stringify(r, null, 2)));
+      const created = (await call(ctx, 'POST', base, { filename: basename(file), size: data.length })) as { run: ImportRunView; upload: { url: string; method: string } };
+      const id = created.run.id;
+      let put: globalThis.Response;
+      try {
+        put = await fetch(created.upload.url, { method: created.upload.method, body: data });
+      } catch (e) {
+        throw new CliError(`上传文件失败（${(e as Error).message}）`);
+      }
+      if (!put.ok) throw new CliError(`上传文件失败：${put.status} ${(await put.text()).slice(0, 200)}`);
+      let run = (await call(ctx, 'POST', `${base}/${id}/start`, {})) as ImportRunView;
+      let restarted = false;
+      let shown = '';
+      for (let wait = 200; !['done', 'rejected', 'failed'].includes(run.status); wait = Math.min(wait * 2, 2000)) {
+        await new Promise((r) => setTimeout(r, wait));
+        run = (await call(ctx, 'GET', `${base}/${id}`)) as ImportRunView;
+        // The run's invocation died and Lambda's retries are spent: starting it again continues it.
+        if (run.stalled && !restarted) {
+          restarted = true;
+          run = (await call(ctx, 'POST', `${base}/${id}/start`, {})) as ImportRunView;
+        }
+        const line = run.total === undefined ? '正在校验文件…' : `已校验 ${run.total} 条，已写入 ${run.done} / ${run.total}`;
+        if (!ctx.json && line !== shown) console.error((shown = line));
+      }
+      if (run.status === 'rejected' && o.report) {
+        const res = await fetch(`${ctx.endpoint}${base}/${id}?report=csv`, { headers: ctx.token ? { authorization: `Bearer ${ctx.token}` } : {} });
+        if (res.ok) await writeFile(o.report, Buffer.from(await res.arrayBuffer()));
+      }
+      out(ctx, run, () => {
+        console.log(run.summary ?? run.status);
+        if (run.report) console.log(run.report);
+        if (run.errorCount && run.errors && run.errorCount > run.errors.length) console.log(`……共 ${run.errorCount} 处错误，以上为前 ${run.errors.length} 处${o.report ? '' : '（--report <文件.csv> 保存完整错误报告）'}`);
+        if (run.status === 'rejected' && o.report) console.log(`完整错误报告已保存到 ${o.report}`);
+      });
+      if (run.status !== 'done') process.exitCode = 1;
     });
 
   const plans = program.command('plans').description('年度抽查计划');

@@ -30,6 +30,9 @@ import { LocalLambdas, REPO_ROOT } from './lambdas.js';
 import { LocalStepFunctions } from './sfn.js';
 import { startSfnServer, type SfnServer } from './sfn-server.js';
 import { startLocalApi, type LocalRouteHandler } from './server.js';
+import { startLambdaServer, type LambdaServer } from './lambda-server.js';
+import { putBlob, verifyLocalUpload } from '../../blobs.js';
+import { resetLambdaClient } from '../../lambda/invoke.js';
 import { devLogin, devStaff, principalForEmail } from './devlogin.js';
 import { claimsOf, issueDevToken, setDevSecret } from '../devauth.js';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
@@ -89,6 +92,8 @@ export interface Platform {
   tableName: string;
   blobDir: string;
   dataDir: string;
+  /** Resolves when the asynchronous invocations started so far (e.g. import runs) have ended. */
+  lambdasIdle(): Promise<void>;
   /** Run a function of the template by (part of) its logical id, e.g. 'JobDeadlines'. */
   invoke(logicalIdPrefix: string, event: unknown): Promise<unknown>;
   /**
@@ -146,6 +151,8 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     AWS_ENDPOINT_URL_SESV2: ses.endpoint,
     AWS_ENDPOINT_URL_SFN: sfnEndpoint,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // signs the local stand-ins for presigned S3 uploads (shared/blobs.ts)
+    SUIJI_LOCAL_BLOB_SECRET: randomBytes(32).toString('hex'),
     ...(china ? { ...china.env, AUTH_MODE: 'builtin', AUTH_ISSUER: `${apiUrl}${BUILTIN_ISSUER_PATH}`, AUTH_AUDIENCE: BUILTIN_AUDIENCE } : {}),
     ...(opts.environment ?? {}),
   };
@@ -160,6 +167,9 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     await lambdas.bundle(bundleDir);
     log(`bundled ${lambdas.functions().length} functions as deployed in ${Date.now() - t1} ms (${bundleDir})`);
   }
+  // The Lambda Invoke API (asynchronous invocations between functions: the API starts import runs).
+  const lambdaServer: LambdaServer = await startLambdaServer(lambdas, { log, retryDelayMs: opts.retryDelayMs ?? 1000 });
+  localEnv.AWS_ENDPOINT_URL_LAMBDA = lambdaServer.endpoint;
   const sfn = new LocalStepFunctions({ template: appTemplate, lambdas, log, ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}) });
   const stateMachineArn = sfn.machines[0]!.arn;
   localEnv.STATE_MACHINE_ARN = stateMachineArn;
@@ -169,6 +179,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   resetDdb();
   resetSfn();
   resetSes();
+  resetLambdaClient();
   const sfnServer: SfnServer = await startSfnServer(sfn, { port: ports.sfn });
 
   const fnByPrefix = (prefix: string): string => {
@@ -180,6 +191,15 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
   const localRoutes: Record<string, LocalRouteHandler> = {
     // The China mode signs in with the built-in sign-in only.
     ...(china ? {} : { 'POST /auth/dev-login': devLogin, 'GET /auth/dev-staff': devStaff }),
+    // What S3 does with a presigned PUT: the signature and expiry checked, the object stored.
+    'PUT /local/blobs/{key+}': async ({ body, query, params }) => {
+      const key = (params.key ?? '').split('/').map(decodeURIComponent).join('/');
+      if (!key.startsWith('imports/') || !verifyLocalUpload(key, query.get('expires') ?? '', query.get('signature') ?? '', now().getTime())) {
+        return { status: 403, text: 'AccessDenied: the upload URL is invalid or has expired' };
+      }
+      await putBlob(key, body);
+      return { status: 200, text: '' };
+    },
     'POST /local/inbound-mail': async ({ body }) => {
       if (china) {
         // Through the reply mailbox's MX into dovecot, then the poll (as its schedule would).
@@ -224,6 +244,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
     blobDir,
     dataDir,
     invoke: (prefix, event) => lambdas.invoke(fnByPrefix(prefix), event),
+    lambdasIdle: () => lambdaServer.idle(),
     tokenFor: async (email) => {
       const p = await principalForEmail(email);
       if (!p) throw new Error(`no registered staff member ${email}`);
@@ -236,6 +257,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
       });
       await sfn.close();
       await sfnServer.close();
+      await lambdaServer.close();
       await ses.stop();
       await china?.stop();
       await dynamo.stop();

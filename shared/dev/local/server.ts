@@ -12,7 +12,7 @@ import { routeKey, type ApiEvent } from '../../http/core.js';
 import { verifyDevToken } from '../devauth.js';
 
 type LambdaHandler = (event: ApiEvent, context: Context) => Promise<APIGatewayProxyResultV2>;
-export type LocalRouteHandler = (req: { body: Buffer; headers: Record<string, string>; query: URLSearchParams }) => Promise<{
+export type LocalRouteHandler = (req: { body: Buffer; headers: Record<string, string>; query: URLSearchParams; params: Record<string, string> }) => Promise<{
   status: number;
   json?: unknown;
   text?: string;
@@ -57,6 +57,12 @@ export function matchRoute(method: string, path: string): { spec: RouteSpec; par
 
 /** API Gateway's HTTP API refuses a payload over 10 MB with 413 before any Lambda runs. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+/**
+ * The local stand-in for a presigned S3 PUT (`/local/blobs/{key+}`) takes what an import may be
+ * (64 MiB, shared/import/parse.ts) and a little more, so the import run reports a file too large
+ * in Chinese, as it does in AWS where S3 takes the upload.
+ */
+const LOCAL_BLOB_MAX_BODY = 80 * 1024 * 1024;
 
 /** The body, or undefined when it is larger than API Gateway would pass on (the rest is drained). */
 async function readBody(req: IncomingMessage, limit = GATEWAY_MAX_BODY): Promise<Buffer | undefined> {
@@ -123,7 +129,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: LocalApiO
     res.end(JSON.stringify({ error: 'NotFound', message: `没有这个接口：${method} ${url.pathname}` }));
     return;
   }
-  const body = await readBody(req);
+  const body = await readBody(req, match.spec.auth === 'local' && match.spec.path.startsWith('/local/blobs/') ? LOCAL_BLOB_MAX_BODY : GATEWAY_MAX_BODY);
   if (!body) {
     res.writeHead(413, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify({ message: 'Request Entity Too Large' }));
@@ -134,7 +140,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: LocalApiO
 
   if (match.spec.auth === 'local') {
     const h = opts.localRoutes[routeKey(match.spec)];
-    const r = h ? await h({ body, headers, query: url.searchParams }) : { status: 501, text: 'not available' };
+    const r = h ? await h({ body, headers, query: url.searchParams, params: match.params }) : { status: 501, text: 'not available' };
     res.writeHead(r.status, { 'content-type': r.text !== undefined ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8' });
     res.end(r.text ?? JSON.stringify(r.json ?? null));
     return;
