@@ -113,6 +113,9 @@ export interface ImportRunView {
   /** Rejected: the first problems as text lines (the whole report: ?report=csv). */
   report?: string;
   summary?: string;
+  /** Reading and validating the file; writing (ms). */
+  parseMs?: number;
+  writeMs?: number;
   createdAt: string;
   updatedAt: string;
   finishedAt?: string;
@@ -133,6 +136,8 @@ export function viewOf(run: ImportRun, at: Date = now()): ImportRunView {
     ...(run.errors ? { errors: run.errors, errorCount: run.errorCount ?? run.errors.length, report: renderErrorReport(run.errors, 'text') } : {}),
     ...(run.warnings?.length ? { warnings: run.warnings } : {}),
     ...(run.summary ? { summary: run.summary } : {}),
+    ...(run.parseMs !== undefined ? { parseMs: run.parseMs } : {}),
+    ...(run.writeMs !== undefined ? { writeMs: run.writeMs } : {}),
     createdAt: run.createdAt,
     updatedAt: run.updatedAt,
     ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),

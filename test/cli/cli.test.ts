@@ -184,4 +184,42 @@ describe('suiji on a local platform that does not accept the token it found', ()
     expect(err).toBe('错误 401：Unauthorized');
     expect(process.exitCode).toBe(1);
   });
+
+  it('import: asks for an upload, PUTs the file there, starts the run and polls it; a rejected file prints the report, saves the CSV and fails', async () => {
+    const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/suiji-cli-import-`);
+    const file = `${dir}/对象.csv`;
+    writeFileSync(file, Buffer.from([0xb6, 0xd4, 0xcf, 0xf3])); // GBK bytes go as they are
+    const base = 'http://127.0.0.1:9/departments/d1/imports/targets/uploads';
+    const id = '0b7f3c2e-6a0f-4d8e-9d8a-1c2b3a4d5e6f';
+    const calls: { method: string; url: string; body?: unknown }[] = [];
+    let polls = 0;
+    const json = (status: number, v: unknown): Response => new Response(JSON.stringify(v), { status, headers: { 'content-type': 'application/json' } });
+    const rejected = { id, status: 'rejected', stalled: false, total: 3, done: 0, created: 0, updated: 0, unchanged: 0, errorCount: 1, errors: [{ row: 3, column: '信用风险分类', value: 'E', reason: '应为 A、B、C、D 之一' }], report: '第 3 行【信用风险分类】“E”：应为 A、B、C、D 之一', summary: '导入被拒绝：共 1 处错误，未写入任何数据。' };
+    vi.stubGlobal('fetch', async (url: string, init: { method?: string; body?: unknown }) => {
+      calls.push({ method: init.method ?? 'GET', url, ...(init.body !== undefined ? { body: init.body } : {}) });
+      if (url === base) return json(201, { run: { id, status: 'uploading' }, upload: { url: 'https://bucket.s3.cn-north-1.amazonaws.com.cn/imports/d1/x/upload?X-Amz-Signature=s', method: 'PUT' } });
+      if (url.startsWith('https://bucket.')) return new Response('', { status: 200 });
+      if (url === `${base}/${id}/start`) return json(202, { id, status: 'queued', stalled: false, done: 0 });
+      if (url === `${base}/${id}`) return json(200, ++polls < 2 ? { id, status: 'running', stalled: false, done: 0 } : rejected);
+      if (url === `${base}/${id}?report=csv`) return new Response('\ufeff行号,列,值,原因\r\n3,信用风险分类,E,应为 A、B、C、D 之一\r\n', { status: 200, headers: { 'content-type': 'text/csv' } });
+      return json(404, { message: url });
+    });
+    const { out } = await run('import', 'targets', file, '--dept', 'd1', '--report', `${dir}/report.csv`);
+    expect(calls.map((c) => `${c.method} ${c.url.split('?')[0]}`)).toEqual([
+      `POST ${base}`,
+      'PUT https://bucket.s3.cn-north-1.amazonaws.com.cn/imports/d1/x/upload',
+      `POST ${base}/${id}/start`,
+      `GET ${base}/${id}`,
+      `GET ${base}/${id}`,
+      `GET ${base}/${id}`,
+    ]);
+    expect(JSON.parse(String(calls[0]!.body))).toEqual({ filename: '对象.csv', size: 4 });
+    expect(Buffer.from(calls[1]!.body as Uint8Array)).toEqual(Buffer.from([0xb6, 0xd4, 0xcf, 0xf3]));
+    expect(out).toContain('导入被拒绝：共 1 处错误，未写入任何数据。');
+    expect(out).toContain('第 3 行【信用风险分类】“E”');
+    expect(readFileSync(`${dir}/report.csv`, 'utf8')).toContain('3,信用风险分类,E');
+    expect(process.exitCode).toBe(1);
+  });
 });

@@ -14,7 +14,8 @@ import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
 import { ensureConsoleBuilt } from '../../shared/dev/local/console-build.js';
 import { launchChromium, shot } from './browser.js';
 import { gbk } from '../helpers/gbk.js';
-import { TARGET_HEADER } from '../import/generate.js';
+import { TARGET_HEADER, targetsCsv } from '../import/generate.js';
+import { readPool } from '../../shared/store/registry.js';
 
 const TASK = `${SAMPLE_PLAN_ID}-01`;
 const clock = new ManualClock('2026-01-12T01:00:00Z'); // 09:00 China time, the task's draw date
@@ -356,6 +357,47 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await shot(coord, '15-import-errors');
     const after = (await (await fetch(`${platform.apiUrl}/departments/fp-zjj/targets/${t.uscc}`, { headers: auth })).json()) as { name: string };
     expect(after.name).toBe(t.name);
+  });
+
+  it('imports a file larger than the API takes (presigned upload, import run): a bad last row rejects all, a good file is written with progress', async () => {
+    const requests: string[] = [];
+    const onRequest = (r: { method(): string; url(): string }): void => void requests.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    coord.on('request', onRequest);
+    try {
+      const risk = TARGET_HEADER.indexOf('信用风险分类');
+      // ~12 MB: more than API Gateway's 10 MB (the local server refuses it on the API with 413 as well)
+      const big = targetsCsv(70_000, 77, (i, row) => {
+        if (i === 69_999) row[risk] = 'E';
+      }, 7_000_000);
+      expect(big.length).toBeGreaterThan(10 * 1024 * 1024);
+      const count = async (): Promise<number> => (await readPool('fp-zjj', ['uscc'])).length;
+      const before = await count();
+      await coord.getByRole('menuitem', { name: '批量导入' }).click();
+      await coord.locator('[data-test="import-file"]').setInputFiles({ name: '检查对象（7万行）.csv', mimeType: 'text/csv', buffer: big });
+      await coord.locator('[data-test="import-submit"]').click();
+      const errors = coord.locator('[data-test="import-errors"]');
+      await errors.waitFor({ timeout: 240_000 });
+      const text = (await errors.textContent())!;
+      expect(text).toContain('70001'); // the spreadsheet row of the last record
+      expect(text).toContain('未写入任何数据');
+      await shot(coord, '15b-import-large-rejected');
+      const [report] = await Promise.all([coord.waitForEvent('download'), coord.locator('[data-test="import-report"]').click()]);
+      expect(report.suggestedFilename()).toMatch(/导入错误报告.*\.csv$/);
+      expect(await count()).toBe(before);
+
+      const good = targetsCsv(1_500, 78, undefined, 7_100_000);
+      await coord.locator('[data-test="import-file"]').setInputFiles({ name: '检查对象.csv', mimeType: 'text/csv', buffer: good });
+      await coord.locator('[data-test="import-submit"]').click();
+      const ok = coord.locator('[data-test="import-ok"]');
+      await ok.waitFor({ timeout: 240_000 });
+      expect(await ok.textContent()).toContain('新增 1500 条');
+      expect(await count()).toBe(before + 1_500);
+      // both went the way of large imports: the file to the presigned URL, never through the API
+      expect(requests.filter((r) => r.startsWith('PUT /local/blobs/imports/fp-zjj/'))).toHaveLength(2);
+      expect(requests.filter((r) => /^POST \/departments\/fp-zjj\/imports\/targets$/.test(r))).toEqual([]);
+    } finally {
+      coord.off('request', onRequest);
+    }
   });
 
   it('plans and reports: the published plan, KPIs with 达标/未达标/无数据 and the XLSX', async () => {

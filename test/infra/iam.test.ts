@@ -64,7 +64,7 @@ describe('functions', () => {
 
   it('sends failed asynchronous events of jobs and mail functions to a dead-letter queue', () => {
     const configs = resourcesOf(s.appJson, 'AWS::Lambda::EventInvokeConfig');
-    for (const id of ['JobDeadlines', 'JobReports', 'JobRecover', 'MailInbound', 'MailEvents']) {
+    for (const id of ['JobDeadlines', 'JobReports', 'JobRecover', 'MailInbound', 'MailEvents', 'ImportRun']) {
       const f = fns.get(id as never)!;
       expect(f.resource.Properties!.DeadLetterConfig?.TargetArn, id).toBeDefined();
       expect(configs.some(([, c]) => c.Properties!.FunctionName.Ref === f.logicalId), id).toBe(true);
@@ -96,6 +96,16 @@ describe('least privilege', () => {
     expect(actionsOf(fns.get('JobReports')!.statements).filter((a) => a.startsWith('states:'))).toEqual([]);
   });
 
+  it('lets only the API invoke another function, and only the import run (named in its environment)', () => {
+    expect(holders('lambda:InvokeFunction')).toEqual(['Api']);
+    const invoke = fns.get('Api')!.statements.filter((st) => asArray<string>(st.Action).includes('lambda:InvokeFunction'));
+    const importRun = fns.get('ImportRun')!.logicalId;
+    expect(invoke.map((st) => st.Resource)).toEqual([{ 'Fn::GetAtt': [importRun, 'Arn'] }]);
+    expect(fns.get('Api')!.resource.Properties!.Environment.Variables.IMPORT_RUN_FUNCTION).toEqual({ Ref: importRun });
+    // The import run writes the registries and reads its upload; it starts nothing and sends nothing.
+    expect(actionsOf(fns.get('ImportRun')!.statements).filter((a) => /^(states|ses|lambda):/.test(a))).toEqual([]);
+  });
+
   it('scopes mail sending to the domain identity and the configuration set', () => {
     const identity = resourcesOf(s.appJson, 'AWS::SES::EmailIdentity')[0]![0];
     const configSet = resourcesOf(s.appJson, 'AWS::SES::ConfigurationSet')[0]![0];
@@ -116,6 +126,7 @@ describe('least privilege', () => {
   it('limits object access to each function’s own key prefixes of the blob bucket', () => {
     const allowed: Record<string, string[]> = {
       Api: ['draws/', 'imports/'],
+      ImportRun: ['imports/'],
       LifecycleFreeze: ['draws/'],
       LifecycleDraw: ['draws/'],
       MailInbound: ['inbound/'],

@@ -80,6 +80,18 @@ describe.each([
     expect(Object.keys(s.appJson.Outputs ?? {}).filter((o) => /UserPool|InboundRuleSet/.test(o))).toEqual([]);
   });
 
+  it('large imports: the API starts the import run by an asynchronous invoke, not an S3 notification; the bucket takes presigned PUTs from the console', () => {
+    const [importRun] = fnOf(s, 'ImportRun')!;
+    expect(envOf(s, 'Api').IMPORT_RUN_FUNCTION).toEqual({ Ref: importRun });
+    expect(statementsOf(s, 'Api').filter((st) => st.Action === 'lambda:InvokeFunction').map((st) => st.Resource)).toEqual([{ 'Fn::GetAtt': [importRun, 'Arn'] }]);
+    // no S3 → Lambda permission anywhere (the aws-cn trap of S3 notifications does not arise)
+    expect(resourcesOf(s.appJson, 'AWS::Lambda::Permission').filter(([, r]) => JSON.stringify(r.Properties).includes('s3'))).toEqual([]);
+    const [, bucket] = resourcesOf(s.dataJson, 'AWS::S3::Bucket').find(([id]) => id.startsWith('Blobs'))!;
+    expect(bucket.Properties!.CorsConfiguration.CorsRules).toEqual([expect.objectContaining({ AllowedMethods: ['PUT'] })]);
+    // uploads expire with the imports/ prefix
+    expect(bucket.Properties!.LifecycleConfiguration.Rules).toEqual(expect.arrayContaining([expect.objectContaining({ Prefix: 'imports/', ExpirationInDays: 180 })]));
+  });
+
   it('names the region and the aws-cn partition: no arn:aws: literal, no global service domain', () => {
     for (const t of [s.appJson, s.dataJson]) {
       const text = JSON.stringify(t.Resources);

@@ -33,15 +33,14 @@ export const SERVER_MESSAGE = '服务器暂时无法处理该请求，请稍后�
  */
 export const MAYBE_SAVED_MESSAGE = '保存结果未知：网络中断或服务器出错，本次操作可能已经生效。请刷新页面核实当前内容后，再决定是否重试（已填写的内容不会丢失）';
 
-async function request(method: string, path: string, body?: unknown, raw?: { data: Blob | ArrayBuffer; contentType: string }): Promise<Response> {
+async function request(method: string, path: string, body?: unknown): Promise<Response> {
   const s = session.value;
   const headers: Record<string, string> = {};
   if (s) headers.authorization = `Bearer ${s.token}`;
-  if (raw) headers['content-type'] = raw.contentType;
-  else if (body !== undefined) headers['content-type'] = 'application/json';
+  if (body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, ...(raw ? { body: raw.data } : body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    res = await fetch(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   } catch {
     throw new ApiError(0, method === 'GET' ? OFFLINE_MESSAGE : MAYBE_SAVED_MESSAGE);
   }
@@ -73,17 +72,6 @@ export const get = <T = unknown>(path: string): Promise<T> => api<T>('GET', path
 export const post = <T = unknown>(path: string, body: unknown = {}): Promise<T> => api<T>('POST', path, body);
 export const put = <T = unknown>(path: string, body: unknown): Promise<T> => api<T>('PUT', path, body);
 export const del = <T = unknown>(path: string): Promise<T> => api<T>('DELETE', path);
-
-/**
- * Upload a file as its bytes. CSV goes as application/octet-stream, not text/csv: a text type
- * would be decoded as UTF-8 on the way (API Gateway, the local server) and a GBK file that
- * Excel saved on Chinese Windows would arrive garbled; the server detects format and encoding.
- */
-export async function upload<T = unknown>(path: string, file: File): Promise<T> {
-  const contentType = /\.xlsx$/i.test(file.name) ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'application/octet-stream';
-  const res = await request('POST', path, undefined, { data: await file.arrayBuffer(), contentType });
-  return (await res.json()) as T;
-}
 
 /** Download a file the API serves (with the bearer token) and hand it to the browser. */
 export async function download(path: string, fallbackName: string): Promise<void> {
