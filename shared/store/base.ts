@@ -171,7 +171,7 @@ function checkStartKey(q: QuerySpec, key: Record<string, unknown>): void {
 }
 
 /** One page of a query. */
-export async function queryPage<T = Item>(q: QuerySpec): Promise<{ items: T[]; next?: Record<string, unknown> }> {
+export async function queryPage<T = Item>(q: QuerySpec): Promise<{ items: T[]; scanned: number; next?: Record<string, unknown> }> {
   if (q.startKey) checkStartKey(q, q.startKey);
   const names: Record<string, string> = { '#pk': q.pkName ?? 'pk', ...(q.names ?? {}) };
   const values: Record<string, unknown> = { ':pk': q.pk, ...(q.values ?? {}) };
@@ -209,7 +209,7 @@ export async function queryPage<T = Item>(q: QuerySpec): Promise<{ items: T[]; n
     ...(q.startKey ? { ExclusiveStartKey: q.startKey } : {}),
   };
   const r = await ddb().send(new QueryCommand(input));
-  return { items: (r.Items ?? []) as T[], ...(r.LastEvaluatedKey ? { next: r.LastEvaluatedKey } : {}) };
+  return { items: (r.Items ?? []) as T[], scanned: r.ScannedCount ?? 0, ...(r.LastEvaluatedKey ? { next: r.LastEvaluatedKey } : {}) };
 }
 
 /** Every item of a query (follows pages). Use only where the result is bounded. */
@@ -224,16 +224,36 @@ export async function queryAll<T = Item>(q: QuerySpec): Promise<T[]> {
   return out;
 }
 
-/** Query until `limit` matching items are found (filters make pages short). */
+/**
+ * Query until `limit` matching items are found. DynamoDB's Limit counts the items it reads, not
+ * those the filter keeps, so a filtered page comes back short: each further read is sized from
+ * the share of matches seen so far (one or two round trips instead of a dozen). A read may then
+ * return more matches than wanted; the extra ones are dropped and the returned key is that of
+ * the last item kept, so the next page starts right after it and nothing is skipped.
+ */
 export async function queryUpTo<T = Item>(q: QuerySpec, limit: number): Promise<{ items: T[]; next?: Record<string, unknown> }> {
+  const keyNames = [...new Set(['pk', 'sk', q.pkName ?? 'pk', q.skName ?? 'sk'])];
+  // the key of an item kept last is built from the item itself: a projection must carry the keys
+  const spec: QuerySpec = q.projection ? { ...q, projection: [...new Set([...q.projection, ...keyNames])] } : q;
   const out: T[] = [];
   let startKey = q.startKey;
-  do {
-    const page = await queryPage<T>({ ...q, limit: Math.max(limit - out.length, 25), ...(startKey ? { startKey } : {}) });
+  let read = 0;
+  for (;;) {
+    const need = limit - out.length;
+    // matches per item read so far; a filter's first read assumes one in four
+    const share = read ? Math.max(out.length / read, 1 / 200) : q.filter ? 1 / 4 : 1;
+    const size = Math.min(1000, Math.max(need, Math.ceil((need / share) * 1.25)));
+    const page = await queryPage<T>({ ...spec, limit: size, ...(startKey ? { startKey } : {}) });
+    read += page.scanned;
+    if (out.length + page.items.length > limit) {
+      out.push(...page.items.slice(0, need));
+      const last = out[out.length - 1] as Record<string, unknown>;
+      return { items: out, next: Object.fromEntries(keyNames.map((k) => [k, last[k]])) };
+    }
     out.push(...page.items);
     startKey = page.next;
-  } while (startKey && out.length < limit);
-  return { items: out.slice(0, limit), ...(startKey ? { next: startKey } : {}) };
+    if (!startKey || out.length >= limit) return { items: out, ...(startKey ? { next: startKey } : {}) };
+  }
 }
 
 async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../helpers/local-aws.js';
-import { getTarget, putTargets, upsertTargets, upsertInspectors, getInspector, putInspector } from '../../shared/store/registry.js';
+import { getTarget, listTargets, putTargets, upsertTargets, upsertInspectors, getInspector, putInspector, type TargetFilter } from '../../shared/store/registry.js';
 import { makeUscc } from '../../shared/domain/uscc.js';
 import type { Inspector, Target } from '../../shared/domain/schemas.js';
 
@@ -57,5 +57,51 @@ describe('registry upserts keep system-recorded fields', () => {
     expect(await upsertInspectors('d1', [insp])).toEqual({ created: 0, updated: 0, unchanged: 1 });
     await upsertInspectors('d1', [{ ...insp, phone: '13800000000' }]);
     expect((await getInspector('d1', 'i1'))!.mailStatus).toBe('bounced');
+  });
+});
+
+describe('a filtered targets list pages through every match once', () => {
+  // 600 targets over the 16 pool shards: four risk classes, two towns. A filter keeps one in
+  // four or one in eight, so DynamoDB pages (whose Limit counts items read, not matches) come
+  // back short or long; paging with the returned cursor must still show each match exactly once.
+  const all = Array.from({ length: 600 }, (_, i) => ({
+    ...target(10_000 + i),
+    department: 'd2',
+    riskClass: 'ABCD'[i % 4]!,
+    jurisdiction: i % 8 < 4 ? '城关镇' : '东关镇',
+  }));
+  beforeAll(async () => {
+    await upsertTargets('d2', all as Target[]);
+  });
+
+  async function pageThrough(filter: TargetFilter, limit: number): Promise<{ seen: string[]; pages: number }> {
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await listTargets('d2', filter, limit, cursor);
+      expect(page.items.length).toBeLessThanOrEqual(limit);
+      if (page.cursor) expect(page.items.length).toBe(limit); // only the last page is short
+      seen.push(...page.items.map((t) => t.uscc));
+      cursor = page.cursor;
+      pages++;
+    } while (cursor && pages < 500);
+    return { seen, pages };
+  }
+
+  it.each([
+    [{ riskClass: 'A' }, 7],
+    [{ riskClass: 'C' }, 50],
+    [{ riskClass: 'B', jurisdiction: '东关镇' }, 7],
+    [{ riskClass: 'D', jurisdiction: '城关镇' }, 50],
+    [{}, 40],
+  ] as [TargetFilter, number][])('filter %j, %i per page', async (filter, limit) => {
+    const want = all
+      .filter((t) => (!filter.riskClass || t.riskClass === filter.riskClass) && (!filter.jurisdiction || t.jurisdiction === filter.jurisdiction))
+      .map((t) => t.uscc)
+      .sort();
+    const { seen } = await pageThrough(filter, limit);
+    expect(new Set(seen).size).toBe(seen.length); // none twice
+    expect([...seen].sort()).toEqual(want); // none lost
   });
 });
