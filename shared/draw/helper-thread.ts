@@ -58,7 +58,26 @@ export interface CompJob {
   blocks: Int32Array;
   count: number;
 }
-export type HelperJob = PrioJob | PoolJob | SortJob | PairJob | CompJob;
+/** suiji-draw-v2 commitments of candidates [0, count) of the given slices (BatchHasher.commitments). */
+export interface CmtJob {
+  kind: 'cmt';
+  salts: Uint8Array;
+  u: Uint8Array;
+  tails: Int32Array;
+  tailOf: Uint32Array;
+  count: number;
+  out: Int32Array;
+}
+/** suiji-draw-v2 priority first words of c[8·idx[k]..], k < count (BatchHasher.commitPriorities). */
+export interface CpriJob {
+  kind: 'cpri';
+  mid: Int32Array;
+  c: Int32Array;
+  idx: Uint32Array;
+  count: number;
+  first: Int32Array;
+}
+export type HelperJob = PrioJob | PoolJob | SortJob | PairJob | CompJob | CmtJob | CpriJob;
 
 const { module, ctrl: ctrlBuffer, port } = workerData as HelperData;
 const h = instantiateKernels(module);
@@ -74,6 +93,8 @@ for (;;) {
     if (job.kind === 'prio') h.priorities(job.mid, job.u, 0, job.count, job.first);
     else if (job.kind === 'pool') port.postMessage(poolTextDigest(job.rec, job.n, job.u));
     else if (job.kind === 'comp') h.compressMany(job.states, job.blocks, job.count);
+    else if (job.kind === 'cmt') h.commitments(job.salts, job.u, job.tails, job.tailOf, 0, job.count, job.out);
+    else if (job.kind === 'cpri') h.commitPriorities(job.mid, job.c, job.idx, 0, job.count, job.first);
     else if (job.kind === 'sort') msdBuckets(job.src, job.other, job.bounds, job.v0, job.v1, job.hi, job.d, job.src, counts);
     else h.pairFirstWords(job.mid, job.head, job.tail, job.pairHead, job.pairTail, job.count, job.first);
   } catch (e) {

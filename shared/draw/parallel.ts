@@ -16,7 +16,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type Wo
 import { createHasher, kernelWasmModule, type BatchHasher } from './simd.js';
 import type { FreezeHelper } from './pool.js';
 import { radixRecords } from './sort.js';
-import type { CompJob, HelperData, HelperJob, PairJob, PrioJob } from './helper-thread.js';
+import type { CmtJob, CompJob, CpriJob, HelperData, HelperJob, PairJob, PrioJob } from './helper-thread.js';
 
 /** Batches smaller than this are not worth a hand-over (about 1 ms of hashing). */
 const MIN_SPLIT = 16_384;
@@ -164,6 +164,37 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
       }
       first.set(job.first, half);
     },
+    commitments(salts, usccBytes, tails, tailOf, start, count, out) {
+      if (count < MIN_SPLIT || !worker) return base.commitments(salts, usccBytes, tails, tailOf, start, count, out);
+      // the helper writes the second half straight into `out` when it is shared memory
+      const half = count >> 1, s2 = start + half, n2 = count - half;
+      const job: CmtJob = {
+        kind: 'cmt',
+        salts: sharedCopy(salts.subarray(s2 * 16, (s2 + n2) * 16), Uint8Array),
+        u: sharedCopy(usccBytes.subarray(s2 * 18, (s2 + n2) * 18), Uint8Array),
+        tails: sharedCopy(tails, Int32Array),
+        tailOf: sharedCopy(tailOf.subarray(s2, s2 + n2), Uint32Array),
+        count: n2,
+        out: sharedCopy(out.subarray(s2 * 8, (s2 + n2) * 8), Int32Array),
+      };
+      if (!split(job, () => base.commitments(salts, usccBytes, tails, tailOf, start, half, out))) return base.commitments(salts, usccBytes, tails, tailOf, s2, n2, out);
+      if (job.out.buffer !== out.buffer) out.set(job.out, s2 * 8);
+    },
+    commitPriorities(mid, c, idx, start, count, first) {
+      if (count < MIN_SPLIT || !worker) return base.commitPriorities(mid, c, idx, start, count, first);
+      const half = count >> 1, s2 = start + half, n2 = count - half;
+      const job: CpriJob = {
+        kind: 'cpri',
+        mid: sharedCopy(mid, Int32Array),
+        c: sharedCopy(c, Int32Array),
+        idx: sharedCopy(idx.subarray(s2, s2 + n2), Uint32Array),
+        count: n2,
+        first: sharedCopy(first.subarray(s2, s2 + n2), Int32Array),
+      };
+      if (!split(job, () => base.commitPriorities(mid, c, idx, start, half, first))) return base.commitPriorities(mid, c, idx, s2, n2, first);
+      if (job.first.buffer !== first.buffer) first.set(job.first, s2);
+    },
+    commitPriorityDigests: (mid, c, idx, out) => base.commitPriorityDigests(mid, c, idx, out),
     sortBuckets(src, other, bounds, v0, v1, hi, d, own) {
       return split({ kind: 'sort', src, other, bounds, v0, v1, hi, d }, own);
     },

@@ -8,7 +8,7 @@
  * The wasm module is assembled here from the round function (no binary blob): ~25 lines of
  * encoder and the same round structure as `sha256.ts`, so it can be reviewed as code.
  */
-import { K, compress } from './sha256.js';
+import { IV, K, compress } from './sha256.js';
 
 export interface BatchHasher {
   readonly kind: 'wasm-simd' | 'scalar';
@@ -29,12 +29,60 @@ export interface BatchHasher {
    * tail[11·pairTail[p] ..] (the target's ":" + uscc + ":" and the inspector's id + padding).
    */
   pairFirstWords(mid: Int32Array, head: Int32Array, tail: Int32Array, pairHead: Uint32Array, pairTail: Uint32Array, count: number, first: Int32Array): void;
+  /**
+   * suiji-draw-v2 commitments of one-block candidate texts (docs/DRAW.md §14). For i in
+   * [start, start+count): out[8i..8i+8) = SHA-256 of the 64-byte block salts[16i..16i+16) ‖
+   * usccBytes[18i..18i+18) ‖ …, whose words 8..15 are tails[8·tailOf[i]..] with the USCC's last two
+   * bytes in the top half of word 8 (a tail holds the rest of the text, 0x80 and the bit length).
+   */
+  commitments(salts: Uint8Array, usccBytes: Uint8Array, tails: Int32Array, tailOf: Uint32Array, start: number, count: number, out: Int32Array): void;
+  /**
+   * First words of suiji-draw-v2 priorities: for k in [start, start+count), first[k] = word 0 of
+   * SHA-256(seed ‖ ":" ‖ commitment c[8·idx[k]..8·idx[k]+8) as 32 bytes), mid = the seed's midstate.
+   */
+  commitPriorities(mid: Int32Array, c: Int32Array, idx: Uint32Array, start: number, count: number, first: Int32Array): void;
+  /** The same priorities in full: out[8k..8k+8) for the commitments c[8·idx[k]..], k < idx.length. */
+  commitPriorityDigests(mid: Int32Array, c: Int32Array, idx: Uint32Array, out: Int32Array): void;
 }
 
 /** The constant words of a priority block: w5..w14 = 0, w15 = (64 + 19) * 8. */
 const PRIORITY_TAIL: ReadonlyMap<number, number> = new Map([
   [5, 0], [6, 0], [7, 0], [8, 0], [9, 0], [10, 0], [11, 0], [12, 0], [13, 0], [14, 0], [15, 664],
 ]);
+
+/** The constant words of a v2 priority block (":" ‖ 32 bytes, after the seed): w9..w14 = 0, w15 = 97 · 8. */
+const COMMIT_PRIORITY_TAIL: ReadonlyMap<number, number> = new Map([
+  [9, 0], [10, 0], [11, 0], [12, 0], [13, 0], [14, 0], [15, (64 + 1 + 32) * 8],
+]);
+
+/** Words 0..8 of a v2 priority block for the commitment c[o..o+8): ":" ‖ c ‖ 0x80. */
+function commitPriorityWords(c: Int32Array, o: number, w: Int32Array, wo: number, stride: number): void {
+  let prev = c[o]!;
+  w[wo] = 0x3a000000 | (prev >>> 8);
+  for (let j = 1; j < 8; j++) {
+    const x = c[o + j]!;
+    w[wo + j * stride] = (prev << 24) | (x >>> 8);
+    prev = x;
+  }
+  w[wo + 8 * stride] = (prev << 24) | 0x800000;
+}
+
+/** The 16 words of a v2 commitment block (salt ‖ USCC ‖ tail) of candidate i, written at stride. */
+function commitWords(salts: DataView, uscc: DataView, tails: Int32Array, t: number, i: number, w: Int32Array, wo: number, stride: number): void {
+  const sp = i * 16, up = i * 18, to = t * 8;
+  w[wo] = salts.getInt32(sp);
+  w[wo + stride] = salts.getInt32(sp + 4);
+  w[wo + 2 * stride] = salts.getInt32(sp + 8);
+  w[wo + 3 * stride] = salts.getInt32(sp + 12);
+  w[wo + 4 * stride] = uscc.getInt32(up);
+  w[wo + 5 * stride] = uscc.getInt32(up + 4);
+  w[wo + 6 * stride] = uscc.getInt32(up + 8);
+  w[wo + 7 * stride] = uscc.getInt32(up + 12);
+  w[wo + 8 * stride] = (uscc.getUint16(up + 16) << 16) | tails[to]!;
+  for (let j = 1; j < 8; j++) w[wo + (8 + j) * stride] = tails[to + j]!;
+}
+
+const dataView = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
 function priorityWords(bytes: Uint8Array, p: number, w: Int32Array, o: number): void {
   w[o] = 0x3a000000 | (bytes[p]! << 16) | (bytes[p + 1]! << 8) | bytes[p + 2]!;
@@ -78,6 +126,31 @@ export function scalarHasher(): BatchHasher {
         first[p] = out[0]!;
       }
     },
+    commitments(salts, usccBytes, tails, tailOf, start, count, dst) {
+      const blk = new Int32Array(16);
+      const sv = dataView(salts), uv = dataView(usccBytes);
+      for (let i = start; i < start + count; i++) {
+        commitWords(sv, uv, tails, tailOf[i]!, i, blk, 0, 1);
+        compress(IV, 0, blk, 0, dst, i * 8);
+      }
+    },
+    commitPriorities(mid, c, idx, start, count, first) {
+      const blk = new Int32Array(16);
+      for (const [i, v] of COMMIT_PRIORITY_TAIL) blk[i] = v;
+      for (let k = start; k < start + count; k++) {
+        commitPriorityWords(c, idx[k]! * 8, blk, 0, 1);
+        compress(mid, 0, blk, 0, out, 0);
+        first[k] = out[0]!;
+      }
+    },
+    commitPriorityDigests(mid, c, idx, dst) {
+      const blk = new Int32Array(16);
+      for (const [i, v] of COMMIT_PRIORITY_TAIL) blk[i] = v;
+      for (let k = 0; k < idx.length; k++) {
+        commitPriorityWords(c, idx[k]! * 8, blk, 0, 1);
+        compress(mid, 0, blk, 0, dst, k * 8);
+      }
+    },
   };
 }
 
@@ -110,10 +183,12 @@ const sleb = (n: number): number[] => {
 /**
  * Emits one kernel function body (a loop over groups of four lanes):
  *   priority  (in, out, groups): 5 message words per lane, constant tail, state = midstate at 0
+ *   cprio     (in, out, groups): 9 message words per lane, constant tail, state = midstate at 0
+ *                                (suiji-draw-v2 priorities over commitments)
  *   fixed     (in, out, groups): 16 message words per lane, state = midstate at 0
  *   generic   (in, state, groups): 16 message words per lane, per-lane state updated in place
  */
-function kernel(mode: 'priority' | 'fixed' | 'generic'): number[] {
+function kernel(mode: 'priority' | 'cprio' | 'fixed' | 'generic'): number[] {
   const c: number[] = [];
   // locals: params 0..2 (i32); v128: W ring 3..18, a..h 19..26, state 27..34, t1 35, t2 36
   const P0 = 0, P1 = 1, GROUPS = 2, W = 3, A = 19, ST = 27, T1 = 35, T2 = 36;
@@ -139,7 +214,8 @@ function kernel(mode: 'priority' | 'fixed' | 'generic'): number[] {
   const rotr = (x: number, n: number) => (get(x), shr(n), get(x), shl(32 - n), or());
 
   const known: (number | undefined)[] = new Array(64).fill(undefined);
-  if (mode === 'priority') for (const [i, v] of PRIORITY_TAIL) known[i] = v;
+  const tail = mode === 'priority' ? PRIORITY_TAIL : mode === 'cprio' ? COMMIT_PRIORITY_TAIL : undefined;
+  if (tail) for (const [i, v] of tail) known[i] = v;
   const s0 = (x: number) => (((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3)) | 0;
   const s1 = (x: number) => (((x >>> 17) | (x << 15)) ^ ((x >>> 19) | (x << 13)) ^ (x >>> 10)) | 0;
   const wl = (i: number) => W + (i % 16);
@@ -147,7 +223,7 @@ function kernel(mode: 'priority' | 'fixed' | 'generic'): number[] {
   if (mode !== 'generic') for (let j = 0; j < 8; j++) (i32(0), simd(0), c.push(4, ...uleb(j * 16)), set(ST + j));
   c.push(0x03, 0x40); // loop
   if (mode === 'generic') for (let j = 0; j < 8; j++) (load(P1, j * 16), set(ST + j));
-  const msgWords = mode === 'priority' ? 5 : 16;
+  const msgWords = mode === 'priority' ? 5 : mode === 'cprio' ? 9 : 16;
   for (let i = 0; i < msgWords; i++) (load(P0, i * 16), set(wl(i)));
   for (let j = 0; j < 8; j++) (get(ST + j), set(A + j));
   for (let i = 0; i < 64; i++) {
@@ -209,14 +285,14 @@ const OUT = IN + LANES * 64; // byte offset: states (8 words × LANES × 4 bytes
 function assemble(): Uint8Array {
   const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
   const name = (s: string) => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
-  const funcs = [kernel('priority'), kernel('generic'), kernel('fixed')].flatMap((b) => [...uleb(b.length), ...b]);
+  const funcs = [kernel('priority'), kernel('generic'), kernel('fixed'), kernel('cprio')].flatMap((b) => [...uleb(b.length), ...b]);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [1, 0x60, 3, 0x7f, 0x7f, 0x7f, 0]),
-    ...section(3, [3, 0, 0, 0]),
+    ...section(3, [4, 0, 0, 0, 0]),
     ...section(5, [1, 0x00, ...uleb(PAGES)]),
-    ...section(7, [4, ...name('prio'), 0, 0, ...name('comp'), 0, 1, ...name('fixd'), 0, 2, ...name('mem'), 2, 0]),
-    ...section(10, [3, ...funcs]),
+    ...section(7, [5, ...name('prio'), 0, 0, ...name('comp'), 0, 1, ...name('fixd'), 0, 2, ...name('cpri'), 0, 3, ...name('mem'), 2, 0]),
+    ...section(10, [4, ...funcs]),
   ]);
 }
 
@@ -257,6 +333,7 @@ function wasmGlue(exports: Record<string, unknown>, layout: { IN: number; OUT: n
   const prio = exports['prio'] as (p0: number, p1: number, groups: number) => void;
   const comp = exports['comp'] as (p0: number, p1: number, groups: number) => void;
   const fixd = exports['fixd'] as (p0: number, p1: number, groups: number) => void;
+  const cpri = exports['cpri'] as (p0: number, p1: number, groups: number) => void;
   const mem = new Int32Array((exports['mem'] as { buffer: ArrayBuffer }).buffer);
   const inW = IN >> 2;
   const outW = OUT >> 2;
@@ -277,7 +354,17 @@ function wasmGlue(exports: Record<string, unknown>, layout: { IN: number; OUT: n
     mem[o + 12] = bytes.getInt32(p + 11);
     mem[o + 16] = (bytes.getUint16(p + 15) << 16) | (bytes.getUint8(p + 17) << 8) | 0x80;
   };
-  const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const view = dataView;
+  /** The 8 words of lane k of the last batch into dst[d..d+8). */
+  const laneState = (k: number, dst: Int32Array, d: number): void => {
+    const o = outW + (k >> 2) * 32 + (k & 3);
+    for (let j = 0; j < 8; j++) dst[d + j] = mem[o + j * 4]!;
+  };
+  /** Lane k of a v2 priority batch (9 words per lane). */
+  const cprioLane = (c: Int32Array, o: number, k: number): void => commitPriorityWords(c, o, mem, inW + (k >> 2) * 36 + (k & 3), 4);
+  const firstWords = (n: number, first: Int32Array, at: number): void => {
+    for (let k = 0; k < n; k++) first[at + k] = mem[outW + (k >> 2) * 32 + (k & 3)]!;
+  };
   return {
     kind: 'wasm-simd',
     priorities(mid, usccBytes, start, count, first) {
@@ -341,6 +428,34 @@ function wasmGlue(exports: Record<string, unknown>, layout: { IN: number; OUT: n
         }
         fixd(IN, OUT, (n + 3) >> 2);
         for (let k = 0; k < n; k++) first[base + k] = mem[outW + (k >> 2) * 32 + (k & 3)]!;
+      }
+    },
+    commitments(salts, usccBytes, tails, tailOf, start, count, dst) {
+      loadMid(IV);
+      const sv = view(salts), uv = view(usccBytes);
+      for (let base = start; base < start + count; base += LANES) {
+        const n = Math.min(LANES, start + count - base);
+        for (let k = 0; k < n; k++) commitWords(sv, uv, tails, tailOf[base + k]!, base + k, mem, inW + (k >> 2) * 64 + (k & 3), 4);
+        fixd(IN, OUT, (n + 3) >> 2);
+        for (let k = 0; k < n; k++) laneState(k, dst, (base + k) * 8);
+      }
+    },
+    commitPriorities(mid, c, idx, start, count, first) {
+      loadMid(mid);
+      for (let base = start; base < start + count; base += LANES) {
+        const n = Math.min(LANES, start + count - base);
+        for (let k = 0; k < n; k++) cprioLane(c, idx[base + k]! * 8, k);
+        cpri(IN, OUT, (n + 3) >> 2);
+        firstWords(n, first, base);
+      }
+    },
+    commitPriorityDigests(mid, c, idx, dst) {
+      loadMid(mid);
+      for (let base = 0; base < idx.length; base += LANES) {
+        const n = Math.min(LANES, idx.length - base);
+        for (let k = 0; k < n; k++) cprioLane(c, idx[base + k]! * 8, k);
+        cpri(IN, OUT, (n + 3) >> 2);
+        for (let k = 0; k < n; k++) laneState(k, dst, (base + k) * 8);
       }
     },
   };

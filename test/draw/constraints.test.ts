@@ -383,6 +383,9 @@ describe.each([
       priorityDigests: hasher.priorityDigests.bind(hasher),
       compressMany: hasher.compressMany.bind(hasher),
       pairFirstWords: (_m, _h, _t, _ph, _pt, count, first) => first.fill(0, 0, count),
+      commitments: hasher.commitments.bind(hasher),
+      commitPriorities: hasher.commitPriorities.bind(hasher),
+      commitPriorityDigests: hasher.commitPriorityDigests.bind(hasher),
     };
     const a = matchTeams(p, sel, seed, { teamSize: K, jointUnits: [] }, hasher);
     const b = matchTeams(p, sel, seed, { teamSize: K, jointUnits: [] }, tied);

@@ -105,6 +105,46 @@ describe.each(hashers.map((h) => [h.kind, h] as const))('batch hasher %s', (_kin
     h.compressMany(states, blocks, n);
     expect(Buffer.from(states.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
   });
+
+  it('v2 commitments: SHA-256(salt ‖ uscc ‖ tail) of one-block texts of every length, from start', () => {
+    // texts after the USCC of 0..21 bytes: 34..55-byte messages (the one-block range), mixed
+    const n = 9_001, start = 7;
+    const salts = randomBytes(n * 16), usccs = Array.from({ length: n }, randomUscc);
+    const rests = Array.from({ length: 22 }, (_, len) => Buffer.from(`,A,${'7;p0'.repeat(6)}`.slice(0, len)));
+    const tails = new Int32Array(rests.length * 8);
+    rests.forEach((rest, t) => {
+      const block = Buffer.alloc(64);
+      rest.copy(block, 34);
+      block[34 + rest.length] = 0x80;
+      block.writeUInt16BE((34 + rest.length) * 8, 62);
+      for (let j = 0; j < 8; j++) tails[t * 8 + j] = block.readInt32BE(32 + j * 4);
+    });
+    const tailOf = Uint32Array.from({ length: n }, (_, i) => (i * 7) % rests.length);
+    const out = new Int32Array(n * 8);
+    h.commitments(salts, Buffer.from(usccs.join(''), 'latin1'), tails, tailOf, start, n - start, out);
+    expect(out.subarray(0, start * 8).every((x) => x === 0)).toBe(true);
+    for (let i = start; i < n; i++) {
+      const want = createHash('sha256').update(salts.subarray(i * 16, i * 16 + 16)).update(usccs[i]!).update(rests[tailOf[i]!]!).digest('hex');
+      expect(wordsToHex(out, i * 8), `candidate ${i}`).toBe(want);
+    }
+  });
+
+  it('v2 priorities: first words and full SHA-256(seed ‖ ":" ‖ commitment) through an index', () => {
+    const n = 20_003;
+    const seed = randomBytes(32).toString('hex');
+    const mid = midstate(Buffer.from(seed, 'ascii'));
+    const c = new Int32Array(randomBytes(n * 32).buffer.slice(0));
+    const idx = Uint32Array.from({ length: n }, (_, k) => (k * 7919) % n);
+    const want = (k: number) => createHash('sha256').update(seed).update(':').update(Buffer.from(wordsToHex(c, idx[k]! * 8), 'hex')).digest();
+    const first = new Int32Array(n);
+    h.commitPriorities(mid, c, idx, 3, n - 3, first);
+    expect(first[2]).toBe(0);
+    for (let k = 3; k < n; k++) expect(first[k]! >>> 0, `entry ${k}`).toBe(want(k).readUInt32BE(0));
+    const some = idx.subarray(100, 2100);
+    const full = new Int32Array(some.length * 8);
+    h.commitPriorityDigests(mid, c, some, full);
+    for (let k = 0; k < some.length; k++) expect(wordsToHex(full, k * 8)).toBe(want(100 + k).toString('hex'));
+  });
 });
 
 describe('USCC ordering', () => {

@@ -46,6 +46,32 @@ describe('parallel hasher', () => {
     expect(two.threads).toBe(2);
   });
 
+  it('v2 commitments and priorities: split batches (private or shared memory) equal the one-thread result', () => {
+    const n = 50_001;
+    const salts = randomBytes(n * 16);
+    const u = Uint8Array.from(randomBytes(n * 18), (b) => USCC_ALPHABET.charCodeAt(b % 31));
+    const tails = new Int32Array(randomBytes(40 * 32).buffer.slice(0));
+    for (let t = 0; t < 40; t++) tails[t * 8] = tails[t * 8]! & 0xffff; // the USCC's last two bytes go in the top half
+    const tailOf = Uint32Array.from({ length: n }, (_, i) => (i * 13) % 40);
+    const a = new Int32Array(n * 8), b = new Int32Array(n * 8);
+    one.commitments(salts, u, tails, tailOf, 1, n - 1, a);
+    two.commitments(salts, u, tails, tailOf, 1, n - 1, b);
+    expect(Buffer.from(b.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+    const shared = new Int32Array(new SharedArrayBuffer(n * 32));
+    const sSalts = new Uint8Array(new SharedArrayBuffer(n * 16));
+    sSalts.set(salts);
+    two.commitments(sSalts, u, tails, tailOf, 1, n - 1, shared);
+    expect(Buffer.from(shared.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+    const idx = Uint32Array.from({ length: n }, (_, k) => (k * 7919) % n);
+    const f1 = new Int32Array(n), f2 = new Int32Array(n), f3 = new Int32Array(new SharedArrayBuffer(n * 4));
+    one.commitPriorities(mid, a, idx, 2, n - 2, f1);
+    two.commitPriorities(mid, a, idx, 2, n - 2, f2);
+    two.commitPriorities(mid, shared, idx, 2, n - 2, f3);
+    expect(Array.from(f2)).toEqual(Array.from(f1));
+    expect(Array.from(f3)).toEqual(Array.from(f1));
+    expect(two.threads).toBe(2);
+  });
+
   it('pairFirstWords: a split batch equals the one-thread result', () => {
     const targets = 3000, inspectors = 40, count = 50_001;
     const head = new Int32Array(randomBytes(targets * 20).buffer.slice(0));

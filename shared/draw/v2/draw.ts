@@ -9,7 +9,7 @@
  *                  commitments, v1 matching over the opened entries → the draw record
  *   outcomeRecord  a round that ends without a draw (aborted, failed)
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomFillSync, randomInt } from 'node:crypto';
 import { checkWitnessReveals } from '../ceremony.js';
 import { DrawInfeasibleError, DrawInputError, MissingRevealError, RevealMismatchError } from '../errors.js';
 import { matchTeams, type Matching } from '../match.js';
@@ -20,7 +20,7 @@ import { sha256Hex, wordsToHex } from '../sha256.js';
 import { createHasher, type BatchHasher } from '../simd.js';
 import { teamSize } from '../../domain/sampling.js';
 import { beaconTime, checkBeacon, type BeaconProof, type BeaconSpec } from './beacon.js';
-import { candidateText as candidateTextOf, commitAll, publicPool, selectV2, SALT_BYTES, type SelectionV2 } from './commit.js';
+import { candidateText as candidateTextOf, commitAll, gatherCommitments, iota, publicPool, selectV2, SALT_BYTES, type SelectionV2 } from './commit.js';
 import {
   ALGORITHM_V2,
   digestsOf,
@@ -63,6 +63,11 @@ export interface FrozenDrawV2 {
   bounds: number[];
   /** Pseudonym → registry id: internal. */
   pseudonyms: Map<string, string>;
+  /**
+   * The commitments in public order (8 words each), as freezeDrawV2 leaves them: selection reads
+   * them in sequence. Optional: a frozen round rebuilt from storage may omit it (then gathered).
+   */
+  sorted?: Int32Array;
 }
 
 function checkParams(input: FreezeInputV2): void {
@@ -145,16 +150,16 @@ export function freezeDrawV2(input: FreezeInputV2, hasher: BatchHasher = createH
   const { pool: compiled, strata, team } = feasiblePool(input);
 
   const { pool, map } = pseudonymise(compiled, input.pseudonyms);
-  let salts: Uint8Array;
+  // shared memory: the helper thread reads the salts in place
+  const salts = new Uint8Array(new SharedArrayBuffer(pool.n * SALT_BYTES));
   if (input.salts) {
-    salts = new Uint8Array(pool.n * SALT_BYTES);
     for (let i = 0; i < pool.n; i++) {
       const u = Buffer.from(pool.usccBytes.subarray(i * 18, i * 18 + 18)).toString('latin1');
       const s = input.salts.get(u);
       if (!s || !/^[0-9a-f]{32}$/.test(s)) throw new DrawInputError(`检查对象 ${u} 缺少盐值`);
       salts.set(Buffer.from(s, 'hex'), i * SALT_BYTES);
     }
-  } else salts = randomBytes(pool.n * SALT_BYTES);
+  } else randomFillSync(salts);
   const commitments = commitAll(pool, salts, hasher);
   const pub = publicPool(pool, commitments);
   const elig = publicEligibilityLines(pool);
@@ -179,14 +184,14 @@ export function freezeDrawV2(input: FreezeInputV2, hasher: BatchHasher = createH
     beacons: input.beacons.map((b) => ({ ...b })),
   };
   const d = digestsOf(freeze);
-  return { freeze, freezeDigest: d.sha256, freezeDigestSm3: d.sm3, pool, salts, commitments, order: pub.order, bounds: pub.bounds, pseudonyms: map };
+  return { freeze, freezeDigest: d.sha256, freezeDigestSm3: d.sm3, pool, salts, commitments, order: pub.order, bounds: pub.bounds, pseudonyms: map, sorted: pub.sorted };
 }
 
 /** The public pool lists (hex) per stratum. */
-export function publicPoolLists(f: Pick<FrozenDrawV2, 'commitments' | 'order' | 'bounds'>): DrawRecordV2['inputs']['pool'] {
+export function publicPoolLists(f: Pick<FrozenDrawV2, 'commitments' | 'order' | 'bounds' | 'sorted'>): DrawRecordV2['inputs']['pool'] {
   const out = { key: [] as string[], A: [] as string[], B: [] as string[], C: [] as string[], D: [] as string[] };
   STRATA.forEach((s, k) => {
-    for (let j = f.bounds[k]!; j < f.bounds[k + 1]!; j++) out[s].push(wordsToHex(f.commitments, f.order[j]! * 8));
+    for (let j = f.bounds[k]!; j < f.bounds[k + 1]!; j++) out[s].push(f.sorted ? wordsToHex(f.sorted, j * 8) : wordsToHex(f.commitments, f.order[j]! * 8));
   });
   return out;
 }
@@ -299,6 +304,30 @@ export function selectedPool(
   return { pool, selection: { order: Uint32Array.from({ length: m }, (_, r) => r), priority, perStratum } };
 }
 
+/** selectedPool's compiled pool taken straight from the frozen pool's columns (no per-entry objects). */
+function selectedFromFrozen(p: CompiledPool, order: Uint32Array): CompiledPool {
+  const m = order.length;
+  const usccBytes = new Uint8Array(m * 18);
+  const strata = new Uint8Array(m);
+  const area = new Uint32Array(m);
+  const exclOff = new Uint32Array(m + 1);
+  let ex = 0;
+  for (let r = 0; r < m; r++) ex += p.exclOff[order[r]! + 1]! - p.exclOff[order[r]!]!;
+  const exclIdx = new Uint32Array(ex);
+  const strataCounts = [0, 0, 0, 0, 0];
+  ex = 0;
+  for (let r = 0; r < m; r++) {
+    const i = order[r]!;
+    usccBytes.set(p.usccBytes.subarray(i * 18, i * 18 + 18), r * 18);
+    strata[r] = p.strata[i]!;
+    area[r] = p.area[i]!;
+    strataCounts[p.strata[i]!]!++;
+    for (let j = p.exclOff[i]!; j < p.exclOff[i + 1]!; j++) exclIdx[ex++] = p.exclIdx[j]!;
+    exclOff[r + 1] = ex;
+  }
+  return { n: m, usccBytes, strata, area, exclOff, exclIdx, inspectorIds: [...p.inspectorIds], inspectorUnits: [...p.inspectorUnits], areaNames: [...p.areaNames], areaMembers: [...p.areaMembers], strataCounts };
+}
+
 export interface DrawResultV2 {
   seed: string;
   selection: SelectionV2;
@@ -313,15 +342,23 @@ export function drawWithSeedV2(
   order: Uint32Array,
   bounds: readonly number[],
   freeze: FreezeRecordV2,
-  opening: (i: number) => { uscc: string; stratum: number; area: number; excl: readonly number[] },
+  /** The opening of entry i (the verifier reads it from the record), or the frozen pool itself. */
+  opening: ((i: number) => { uscc: string; stratum: number; area: number; excl: readonly number[] }) | CompiledPool,
   base: Pick<CompiledPool, 'inspectorIds' | 'inspectorUnits' | 'areaNames' | 'areaMembers'>,
   hasher: BatchHasher,
   /** Called with the opened selection before matching (the verifier checks it there; may throw). */
   beforeMatch?: (pool: CompiledPool) => void,
+  /** The commitments in public order, if at hand (else gathered from `commitments` by `order`). */
+  sorted?: Int32Array,
 ): DrawResultV2 {
-  const selection = selectV2(seed, commitments, order, bounds, freeze.strata.map((s) => s.toDraw), hasher);
-  const entries = Array.from(selection.order, (i) => opening(i));
-  const { pool, selection: sel } = selectedPool(base, entries, selection.priority, selection.perStratum);
+  // selection over the commitments in public order (read in sequence), mapped back to indices
+  const inOrder = sorted ?? gatherCommitments(commitments, order);
+  const pos = selectV2(seed, inOrder, iota(order.length), bounds, freeze.strata.map((s) => s.toDraw), hasher);
+  const selection: SelectionV2 = { ...pos, order: Uint32Array.from(pos.order, (j) => order[j]!) };
+  const { pool, selection: sel } =
+    typeof opening === 'function'
+      ? selectedPool(base, Array.from(selection.order, (i) => opening(i)), selection.priority, selection.perStratum)
+      : { pool: selectedFromFrozen(opening, selection.order), selection: { order: iota(selection.order.length), priority: selection.priority, perStratum: selection.perStratum } };
   beforeMatch?.(pool);
   const matching = matchTeams(pool, sel, seed, { teamSize: freeze.team.size, jointUnits: freeze.team.jointUnits }, hasher);
   return { seed, selection, pool, matching };
@@ -341,16 +378,16 @@ export function runDrawV2(
   if (closed.close.freezeDigest !== frozen.freezeDigest) throw new DrawInputError('登记截止记录不属于本轮冻结记录');
   const r = checkRevealsV2(f, closed.close, reveals);
   const seed = deriveSeedV2(frozen.freezeDigest, closed.closeDigest, r.witnesses.map((w) => w.secret), r.system, r.beacons.map((b) => b.randomness));
-  const p = frozen.pool;
-  const opening = (i: number) => ({
-    uscc: Buffer.from(p.usccBytes.subarray(i * 18, i * 18 + 18)).toString('latin1'),
-    stratum: p.strata[i]!,
-    area: p.area[i]!,
-    excl: Array.from(p.exclIdx.subarray(p.exclOff[i]!, p.exclOff[i + 1]!)),
-  });
-  const result = drawWithSeedV2(seed, frozen.commitments, frozen.order, frozen.bounds, f, opening, p, opts.hasher ?? createHasher());
+  const result = drawWithSeedV2(seed, frozen.commitments, frozen.order, frozen.bounds, f, frozen.pool, frozen.pool, opts.hasher ?? createHasher(), undefined, frozen.sorted);
   return buildRecordV2(frozen, closed, r, result, opts.omitPool ? { key: [], A: [], B: [], C: [], D: [] } : publicPoolLists(frozen));
 }
+
+const HEX2 = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+const bytesHex = (b: Uint8Array, at: number, len: number): string => {
+  let s = '';
+  for (let j = at; j < at + len; j++) s += HEX2[b[j]!]!;
+  return s;
+};
 
 export function buildRecordV2(
   frozen: Pick<FrozenDrawV2, 'freeze' | 'freezeDigest' | 'freezeDigestSm3' | 'commitments' | 'salts'> & { pool: Pick<CompiledPool, 'inspectorIds' | 'inspectorUnits' | 'areaNames' | 'areaMembers'> },
@@ -358,7 +395,7 @@ export function buildRecordV2(
   reveals: { witnesses: { id: string; secret: string }[]; system: string; beacons: BeaconProof[] },
   result: DrawResultV2,
   pool: DrawRecordV2['inputs']['pool'],
-  saltOf: (i: number) => string = (i) => Buffer.from(frozen.salts.subarray(i * 16, i * 16 + 16)).toString('hex'),
+  saltOf: (i: number) => string = (i) => bytesHex(frozen.salts, i * 16, 16),
 ): DrawRecordV2 {
   const f = frozen.freeze;
   const base = frozen.pool;
@@ -367,7 +404,7 @@ export function buildRecordV2(
     const team = Array.from(m.teamMembers.subarray(m.teamOff[r]!, m.teamOff[r + 1]!), (ix) => base.inspectorIds[ix]!);
     return {
       commitment: wordsToHex(frozen.commitments, i * 8),
-      uscc: Buffer.from(mp.usccBytes.subarray(r * 18, r * 18 + 18)).toString('latin1'),
+      uscc: String.fromCharCode(...mp.usccBytes.subarray(r * 18, r * 18 + 18)),
       salt: saltOf(i),
       stratum: STRATA[mp.strata[r]!]!,
       area: base.areaNames[mp.area[r]!]!,

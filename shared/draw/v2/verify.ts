@@ -13,9 +13,10 @@ import { createHasher, type BatchHasher } from '../simd.js';
 import { drawCount, FULL_BP, teamSize } from '../../domain/sampling.js';
 import { STRATA } from '../pool.js';
 import { findShortages } from '../match.js';
-import { commitmentOf } from './commit.js';
+import { commitmentOf, iota } from './commit.js';
 import { checkRevealsV2, deriveSeedV2, drawWithSeedV2, lateClose, linesDigest, buildRecordV2 } from './draw.js';
-import { digestCommitmentsHex, parsePublicEligibility } from './pooltext.js';
+import { decodePoolLists, firstUnsorted, parsePublicEligibility } from './pooltext.js';
+import { wordsToHex } from '../sha256.js';
 import {
   CloseRecordV2Schema,
   digestsOf,
@@ -74,34 +75,33 @@ function checkClose(f: FreezeRecordV2, freezeDigest: string, close: CloseRecordV
 
 /** Verifies a v2 draw record (already parsed JSON). */
 export function verifyRecordV2(value: unknown, opts: { hasher?: BatchHasher } = {}): VerifyV2Result {
-  const shape = parseShape<DrawRecordV2>(DrawRecordV2Schema, value);
+  // the pool lists (a million entries) are read apart from the schema: decodePoolLists
+  const inputs = (value as { inputs?: { pool?: unknown } } | null)?.inputs;
+  const rawPool = inputs && typeof inputs === 'object' ? inputs.pool : undefined;
+  const empty = { key: [], A: [], B: [], C: [], D: [] };
+  const light = rawPool !== undefined ? { ...(value as object), inputs: { ...inputs, pool: empty } } : value;
+  const shape = parseShape<DrawRecordV2>(DrawRecordV2Schema, light);
   if (!shape.ok) return shape;
+  const decoded = decodePoolLists(rawPool);
+  if (!decoded.ok) return decoded;
   const rec = shape.value;
+  rec.inputs.pool = rawPool as DrawRecordV2['inputs']['pool'];
   const f = rec.freeze;
   if (rec.taskId !== f.taskId) return fail(`任务编号不一致：taskId 为 ${rec.taskId}，freeze.taskId 为 ${f.taskId}`);
   const bad = checkFreeze(f, rec.freezeDigest, rec.freezeDigestSm3);
   if (bad) return fail(bad);
 
   // public pool: per stratum sorted, no duplicates, counts, digest
-  const lists = STRATA.map((s) => rec.inputs.pool[s]);
-  const n = lists.reduce((a, l) => a + l.length, 0);
-  const commitments = new Int32Array(n * 8);
-  const order = new Uint32Array(n);
-  const bounds = [0];
-  let at = 0;
+  const { commitments, bounds } = decoded;
+  const n = bounds[5]!;
   for (let s = 0; s < 5; s++) {
-    const l = lists[s]!;
-    if (l.length !== f.strata[s]!.candidates) return fail(`公开对象池 inputs.pool.${STRATA[s]} 有 ${l.length} 个承诺值，冻结记录为 ${f.strata[s]!.candidates} 个`);
-    for (let j = 0; j < l.length; j++) {
-      if (j > 0 && !(l[j - 1]! < l[j]!)) return fail(`公开对象池 inputs.pool.${STRATA[s]} 第 ${j + 1} 个承诺值未按升序排列或重复`);
-      const b = Buffer.from(l[j]!, 'hex');
-      for (let w = 0; w < 8; w++) commitments[at * 8 + w] = b.readInt32BE(w * 4);
-      order[at] = at;
-      at++;
-    }
-    bounds.push(at);
+    const count = bounds[s + 1]! - bounds[s]!;
+    if (count !== f.strata[s]!.candidates) return fail(`公开对象池 inputs.pool.${STRATA[s]} 有 ${count} 个承诺值，冻结记录为 ${f.strata[s]!.candidates} 个`);
+    const j = firstUnsorted(commitments, bounds[s]!, bounds[s + 1]!);
+    if (j >= 0) return fail(`公开对象池 inputs.pool.${STRATA[s]} 第 ${j + 1} 个承诺值未按升序排列或重复`);
   }
-  const pd = digestCommitmentsHex(lists);
+  const order = iota(n);
+  const pd = decoded.digest;
   if (pd !== f.poolDigest) return fail(`对象池摘要不一致：freeze.poolDigest 为 ${f.poolDigest}，按 inputs.pool 重新计算为 ${pd}（冻结的对象池或其摘要被改动）`);
 
   const ed = linesDigest(rec.inputs.eligibility);
@@ -133,10 +133,9 @@ export function verifyRecordV2(value: unknown, opts: { hasher?: BatchHasher } = 
   const areaIndex = new Map(base.areaNames.map((a, k) => [a, k]));
   const inspIndex = new Map(base.inspectorIds.map((id, k) => [id, k]));
   const byCommitment = new Map(rec.targets.map((t, r) => [t.commitment, { t, r }]));
-  const flat: string[] = ([] as string[]).concat(...lists);
   let openErr: string | undefined;
   const opening = (i: number) => {
-    const c = flat[i]!;
+    const c = wordsToHex(commitments, i * 8);
     const hit = byCommitment.get(c);
     const s = bounds.findIndex((b, k) => k < 5 && i >= b && i < bounds[k + 1]!);
     if (!hit) {
@@ -171,7 +170,7 @@ export function verifyRecordV2(value: unknown, opts: { hasher?: BatchHasher } = 
       // the public part of feasibility (§2.4): every drawn entry can be staffed
       const short = findShortages(pool, pool.strataCounts, { teamSize: f.team.size, jointUnits: f.team.jointUnits });
       if (short.length) throw new VerifyStop(`抽中对象的检查人员不足（正常产生的记录不会如此）：${short[0]!.message}`);
-    });
+    }, commitments);
   } catch (e) {
     if (e instanceof VerifyStop) return fail(e.message);
     throw e;
@@ -183,7 +182,7 @@ export function verifyRecordV2(value: unknown, opts: { hasher?: BatchHasher } = 
     reveals,
     result,
     rec.inputs.pool,
-    (i) => byCommitment.get(flat[i]!)!.t.salt,
+    (i) => byCommitment.get(wordsToHex(commitments, i * 8))!.t.salt,
   );
   for (let s = 0; s < 5; s++) {
     const a = rec.strata[s]!, b = expected.strata[s]!;

@@ -80,3 +80,40 @@ describe('v2 with the two-thread hasher', () => {
     }
   }, 60_000);
 });
+
+describe('v2 commitments of every text length', () => {
+  it('equal SHA-256(salt ‖ candidate text) with 0–6 exclusions, short and long ids, area indices past 10 (one block and two)', async () => {
+    const { commitAll, commitmentOf, candidateText } = await import('../../../shared/draw/v2/commit.js');
+    const { compilePool } = await import('../../../shared/draw/pool.js');
+    const { createParallelHasher } = await import('../../../shared/draw/parallel.js');
+    const { randomBytes } = await import('node:crypto');
+    const A = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+    const ids = ['p1', 'p02', 'p003', 'inspector-with-a-long-id-0004', 'q5', 'q6', 'q7'];
+    const areas = Array.from({ length: 13 }, (_, k) => ({ name: `区${k}`, inspectors: ids }));
+    const raw = randomBytes(40_000 * 16);
+    const candidates = Array.from({ length: 40_000 }, (_, i) => ({
+      uscc: '91' + Array.from(raw.subarray(i * 16, i * 16 + 16), (b) => A[b % 31]).join(''),
+      stratum: (['key', 'A', 'B', 'C', 'D'] as const)[i % 5]!,
+      area: `区${i % 13}`,
+      excluded: i % 3 ? [] : ids.slice(i % 7, (i % 7) + (i % 6) + 1),
+    }));
+    const p = compilePool({ inspectors: ids.map((id) => ({ id, unit: 'u' })), areas, candidates });
+    const salts = randomBytes(p.n * 16);
+    const two = createParallelHasher();
+    try {
+      const lengths = new Set<number>();
+      for (const h of [...hashers, two]) {
+        const c = commitAll(p, salts, h);
+        for (let i = 0; i < p.n; i++) {
+          const text = candidateText(p, i);
+          lengths.add(16 + Buffer.byteLength(text));
+          expect(Buffer.from(c.buffer, i * 32, 32).swap32().toString('hex'), `${h.kind} candidate ${i}: ${text}`).toBe(commitmentOf(salts.subarray(i * 16, i * 16 + 16), text).toString('hex'));
+        }
+      }
+      expect(Math.min(...lengths)).toBeLessThanOrEqual(40);
+      expect(Math.max(...lengths)).toBeGreaterThan(64); // two-block messages too
+    } finally {
+      await two.close();
+    }
+  }, 60_000);
+});
