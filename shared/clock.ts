@@ -27,6 +27,11 @@ export function setClock(clock: Clock): void {
   holder.current = clock;
 }
 
+/** The clock in use (tests move a ManualClock past a beacon round). */
+export function currentClock(): Clock {
+  return holder.current;
+}
+
 export function resetClock(): void {
   holder.current = systemClock;
 }

@@ -126,9 +126,11 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/tasks/{taskId}/late-launch/approval', auth: 'jwt', allow: L('task'), legal: true, summary: 'Leader approves or refuses (with a reason) the requested late launch' },
   { method: 'GET', path: '/tasks/{taskId}/status', auth: 'jwt', allow: all('partner'), summary: 'Stage, counts per status, overdue, history' },
   { method: 'POST', path: '/tasks/{taskId}/approval', auth: 'jwt', allow: L('task'), legal: true, summary: "Leader decides the task plan form, a requested re-draw (subject 'redraw') or the resume of a failed task (subject 'resume', with a reason)" },
-  { method: 'POST', path: '/tasks/{taskId}/ceremony/witnesses', auth: 'jwt', allow: C('task'), summary: 'Add one witness or several with their commitments; nothing freezes until registration is closed' },
-  { method: 'POST', path: '/tasks/{taskId}/ceremony/close', auth: 'jwt', allow: C('task'), legal: true, summary: "Close witness registration (at least the profile's witnesses): the pool freezes next" },
+  { method: 'POST', path: '/tasks/{taskId}/ceremony/witnesses', auth: 'jwt', allow: C('task'), summary: 'Add one witness or several (named, with role and the commitment computed on their own device), before or after the freeze until registration closes' },
+  { method: 'POST', path: '/tasks/{taskId}/ceremony/freeze', auth: 'jwt', allow: C('task'), legal: true, summary: 'Freeze the pool now (v2: freeze record with system commitment and beacon round published), witness registration still open' },
+  { method: 'POST', path: '/tasks/{taskId}/ceremony/close', auth: 'jwt', allow: C('task'), legal: true, summary: "Close witness registration (at least the profile's witnesses): before the freeze, the pool freezes and registration closes right after; after it, the close record is published" },
   { method: 'POST', path: '/tasks/{taskId}/ceremony/reveal', auth: 'jwt', allow: CL('task'), legal: true, summary: 'Record a witness reveal; a value that does not match the commitment is refused (400) and kept on record, and can be retried' },
+  { method: 'GET', path: '/tasks/{taskId}/draw/inputs', auth: 'jwt', allow: CL('task'), summary: "Supervisor's full inputs of a v2 round (internal openings with salts, pseudonym mapping): re-derives the whole pool" },
   { method: 'POST', path: '/tasks/{taskId}/ceremony/abort', auth: 'jwt', allow: CL('task'), legal: true, summary: 'Abort the open ceremony (before the draw), on record; the task fails and can be resumed' },
   { method: 'POST', path: '/tasks/{taskId}/resume', auth: 'jwt', allow: C('task'), summary: "Request that a failed task resume with a new ceremony round (reason; needs a leader's approval)" },
   { method: 'POST', path: '/tasks/{taskId}/redraw', auth: 'jwt', allow: C('task'), summary: 'Request a re-draw (reason; needs leader approval)' },
@@ -158,6 +160,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/public/plans/{planId}', auth: 'public', summary: 'Published plan announcement (HTML; .json for JSON)' },
   { method: 'GET', path: '/public/tasks/{taskId}', auth: 'public', summary: 'Task announcement with its draw record' },
   { method: 'GET', path: '/public/tasks/{taskId}/draw', auth: 'public', summary: 'Downloadable draw record (JSON)' },
+  { method: 'POST', path: '/public/tasks/{taskId}/reveal', auth: 'public', summary: "A witness's reveal from their own device (the secret must match the witness's published commitment; a mismatch is refused and kept on record)" },
+  { method: 'GET', path: '/public/tasks/{taskId}/selfcheck', auth: 'public', summary: "Enterprise self-check: USCC + check code → in the round's pool, in which stratum, drawn or not" },
+  { method: 'GET', path: '/public/departments/{dept}/chain', auth: 'public', summary: "The department's chain of draw rounds (round, task, status, freezeDigest, prev) with links to every record" },
   { method: 'GET', path: '/public/results/{taskId}/{uscc}', auth: 'public', summary: 'Published result (HTML; .json for JSON)' },
 
   // --- the web console (工作台): a static single page and its hashed assets; it signs in itself

@@ -13,8 +13,6 @@ import {
   drawPoolBuilder,
   createParallelHasher,
   warmUpDraw,
-  freezeDraw,
-  frozenInputs,
   loadFrozen,
   newSystemSecret,
   runDraw,
@@ -23,8 +21,12 @@ import {
   type FreezeRecord,
   type ParallelHasher,
 } from '../draw/index.js';
+import { freezeDrawV2, runDrawV2, serializeRecordV2, type DrawRecordV2, type FreezeRecordV2 } from '../draw/v2/index.js';
 import { getBlob, putBlob } from '../blobs.js';
 import { ceremonyRoundOf, getCeremony, updateCeremony } from '../store/ceremony.js';
+import { appendChainRound, endChainRound, getChainHead, getChainRound } from '../store/chain.js';
+import { beaconSpecsFor, awaitBeacons } from './beacons.js';
+import { closeRoundV2, endRoundV2, frozenBlobOf, frozenKey, loadFrozenV2, readFrozenBlob, recordKey, type DrawSummaryV2 } from './draw-v2.js';
 import { K } from '../store/keys.js';
 import { getItem, isConditionFailure, putItem, type Item } from '../store/base.js';
 import { forEachPoolPage, getTargets, listInspectionItems, listInspectors, putTargets } from '../store/registry.js';
@@ -40,25 +42,26 @@ import { chinaToday, maxDate } from '../domain/calendar.js';
 import { firstLadderDay } from '../domain/deadlines.js';
 import type { Target } from '../domain/schemas.js';
 
-const frozenKey = (taskId: string, round: number): string => `draws/${taskId}/${round}/frozen.json`;
-const recordKey = (taskId: string, round: number): string => `draws/${taskId}/${round}/record.json`;
 
 /** Attributes of a target the draw needs (projection of the pool read). */
 const POOL_PROJECTION = ['uscc', 'jurisdiction', 'industry', 'tags', 'riskClass', 'isKey', 'status', 'kind', 'lastInspections'];
 
 export interface DrawSummary {
   round: number;
-  status: 'frozen' | 'drawn';
+  status: 'frozen' | 'drawn' | 'aborted' | 'failed';
   freeze: {
     poolDigest: string;
     eligibilityDigest: string;
     counts: Record<string, number>;
-    witnesses: { id: string; role: string; commitment: string }[];
+    /** v1: registered before the freeze; v2: from the close record (with names), empty until then. */
+    witnesses: { id: string; name?: string; role: string; commitment: string }[];
     systemCommitment: string;
     frozenAt: string;
   };
-  freezeRecord: FreezeRecord;
+  freezeRecord: FreezeRecord | FreezeRecordV2;
   freezeDigest: string;
+  /** suiji-draw-v2 rounds: the department chain, the beacons, the close record, the outcome. */
+  v2?: DrawSummaryV2;
   seed?: string;
   selectedCount?: number;
   /** Department of each inspector in the frozen pool (teams are recorded as (department, id)). */
@@ -80,22 +83,126 @@ export function prepareDrawThreads(): 1 | 2 {
   return drawHasher().threads;
 }
 
+/**
+ * Minutes from the freeze to the planned close of witness registration (the beacon round follows
+ * it, ≥ 60 s later). SUIJI_REGISTRATION_SECONDS shortens it where a real clock runs a whole
+ * ceremony unattended (the local platform's restart test); tests on a ManualClock move past it.
+ */
+export const REGISTRATION_MINUTES = 15;
+const registrationMs = (): number => (process.env.SUIJI_REGISTRATION_SECONDS ? Number(process.env.SUIJI_REGISTRATION_SECONDS) * 1000 : REGISTRATION_MINUTES * 60_000);
+/** How long RunDraw waits for the beacon round within one invocation (the function may run 900 s). */
+const BEACON_WAIT_MS = 12 * 60_000;
+
+/**
+ * FreezePool (suiji-draw-v2): reads the scope, checks feasibility, freezes the pool as salted
+ * commitments with pseudonymous inspectors, commits the system's entropy, fixes the beacon
+ * round after the planned close of registration, and appends the round to the department's
+ * chain — all before witness registration closes. Published at once: the freeze record.
+ */
 export async function freezeStage(input: { taskId: string }): Promise<{ round: number; candidates: number; toDraw: number }> {
   const ctx = await taskContext(input.taskId);
   const { task, planTask, profile } = ctx;
   const round = ceremonyRoundOf(task);
   const ceremony = await getCeremony(task.taskId, round);
   if (ceremony?.status === 'aborted') throw new LifecycleError('CeremonyAborted', ceremony.abortReason ?? `第 ${round} 轮抽取已中止`);
-  const shortfall = witnessShortfall(profile.draw, ceremony?.witnesses ?? []);
-  if (!ceremony || shortfall.length) {
-    throw new LifecycleError('WitnessesMissing', `第 ${round} 轮抽取见证人不足：${shortfall.join('；')}`);
+  if (!ceremony) throw new Error(`round ${round} of ${task.taskId} has no ceremony record`);
+  if (ceremony.closeOnFreeze) {
+    const shortfall = witnessShortfall(profile.draw, ceremony.witnesses);
+    if (shortfall.length) throw new LifecycleError('WitnessesMissing', `第 ${round} 轮抽取见证人不足：${shortfall.join('；')}`);
   }
   const existing = await getItem<DrawSummary & Item>(K.draw(task.taskId, round), true);
-  if (existing && ceremony.status !== 'registered') {
-    // A retried invocation after a successful freeze: the freeze record is already published.
-    return { round, candidates: existing.freezeRecord.candidates, toDraw: existing.freezeRecord.strata.reduce((n, s) => n + s.toDraw, 0) };
-  }
+  const done = (f: { candidates: number; strata: { toDraw: number }[] }) => ({ round, candidates: f.candidates, toDraw: f.strata.reduce((n, s) => n + s.toDraw, 0) });
+  if (existing && ceremony.status !== 'registered') return done(existing.freezeRecord); // a retried invocation after a successful freeze
 
+  let blob = await readFrozenBlob(task.taskId, round);
+  let built: Awaited<ReturnType<typeof buildPool>> | undefined;
+  let departmentOf: Record<string, string> | undefined;
+  try {
+    // A retry after the round was appended to the chain keeps that round (its record is published).
+    const mine = blob ? await getChainRound(blob.freeze.department, blob.freeze.round) : undefined;
+    if (!blob || mine?.taskId !== task.taskId || mine.taskRound !== round || mine.freezeDigest !== blob.freezeDigest) {
+      built = await buildPool(ctx);
+      departmentOf = built.departmentOf;
+      const prevSummary = round > 1 ? await getItem<DrawSummary & Item>(K.draw(task.taskId, round - 1), true) : undefined;
+      const system = newSystemSecret();
+      const frozenAt = nowIso();
+      const drawTime = new Date(now().getTime() + registrationMs()).toISOString();
+      const beacons = await beaconSpecsFor(drawTime);
+      for (let attempt = 0; ; attempt++) {
+        const head = await getChainHead(task.department);
+        const frozen = freezeDrawV2({
+          taskId: task.taskId,
+          department: task.department,
+          round: (head?.round ?? 0) + 1,
+          prev: head ? { freezeDigest: head.freezeDigest, freezeDigestSm3: head.freezeDigestSm3 } : null,
+          redrawOf: prevSummary?.v2?.chainRound ?? null,
+          pool: built.pool,
+          ratiosBp: built.ratiosBp,
+          minTeamSize: profile.minInspectorsPerTarget,
+          jointUnits: built.jointUnits,
+          frozenAt,
+          drawTime,
+          systemCommitment: system.commitment,
+          beacons,
+          labels: built.labels,
+          ...(built.candidates >= LARGE_POOL ? { helper: drawHasher() } : {}),
+        });
+        // Internal state first, then the chain: a crash in between freezes again on retry.
+        blob = { ...frozenBlobOf(frozen, system.hex), ...(departmentOf ? { departmentOf } : {}) };
+        await putBlob(frozenKey(task.taskId, round), JSON.stringify(blob), 'application/json');
+        const f = frozen.freeze;
+        const appended = await appendChainRound({
+          department: f.department, round: f.round, taskId: task.taskId, taskRound: round, status: 'frozen',
+          freezeDigest: frozen.freezeDigest, freezeDigestSm3: frozen.freezeDigestSm3, prev: f.prev, redrawOf: f.redrawOf, frozenAt,
+        });
+        if (appended) break;
+        if (attempt >= 8) throw new Error(`department chain of ${task.department} is busy`);
+      }
+    } else departmentOf = blob.departmentOf;
+  } catch (e) {
+    if (e instanceof DrawInfeasibleError || e instanceof DrawInputError) throw new LifecycleError('DrawInfeasible', e.message);
+    throw e;
+  }
+  const f = blob!.freeze;
+  const summary: DrawSummary = {
+    round,
+    status: 'frozen',
+    freeze: {
+      poolDigest: f.poolDigest,
+      eligibilityDigest: f.eligibilityDigest,
+      counts: Object.fromEntries(f.strata.map((s) => [s.stratum, s.candidates])),
+      witnesses: [],
+      systemCommitment: f.systemCommitment,
+      frozenAt: f.frozenAt,
+    },
+    freezeRecord: f,
+    freezeDigest: blob!.freezeDigest,
+    ...(departmentOf ? { memberDepartments: departmentOf } : {}),
+    v2: { department: f.department, chainRound: f.round, prev: f.prev, freezeDigestSm3: blob!.freezeDigestSm3, drawTime: f.drawTime, beacons: f.beacons },
+  };
+  await putItem({ ...K.draw(task.taskId, round), entity: 'draw', taskId: task.taskId, ...summary });
+  try {
+    // Only a round still open freezes: an abort while the pool was read wins (and is chained).
+    await updateCeremony(task.taskId, round, { status: 'frozen', systemCommitment: f.systemCommitment, systemSecretHex: blob!.systemSecretHex }, 'attribute_exists(pk) AND #s = :reg', { ':reg': 'registered' }, { '#s': 'status' });
+  } catch (e) {
+    if (!isConditionFailure(e)) throw e;
+    const c = await getCeremony(task.taskId, round);
+    const reason = c?.abortReason ?? `第 ${round} 轮抽取已中止`;
+    await endRoundV2(task.taskId, round, 'aborted', reason);
+    throw new LifecycleError('CeremonyAborted', reason);
+  }
+  // Registration closed before the freeze: its close record follows the freeze record now.
+  if (ceremony.closeOnFreeze) {
+    const r = await closeRoundV2(task.taskId, round, ceremony.closeOnFreeze.by);
+    if (r.aborted) throw new LifecycleError('CeremonyAborted', r.aborted);
+  }
+  await updateTask(task.taskId, { stage: 'freeze' });
+  return done(f);
+}
+
+/** The task's scope read page by page and filtered into the packed draw pool (before anything is frozen). */
+async function buildPool(ctx: Awaited<ReturnType<typeof taskContext>>) {
+  const { task, planTask, profile } = ctx;
   const departments = drawDepartments(task.department, planTask);
   // The draw happens today (or on the planned day, if frozen ahead of it): certificates must be
   // valid from then on, and the cooldown counts back from it.
@@ -106,95 +213,50 @@ export async function freezeStage(input: { taskId: string }): Promise<{ round: n
   ]);
   const itemIds = new Set([...planTask.items.general, ...planTask.items.key]);
   const items = itemLists.flat().filter((i) => itemIds.has(i.id));
-
-  let frozen;
-  try {
-    // Each page of the pool read is filtered and packed into typed arrays as it arrives: the
-    // invocation never holds the scope as items (a 10⁶ scope would be ~1 GB of objects), and the
-    // freeze never walks one object per candidate.
-    const builder = drawPoolBuilder({
-      packed: true,
-      inspectors: inspectorLists.flat(),
-      task: {
-        scope: {
-          jurisdictions: planTask.scope.jurisdictions,
-          industries: planTask.scope.industries,
-          tags: planTask.scope.tags,
-          kinds: planTask.scope.kinds,
-          riskClasses: planTask.scope.riskClasses,
-        },
-        items,
-        window: planTask.window,
-        departments,
-        ...(participatingSections(planTask).length ? { jointSections: participatingSections(planTask) } : {}),
-        ...(planTask.inspectorScope.sections.length ? { inspectorSections: planTask.inspectorScope.sections } : {}),
-        drawDate,
-        cooldownDays: profile.cooldownDays,
-        ratiosBp: planTask.ratiosBp,
-        keyAtFull: keyStratumDrawn(planTask.keyRatioBp),
+  // Each page of the pool read is filtered and packed into typed arrays as it arrives: the
+  // invocation never holds the scope as items (a 10⁶ scope would be ~1 GB of objects), and the
+  // freeze never walks one object per candidate.
+  const builder = drawPoolBuilder({
+    packed: true,
+    inspectors: inspectorLists.flat(),
+    task: {
+      scope: {
+        jurisdictions: planTask.scope.jurisdictions,
+        industries: planTask.scope.industries,
+        tags: planTask.scope.tags,
+        kinds: planTask.scope.kinds,
+        riskClasses: planTask.scope.riskClasses,
       },
-    });
-    await forEachPoolPage<Target>(task.department, POOL_PROJECTION, planTask.scope.jurisdictions.length ? { jurisdictions: planTask.scope.jurisdictions } : {}, (page) => {
-      for (const t of page) builder.add(t);
-    });
-    const built = builder.finish();
-    const system = newSystemSecret();
-    const at = nowIso();
-    frozen = freezeDraw({
-      taskId: task.taskId,
-      pool: built.pool,
-      ratiosBp: built.ratiosBp,
-      minTeamSize: profile.minInspectorsPerTarget,
-      jointUnits: built.jointUnits,
-      frozenAt: at,
-      drawTime: at,
-      witnesses: ceremony.witnesses.map((w) => ({ id: w.id, commitment: w.commitment })),
-      systemCommitment: system.commitment,
-      beacon: null,
-      labels: built.labels,
-      ...(built.pool.candidates.length >= LARGE_POOL ? { helper: drawHasher() } : {}),
-    });
-    // Frozen inputs first, then the published record, then the ceremony: a crash in between
-    // re-freezes on retry (nothing was published yet).
-    await putBlob(frozenKey(task.taskId, round), JSON.stringify({ freeze: frozen.freeze, inputs: frozenInputs(frozen) }), 'application/json');
-    const summary: DrawSummary = {
-      round,
-      status: 'frozen',
-      freeze: {
-        poolDigest: frozen.freeze.poolDigest,
-        eligibilityDigest: frozen.freeze.eligibilityDigest,
-        counts: Object.fromEntries(frozen.freeze.strata.map((s) => [s.stratum, s.candidates])),
-        witnesses: ceremony.witnesses.map((w) => ({ id: w.id, role: w.role, commitment: w.commitment })),
-        systemCommitment: system.commitment,
-        frozenAt: at,
-      },
-      freezeRecord: frozen.freeze,
-      freezeDigest: frozen.freezeDigest,
-      memberDepartments: built.departmentOf,
-    };
-    await putItem({ ...K.draw(task.taskId, round), entity: 'draw', taskId: task.taskId, ...summary });
-    // Only a round still open freezes: an abort while the pool was read wins.
-    await updateCeremony(task.taskId, round, { status: 'frozen', systemCommitment: system.commitment, systemSecretHex: system.hex }, 'attribute_exists(pk) AND #s = :reg', { ':reg': 'registered' }, { '#s': 'status' });
-  } catch (e) {
-    if (isConditionFailure(e)) {
-      const now = await getCeremony(task.taskId, round);
-      throw new LifecycleError('CeremonyAborted', now?.abortReason ?? `第 ${round} 轮抽取已中止`);
-    }
-    if (e instanceof DrawInfeasibleError || e instanceof DrawInputError) throw new LifecycleError('DrawInfeasible', e.message);
-    throw e;
-  }
-  await updateTask(task.taskId, { stage: 'freeze' });
-  return { round, candidates: frozen.freeze.candidates, toDraw: frozen.freeze.strata.reduce((n, s) => n + s.toDraw, 0) };
+      items,
+      window: planTask.window,
+      departments,
+      ...(participatingSections(planTask).length ? { jointSections: participatingSections(planTask) } : {}),
+      ...(planTask.inspectorScope.sections.length ? { inspectorSections: planTask.inspectorScope.sections } : {}),
+      drawDate,
+      cooldownDays: profile.cooldownDays,
+      ratiosBp: planTask.ratiosBp,
+      keyAtFull: keyStratumDrawn(planTask.keyRatioBp),
+    },
+  });
+  await forEachPoolPage<Target>(task.department, POOL_PROJECTION, planTask.scope.jurisdictions.length ? { jurisdictions: planTask.scope.jurisdictions } : {}, (page) => {
+    for (const t of page) builder.add(t);
+  });
+  const built = builder.finish();
+  return { ...built, candidates: built.pool.candidates.length };
 }
 
-export async function drawStage(input: { taskId: string }): Promise<{ round: number; selected: number }> {
-  const ctx = await taskContext(input.taskId);
-  const { task, planTask } = ctx;
-  const round = ceremonyRoundOf(task);
-  const summary = await getItem<DrawSummary & Item>(K.draw(task.taskId, round), true);
-  const ceremony = await getCeremony(task.taskId, round);
-  if (!summary || !ceremony?.systemSecretHex) throw new Error(`round ${round} of ${task.taskId} was not frozen`);
+/** A drawn target as the progress records need it: the team by registry ids. */
+interface DrawnTarget {
+  uscc: string;
+  stratum: string;
+  area: string;
+  team: string[];
+  leader: string;
+  priority: string;
+}
 
+/** v1 rounds frozen before v2 became the default draw with v1 (their records keep verifying). */
+async function drawV1(task: { taskId: string }, round: number, system: string, ceremony: NonNullable<Awaited<ReturnType<typeof getCeremony>>>): Promise<{ targets: DrawnTarget[]; seed: string }> {
   let record: DrawRecord;
   const stored = await getBlob(recordKey(task.taskId, round));
   if (stored) {
@@ -207,7 +269,7 @@ export async function drawStage(input: { taskId: string }): Promise<{ round: num
       const frozen = loadFrozen(freeze, inputs);
       record = runDraw(
         frozen,
-        { witnesses: ceremony.witnesses.map((w) => ({ id: w.id, secret: ceremony.reveals[w.id] ?? '' })), system: ceremony.systemSecretHex, beacon: null },
+        { witnesses: ceremony.witnesses.map((w) => ({ id: w.id, secret: ceremony.reveals[w.id] ?? '' })), system, beacon: null },
         { inputs, ...(frozen.pool.n >= LARGE_POOL ? { hasher: drawHasher() } : {}) },
       );
     } catch (e) {
@@ -216,6 +278,59 @@ export async function drawStage(input: { taskId: string }): Promise<{ round: num
     }
     await putBlob(recordKey(task.taskId, round), serializeRecord(record), 'application/json');
   }
+  return { targets: record.targets, seed: record.seed };
+}
+
+/** v2: waits for the beacon round, draws, publishes the record and closes the chain entry. */
+async function drawV2(taskId: string, round: number, v2: DrawSummaryV2, ceremony: NonNullable<Awaited<ReturnType<typeof getCeremony>>>): Promise<{ targets: DrawnTarget[]; seed: string }> {
+  const blob = await readFrozenBlob(taskId, round);
+  if (!blob) throw new Error(`frozen inputs of ${taskId} round ${round} are missing`);
+  const idOf = (p: string) => blob.pseudonyms[p] ?? p;
+  let record: DrawRecordV2;
+  const stored = await getBlob(recordKey(taskId, round));
+  if (stored) {
+    record = JSON.parse(stored.toString('utf8')) as DrawRecordV2; // retried invocation
+  } else {
+    if (!ceremony.closeRecord) throw new LifecycleError('CeremonyAborted', `第 ${round} 轮见证人登记尚未截止`);
+    const frozen = loadFrozenV2(blob, blob.openings.length >= LARGE_POOL ? drawHasher() : undefined);
+    // The seed cannot exist before the beacon round: wait for it on the platform's clock.
+    const beacons = await awaitBeacons(frozen.freeze.beacons, BEACON_WAIT_MS);
+    if (!beacons) {
+      const reason = `公共随机信标（${frozen.freeze.beacons.map((b) => (b.source === 'index-close' ? `指数收盘 ${b.date}` : `${b.source} 第 ${b.round} 轮`)).join('、')}）未能取得`;
+      await endRoundV2(taskId, round, 'failed', reason);
+      throw new LifecycleError('CeremonyAborted', reason);
+    }
+    try {
+      record = runDrawV2(
+        frozen,
+        ceremony.closeRecord,
+        { witnesses: ceremony.closeRecord.close.witnesses.map((w) => ({ id: w.id, secret: ceremony.reveals[w.id] ?? '' })), system: blob.systemSecretHex, beacons },
+        frozen.pool.n >= LARGE_POOL ? { hasher: drawHasher() } : {},
+      );
+    } catch (e) {
+      if (e instanceof RevealMismatchError || e instanceof MissingRevealError || e instanceof DrawInputError) {
+        await endRoundV2(taskId, round, 'aborted', e.message);
+        throw new LifecycleError('CeremonyAborted', e.message);
+      }
+      throw e;
+    }
+    await putBlob(recordKey(taskId, round), serializeRecordV2(record), 'application/json');
+  }
+  await endChainRound(v2.department, v2.chainRound, 'drawn', recordKey(taskId, round));
+  // Teams are published by pseudonyms; the assignments need the registry ids.
+  const targets = record.targets.map((t) => ({ uscc: t.uscc, stratum: t.stratum, area: t.area, team: t.team.map(idOf), leader: idOf(t.leader), priority: t.priority }));
+  return { targets, seed: record.seed };
+}
+
+export async function drawStage(input: { taskId: string }): Promise<{ round: number; selected: number }> {
+  const ctx = await taskContext(input.taskId);
+  const { task, planTask } = ctx;
+  const round = ceremonyRoundOf(task);
+  const summary = await getItem<DrawSummary & Item>(K.draw(task.taskId, round), true);
+  const ceremony = await getCeremony(task.taskId, round);
+  if (!summary || !ceremony?.systemSecretHex) throw new Error(`round ${round} of ${task.taskId} was not frozen`);
+  const { targets, seed } = summary.v2 ? await drawV2(task.taskId, round, summary.v2, ceremony) : await drawV1(task, round, ceremony.systemSecretHex, ceremony);
+  const record = { targets };
 
   // The day of the draw (never before the planned one): the targets' cooldown counts from it.
   const drawDate = maxDate(planTask.drawDate, chinaToday(now()));
@@ -263,7 +378,7 @@ export async function drawStage(input: { taskId: string }): Promise<{ round: num
     }),
   );
 
-  await putItem({ ...K.draw(task.taskId, round), entity: 'draw', taskId: task.taskId, ...summary, status: 'drawn', seed: record.seed, selectedCount: record.targets.length });
+  await putItem({ ...K.draw(task.taskId, round), entity: 'draw', taskId: task.taskId, ...summary, status: 'drawn', seed, selectedCount: record.targets.length });
   await updateCeremony(task.taskId, round, { status: 'drawn' });
   await updateTask(task.taskId, { stage: 'draw', drawRound: round });
   return { round, selected: record.targets.length };
@@ -273,17 +388,27 @@ export async function getDrawRecordJson(taskId: string, round: number): Promise<
   return (await getBlob(recordKey(taskId, round)))?.toString('utf8');
 }
 
+export interface PublicDrawSummary {
+  status: DrawSummary['status'];
+  freeze?: DrawSummary['freeze'];
+  freezeDigest?: string;
+  /** v2: the department chain, beacons and close record (all public). */
+  v2?: DrawSummaryV2;
+  seed?: string;
+  selected?: { uscc: string; stratum: string; team: string[]; leader: string }[];
+}
+
 /** What the public announcement shows of a round: the freeze record, and after the draw the seed and teams. */
-export async function getDrawSummary(taskId: string, round: number): Promise<{ freeze?: DrawSummary['freeze']; seed?: string; selected?: { uscc: string; stratum: string; team: string[]; leader: string }[] } | undefined> {
+export async function getDrawSummary(taskId: string, round: number): Promise<PublicDrawSummary | undefined> {
   const s = await getItem<DrawSummary & Item>(K.draw(taskId, round));
   if (!s) return undefined;
-  if (s.status !== 'drawn') return { freeze: s.freeze };
+  const base = { status: s.status, freeze: s.freeze, freezeDigest: s.freezeDigest, ...(s.v2 ? { v2: s.v2 } : {}) };
+  if (s.status !== 'drawn') return base;
   const json = await getDrawRecordJson(taskId, round);
-  const rec = json ? (JSON.parse(json) as DrawRecord) : undefined;
+  const rec = json ? (JSON.parse(json) as { targets: { uscc: string; stratum: string; team: string[]; leader: string }[] }) : undefined;
   return {
-    freeze: s.freeze,
+    ...base,
     ...(s.seed ? { seed: s.seed } : {}),
     ...(rec ? { selected: rec.targets.map((t) => ({ uscc: t.uscc, stratum: t.stratum, team: t.team, leader: t.leader })) } : {}),
   };
 }
-

@@ -6,7 +6,9 @@
 import { html, page } from './html.js';
 import { chinaDate, chinaDateTime } from '../domain/calendar.js';
 import type { PublicRecord } from '../lifecycle/progress.js';
-import type { PublicIndexSection, TaskAnnouncement } from '../usecases/public.js';
+import type { DepartmentChain, PublicIndexSection, TaskAnnouncement } from '../usecases/public.js';
+import type { SelfCheck, BeaconSpec } from '../draw/v2/index.js';
+import type { DrawSummaryV2 } from '../lifecycle/draw-v2.js';
 import { formatBp } from '../domain/schemas.js';
 
 export function renderResultPage(r: PublicRecord): string {
@@ -26,6 +28,40 @@ export function renderResultPage(r: PublicRecord): string {
       <p class="muted">检查结果的公示只针对抽查行为本身；后续作出的行政处罚按照行政处罚信息公示的规定另行公示。</p>
       <p><a href="/public/results/${encodeURIComponent(r.taskId)}/${encodeURIComponent(r.uscc)}.json">JSON</a></p>`,
   );
+}
+
+const STRATUM_NAMES: Record<string, string> = { key: '重点企业', A: 'A类', B: 'B类', C: 'C类', D: 'D类' };
+
+/** A beacon as the page names it; the local test chain is never passed off as drand. */
+export function beaconLabel(b: BeaconSpec): string {
+  if (b.source === 'index-close') return `${b.date} 上证指数、深证成指收盘点位`;
+  const at = chinaDateTime(new Date((b.genesis + (b.round - 1) * b.period) * 1000).toISOString());
+  if (b.source === 'drand-quicknet') return `drand quicknet 第 ${b.round} 轮（${at} 发布）`;
+  return `本地测试信标 suiji-local-test 第 ${b.round} 轮（${at}；仅用于本地演示和测试，不是 drand，不提供公共随机性保证）`;
+}
+
+const OUTCOME_NAMES: Record<string, string> = { frozen: '进行中', drawn: '已抽取', aborted: '中止', failed: '失败' };
+
+/** The v2 announcement of a round: freeze record, chain link, beacon, close record — all before any reveal. */
+function v2Round(a: TaskAnnouncement, r: TaskAnnouncement['rounds'][number], v2: DrawSummaryV2) {
+  const f = r.freeze!;
+  return html`<table>
+      <tr><th>抽取算法</th><td>suiji-draw-v2（对象池以加盐承诺值公布，未抽中企业的信息不公开）</td></tr>
+      <tr><th>部门抽取链</th><td>${v2.department} 第 ${v2.chainRound} 轮（<a href="/public/departments/${encodeURIComponent(v2.department)}/chain">全部轮次</a>）；上一轮冻结摘要 <code>${v2.prev}</code></td></tr>
+      <tr><th>冻结记录摘要</th><td>SHA-256 <code>${r.freezeDigest}</code><br>SM3 <code>${v2.freezeDigestSm3}</code></td></tr>
+      <tr><th>冻结时间</th><td>${f.frozenAt ? chinaDateTime(f.frozenAt) : ''}；见证人登记最迟截止 ${chinaDateTime(v2.drawTime)}</td></tr>
+      <tr><th>公共随机信标</th><td>${v2.beacons.map((b) => beaconLabel(b)).join('；')}。种子在该信标发布前无法计算。</td></tr>
+      <tr><th>对象池摘要</th><td><code>${f.poolDigest}</code></td></tr>
+      <tr><th>人员资格摘要</th><td><code>${f.eligibilityDigest}</code></td></tr>
+      <tr><th>系统承诺</th><td><code>${f.systemCommitment}</code></td></tr>
+    </table>
+    <table><tr><th>层</th>${Object.keys(f.counts).map((k) => html`<th>${STRATUM_NAMES[k] ?? k}</th>`)}</tr><tr><td>候选数</td>${Object.values(f.counts).map((n) => html`<td>${n}</td>`)}</tr></table>
+    ${v2.close
+      ? html`<p>见证人登记已于 ${chinaDateTime(v2.close.record.closedAt)} 截止（登记截止记录摘要 <code>${v2.close.closeDigest}</code>，SM3 <code>${v2.close.closeDigestSm3}</code>）：</p>
+          <ul>${v2.close.record.witnesses.map((w) => html`<li>${w.name}（${w.role}，${w.id}）：<code>${w.commitment}</code></li>`)}</ul>
+          ${r.status === 'frozen' || r.status === 'revealing' ? html`<p>见证人请在本人设备上打开 <a href="/console#/witness?task=${encodeURIComponent(a.taskId)}">见证人页面</a> 揭示秘密文字。</p>` : ''}`
+      : html`<p class="muted">见证人登记中（见证人在本人设备上计算承诺值，截止后在此公布全部承诺值）。</p>`}
+    ${v2.outcome ? html`<p class="bad">本轮${OUTCOME_NAMES[v2.outcome.status]}：${v2.outcome.reason}（<a href="/public/tasks/${encodeURIComponent(a.taskId)}/draw?round=${r.round}">结果记录</a>）</p>` : ''}`;
 }
 
 export function renderTaskAnnouncement(a: TaskAnnouncement): string {
@@ -48,7 +84,9 @@ export function renderTaskAnnouncement(a: TaskAnnouncement): string {
       ${a.rounds.map(
         (r) => html`<h2>第 ${r.round} 轮抽取${r.redrawReason ? html`（重新抽取，理由：${r.redrawReason}）` : ''}${r.resume ? '（恢复）' : ''}</h2>
           ${r.resume ? html`<p>任务曾终止（${r.resume.after}）；恢复申请理由：${r.resume.reason}；分管领导于 ${chinaDateTime(r.resume.approvedAt)} 批准，理由：${r.resume.approvalReason}。此前各轮记录保留。</p>` : ''}
-          ${r.freeze
+          ${r.freeze && r.v2
+            ? v2Round(a, r, r.v2)
+            : r.freeze
             ? html`<p>对象池指纹（poolDigest）：<code>${r.freeze.poolDigest}</code><br>人员资格指纹（eligibilityDigest）：<code>${r.freeze.eligibilityDigest}</code><br>系统承诺：<code>${r.freeze.systemCommitment}</code></p>
                 <table><tr><th>层</th>${Object.keys(r.freeze.counts).map((k) => html`<th>${k === 'key' ? '重点企业' : `${k}类`}</th>`)}</tr><tr><td>候选数</td>${Object.values(r.freeze.counts).map((n) => html`<td>${n}</td>`)}</tr></table>
                 <p>见证人承诺：</p><ul>${r.freeze.witnesses.map((w) => html`<li>${w.role}（${w.id}）：<code>${w.commitment}</code></li>`)}</ul>`
@@ -59,7 +97,7 @@ export function renderTaskAnnouncement(a: TaskAnnouncement): string {
             : ''}
           ${r.abortReason ? html`<p class="bad">本轮中止：${r.abortReason}</p>` : ''}
           ${r.selected
-            ? html`<p>抽中 ${r.selected.length} 户（检查组成员以匿名编号公示）。<a href="/public/tasks/${encodeURIComponent(a.taskId)}/draw?round=${r.round}">下载完整抽取记录（JSON）</a>，可用 <code>suiji verify</code> 独立复核。</p>
+            ? html`<p>抽中 ${r.selected.length} 户（检查组成员以${r.v2 ? '本轮记录专用的化名（p001…）' : '匿名编号'}公示）。<a href="/public/tasks/${encodeURIComponent(a.taskId)}/draw?round=${r.round}">下载完整抽取记录（JSON）</a>，可用 <code>suiji verify</code> 独立复核。${r.v2 ? html` 企业可凭通知中的核验码 <a href="/public/tasks/${encodeURIComponent(a.taskId)}/selfcheck?round=${r.round}">自查</a> 是否在本轮对象池中。` : ''}</p>
                 <table><tr><th>统一社会信用代码</th><th>层</th><th>检查组（组长在前）</th></tr>
                 ${r.selected.slice(0, 500).map((s) => html`<tr><td>${s.uscc}</td><td>${s.stratum}</td><td><code>${[s.leader, ...s.team.filter((t) => t !== s.leader)].join(' ')}</code></td></tr>`)}
                 </table>${r.selected.length > 500 ? html`<p class="muted">仅显示前 500 户，完整名单见抽取记录。</p>` : ''}`
@@ -87,5 +125,38 @@ export function renderPublicIndex(sections: readonly PublicIndexSection[]): stri
                 )}</table>`
               : html`<p class="muted">暂无公示的检查结果。</p>`}`,
     )}`,
+  );
+}
+
+/** The department's chain of v2 rounds (docs/DRAW.md §17). */
+export function renderChainPage(c: DepartmentChain): string {
+  return page(
+    `${c.departmentName} 抽取链`,
+    html`<p>本部门每一轮抽取（含中止、失败和重新抽取）按冻结顺序编号，每轮冻结记录含上一轮冻结记录的摘要（SHA-256 与 SM3）。下载全部记录后可用 <code>suiji verify --chain</code> 核对：缺少或被替换的轮次会被指出。</p>
+      ${c.rounds.length
+        ? html`<table><tr><th>轮次</th><th>抽查任务</th><th>状态</th><th>冻结时间</th><th>冻结记录摘要 freezeDigest</th><th>上一轮 prev</th><th>记录</th></tr>${c.rounds.map(
+            (r) => html`<tr><td>${r.round}${r.redrawOf ? `（重抽第 ${r.redrawOf} 轮）` : ''}</td><td><a href="/public/tasks/${encodeURIComponent(r.taskId)}">${r.taskId}</a>（任务第 ${r.taskRound} 轮）</td><td>${OUTCOME_NAMES[r.status] ?? r.status}${r.reason ? `：${r.reason}` : ''}</td><td>${chinaDateTime(r.frozenAt)}</td><td><code>${r.freezeDigest}</code></td><td><code>${r.prev}</code></td><td>${r.recordKey ? html`<a href="/public/tasks/${encodeURIComponent(r.taskId)}/draw?round=${r.taskRound}">JSON</a>` : ''}</td></tr>`,
+          )}</table>`
+        : html`<p class="muted">尚无 suiji-draw-v2 抽取轮次。</p>`}`,
+  );
+}
+
+/** The enterprise self-check form and its answer. */
+export function renderSelfCheckPage(r: { taskId: string; round: number; result?: SelfCheck }, uscc: string): string {
+  const res = r.result;
+  return page(
+    '企业自查：是否在抽取对象池中',
+    html`<p>抽查任务 <a href="/public/tasks/${encodeURIComponent(r.taskId)}">${r.taskId}</a> 第 ${r.round} 轮。公开记录只含每个候选对象的加盐承诺值；输入本企业的统一社会信用代码和通知中的核验码，即可确认本企业是否在对象池中、属于哪一层。核验在服务器上对公开记录进行，与离线命令 <code>suiji selfcheck</code> 结果相同。</p>
+      <form method="get" action="/public/tasks/${encodeURIComponent(r.taskId)}/selfcheck">
+        <input type="hidden" name="round" value="${r.round}">
+        <p><label>统一社会信用代码 <input name="uscc" value="${uscc}" maxlength="18" required></label></p>
+        <p><label>核验码 <input name="code" size="48" required></label></p>
+        <p><button type="submit">自查</button></p>
+      </form>
+      ${res
+        ? res.found
+          ? html`<p class="ok" data-test="selfcheck-found">在对象池中：${STRATUM_NAMES[res.stratum] ?? res.stratum}，${res.drawn ? '本轮被抽中' : '本轮未被抽中'}（承诺值 <code>${res.commitment}</code>）。</p>`
+          : html`<p class="bad" data-test="selfcheck-missing">${res.error ?? '未找到：该统一社会信用代码与核验码不对应对象池中的任何承诺值（可能未列入对象池，或核验码有误）。'}</p>`
+        : ''}`,
   );
 }

@@ -29,8 +29,15 @@ export interface CeremonyRecord {
   systemCommitment?: string;
   systemSecretHex?: string;
   abortReason?: string;
-  /** Registration closed by the coordinator (the pool freezes next). */
+  /**
+   * Registration closed by the coordinator. v2: set with the close record, after the freeze (a
+   * close asked for before the freeze is `closeOnFreeze`, applied right after it).
+   */
   closed?: { by: string; at: string };
+  /** v2: the coordinator closed registration before the freeze; the freeze closes it at once after. */
+  closeOnFreeze?: { by: string; at: string };
+  /** v2: the published close record (witnesses named with role and commitment). */
+  closeRecord?: { close: import('../draw/v2/record.js').CloseRecordV2; closeDigest: string; closeDigestSm3: string };
   /** Reveals refused because they did not match the witness's commitment (retried after). */
   failedReveals?: { witnessId: string; at: string; by: string }[];
   /** Why this round exists (rounds after the first are re-draws). */
@@ -99,7 +106,8 @@ export async function addWitnesses(taskId: string, round: number, witnesses: Wit
   for (let attempt = 0; ; attempt++) {
     const prev = await getCeremony(taskId, round);
     if (prev?.status === 'aborted') throw conflict(`第 ${round} 轮抽取已中止（${prev.abortReason ?? '原因未记录'}），不能再登记`);
-    if (prev && (prev.status !== 'registered' || prev.closed)) throw conflict(`第 ${round} 轮见证人登记已截止，不能再变更见证人`);
+    // v2: witnesses may also register after the freeze, until registration is closed
+    if (prev && (!['registered', 'frozen'].includes(prev.status) || prev.closed || prev.closeOnFreeze)) throw conflict(`第 ${round} 轮见证人登记已截止，不能再变更见证人`);
     const taken = witnesses.filter((w) => prev?.witnesses.some((x) => x.id === w.id));
     if (taken.length) throw conflict(`见证人编号「${taken.map((w) => w.id).join('、')}」已登记`);
     const at = nowIso();
@@ -110,7 +118,7 @@ export async function addWitnesses(taskId: string, round: number, witnesses: Wit
     };
     // Conditional on the list read: two clerks adding at once never lose a witness.
     const ok = prev
-      ? await putItem({ ...K.ceremony(taskId, round), entity: 'ceremony', ...rec }, { expr: '#u = :u AND #s = :reg AND attribute_not_exists(#c)', names: { '#u': 'updatedAt', '#s': 'status', '#c': 'closed' }, values: { ':u': prev.updatedAt, ':reg': 'registered' } })
+      ? await putItem({ ...K.ceremony(taskId, round), entity: 'ceremony', ...rec }, { expr: '#u = :u AND #s = :s AND attribute_not_exists(#c)', names: { '#u': 'updatedAt', '#s': 'status', '#c': 'closed' }, values: { ':u': prev.updatedAt, ':s': prev.status } })
           .then(() => true, (e) => (isConditionFailure(e) ? false : Promise.reject(e)))
       : await putIfAbsent({ ...K.ceremony(taskId, round), entity: 'ceremony', ...rec });
     if (ok) return rec;
@@ -118,13 +126,16 @@ export async function addWitnesses(taskId: string, round: number, witnesses: Wit
   }
 }
 
-/** Close registration of a round (once); false when it was closed, aborted or frozen already. */
+/**
+ * Close registration of a round before its freeze (once): the freeze then closes it right after
+ * (v2: the close record follows the freeze record). False when it was closed, aborted or frozen already.
+ */
 export async function closeRegistration(taskId: string, round: number, by: string, witnessCount: number): Promise<boolean> {
   try {
     await updateItem(K.ceremony(taskId, round), {
-      set: { closed: { by, at: nowIso() }, updatedAt: nowIso() },
-      condition: 'attribute_exists(pk) AND #status = :reg AND attribute_not_exists(#closed) AND size(#witnesses) = :n',
-      names: { '#status': 'status', '#closed': 'closed', '#witnesses': 'witnesses' },
+      set: { closeOnFreeze: { by, at: nowIso() }, updatedAt: nowIso() },
+      condition: 'attribute_exists(pk) AND #status = :reg AND attribute_not_exists(#closed) AND attribute_not_exists(#cof) AND size(#witnesses) = :n',
+      names: { '#status': 'status', '#closed': 'closed', '#cof': 'closeOnFreeze', '#witnesses': 'witnesses' },
       values: { ':reg': 'registered', ':n': witnessCount },
     });
     return true;

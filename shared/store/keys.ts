@@ -64,6 +64,11 @@ export const K = {
   ceremony: (t: string, round: number) => ({ pk: `TASK#${t}`, sk: `CEREMONY#${pad(round, 3)}` }),
   audit: (t: string, at: string, id: string) => ({ pk: `TASK#${t}`, sk: `AUDIT#${at}#${id}` }),
 
+  // a department's chain of v2 draw rounds (docs/DRAW.md §17): the head and one entry per round
+  chainHead: (d: string) => ({ pk: `CHAIN#${d}`, sk: 'HEAD' }),
+  chainRound: (d: string, n: number) => ({ pk: `CHAIN#${d}`, sk: `ROUND#${pad(n, 6)}` }),
+  chainRoundPrefix: 'ROUND#',
+
   // publication (一公开)
   published: (t: string, uscc: string) => ({ pk: `PUB#${t}`, sk: `R#${uscc}` }),
   publishedOfDept: (d: string) => `DEPT#${d}#PUB`,

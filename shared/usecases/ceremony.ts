@@ -1,14 +1,18 @@
 /**
- * The draw ceremony of a round: the coordinator registers the witnesses with their commitments
- * one at a time or several at once, and closes registration once the profile's witnesses are
- * there (the pool freezes next); each witness's secret is revealed and checked against its
- * commitment with the draw's own `commitSecret` — a value that does not match is refused and
- * kept on record, and the witness reveals again; the last reveal resumes the execution. An
- * abort stops an open ceremony on record.
+ * The draw ceremony of a round (suiji-draw-v2, docs/DRAW.md §11–§13): the pool is frozen first
+ * (freeze record with the system's commitment and the beacon round, published at once); the
+ * coordinator registers the witnesses, named with role, with the commitments they computed on
+ * their own devices — before or after the freeze — and closes registration once the profile's
+ * witnesses are there (the close record follows the freeze record; a close too near the beacon
+ * aborts the round). Each witness reveals from their own device (the public witness page, or a
+ * signed-in account); a value that does not match is refused and kept on record, and the
+ * witness reveals again; the last reveal resumes the execution, whose draw waits for the beacon.
+ * An abort stops an open ceremony on record (for a frozen round: a chained outcome record).
  */
 import { z } from 'zod';
 import { abortRound, addWitnesses, ceremonyRoundOf, closeRegistration, getCeremony, OPEN_CEREMONY, recordFailedReveal, recordReveal } from '../store/ceremony.js';
-import { audit } from '../store/tasks.js';
+import { audit, type Actor } from '../store/tasks.js';
+import { closeRoundV2, endRoundV2 } from '../lifecycle/draw-v2.js';
 import { completeStage, failStage } from '../lifecycle/callbacks.js';
 import { checkSecretText, commitSecret } from '../draw/ceremony.js';
 import { getProfile } from '../services/profile.js';
@@ -43,7 +47,8 @@ export interface WitnessRegistration {
  */
 export async function registerCeremonyWitnesses(staff: Staff, taskId: string, input: unknown): Promise<WitnessRegistration> {
   const t = await launchedTask(taskId);
-  if (t.stage !== 'witnesses') throw conflict(`当前阶段（${t.stage}）不能登记见证人`);
+  // before the freeze, or after it until registration closes (the store refuses a closed round)
+  if (t.stage !== 'witnesses' && t.stage !== 'ceremony') throw conflict(`当前阶段（${t.stage}）不能登记见证人`);
   const body = parseOrThrow(WitnessInput, input);
   const witnesses = 'witnesses' in body ? body.witnesses : [body];
   if (new Set(witnesses.map((w) => w.id)).size !== witnesses.length) throw invalid('见证人编号重复');
@@ -55,19 +60,51 @@ export async function registerCeremonyWitnesses(staff: Staff, taskId: string, in
 }
 
 /**
+ * Freeze the pool now (a signed-in coordinator), with witness registration still open: the
+ * freeze record — system commitment and beacon round included — is published before any witness
+ * commitment is final. Witnesses then register and registration is closed in the ceremony stage.
+ */
+export async function freezeCeremony(staff: Staff, taskId: string): Promise<{ round: number; applied: boolean }> {
+  const t = await launchedTask(taskId);
+  if (t.stage !== 'witnesses') throw conflict(`当前阶段（${t.stage}）不能冻结对象池`);
+  const round = ceremonyRoundOf(t);
+  const c = await getCeremony(t.taskId, round);
+  if (c?.status === 'aborted') throw conflict(`第 ${round} 轮抽取已中止（${c.abortReason ?? '原因未记录'}）`);
+  if (!c) await addWitnesses(t.taskId, round, []);
+  const applied = await completeStage(t.taskId, 'witnesses', { round });
+  if (applied) await audit(t.taskId, actorOf(staff), 'ceremony.freeze', { round });
+  return { round, applied };
+}
+
+/**
  * Close the round's witness registration (a signed-in coordinator: the act fixes who witnesses
  * the draw): at least the profile's number of witnesses, a discipline-inspection witness where
- * the profile asks for one. The execution then freezes the pool.
+ * the profile asks for one. Before the freeze, the execution freezes the pool and closes at once
+ * after; after the freeze, the close record is made now — too late for the beacon, the round is
+ * aborted on record.
  */
 export async function closeWitnessRegistration(staff: Staff, taskId: string): Promise<{ round: number; witnesses: number; applied: boolean }> {
   const t = await launchedTask(taskId);
-  if (t.stage !== 'witnesses') throw conflict(`当前阶段（${t.stage}）不能截止见证人登记`);
+  if (t.stage !== 'witnesses' && t.stage !== 'ceremony') throw conflict(`当前阶段（${t.stage}）不能截止见证人登记`);
   const round = ceremonyRoundOf(t);
   const c = await getCeremony(t.taskId, round);
   if (c?.status === 'aborted') throw conflict(`第 ${round} 轮抽取已中止（${c.abortReason ?? '原因未记录'}）`);
   const profile = await getProfile(t.department);
   const problems = witnessShortfall(profile.draw, c?.witnesses ?? []);
   if (problems.length) throw new DomainError('invalid', `见证人登记尚不能截止：${problems.join('；')}`, { issues: problems.map((message) => ({ field: 'witnesses', message })) });
+  if (t.stage === 'ceremony') {
+    if (c!.closeRecord) throw conflict(`第 ${round} 轮见证人登记已截止`);
+    const r = await closeRoundV2(t.taskId, round, staff.email);
+    if (r.aborted) {
+      await abortRound(t.taskId, round, r.aborted);
+      await audit(t.taskId, actorOf(staff), 'ceremony.aborted', { round, reason: r.aborted });
+      await failStage(t.taskId, 'ceremony', 'CeremonyAborted', r.aborted);
+      throw conflict(r.aborted);
+    }
+    if (!r.closed) throw conflict(`第 ${round} 轮见证人登记已截止`);
+    await audit(t.taskId, actorOf(staff), 'ceremony.closed', { round, witnesses: c!.witnesses.map((w) => w.id) });
+    return { round, witnesses: c!.witnesses.length, applied: true };
+  }
   const closed = await closeRegistration(t.taskId, round, staff.email, c!.witnesses.length);
   if (closed) await audit(t.taskId, actorOf(staff), 'ceremony.closed', { round, witnesses: c!.witnesses.map((w) => w.id) });
   // A retried close whose first attempt closed the record but did not resume still resumes.
@@ -84,24 +121,28 @@ const commitmentOf = (secret: string): string | undefined => (checkSecretText(se
  * and the attempt kept on record (who, when — never the value); the witness reveals again. The
  * last matching reveal resumes the execution. Revealing twice records nothing new.
  */
-export async function revealSecret(staff: Staff, taskId: string, input: unknown): Promise<{ round: number; recorded: boolean; missing: string[] }> {
+export async function revealSecret(staff: Staff | null, taskId: string, input: unknown): Promise<{ round: number; recorded: boolean; missing: string[] }> {
   const t = await launchedTask(taskId);
   const body = parseOrThrow(RevealInput, input);
   const round = ceremonyRoundOf(t);
   const c = await getCeremony(t.taskId, round);
   if (!c || !['frozen', 'revealing'].includes(c.status)) throw conflict('抽取对象池尚未冻结，或本轮仪式已结束');
+  // v2 (a round whose freeze made a system commitment before the close): reveals follow the close record
+  if (!c.closed && !c.closeRecord) throw conflict('见证人登记尚未截止，截止后才能揭示');
+  // the witness on their own device (public witness page), or a signed-in member of staff
+  const actor: Actor = staff ? actorOf(staff) : { by: `witness:${body.witnessId}`, role: 'witness' };
   const w = c.witnesses.find((x) => x.id === body.witnessId);
   if (!w) throw notFound(`见证人「${body.witnessId}」`);
   const digest = commitmentOf(body.secret);
   if (digest !== w.commitment) {
-    await recordFailedReveal(t.taskId, round, w.id, staff.email);
-    await audit(t.taskId, actorOf(staff), 'ceremony.mismatch', { round, witnessId: w.id, digest: digest ?? null, commitment: w.commitment });
+    await recordFailedReveal(t.taskId, round, w.id, actor.by);
+    await audit(t.taskId, actor, 'ceremony.mismatch', { round, witnessId: w.id, digest: digest ?? null, commitment: w.commitment });
     const tries = (c.failedReveals ?? []).filter((f) => f.witnessId === w.id).length + 1;
     const message = `见证人「${w.name}」（${w.id}）揭示的值与其承诺不符（第 ${tries} 次），未被采用；请核对后重新揭示，仪式继续进行`;
     throw new DomainError('invalid', message, { issues: [{ field: 'secret', message }], reason: 'RevealMismatch' });
   }
   const fresh = await recordReveal(t.taskId, round, w.id, body.secret);
-  await audit(t.taskId, actorOf(staff), 'ceremony.reveal', { round, witnessId: w.id, duplicate: !fresh });
+  await audit(t.taskId, actor, 'ceremony.reveal', { round, witnessId: w.id, duplicate: !fresh });
   const after = (await getCeremony(t.taskId, round))!;
   const missing = after.witnesses.filter((x) => after.reveals[x.id] === undefined).map((x) => x.name);
   if (missing.length === 0) await completeStage(t.taskId, 'ceremony', { round });
@@ -127,6 +168,8 @@ export async function abortCeremony(staff: Staff, taskId: string, input: unknown
     );
   }
   if (!(await abortRound(t.taskId, round, reason))) throw conflict(`第 ${round} 轮抽取仪式已结束，不能中止`);
+  // a frozen round ends in a published outcome record, chained (with the beacon if already public)
+  await endRoundV2(t.taskId, round, 'aborted', reason);
   await audit(t.taskId, actorOf(staff), 'ceremony.aborted', { round, reason });
   // The stage waiting now ends; while the pool is being frozen, the ceremony stage fails on entry.
   const stage = t.stage === 'witnesses' ? 'witnesses' : 'ceremony';

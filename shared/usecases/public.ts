@@ -12,6 +12,11 @@ import { findTask } from '../store/plans.js';
 import { getDepartment, listDepartments } from '../store/registry.js';
 import { taskNames } from '../lifecycle/names.js';
 import { getDrawRecordJson, getDrawSummary } from '../lifecycle/draw-stage.js';
+import type { DrawSummaryV2 } from '../lifecycle/draw-v2.js';
+import { listChain, type ChainEntry } from '../store/chain.js';
+import { selfCheck, type DrawRecordV2, type SelfCheck } from '../draw/v2/index.js';
+import { invalid } from '../domain/errors.js';
+import { revealSecret } from './ceremony.js';
 import type { PublicRecord } from '../lifecycle/progress.js';
 import type { Department } from '../domain/schemas.js';
 import { notFound } from '../domain/errors.js';
@@ -39,7 +44,10 @@ export interface TaskAnnouncement {
     round: number;
     status: string;
     redrawReason?: string;
-    freeze?: { poolDigest: string; eligibilityDigest: string; counts: Record<string, number>; witnesses: { id: string; role: string; commitment: string }[]; systemCommitment: string; frozenAt?: string };
+    freeze?: { poolDigest: string; eligibilityDigest: string; counts: Record<string, number>; witnesses: { id: string; name?: string; role: string; commitment: string }[]; systemCommitment: string; frozenAt?: string };
+    freezeDigest?: string;
+    /** suiji-draw-v2: department chain, beacons, close record, outcome. */
+    v2?: DrawSummaryV2;
     seed?: string;
     selected?: { uscc: string; stratum: string; team: string[]; leader: string }[];
     abortReason?: string;
@@ -96,6 +104,8 @@ export async function taskAnnouncement(taskId: string): Promise<TaskAnnouncement
       ...(c.failedReveals?.length ? { failedReveals: c.failedReveals.map((f) => ({ witnessId: f.witnessId, at: f.at })) } : {}),
       ...(c.resume ? { resume: { after: c.resume.after, reason: c.resume.reason, approvedAt: c.resume.approvedAt, approvalReason: c.resume.approvalReason } } : {}),
       ...(s?.freeze ? { freeze: s.freeze } : {}),
+      ...(s?.freezeDigest ? { freezeDigest: s.freezeDigest } : {}),
+      ...(s?.v2 ? { v2: s.v2 } : {}),
       ...(s?.seed ? { seed: s.seed } : {}),
       ...(s?.selected ? { selected: s.selected } : {}),
     });
@@ -148,4 +158,39 @@ export async function publishedResult(taskId: string, uscc: string): Promise<Pub
   if (!r) throw notFound('公示的检查结果');
   const { pk: _p, sk: _s, gsi2pk: _g, gsi2sk: _h, entity: _e, ...record } = r as Item & PublicRecord & { gsi2pk?: string; gsi2sk?: string; entity?: string };
   return record as PublicRecord;
+}
+
+/** A witness's reveal from their own device: the secret must match the published commitment. */
+export async function witnessReveal(taskId: string, input: unknown): Promise<{ round: number; recorded: boolean; missing: string[] }> {
+  return revealSecret(null, taskId, input);
+}
+
+export interface DepartmentChain {
+  department: string;
+  departmentName: string;
+  rounds: ChainEntry[];
+}
+
+/** The department's chain of v2 rounds (docs/DRAW.md §17). */
+export async function departmentChain(department: string): Promise<DepartmentChain> {
+  const dept = await getDepartment(department);
+  if (!dept) throw notFound(`部门「${department}」`);
+  return { department, departmentName: dept.name, rounds: await listChain(department) };
+}
+
+/**
+ * The enterprise's self-check against a drawn v2 round's public pool: its USCC and the check
+ * code from its notice. Undefined result when no code was given (the page shows the form).
+ */
+export async function selfCheckOf(taskId: string, roundParam: string | undefined, uscc?: string, code?: string): Promise<{ taskId: string; round: number; result?: SelfCheck }> {
+  const t = await getTask(taskId, false);
+  if (!t) throw notFound(`抽查任务「${taskId}」`);
+  const round = roundParam ? Number(roundParam) : t.drawRound;
+  if (!Number.isInteger(round) || round < 1) throw invalid('轮次应为正整数');
+  if (!uscc && !code) return { taskId, round };
+  const json = await getDrawRecordJson(taskId, round);
+  if (!json) throw notFound(`第 ${round} 轮抽取记录`);
+  const rec = JSON.parse(json) as Partial<DrawRecordV2>;
+  if (rec.algorithm !== 'suiji-draw-v2' || !rec.inputs || !rec.targets) throw invalid(`第 ${round} 轮不是 suiji-draw-v2 抽取记录，没有可自查的承诺值（v1 记录直接列出全部候选对象）`);
+  return { taskId, round, result: selfCheck(rec as DrawRecordV2, uscc ?? '', code ?? '') };
 }

@@ -7,6 +7,7 @@ import { findTask } from '../store/plans.js';
 import { audit, createTaskRecord, getTask, deadlinesOfTask, listProgressPage, STATUS_NAMES, TARGET_STATUSES, updateTask, type ProgressRecord, type TargetStatus, type TaskRecord } from '../store/tasks.js';
 import { describeExecution, startExecution, type ExecutionView } from '../lifecycle/callbacks.js';
 import { getDrawRecordJson } from '../lifecycle/draw-stage.js';
+import { readFrozenBlob } from '../lifecycle/draw-v2.js';
 import { listFollowUps, publishResults, type FollowUp } from '../lifecycle/progress.js';
 import { chinaToday } from '../domain/calendar.js';
 import { DEADLINE_LABELS, isOverdue } from '../domain/deadlines.js';
@@ -96,6 +97,31 @@ export async function drawRecordOf(staff: Staff, taskId: string, round?: number)
   const json = await getDrawRecordJson(t.taskId, r);
   if (!json) throw notFound(`第 ${r} 轮抽取记录`);
   return { json, round: r, filename: `${t.taskId}-draw-${r}.json` };
+}
+
+/**
+ * The supervisor's full inputs of a v2 round (signed-in coordinator or leader): the internal
+ * openings (candidate text and salt, USCC order) and the pseudonym mapping — with them the
+ * whole pool, its digest and every enterprise's stratum and check code are re-derived.
+ */
+export async function drawInputsOf(_staff: Staff, taskId: string, round?: number): Promise<{ json: string; filename: string }> {
+  const t = await launchedTask(taskId);
+  const r = round ?? Math.max(1, t.drawRound);
+  const b = await readFrozenBlob(t.taskId, r);
+  if (!b) throw notFound(`第 ${r} 轮的 suiji-draw-v2 冻结输入`);
+  const departmentOf = b.departmentOf ?? {};
+  const out = {
+    algorithm: b.algorithm,
+    note: '内部资料：未抽中企业的统一社会信用代码、风险分类和盐值不公开（docs/DRAW.md §16）',
+    taskId: t.taskId,
+    round: r,
+    freezeDigest: b.freezeDigest,
+    freeze: b.freeze,
+    eligibility: b.eligibility,
+    openings: b.openings,
+    pseudonyms: Object.entries(b.pseudonyms).map(([pseudonym, id]) => ({ pseudonym, id, department: departmentOf[id] ?? null })),
+  };
+  return { json: JSON.stringify(out, null, 2) + '\n', filename: `${t.taskId}-draw-${r}-inputs.json` };
 }
 
 /**

@@ -11,6 +11,7 @@ import { startPlatform, type Platform } from '../../shared/dev/local/platform.js
 import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
 import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
 import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
+import { passBeacon } from '../helpers/platform.js';
 import { ensureConsoleBuilt } from '../../shared/dev/local/console-build.js';
 import { launchChromium, shot } from './browser.js';
 import { gbk } from '../helpers/gbk.js';
@@ -149,10 +150,22 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     }
   });
 
-  /** Register the two witnesses one at a time and close registration (the pool freezes). */
-  async function registerWitnesses(badFirst: boolean): Promise<void> {
+  /**
+   * Register the two witnesses one at a time and close registration. `freezeFirst`: the pool is
+   * frozen first (freeze record, system commitment and beacon public), the witnesses register
+   * after; otherwise registration closes and the pool freezes with the close right after it.
+   */
+  async function registerWitnesses(badFirst: boolean, freezeFirst = false): Promise<void> {
     const card = coord.locator('[data-test="witness-card"]');
     await card.waitFor();
+    if (freezeFirst) {
+      await coord.locator('[data-test="freeze"]').click();
+      await coord.locator('[data-test="stage"]', { hasText: '抽取仪式' }).waitFor();
+      await coord.locator('[data-test="freeze-digest"]').waitFor();
+      // the local platform's beacon says what it is: a local test chain, not drand
+      await expect(coord.locator('[data-test="freeze-record"] [data-test="beacon"]').textContent()).resolves.toContain('不是 drand');
+      await shot(coord, '06b-frozen-before-witnesses');
+    }
     await coord.locator('[data-test="w-name"]').fill('王纪检');
     await coord.locator('[data-test="w-commitment"]').fill(commitments[0]!);
     await coord.locator('[data-test="add-witness"]').click();
@@ -176,6 +189,7 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     const ceremony = coord.locator('[data-test="ceremony-card"]');
     await ceremony.getByText(commitments[0]!).waitFor();
     await expect(ceremony.textContent()).resolves.toMatch(/系统承诺值[0-9a-f]{64}/);
+    await expect(ceremony.textContent()).resolves.toMatch(/登记截止记录摘要[0-9a-f]{64}/);
   }
 
   it('the coordinator registers the witnesses one at a time (a bad commitment is refused beside its field) and closes registration', async () => {
@@ -203,29 +217,42 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
 
     await coord.getByRole('button', { name: '刷新' }).click();
     await coord.locator('[data-test="resume-note"]', { hasText: '同意恢复，按程序重新抽取' }).waitFor();
-    await registerWitnesses(false);
+    await registerWitnesses(false, true);
     await expect(coord.locator('[data-test="ceremony-card"]').textContent()).resolves.toContain('第 2 轮');
   });
 
-  it('reveals: a mistyped secret is caught in the page and never sent; the right ones draw', async () => {
+  it("reveals on the witnesses' own devices (no sign-in; a mistyped secret is caught in the page and never sent); the draw waits for the beacon", async () => {
     const card = coord.locator('[data-test="ceremony-card"]');
-    await choose(coord, '[data-test="reveal-witness"]', '王纪检');
-    await coord.locator('[data-test="reveal-secret"]').fill('第一位见证人的秘密 2025');
-    await card.locator('.el-form-item__error', { hasText: '与该见证人登记的承诺值不一致' }).waitFor();
-    await expect(coord.locator('[data-test="reveal"]').isDisabled()).resolves.toBe(true);
-    await shot(coord, '08-ceremony-mismatch');
+    // the operator's page has no field for a secret: it points the witnesses to their own page
+    await expect(card.locator('input[type="password"]').count()).resolves.toBe(0);
+    const url = await card.locator('[data-test="reveal-link"]').textContent();
+    expect(url).toContain('#/witness?task=');
+
+    const first = await personPage();
+    await first.goto(url!.replace(/^https?:\/\/[^/]+/, platform.apiUrl));
+    await choose(first, '[data-test="reveal-witness"]', '王纪检');
+    await first.locator('[data-test="reveal-secret"]').fill('第一位见证人的秘密 2025');
+    await first.locator('.el-form-item__error', { hasText: '与您登记的承诺值不一致' }).waitFor();
+    await expect(first.locator('[data-test="reveal"]').isDisabled()).resolves.toBe(true);
+    await shot(first, '08-witness-reveal-mismatch');
     // (the server refuses a mismatch too and keeps it on record: test/lifecycle/ceremony.test.ts)
-    await coord.locator('[data-test="reveal-secret"]').fill(SECRETS[0]!);
-    await coord.locator('[data-test="reveal-match"]').waitFor();
-    await coord.locator('[data-test="reveal"]').click();
+    await first.locator('[data-test="reveal-secret"]').fill(SECRETS[0]!);
+    await first.locator('[data-test="reveal-match"]').waitFor();
+    await first.locator('[data-test="reveal"]').click();
+    await first.locator('[data-test="revealed"]', { hasText: '尚待揭示：李企业' }).waitFor();
+    await coord.getByRole('button', { name: '刷新' }).click();
     await card.locator('.el-tag', { hasText: '已揭示' }).waitFor();
 
-    // the second witness reveals at the leader's console
+    const second = await personPage();
+    await second.goto(url!.replace(/^https?:\/\/[^/]+/, platform.apiUrl));
+    await choose(second, '[data-test="reveal-witness"]', '李企业');
+    await second.locator('[data-test="reveal-secret"]').fill(SECRETS[1]!);
+    await second.locator('[data-test="reveal-match"]').waitFor();
+    await second.locator('[data-test="reveal"]').click();
+    await second.locator('[data-test="revealed"]', { hasText: '全部见证人已揭示' }).waitFor();
+    // the beacon round comes after the planned close of registration: the clock moves past it
+    passBeacon();
     await leader.getByRole('button', { name: '刷新' }).click();
-    await choose(leader, '[data-test="reveal-witness"]', '李企业');
-    await leader.locator('[data-test="reveal-secret"]').fill(SECRETS[1]!);
-    await leader.locator('[data-test="reveal-match"]').waitFor();
-    await leader.locator('[data-test="reveal"]').click();
     await leader.locator('[data-test="stage"]', { hasText: '检查与结果录入' }).waitFor({ timeout: 60_000 });
 
     await coord.getByRole('button', { name: '刷新' }).click();

@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
-import { resetClock, setClock, type Clock } from '../../shared/clock.js';
+import { currentClock, ManualClock, resetClock, setClock, type Clock } from '../../shared/clock.js';
+import { REGISTRATION_MINUTES } from '../../shared/lifecycle/draw-stage.js';
 import { startPlatform, type Platform } from '../../shared/dev/local/platform.js';
 import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL } from '../../shared/dev/sample/district.js';
 import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
@@ -58,6 +59,15 @@ export async function approveAndDraw(coord: As, leader: As, task: string, secret
   await witnessAndDraw(coord, task, secrets);
 }
 
+/**
+ * The draw waits for the beacon round fixed at the freeze (after the planned close of witness
+ * registration): a test's ManualClock is moved past it.
+ */
+export function passBeacon(): void {
+  const c = currentClock();
+  if (c instanceof ManualClock) c.advance((REGISTRATION_MINUTES + 2) * 60_000);
+}
+
 /** From the witnesses stage to the drawn task: two witnesses registered, registration closed, both reveal. */
 export async function witnessAndDraw(coord: As, task: string, secrets: [string, string] = ['s1', 's2']): Promise<void> {
   const status = (): Promise<Call> => coord('GET', `/tasks/${task}/status`);
@@ -69,6 +79,7 @@ export async function witnessAndDraw(coord: As, task: string, secrets: [string, 
   expect((await coord('POST', `/tasks/${task}/ceremony/witnesses`, { witnesses })).status).toBe(200);
   expect((await coord('POST', `/tasks/${task}/ceremony/close`, {})).status).toBe(200);
   await waitForStage(status, 'ceremony');
+  passBeacon();
   expect((await coord('POST', `/tasks/${task}/ceremony/reveal`, { witnessId: 'w1', secret: secrets[0] })).json).toEqual({ round: 1, recorded: true, missing: ['企业代表'] });
   expect((await coord('POST', `/tasks/${task}/ceremony/reveal`, { witnessId: 'w2', secret: secrets[1] })).json).toEqual({ round: 1, recorded: true, missing: [] });
   await waitForStage(status, 'results');

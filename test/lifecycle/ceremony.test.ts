@@ -11,9 +11,9 @@ import { createHash } from 'node:crypto';
 import type { Platform } from '../../shared/dev/local/platform.js';
 import { SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
 import { ManualClock } from '../../shared/clock.js';
-import { verifyRecord } from '../../shared/draw/index.js';
+import { digestsOf, verifyChain, verifyRecordV2 } from '../../shared/draw/v2/index.js';
 import { ApiClient, waitForStage, type Call } from '../helpers/api.js';
-import { startSamplePlatform, type SamplePlatform } from '../helpers/platform.js';
+import { passBeacon, startSamplePlatform, type SamplePlatform } from '../helpers/platform.js';
 
 const A = `${SAMPLE_PLAN_ID}-01`;
 const clock = new ManualClock('2026-01-12T01:00:00Z'); // A's draw date
@@ -87,6 +87,9 @@ describe('witness registration and its closing', () => {
       expect((await coord('POST', `/tasks/${B}/ceremony/witnesses`, { id: 'j1', name: '驻局纪检员', role: '驻局纪检组', commitment: sha('j1') })).json.missing).toEqual([]);
       expect((await coord('POST', `/tasks/${B}/ceremony/close`, {})).status).toBe(200);
       await waitForStage(statusB, 'ceremony');
+      // B's round ends here, on record: an outcome record in the department's chain
+      expect((await coord('POST', `/tasks/${B}/ceremony/abort`, { reason: '演示：纪检监督规则' })).status).toBe(200);
+      await waitForStage(statusB, 'failed');
     } finally {
       await coord('PUT', `/departments/${SAMPLE_MAIN_DEPT}/profile`, {});
       clock.set('2026-01-12T01:00:00Z');
@@ -130,6 +133,7 @@ describe('abort and resume of task A', () => {
     await coord('POST', `/tasks/${A}/ceremony/witnesses`, { id: 'w2', name: '企业代表', role: '企业代表', commitment: sha('r2-two') });
     expect((await coord('POST', `/tasks/${A}/ceremony/close`, {})).json).toEqual({ round: 2, witnesses: 2, applied: true });
     await waitForStage(status, 'ceremony');
+    passBeacon();
     await coord('POST', `/tasks/${A}/ceremony/reveal`, { witnessId: 'w1', secret: 'r2-one' });
     await coord('POST', `/tasks/${A}/ceremony/reveal`, { witnessId: 'w2', secret: 'r2-two' });
     const drawn = await waitForStage(status, 'results');
@@ -144,7 +148,7 @@ describe('abort and resume of task A', () => {
     const page = await api.call('GET', `/public/tasks/${A}`);
     expect(page.text).toContain('恢复申请理由：企业代表已到场，重新组织抽取仪式');
     const record = await api.call('GET', `/public/tasks/${A}/draw?round=2`);
-    expect(verifyRecord(JSON.parse(record.text))).toMatchObject({ ok: true });
+    expect(verifyRecordV2(JSON.parse(record.text))).toMatchObject({ ok: true });
     const audit = (await coord('GET', `/tasks/${A}/audit`)).json as { items?: { what: string }[] } | { what: string }[];
     const whats = (Array.isArray(audit) ? audit : (audit.items ?? [])).map((x) => x.what);
     expect(whats).toEqual(expect.arrayContaining(['ceremony.aborted', 'resume.requested', 'resume.approved', 'ceremony.closed']));
@@ -156,5 +160,35 @@ describe('abort and resume of task A', () => {
     expect(r).toMatchObject({ status: 409, json: { message: '当前阶段（results）没有进行中的抽取仪式，不能中止；抽取完成后如需重新抽取，请提交重新抽取申请' } });
     expect((await api.call('GET', `/public/tasks/${A}.json`)).json.rounds).toEqual(before);
     expect((await status()).json.stage).toBe('results');
+  });
+});
+
+describe("the department's chain of rounds", () => {
+  it('lists every round (aborted ones too); suiji verify --chain over the published records passes and names a missing or replaced round', async () => {
+    const chain = (await api.call('GET', `/public/departments/${SAMPLE_MAIN_DEPT}/chain?format=json`)).json as { rounds: { round: number; taskId: string; taskRound: number; status: string; recordKey?: string }[] };
+    expect(chain.rounds.map((r) => [r.round, r.taskId, r.status])).toEqual([
+      [1, A, 'aborted'],
+      [2, `${SAMPLE_PLAN_ID}-02`, 'aborted'],
+      [3, A, 'drawn'],
+    ]);
+    const page = await api.call('GET', `/public/departments/${SAMPLE_MAIN_DEPT}/chain`);
+    expect(page.text).toContain('suiji verify --chain');
+    const records = await Promise.all(chain.rounds.map(async (r) => JSON.parse((await api.call('GET', `/public/tasks/${r.taskId}/draw?round=${r.taskRound}`)).text) as Record<string, unknown>));
+    expect(records[0]).toMatchObject({ algorithm: 'suiji-draw-v2', outcome: 'aborted', reason: '企业代表未到场' });
+    const ok = verifyChain(records);
+    expect(ok).toMatchObject({ ok: true });
+    expect(ok.ok && ok.summary).toContain('1:aborted 2:aborted 3:drawn');
+
+    // a round left out
+    expect(verifyChain([records[0], records[2]])).toMatchObject({ ok: false, error: expect.stringContaining('缺少第 2 轮') });
+    // a round replaced by another freeze record (re-digested so that it verifies on its own)
+    const replaced = structuredClone(records[1]) as { freeze: Record<string, unknown>; freezeDigest: string; freezeDigestSm3: string; close: { freezeDigest: string } | null };
+    replaced.freeze.frozenAt = '2026-04-20T01:00:01.000Z';
+    const d = digestsOf(replaced.freeze);
+    replaced.freezeDigest = d.sha256;
+    replaced.freezeDigestSm3 = d.sm3;
+    if (replaced.close) replaced.close.freezeDigest = d.sha256;
+    const r = verifyChain([records[0], replaced, records[2]]);
+    expect(r).toMatchObject({ ok: false, error: expect.stringContaining('第 2 轮被替换') });
   });
 });

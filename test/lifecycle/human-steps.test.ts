@@ -12,7 +12,7 @@ import type { Platform } from '../../shared/dev/local/platform.js';
 import { SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
 import { ManualClock } from '../../shared/clock.js';
 import { ApiClient, waitForStage, type Call } from '../helpers/api.js';
-import { drawThroughApi, startSamplePlatform, type SamplePlatform } from '../helpers/platform.js';
+import { drawThroughApi, passBeacon, startSamplePlatform, type SamplePlatform } from '../helpers/platform.js';
 
 const A = `${SAMPLE_PLAN_ID}-01`;
 const B = `${SAMPLE_PLAN_ID}-02`;
@@ -101,6 +101,7 @@ describe('approval and the ceremony of task A', () => {
     expect(w).toMatchObject({ status: 200, json: { round: 1, witnesses: 2, missing: [] } });
     expect((await coord('POST', `/tasks/${A}/ceremony/close`, {})).json).toEqual({ round: 1, witnesses: 2, applied: true });
     await waitForStage(statusOf(A), 'ceremony');
+    passBeacon();
 
     expect(await coord('POST', `/tasks/${A}/ceremony/reveal`, { witnessId: 'w9', secret: 'x' })).toMatchObject({
       status: 404,
@@ -190,6 +191,11 @@ describe('result entry by link and a re-draw of task B', () => {
       { round: 1, status: 'drawn' },
       { round: 2, status: 'aborted', abortReason: '见证人未到场', redrawReason: '抽取名单中两户已注销，需重新抽取' },
     ]);
+    // in the department's chain the aborted re-draw names the round it re-draws
+    const chain = (await api.call('GET', `/public/departments/${SAMPLE_MAIN_DEPT}/chain?format=json`)).json.rounds as { round: number; taskId: string; taskRound: number; status: string; redrawOf: number | null }[];
+    const first = chain.find((r) => r.taskId === B && r.taskRound === 1)!;
+    expect(chain.find((r) => r.taskId === B && r.taskRound === 2)).toMatchObject({ status: 'aborted', redrawOf: first.round });
+    expect(first.status).toBe('drawn');
   });
 });
 
@@ -210,5 +216,5 @@ describe('a rejected re-draw of task C', () => {
       { round: 1, status: 'drawn' },
       { round: 2, status: 'aborted', abortReason: '迁出户按规定记录即可', redrawReason: '抽取名单中一户已迁出辖区' },
     ]);
-  });
+  }, 180_000);
 });

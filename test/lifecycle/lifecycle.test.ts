@@ -1,18 +1,20 @@
 /**
  * One task through every stage on the local platform, via the HTTP API as its users would:
- * launch → leader approval → witnesses → freeze → reveals → draw → assignment mails → result
+ * launch → leader approval → freeze (suiji-draw-v2: freeze record, system commitment and beacon
+ * round public) → witnesses commit → close record → reveals from the witnesses' own devices →
+ * the draw after the beacon → assignment mails → result
  * entry (a rejected entry, a correction, a double submission, a late entry) → publication →
  * follow-up → closed; and the public pages and the draw record that anyone can verify.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import type { Platform } from '../../shared/dev/local/platform.js';
-import { SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
+import { SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID, sampleDistrict } from '../../shared/dev/sample/district.js';
 import { ManualClock } from '../../shared/clock.js';
-import { verifyRecord } from '../../shared/draw/index.js';
+import { checkCodeOf, verifyRecordV2 } from '../../shared/draw/v2/index.js';
 import { defaultCalendar } from '../../shared/domain/calendar.js';
 import { ApiClient, waitForExecutionEnd, waitForStage, type Call } from '../helpers/api.js';
-import { startSamplePlatform, type SamplePlatform } from '../helpers/platform.js';
+import { passBeacon, startSamplePlatform, type SamplePlatform } from '../helpers/platform.js';
 
 const TASK = `${SAMPLE_PLAN_ID}-01`; // 2026年第一次随机抽查（建筑市场监督）, window 2026-01-05 … 04-15
 const clock = new ManualClock('2026-01-12T01:00:00Z'); // 09:00 China time, the draw date
@@ -58,7 +60,15 @@ describe('the inspection lifecycle through the HTTP API', () => {
     await waitForStage(status, 'witnesses');
   });
 
-  it('freezes the pool after the witnesses commit, draws after both reveal', async () => {
+  it('freezes first (freeze record, system commitment, beacon), then witnesses commit; the close record is public before any reveal; witnesses reveal on their own devices; the draw waits for the beacon', async () => {
+    expect((await coord('POST', `/tasks/${TASK}/ceremony/freeze`, {})).json).toEqual({ round: 1, applied: true });
+    await waitForStage(status, 'ceremony');
+    const frozen = (await api.call('GET', `/public/tasks/${TASK}.json`)).json.rounds[0];
+    expect(frozen).toMatchObject({ status: 'frozen', freezeDigest: expect.stringMatching(/^[0-9a-f]{64}$/), v2: { chainRound: 1, prev: '0'.repeat(64), beacons: [{ source: 'suiji-local-test' }] } });
+    expect(frozen.v2.close).toBeUndefined();
+    // the local platform's beacon is labelled as what it is
+    expect((await api.call('GET', `/public/tasks/${TASK}`)).text).toContain('不是 drand');
+
     const w = await coord('POST', `/tasks/${TASK}/ceremony/witnesses`, {
       witnesses: [
         { id: 'w1', name: '纪检监督员', role: '纪检监督', commitment: sha('第一位见证人的秘密 2026') },
@@ -66,15 +76,29 @@ describe('the inspection lifecycle through the HTTP API', () => {
       ],
     });
     expect(w.status).toBe(200);
+    // no reveal before registration is closed
+    expect((await api.call('POST', `/public/tasks/${TASK}/reveal`, { witnessId: 'w1', secret: '第一位见证人的秘密 2026' })).status).toBe(409);
     expect((await coord('POST', `/tasks/${TASK}/ceremony/close`, {})).json).toEqual({ round: 1, witnesses: 2, applied: true });
-    await waitForStage(status, 'ceremony');
-    // the freeze record is public before any secret is revealed
+    // the freeze digest and every commitment are public before any secret is revealed
     const before = await api.call('GET', `/public/tasks/${TASK}.json`);
-    expect(before.json.rounds[0].freeze.poolDigest).toMatch(/^[0-9a-f]{64}$/);
-    expect(before.json.rounds[0].seed).toBeUndefined();
+    const r0 = before.json.rounds[0];
+    expect(r0.freezeDigest).toBe(frozen.freezeDigest);
+    expect(r0.v2.close.record.witnesses.map((x: { name: string; role: string; commitment: string }) => [x.name, x.role, x.commitment])).toEqual([
+      ['纪检监督员', '纪检监督', sha('第一位见证人的秘密 2026')],
+      ['企业代表', '企业代表', sha('witness-two-secret')],
+    ]);
+    expect(r0.seed).toBeUndefined();
 
-    expect((await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w1', secret: '第一位见证人的秘密 2026' })).json.missing).toEqual(['企业代表']);
-    await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w2', secret: 'witness-two-secret' });
+    // each witness reveals from their own device (the public witness page's endpoint): no operator types a secret
+    const wrong = await api.call('POST', `/public/tasks/${TASK}/reveal`, { witnessId: 'w1', secret: '第一位见证人的秘密' });
+    expect(wrong).toMatchObject({ status: 400, json: { error: 'RevealMismatch' } });
+    expect((await api.call('POST', `/public/tasks/${TASK}/reveal`, { witnessId: 'w1', secret: '第一位见证人的秘密 2026' })).json.missing).toEqual(['企业代表']);
+    await api.call('POST', `/public/tasks/${TASK}/reveal`, { witnessId: 'w2', secret: 'witness-two-secret' });
+    // every secret is in, but the beacon round has not been published: nothing is drawn yet
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await status()).json.stage).not.toBe('results');
+    expect((await api.call('GET', `/public/tasks/${TASK}.json`)).json.rounds[0].seed).toBeUndefined();
+    passBeacon();
     const s = await waitForStage(status, 'results');
     expect(s.json.total).toBeGreaterThan(5);
 
@@ -96,10 +120,58 @@ describe('the inspection lifecycle through the HTTP API', () => {
   it('publishes a draw record that verifies offline, and detects tampering', async () => {
     const r = await api.call('GET', `/public/tasks/${TASK}/draw`);
     expect(r.status).toBe(200);
-    expect(verifyRecord(JSON.parse(r.text))).toMatchObject({ ok: true });
+    const rec = JSON.parse(r.text);
+    expect(rec).toMatchObject({ algorithm: 'suiji-draw-v2', freeze: { department: SAMPLE_MAIN_DEPT, round: 1 }, reveals: { beacons: [{ source: 'suiji-local-test' }] } });
+    expect(verifyRecordV2(rec)).toMatchObject({ ok: true });
     const tampered = JSON.parse(r.text);
     tampered.reveals.witnesses[0].secret += 'x';
-    expect(verifyRecord(tampered).ok).toBe(false);
+    expect(verifyRecordV2(tampered).ok).toBe(false);
+  });
+
+  it('publishes nothing about enterprises that were not drawn, names inspectors by per-record pseudonyms, and lets each enterprise check itself', async () => {
+    const district = sampleDistrict({ targets: 600 });
+    const drawn = new Set(targets.map((t) => t.uscc));
+    const hidden = district.targets.filter((t) => !drawn.has(t.uscc));
+    expect(hidden.length).toBeGreaterThan(100);
+    const outputs = await Promise.all(
+      ['/public', `/public/tasks/${TASK}`, `/public/tasks/${TASK}.json`, `/public/tasks/${TASK}/draw`, `/public/tasks/${TASK}/draw?round=1`, `/public/departments/${SAMPLE_MAIN_DEPT}/chain`, `/public/departments/${SAMPLE_MAIN_DEPT}/chain?format=json`].map(async (path) => {
+        const r = await api.call('GET', path);
+        expect(r.status, path).toBe(200);
+        return { path, text: r.text };
+      }),
+    );
+    for (const { path, text } of outputs) {
+      const leaked = hidden.filter((t) => text.includes(t.uscc)).map((t) => t.uscc);
+      expect(leaked, `${path} shows non-drawn enterprises`).toEqual([]);
+      // no registry inspector id, no risk-class field
+      const ids = district.inspectors.map((i) => i.id).filter((id) => new RegExp(`\\b${id}\\b`).test(text));
+      expect(ids, `${path} shows registry inspector ids`).toEqual([]);
+      expect(text, path).not.toMatch(/riskClass/);
+    }
+    const rec = JSON.parse(outputs.find((o) => o.path.endsWith('/draw'))!.text);
+    for (const t of rec.targets) for (const p of t.team) expect(p).toMatch(/^p\d{3,}$/);
+    // the team as assigned (registry ids, internal) is the record's team through the internal mapping
+    const inputs = await coord('GET', `/tasks/${TASK}/draw/inputs`);
+    expect(inputs.status).toBe(200);
+    const full = JSON.parse(inputs.text) as { openings: string[]; pseudonyms: { pseudonym: string; id: string }[] };
+    expect(full.openings.length).toBe(rec.freeze.candidates);
+    const idOf = new Map(full.pseudonyms.map((x) => [x.pseudonym, x.id]));
+    const t0 = rec.targets[0];
+    expect(t0.team.map((p: string) => idOf.get(p))).toEqual(targets.find((t) => t.uscc === t0.uscc)!.team);
+    // an inspector does not get the supervisor's inputs
+    const someone = await api.as(inspectorEmail.values().next().value!);
+    expect((await someone('GET', `/tasks/${TASK}/draw/inputs`)).status).toBe(403);
+
+    // self-check of a non-drawn enterprise with the code from its notice (salt and exclusions)
+    const line = full.openings.find((l) => !drawn.has(l.split(',')[0]!))!;
+    const { uscc, code } = checkCodeOf(line);
+    const found = await api.call('GET', `/public/tasks/${TASK}/selfcheck?round=1&uscc=${uscc}&code=${encodeURIComponent(code)}`);
+    expect(found.text).toContain('在对象池中');
+    expect(found.text).toContain('本轮未被抽中');
+    const json = await api.call('GET', `/public/tasks/${TASK}/selfcheck?round=1&uscc=${uscc}&code=${encodeURIComponent(code)}&format=json`);
+    expect(json.json.result).toMatchObject({ found: true, drawn: false, stratum: line.split(',')[1] });
+    const wrong = await api.call('GET', `/public/tasks/${TASK}/selfcheck?round=1&uscc=${uscc}&code=${'0'.repeat(32)}&format=json`);
+    expect(wrong.json.result).toEqual({ found: false });
   });
 
   it('result entry: team only, rejected with Chinese field errors, corrected, double submission, late entry', async () => {

@@ -21,7 +21,8 @@ import { K } from '../../shared/store/keys.js';
 
 const TASK = `${SAMPLE_PLAN_ID}-01`;
 const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
-const platform = new ChildPlatform({ targets: 400, clockStart: '2026-01-12T01:00:00Z' });
+// a real clock: registration closes a second after the freeze, the local test beacon's round ~60 s later
+const platform = new ChildPlatform({ targets: 400, clockStart: '2026-01-12T01:00:00Z', env: { SUIJI_REGISTRATION_SECONDS: '1' } });
 const api = new ApiClient(platform);
 
 afterAll(async () => {
@@ -50,7 +51,8 @@ describe('a restart in the middle of a lifecycle', () => {
     await waitForStage(status, 'ceremony');
     await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w1', secret: 's1' });
     await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w2', secret: 's2' });
-    const before = await waitForStage(status, 'results');
+    // the draw waits for the beacon round (≥ 60 s after the planned close)
+    const before = await waitForStage(status, 'results', 180_000);
     const targets = (await coord('GET', `/tasks/${TASK}/targets?limit=1000`)).json.items as { uscc: string; team: string[] }[];
     const inspectors = new Map(((await coord('GET', `/departments/${SAMPLE_MAIN_DEPT}/inspectors`)).json as { id: string; email: string }[]).map((i) => [i.id, i.email]));
     const plan = (await coord('GET', `/plans/${SAMPLE_PLAN_ID}`)).json;
@@ -101,5 +103,5 @@ describe('a restart in the middle of a lifecycle', () => {
     expect((await waitForExecutionEnd(status)).json.execution.status).toBe('SUCCEEDED');
     // the draw ran once: one round, one record
     expect(done.json.drawRound).toBe(1);
-  }, 600_000);
+  }, 720_000);
 });

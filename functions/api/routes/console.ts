@@ -11,6 +11,7 @@ import { witnessShortfall } from '../../../shared/domain/witnesses.js';
 import { effectiveDates, launchTooLate } from '../../../shared/domain/late.js';
 import { getLateLaunch, type LateLaunchRecord } from '../../../shared/store/late-launch.js';
 import { getDrawRecordJson, getDrawSummary } from '../../../shared/lifecycle/draw-stage.js';
+import { beaconLabel } from '../../../shared/pages/public.js';
 import { verifyRecord } from '../../../shared/draw/index.js';
 import { listFollowUps } from '../../../shared/lifecycle/progress.js';
 import { listInspectors, getDepartment } from '../../../shared/store/registry.js';
@@ -30,7 +31,7 @@ export const STAGE_NAMES: Record<Stage | 'not-launched', string> = {
   approval: '待领导审批',
   witnesses: '待登记见证人',
   freeze: '冻结对象池',
-  ceremony: '抽取仪式（待揭示）',
+  ceremony: '抽取仪式（登记见证人、揭示）',
   draw: '抽取中',
   results: '检查与结果录入',
   publication: '待公示',
@@ -212,6 +213,21 @@ export const consoleRoutes: Record<string, RouteHandler> = {
           ...(c?.systemCommitment ? { systemCommitment: c.systemCommitment } : {}),
           ...(c?.abortReason ? { abortReason: c.abortReason } : {}),
         };
+        // suiji-draw-v2: what the announcement shows of the frozen round, before any reveal
+        const fr = c ? await getDrawSummary(taskId, c.round) : undefined;
+        if (fr?.v2) {
+          ceremony.v2 = {
+            freezeDigest: fr.freezeDigest,
+            freezeDigestSm3: fr.v2.freezeDigestSm3,
+            poolDigest: fr.freeze?.poolDigest,
+            chainRound: fr.v2.chainRound,
+            prev: fr.v2.prev,
+            drawTime: fr.v2.drawTime,
+            beacons: fr.v2.beacons.map((b) => beaconLabel(b)),
+            ...(fr.v2.close ? { closeDigest: fr.v2.close.closeDigest, closedAt: fr.v2.close.record.closedAt } : {}),
+            ...(fr.v2.outcome ? { outcome: fr.v2.outcome } : {}),
+          };
+        }
       }
       const next = await getCeremony(taskId, ceremonyRoundOf(t));
       if (next?.redraw && t.stage === 'results') redraw = { ...next.redraw, pending: !next.redraw.approvedAt && next.status !== 'aborted' };

@@ -11,9 +11,9 @@ import { IsoDate, LongText, NonEmpty, Short } from '../../../shared/domain/schem
 import { LIMITS } from '../../../shared/domain/limits.js';
 import { normalizeUscc } from '../../../shared/domain/uscc.js';
 import { actorOf, launchedTask } from '../../../shared/usecases/access.js';
-import { drawnTargets, drawRecordOf, launchTask, publishTaskResults, taskFollowUps, taskStatus } from '../../../shared/usecases/tasks.js';
+import { drawnTargets, drawRecordOf, drawInputsOf, launchTask, publishTaskResults, taskFollowUps, taskStatus } from '../../../shared/usecases/tasks.js';
 import { decideApproval } from '../../../shared/usecases/approval.js';
-import { abortCeremony, closeWitnessRegistration, registerCeremonyWitnesses, revealSecret } from '../../../shared/usecases/ceremony.js';
+import { abortCeremony, closeWitnessRegistration, freezeCeremony, registerCeremonyWitnesses, revealSecret } from '../../../shared/usecases/ceremony.js';
 import { requestResume } from '../../../shared/usecases/resume.js';
 import { decideLateLaunch, requestLateLaunch } from '../../../shared/usecases/late-launch.js';
 import { requestRedraw } from '../../../shared/usecases/redraw.js';
@@ -38,6 +38,13 @@ export const taskRoutes: Record<string, RouteHandler> = {
   'POST /tasks/{taskId}/ceremony/witnesses': async (req) => ({ json: await registerCeremonyWitnesses(staffOf(req), taskId(req), readJson(req)) }),
 
   'POST /tasks/{taskId}/ceremony/reveal': async (req) => ({ json: await revealSecret(staffOf(req), taskId(req), readJson(req)) }),
+
+  'POST /tasks/{taskId}/ceremony/freeze': async (req) => ({ json: await freezeCeremony(staffOf(req), taskId(req)) }),
+
+  'GET /tasks/{taskId}/draw/inputs': async (req) => {
+    const r = await drawInputsOf(staffOf(req), taskId(req), req.query.round ? Number(req.query.round) : undefined);
+    return { binary: { data: Buffer.from(r.json), contentType: 'application/json; charset=utf-8', filename: r.filename } };
+  },
 
   'POST /tasks/{taskId}/ceremony/close': async (req) => ({ json: await closeWitnessRegistration(staffOf(req), taskId(req)) }),
 

@@ -593,8 +593,17 @@ export function buildCli(): Command {
       });
     });
   ceremony
+    .command('freeze')
+    .description('coordinator: freeze the pool now (freeze record, system commitment and beacon round published); witnesses register after, then `ceremony close`')
+    .argument('<taskId>')
+    .action(async (taskId: string, _o, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const r = (await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/ceremony/freeze`, {})) as { round: number };
+      out(ctx, r, () => console.log(`第 ${r.round} 轮对象池正在冻结；冻结记录公开后登记见证人，再截止登记：suiji ceremony close ${taskId}`));
+    });
+  ceremony
     .command('close')
-    .description("coordinator: close witness registration (at least the profile's witnesses); the pool freezes next")
+    .description("coordinator: close witness registration (at least the profile's witnesses); before the freeze the pool freezes next, after it the close record is published")
     .argument('<taskId>')
     .action(async (taskId: string, _o, cmd: Command) => {
       const ctx = ctxOf(cmd);
@@ -626,12 +635,13 @@ export function buildCli(): Command {
     });
   ceremony
     .command('reveal')
+    .description("a witness's reveal, sent by the witness from their own machine (public witness endpoint: only the secret matching the published commitment is accepted)")
     .argument('<taskId>')
     .argument('<witnessId>')
     .argument('<secret>')
     .action(async (taskId: string, witnessId: string, secret: string, _o, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      out(ctx, await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/ceremony/reveal`, { witnessId, secret }));
+      out(ctx, await call(ctx, 'POST', `/public/tasks/${encodeURIComponent(taskId)}/reveal`, { witnessId, secret }));
     });
 
   program

@@ -13,6 +13,7 @@ import { startPlatform } from './platform.js';
 import { timeInvocations } from './lambdas.js';
 import { LocalScheduler } from './scheduler.js';
 import { ManualClock, setClock } from '../../clock.js';
+import { REGISTRATION_MINUTES } from '../../lifecycle/draw-stage.js';
 import { addDays, defaultCalendar as cal, isoWeekday } from '../../domain/calendar.js';
 import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../sample/district.js';
 import { loadSampleDistrict } from '../sample/load.js';
@@ -194,6 +195,8 @@ while (day <= `${YEAR}-12-31`) {
         });
         await coord('POST', `/tasks/${taskId}/ceremony/close`, {});
         await platform.sfn.settled();
+        // suiji-draw-v2: the draw waits for the beacon round fixed at the freeze (after the planned close)
+        clock.advance((REGISTRATION_MINUTES + 2) * 60_000);
         await coord('POST', `/tasks/${taskId}/ceremony/reveal`, { witnessId: 'jj', secret: `jj-${taskId}` });
         if (taskId === MISTYPED_TASK) {
           const typo = await coord('POST', `/tasks/${taskId}/ceremony/reveal`, { witnessId: 'qy', secret: `qy-${taskId} ` });
