@@ -49,7 +49,7 @@ const platform = new ChildPlatform({
   targets: TARGETS,
   clockStart: CLOCK_START,
   startTimeoutMs: 600_000,
-  env: { SUIJI_CHAOS: '1', SUIJI_CHAOS_SES_DOWN_S: String(SES_DOWN_S), SUIJI_CHAOS_DYNAMO_DOWN_S: String(DYNAMO_DOWN_S), POWERTOOLS_LOG_LEVEL: 'CRITICAL' },
+  env: { SUIJI_CHAOS: '1', SUIJI_REGISTRATION_SECONDS: '1', SUIJI_CHAOS_SES_DOWN_S: String(SES_DOWN_S), SUIJI_CHAOS_DYNAMO_DOWN_S: String(DYNAMO_DOWN_S), POWERTOOLS_LOG_LEVEL: 'CRITICAL' },
   onLine: (line) => {
     // What the recovery job did (functions/jobs/recover.ts logs one line per run), when anything.
     const job = /\{"job":"recover".*\}/.exec(line)?.[0];

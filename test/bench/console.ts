@@ -23,6 +23,7 @@ import { ApiClient } from '../../shared/dev/local/api-client.js';
 import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
 import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID, SAMPLE_TOWNS } from '../../shared/dev/sample/district.js';
 import { ManualClock, setClock } from '../../shared/clock.js';
+import { passBeacon } from '../helpers/platform.js';
 import { launchChromium } from '../console/browser.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -69,6 +70,7 @@ try {
   await coord('POST', `/tasks/${TASK}/ceremony/witnesses`, { witnesses: [{ id: 'w1', name: '甲', role: '纪检监督', commitment: sha('bench-1') }, { id: 'w2', name: '乙', role: '企业代表', commitment: sha('bench-2') }] });
   await coord('POST', `/tasks/${TASK}/ceremony/close`, {});
   await stage('ceremony');
+  passBeacon(); // the draw waits for the beacon round fixed at the freeze
   await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w1', secret: 'bench-1' });
   await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w2', secret: 'bench-2' });
   await stage('results');

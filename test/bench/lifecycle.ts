@@ -14,6 +14,7 @@ import { startPlatform } from '../../shared/dev/local/platform.js';
 import { timeInvocations } from '../../shared/dev/local/lambdas.js';
 import { ApiClient } from '../../shared/dev/local/api-client.js';
 import { ManualClock, setClock } from '../../shared/clock.js';
+import { passBeacon } from '../helpers/platform.js';
 import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT } from '../../shared/dev/sample/district.js';
 import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
 import { upsertInspectors, listInspectors, upsertTargets } from '../../shared/store/registry.js';
@@ -120,6 +121,7 @@ await coord('POST', `/tasks/${TASK}/ceremony/witnesses`, { witnesses: [{ id: 'w1
 await coord('POST', `/tasks/${TASK}/ceremony/close`, {});
 await stageIs('ceremony');
 lap('freeze (pool read, eligibility, digests)');
+passBeacon(); // the draw waits for the beacon round fixed at the freeze
 await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w1', secret: 'bench' });
 await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w2', secret: 'bench-2' });
 await stageIs('results');
