@@ -251,9 +251,16 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await second.locator('[data-test="reveal"]').click();
     await second.locator('[data-test="revealed"]', { hasText: '全部见证人已揭示' }).waitFor();
     // the beacon round comes after the planned close of registration: the clock moves past it
-    passBeacon();
+    // every secret is in, the beacon round is not out yet: nothing is drawn
     await leader.getByRole('button', { name: '刷新' }).click();
-    await leader.locator('[data-test="stage"]', { hasText: '检查与结果录入' }).waitFor({ timeout: 60_000 });
+    await leader.locator('[data-test="stage"]', { hasText: '抽取仪式' }).waitFor();
+    passBeacon();
+    const deadline = Date.now() + 90_000;
+    while (!(await leader.locator('[data-test="stage"]', { hasText: '检查与结果录入' }).isVisible())) {
+      if (Date.now() > deadline) throw new Error('no draw after the beacon round');
+      await leader.waitForTimeout(1000);
+      await leader.getByRole('button', { name: '刷新' }).click();
+    }
 
     await coord.getByRole('button', { name: '刷新' }).click();
     await coord.locator('[data-test="stage"]', { hasText: '检查与结果录入' }).waitFor();
