@@ -111,6 +111,11 @@ describe('walking every public and link page', () => {
     await witnessAndDraw(coord, TASK, ['secret-one', 'secret-two']);
     expect((await visit('GET', `/public/tasks/${TASK}`)).status).toBe(200);
     expect((await visit('GET', `/public/tasks/${TASK}/draw`)).status).toBe(200);
+    expect((await visit('GET', `/public/tasks/${TASK}/selfcheck`)).status).toBe(200);
+    expect((await visit('GET', `/public/tasks/${TASK}/selfcheck?uscc=91130100MA0000000X&code=${'0'.repeat(32)}`)).body).toContain('未找到');
+    expect((await visit('GET', `/public/departments/${SAMPLE_MAIN_DEPT}/chain`)).status).toBe(200);
+    // a witness's reveal after the draw: refused, never a 5xx
+    expect([400, 409]).toContain((await visit('POST', `/public/tasks/${TASK}/reveal`, { witnessId: 'w1', secret: 'secret-one' })).status);
 
     const targets = (await coord('GET', `/tasks/${TASK}/targets?limit=1000`)).json.items as { uscc: string; team: string[] }[];
     const inspectors = (await coord('GET', `/departments/${SAMPLE_MAIN_DEPT}/inspectors`)).json as { id: string; email: string; department: string }[];
