@@ -238,17 +238,47 @@ export async function listUsers(department: string): Promise<SignInUser[]> {
   return (await queryAll<UserItem>({ index: TABLE.indexes.lookup.name, pkName: TABLE.indexes.lookup.partitionKey, pk: usersOfDept(department) })).map(publicUser);
 }
 
-/** A new temporary password and a new TOTP secret; unlocks the account. */
-export async function resetUser(email: string, department: string, by: string): Promise<Credentials> {
+export interface ResetParts {
+  /** A new temporary password (changed at the next sign-in). */
+  password: boolean;
+  /** A new TOTP secret (enrolled anew in the authenticator app). */
+  totp: boolean;
+}
+
+/** What a reset hands over once: the new temporary password and/or the new TOTP enrollment. */
+export interface ResetCredentials {
+  user: SignInUser;
+  temporaryPassword?: string;
+  totp?: TotpEnrollment;
+}
+
+/**
+ * A new temporary password and/or a new TOTP secret (both by default: a lost phone and a
+ * forgotten password are handled alike); either unlocks the account.
+ */
+export async function resetUser(email: string, department: string, by: string, parts: ResetParts = { password: true, totp: true }): Promise<ResetCredentials> {
+  if (!parts.password && !parts.totp) throw invalid('请选择要重置的内容：密码、动态口令或两者');
   const u = await userOf(email, department);
-  const password = temporaryPassword();
-  const totp = newTotp(u.email);
+  const password = parts.password ? temporaryPassword() : undefined;
+  const totp = parts.totp ? newTotp(u.email) : undefined;
   const updated = await updateItem<UserItem>(key(u.email), {
-    set: { passwordHash: await hashPassword(password), passwordSetAt: now().toISOString(), mustChangePassword: true, totpSecret: totp.secret, failures: 0 },
-    remove: ['lockedUntil', 'totpLastStep'],
+    set: {
+      ...(password ? { passwordHash: await hashPassword(password), passwordSetAt: now().toISOString(), mustChangePassword: true } : {}),
+      ...(totp ? { totpSecret: totp.secret } : {}),
+      failures: 0,
+    },
+    remove: ['lockedUntil', ...(totp ? ['totpLastStep'] : [])],
   });
-  await audit(u.email, 'account.reset', { by });
-  return { user: publicUser(updated), temporaryPassword: password, totp };
+  await audit(u.email, 'account.reset', { by, password: parts.password, totp: parts.totp });
+  return { user: publicUser(updated), ...(password ? { temporaryPassword: password } : {}), ...(totp ? { totp } : {}) };
+}
+
+/** Unlock an account locked by failed sign-ins, keeping its password and TOTP secret. */
+export async function unlockUser(email: string, department: string, by: string): Promise<SignInUser> {
+  const u = await userOf(email, department);
+  const updated = await updateItem<UserItem>(key(u.email), { set: { failures: 0 }, remove: ['lockedUntil'] });
+  await audit(u.email, 'account.unlocked', { by });
+  return publicUser(updated);
 }
 
 export async function setDisabled(email: string, department: string, disabled: boolean, by: string): Promise<SignInUser> {

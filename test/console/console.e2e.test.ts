@@ -85,6 +85,8 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await expect(todo.textContent()).resolves.toContain('2026年第一次随机抽查');
     // a coordinator's menu has the registries, plans, tasks and reports
     for (const m of ['抽查任务', '名录库', '年度抽查计划', '统计与报表']) await coord.getByRole('menuitem', { name: m }).first().waitFor();
+    // no account management here: the local platform's global mode has no built-in sign-in
+    expect(await coord.getByRole('menuitem', { name: '登录账号' }).count()).toBe(0);
     await shot(coord, '02-home-coordinator');
   });
 

@@ -1,7 +1,8 @@
 /**
  * The console's sign-in page with the built-in sign-in (the local platform's China mode), in
  * Chromium: account, password and TOTP code; the new password asked for at first sign-in; a
- * wrong code refused in Chinese; then the 工作台 as the coordinator.
+ * wrong code refused in Chinese; then the 工作台 as the coordinator, who manages the
+ * department's accounts on 登录账号 (create, unlock, reset TOTP or password, deactivate).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -64,5 +65,86 @@ describe('the console signs in with the built-in sign-in', { timeout: 180_000 },
     await page.getByRole('heading', { name: '工作台' }).waitFor();
     await expect(page.locator('[data-test="who"]').textContent()).resolves.toContain('协调员');
     await shot(page, 'signin-builtin-03-home');
+  });
+
+  it('the coordinator manages the accounts on 登录账号: created with credentials and QR shown once, unlocked, TOTP or password reset, deactivated', async () => {
+    const email = 'zjj.leader3@example.gov.cn';
+    const signIn = async (password: string, totp: string, newPassword?: string): Promise<{ status: number; error?: string }> => {
+      const r = await fetch(`${platform.apiUrl}/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, totp, ...(newPassword ? { newPassword } : {}) }) });
+      return { status: r.status, error: ((await r.json()) as { error?: string }).error };
+    };
+    const state = () => page.locator(`[data-test="state-${email}"]`);
+    const action = (name: string) => page.locator(`[data-test="actions-${email}"]`).getByRole('button', { name });
+    const confirm = (name: string) => page.locator('.el-message-box').getByRole('button', { name }).click();
+    const credentials = async (): Promise<{ password?: string; secret?: string; qr: number }> => {
+      const c = page.locator('[data-test="credentials"]');
+      await c.waitFor();
+      const text = async (sel: string): Promise<string | undefined> => ((await c.locator(sel).count()) ? (await c.locator(sel).textContent())!.trim() : undefined);
+      const out = { password: await text('[data-test="temporary-password"]'), secret: await text('[data-test="totp-secret"]'), qr: await c.locator('[data-test="totp-qr"] svg').count() };
+      return out;
+    };
+
+    await page.getByRole('menuitem', { name: '登录账号' }).click();
+    await page.locator('[data-test="users"]').getByText(SAMPLE_COORDINATOR_EMAIL).waitFor();
+    await page.locator('[data-test="new-user"]').click();
+    await page.locator('#u-email').fill(email);
+    await page.locator('#u-name').fill('分管领导丙');
+    await page.locator('[data-test="u-role"]').getByText('分管领导').click();
+    await page.locator('[data-test="u-save"]').click();
+    const created = await credentials();
+    expect(created.password).toMatch(/.{12,}/);
+    expect(created.secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(created.qr).toBe(1);
+    await shot(page, 'signin-builtin-04-account-credentials');
+    await page.locator('[data-test="credentials-done"]').click();
+    await expect(state().textContent()).resolves.toContain('待首次登录改密');
+
+    // the credentials work; then five wrong passwords lock the account
+    const password = 'Hv7!pQ2-mZr9#tw';
+    clock.advance(30_000);
+    expect((await signIn(created.password!, totpCode(created.secret!), password)).status).toBe(200);
+    for (let i = 0; i < 5; i++) {
+      clock.advance(30_000);
+      await signIn('not-the-password', totpCode(created.secret!));
+    }
+    await page.reload();
+    await state().getByText('已锁定').waitFor();
+    await shot(page, 'signin-builtin-05-locked');
+    await action('解锁').click();
+    await state().getByText('正常').waitFor();
+    clock.advance(30_000);
+    expect((await signIn(password, totpCode(created.secret!))).status).toBe(200); // password and TOTP kept
+
+    // a new TOTP secret only: the QR again, no password; the old secret no longer works
+    await action('重置动态口令').click();
+    await confirm('重置');
+    const totpOnly = await credentials();
+    expect(totpOnly).toMatchObject({ password: undefined, qr: 1 });
+    expect(totpOnly.secret).not.toBe(created.secret);
+    await page.locator('[data-test="credentials-done"]').click();
+    clock.advance(30_000);
+    expect((await signIn(password, totpCode(created.secret!))).status).toBe(401);
+    clock.advance(30_000);
+    expect((await signIn(password, totpCode(totpOnly.secret!))).status).toBe(200);
+
+    // a new password only: no QR; the account must change it at its next sign-in
+    await action('重置密码').click();
+    await confirm('重置');
+    const passwordOnly = await credentials();
+    expect(passwordOnly).toMatchObject({ secret: undefined, qr: 0 });
+    await page.locator('[data-test="credentials-done"]').click();
+    await state().getByText('待首次登录改密').waitFor();
+    clock.advance(30_000);
+    expect(await signIn(password, totpCode(totpOnly.secret!))).toMatchObject({ status: 401 });
+
+    // deactivated: refused, whatever the credentials; enabled again from the same row
+    await action('停用').click();
+    await confirm('停用');
+    await state().getByText('已停用').waitFor();
+    clock.advance(30_000);
+    expect(await signIn(passwordOnly.password!, totpCode(totpOnly.secret!), 'Zx3$kLm9-Qw2!er')).toMatchObject({ status: 403, error: 'AccountDisabled' });
+    await action('启用').click();
+    await state().getByText('待首次登录改密').waitFor();
+    await shot(page, 'signin-builtin-06-accounts');
   });
 });

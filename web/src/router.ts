@@ -37,6 +37,8 @@ export const routes: RouteRecordRaw[] = [
       { path: 'plans/:planId/edit', component: () => import('./views/PlanEdit.vue'), meta: { title: '编辑年度计划', roles: C, menu: 'plans' } },
       { path: 'plans/:planId', component: () => import('./views/Plan.vue'), meta: { title: '年度计划', roles: CL, menu: 'plans' } },
       { path: 'reports', component: () => import('./views/Reports.vue'), meta: { title: '统计与报表', roles: CL, menu: 'reports' } },
+      // the built-in sign-in's accounts (Users.vue; in the menu only where the deployment has it)
+      { path: 'users', component: () => import('./views/Users.vue'), meta: { title: '登录账号', roles: C, menu: 'users' } },
     ],
   },
   { path: '/:rest(.*)*', redirect: '/' },

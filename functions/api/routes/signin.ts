@@ -47,6 +47,8 @@ const NewUserBody = z.object({
   inspectorId: z.string().trim().min(1).max(64).optional(),
 });
 
+const ResetBody = z.object({ password: z.boolean().optional(), totp: z.boolean().optional() });
+
 const emailParam = (req: Request): string => req.params.email!.trim().toLowerCase();
 const cached = { 'cache-control': 'public, max-age=300' };
 
@@ -91,7 +93,14 @@ export const signInRoutes: Record<string, RouteHandler> = {
   },
   'POST /departments/{dept}/users/{email}/reset': async (req) => {
     requireBuiltin();
-    return { json: await builtin.resetUser(emailParam(req), req.params.dept!, requirePrincipal(req).email) };
+    // no body (or {}): both; {"password": true} or {"totp": true}: only that one
+    const b = req.body.length ? parseJson(req, ResetBody) : {};
+    const parts = b.password === undefined && b.totp === undefined ? { password: true, totp: true } : { password: Boolean(b.password), totp: Boolean(b.totp) };
+    return { json: await builtin.resetUser(emailParam(req), req.params.dept!, requirePrincipal(req).email, parts) };
+  },
+  'POST /departments/{dept}/users/{email}/unlock': async (req) => {
+    requireBuiltin();
+    return { json: await builtin.unlockUser(emailParam(req), req.params.dept!, requirePrincipal(req).email) };
   },
   'PUT /departments/{dept}/users/{email}/status': async (req) => {
     requireBuiltin();

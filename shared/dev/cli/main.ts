@@ -254,12 +254,14 @@ export function buildCli(): Command {
         for (const u of list) console.log(`${u.email}\t${u.name}\t${u.role}${u.disabled ? '\t已停用' : ''}${u.lockedUntil ? `\t锁定至 ${chinaDateTime(u.lockedUntil)}` : ''}`);
       });
     });
-  const printCredentials = (ctx: Ctx, c: { user: { email: string }; temporaryPassword: string; totp: { secret: string; uri: string } }): void =>
+  const printCredentials = (ctx: Ctx, c: { user: { email: string }; temporaryPassword?: string; totp?: { secret: string; uri: string } }): void =>
     out(ctx, c, () => {
       console.log(`账号 ${c.user.email}`);
-      console.log(`临时密码：${c.temporaryPassword}（首次登录时须修改）`);
-      console.log(`动态口令密钥：${c.totp.secret}`);
-      console.log(`  ${c.totp.uri}`);
+      if (c.temporaryPassword) console.log(`临时密码：${c.temporaryPassword}（首次登录时须修改）`);
+      if (c.totp) {
+        console.log(`动态口令密钥：${c.totp.secret}`);
+        console.log(`  ${c.totp.uri}`);
+      }
       console.log('请当面或通过安全渠道交给本人；以上信息只显示这一次。');
     });
   users
@@ -276,12 +278,36 @@ export function buildCli(): Command {
     });
   users
     .command('reset')
-    .description('new temporary password and TOTP secret; unlocks the account')
+    .description('new temporary password and TOTP secret (or only one of them); unlocks the account')
+    .argument('<email>')
+    .option('--password-only', 'only a new temporary password (the TOTP secret is kept)')
+    .option('--totp-only', 'only a new TOTP secret (the password is kept)')
+    .option('--dept <id>')
+    .action(async (email: string, o: { dept?: string; passwordOnly?: boolean; totpOnly?: boolean }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const body = o.passwordOnly ? { password: true } : o.totpOnly ? { totp: true } : {};
+      printCredentials(ctx, (await call(ctx, 'POST', `/departments/${await deptOf(ctx, o.dept)}/users/${encodeURIComponent(email)}/reset`, body)) as Parameters<typeof printCredentials>[1]);
+    });
+  users
+    .command('unlock')
+    .description('unlock an account locked by failed sign-ins (password and TOTP kept)')
     .argument('<email>')
     .option('--dept <id>')
     .action(async (email: string, o: { dept?: string }, cmd: Command) => {
       const ctx = ctxOf(cmd);
-      printCredentials(ctx, (await call(ctx, 'POST', `/departments/${await deptOf(ctx, o.dept)}/users/${encodeURIComponent(email)}/reset`, {})) as Parameters<typeof printCredentials>[1]);
+      const u = (await call(ctx, 'POST', `/departments/${await deptOf(ctx, o.dept)}/users/${encodeURIComponent(email)}/unlock`, {})) as { email: string };
+      out(ctx, u, () => console.log(`账号 ${u.email} 已解锁`));
+    });
+  users
+    .command('disable')
+    .description('deactivate an account (enable: --enable)')
+    .argument('<email>')
+    .option('--enable', 'enable it again')
+    .option('--dept <id>')
+    .action(async (email: string, o: { dept?: string; enable?: boolean }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const u = (await call(ctx, 'PUT', `/departments/${await deptOf(ctx, o.dept)}/users/${encodeURIComponent(email)}/status`, { disabled: !o.enable })) as { email: string; disabled: boolean };
+      out(ctx, u, () => console.log(`账号 ${u.email} ${u.disabled ? '已停用' : '已启用'}`));
     });
 
   program
