@@ -86,6 +86,21 @@ async function takeOverStale(logKey: { pk: string; sk: string }, before: string)
   }
 }
 
+/** How long the record of a sent mail is retried (beyond the SDK's own retries) before giving up. */
+export const SENT_RECORD_RETRY_MS = 120_000;
+
+async function untilRecorded(write: () => Promise<void>): Promise<void> {
+  const until = Date.now() + SENT_RECORD_RETRY_MS;
+  for (let wait = 1000; ; wait = Math.min(wait * 2, 15_000)) {
+    try {
+      return await write();
+    } catch (e) {
+      if (Date.now() + wait > until) throw e;
+      await new Promise((res) => setTimeout(res, wait));
+    }
+  }
+}
+
 export async function sendMail(m: OutgoingMail, opts: SendOptions = {}): Promise<SendOutcome> {
   const to: string[] = [];
   for (const a of m.to) if (!(await isSuppressed(a))) to.push(a);
@@ -114,11 +129,15 @@ export async function sendMail(m: OutgoingMail, opts: SendOptions = {}): Promise
   }
   const refused = new Set(r.rejected.map((x) => x.address.toLowerCase()));
   const delivered = to.filter((a) => !refused.has(a.toLowerCase()));
-  if (transport.keepsMessageId && r.messageId) {
-    const ttl = Math.floor(now().getTime() / 1000) + SENT_ID_DAYS * 86_400;
-    await putItem({ ...sentIdKey(r.messageId), entity: 'sentMessage', key: m.key, kind: m.kind, to: [...to, ...(m.cc ?? [])].map((a) => a.toLowerCase()), at: nowIso(), ttl });
-  }
-  await putItem({ ...logKey, entity: 'mail', kind: m.kind, to, cc: m.cc ?? [], at: nowIso(), status: delivered.length ? 'sent' : 'refused', messageId: r.messageId });
+  // The mail is out: recording that must not fail with a short database outage, or a later
+  // sender would find the record still "sending" and (after the lease) send it again.
+  await untilRecorded(async () => {
+    if (transport.keepsMessageId && r.messageId) {
+      const ttl = Math.floor(now().getTime() / 1000) + SENT_ID_DAYS * 86_400;
+      await putItem({ ...sentIdKey(r.messageId), entity: 'sentMessage', key: m.key, kind: m.kind, to: [...to, ...(m.cc ?? [])].map((a) => a.toLowerCase()), at: nowIso(), ttl });
+    }
+    await putItem({ ...logKey, entity: 'mail', kind: m.kind, to, cc: m.cc ?? [], at: nowIso(), status: delivered.length ? 'sent' : 'refused', messageId: r.messageId });
+  });
   if (r.rejected.length) {
     // Loaded here: events.ts sends mail through this module.
     const { recordDeliveryProblem } = await import('./events.js');

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- chaos [--workers 200] [--targets 3000] [--ses-down 60] [--dynamo-down 10]`:
+ * `npm run bench -- chaos [--workers 200] [--targets 3000] [--ses-down 60] [--dynamo-down 10] [--calm 20] [--settle 300] [--think 0]`:
  * fault injection under load on the local platform. The platform runs as `npm start` in its own
  * process group (SUIJI_CHAOS=1, shared/dev/local/chaos.ts); `--workers` concurrent inspectors
  * enter and correct results of the sample task through the result form behind their e-mail links
@@ -33,6 +33,8 @@ const SES_DOWN_S = arg('ses-down', 60);
 const DYNAMO_DOWN_S = arg('dynamo-down', 10);
 /** Load before, between and after the faults (seconds). */
 const CALM_S = arg('calm', 20);
+/** Mean pause of an inspector between two submissions (s, exponential); 0: back to back (a saturation test). */
+const THINK_S = arg('think', 0);
 /** How long the checks wait for the recovery job to send what is owed and resume the lifecycle. */
 const SETTLE_S = arg('settle', 300);
 const TASK = `${SAMPLE_PLAN_ID}-01`;
@@ -183,6 +185,10 @@ function formOf(s: Seat, op: Op): string {
   return f.toString();
 }
 
+/** Why attempts failed (answer or error), counted. */
+const failures = new Map<string, number>();
+const failure = (why: string): void => void failures.set(why, (failures.get(why) ?? 0) + 1);
+
 /** One submission as the form's script makes it: post; on a 5xx or no answer ask, then retry. */
 async function submit(s: Seat, into: Op[] = ops): Promise<void> {
   const op: Op = { uscc: s.uscc, submission: randomUUID(), remark: `chaos-${++serial}`, acked: false, startedAt: at(), attempts: 0 };
@@ -195,9 +201,11 @@ async function submit(s: Seat, into: Op[] = ops): Promise<void> {
     let r: Call | undefined;
     try {
       r = await form(`/l/${s.link}?t=${s.uscc}`, body);
-    } catch {
+    } catch (e) {
       r = undefined;
+      failure(`POST: ${(e as Error).name}`);
     }
+    if (r && r.status >= 500) failure(`POST: HTTP ${r.status}`);
     if (op.attempts === 1) op.firstMs = performance.now() - t;
     if (r && r.status < 500) {
       op.acked = r.status === 200;
@@ -209,6 +217,7 @@ async function submit(s: Seat, into: Op[] = ops): Promise<void> {
       await sleep(1000);
       try {
         const c = await api.call('GET', `/l/${s.link}?t=${s.uscc}&check=${op.submission}`, undefined, {}, { timeoutMs: 10_000 });
+        if (c.status !== 200) failure(`check: HTTP ${c.status}`);
         if (c.status === 200) {
           if (c.json.saved) {
             op.acked = true;
@@ -216,8 +225,8 @@ async function submit(s: Seat, into: Op[] = ops): Promise<void> {
           }
           break;
         }
-      } catch {
-        /* still down */
+      } catch (e) {
+        failure(`check: ${(e as Error).name}`); // still down
       }
     }
   }
@@ -226,7 +235,10 @@ async function submit(s: Seat, into: Op[] = ops): Promise<void> {
 async function worker(w: number): Promise<void> {
   const mine = seats.filter((_, i) => i % WORKERS === w);
   if (!mine.length) return;
-  for (let k = 0; !stopLoad; k++) await submit(mine[k % mine.length]!);
+  for (let k = 0; !stopLoad; k++) {
+    await submit(mine[k % mine.length]!);
+    if (THINK_S) await sleep(-Math.log(1 - Math.random()) * THINK_S * 1000);
+  }
 }
 
 /** A fault by signal: its window lasts until the platform reports the part back, plus 15 s of recovery. */
@@ -283,6 +295,8 @@ console.log(`  throughput               ${(ops.length / loadS).toFixed(1)} /s ov
 console.log(`  outside fault windows    n=${outside.length}  p50 ${pct(outside, 50).toFixed(0)} ms  p95 ${pct(outside, 95).toFixed(0)} ms  (goal p95 ≤ 300 ms)`);
 console.log(`  inside fault windows     n=${inside.length}  p50 ${pct(inside, 50).toFixed(0)} ms  p95 ${pct(inside, 95).toFixed(0)} ms`);
 for (const w of windows) console.log(`  window: ${w.name.padEnd(34)} ${w.from.toFixed(0)}–${w.to.toFixed(0)} s`);
+console.log(`  failed attempts          ${[...failures].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ×${n}`).join(', ') || 'none'}`);
+console.log(`  not acknowledged         ${ops.filter((o) => !o.acked).length} (gave up after 300 s of asking and retrying)`);
 
 // ---------------------------------------------------------------- checks after recovery
 
