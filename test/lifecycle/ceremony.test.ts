@@ -11,7 +11,11 @@ import { createHash } from 'node:crypto';
 import type { Platform } from '../../shared/dev/local/platform.js';
 import { SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
 import { ManualClock } from '../../shared/clock.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { digestsOf, verifyChain, verifyRecordV2 } from '../../shared/draw/v2/index.js';
+import { runVerifyChain } from '../../shared/dev/cli/verify.js';
 import { ApiClient, waitForStage, type Call } from '../helpers/api.js';
 import { passBeacon, startSamplePlatform, type SamplePlatform } from '../helpers/platform.js';
 
@@ -190,5 +194,22 @@ describe("the department's chain of rounds", () => {
     if (replaced.close) replaced.close.freezeDigest = d.sha256;
     const r = verifyChain([records[0], replaced, records[2]]);
     expect(r).toMatchObject({ ok: false, error: expect.stringContaining('第 2 轮被替换') });
+
+    // the same through `suiji verify --chain` on the downloaded files
+    const dir = mkdtempSync(join(tmpdir(), 'suiji-chain-'));
+    const files = records.map((rec, k) => {
+      const f = join(dir, `round-${k + 1}.json`);
+      writeFileSync(f, JSON.stringify(rec));
+      return f;
+    });
+    writeFileSync(join(dir, 'replaced.json'), JSON.stringify(replaced));
+    const run = async (paths: string[]): Promise<{ code: number; out: string }> => {
+      const lines: string[] = [];
+      const code = await runVerifyChain(paths, (l) => lines.push(l));
+      return { code, out: lines.join('\n') };
+    };
+    expect(await run(files)).toMatchObject({ code: 0, out: expect.stringContaining('第 1–3 轮连续') });
+    expect(await run([files[0]!, files[2]!])).toMatchObject({ code: 1, out: expect.stringContaining('缺少第 2 轮') });
+    expect(await run([files[0]!, join(dir, 'replaced.json'), files[2]!])).toMatchObject({ code: 1, out: expect.stringContaining('第 2 轮被替换') });
   });
 });
