@@ -113,6 +113,9 @@ export async function closeWitnessRegistration(staff: Staff, taskId: string): Pr
   return { round, witnesses: c!.witnesses.length, applied };
 }
 
+/** Refused reveals kept on record per witness and round. */
+export const MAX_RECORDED_MISMATCHES = 10;
+
 /** The commitment a revealed secret stands for; undefined for text no witness can have committed (`commitSecret` refuses it). */
 const commitmentOf = (secret: string): string | undefined => (checkSecretText(secret) ? undefined : commitSecret(secret));
 
@@ -135,9 +138,16 @@ export async function revealSecret(staff: Staff | null, taskId: string, input: u
   if (!w) throw notFound(`见证人「${body.witnessId}」`);
   const digest = commitmentOf(body.secret);
   if (digest !== w.commitment) {
+    const before = (c.failedReveals ?? []).filter((f) => f.witnessId === w.id).length;
+    // Anyone may post to the public reveal: past a few refused attempts per witness nothing more
+    // is stored (the round's record stays small); the right secret is still accepted.
+    if (before >= MAX_RECORDED_MISMATCHES) {
+      const message = `见证人「${w.name}」（${w.id}）揭示的值与其承诺不符，已连续 ${before} 次不符，后续不符的尝试不再记录；请核对秘密文字后重新揭示`;
+      throw new DomainError('invalid', message, { issues: [{ field: 'secret', message }], reason: 'RevealMismatch' });
+    }
     await recordFailedReveal(t.taskId, round, w.id, actor.by);
     await audit(t.taskId, actor, 'ceremony.mismatch', { round, witnessId: w.id, digest: digest ?? null, commitment: w.commitment });
-    const tries = (c.failedReveals ?? []).filter((f) => f.witnessId === w.id).length + 1;
+    const tries = before + 1;
     const message = `见证人「${w.name}」（${w.id}）揭示的值与其承诺不符（第 ${tries} 次），未被采用；请核对后重新揭示，仪式继续进行`;
     throw new DomainError('invalid', message, { issues: [{ field: 'secret', message }], reason: 'RevealMismatch' });
   }

@@ -92,6 +92,10 @@ describe('the inspection lifecycle through the HTTP API', () => {
     // each witness reveals from their own device (the public witness page's endpoint): no operator types a secret
     const wrong = await api.call('POST', `/public/tasks/${TASK}/reveal`, { witnessId: 'w1', secret: '第一位见证人的秘密' });
     expect(wrong).toMatchObject({ status: 400, json: { error: 'RevealMismatch' } });
+    // anyone can post here: after ten refused attempts of one witness nothing more is stored
+    for (let k = 2; k <= 12; k++) expect((await api.call('POST', `/public/tasks/${TASK}/reveal`, { witnessId: 'w1', secret: `guess ${k}` })).status).toBe(400);
+    const failed = (await api.call('GET', `/public/tasks/${TASK}.json`)).json.rounds[0].failedReveals as { witnessId: string }[];
+    expect(failed.filter((f) => f.witnessId === 'w1')).toHaveLength(10);
     expect((await api.call('POST', `/public/tasks/${TASK}/reveal`, { witnessId: 'w1', secret: '第一位见证人的秘密 2026' })).json.missing).toEqual(['企业代表']);
     await api.call('POST', `/public/tasks/${TASK}/reveal`, { witnessId: 'w2', secret: 'witness-two-secret' });
     // every secret is in, but the beacon round has not been published: nothing is drawn yet
