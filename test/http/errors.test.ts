@@ -86,6 +86,31 @@ describe('domain errors to HTTP', () => {
   });
 });
 
+describe('a store that cannot be reached is a 503, not a bug', () => {
+  // the shapes the AWS SDK v3 gives: a connection error with the SDK's metadata attached, a
+  // throttling exception, a service-side 5xx
+  const sdk = (name: string, extra: Record<string, unknown>): Error => Object.assign(new Error(name), { name, $metadata: {}, ...extra });
+  it.each([
+    ['connection refused (DynamoDB down)', sdk('Error', { code: 'ECONNREFUSED' })],
+    ['connection reset mid-request', sdk('Error', { code: 'ECONNRESET' })],
+    ['throttled', sdk('ThrottlingException', { $metadata: { httpStatusCode: 400 } })],
+    ['provisioned throughput exceeded', sdk('ProvisionedThroughputExceededException', { $metadata: { httpStatusCode: 400 } })],
+    ['a 500 from the service', sdk('InternalServerError', { $metadata: { httpStatusCode: 500 } })],
+    ['a 503 from the service', sdk('UnknownError', { $metadata: { httpStatusCode: 503 } })],
+  ])('%s', (_what, e) => {
+    const log = vi.fn();
+    const r = errorResponse(e, log);
+    expect(r.status).toBe(503);
+    expect(r.json.error).toBe('Unavailable');
+    expect(r.json.message).toContain('请先刷新页面核对是否已保存');
+    expect(log).toHaveBeenCalledTimes(1);
+  });
+  it('a conditional-check failure or a plain bug is not an outage', () => {
+    expect(errorResponse(sdk('ConditionalCheckFailedException', { $metadata: { httpStatusCode: 400 } })).status).toBe(500);
+    expect(errorResponse(Object.assign(new Error('x'), { code: 'ECONNREFUSED' })).status).toBe(500);
+  });
+});
+
 describe('dispatch answers with the mapping', () => {
   const json = (r: Awaited<ReturnType<typeof dispatch>>) => {
     const res = r as { statusCode: number; body: string };
