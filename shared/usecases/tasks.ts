@@ -8,6 +8,7 @@ import { audit, createTaskRecord, getTask, deadlinesOfTask, listProgressPage, ST
 import { describeExecution, startExecution, type ExecutionView } from '../lifecycle/callbacks.js';
 import { getDrawRecordJson } from '../lifecycle/draw-stage.js';
 import { readFrozenBlob } from '../lifecycle/draw-v2.js';
+import { checkCodeOf } from '../draw/v2/index.js';
 import { listFollowUps, publishResults, type FollowUp } from '../lifecycle/progress.js';
 import { chinaToday } from '../domain/calendar.js';
 import { DEADLINE_LABELS, isOverdue } from '../domain/deadlines.js';
@@ -122,6 +123,22 @@ export async function drawInputsOf(_staff: Staff, taskId: string, round?: number
     pseudonyms: Object.entries(b.pseudonyms).map(([pseudonym, id]) => ({ pseudonym, id, department: departmentOf[id] ?? null })),
   };
   return { json: JSON.stringify(out, null, 2) + '\n', filename: `${t.taskId}-draw-${r}-inputs.json` };
+}
+
+/**
+ * An enterprise's check code (核验码) for the public self-check, which the department gives on
+ * request (signed-in coordinator or leader): from the round's internal opening of that USCC.
+ */
+export async function checkCodeFor(_staff: Staff, taskId: string, uscc: string, round?: number): Promise<{ uscc: string; round: number; code: string; stratum: string }> {
+  const t = await launchedTask(taskId);
+  const r = round ?? Math.max(1, t.drawRound);
+  const u = uscc.trim().toUpperCase();
+  if (!/^[0-9A-HJ-NP-RTUW-Y]{18}$/.test(u)) throw invalid('统一社会信用代码应为 18 位（数字和大写字母，不含 I、O、S、V、Z）');
+  const b = await readFrozenBlob(t.taskId, r);
+  if (!b) throw notFound(`第 ${r} 轮的 suiji-draw-v2 冻结输入`);
+  const line = b.openings.find((l) => l.startsWith(`${u},`));
+  if (!line) throw notFound(`第 ${r} 轮对象池中的检查对象 ${u}（该企业不在本轮抽查范围内）`);
+  return { uscc: u, round: r, code: checkCodeOf(line).code, stratum: line.split(',')[1]! };
 }
 
 /**

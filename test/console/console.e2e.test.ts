@@ -268,6 +268,11 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await coord.locator('[data-test="stage"]', { hasText: '检查与结果录入' }).waitFor();
     const draw = coord.locator('[data-test="draw-card"]');
     await expect(draw.textContent()).resolves.toMatch(/抽取户数\d+ 户/);
+    // the department gives an enterprise its check code for the public self-check, on request
+    const row = await coord.locator('[data-test="progress"] .el-table__body tr').first().textContent();
+    await coord.locator('[data-test="checkcode-uscc"]').fill(/[0-9A-HJ-NP-RTUW-Y]{18}/.exec(row!)![0]);
+    await coord.locator('[data-test="checkcode"]').click();
+    await expect(coord.locator('[data-test="checkcode-result"]').textContent()).resolves.toMatch(/的核验码：[0-9a-f]{32}/);
     await draw.getByRole('button', { name: '在服务器上复核' }).click();
     await coord.locator('[data-test="verification"]', { hasText: '复核通过' }).waitFor();
     const rows = await coord.locator('[data-test="progress"] .el-table__body tr').count();

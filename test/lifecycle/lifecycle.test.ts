@@ -176,6 +176,11 @@ describe('the inspection lifecycle through the HTTP API', () => {
     expect(json.json.result).toMatchObject({ found: true, drawn: false, stratum: line.split(',')[1] });
     const wrong = await api.call('GET', `/public/tasks/${TASK}/selfcheck?round=1&uscc=${uscc}&code=${'0'.repeat(32)}&format=json`);
     expect(wrong.json.result).toEqual({ found: false });
+    // the department gives the code on request (signed in), not to an inspector
+    expect((await coord('GET', `/tasks/${TASK}/draw/checkcode?uscc=${uscc}`)).json).toEqual({ uscc, round: 1, code, stratum: line.split(',')[1] });
+    expect((await someone('GET', `/tasks/${TASK}/draw/checkcode?uscc=${uscc}`)).status).toBe(403);
+    const outside = district.targets.find((t) => !full.openings.some((l) => l.startsWith(`${t.uscc},`)));
+    if (outside) expect((await coord('GET', `/tasks/${TASK}/draw/checkcode?uscc=${outside.uscc}`)).status).toBe(404);
   });
 
   it('result entry: team only, rejected with Chinese field errors, corrected, double submission, late entry', async () => {

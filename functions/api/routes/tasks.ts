@@ -11,7 +11,7 @@ import { IsoDate, LongText, NonEmpty, Short } from '../../../shared/domain/schem
 import { LIMITS } from '../../../shared/domain/limits.js';
 import { normalizeUscc } from '../../../shared/domain/uscc.js';
 import { actorOf, launchedTask } from '../../../shared/usecases/access.js';
-import { drawnTargets, drawRecordOf, drawInputsOf, launchTask, publishTaskResults, taskFollowUps, taskStatus } from '../../../shared/usecases/tasks.js';
+import { drawnTargets, drawRecordOf, drawInputsOf, checkCodeFor, launchTask, publishTaskResults, taskFollowUps, taskStatus } from '../../../shared/usecases/tasks.js';
 import { decideApproval } from '../../../shared/usecases/approval.js';
 import { abortCeremony, closeWitnessRegistration, freezeCeremony, registerCeremonyWitnesses, revealSecret } from '../../../shared/usecases/ceremony.js';
 import { requestResume } from '../../../shared/usecases/resume.js';
@@ -40,6 +40,8 @@ export const taskRoutes: Record<string, RouteHandler> = {
   'POST /tasks/{taskId}/ceremony/reveal': async (req) => ({ json: await revealSecret(staffOf(req), taskId(req), readJson(req)) }),
 
   'POST /tasks/{taskId}/ceremony/freeze': async (req) => ({ json: await freezeCeremony(staffOf(req), taskId(req)) }),
+
+  'GET /tasks/{taskId}/draw/checkcode': async (req) => ({ json: await checkCodeFor(staffOf(req), taskId(req), req.query.uscc ?? '', req.query.round ? Number(req.query.round) : undefined) }),
 
   'GET /tasks/{taskId}/draw/inputs': async (req) => {
     const r = await drawInputsOf(staffOf(req), taskId(req), req.query.round ? Number(req.query.round) : undefined);
