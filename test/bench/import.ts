@@ -89,7 +89,8 @@ async function asyncBench(): Promise<void> {
         if (!poll) continue;
         run = poll.json as ImportRunView;
         if (['done', 'rejected', 'failed'].includes(run.status)) break;
-        await new Promise((r) => setTimeout(r, 100));
+        // as often as the console polls (the import runs in this process: polls compete with it)
+        await new Promise((r) => setTimeout(r, 500));
       }
       const ms = performance.now() - t0;
       const counts = run.status === 'done' ? `created ${run.created}, updated ${run.updated}, unchanged ${run.unchanged}` : `${run.status}: ${run.summary}`;
