@@ -104,7 +104,7 @@ async function asyncBench(): Promise<void> {
     const again = await importFile('2. same file again', body);
     const risk = TARGET_HEADER.indexOf('信用风险分类');
     const bad = targetsCsv(n, 2026, (i, row) => {
-      if (i === n - 2) row[risk] = 'E';
+      if (i === n - 3) row[risk] = 'E'; // data row i is spreadsheet row i + 2: row n - 1
     }, 5_000_000);
     const pool = async (): Promise<string[]> => (await readPool<{ uscc: string; hash: string }>(SAMPLE_MAIN_DEPT, ['uscc', 'hash'])).map((r) => `${r.uscc}:${r.hash}`).sort();
     const before = await pool();
