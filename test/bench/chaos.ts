@@ -15,13 +15,14 @@
  * equal to its progress items, every owed confirmation sent exactly once after recovery, the
  * results stage completed. Printed figures, not a timed test. Everything on 127.0.0.1.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ApiClient, type Call } from '../../shared/dev/local/api-client.js';
 import { SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
-import { ChildPlatform } from '../helpers/child-platform.js';
+import { ChildPlatform, launchAndDraw } from '../helpers/child-platform.js';
+import { resultForm } from '../helpers/result-form.js';
 
 const arg = (name: string, d: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,7 +40,6 @@ const THINK_S = arg('think', 0);
 const SETTLE_S = arg('settle', 300);
 const TASK = `${SAMPLE_PLAN_ID}-01`;
 const CLOCK_START = '2026-01-12T01:00:00Z';
-const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const t0 = performance.now();
 const at = (): number => (performance.now() - t0) / 1000;
@@ -98,17 +98,7 @@ await platform.start();
 const coord = await as(SAMPLE_COORDINATOR_EMAIL);
 const leader = await as(SAMPLE_LEADER_EMAIL);
 const status = () => coord('GET', `/tasks/${TASK}/status`);
-await coord('POST', `/tasks/${TASK}/launch`, {});
-await waitForStage(status, 'approval');
-await leader('POST', `/tasks/${TASK}/approval`, { approve: true });
-await waitForStage(status, 'witnesses');
-await coord('POST', `/tasks/${TASK}/ceremony/witnesses`, { id: 'w1', name: '见证人', role: '纪检监督', commitment: sha('s1') });
-await coord('POST', `/tasks/${TASK}/ceremony/witnesses`, { id: 'w2', name: '企业代表', role: '企业代表', commitment: sha('s2') });
-await coord('POST', `/tasks/${TASK}/ceremony/close`, {});
-await waitForStage(status, 'ceremony');
-await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w1', secret: 's1' });
-await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w2', secret: 's2' });
-await waitForStage(status, 'results', 900_000);
+await launchAndDraw(coord, leader, TASK, waitForStage, 900_000);
 
 // The bench reads and writes the platform's table directly for links and the final checks.
 const dynamoEndpoint = platform.dynamoEndpoint;
@@ -172,17 +162,7 @@ let stopLoad = false;
 let serial = 0;
 
 function formOf(s: Seat, op: Op): string {
-  const f = new URLSearchParams();
-  f.append('submission', op.submission);
-  f.append('codes', '1');
-  for (const id of itemIds) f.append(`item_${id}`, 'pass');
-  f.append('methods', '实地核查');
-  f.append('checkDate', '2026-01-12');
-  for (const p of s.team.slice(0, 2)) f.append('present', p);
-  f.append('signed', 'true');
-  f.append('signer', '负责人');
-  f.append('remark', op.remark);
-  return f.toString();
+  return resultForm({ submission: op.submission, items: itemIds, checkDate: '2026-01-12', present: s.team.slice(0, 2), signed: true, signer: '负责人', remark: op.remark }).toString();
 }
 
 /** Why attempts failed (answer or error), counted. */

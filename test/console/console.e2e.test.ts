@@ -17,6 +17,7 @@ import { launchChromium, shot } from './browser.js';
 import { gbk } from '../helpers/gbk.js';
 import { TARGET_HEADER, targetsCsv } from '../import/generate.js';
 import { readPool } from '../../shared/store/registry.js';
+import { resultForm } from '../helpers/result-form.js';
 
 const TASK = `${SAMPLE_PLAN_ID}-01`;
 const clock = new ManualClock('2026-01-12T01:00:00Z'); // 09:00 China time, the task's draw date
@@ -301,16 +302,14 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
       const email = emailOf.get(t.team[0]!)!;
       const link = [...linkOf].find(([to]) => to.includes(email))?.[1];
       expect(link, `assignment link of ${email}`).toBeDefined();
-      const form = new URLSearchParams();
       const problem = i === 0;
-      form.append('codes', problem ? 'A' : '1');
-      for (const id of itemIds) form.append(`item_${id}`, problem ? 'problem' : 'pass');
-      form.append('methods', '实地核查');
-      form.append('checkDate', '2026-01-20');
-      for (const m of t.team.slice(0, 2)) form.append('present', m);
-      form.append('signed', 'true');
-      form.append('signer', '法定代表人');
-      if (problem) form.append('problems', '未按规定公示资质信息');
+      const form = resultForm({
+        items: itemIds,
+        checkDate: '2026-01-20',
+        present: t.team.slice(0, 2),
+        signed: true,
+        ...(problem ? { codes: 'A', verdict: 'problem' as const, problems: '未按规定公示资质信息' } : {}),
+      });
       const res = await fetch(`${platform.apiUrl}/l/${link}?t=${t.uscc}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
       expect(res.status, await res.clone().text()).toBe(200);
     }

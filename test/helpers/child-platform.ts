@@ -5,10 +5,12 @@
  * No vitest import: the benchmarks load it too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../shared/dev/local/dynamo.js';
+import type { Call } from '../../shared/dev/local/api-client.js';
 
 export interface ChildPlatformOptions {
   /** Sample district size loaded at the first start (SUIJI_SAMPLE_TARGETS). */
@@ -123,4 +125,41 @@ export class ChildPlatform {
     if (r.status !== 200) throw new Error(`dev sign-in of ${email}: ${r.status} ${await r.text()}`);
     return ((await r.json()) as { token: string }).token;
   }
+}
+
+type Caller = (method: string, path: string, body?: unknown) => Promise<Call>;
+type StageWaiter = (get: () => Promise<Call>, stage: string, timeoutMs?: number) => Promise<Call>;
+
+/**
+ * A task of the sample plan from launch to its results stage on a child platform (a real clock):
+ * launched, approved by the leader, two witnesses (纪检 and an enterprise representative)
+ * registered and registration closed, both reveal; the draw then waits for its beacon round, a
+ * minute or more after the planned close, hence `resultsTimeoutMs`. Each act must succeed (it
+ * throws otherwise); the caller's waiter decides how a stage not reached fails. Returns the
+ * status at the results stage.
+ */
+export async function launchAndDraw(
+  coord: Caller,
+  leader: Caller,
+  task: string,
+  waitForStage: StageWaiter,
+  resultsTimeoutMs: number,
+): Promise<Call> {
+  const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
+  const act = async (who: Caller, path: string, body: unknown): Promise<void> => {
+    const r = await who('POST', path, body);
+    if (r.status >= 300) throw new Error(`POST ${path}: HTTP ${r.status} ${r.text.slice(0, 300)}`);
+  };
+  const status = (): Promise<Call> => coord('GET', `/tasks/${task}/status`);
+  await act(coord, `/tasks/${task}/launch`, {});
+  await waitForStage(status, 'approval');
+  await act(leader, `/tasks/${task}/approval`, { approve: true });
+  await waitForStage(status, 'witnesses');
+  await act(coord, `/tasks/${task}/ceremony/witnesses`, { id: 'w1', name: '见证人', role: '纪检监督', commitment: sha('s1') });
+  await act(coord, `/tasks/${task}/ceremony/witnesses`, { id: 'w2', name: '企业代表', role: '企业代表', commitment: sha('s2') });
+  await act(coord, `/tasks/${task}/ceremony/close`, {});
+  await waitForStage(status, 'ceremony');
+  await act(coord, `/tasks/${task}/ceremony/reveal`, { witnessId: 'w1', secret: 's1' });
+  await act(coord, `/tasks/${task}/ceremony/reveal`, { witnessId: 'w2', secret: 's2' });
+  return waitForStage(status, 'results', resultsTimeoutMs);
 }

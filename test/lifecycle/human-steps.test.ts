@@ -13,6 +13,7 @@ import { SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../sha
 import { ManualClock } from '../../shared/clock.js';
 import { ApiClient, waitForStage, type Call } from '../helpers/api.js';
 import { drawThroughApi, passBeacon, startSamplePlatform, type SamplePlatform } from '../helpers/platform.js';
+import { resultForm } from '../helpers/result-form.js';
 
 const A = `${SAMPLE_PLAN_ID}-01`;
 const B = `${SAMPLE_PLAN_ID}-02`;
@@ -144,13 +145,7 @@ describe('result entry by link and a re-draw of task B', () => {
 
     const plan = (await coord('GET', `/plans/${SAMPLE_PLAN_ID}`)).json;
     const task = plan.versions.at(-1).tasks.find((x: { taskId: string }) => x.taskId === B);
-    const fields = new URLSearchParams();
-    fields.append('codes', '1');
-    for (const id of [...task.items.general, ...task.items.key]) fields.append(`item_${id}`, 'pass');
-    fields.append('methods', '实地核查');
-    fields.append('checkDate', '2026-04-20');
-    for (const m of t.team.slice(0, 2)) fields.append('present', m);
-    fields.append('signer', '法定代表人');
+    const fields = resultForm({ items: [...task.items.general, ...task.items.key], checkDate: '2026-04-20', present: t.team.slice(0, 2) });
 
     const invalid = new URLSearchParams(fields);
     invalid.delete('present');

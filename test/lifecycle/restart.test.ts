@@ -11,16 +11,14 @@
  * does the same every minute).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { createHash } from 'node:crypto';
 import { SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
 import { ApiClient, waitForExecutionEnd, waitForStage, type Call } from '../helpers/api.js';
-import { ChildPlatform } from '../helpers/child-platform.js';
+import { ChildPlatform, launchAndDraw } from '../helpers/child-platform.js';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { K } from '../../shared/store/keys.js';
 
 const TASK = `${SAMPLE_PLAN_ID}-01`;
-const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
 // a real clock: registration closes a second after the freeze, the local test beacon's round ~60 s later
 const platform = new ChildPlatform({ targets: 400, clockStart: '2026-01-12T01:00:00Z', env: { SUIJI_REGISTRATION_SECONDS: '1' } });
 const api = new ApiClient(platform);
@@ -41,18 +39,8 @@ describe('a restart in the middle of a lifecycle', () => {
     const coord = await api.as(SAMPLE_COORDINATOR_EMAIL);
     const leader = await api.as(SAMPLE_LEADER_EMAIL);
     const status = (): Promise<Call> => coord('GET', `/tasks/${TASK}/status`);
-    expect((await coord('POST', `/tasks/${TASK}/launch`, {})).status).toBe(201);
-    await waitForStage(status, 'approval');
-    await leader('POST', `/tasks/${TASK}/approval`, { approve: true });
-    await waitForStage(status, 'witnesses');
-    await coord('POST', `/tasks/${TASK}/ceremony/witnesses`, { id: 'w1', name: '见证人', role: '纪检监督', commitment: sha('s1') });
-    await coord('POST', `/tasks/${TASK}/ceremony/witnesses`, { id: 'w2', name: '企业代表', role: '企业代表', commitment: sha('s2') });
-    await coord('POST', `/tasks/${TASK}/ceremony/close`, {});
-    await waitForStage(status, 'ceremony');
-    await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w1', secret: 's1' });
-    await coord('POST', `/tasks/${TASK}/ceremony/reveal`, { witnessId: 'w2', secret: 's2' });
     // the draw waits for the beacon round (≥ 60 s after the planned close)
-    const before = await waitForStage(status, 'results', 180_000);
+    const before = await launchAndDraw(coord, leader, TASK, waitForStage, 180_000);
     const targets = (await coord('GET', `/tasks/${TASK}/targets?limit=1000`)).json.items as { uscc: string; team: string[] }[];
     const inspectors = new Map(((await coord('GET', `/departments/${SAMPLE_MAIN_DEPT}/inspectors`)).json as { id: string; email: string }[]).map((i) => [i.id, i.email]));
     const plan = (await coord('GET', `/plans/${SAMPLE_PLAN_ID}`)).json;

@@ -25,6 +25,7 @@ import { drainOwedConfirmations } from '../../shared/usecases/confirmations.js';
 import type { Inspector } from '../../shared/domain/schemas.js';
 import type { ApiClient } from '../helpers/api.js';
 import { JOINT_ITEMS, jointResult, jointTaskAtWork, JOINT_TASK as TASK, type As } from './fixture.js';
+import { resultForm } from '../helpers/result-form.js';
 
 const clock = new ManualClock('2026-05-12T01:00:00Z');
 let platform: Platform;
@@ -62,16 +63,7 @@ async function formOf(link: string, t: { uscc: string; team: string[] }): Promis
   expect(page.status).toBe(200);
   const submission = /name="submission" value="([0-9a-f-]{36})"/.exec(page.text)?.[1];
   expect(submission, 'the form carries a submission id').toBeDefined();
-  const f = new URLSearchParams();
-  f.append('submission', submission!);
-  f.append('codes', '1');
-  for (const id of JOINT_ITEMS) f.append(`item_${id}`, 'pass');
-  f.append('methods', '实地核查');
-  f.append('checkDate', '2026-05-19');
-  for (const p of t.team.slice(0, 2)) f.append('present', p);
-  f.append('signed', 'true');
-  f.append('signer', '法定代表人');
-  return f;
+  return resultForm({ submission: submission!, items: JOINT_ITEMS, checkDate: '2026-05-19', present: t.team.slice(0, 2), signed: true });
 }
 const post = (link: string, uscc: string, form: URLSearchParams) =>
   api.call('POST', `/l/${link}?t=${uscc}`, form.toString(), { 'content-type': 'application/x-www-form-urlencoded' });

@@ -19,6 +19,7 @@ import type { Inspector } from '../../shared/domain/schemas.js';
 import type { ApiClient } from '../helpers/api.js';
 import { sesReply } from '../helpers/inbound.js';
 import { drawnJointTask, JOINT_ITEMS, JOINT_TASK as TASK, type JointSetting } from './fixture.js';
+import { resultForm } from '../helpers/result-form.js';
 
 const clock = new ManualClock('2026-05-12T01:00:00Z');
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -31,14 +32,7 @@ let picks: { insp: Inspector; target: JointSetting['targets'][number] }[] = [];
 
 /** The result form as a browser posts it, for a target of the joint task. */
 function form(t: { team: string[] }, checkDate: string, present = t.team.slice(0, 2)): string {
-  const f = new URLSearchParams();
-  f.append('codes', '1');
-  for (const id of JOINT_ITEMS) f.append(`item_${id}`, 'pass');
-  f.append('methods', '实地核查');
-  f.append('checkDate', checkDate);
-  for (const m of present) f.append('present', m);
-  f.append('signer', '法定代表人');
-  return f.toString();
+  return resultForm({ items: JOINT_ITEMS, checkDate, present }).toString();
 }
 
 const enterResultLink = (p: (typeof picks)[number]): Promise<string> =>
