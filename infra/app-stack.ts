@@ -446,7 +446,8 @@ export class AppStack extends Stack {
     // --- recovery every minute: owed mail and satisfied lifecycle steps, from stored state
     new scheduler.Schedule(this, RECOVERY_SCHEDULE, {
       description: 'Sends owed confirmation mails and resumes lifecycle steps whose condition holds (what failed requests left undone)',
-      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(1)),
+      // a rate has no time of day; the zone is stated as for every other schedule (Beijing time)
+      schedule: scheduler.ScheduleExpression.expression('rate(1 minute)', TimeZone.ASIA_SHANGHAI),
       target: new schedulerTargets.LambdaInvoke(fns.JobRecover, {
         input: scheduler.ScheduleTargetInput.fromObject({ schedule: RECOVERY_SCHEDULE, scheduledTime: scheduler.ContextAttribute.scheduledTime }),
         // The next run a minute later does the same work: no retries, nothing to re-drive. A
@@ -555,7 +556,7 @@ export class AppStack extends Stack {
     );
     new scheduler.Schedule(this, IMAP_POLL_SCHEDULE, {
       description: 'Polls the reply mailbox over IMAP: results by reply and bounces (aws-cn has no SES receipt rules)',
-      schedule: scheduler.ScheduleExpression.rate(Duration.minutes(m.pollMinutes)),
+      schedule: scheduler.ScheduleExpression.expression(`rate(${m.pollMinutes} minute${m.pollMinutes === 1 ? '' : 's'})`, TimeZone.ASIA_SHANGHAI),
       target: new schedulerTargets.LambdaInvoke(fn, {
         input: scheduler.ScheduleTargetInput.fromObject({ schedule: IMAP_POLL_SCHEDULE, scheduledTime: scheduler.ContextAttribute.scheduledTime }),
         // A missed poll is made up by the next one: no retries, nothing to re-drive. A poll that
