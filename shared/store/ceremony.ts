@@ -7,7 +7,7 @@
 import { K } from './keys.js';
 import { getItem, isConditionFailure, putIfAbsent, putItem, updateItem } from './base.js';
 import { nowIso } from '../clock.js';
-import { conflict } from '../domain/errors.js';
+import { conflict, notFound } from '../domain/errors.js';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from './db.js';
 
@@ -103,20 +103,37 @@ export async function openResumedRound(taskId: string, round: number, resume: Re
  * Refuses an id registered already (the whole request, so nothing is half-added).
  */
 export async function addWitnesses(taskId: string, round: number, witnesses: Witness[]): Promise<CeremonyRecord> {
+  return changeWitnesses(taskId, round, '登记', (prev) => {
+    const taken = witnesses.filter((w) => prev.some((x) => x.id === w.id));
+    if (taken.length) throw conflict(`见证人编号「${taken.map((w) => w.id).join('、')}」已登记`);
+    return [...prev, ...witnesses];
+  });
+}
+
+/** Take a witness off the round's list while registration is open (a mistaken entry); returns the witness removed. */
+export async function removeWitness(taskId: string, round: number, witnessId: string): Promise<{ record: CeremonyRecord; removed: Witness }> {
+  let removed: Witness | undefined;
+  const record = await changeWitnesses(taskId, round, '移除见证人', (prev) => {
+    removed = prev.find((w) => w.id === witnessId);
+    if (!removed) throw notFound(`第 ${round} 轮登记的见证人「${witnessId}」`);
+    return prev.filter((w) => w.id !== witnessId);
+  });
+  return { record, removed: removed! };
+}
+
+/** The witness list of an open registration, changed by `change`; conditional on the list read, so two clerks at once never lose a change. */
+async function changeWitnesses(taskId: string, round: number, what: string, change: (prev: Witness[]) => Witness[]): Promise<CeremonyRecord> {
   for (let attempt = 0; ; attempt++) {
     const prev = await getCeremony(taskId, round);
-    if (prev?.status === 'aborted') throw conflict(`第 ${round} 轮抽取已中止（${prev.abortReason ?? '原因未记录'}），不能再登记`);
-    // v2: witnesses may also register after the freeze, until registration is closed
+    if (prev?.status === 'aborted') throw conflict(`第 ${round} 轮抽取已中止（${prev.abortReason ?? '原因未记录'}），不能再${what}`);
+    // v2: witnesses may also register (and be removed) after the freeze, until registration is closed
     if (prev && (!['registered', 'frozen'].includes(prev.status) || prev.closed || prev.closeOnFreeze)) throw conflict(`第 ${round} 轮见证人登记已截止，不能再变更见证人`);
-    const taken = witnesses.filter((w) => prev?.witnesses.some((x) => x.id === w.id));
-    if (taken.length) throw conflict(`见证人编号「${taken.map((w) => w.id).join('、')}」已登记`);
     const at = nowIso();
     const rec: CeremonyRecord = {
       ...(prev ?? { taskId, round, status: 'registered' as const, reveals: {}, createdAt: at }),
-      witnesses: [...(prev?.witnesses ?? []), ...witnesses],
+      witnesses: change(prev?.witnesses ?? []),
       updatedAt: at,
     };
-    // Conditional on the list read: two clerks adding at once never lose a witness.
     const ok = prev
       ? await putItem({ ...K.ceremony(taskId, round), entity: 'ceremony', ...rec }, { expr: '#u = :u AND #s = :s AND attribute_not_exists(#c)', names: { '#u': 'updatedAt', '#s': 'status', '#c': 'closed' }, values: { ':u': prev.updatedAt, ':s': prev.status } })
           .then(() => true, (e) => (isConditionFailure(e) ? false : Promise.reject(e)))

@@ -2,7 +2,8 @@
  * The draw ceremony of a round (suiji-draw-v2, docs/DRAW.md §11–§13): the pool is frozen first
  * (freeze record with the system's commitment and the beacon round, published at once); the
  * coordinator registers the witnesses, named with role, with the commitments they computed on
- * their own devices — before or after the freeze — and closes registration once the profile's
+ * their own devices — before or after the freeze; one entered by mistake is removed until
+ * registration closes — and closes registration once the profile's
  * witnesses are there (the close record follows the freeze record; a close too near the beacon
  * aborts the round). Each witness reveals from their own device (the public witness page, or a
  * signed-in account); a value that does not match is refused and kept on record, and the
@@ -10,7 +11,7 @@
  * An abort stops an open ceremony on record (for a frozen round: a chained outcome record).
  */
 import { z } from 'zod';
-import { abortRound, addWitnesses, ceremonyRoundOf, closeRegistration, getCeremony, OPEN_CEREMONY, recordFailedReveal, recordReveal } from '../store/ceremony.js';
+import { abortRound, addWitnesses, ceremonyRoundOf, removeWitness, closeRegistration, getCeremony, OPEN_CEREMONY, recordFailedReveal, recordReveal } from '../store/ceremony.js';
 import { audit, type Actor } from '../store/tasks.js';
 import { closeRoundV2, endRoundV2 } from '../lifecycle/draw-v2.js';
 import { completeStage, failStage } from '../lifecycle/callbacks.js';
@@ -74,6 +75,23 @@ export async function freezeCeremony(staff: Staff, taskId: string): Promise<{ ro
   const applied = await completeStage(t.taskId, 'witnesses', { round });
   if (applied) await audit(t.taskId, actorOf(staff), 'ceremony.freeze', { round });
   return { round, applied };
+}
+
+/**
+ * Take a witness off the round's registration before it is closed (entered by mistake, or the
+ * person cannot attend); the removal and who did it stay in the audit trail. After closing, the
+ * list is fixed: only an abort and a resumed round change it.
+ */
+export async function removeCeremonyWitness(staff: Staff, taskId: string, witnessId: string): Promise<WitnessRegistration> {
+  const t = await launchedTask(taskId);
+  // like registration: before the freeze, or after it until registration closes (the store refuses a closed round)
+  if (t.stage !== 'witnesses' && t.stage !== 'ceremony') throw conflict(`当前阶段（${t.stage}）不能变更见证人：见证人登记已截止`);
+  const round = ceremonyRoundOf(t);
+  if ((await getCeremony(t.taskId, round))?.reveals[witnessId] !== undefined) throw conflict(`见证人「${witnessId}」已揭示，不能移除`);
+  const { record, removed } = await removeWitness(t.taskId, round, witnessId);
+  await audit(t.taskId, actorOf(staff), 'ceremony.witness-removed', { round, witness: { id: removed.id, name: removed.name, role: removed.role, commitment: removed.commitment } });
+  const profile = await getProfile(t.department);
+  return { round, witnesses: record.witnesses.length, missing: witnessShortfall(profile.draw, record.witnesses) };
 }
 
 /**

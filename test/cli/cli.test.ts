@@ -57,13 +57,17 @@ describe('suiji CLI', () => {
     expect((await run('followup', 'close', 'T1', 'U1', 'f1', '--outcome', '已整改')).out).toBe('后续处置 f1 已办结；该检查对象已办结');
   });
 
-  it('ceremony witness add / close, a refused reveal, task resume and late-launch call the API', async () => {
+  it('ceremony witness add / remove / close, a refused reveal, task resume and late-launch call the API', async () => {
     const add = stubApi(200, { round: 1, witnesses: 1, missing: ['至少需要 2 名见证人，目前已登记 1 名'] });
     const added = await run('ceremony', 'witness', 'add', 'T1', 'w1', '--name', '王纪检', '--role', '纪检监督', '--secret', 's1');
     expect(added.out).toBe('第 1 轮已登记见证人 1 名\n  尚不能截止登记：至少需要 2 名见证人，目前已登记 1 名');
     // the secret stays here: only its commitment is sent
     expect(add.calls[0]).toMatchObject({ url: 'http://127.0.0.1:9/tasks/T1/ceremony/witnesses', body: { id: 'w1', name: '王纪检', role: '纪检监督', commitment: 'e8bc163c82eee18733288c7d4ac636db3a6deb013ef2d37b68322be20edc45cc' } });
     expect((await run('ceremony', 'witness', 'add', 'T1', 'w2', '--name', '李', '--role', '企业代表')).err).toContain('--commitment');
+
+    const removed = stubApi(200, { round: 1, witnesses: 1, missing: ['至少需要 2 名见证人，目前已登记 1 名'] });
+    expect((await run('ceremony', 'witness', 'remove', 'T1', 'w9')).out).toBe('已移除见证人 w9；第 1 轮现登记见证人 1 名\n  尚不能截止登记：至少需要 2 名见证人，目前已登记 1 名');
+    expect(removed.calls[0]).toMatchObject({ method: 'DELETE', url: 'http://127.0.0.1:9/tasks/T1/ceremony/witnesses/w9' });
 
     const close = stubApi(200, { round: 1, witnesses: 2, applied: true });
     expect((await run('ceremony', 'close', 'T1')).out).toBe('第 1 轮见证人登记已截止（2 名）；对象池冻结后请各见证人揭示');

@@ -182,6 +182,16 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
       await coord.locator('[data-test="add-witness"]').click();
       await coord.locator('.el-form-item__error', { hasText: '承诺值应为 64 位小写十六进制' }).waitFor();
       await shot(coord, '07-witnesses-field-error');
+      // a witness registered by mistake comes off the list before registration closes
+      await coord.locator('[data-test="w-name"]').fill('张错登');
+      await coord.locator('[data-test="w-commitment"]').fill(sha('登记错了'));
+      await coord.locator('[data-test="add-witness"]').click();
+      await coord.locator('[data-test="witness-ready"]').waitFor();
+      await coord.locator('[data-test="remove-witness-w2"]').click();
+      await coord.locator('.el-message-box').getByRole('button', { name: '移除' }).click();
+      await coord.locator('[data-test="witness-missing"]', { hasText: '至少需要 2 名见证人，目前已登记 1 名' }).waitFor();
+      await expect(card.textContent()).resolves.not.toContain('张错登');
+      await coord.locator('[data-test="w-name"]').fill('李企业');
     }
     await coord.locator('[data-test="w-commitment"]').fill(commitments[1]!);
     await coord.locator('[data-test="add-witness"]').click();

@@ -1,6 +1,6 @@
 /**
  * The ceremony survives an operator's mistakes (issue 11, point 1): witnesses are added one at a
- * time and the pool freezes only when the coordinator closes registration with the profile's
+ * time (one entered by mistake is removed before closing) and the pool freezes only when the coordinator closes registration with the profile's
  * witnesses (2 by default; a 纪检 witness where the profile asks for discipline supervision); an
  * abort is refused once the draw has run (no phantom round); an aborted task is not launched
  * again but resumed with a new round after a leader's reasoned approval, the aborted round
@@ -54,6 +54,13 @@ describe('witness registration and its closing', () => {
       status: 409,
       json: { message: '见证人编号「w1」已登记' },
     });
+    // a witness entered by mistake is taken off the list while registration is open (audited)
+    expect((await coord('POST', `/tasks/${A}/ceremony/witnesses`, { id: 'w9', name: '错登记的人', role: '企业代表', commitment: sha('oops') })).json.witnesses).toBe(2);
+    expect((await leader('DELETE', `/tasks/${A}/ceremony/witnesses/w9`)).status).toBe(403);
+    expect(await coord('DELETE', `/tasks/${A}/ceremony/witnesses/w9`)).toMatchObject({ status: 200, json: { round: 1, witnesses: 1, missing: ['至少需要 2 名见证人，目前已登记 1 名'] } });
+    expect(await coord('DELETE', `/tasks/${A}/ceremony/witnesses/w9`)).toMatchObject({ status: 404, json: { message: '第 1 轮登记的见证人「w9」不存在' } });
+    const trail = (await coord('GET', `/tasks/${A}/audit`)).json as { what: string; data: { witness?: { id: string } } }[];
+    expect(trail.filter((a) => a.what === 'ceremony.witness-removed').map((a) => a.data.witness?.id)).toEqual(['w9']);
     // a leader cannot close registration (the coordinator's act), nor can an unsigned caller
     expect((await leader('POST', `/tasks/${A}/ceremony/close`, {})).status).toBe(403);
     expect((await api.call('POST', `/tasks/${A}/ceremony/close`, {})).status).toBe(401);
@@ -64,6 +71,7 @@ describe('witness registration and its closing', () => {
     expect((await coord('POST', `/tasks/${A}/ceremony/close`, {})).json).toEqual({ round: 1, witnesses: 2, applied: true });
     await waitForStage(status, 'ceremony');
     expect(await coord('POST', `/tasks/${A}/ceremony/witnesses`, { id: 'w3', name: '迟到者', role: '企业代表', commitment: sha('third') })).toMatchObject({ status: 409 });
+    expect(await coord('DELETE', `/tasks/${A}/ceremony/witnesses/w2`)).toMatchObject({ status: 409 });
     const pub = await api.call('GET', `/public/tasks/${A}.json`);
     expect(pub.json.rounds[0].freeze.witnesses.map((w: { id: string }) => w.id)).toEqual(['w1', 'w2']);
   });

@@ -13,7 +13,7 @@ import { normalizeUscc } from '../../../shared/domain/uscc.js';
 import { actorOf, launchedTask } from '../../../shared/usecases/access.js';
 import { drawnTargets, drawRecordOf, drawInputsOf, checkCodeFor, launchTask, publishTaskResults, taskFollowUps, taskStatus } from '../../../shared/usecases/tasks.js';
 import { decideApproval } from '../../../shared/usecases/approval.js';
-import { abortCeremony, closeWitnessRegistration, freezeCeremony, registerCeremonyWitnesses, revealSecret } from '../../../shared/usecases/ceremony.js';
+import { abortCeremony, closeWitnessRegistration, freezeCeremony, registerCeremonyWitnesses, removeCeremonyWitness, revealSecret } from '../../../shared/usecases/ceremony.js';
 import { requestResume } from '../../../shared/usecases/resume.js';
 import { decideLateLaunch, requestLateLaunch } from '../../../shared/usecases/late-launch.js';
 import { requestRedraw } from '../../../shared/usecases/redraw.js';
@@ -47,6 +47,8 @@ export const taskRoutes: Record<string, RouteHandler> = {
     const r = await drawInputsOf(staffOf(req), taskId(req), req.query.round ? Number(req.query.round) : undefined);
     return { binary: { data: Buffer.from(r.json), contentType: 'application/json; charset=utf-8', filename: r.filename } };
   },
+
+  'DELETE /tasks/{taskId}/ceremony/witnesses/{witnessId}': async (req) => ({ json: await removeCeremonyWitness(staffOf(req), taskId(req), req.params.witnessId!) }),
 
   'POST /tasks/{taskId}/ceremony/close': async (req) => ({ json: await closeWitnessRegistration(staffOf(req), taskId(req)) }),
 

@@ -618,6 +618,19 @@ export function buildCli(): Command {
         console.log(r.missing.length ? `  尚不能截止登记：${r.missing.join('；')}` : `  可以截止登记：suiji ceremony close ${taskId}`);
       });
     });
+  witness
+    .command('remove')
+    .description('take a witness registered by mistake off the list (only while registration is open)')
+    .argument('<taskId>')
+    .argument('<witnessId>')
+    .action(async (taskId: string, witnessId: string, _o, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const r = (await call(ctx, 'DELETE', `/tasks/${encodeURIComponent(taskId)}/ceremony/witnesses/${encodeURIComponent(witnessId)}`)) as { round: number; witnesses: number; missing: string[] };
+      out(ctx, r, () => {
+        console.log(`已移除见证人 ${witnessId}；第 ${r.round} 轮现登记见证人 ${r.witnesses} 名`);
+        console.log(r.missing.length ? `  尚不能截止登记：${r.missing.join('；')}` : `  可以截止登记：suiji ceremony close ${taskId}`);
+      });
+    });
   ceremony
     .command('freeze')
     .description('coordinator: freeze the pool now (freeze record, system commitment and beacon round published); witnesses register after, then `ceremony close`')
