@@ -32,6 +32,7 @@ import { renderReportReminder } from '../mail/render.js';
 import { deliver } from '../mail/events.js';
 import type { SendOutcome } from '../mail/send.js';
 import { buildLeadershipSummary } from '../reports/summary.js';
+import { pendingLeaderDecisions } from '../lifecycle/decisions.js';
 import { checkReportStats, type ReportPeriod, type ReportStats } from '../reports/stats.js';
 import { CalendarGaps, Directory, reportUndeliverable, sendCalendarAlerts, undeliverable } from './deadlines.js';
 import { computeReportStats, periodKey, snapshotEnterpriseBase } from './report-stats.js';
@@ -224,6 +225,8 @@ async function summarize(dept: Department, profile: PolicyProfile, due: ReportDu
   }
   let recipients = 0;
   let offTarget = 0;
+  // requests filed by the coordinators that wait for a leader (late launches, resumes, …) are named in the summary
+  const pendingDecisions = await pendingLeaderDecisions(dept.id);
   for (const leader of dept.leaders) {
     // The recipient only changes the greeting; the workbook is the same for every leader.
     const built = await buildLeadershipSummary({
@@ -231,6 +234,7 @@ async function summarize(dept: Department, profile: PolicyProfile, due: ReportDu
       stats,
       meta: { departmentName: dept.name, level: dept.level, filledOn: today, contact: reportContact(dept) },
       recipient: { name: leader.name, email: leader.email, ...(leader.title ? { title: leader.title } : {}) },
+      pendingDecisions,
     });
     offTarget = built.kpis.filter((k) => k.ok === false).length;
     const r = await send(`summary#${dept.id}#${key}#${leader.email.toLowerCase()}`, leader, () => built.mail, 'leadership-summary', dir, summary);

@@ -52,7 +52,8 @@ async function approvalRequest(task: TaskRecord): Promise<void> {
       respondBy: ctx.planTask.drawDate,
     });
     await sendMail({
-      key: `approval#${task.taskId}#r${task.drawRound}#${leader.email}`,
+      // a plan form sent to the leaders again after a resume is a new request
+      key: `approval#${task.taskId}#r${task.drawRound}${task.pastApprovals?.length ? `#a${task.pastApprovals.length}` : ''}#${leader.email}`,
       kind: 'plan-approval',
       to: [leader.email],
       raw: await composeMime(mail, { from: config().mailFrom, to: [{ name: leader.name, address: leader.email }], kind: 'plan-approval' }),

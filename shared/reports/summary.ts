@@ -3,7 +3,7 @@
  * form layout, and the e-mail with the workbook attached.
  */
 import type { PolicyProfile } from '../domain/profiles.js';
-import { renderLeadershipSummary } from '../mail/templates/leadership-summary.js';
+import { renderLeadershipSummary, type LeadershipSummaryMail } from '../mail/templates/leadership-summary.js';
 import type { PersonRef, RenderedMail } from '../mail/templates/layout.js';
 import { computeKpis, type KpiRow } from './kpi.js';
 import { XLSX_CONTENT_TYPE, monthlyReportXlsx, reportFileName, type ReportMeta } from './monthly-xlsx.js';
@@ -15,6 +15,7 @@ export interface LeadershipSummaryInput {
   meta: Omit<ReportMeta, 'kpis'>;
   recipient: PersonRef;
   dashboardUrl?: string | undefined;
+  pendingDecisions?: LeadershipSummaryMail['pendingDecisions'];
 }
 
 export interface LeadershipSummary {
@@ -35,6 +36,7 @@ export async function buildLeadershipSummary(i: LeadershipSummaryInput): Promise
     kpis,
     attachment: { filename, contentType: XLSX_CONTENT_TYPE, content: xlsx },
     dashboardUrl: i.dashboardUrl,
+    pendingDecisions: i.pendingDecisions,
   });
   return { mail, kpis, xlsx, filename };
 }

@@ -98,6 +98,8 @@ export interface TaskRecord {
   lateLaunch?: LateLaunchRecord;
   /** The leader's decision on the plan form, once taken (shared/usecases/approval.ts). */
   approval?: ApprovalDecision;
+  /** Decisions on the plan form before a resume sent it to the leaders again (a rejection, oldest first). */
+  pastApprovals?: ApprovalDecision[];
   summary?: Record<string, unknown>;
   closedAt?: string;
   updatedAt: string;
@@ -242,11 +244,21 @@ export async function clearResumeRequest(taskId: string): Promise<boolean> {
  * Take a failed task with a pending resume request back into the lifecycle for `round` (once):
  * its failure moves to `pastFailures`. False when someone decided the request meanwhile.
  */
-export async function markResumed(t: TaskRecord, round: number, executionName: string): Promise<boolean> {
+export async function markResumed(t: TaskRecord, round: number, executionName: string, plan: { planVersion?: number; reconsider?: boolean } = {}): Promise<boolean> {
+  // A plan form sent back (PlanRejected) goes to the leaders again: its decision moves to pastApprovals.
+  const reconsider = plan.reconsider && t.approval ? { pastApprovals: [...(t.pastApprovals ?? []), t.approval] } : undefined;
   try {
     await updateItem(K.task(t.taskId), {
-      set: { stage: 'launched', ceremonyRound: round, executionName, pastFailures: [...(t.pastFailures ?? []), ...(t.failure ? [t.failure] : [])], updatedAt: nowIso() },
-      remove: ['failure', 'resumeRequest'],
+      set: {
+        stage: 'launched',
+        ceremonyRound: round,
+        executionName,
+        pastFailures: [...(t.pastFailures ?? []), ...(t.failure ? [t.failure] : [])],
+        ...(plan.planVersion !== undefined ? { planVersion: plan.planVersion } : {}),
+        ...(reconsider ?? {}),
+        updatedAt: nowIso(),
+      },
+      remove: ['failure', 'resumeRequest', ...(reconsider ? ['approval'] : [])],
       condition: '#stage = :failed AND attribute_exists(#rq)',
       names: { '#stage': 'stage', '#rq': 'resumeRequest' },
       values: { ':failed': 'failed' },

@@ -71,6 +71,8 @@ export async function staffName(email: string, department?: string): Promise<str
 /** The decision already taken on the task's plan form, if any. */
 export async function planApprovalDecision(task: TaskRecord): Promise<ApprovalDecision | undefined> {
   if (task.approval) return task.approval;
+  // sent to the leaders again after a resume: undecided (the earlier decision is in pastApprovals)
+  if (task.pastApprovals?.length) return undefined;
   // Tasks decided before decisions were kept on the record: the decision is among the first
   // audit entries (launch, then the decision), so one page of the trail answers it.
   const hit = (await queryAuditPage(task.taskId, 50)).find((a) => (a.what === 'plan.approved' || a.what === 'plan.rejected') && a.data?.applied !== false);

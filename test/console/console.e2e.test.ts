@@ -516,6 +516,10 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await coord.locator('[data-test="late-pending"]').waitFor();
     await shot(coord, '20-late-launch-request');
 
+    // the leader's home counts the request among what waits for him
+    await leader.goto(`${platform.apiUrl}/console#/`);
+    await leader.locator('[data-test="todo"]').getByText('逾期启动申请待审批（请您审批）').waitFor();
+    await expect.poll(() => leader.locator('[data-test="counter-approvals"]').textContent(), { timeout: 90_000 }).toBe('1');
     await leader.goto(`${platform.apiUrl}/console#/tasks`);
     await leader.goto(`${platform.apiUrl}/console#/tasks/${LATE}`);
     const card = leader.locator('[data-test="late-approval-card"]');

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { digestsOf, verifyChain, verifyRecordV2 } from '../../shared/draw/v2/index.js';
 import { runVerifyChain } from '../../shared/dev/cli/verify.js';
+import { pendingLeaderDecisions } from '../../shared/lifecycle/decisions.js';
 import { ApiClient, waitForStage, type Call } from '../helpers/api.js';
 import { passBeacon, startSamplePlatform, type SamplePlatform } from '../helpers/platform.js';
 
@@ -133,6 +134,10 @@ describe('abort and resume of task A', () => {
     });
     expect(await coord('POST', `/tasks/${A}/resume`, { reason: '再次申请恢复任务' })).toMatchObject({ status: 409, json: { message: '已有待批准的恢复申请' } });
     expect((await coord('POST', `/tasks/${A}/launch`, {})).json.message).toContain('恢复申请已提交，待分管领导批准');
+    // it waits for a leader: counted among his decisions (console home and task list, leadership summary)
+    expect(await pendingLeaderDecisions(SAMPLE_MAIN_DEPT)).toMatchObject([{ taskId: A, kind: 'resume', label: '恢复申请待审批', reason: '企业代表已到场，重新组织抽取仪式' }]);
+    const row = ((await leader('GET', `/departments/${SAMPLE_MAIN_DEPT}/tasks`)).json as { taskId: string }[]).find((r) => r.taskId === A);
+    expect(row).toMatchObject({ decision: { kind: 'resume' }, next: { who: 'leader' } });
     expect(await leader('POST', `/tasks/${A}/approval`, { approve: true, subject: 'resume' })).toMatchObject({ status: 400, json: { message: '批准恢复时请写明理由' } });
 
     const mailsBefore = approvalMails();
@@ -220,4 +225,35 @@ describe("the department's chain of rounds", () => {
     expect(await run([files[0]!, files[2]!])).toMatchObject({ code: 1, out: expect.stringContaining('缺少第 2 轮') });
     expect(await run([files[0]!, join(dir, 'replaced.json'), files[2]!])).toMatchObject({ code: 1, out: expect.stringContaining('第 2 轮被替换') });
   });
+});
+
+describe('a task whose plan form the leader sent back (PlanRejected)', () => {
+  const C = `${SAMPLE_PLAN_ID}-03`; // draw date 2026-06-18
+  const statusC = (): Promise<Call> => coord('GET', `/tasks/${C}/status`);
+  const approvalMailsFor = (): number => platform.ses.emails().filter((e) => e.destination.to.map(addr).includes(SAMPLE_LEADER_EMAIL) && e.subject.includes('审批') && (e.body.text ?? '').includes('第三次内部联合随机抽查')).length;
+
+  it('is resumed: launch says what to do, the resume sends the plan form to the leaders again, the approval goes on to the witnesses', async () => {
+    clock.set('2026-06-18T01:00:00Z');
+    expect((await coord('POST', `/tasks/${C}/launch`, {})).status).toBe(201);
+    await waitForStage(statusC, 'approval');
+    expect(approvalMailsFor()).toBe(1);
+    expect((await leader('POST', `/tasks/${C}/approval`, { approve: false, reason: '抽查事项与本季度重点不符' })).json).toMatchObject({ approved: false, applied: true });
+    await waitForStage(statusC, 'failed');
+    const again = await coord('POST', `/tasks/${C}/launch`, {});
+    expect(again.status).toBe(409);
+    expect(again.json.message).toContain('任务计划被分管领导退回（任务计划未获批准');
+    expect(again.json.message).toContain('再提交恢复申请并写明如何处理');
+
+    expect((await coord('POST', `/tasks/${C}/resume`, { reason: '已按领导意见调整抽查事项说明' })).status).toBe(202);
+    expect(await pendingLeaderDecisions(SAMPLE_MAIN_DEPT)).toMatchObject([{ taskId: C, kind: 'resume' }]);
+    expect((await leader('POST', `/tasks/${C}/approval`, { approve: true, reason: '同意重新报审', subject: 'resume' })).json).toEqual({ resume: 'approved', round: 1 });
+    // the plan form waits for a fresh decision, announced by a new approval mail; the rejection stays on record
+    await waitForStage(statusC, 'approval');
+    await expect.poll(approvalMailsFor, { timeout: 30_000 }).toBe(2);
+    expect(await pendingLeaderDecisions(SAMPLE_MAIN_DEPT)).toMatchObject([{ taskId: C, kind: 'plan' }]);
+    expect((await leader('POST', `/tasks/${C}/approval`, { approve: true })).json).toMatchObject({ approved: true, applied: true });
+    await waitForStage(statusC, 'witnesses');
+    const whats = ((await coord('GET', `/tasks/${C}/audit`)).json as { what: string }[]).map((x) => x.what);
+    expect(whats).toEqual(expect.arrayContaining(['plan.rejected', 'resume.requested', 'resume.approved', 'plan.approved']));
+  }, 180_000);
 });

@@ -7,7 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Platform } from '../../shared/dev/local/platform.js';
-import { SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
+import { SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
+import { reportDueDates, runReportsJob } from '../../shared/jobs/reports.js';
+import { getPreset } from '../../shared/domain/profiles.js';
 import { ManualClock } from '../../shared/clock.js';
 import { ApiClient } from '../helpers/api.js';
 import { approveAndDraw, startSamplePlatform, type SamplePlatform } from '../helpers/platform.js';
@@ -48,6 +50,15 @@ describe('a late launch approved by a leader', () => {
     expect(ok).toMatchObject({ status: 202, json: { message: '逾期启动申请已提交，待分管领导批准；批准后即可按新的日期启动' } });
     expect(await coord('POST', `/tasks/${B}/late-launch`, { reason: '再申请一次逾期启动', drawDate: '2026-06-25', window: { start: '2026-06-24', end: '2026-08-31' } })).toMatchObject({ status: 409 });
     expect((await coord('POST', `/tasks/${B}/launch`, {})).json.message).toContain('逾期启动申请已提交，待分管领导批准');
+    // the request waits for a leader: his task list and home count it, and so does the leadership summary mail
+    const row = ((await leader('GET', `/departments/${SAMPLE_MAIN_DEPT}/tasks`)).json as { taskId: string; decision?: unknown; next?: { who: string } }[]).find((r) => r.taskId === B)!;
+    expect(row).toMatchObject({ decision: { kind: 'late-launch', label: '逾期启动申请待审批' }, next: { who: 'leader', what: '逾期启动申请待审批' } });
+    const summaryDay = reportDueDates(getPreset('fuping-housing-2021'), 2026, '2026-06-22').map((d) => d.summaryDate!).filter((d) => d >= '2026-06-22').sort()[0]!;
+    const sent = await runReportsJob(summaryDay);
+    expect(sent.summaries.map((x) => x.department)).toContain(SAMPLE_MAIN_DEPT);
+    const summary = platform.ses.emails().find((e) => e.destination.to.some((t) => t.includes(SAMPLE_LEADER_EMAIL)) && e.subject.includes('汇总'))!;
+    expect(summary.body.text).toContain('待领导审批事项：1 项');
+    expect(summary.body.text).toContain(`逾期启动申请待审批：2026年第二次随机抽查（建设工程安全）（${B}），理由：汛期抢险占用执法力量，本轮抽查顺延`);
     expect((await coord('POST', `/tasks/${B}/late-launch/approval`, { approve: true })).status).toBe(403);
     expect(await leader('POST', `/tasks/${B}/late-launch/approval`, { approve: false })).toMatchObject({ status: 400, json: { message: '不批准时请填写理由' } });
     expect((await leader('POST', `/tasks/${B}/late-launch/approval`, { approve: true, reason: '同意顺延' })).json).toEqual({ lateLaunch: 'approved' });

@@ -15,6 +15,8 @@ export interface TaskRow {
   reached?: { resultEntered: number; published: number; closed: number };
   overdue: number;
   next?: { who: string; what: string };
+  /** What waits for a leader: the plan form, a late launch, a resume or a re-draw (shared/lifecycle/decisions.ts). */
+  decision?: { kind: 'plan' | 'late-launch' | 'resume' | 'redraw'; label: string };
 }
 
 export function stageType(stage: string): 'info' | 'warning' | 'success' | 'danger' | 'primary' {

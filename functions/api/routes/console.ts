@@ -17,6 +17,7 @@ import { listFollowUps } from '../../../shared/lifecycle/progress.js';
 import { listInspectors, getDepartment } from '../../../shared/store/registry.js';
 import { taskNames } from '../../../shared/lifecycle/names.js';
 import { drawDepartments } from '../../../shared/lifecycle/team.js';
+import { decisionOfTask, decisionOfUnlaunched } from '../../../shared/lifecycle/decisions.js';
 import { getProfile } from '../../../shared/services/profile.js';
 import { requirePrincipal, type Request, type RouteHandler } from '../../../shared/http/core.js';
 import { notFound } from '../../../shared/domain/errors.js';
@@ -103,6 +104,8 @@ export const consoleRoutes: Record<string, RouteHandler> = {
         runtime.delete(pt.taskId);
         const overdue = t ? (await deadlinesOfTask(t.taskId)).filter((d) => !d.metAt && d.due !== null && isOverdue(d.due, today)).length : 0;
         const stage = t?.stage ?? 'not-launched';
+        // what waits for a leader (plan form, late launch, resume, re-draw): the home page counts it
+        const decision = t ? await decisionOfTask(t) : pt.drawDate < today ? await decisionOfUnlaunched(pt.taskId, pt.name) : undefined;
         out.push({
           taskId: pt.taskId,
           name: pt.name,
@@ -120,7 +123,8 @@ export const consoleRoutes: Record<string, RouteHandler> = {
           overdue,
           launchedAt: t?.launchedAt,
           closedAt: t?.closedAt,
-          next: nextAction(stage, t, overdue, pt.drawDate, today),
+          ...(decision ? { decision: { kind: decision.kind, label: decision.label } } : {}),
+          next: decision ? { who: 'leader', what: decision.label } : nextAction(stage, t, overdue, pt.drawDate, today),
         });
       }
     }

@@ -18,6 +18,7 @@ import {
   html,
   joinCn,
   kvTable,
+  list,
   para,
   raw,
   shell,
@@ -35,6 +36,8 @@ export interface LeadershipSummaryMail {
   /** The filled report form (XLSX). */
   attachment: MailAttachment;
   dashboardUrl?: string | undefined;
+  /** What waits for the department's leaders on the day the summary is sent (plan forms, late launches, resumes, re-draws). */
+  pendingDecisions?: readonly { taskId: string; taskName: string; label: string; reason?: string | undefined }[] | undefined;
 }
 
 export function renderLeadershipSummary(d: LeadershipSummaryMail): RenderedMail {
@@ -55,7 +58,10 @@ export function renderLeadershipSummary(d: LeadershipSummaryMail): RenderedMail 
     ['利用信用风险分级分类', `${ytd.creditRisk.tasks} 次，${ytd.creditRisk.targets} 户`],
     ['本年累计结果公示', `${s.timeliness.published} 户`],
     ['逾期未完成事项', `${overdueCount} 项`],
+    ['待领导审批事项', `${d.pendingDecisions?.length ?? 0} 项`],
   ];
+  const decisions = d.pendingDecisions ?? [];
+  const decisionLine = (x: (typeof decisions)[number]): string => `${x.label}：${x.taskName}（${x.taskId}）${x.reason ? `，理由：${x.reason}` : ''}`;
   const kpiTable = renderKpiTable(d.kpis);
   const sections = s.overdue.filter((x) => x.items.length);
   const overdueHtml = quarter
@@ -78,13 +84,19 @@ export function renderLeadershipSummary(d: LeadershipSummaryMail): RenderedMail 
           : para('无逾期事项。')
       }`
     : '';
-  const body = html`${para(intro)}${callout(verdict.sentence, verdict.status === '未达标' ? 'bad' : verdict.status === '达标' ? 'info' : 'warn')}${heading('主要数据')}${kvTable(figures)}${heading('考核指标（本年累计）')}${raw(kpiTable.html)}${overdueHtml}${
+  const body = html`${para(intro)}${callout(verdict.sentence, verdict.status === '未达标' ? 'bad' : verdict.status === '达标' ? 'info' : 'warn')}${heading('主要数据')}${kvTable(figures)}${
+    decisions.length ? html`${heading(`待您审批的事项（${decisions.length} 项）`)}${list(decisions.map(decisionLine))}` : ''
+  }${heading('考核指标（本年累计）')}${raw(kpiTable.html)}${overdueHtml}${
     d.dashboardUrl ? html`<div style="margin:12px 0">${button(d.dashboardUrl, '查看详细情况')}</div>` : ''
   }`;
 
   const text = new TextBuilder().line(intro);
   text.blank().line(verdict.sentence);
   text.heading('主要数据').kvs(figures);
+  if (decisions.length) {
+    text.heading(`待您审批的事项（${decisions.length} 项）`);
+    for (const x of decisions) text.line(`  - ${decisionLine(x)}`);
+  }
   text.heading('考核指标（本年累计）');
   for (const l of kpiTable.text.split('\n')) text.line(l);
   if (quarter) {
