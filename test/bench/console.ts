@@ -23,7 +23,7 @@ import { ApiClient } from '../../shared/dev/local/api-client.js';
 import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
 import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID, SAMPLE_TOWNS } from '../../shared/dev/sample/district.js';
 import { ManualClock, setClock } from '../../shared/clock.js';
-import { passBeacon } from '../helpers/platform.js';
+import { passBeacon } from '../helpers/beacon.js';
 import { launchChromium } from '../console/browser.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -14,7 +14,7 @@ import { startPlatform } from '../../shared/dev/local/platform.js';
 import { timeInvocations } from '../../shared/dev/local/lambdas.js';
 import { ApiClient } from '../../shared/dev/local/api-client.js';
 import { ManualClock, setClock } from '../../shared/clock.js';
-import { passBeacon } from '../helpers/platform.js';
+import { passBeacon } from '../helpers/beacon.js';
 import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT } from '../../shared/dev/sample/district.js';
 import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
 import { upsertInspectors, listInspectors, upsertTargets } from '../../shared/store/registry.js';

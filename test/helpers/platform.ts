@@ -4,12 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
-import { currentClock, ManualClock, resetClock, setClock, type Clock } from '../../shared/clock.js';
-import { REGISTRATION_MINUTES } from '../../shared/lifecycle/draw-stage.js';
+import { resetClock, setClock, type Clock } from '../../shared/clock.js';
 import { startPlatform, type Platform } from '../../shared/dev/local/platform.js';
 import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL } from '../../shared/dev/sample/district.js';
 import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
 import { ApiClient, waitForStage, type Call } from './api.js';
+import { passBeacon } from './beacon.js';
+
+export { passBeacon };
 
 export type As = Awaited<ReturnType<ApiClient['as']>>;
 
@@ -59,14 +61,6 @@ export async function approveAndDraw(coord: As, leader: As, task: string, secret
   await witnessAndDraw(coord, task, secrets);
 }
 
-/**
- * The draw waits for the beacon round fixed at the freeze (after the planned close of witness
- * registration): a test's ManualClock is moved past it.
- */
-export function passBeacon(): void {
-  const c = currentClock();
-  if (c instanceof ManualClock) c.advance((REGISTRATION_MINUTES + 2) * 60_000);
-}
 
 /** From the witnesses stage to the drawn task: two witnesses registered, registration closed, both reveal. */
 export async function witnessAndDraw(coord: As, task: string, secrets: [string, string] = ['s1', 's2']): Promise<void> {
