@@ -543,11 +543,16 @@ export class LocalScheduler {
   private readonly states = new Map<string, ScheduleState>();
 
   /** Fire every occurrence in [from, to] not handled yet, in time order across schedules. */
-  runDue(from: Date, to: Date): Promise<FiredOccurrence[]> {
-    return this.exclusive(() => this.fireWindow(() => from.getTime(), to.getTime(), from.getTime(), false));
+  runDue(from: Date, to: Date, opts: { coalesceRates?: boolean } = {}): Promise<FiredOccurrence[]> {
+    return this.exclusive(() => this.fireWindow(() => from.getTime(), to.getTime(), from.getTime(), false, opts.coalesceRates ?? false));
   }
 
-  private async fireWindow(lower: (s: LocalSchedule, st: ScheduleState) => number, to: number, anchorDefault: number, windowed: boolean): Promise<FiredOccurrence[]> {
+  /**
+   * `coalesceRates`: a rate schedule fires once for the window, at its last occurrence. For a
+   * fast-forward that moves a day at a time: the every-minute recovery job would otherwise run
+   * 1,440 times per simulated day, each finding what the previous run found.
+   */
+  private async fireWindow(lower: (s: LocalSchedule, st: ScheduleState) => number, to: number, anchorDefault: number, windowed: boolean, coalesceRates = false): Promise<FiredOccurrence[]> {
     const due: { s: LocalSchedule; t: number; order: number }[] = [];
     const fresh: string[] = [];
     for (const [order, s] of this.schedules.entries()) {
@@ -576,7 +581,8 @@ export class LocalScheduler {
           lo = oldest;
         }
       }
-      for (const t of occurrences(s, lo, to, anchor ?? anchorDefault)) due.push({ s, t, order });
+      const times = occurrences(s, lo, to, anchor ?? anchorDefault);
+      for (const t of coalesceRates && s.parsed.kind === 'rate' ? times.slice(-1) : times) due.push({ s, t, order });
     }
     due.sort((a, b) => a.t - b.t || a.order - b.order);
     const fired: FiredOccurrence[] = [];
