@@ -4,9 +4,13 @@
  * (deadline reminders, escalations, report reminders and leadership summaries); tasks are
  * launched on time, approved, drawn at a witnessed ceremony; simulated inspectors record checks
  * and enter results (some late, some with problems, some refusals to sign); the coordinator
- * publishes every Friday and follows problems up. At the end it prints the KPIs per task and in
- * total, and what the mail inbox holds. SUIJI_DEMO_CALLS=1 adds where the time went: DynamoDB calls
- * per phase and command, and wall time per Lambda function.
+ * publishes every Friday and follows problems up — in the cross-department joint task the target's
+ * team leader does, a partner department's leader disposing of its own findings. Operators'
+ * mistakes are handled the right way: a launch forgotten past its draw date goes through a late
+ * launch approved by the leader, and a mistyped witness reveal is refused and retried. At the
+ * end it prints the KPIs per task and in total (and the partner departments' joint share), and
+ * what the mail inbox holds. SUIJI_DEMO_CALLS=1 adds where the time went: DynamoDB calls per
+ * phase and command, and wall time per Lambda function.
  */
 import { createHash } from 'node:crypto';
 import { startPlatform } from './platform.js';
@@ -38,7 +42,9 @@ const sha = (s: string): string => createHash('sha256').update(s, 'utf8').digest
 
 const platform = await startPlatform({ retryDelayMs: 0, environment: { POWERTOOLS_LOG_LEVEL: 'WARN' } });
 say(`platform up in ${((Date.now() - started) / 1000).toFixed(1)} s; loading the sample district …`);
-const loaded = await loadSampleDistrict(sampleDistrict());
+const district = sampleDistrict();
+const loaded = await loadSampleDistrict(district);
+const deptName = new Map(district.departments.map((d) => [d.id, d.name]));
 say(`sample district: ${loaded.targets.created + loaded.targets.unchanged + loaded.targets.updated} targets (${(loaded.ms.total / 1000).toFixed(1)} s)`);
 
 const scheduler = new LocalScheduler({ template: platform.lambdas.template, lambdas: platform.lambdas, log: () => undefined, beforeInvoke: (t: Date) => clock.set(t) });
@@ -123,7 +129,7 @@ const teams = new Map<string, Map<string, ProgressRecord>>();
 
 let day = `${YEAR}-01-01`;
 let prev = new Date(clock.now().getTime() - 1);
-const counters = { checks: 0, results: 0, late: 0, published: 0, followUps: 0 };
+const counters = { checks: 0, results: 0, late: 0, published: 0, followUps: 0, partnerFollowUps: 0 };
 const timing = { jobs: 0, lifecycle: 0, targets: 0 };
 // SUIJI_DEMO_CALLS=1: count DynamoDB calls per phase and command (where the time goes)
 const calls = new Map<string, number>();
@@ -212,7 +218,7 @@ while (day <= `${YEAR}-12-31`) {
     const sim = sims.get(taskId);
     if (!sim || !working) continue;
     const ctx = contexts.get(taskId)!;
-    const team = teams.get(taskId) ?? new Map((await listProgress(taskId, { projection: ['uscc', 'team', 'teamDepartments'] })).map((p) => [p.uscc, p]));
+    const team = teams.get(taskId) ?? new Map((await listProgress(taskId, { projection: ['uscc', 'team', 'teamDepartments', 'leader'] })).map((p) => [p.uscc, p]));
     teams.set(taskId, team);
     // Inspectors work in parallel (different targets; one target's check precedes its entry).
     const today = [...sim].filter(([, s]) => s.checkDay === day || s.entryDay === day);
@@ -243,16 +249,25 @@ while (day <= `${YEAR}-12-31`) {
       }
     }
     const coordActor = { by: SAMPLE_COORDINATOR_EMAIL, role: 'coordinator' };
+    const joint = ctx.planTask.jointDepartments.length > 1;
     for (const [key, f] of followUpPlan) {
       if (!key.startsWith(`${taskId}#`)) continue;
       const uscc = key.slice(taskId.length + 1);
+      // In a joint task the team leader does the follow-up, whichever department he is from
+      // (a partner department's leader disposes of its own findings); else the coordinator.
+      const members = team.get(uscc)!;
+      const refs = joint ? await teamOf(ctx, members) : [];
+      const lead = refs[members.team.indexOf(members.leader)];
+      const actor = joint && lead ? { by: `${members.leader}@sim`, role: 'inspector', inspector: lead } : coordActor;
+      const partner = Boolean(joint && lead && lead.department !== ctx.task.department);
       if (day === f.openDay) {
-        await openFollowUp(taskId, uscc, { disposition: 'order-correction', responsibleUnit: ctx.planTask.leadSection }, coordActor);
+        await openFollowUp(taskId, uscc, { disposition: 'order-correction', responsibleUnit: partner ? `${deptName.get(lead!.department) ?? lead!.department}执法检查组` : ctx.planTask.leadSection }, actor);
         counters.followUps++;
+        if (partner) counters.partnerFollowUps++;
       }
       if (day === f.closeDay) {
         for (const fu of (await listFollowUps(taskId, uscc)).filter((x) => x.status === 'open')) {
-          await closeFollowUp(taskId, uscc, fu.id, '已责令改正并复查，完结', coordActor);
+          await closeFollowUp(taskId, uscc, fu.id, '已责令改正并复查，完结', actor);
         }
         followUpPlan.delete(key);
       }
@@ -296,6 +311,12 @@ const kpis: KpiRow[] = computeKpis(profile, stats);
 say('\n== 全年 KPI（阜平县住房和城乡建设局，对照政策配置目标） ==');
 for (const k of kpis) say(`${k.ok === false ? '✗' : k.ok ? '✓' : '·'} ${k.name}\t${k.valueText}\t目标 ${k.targetText}\t${k.status}`);
 
+// The joint task counts for its partner departments too (their own reports).
+for (const d of [...new Set(version.tasks.flatMap((t) => t.jointDepartments))].filter((d) => d !== SAMPLE_MAIN_DEPT)) {
+  const joint = (await computeReportStats(d, { kind: 'quarter', year: YEAR, quarter: 4 })).yearToDate.other.crossDepartment;
+  say(`${deptName.get(d) ?? d}：本年参与跨部门联合抽查 ${joint.tasks} 次、${joint.targets} 户，发现问题 ${joint.problemTargets} 户`);
+}
+
 const mails = platform.ses.emails();
 const byKind = new Map<string, number>();
 for (const m of mails) {
@@ -304,7 +325,7 @@ for (const m of mails) {
 }
 say(`\n== 邮件（共 ${mails.length} 封，收件箱 ${platform.inboxUrl}） ==`);
 for (const [k, n] of [...byKind].sort((a, b) => b[1] - a[1])) say(`${n}\t${k}`);
-say(`\nsimulated: ${counters.checks} checks, ${counters.results} results (${counters.late} late), ${counters.published} published, ${counters.followUps} follow-ups`);
+say(`\nsimulated: ${counters.checks} checks, ${counters.results} results (${counters.late} late), ${counters.published} published, ${counters.followUps} follow-ups (${counters.partnerFollowUps} by a joint task's partner department)`);
 say(`time: scheduled jobs ${(timing.jobs / 1000).toFixed(1)} s, lifecycle steps ${(timing.lifecycle / 1000).toFixed(1)} s, inspectors and coordinator ${(timing.targets / 1000).toFixed(1)} s`);
 for (const [k, n] of [...calls].sort((a, b) => b[1] - a[1]).slice(0, 25)) say(`calls ${String(n).padStart(7)}  ${k}`);
 for (const [k, ms] of [...invokeMs].sort((a, b) => b[1] - a[1])) say(`lambda ${(ms / 1000).toFixed(1).padStart(6)} s  ${k}`);
