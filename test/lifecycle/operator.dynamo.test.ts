@@ -17,7 +17,6 @@ import { findTask } from '../../shared/store/plans.js';
 import { approvePlan, createDraft, publishPlan } from '../../shared/services/plans.js';
 import { audit, createTask, getTask, updateTask } from '../../shared/store/tasks.js';
 import { putInspector } from '../../shared/store/registry.js';
-import { getBlob } from '../../shared/blobs.js';
 import { consumeLink, createLink, resolveLink } from '../../shared/links.js';
 import { linkRoutes } from '../../functions/api/routes/links.js';
 import { commitSecret } from '../../shared/draw/index.js';
@@ -28,6 +27,7 @@ import { K } from '../../shared/store/keys.js';
 import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
 import type { Request } from '../../shared/http/core.js';
 import type { Inspector, Target } from '../../shared/domain/schemas.js';
+import { readFrozenBlob } from '../../shared/lifecycle/draw-v2.js';
 
 let stack: TestStack;
 let F: DeptFixture;
@@ -109,8 +109,9 @@ describe('enforcement certificates', () => {
 
     clock.set('2026-12-05T01:00:00Z');
     await freezeStage({ taskId: late.taskId });
-    const frozen = JSON.parse((await getBlob(`draws/${late.taskId}/1/frozen.json`))!.toString('utf8')) as { inputs: { eligibility: string[] } };
-    const listed = frozen.inputs.eligibility.filter((l) => l.startsWith('insp,')).map((l) => l.split(',')[1]);
+    // suiji-draw-v2: the frozen eligibility lists inspectors by pseudonym; the internal map names them
+    const frozen = (await readFrozenBlob(late.taskId, 1))!;
+    const listed = frozen.eligibility.filter((l) => l.startsWith('insp,')).map((l) => frozen.pseudonyms[l.split(',')[1]!]).sort();
     expect(listed).toEqual(F.inspectors.map((i) => i.id).sort());
     expect(listed).not.toContain('op-lapsed');
   });
