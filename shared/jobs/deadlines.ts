@@ -26,8 +26,8 @@
  * skipped; the department's coordinators are told once per address (key shared with the SES
  * event handler). A year the calendar does not cover (`CalendarYearNotCovered`) never crashes
  * the job or gets guessed: what can be computed is sent, and each affected department's
- * coordinators get one alert per day naming the missing year (`calendar#<today>#<year>#<email>`,
- * shared with the reports job).
+ * coordinators get one alert per missing year (`calendar#<year>#<department>#<email>`, shared
+ * with the reports job; every later day only logs the gap).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { maskEmail } from '../lambda/redact.js';
@@ -169,12 +169,15 @@ export class CalendarGaps {
   }
 }
 
+/** What stops while the calendar lacks a year: the deadline job's mail and the reports job's. */
+const CALENDAR_GAP_EFFECTS = '检查结果录入、公示和后续处置的到期提醒与逾期提醒，月报表、季度总结的报送提醒和领导汇总';
+
 /** The alert to coordinators when the working-day calendar lacks a year (no template exists for it). */
-export function renderCalendarAlert(d: { recipient: Recipient; departmentName: string; today: string; year: number; covered: readonly number[]; what: string }): RenderedMail {
+export function renderCalendarAlert(d: { recipient: Recipient; departmentName: string; today: string; year: number; covered: readonly number[] }): RenderedMail {
   const subject = `${SUBJECT_PREFIX}工作日历缺少 ${d.year} 年节假日安排，到期提醒暂停`;
   const intro = `${d.recipient.name}：${fmtDateWeekday(d.today)}，系统无法计算 ${d.year} 年的工作日：工作日历尚未收录国务院办公厅公布的 ${d.year} 年部分节假日安排。`;
-  const effect = `受影响的工作：${d.what}。涉及 ${d.year} 年的到期日、提醒日和逾期天数不会被推算，相关提醒暂停发送；不涉及 ${d.year} 年的提醒照常发送。`;
-  const fix = `请在 shared/domain/calendar-overrides.json 中补充 ${d.year} 年的放假和调休上班日期（格式见 shared/domain/calendar.ts 文件开头的说明）并重新部署。补充之前，本提醒每天发送一次。`;
+  const effect = `受影响的工作：${CALENDAR_GAP_EFFECTS}。涉及 ${d.year} 年的到期日、提醒日和逾期天数不会被推算，相关提醒暂停发送；不涉及 ${d.year} 年的提醒照常发送。`;
+  const fix = `请在 shared/domain/calendar-overrides.json 中补充 ${d.year} 年的放假和调休上班日期（格式见 shared/domain/calendar.ts 文件开头的说明）并重新部署。本提醒对每个缺少的年份只发送一次；补充之前，涉及 ${d.year} 年的提醒一直暂停，补充后自动恢复。`;
   const covered = `已收录年份：${d.covered.length ? `${d.covered[0]}–${d.covered[d.covered.length - 1]}` : '无'}`;
   const body = html`${para(intro)}${callout(effect, 'bad')}${list([fix, covered])}`;
   const text = new TextBuilder().line(intro).blank().line(effect).blank().line(`- ${fix}`).line(`- ${covered}`);
@@ -182,7 +185,10 @@ export function renderCalendarAlert(d: { recipient: Recipient; departmentName: s
   return { subject, html: shell({ title: `工作日历缺少 ${d.year} 年节假日安排`, preheader: intro, department: d.departmentName, body }), text: text.toString() };
 }
 
-/** One alert per day, year and coordinator (the key is shared by both jobs). */
+/**
+ * One alert per missing year, department and coordinator (the key is shared by both jobs, so
+ * whichever meets the gap first tells it); the daily runs after that only log the gap.
+ */
 export async function sendCalendarAlerts(today: string, gaps: CalendarGaps, dir: Directory, what: string, cal: Calendar): Promise<number> {
   let sent = 0;
   for (const { year, departments } of gaps.list()) {
@@ -191,8 +197,9 @@ export async function sendCalendarAlerts(today: string, gaps: CalendarGaps, dir:
       const dept = dir.department(id);
       if (!dept) continue;
       for (const c of dept.coordinators) {
-        const mail = renderCalendarAlert({ recipient: c, departmentName: dept.name, today, year, covered: cal.coveredYears(), what });
-        const r = await deliver({ key: `calendar#${today}#${year}#${c.email.toLowerCase()}`, kind: 'calendar-alert', to: [{ name: c.name, email: c.email }], mail });
+        const key = `calendar#${year}#${id}#${c.email.toLowerCase()}`;
+        const mail = renderCalendarAlert({ recipient: c, departmentName: dept.name, today, year, covered: cal.coveredYears() });
+        const r = await deliver({ key, kind: 'calendar-alert', to: [{ name: c.name, email: c.email }], mail });
         if (r === 'sent') sent++;
       }
     }

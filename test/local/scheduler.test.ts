@@ -194,6 +194,52 @@ describe('the local scheduler', () => {
     expect(st.missed).toBe(missedBefore + 1);
     expect(logs.some((l) => /dropped/.test(l))).toBe(true);
   });
+
+  // after the ticking test: it moves the shared daily schedule's watermark past June
+  it('with coalesceRates fires a rate schedule once per window, at its last occurrence, and cron schedules as usual', async () => {
+    // The fixture app with an hourly rate schedule beside its crons (the demo's case: the
+    // every-minute recovery job, run once per simulated day).
+    const template = structuredClone(stack.template);
+    const [, daily] = Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::Scheduler::Schedule' && id.startsWith('DailyDeadlines'))!;
+    const json = JSON.stringify(daily).replace('\\"schedule\\":\\"daily\\"', '\\"schedule\\":\\"hourly\\"');
+    expect(json).toContain('hourly');
+    const hourly = JSON.parse(json) as typeof daily & { Properties: Record<string, unknown> };
+    hourly.Properties.ScheduleExpression = 'rate(1 hour)';
+    template.Resources.HourlyCoalesced = hourly;
+    const withRate = new LocalLambdas(template);
+    const clock = new ManualClock('2026-07-01T00:00:00Z');
+    setClock(clock);
+    const seen: string[] = [];
+    const s = new LocalScheduler({
+      template,
+      lambdas: withRate,
+      log: (l) => logs.push(l),
+      beforeInvoke: (t, x) => {
+        clock.set(t);
+        seen.push(`${iso(t.getTime())} ${x.name}`);
+      },
+    });
+    expect(s.schedules.find((x) => x.name === 'HourlyCoalesced')?.parsed.kind).toBe('rate');
+
+    // 2026-07-01 00:00 … 23:59:59 China time: the rate anchors at the window's start.
+    const day1 = await s.runDue(new Date('2026-06-30T16:00:00Z'), new Date('2026-07-01T15:59:59Z'), { coalesceRates: true });
+    const rateRuns = (f: { schedule: string }[]) => f.filter((x) => x.schedule === 'HourlyCoalesced');
+    expect(rateRuns(day1).map((f) => iso(f.at.getTime()))).toEqual(['2026-07-01T15:00:00.000Z']); // 23:00, the last of 24
+    expect(await calls('job:hourly:2026-07-01T15:00:00Z')).toBe(1);
+    expect(await calls('job:hourly:2026-06-30T16:00:00Z')).toBe(0);
+    expect(await calls('job:hourly:2026-07-01T14:00:00Z')).toBe(0);
+    // the cron schedules of that day ran as without coalescing, in time order with it
+    expect(day1.filter((f) => f.schedule.startsWith('DailyDeadlines')).map((f) => iso(f.at.getTime()))).toEqual(['2026-07-01T00:00:00.000Z']);
+    expect([...seen].sort()).toEqual(seen);
+    // its watermark moved to that occurrence: the same window again fires nothing …
+    expect(rateRuns(await s.runDue(new Date('2026-06-30T16:00:00Z'), new Date('2026-07-01T15:59:59Z'), { coalesceRates: true }))).toEqual([]);
+    // … the next day once more, at its last occurrence; without coalescing, every occurrence
+    const day2 = await s.runDue(new Date('2026-07-01T16:00:00Z'), new Date('2026-07-02T15:59:59Z'), { coalesceRates: true });
+    expect(rateRuns(day2).map((f) => iso(f.at.getTime()))).toEqual(['2026-07-02T15:00:00.000Z']);
+    const day3 = await s.runDue(new Date('2026-07-02T16:00:00Z'), new Date('2026-07-03T03:59:59Z'));
+    expect(rateRuns(day3)).toHaveLength(12); // 00:00 … 11:00
+    expect((await s.state('HourlyCoalesced')).fired).toBe(1 + 1 + 12);
+  });
 });
 
 async function waitFor(cond: () => Promise<boolean>, ms = 20_000): Promise<void> {
