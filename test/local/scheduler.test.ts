@@ -4,7 +4,7 @@
  * nothing, real-time ticking with catch-up inside the retry window, failing targets.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cronOccurrences, LocalScheduler, parseCron, parseScheduleExpression, occurrences, type LocalSchedule } from '../../shared/dev/local/scheduler.js';
+import { cronOccurrences, LocalScheduler, parseCron, parseScheduleExpression, occurrences, type FiredOccurrence, type LocalSchedule } from '../../shared/dev/local/scheduler.js';
 import { LocalLambdas } from '../../shared/dev/local/lambdas.js';
 import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
 import { deleteItem, getItem, putItem } from '../../shared/store/base.js';
@@ -223,7 +223,7 @@ describe('the local scheduler', () => {
 
     // 2026-07-01 00:00 … 23:59:59 China time: the rate anchors at the window's start.
     const day1 = await s.runDue(new Date('2026-06-30T16:00:00Z'), new Date('2026-07-01T15:59:59Z'), { coalesceRates: true });
-    const rateRuns = (f: { schedule: string }[]) => f.filter((x) => x.schedule === 'HourlyCoalesced');
+    const rateRuns = (f: FiredOccurrence[]) => f.filter((x) => x.schedule === 'HourlyCoalesced');
     expect(rateRuns(day1).map((f) => iso(f.at.getTime()))).toEqual(['2026-07-01T15:00:00.000Z']); // 23:00, the last of 24
     expect(await calls('job:hourly:2026-07-01T15:00:00Z')).toBe(1);
     expect(await calls('job:hourly:2026-06-30T16:00:00Z')).toBe(0);
