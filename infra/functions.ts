@@ -72,7 +72,8 @@ export const FUNCTIONS = [
     blobs: { read: ['draws', 'imports'], write: ['imports'] },
     lifecycle: ['start', 'respond', 'observe'],
     mail: true,
-    invokes: ['ImportRun'],
+    // ImportRun: large imports; JobRecover: a stored result's confirmation mail, after the answer
+    invokes: ['ImportRun', 'JobRecover'],
   },
   {
     id: 'ImportRun',
@@ -162,7 +163,7 @@ export const FUNCTIONS = [
     // Every minute; usually nothing is owed and nothing stalled (one index query, one list call).
     memoryMb: 512,
     timeoutSeconds: 300,
-    description: 'Every minute: owed confirmation mails sent, satisfied lifecycle steps resumed, from stored state',
+    description: 'Every minute: owed confirmation mails sent, satisfied lifecycle steps resumed, from stored state; invoked by the API for one confirmation',
     table: 'readwrite',
     lifecycle: ['respond', 'list'],
     mail: true,

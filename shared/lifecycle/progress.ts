@@ -17,9 +17,9 @@ import {
   type TaskRecord,
 } from '../store/tasks.js';
 import { K } from '../store/keys.js';
-import { getItem, queryAll, type Item, type TransactItem } from '../store/base.js';
+import { batchGet, getItem, queryAll, type Item, type TransactItem } from '../store/base.js';
 import { owedConfirmationPut } from '../store/outbox.js';
-import { contentHash, getDepartment, getInspector } from '../store/registry.js';
+import { contentHash, getDepartment, getInspectors, inspectorOfItem } from '../store/registry.js';
 import { taskNames } from './names.js';
 import { getProfile } from '../services/profile.js';
 import { validateResult, type ValidResult } from '../domain/result.js';
@@ -29,9 +29,9 @@ import { dueDate, firstLadderDay, followUpDueDate, type DeadlineKind } from '../
 import { resumeIfDone } from './callbacks.js';
 import { now, nowIso } from '../clock.js';
 import { conflict, notFound, invalid } from '../domain/errors.js';
-import type { PlanTask, PlanVersion } from '../domain/schemas.js';
+import type { Inspector, PlanTask, PlanVersion } from '../domain/schemas.js';
 import type { InspectorRef } from '../domain/identity.js';
-import { requireTeamMember, teamOf } from './team.js';
+import { activeInspector, onTeam, requireTeamMember, teamOf } from './team.js';
 import { notifyFollowUpArisen } from './followup-notice.js';
 import { effectiveDates } from '../domain/late.js';
 
@@ -60,6 +60,12 @@ const contextCache = new Map<string, { at: number; plan: PlanVersion; planTask: 
 export async function taskContext(taskId: string): Promise<TaskContext> {
   const task = await getTask(taskId);
   if (!task) throw notFound(`任务「${taskId}」`);
+  return contextOf(task);
+}
+
+/** The context of a task record just read (fresh): its plan task and profile, cached as above. */
+async function contextOf(task: TaskRecord): Promise<TaskContext> {
+  const taskId = task.taskId;
   const hit = contextCache.get(taskId);
   if (hit && performance.now() - hit.at < CONTEXT_TTL_MS && hit.plan.version === task.planVersion) {
     return { task, plan: hit.plan, planTask: effectiveDates(hit.planTask, task.lateLaunch), profile: hit.profile };
@@ -141,11 +147,18 @@ export async function enterResult(
   body: unknown,
   actor: Actor & { inspector: InspectorRef },
   via: 'form' | 'api' | 'mail',
-  opts: { submission?: string } = {},
+  opts: EntryOptions = {},
 ): Promise<{ progress: ProgressRecord; result: ValidResult; corrected: boolean; unchanged: boolean }> {
-  const ctx = await taskContext(taskId);
-  const p = await progressOrThrow(taskId, uscc);
-  await requireTeamMember(ctx, p, actor.inspector, '录入检查结果');
+  // One round trip for what every entry reads fresh: the task, the target's progress and the
+  // acting inspector (a deactivated one acts no more).
+  const read = await readForEntry(taskId, uscc, actor.inspector);
+  if (!read.task) throw notFound(`任务「${taskId}」`);
+  const ctx = await contextOf(read.task);
+  if (!read.progress) throw opts.notOnTeam?.() ?? notFound(`本任务抽取名单中的检查对象「${uscc}」`);
+  const p = read.progress;
+  if (opts.inactive) await activeInspector(actor.inspector, read.inspector ?? null).catch((e: unknown) => Promise.reject(opts.inactive!(e)));
+  if (opts.notOnTeam && !(await onTeam(ctx, p, actor.inspector))) throw opts.notOnTeam();
+  await requireTeamMember(ctx, p, actor.inspector, '录入检查结果', read.inspector ?? null);
   const published = ['published', 'followup_open', 'closed'].includes(p.status);
   // A retry of what is stored answers with the stored result, whatever happened since.
   if (published && !p.result) throw conflict('检查结果已公示，不能再修改');
@@ -157,7 +170,7 @@ export async function enterResult(
     itemIds: itemIdsOf(ctx.planTask),
     window: ctx.planTask.window,
     today: chinaToday(now()),
-    certificates: await teamCertificates(ctx, p),
+    certificates: await teamCertificates(ctx, p, read.inspector),
   });
   const corrected = p.status === 'result_entered' || p.status === 'reviewed';
   // A double submission or a retry (same content) has no second effect and answers as stored.
@@ -238,8 +251,35 @@ export async function enterResult(
   if (dueFollow) {
     await notifyFollowUpArisen({ ...ctx, workingDays: ctx.profile.deadlines.followUp.workingDays }, progress, result.phrases, dueFollow.date ?? null);
   }
-  await resumeIfDone(taskId);
+  // Only a first entry can complete the results stage (a correction leaves the counters as they
+  // were); what a request that died here left undone, the recovery job resumes.
+  if (first) await resumeIfDone(taskId);
   return { progress, result, corrected, unchanged: false };
+}
+
+export interface EntryOptions {
+  /** The form's submission id (stored with the result and in its audit entry). */
+  submission?: string;
+  /**
+   * The refusal for a target that is not on the actor's team (or not drawn), when the channel
+   * answers it differently from a forbidden act (an inspector's link: "not one of your targets").
+   */
+  notOnTeam?: () => Error;
+  /** The refusal for an actor no longer registered or active, from the refusal of `activeInspector`, checked first. */
+  inactive?: (e: unknown) => unknown;
+}
+
+/** The task, the target's progress and the acting inspector, in one consistent BatchGet. */
+async function readForEntry(taskId: string, uscc: string, who: InspectorRef): Promise<{ task?: TaskRecord; progress?: ProgressRecord; inspector?: Inspector }> {
+  const keys = { task: K.task(taskId), progress: K.progress(taskId, uscc), inspector: K.inspector(who.department, who.id) };
+  const items = await batchGet<Item>([keys.task, keys.progress, keys.inspector], 1, { consistent: true });
+  const find = (k: { pk: string; sk: string }) => items.find((i) => i.pk === k.pk && i.sk === k.sk);
+  const inspector = find(keys.inspector);
+  return {
+    task: find(keys.task) as (TaskRecord & Item) | undefined,
+    progress: find(keys.progress) as (ProgressRecord & Item) | undefined,
+    ...(inspector ? { inspector: inspectorOfItem(inspector) } : {}),
+  };
 }
 
 /**
@@ -253,14 +293,13 @@ async function storedAlready(taskId: string, p: ProgressRecord, result: ValidRes
 }
 
 /** Name and certificate expiry of each team member, from the member's own department's registry. */
-async function teamCertificates(ctx: TaskContext, p: ProgressRecord): Promise<Map<string, { name: string; expiry: string }>> {
+async function teamCertificates(ctx: TaskContext, p: ProgressRecord, known?: Inspector): Promise<Map<string, { name: string; expiry: string }>> {
   const out = new Map<string, { name: string; expiry: string }>();
-  await Promise.all(
-    (await teamOf(ctx, p)).map(async (ref) => {
-      const i = ref && (await getInspector(ref.department, ref.id));
-      if (i) out.set(i.id, { name: i.name, expiry: i.certificateExpiry });
-    }),
-  );
+  const refs = (await teamOf(ctx, p)).filter((r): r is InspectorRef => r !== undefined);
+  const isKnown = (r: InspectorRef) => known !== undefined && r.department === known.department && r.id === known.id;
+  // the acting inspector was read already; the others in one BatchGet
+  const found = [...(await getInspectors(refs.filter((r) => !isKnown(r)))), ...(known && refs.some(isKnown) ? [known] : [])];
+  for (const i of found) out.set(i.id, { name: i.name, expiry: i.certificateExpiry });
   return out;
 }
 

@@ -52,17 +52,18 @@ export async function onTeam(ctx: Scope, p: TeamRecord, who: InspectorRef): Prom
  * The registered, active inspector behind a sign-in, link or reply token: a deactivated or
  * deleted inspector acts through none of them.
  */
-export async function activeInspector(who: InspectorRef): Promise<Inspector> {
-  const i = await getInspector(who.department, who.id);
+export async function activeInspector(who: InspectorRef, known?: Inspector | null): Promise<Inspector> {
+  // `known`: the record read (fresh) by the caller with other items; null: read, not registered
+  const i = known === undefined ? await getInspector(who.department, who.id) : (known ?? undefined);
   if (!i) throw forbidden(`检查人员「${who.id}」已不在本部门执法检查人员名录库中`);
   if (!i.active) throw forbidden(`检查人员「${i.name}」（${i.id}）已停用，不能再办理检查事项`);
   return i;
 }
 
 /** A member of the target's team, registered and active — or a refusal saying which. */
-export async function requireTeamMember(ctx: Scope, p: TeamRecord, who: InspectorRef, what: string): Promise<Inspector> {
+export async function requireTeamMember(ctx: Scope, p: TeamRecord, who: InspectorRef, what: string, known?: Inspector | null): Promise<Inspector> {
   if (!(await onTeam(ctx, p, who))) throw forbidden(`谁检查、谁录入：只有本检查对象的检查组成员可以${what}`);
-  return activeInspector(who);
+  return activeInspector(who, known);
 }
 
 /** Each member's id with the registry record of that (department, id), when there is one. */

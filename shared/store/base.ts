@@ -295,7 +295,7 @@ export async function batchWrite(puts: Item[], deletes: Key[] = [], concurrency 
   });
 }
 
-export async function batchGet<T = Item>(keys: Key[], concurrency = 4): Promise<T[]> {
+export async function batchGet<T = Item>(keys: Key[], concurrency = 4, opts: { consistent?: boolean } = {}): Promise<T[]> {
   const chunks: Key[][] = [];
   for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
   const out: T[] = [];
@@ -303,7 +303,7 @@ export async function batchGet<T = Item>(keys: Key[], concurrency = 4): Promise<
     let pending: Key[] | undefined = chunk;
     for (let attempt = 0; pending && pending.length; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 2000)));
-      const r = await ddb().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending } } }));
+      const r = await ddb().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ...(opts.consistent ? { ConsistentRead: true } : {}) } } }));
       out.push(...((r.Responses?.[tableName()] ?? []) as T[]));
       pending = r.UnprocessedKeys?.[tableName()]?.Keys as Key[] | undefined;
     }

@@ -135,6 +135,13 @@ export async function getInspector(dept: string, id: string): Promise<Inspector 
   const it = await getItem(K.inspector(dept, id));
   return it ? stripMeta<Inspector>(it) : undefined;
 }
+/** Several inspectors by (department, id) in one BatchGet; those not registered are left out. */
+export async function getInspectors(refs: readonly { department: string; id: string }[], opts: { consistent?: boolean } = {}): Promise<Inspector[]> {
+  if (!refs.length) return [];
+  return (await batchGet(refs.map((r) => K.inspector(r.department, r.id)), 4, opts)).map(inspectorOfItem);
+}
+/** An inspector's stored item (from a batch read with other items) as the record. */
+export const inspectorOfItem = (it: Record<string, unknown>): Inspector => stripMeta<Inspector>(it);
 export async function listInspectors(dept: string): Promise<Inspector[]> {
   return (await queryAll({ pk: K.department(dept).pk, skPrefix: 'INSP#' })).map((i) => stripMeta<Inspector>(i));
 }

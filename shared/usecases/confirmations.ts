@@ -14,6 +14,7 @@ import { getItem } from '../store/base.js';
 import { K } from '../store/keys.js';
 import type { ValidResult } from '../domain/result.js';
 import { now, nowIso } from '../clock.js';
+import { invokeAsync } from '../lambda/invoke.js';
 
 const logger = new Logger({ serviceName: 'suiji-confirmations' });
 
@@ -46,22 +47,41 @@ export const owedBackoffMs = (attempts: number): number => Math.min(30_000 * 2 *
 
 /**
  * The confirmation a stored result version owes (store/outbox.ts), sent now if it is still owed
- * and no other sender holds it. Called by the request that stored it and by a retry of the same
- * submission; the scheduled drain below sends what they could not. A failure to send leaves it
- * owed and is not the caller's failure: the result is stored. One attempt, no in-request
- * back-off: a mail service that is down must not hold the person's request (the drain retries).
+ * and no other sender holds it: the sender the API invokes right after the answer (below), and
+ * whoever else observes the stored version; the scheduled drain sends what they could not. A
+ * failure to send leaves it owed. One attempt, no back-off here: the drain retries.
  */
-export async function confirmFormEntry(entry: { taskId: string; uscc: string }, res: { progress: ProgressRecord }): Promise<SendOutcome | 'owed' | undefined> {
-  const version = res.progress.resultVersion;
-  if (!version) return undefined;
-  const owed = await claimOwed({ taskId: entry.taskId, uscc: entry.uscc, version }, nowIso(), OWED_LEASE_MS);
-  if (!owed) return (await getOwed(entry.taskId, entry.uscc, version)) ? 'owed' : undefined;
+export async function confirmFormEntry(o: { taskId: string; uscc: string; version: number }, known?: ProgressRecord): Promise<SendOutcome | 'owed' | undefined> {
+  const owed = await claimOwed(o, nowIso(), OWED_LEASE_MS);
+  if (!owed) return (await getOwed(o.taskId, o.uscc, o.version)) ? 'owed' : undefined;
   try {
-    return (await sendOwed(owed, { known: res.progress, maxAttempts: 1 })) ?? undefined;
+    return (await sendOwed(owed, { ...(known ? { known } : {}), maxAttempts: 1 })) ?? undefined;
   } catch (e) {
-    logger.warn('result confirmation not sent; it stays owed', { taskId: entry.taskId, version, error: e instanceof Error ? e.name : String(e) });
+    logger.warn('result confirmation not sent; it stays owed', { taskId: o.taskId, version: o.version, error: e instanceof Error ? e.name : String(e) });
     await deferOwed(owed, nowIso(), errorName(e)); // due at once for the drain, one attempt counted
     return 'owed';
+  }
+}
+
+/** The event with which the API has the recovery function send one confirmation (functions/jobs/recover.ts). */
+export interface ConfirmEvent {
+  confirm: { taskId: string; uscc: string; version: number };
+}
+
+/**
+ * After a result version is stored through the form: its confirmation is sent by the recovery
+ * function, invoked asynchronously (Lambda queues the event and answers at once), so the
+ * person's request waits for neither the mail service nor the mail log. If the invocation
+ * cannot be queued, the owed item is still there: the every-minute drain sends it.
+ */
+export async function confirmAfterAnswer(o: ConfirmEvent['confirm']): Promise<void> {
+  const fn = process.env.JOB_RECOVER_FUNCTION;
+  try {
+    if (fn) await invokeAsync(fn, { confirm: o } satisfies ConfirmEvent);
+    // Outside a deployed function (scripts, tests without the platform): after this turn.
+    else setImmediate(() => void confirmFormEntry(o).catch(() => undefined));
+  } catch (e) {
+    logger.warn('confirmation sender not invoked; the recovery job sends it', { taskId: o.taskId, version: o.version, error: errorName(e) });
   }
 }
 

@@ -16,7 +16,7 @@
  * the task), `notFound` (reason NOT_ON_TEAM) for a target not on the inspector's team.
  */
 import { consoleLink, consumeLink, createLink, releaseLink, resolveLink, type LinkRecord } from '../links.js';
-import { enterResult, taskContext } from '../lifecycle/progress.js';
+import { enterResult, taskContext, type EntryOptions } from '../lifecycle/progress.js';
 import { getProgress, getTask, listProgress, STATUS_NAMES, type ApprovalDecision, type ProgressRecord } from '../store/tasks.js';
 import { activeInspector, onTeam, teamMembers } from '../lifecycle/team.js';
 import type { InspectorRef } from '../domain/identity.js';
@@ -27,7 +27,7 @@ import type { ResultPhrase } from '../domain/profiles.js';
 import type { PlanTask } from '../domain/schemas.js';
 import { DomainError, tooLate } from '../domain/errors.js';
 import { config } from '../config.js';
-import { confirmFormEntry } from './confirmations.js';
+import { confirmAfterAnswer } from './confirmations.js';
 import type { ValidResult } from '../domain/result.js';
 import { planApprovalDecision, staffName } from './approval.js';
 
@@ -38,19 +38,22 @@ type Payload = Record<string, string>;
  * his only while he is registered and active: every use resolves him again, so deactivating or
  * deleting him revokes his links (a 180-day assignment link included) at once.
  */
-export async function openLink(linkId: string): Promise<LinkRecord> {
+export async function openLink(linkId: string, opts: { inspector?: 'now' | 'later' } = {}): Promise<LinkRecord> {
   const r = await resolveLink(linkId);
   if (!r.ok) throw tooLate(r.reason);
-  if (r.link.payload.inspectorId !== undefined) {
+  // 'later': the act that follows reads the inspector with its other items and refuses the same way
+  if (r.link.payload.inspectorId !== undefined && opts.inspector !== 'later') {
     try {
       await activeInspector(linkInspector(r.link.payload));
     } catch (e) {
-      if (e instanceof DomainError && e.code === 'forbidden') throw tooLate(`链接已失效：${e.message}`);
-      throw e;
+      throw linkRevoked(e);
     }
   }
   return r.link;
 }
+
+/** An inspector no longer registered or active: his links are used up, whatever they were for. */
+const linkRevoked = (e: unknown): unknown => (e instanceof DomainError && e.code === 'forbidden' ? tooLate(`链接已失效：${e.message}`) : e);
 
 export const NOT_ON_TEAM = 'NotOnTeam';
 
@@ -60,8 +63,9 @@ const linkInspector = (payload: Payload): InspectorRef => ({ department: payload
 /** The target must be on this inspector's team in this task (else `notFound`, reason NOT_ON_TEAM). */
 export async function assertOnTeam(payload: Payload, uscc: string): Promise<void> {
   const p = await getProgress(payload.taskId!, uscc);
-  if (!p || !(await onTeam(await taskContext(payload.taskId!), p, linkInspector(payload)))) throw new DomainError('notFound', `「${uscc}」不在您本次任务的检查对象中。`, { reason: NOT_ON_TEAM });
+  if (!p || !(await onTeam(await taskContext(payload.taskId!), p, linkInspector(payload)))) throw notOnTeam(uscc);
 }
+const notOnTeam = (uscc: string): DomainError => new DomainError('notFound', `「${uscc}」不在您本次任务的检查对象中。`, { reason: NOT_ON_TEAM });
 
 // ---------------------------------------------------------------- pages
 
@@ -192,14 +196,19 @@ export async function enterResultByLink(
   result: Record<string, unknown>,
   ip: string,
   submission?: string,
-): Promise<{ entry: ResultEntry; correctionUrl?: string; confirmation?: Awaited<ReturnType<typeof confirmFormEntry>> }> {
-  if (link.action === 'view-assignment') await assertOnTeam(link.payload, uscc);
+): Promise<{ entry: ResultEntry; correctionUrl?: string }> {
   const { taskId } = link.payload as { taskId: string };
   const actor = { by: link.recipient, role: 'inspector', ip, inspector: linkInspector(link.payload) };
-  const opts = submission ? { submission } : {};
+  const opts: EntryOptions = {
+    ...(submission ? { submission } : {}),
+    inactive: linkRevoked,
+    // an assignment link names one of the inspector's targets; another is "not yours"
+    ...(link.action === 'view-assignment' ? { notOnTeam: () => notOnTeam(uscc) } : {}),
+  };
   if (link.action !== 'enter-result') {
     const entry = await enterResult(taskId, uscc, result, actor, 'form', opts);
-    return { entry, confirmation: await confirmed(taskId, uscc, entry) };
+    await confirmed(taskId, uscc, entry);
+    return { entry };
   }
   // Single use, claimed before acting (a conditional write): of two POSTs at the same moment one
   // records, the other is told the link was used. A refused entry gives the claim back.
@@ -212,17 +221,19 @@ export async function enterResultByLink(
     await releaseLink(link.id, claim);
     throw e;
   }
-  const confirmation = await confirmed(taskId, uscc, entry);
+  await confirmed(taskId, uscc, entry);
   const again = await createLink('enter-result', link.payload, link.recipient, { days: 30, singleUse: true });
-  return { entry, confirmation, correctionUrl: `${config().publicBaseUrl}/l/${again}` };
+  return { entry, correctionUrl: `${config().publicBaseUrl}/l/${again}` };
 }
 
 /**
- * The confirmation this stored version owes (a retry sends it if the first attempt could not);
- * what requests leave owed, the scheduled drain sends (functions/jobs/outbox.ts).
+ * The confirmation this stored version owes goes out after the answer (a retry of a stored
+ * submission asks again, in case the first sender could not); what is left owed, the recovery
+ * job sends (functions/jobs/recover.ts).
  */
-function confirmed(taskId: string, uscc: string, entry: ResultEntry): Promise<Awaited<ReturnType<typeof confirmFormEntry>>> {
-  return confirmFormEntry({ taskId, uscc }, entry);
+async function confirmed(taskId: string, uscc: string, entry: ResultEntry): Promise<void> {
+  const version = entry.progress.resultVersion;
+  if (version) await confirmAfterAnswer({ taskId, uscc, version });
 }
 
 /**

@@ -96,12 +96,15 @@ describe('least privilege', () => {
     expect(actionsOf(fns.get('JobReports')!.statements).filter((a) => a.startsWith('states:'))).toEqual([]);
   });
 
-  it('lets only the API invoke another function, and only the import run (named in its environment)', () => {
+  it('lets only the API invoke another function, and only the import run and the recovery job (named in its environment)', () => {
     expect(holders('lambda:InvokeFunction')).toEqual(['Api']);
     const invoke = fns.get('Api')!.statements.filter((st) => asArray<string>(st.Action).includes('lambda:InvokeFunction'));
     const importRun = fns.get('ImportRun')!.logicalId;
-    expect(invoke.map((st) => st.Resource)).toEqual([{ 'Fn::GetAtt': [importRun, 'Arn'] }]);
+    const recover = fns.get('JobRecover')!.logicalId;
+    // the recovery job: a stored result's confirmation mail, sent after the answer
+    expect(invoke.flatMap((st) => asArray(st.Resource))).toEqual([{ 'Fn::GetAtt': [importRun, 'Arn'] }, { 'Fn::GetAtt': [recover, 'Arn'] }]);
     expect(fns.get('Api')!.resource.Properties!.Environment.Variables.IMPORT_RUN_FUNCTION).toEqual({ Ref: importRun });
+    expect(fns.get('Api')!.resource.Properties!.Environment.Variables.JOB_RECOVER_FUNCTION).toEqual({ Ref: recover });
     // The import run writes the registries and reads its upload; it starts nothing and sends nothing.
     expect(actionsOf(fns.get('ImportRun')!.statements).filter((a) => /^(states|ses|lambda):/.test(a))).toEqual([]);
   });

@@ -156,10 +156,12 @@ describe('result entry by link and a re-draw of task B', () => {
     const ok = await api.call('POST', `/l/${link}?t=${t.uscc}`, fields.toString(), FORM);
     expect(ok.status).toBe(200);
     expect(ok.text).toContain('检查结果已录入');
+    await platform.lambdasIdle(); // the confirmation is sent after the answer
     const confirmations = platform.ses.emails().filter((e) => e.destination.to.map(addr).includes(email) && e.subject.includes('结果录入确认'));
     expect(confirmations).toHaveLength(1);
     const same = await api.call('POST', `/l/${link}?t=${t.uscc}`, fields.toString(), FORM);
     expect(same.text).toContain('检查结果未变化');
+    await platform.lambdasIdle();
     expect(platform.ses.emails().filter((e) => e.destination.to.map(addr).includes(email) && e.subject.includes('结果录入确认'))).toHaveLength(1);
   }, 180_000);
 

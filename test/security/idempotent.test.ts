@@ -65,8 +65,12 @@ async function formOf(link: string, t: { uscc: string; team: string[] }): Promis
   expect(submission, 'the form carries a submission id').toBeDefined();
   return resultForm({ submission: submission!, items: JOINT_ITEMS, checkDate: '2026-05-19', present: t.team.slice(0, 2), signed: true });
 }
-const post = (link: string, uscc: string, form: URLSearchParams) =>
-  api.call('POST', `/l/${link}?t=${uscc}`, form.toString(), { 'content-type': 'application/x-www-form-urlencoded' });
+/** A form POST, and what it left to run after its answer (the confirmation's sender) finished. */
+async function post(link: string, uscc: string, form: URLSearchParams) {
+  const r = await api.call('POST', `/l/${link}?t=${uscc}`, form.toString(), { 'content-type': 'application/x-www-form-urlencoded' });
+  await platform.lambdasIdle();
+  return r;
+}
 
 describe('a retried result entry returns the stored one', () => {
   it('three identical PUTs at the same moment store one result: one 201, two 200 with the stored result (was 409)', async () => {

@@ -86,7 +86,8 @@ export const linkRoutes: Record<string, RouteHandler> = {
 
   'POST /l/{linkId}': async (req) => {
     try {
-      const link = await openLink(req.params.linkId!);
+      // the result entry reads the inspector with the task and the target (one round trip)
+      const link = await openLink(req.params.linkId!, { inspector: 'later' });
       const form = parseForm(req);
       if (link.action === 'view-assignment' || link.action === 'enter-result') {
         const uscc = link.action === 'enter-result' ? link.payload.uscc! : (req.query.t ?? '');
