@@ -5,7 +5,7 @@
  * filed never sits unseen.
  */
 import { getPlanVersion, listPlans } from '../store/plans.js';
-import { getLateLaunch } from '../store/late-launch.js';
+import { getLateLaunch, type LateLaunchRecord } from '../store/late-launch.js';
 import { getCeremony } from '../store/ceremony.js';
 import { listTasksOfDepartment, type TaskRecord } from '../store/tasks.js';
 
@@ -49,7 +49,11 @@ export async function decisionOfTask(t: TaskRecord): Promise<PendingDecision | u
 
 /** A task not launched yet: a late launch waiting for a leader. */
 export async function decisionOfUnlaunched(taskId: string, taskName: string): Promise<PendingDecision | undefined> {
-  const late = await getLateLaunch(taskId);
+  return lateLaunchDecision(taskId, taskName, await getLateLaunch(taskId));
+}
+
+/** The same from the task's late-launch record, read already. */
+export function lateLaunchDecision(taskId: string, taskName: string, late: LateLaunchRecord | undefined): PendingDecision | undefined {
   return late?.status === 'pending' ? pending(taskId, taskName, 'late-launch', late) : undefined;
 }
 

@@ -40,7 +40,7 @@ import { keyStratumDrawn } from '../domain/sampling.js';
 import { now, nowIso } from '../clock.js';
 import { chinaToday, maxDate } from '../domain/calendar.js';
 import { firstLadderDay } from '../domain/deadlines.js';
-import type { Target } from '../domain/schemas.js';
+import type { PlanTask, Target } from '../domain/schemas.js';
 
 
 /** Attributes of a target the draw needs (projection of the pool read). */
@@ -366,14 +366,15 @@ export async function drawStage(input: { taskId: string }): Promise<{ round: num
   await writeAssignments(task.taskId, round, rows, { by: 'system', role: 'system' }, entryFiledOn);
 
   // The targets remember this inspection: cooldown and "not the previous team" for later draws.
-  const taskItems = new Set([...planTask.items.general, ...planTask.items.key]);
-  const categories = [...new Set((await listInspectionItems(task.department)).filter((i) => taskItems.has(i.id)).map((i) => i.itemCategory))];
+  // A joint task inspected every participating department's items: each department's cooldown
+  // (its own item categories) counts it.
+  const inspected = await inspectedCategories(task.department, planTask);
   await putTargets(
     record.targets.flatMap((t) => {
       const d = details.get(t.uscc);
       if (!d) return [];
       const others = (d.lastInspections ?? []).filter((l) => l.taskId !== task.taskId);
-      const mine = categories.map((itemCategory) => ({ department: task.department, itemCategory, date: drawDate, taskId: task.taskId, team: t.team }));
+      const mine = inspected.map(({ department, itemCategory }) => ({ department, itemCategory, date: drawDate, taskId: task.taskId, team: t.team }));
       return [{ ...d, lastInspections: [...others, ...mine].slice(-10) }];
     }),
   );
@@ -382,6 +383,15 @@ export async function drawStage(input: { taskId: string }): Promise<{ round: num
   await updateCeremony(task.taskId, round, { status: 'drawn' });
   await updateTask(task.taskId, { stage: 'draw', drawRound: round });
   return { round, selected: record.targets.length };
+}
+
+/** The (department, item category) pairs a task inspects: its own items and, for a joint task, its partners'. */
+export async function inspectedCategories(department: string, planTask: Pick<PlanTask, 'items' | 'jointDepartments'>): Promise<{ department: string; itemCategory: string }[]> {
+  const ids = new Set([...planTask.items.general, ...planTask.items.key]);
+  const lists = await Promise.all([...new Set([department, ...planTask.jointDepartments])].map((d) => listInspectionItems(d)));
+  const pairs = new Map<string, { department: string; itemCategory: string }>();
+  for (const i of lists.flat()) if (ids.has(i.id)) pairs.set(`${i.department}\u0000${i.itemCategory}`, { department: i.department, itemCategory: i.itemCategory });
+  return [...pairs.values()];
 }
 
 export async function getDrawRecordJson(taskId: string, round: number): Promise<string | undefined> {

@@ -546,6 +546,19 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await card.getByText('气瓶充装单位特种设备安全检查（重点）').waitFor();
     await expect(coord.locator('[data-test="joint-departments"]').textContent()).resolves.toBe('阜平县住房和城乡建设局、阜平县市场监督管理局、阜平县应急管理局');
     await expect(card.textContent()).resolves.not.toMatch(/scjg-0|yjj-0|fp-scjg/);
+
+    // a partner department's coordinator has it in his task list and on his home, marked with the
+    // department that leads it; launching it is not his to do
+    const partner = await personPage();
+    await signIn(partner, 'scjg.coordinator@example.gov.cn');
+    await partner.getByText(`联合（牵头：阜平县住房和城乡建设局）`).first().waitFor();
+    await expect(partner.locator('[data-test="todo"]').textContent()).resolves.not.toContain('城镇燃气经营企业跨部门联合抽查');
+    await partner.getByRole('menuitem', { name: '抽查任务' }).click();
+    const row = partner.locator('[data-test="tasks"] tr', { hasText: `${SAMPLE_PLAN_ID}-06` });
+    await expect(row.locator('[data-test="joint-tag"]').textContent()).resolves.toBe('联合（牵头：阜平县住房和城乡建设局）');
+    await shot(partner, '22-partner-tasks');
+    await row.getByRole('link', { name: '2026年城镇燃气经营企业跨部门联合抽查' }).click();
+    await expect(partner.locator('[data-test="joint-departments"]').textContent()).resolves.toBe('阜平县住房和城乡建设局、阜平县市场监督管理局、阜平县应急管理局');
   });
 
   // Last: the 1,500 targets it adds would change the department's coverage figures the plan tests check.

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
 import { computeReportStats } from '../../shared/jobs/report-stats.js';
 import { sampleDistrict, SAMPLE_LEADER_EMAIL } from '../../shared/dev/sample/district.js';
-import { drawnJointTask, jointResult, JOINT_TASK, type JointSetting } from '../security/fixture.js';
+import { drawnJointTask, jointResult, JOINT_ITEMS, JOINT_TASK, type JointSetting } from '../security/fixture.js';
+import { getTarget } from '../../shared/store/registry.js';
 
 const clock = new ManualClock('2026-05-12T01:00:00Z');
 const addr = (s: string): string => /<([^>]+)>/.exec(s)?.[1] ?? s;
@@ -128,6 +129,42 @@ describe('a joint task belongs to every participating department', () => {
     expect(page).toContain(`<th>联合检查部门</th><td>${['fp-zjj', ...PARTNERS].map(deptName).join('、')}</td>`);
     // the task announcement lists it once
     expect((await s.api.call('GET', `/public/tasks/${JOINT_TASK}.json`)).json.results.map((r: { uscc: string }) => r.uscc)).toEqual([T.uscc]);
+  });
+
+  it("is in every partner department's task list, marked 联合（牵头：…）, and in no other department's", async () => {
+    type Row = { taskId: string; joint: boolean; lead?: { department: string; name: string }; jointLabel?: string; stage: string; total: number; decision?: unknown; next?: { who: string; what: string } };
+    const listOf = async (d: string): Promise<Row[]> => {
+      const r = await (await s.api.as(`${d.slice(3)}.coordinator@example.gov.cn`))('GET', `/departments/${d}/tasks`);
+      expect(r.status, d).toBe(200);
+      return r.json as Row[];
+    };
+    const drawn = s.targets.length;
+    for (const d of PARTNERS) {
+      const rows = (await listOf(d)).filter((r) => r.taskId === JOINT_TASK);
+      expect(rows, d).toEqual([
+        expect.objectContaining({ joint: true, lead: { department: 'fp-zjj', name: deptName('fp-zjj') }, jointLabel: `联合（牵头：${deptName('fp-zjj')}）`, stage: 'results', total: drawn }),
+      ]);
+      // what comes next is the lead department's; nothing waits for the partner's leaders
+      expect(rows[0]!.next).toMatchObject({ who: 'lead', what: expect.stringMatching(new RegExp(`^${deptName('fp-zjj')}：`)) });
+      expect(rows[0]!.decision).toBeUndefined();
+    }
+    // the lead's own row is not a partner's
+    const lead = (await listOf('fp-zjj')).find((r) => r.taskId === JOINT_TASK)!;
+    expect(lead).toMatchObject({ joint: true, stage: 'results' });
+    expect(lead.lead).toBeUndefined();
+    expect((await listOf('fp-sthjj')).some((r) => r.taskId === JOINT_TASK)).toBe(false);
+    // a partner's coordinator opens the joint task's summary from the list
+    const sum = await (await s.api.as('scjg.coordinator@example.gov.cn'))('GET', `/tasks/${JOINT_TASK}/summary`);
+    expect(sum.status).toBe(200);
+  });
+
+  it("the drawn targets remember the inspection for every participating department's items (each one's cooldown counts it)", async () => {
+    const target = (await getTarget('fp-zjj', T.uscc))!;
+    const mine = target.lastInspections.filter((l) => l.taskId === JOINT_TASK);
+    const expected = JOINT_ITEMS.map((id) => sample.items.find((i) => i.id === id)!).map((i) => `${i.department} ${i.itemCategory}`);
+    expect(new Set(expected).size).toBe(3);
+    expect(mine.map((l) => `${l.department} ${l.itemCategory}`).sort()).toEqual([...expected].sort());
+    for (const l of mine) expect(l).toMatchObject({ team: T.team, date: '2026-05-13' });
   });
 
   it("each partner department's report statistics count the joint task as a cross-department inspection", async () => {

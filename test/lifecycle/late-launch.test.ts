@@ -10,6 +10,7 @@ import type { Platform } from '../../shared/dev/local/platform.js';
 import { SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
 import { reportDueDates, runReportsJob } from '../../shared/jobs/reports.js';
 import { getPreset } from '../../shared/domain/profiles.js';
+import { pendingLeaderDecisions } from '../../shared/lifecycle/decisions.js';
 import { ManualClock } from '../../shared/clock.js';
 import { ApiClient } from '../helpers/api.js';
 import { approveAndDraw, startSamplePlatform, type SamplePlatform } from '../helpers/platform.js';
@@ -63,6 +64,14 @@ describe('a late launch approved by a leader', () => {
     expect(await leader('POST', `/tasks/${B}/late-launch/approval`, { approve: false })).toMatchObject({ status: 400, json: { message: '不批准时请填写理由' } });
     expect((await leader('POST', `/tasks/${B}/late-launch/approval`, { approve: true, reason: '同意顺延' })).json).toEqual({ lateLaunch: 'approved' });
     expect(await leader('POST', `/tasks/${B}/late-launch/approval`, { approve: true })).toMatchObject({ status: 409 });
+    // approved: the task list and the task's summary show the new dates and say to launch on them
+    // (not "抽取日期已过"); nothing waits for the leader any more
+    const approved = ((await coord('GET', `/departments/${SAMPLE_MAIN_DEPT}/tasks`)).json as { taskId: string; decision?: unknown; next?: { who: string; what: string }; drawDate: string; window: unknown }[]).find((r) => r.taskId === B)!;
+    const launchOnNewDates = { who: 'coordinator', what: '按批准的日期启动任务（抽取日期 2026-06-24）' };
+    expect(approved).toMatchObject({ drawDate: '2026-06-24', window: { start: '2026-06-24', end: '2026-08-31' }, next: launchOnNewDates });
+    expect(approved.decision).toBeUndefined();
+    expect((await coord('GET', `/tasks/${B}/summary`)).json).toMatchObject({ stage: 'not-launched', canLaunch: true, next: launchOnNewDates });
+    expect(await pendingLeaderDecisions(SAMPLE_MAIN_DEPT)).toEqual([]);
 
     expect((await coord('POST', `/tasks/${B}/launch`, {})).status).toBe(201);
     await approveAndDraw(coord, leader, B);

@@ -9,6 +9,9 @@ export interface TaskRow {
   window: { start: string; end: string };
   drawDate: string;
   joint: boolean;
+  /** A joint task the department takes part in as a partner: its lead department, and 联合（牵头：X局）. */
+  lead?: { department: string; name: string };
+  jointLabel?: string;
   stage: string;
   stageName: string;
   total: number;

@@ -4,12 +4,12 @@
  * ceremony, draw, overdue with names, follow-ups, the next action), its audit trail, and an
  * inspector's own assignments. Read-only; the same role and department checks as every route.
  */
-import { findTask, listPlans, getPlanVersion } from '../../../shared/store/plans.js';
-import { auditTrail, deadlinesOfTask, getTask, listTasksOfDepartment, seatsOfInspector, getProgress, STATUS_NAMES, type TaskRecord, type Stage } from '../../../shared/store/tasks.js';
+import { findTask } from '../../../shared/store/plans.js';
+import { auditTrail, deadlinesOfTask, getTask, seatsOfInspector, getProgress, STATUS_NAMES, type TaskRecord, type Stage } from '../../../shared/store/tasks.js';
 import { ceremonyRoundOf, getCeremony } from '../../../shared/store/ceremony.js';
 import { witnessShortfall } from '../../../shared/domain/witnesses.js';
 import { effectiveDates, launchTooLate } from '../../../shared/domain/late.js';
-import { getLateLaunch, type LateLaunchRecord } from '../../../shared/store/late-launch.js';
+import { getLateLaunch } from '../../../shared/store/late-launch.js';
 import { getDrawRecordJson, getDrawSummary } from '../../../shared/lifecycle/draw-stage.js';
 import { beaconLabel } from '../../../shared/pages/public.js';
 import { verifyRecord } from '../../../shared/draw/index.js';
@@ -17,7 +17,7 @@ import { listFollowUps } from '../../../shared/lifecycle/progress.js';
 import { listInspectors, getDepartment } from '../../../shared/store/registry.js';
 import { taskNames } from '../../../shared/lifecycle/names.js';
 import { drawDepartments } from '../../../shared/lifecycle/team.js';
-import { decisionOfTask, decisionOfUnlaunched } from '../../../shared/lifecycle/decisions.js';
+import { departmentTasks, nextAction, STAGE_NAMES } from '../../../shared/usecases/task-list.js';
 import { getProfile } from '../../../shared/services/profile.js';
 import { requirePrincipal, type Request, type RouteHandler } from '../../../shared/http/core.js';
 import { notFound } from '../../../shared/domain/errors.js';
@@ -25,21 +25,6 @@ import { chinaToday } from '../../../shared/domain/calendar.js';
 import { now } from '../../../shared/clock.js';
 import type { PlanTask } from '../../../shared/domain/schemas.js';
 import { DEADLINE_LABELS, isOverdue } from '../../../shared/domain/deadlines.js';
-
-export const STAGE_NAMES: Record<Stage | 'not-launched', string> = {
-  'not-launched': '未启动',
-  launched: '已启动',
-  approval: '待领导审批',
-  witnesses: '待登记见证人',
-  freeze: '冻结对象池',
-  ceremony: '抽取仪式（登记见证人、揭示）',
-  draw: '抽取中',
-  results: '检查与结果录入',
-  publication: '待公示',
-  followup: '后续处置',
-  closed: '已办结',
-  failed: '已终止',
-};
 
 /** The seven steps of 双随机、一公开 as the timeline shows them, with the stages that are "in" each. */
 const STEPS: { key: string; name: string; stages: Stage[] }[] = [
@@ -64,72 +49,8 @@ async function readableTask(req: Request): Promise<{ taskId: string; planTask: P
   return { taskId, planTask: effectiveDates(found.task, runtime?.lateLaunch), planId: found.plan.planId, planVersion: found.plan.version, department, ...(runtime ? { runtime } : {}) };
 }
 
-function nextAction(stage: Stage | 'not-launched', t: TaskRecord | undefined, overdue: number, drawDate: string, today: string, late?: LateLaunchRecord): { who: string; what: string } | undefined {
-  switch (stage) {
-    case 'not-launched':
-      if (drawDate >= today) return { who: 'coordinator', what: `启动任务（抽取日期 ${drawDate}）` };
-      if (late?.status === 'pending') return { who: 'leader', what: '分管领导审批逾期启动申请' };
-      if (late?.status === 'approved' && late.drawDate >= today) return { who: 'coordinator', what: `按批准的日期启动任务（抽取日期 ${late.drawDate}）` };
-      return { who: 'coordinator', what: `抽取日期（${drawDate}）已过：请调整计划，或提交逾期启动申请（理由和新的日期）` };
-    case 'approval':
-      return { who: 'leader', what: '分管领导审批任务计划' };
-    case 'witnesses':
-      return { who: 'coordinator', what: '逐一登记见证人及其承诺值，人数达到要求后截止登记' };
-    case 'failed':
-      return t?.resumeRequest ? { who: 'leader', what: '分管领导审批恢复申请' } : { who: 'coordinator', what: '任务已终止：如需继续，提交恢复申请（写明理由）' };
-    case 'ceremony':
-      return { who: 'coordinator', what: '见证人揭示秘密值，完成抽取' };
-    case 'results':
-      return { who: 'inspector', what: overdue ? `检查人员录入结果（${overdue} 户已逾期）` : `检查人员录入结果（已录入 ${t?.reached.resultEntered ?? 0}/${t?.total ?? 0}）` };
-    case 'publication':
-      return { who: 'coordinator', what: '公示检查结果' };
-    case 'followup':
-      return { who: 'coordinator', what: '办结发现问题的后续处置' };
-    default:
-      return undefined;
-  }
-}
-
 export const consoleRoutes: Record<string, RouteHandler> = {
-  'GET /departments/{dept}/tasks': async (req) => {
-    const dept = req.params.dept!;
-    const today = chinaToday(now());
-    const runtime = new Map((await listTasksOfDepartment(dept)).map((t) => [t.taskId, t]));
-    const out: Record<string, unknown>[] = [];
-    for (const meta of await listPlans(dept)) {
-      if (meta.publishedVersion === undefined) continue;
-      const plan = await getPlanVersion(meta.planId, meta.publishedVersion);
-      for (const pt of plan?.tasks ?? []) {
-        const t = runtime.get(pt.taskId);
-        runtime.delete(pt.taskId);
-        const overdue = t ? (await deadlinesOfTask(t.taskId)).filter((d) => !d.metAt && d.due !== null && isOverdue(d.due, today)).length : 0;
-        const stage = t?.stage ?? 'not-launched';
-        // what waits for a leader (plan form, late launch, resume, re-draw): the home page counts it
-        const decision = t ? await decisionOfTask(t) : pt.drawDate < today ? await decisionOfUnlaunched(pt.taskId, pt.name) : undefined;
-        out.push({
-          taskId: pt.taskId,
-          name: pt.name,
-          planId: meta.planId,
-          year: meta.year,
-          leadSection: pt.leadSection,
-          category: pt.category,
-          window: pt.window,
-          drawDate: pt.drawDate,
-          joint: pt.jointDepartments.length > 1 || pt.jointSections.length > 0,
-          stage,
-          stageName: STAGE_NAMES[stage],
-          total: t?.total ?? 0,
-          reached: t?.reached,
-          overdue,
-          launchedAt: t?.launchedAt,
-          closedAt: t?.closedAt,
-          ...(decision ? { decision: { kind: decision.kind, label: decision.label } } : {}),
-          next: decision ? { who: 'leader', what: decision.label } : nextAction(stage, t, overdue, pt.drawDate, today),
-        });
-      }
-    }
-    return { json: out };
-  },
+  'GET /departments/{dept}/tasks': async (req) => ({ json: await departmentTasks(req.params.dept!) }),
 
   'GET /tasks/{taskId}/summary': async (req) => {
     const { taskId, planTask, planId, planVersion, department, runtime: t } = await readableTask(req);

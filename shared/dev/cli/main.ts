@@ -450,11 +450,11 @@ export function buildCli(): Command {
     .action(async (o: { dept?: string }, cmd: Command) => {
       const ctx = ctxOf(cmd);
       const rows = (await call(ctx, 'GET', `/departments/${encodeURIComponent(await deptOf(ctx, o.dept))}/tasks`)) as {
-        taskId: string; name: string; stageName: string; drawDate: string; total: number; reached?: { resultEntered: number; published: number }; overdue: number; next?: { what: string };
+        taskId: string; name: string; stageName: string; drawDate: string; total: number; reached?: { resultEntered: number; published: number }; overdue: number; next?: { what: string }; jointLabel?: string;
       }[];
       out(ctx, rows, () => {
         for (const t of rows) {
-          console.log(`${t.taskId}  ${t.stageName}  抽取日期 ${t.drawDate}  ${t.total ? `抽取 ${t.total} 户，已录入 ${t.reached?.resultEntered ?? 0}，已公示 ${t.reached?.published ?? 0}` : ''}${t.overdue ? `，逾期 ${t.overdue}` : ''}  ${t.name}`);
+          console.log(`${t.taskId}  ${t.stageName}  抽取日期 ${t.drawDate}  ${t.total ? `抽取 ${t.total} 户，已录入 ${t.reached?.resultEntered ?? 0}，已公示 ${t.reached?.published ?? 0}` : ''}${t.overdue ? `，逾期 ${t.overdue}` : ''}  ${t.name}${t.jointLabel ? `  ${t.jointLabel}` : ''}`);
           if (t.next) console.log(`    下一步：${t.next.what}`);
         }
       });
