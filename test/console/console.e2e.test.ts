@@ -546,9 +546,10 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await card.getByText('气瓶充装单位特种设备安全检查（重点）').waitFor();
     await expect(coord.locator('[data-test="joint-departments"]').textContent()).resolves.toBe('阜平县住房和城乡建设局、阜平县市场监督管理局、阜平县应急管理局');
     await expect(card.textContent()).resolves.not.toMatch(/scjg-0|yjj-0|fp-scjg/);
+  });
 
-    // a partner department's coordinator has it in his task list and on his home, marked with the
-    // department that leads it; launching it is not his to do
+  it("a partner department's coordinator has the cross-department task in his task list and on his home, marked with its lead department", async () => {
+    // launching it is not his to do: his home lists nothing to launch
     const partner = await personPage();
     await signIn(partner, 'scjg.coordinator@example.gov.cn');
     await partner.getByText(`联合（牵头：阜平县住房和城乡建设局）`).first().waitFor();

@@ -239,6 +239,14 @@ describe('a task whose plan form the leader sent back (PlanRejected)', () => {
     expect(approvalMailsFor()).toBe(1);
     expect((await leader('POST', `/tasks/${C}/approval`, { approve: false, reason: '抽查事项与本季度重点不符' })).json).toMatchObject({ approved: false, applied: true });
     await waitForStage(statusC, 'failed');
+    // what the console's task page and `suiji task status` show of it
+    const failed = (await coord('GET', `/tasks/${C}/summary`)).json;
+    expect(failed).toMatchObject({
+      stage: 'failed',
+      stageName: '已终止',
+      failure: { error: 'PlanRejected', cause: expect.stringContaining('抽查事项与本季度重点不符') },
+      next: { who: 'coordinator', what: '任务已终止：如需继续，提交恢复申请（写明理由）' },
+    });
     const again = await coord('POST', `/tasks/${C}/launch`, {});
     expect(again.status).toBe(409);
     expect(again.json.message).toContain('任务计划被分管领导退回（任务计划未获批准');
@@ -246,6 +254,9 @@ describe('a task whose plan form the leader sent back (PlanRejected)', () => {
 
     expect((await coord('POST', `/tasks/${C}/resume`, { reason: '已按领导意见调整抽查事项说明' })).status).toBe(202);
     expect(await pendingLeaderDecisions(SAMPLE_MAIN_DEPT)).toMatchObject([{ taskId: C, kind: 'resume' }]);
+    expect((await coord('GET', `/tasks/${C}/summary`)).json).toMatchObject({ resumeRequest: { reason: '已按领导意见调整抽查事项说明' }, next: { who: 'leader', what: '分管领导审批恢复申请' } });
+    const row = ((await leader('GET', `/departments/${SAMPLE_MAIN_DEPT}/tasks`)).json as { taskId: string }[]).find((r) => r.taskId === C);
+    expect(row).toMatchObject({ stageName: '已终止', decision: { kind: 'resume', label: '恢复申请待审批' }, next: { who: 'leader', what: '恢复申请待审批' } });
     expect((await leader('POST', `/tasks/${C}/approval`, { approve: true, reason: '同意重新报审', subject: 'resume' })).json).toEqual({ resume: 'approved', round: 1 });
     // the plan form waits for a fresh decision, announced by a new approval mail; the rejection stays on record
     await waitForStage(statusC, 'approval');
