@@ -1,6 +1,6 @@
 /**
  * Read models for people (the web console and the CLI's readable output): a department's tasks
- * with their stage and overdue figures, one task's readable summary (plan form, stage timeline,
+ * (shared/usecases/task-list.ts: its own and the joint tasks it partners in), one task's readable summary (plan form, stage timeline,
  * ceremony, draw, overdue with names, follow-ups, the next action), its audit trail, and an
  * inspector's own assignments. Read-only; the same role and department checks as every route.
  */
