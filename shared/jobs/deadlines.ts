@@ -73,7 +73,8 @@ const logger = new Logger({ serviceName: 'suiji-jobs' });
 
 /** Departments, their profiles and inspectors, loaded once per run. */
 export class Directory {
-  private inspectors?: Promise<Map<string, Inspector>>;
+  /** Each department's inspectors, read when a team of that department is first needed. */
+  private inspectors = new Map<string, Promise<Map<string, Inspector>>>();
   private contexts = new Map<string, Promise<TaskContext | undefined>>();
   private constructor(
     readonly departments: Department[],
@@ -104,13 +105,10 @@ export class Directory {
 
   /** The inspector (department, id): a namesake in another department is someone else. */
   async inspector(ref: InspectorRef): Promise<Inspector | undefined> {
-    // One shared promise: concurrent callers must not see a half-filled map.
-    this.inspectors ??= (async () => {
-      const m = new Map<string, Inspector>();
-      for (const d of this.departments) for (const i of await listInspectors(d.id)) m.set(inspectorKey(i), i);
-      return m;
-    })();
-    return (await this.inspectors).get(inspectorKey(ref));
+    // One shared promise per department: concurrent callers must not see a half-filled map.
+    let m = this.inspectors.get(ref.department);
+    if (!m) this.inspectors.set(ref.department, (m = listInspectors(ref.department).then((l) => new Map(l.map((i) => [inspectorKey(i), i])))));
+    return (await m).get(inspectorKey(ref));
   }
 
   /** The registered members of a drawn target's team, each as (department, id). */

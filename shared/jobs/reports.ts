@@ -146,6 +146,9 @@ export interface ReportsJobSummary {
   calendarGaps: { year: number; departments: string[] }[];
 }
 
+/** `<dept>#<year>` whose enterprise base is recorded (it never changes once taken): not read again every day. */
+const basesTaken = new Set<string>();
+
 export async function runReportsJob(today: string = chinaToday(now()), opts: ReportsJobOptions = {}): Promise<ReportsJobSummary> {
   const cal = opts.calendar ?? defaultCalendar;
   const summary: ReportsJobSummary = { today, reminders: [], summaries: [], mails: 0, skipped: 0, inconsistent: [], calendarGaps: [] };
@@ -157,7 +160,10 @@ export async function runReportsJob(today: string = chinaToday(now()), opts: Rep
     const profile = dir.profile(dept.id);
     if (!profile) continue; // logged by Directory.load
     // 上年底企业数 (coverage KPI base): taken at the first run of a year if nobody recorded it.
-    if (profile.coverage.base === 'enterprises-end-of-previous-year') await snapshotEnterpriseBase(dept.id, year - 1, today);
+    if (profile.coverage.base === 'enterprises-end-of-previous-year' && !basesTaken.has(`${dept.id}#${year - 1}`)) {
+      await snapshotEnterpriseBase(dept.id, year - 1, today);
+      basesTaken.add(`${dept.id}#${year - 1}`);
+    }
     const dues: ReportDue[] = [];
     // Summaries of last year's reports can fall in January (e.g. after a Dec 31 due date);
     // reminders of next year's can fall in December when the lead reaches past New Year.

@@ -10,7 +10,8 @@
  * launch approved by the leader, and a mistyped witness reveal is refused and retried. At the
  * end it prints the KPIs per task and in total (and the partner departments' joint share), and
  * what the mail inbox holds. SUIJI_DEMO_CALLS=1 adds where the time went: DynamoDB calls per
- * phase and command, and wall time per Lambda function.
+ * phase (each scheduled job its own) and command, and wall time per Lambda function;
+ * SUIJI_DEMO_CALLS=keys also the kind of item each call reads or writes (its key's prefixes).
  */
 import { createHash } from 'node:crypto';
 import { startPlatform } from './platform.js';
@@ -47,7 +48,15 @@ const loaded = await loadSampleDistrict(district);
 const deptName = new Map(district.departments.map((d) => [d.id, d.name]));
 say(`sample district: ${loaded.targets.created + loaded.targets.unchanged + loaded.targets.updated} targets (${(loaded.ms.total / 1000).toFixed(1)} s)`);
 
-const scheduler = new LocalScheduler({ template: platform.lambdas.template, lambdas: platform.lambdas, log: () => undefined, beforeInvoke: (t: Date) => clock.set(t) });
+const scheduler = new LocalScheduler({
+  template: platform.lambdas.template,
+  lambdas: platform.lambdas,
+  log: () => undefined,
+  beforeInvoke: (t: Date, s) => {
+    clock.set(t);
+    phase = `jobs:${s.logicalId.replace(/[0-9A-F]{8}$/, '')}`;
+  },
+});
 const api = new ApiClient(platform);
 const coord = await api.as(SAMPLE_COORDINATOR_EMAIL);
 const leader = await api.as(SAMPLE_LEADER_EMAIL);
@@ -66,7 +75,8 @@ interface Sim {
   late: boolean;
 }
 const sims = new Map<string, Map<string, Sim>>(); // task → uscc → plan
-const followUpPlan = new Map<string, { openDay: string; closeDay: string }>(); // task#uscc
+const followUpPlan = new Map<string, Map<string, { openDay: string; closeDay: string }>>(); // task → uscc → plan
+const entered = new Map<string, Set<string>>(); // task → results entered, not published yet
 
 /** Plan each drawn target's check and entry (deterministic). */
 async function planInspections(taskId: string): Promise<void> {
@@ -134,10 +144,20 @@ const timing = { jobs: 0, lifecycle: 0, targets: 0 };
 // SUIJI_DEMO_CALLS=1: count DynamoDB calls per phase and command (where the time goes)
 const calls = new Map<string, number>();
 let phase = 'jobs';
+/** SUIJI_DEMO_CALLS=keys: also which kind of item (the key's prefixes, an index query's partition). */
+const keyShape = (input: Record<string, unknown>): string => {
+  const shape = (v: unknown) => (typeof v === 'string' ? v.split('#')[0] : '?');
+  const key = (input.Key ?? input.Item) as { pk?: unknown; sk?: unknown } | undefined;
+  if (key) return `${shape(key.pk)}/${shape(key.sk)}`;
+  const values = input.ExpressionAttributeValues as Record<string, unknown> | undefined;
+  const pk = values && Object.values(values).find((v) => typeof v === 'string');
+  return `${input.IndexName ? `${String(input.IndexName)}:` : ''}${shape(pk)}`;
+};
 if (process.env.SUIJI_DEMO_CALLS) {
+  const detail = process.env.SUIJI_DEMO_CALLS === 'keys';
   ddb().middlewareStack.add(
     (next, context) => async (args) => {
-      const k = `${phase} ${context.commandName}`;
+      const k = `${phase} ${context.commandName}${detail ? ` ${keyShape(args.input as Record<string, unknown>)}` : ''}`;
       calls.set(k, (calls.get(k) ?? 0) + 1);
       return next(args);
     },
@@ -214,70 +234,81 @@ while (day <= `${YEAR}-12-31`) {
         say(`${day}  ${t.name}: drew ${(await getTask(taskId, true))!.total} targets`);
       }
     }
-    spent('lifecycle');
-    const sim = sims.get(taskId);
-    if (!sim || !working) continue;
-    const ctx = contexts.get(taskId)!;
-    const team = teams.get(taskId) ?? new Map((await listProgress(taskId, { projection: ['uscc', 'team', 'teamDepartments', 'leader'] })).map((p) => [p.uscc, p]));
-    teams.set(taskId, team);
-    // Inspectors work in parallel (different targets; one target's check precedes its entry).
-    const today = [...sim].filter(([, s]) => s.checkDay === day || s.entryDay === day);
-    await runPool(today, 6, async ([uscc, s]) => {
-      const members = team.get(uscc)!;
-      const [first] = await teamOf(ctx, members);
-      const inspector = { by: `${members.team[0]}@sim`, role: 'inspector', inspector: first! };
-      if (s.checkDay === day) {
-        await recordCheck(taskId, uscc, day, inspector);
-        counters.checks++;
-      }
-      if (s.entryDay === day) {
-        await enterResult(taskId, uscc, resultBody(ctx, members as ProgressRecord, s), inspector, 'form');
-        counters.results++;
-        if (s.late) counters.late++;
-      }
-    });
-    // Friday (and the window's end): the coordinator publishes every valid result.
-    if (isoWeekday(day) === 5 || day === ctx.planTask.window.end) {
-      const r = await publishResults(taskId, { by: SAMPLE_COORDINATOR_EMAIL, role: 'coordinator' });
-      counters.published += r.published.length;
-      const needs = new Set(ctx.profile.resultPhrases.filter((x) => x.requiresFollowUp).map((x) => x.code));
-      for (const uscc of r.published) {
-        if (!sim.get(uscc)!.codes.some((c) => needs.has(c))) continue;
-        // follow-up: disposition 3 working days after it arises, closed 10 working days later
-        const openDay = cal.addWorkingDays(day, 3);
-        followUpPlan.set(`${taskId}#${uscc}`, { openDay, closeDay: cal.addWorkingDays(openDay, 10) });
-      }
-    }
-    const coordActor = { by: SAMPLE_COORDINATOR_EMAIL, role: 'coordinator' };
-    const joint = ctx.planTask.jointDepartments.length > 1;
-    for (const [key, f] of followUpPlan) {
-      if (!key.startsWith(`${taskId}#`)) continue;
-      const uscc = key.slice(taskId.length + 1);
-      // In a joint task the team leader does the follow-up, whichever department he is from
-      // (a partner department's leader disposes of its own findings); else the coordinator.
-      const members = team.get(uscc)!;
-      const refs = joint ? await teamOf(ctx, members) : [];
-      const lead = refs[members.team.indexOf(members.leader)];
-      const actor = joint && lead ? { by: `${members.leader}@sim`, role: 'inspector', inspector: lead } : coordActor;
-      const partner = Boolean(joint && lead && lead.department !== ctx.task.department);
-      if (day === f.openDay) {
-        await openFollowUp(taskId, uscc, { disposition: 'order-correction', responsibleUnit: partner ? `${deptName.get(lead!.department) ?? lead!.department}执法检查组` : ctx.planTask.leadSection }, actor);
-        counters.followUps++;
-        if (partner) counters.partnerFollowUps++;
-      }
-      if (day === f.closeDay) {
-        for (const fu of (await listFollowUps(taskId, uscc)).filter((x) => x.status === 'open')) {
-          await closeFollowUp(taskId, uscc, fu.id, '已责令改正并复查，完结', actor);
-        }
-        followUpPlan.delete(key);
-      }
-    }
-    await platform.sfn.settled();
-    spent('targets');
   }
+  spent('lifecycle');
+  // People work on every task drawn, the tasks side by side (each task's own counters are the
+  // item its results update: two tasks never contend for it).
+  if (working) await Promise.all(tasks.filter((id) => sims.has(id)).map((id) => peopleWork(id, day)));
+  await platform.sfn.settled();
+  spent('targets');
   day = addDays(day, 1);
 }
 await platform.sfn.settled();
+
+/** A working day of a drawn task's inspectors and coordinator: checks, results, Friday's publication, follow-ups. */
+async function peopleWork(taskId: string, day: string): Promise<void> {
+  const sim = sims.get(taskId)!;
+  const ctx = contexts.get(taskId)!;
+  const followUps = followUpPlan.get(taskId) ?? new Map<string, { openDay: string; closeDay: string }>();
+  followUpPlan.set(taskId, followUps);
+  const unpublished = entered.get(taskId) ?? new Set<string>();
+  entered.set(taskId, unpublished);
+  const team = teams.get(taskId) ?? new Map((await listProgress(taskId, { projection: ['uscc', 'team', 'teamDepartments', 'leader'] })).map((p) => [p.uscc, p]));
+  teams.set(taskId, team);
+  // Inspectors work in parallel (different targets; one target's check precedes its entry).
+  const today = [...sim].filter(([, s]) => s.checkDay === day || s.entryDay === day);
+  await runPool(today, 4, async ([uscc, s]) => {
+    const members = team.get(uscc)!;
+    const [first] = await teamOf(ctx, members);
+    const inspector = { by: `${members.team[0]}@sim`, role: 'inspector', inspector: first! };
+    if (s.checkDay === day) {
+      await recordCheck(taskId, uscc, day, inspector);
+      counters.checks++;
+    }
+    if (s.entryDay === day) {
+      await enterResult(taskId, uscc, resultBody(ctx, members as ProgressRecord, s), inspector, 'form');
+      unpublished.add(uscc);
+      counters.results++;
+      if (s.late) counters.late++;
+    }
+  });
+  // Friday (and the window's end): the coordinator publishes every valid result (when there is
+  // one to publish: publishing reads the task's whole list of targets).
+  if ((isoWeekday(day) === 5 || day === ctx.planTask.window.end) && unpublished.size) {
+    const r = await publishResults(taskId, { by: SAMPLE_COORDINATOR_EMAIL, role: 'coordinator' });
+    for (const uscc of r.published) unpublished.delete(uscc);
+    counters.published += r.published.length;
+    const needs = new Set(ctx.profile.resultPhrases.filter((x) => x.requiresFollowUp).map((x) => x.code));
+    for (const uscc of r.published) {
+      if (!sim.get(uscc)!.codes.some((c) => needs.has(c))) continue;
+      // follow-up: disposition 3 working days after it arises, closed 10 working days later
+      const openDay = cal.addWorkingDays(day, 3);
+      followUps.set(uscc, { openDay, closeDay: cal.addWorkingDays(openDay, 10) });
+    }
+  }
+  const coordActor = { by: SAMPLE_COORDINATOR_EMAIL, role: 'coordinator' };
+  const joint = ctx.planTask.jointDepartments.length > 1;
+  for (const [uscc, f] of followUps) {
+    // In a joint task the team leader does the follow-up, whichever department he is from
+    // (a partner department's leader disposes of its own findings); else the coordinator.
+    const members = team.get(uscc)!;
+    const refs = joint ? await teamOf(ctx, members) : [];
+    const lead = refs[members.team.indexOf(members.leader)];
+    const actor = joint && lead ? { by: `${members.leader}@sim`, role: 'inspector', inspector: lead } : coordActor;
+    const partner = Boolean(joint && lead && lead.department !== ctx.task.department);
+    if (day === f.openDay) {
+      await openFollowUp(taskId, uscc, { disposition: 'order-correction', responsibleUnit: partner ? `${deptName.get(lead!.department) ?? lead!.department}执法检查组` : ctx.planTask.leadSection }, actor);
+      counters.followUps++;
+      if (partner) counters.partnerFollowUps++;
+    }
+    if (day === f.closeDay) {
+      for (const fu of (await listFollowUps(taskId, uscc)).filter((x) => x.status === 'open')) {
+        await closeFollowUp(taskId, uscc, fu.id, '已责令改正并复查，完结', actor);
+      }
+      followUps.delete(uscc);
+    }
+  }
+}
 
 // ---------------------------------------------------------------- KPIs
 
@@ -327,7 +358,7 @@ say(`\n== 邮件（共 ${mails.length} 封，收件箱 ${platform.inboxUrl}） =
 for (const [k, n] of [...byKind].sort((a, b) => b[1] - a[1])) say(`${n}\t${k}`);
 say(`\nsimulated: ${counters.checks} checks, ${counters.results} results (${counters.late} late), ${counters.published} published, ${counters.followUps} follow-ups (${counters.partnerFollowUps} by a joint task's partner department)`);
 say(`time: scheduled jobs ${(timing.jobs / 1000).toFixed(1)} s, lifecycle steps ${(timing.lifecycle / 1000).toFixed(1)} s, inspectors and coordinator ${(timing.targets / 1000).toFixed(1)} s`);
-for (const [k, n] of [...calls].sort((a, b) => b[1] - a[1]).slice(0, 25)) say(`calls ${String(n).padStart(7)}  ${k}`);
+for (const [k, n] of [...calls].sort((a, b) => b[1] - a[1]).slice(0, process.env.SUIJI_DEMO_CALLS === 'keys' ? 80 : 25)) say(`calls ${String(n).padStart(7)}  ${k}`);
 for (const [k, ms] of [...invokeMs].sort((a, b) => b[1] - a[1])) say(`lambda ${(ms / 1000).toFixed(1).padStart(6)} s  ${k}`);
 say(`demo finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 if (!process.env.SUIJI_DEMO_KEEP) {
