@@ -51,12 +51,13 @@ async function approvalRequest(task: TaskRecord): Promise<void> {
       consoleUrl: consoleLink(`/approve/${encodeURIComponent(task.taskId)}`),
       respondBy: ctx.planTask.drawDate,
     });
+    // a plan form sent to the leaders again after a resume is a new request
+    const key = `approval#${task.taskId}#r${task.drawRound}${task.pastApprovals?.length ? `#a${task.pastApprovals.length}` : ''}#${leader.email}`;
     await sendMail({
-      // a plan form sent to the leaders again after a resume is a new request
-      key: `approval#${task.taskId}#r${task.drawRound}${task.pastApprovals?.length ? `#a${task.pastApprovals.length}` : ''}#${leader.email}`,
+      key,
       kind: 'plan-approval',
       to: [leader.email],
-      raw: await composeMime(mail, { from: config().mailFrom, to: [{ name: leader.name, address: leader.email }], kind: 'plan-approval' }),
+      raw: await composeMime(mail, { from: config().mailFrom, to: [{ name: leader.name, address: leader.email }], kind: 'plan-approval', key }),
     });
   }
 }
@@ -75,11 +76,12 @@ async function ceremonyNotice(task: TaskRecord): Promise<void> {
       ceremony: { at: `${ctx.planTask.drawDate}T09:00:00+08:00`, place: dept.name },
       recordUrl: url(`/public/tasks/${encodeURIComponent(task.taskId)}`),
     });
+    const key = `ceremony#${task.taskId}#r${task.drawRound + 1}#${c.email}`;
     await sendMail({
-      key: `ceremony#${task.taskId}#r${task.drawRound + 1}#${c.email}`,
+      key,
       kind: 'ceremony',
       to: [c.email],
-      raw: await composeMime(mail, { from: config().mailFrom, to: [{ name: c.name, address: c.email }], kind: 'ceremony' }),
+      raw: await composeMime(mail, { from: config().mailFrom, to: [{ name: c.name, address: c.email }], kind: 'ceremony', key }),
     });
   }
 }
@@ -148,11 +150,12 @@ async function assignmentNotices(task: TaskRecord): Promise<void> {
       drawRecordUrl: url(`/public/tasks/${encodeURIComponent(task.taskId)}`),
       minInspectorsOnSite: ctx.profile.minInspectorsPerTarget,
     });
+    const mailKey = `assignment#${task.taskId}#r${task.drawRound}#${insp.id}`;
     await sendMail({
-      key: `assignment#${task.taskId}#r${task.drawRound}#${insp.id}`,
+      key: mailKey,
       kind: 'assignment',
       to: [insp.email],
-      raw: await composeMime(mail, { from: config().mailFrom, to: [{ name: insp.name, address: insp.email }], kind: 'assignment' }),
+      raw: await composeMime(mail, { from: config().mailFrom, to: [{ name: insp.name, address: insp.email }], kind: 'assignment', key: mailKey }),
     });
   });
   await markNotified(task.taskId, progress.filter((p) => p.status === 'assigned').map((p) => p.uscc));

@@ -58,6 +58,7 @@ export async function deliver(d: Delivery, send?: SendOptions): Promise<SendOutc
     references: d.references,
     kind: d.mimeKind,
     date: now(),
+    key: d.key,
   });
   return sendMail({ key: d.key, kind: d.kind, to: d.to.map((p) => p.email), raw }, send);
 }

@@ -19,7 +19,7 @@
  * are matched by the reply token in Reply-To (see reply.ts), never by Message-ID. Bounces (DSNs)
  * arriving by mail are matched by ours (see dsn.ts).
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { now } from '../clock.js';
 
@@ -44,6 +44,11 @@ export interface MimeMessageInput {
   attachments?: readonly MimeAttachment[] | undefined;
   /** With or without angle brackets; generated on the From domain when absent. */
   messageId?: string | undefined;
+  /**
+   * The idempotency key of the mail (send.ts): the Message-ID is derived from it, and it is
+   * carried as `X-Suiji-Mail-Key`, so the same mail sent again is recognisably the same message.
+   */
+  messageKey?: string | undefined;
   /** Defaults to the injectable clock's now. */
   date?: Date | undefined;
   inReplyTo?: string | undefined;
@@ -93,6 +98,16 @@ export function newMessageId(domain: string): string {
   return `<${Date.now().toString(36)}.${randomBytes(12).toString('hex')}@${domain}>`;
 }
 
+/** A short, stable id of a mail's idempotency key (the key itself names people and tasks). */
+export const mailKeyId = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 32);
+
+/**
+ * The Message-ID of the mail with this idempotency key: the same for every copy, so a mail client
+ * that sees a second copy (a resend after a crash) can take it for the same message. SES replaces
+ * the Message-ID of what it sends; an SMTP relay keeps it.
+ */
+export const keyedMessageId = (key: string, domain: string): string => `<k.${mailKeyId(key)}@${domain}>`;
+
 /** Builds the complete raw message (CRLF line endings, 7-bit clean). */
 export async function buildMimeMessage(m: MimeMessageInput): Promise<Buffer> {
   if (!m.to.length) throw new MimeError('至少需要一个收件人');
@@ -105,6 +120,7 @@ export async function buildMimeMessage(m: MimeMessageInput): Promise<Buffer> {
     if (/[\r\n]/.test(v)) throw new MimeError(`header ${k} contains a line break`);
     headers[k] = v;
   }
+  if (m.messageKey) headers['X-Suiji-Mail-Key'] = mailKeyId(m.messageKey);
   const composer = new MailComposer({
     from,
     to: m.to.map(address),
@@ -117,7 +133,7 @@ export async function buildMimeMessage(m: MimeMessageInput): Promise<Buffer> {
       if (!/^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i.test(a.contentType)) throw new MimeError(`附件类型“${a.contentType}”不正确`);
       return { filename: oneLine(a.filename) || 'attachment', contentType: a.contentType, content: Buffer.from(a.content) };
     }),
-    messageId: m.messageId ? bracket(m.messageId) : newMessageId(from.address.split('@')[1]!),
+    messageId: m.messageId ? bracket(m.messageId) : m.messageKey ? keyedMessageId(m.messageKey, from.address.split('@')[1]!) : newMessageId(from.address.split('@')[1]!),
     date: m.date ?? now(),
     ...(m.inReplyTo ? { inReplyTo: bracket(m.inReplyTo) } : {}),
     ...(m.references?.length ? { references: m.references.map(bracket) } : {}),

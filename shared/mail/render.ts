@@ -90,6 +90,8 @@ export interface Envelope {
   /** Becomes the `X-Suiji-Kind` header (filtering, tests). */
   kind?: MailKind | undefined;
   date?: Date | undefined;
+  /** The mail log's idempotency key: a stable Message-ID and `X-Suiji-Mail-Key` (mime.ts). */
+  key?: string | undefined;
 }
 
 /** The raw MIME message for SES `Content.Raw` or SMTP (multipart/alternative, attachments if any). */
@@ -106,6 +108,7 @@ export function composeMime(mail: RenderedMail, env: Envelope): Promise<Buffer> 
     inReplyTo: env.inReplyTo,
     references: env.references,
     date: env.date,
+    messageKey: env.key,
     headers: env.kind ? { 'X-Suiji-Kind': env.kind } : undefined,
   });
 }

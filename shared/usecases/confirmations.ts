@@ -15,6 +15,7 @@ import { K } from '../store/keys.js';
 import type { ValidResult } from '../domain/result.js';
 import { now, nowIso } from '../clock.js';
 import { invokeAsync } from '../lambda/invoke.js';
+import { mailKeyId } from '../mail/mime.js';
 
 const logger = new Logger({ serviceName: 'suiji-confirmations' });
 
@@ -32,13 +33,16 @@ export function sendResultConfirmation(c: { key: string; to: Recipient; mail: Om
     key: c.key,
     kind: 'result-confirmation',
     to: [c.to],
-    mail: renderResultConfirmation({ ...c.mail, recipient: c.to }),
+    mail: renderResultConfirmation({ ...c.mail, recipient: c.to, receipt: receiptNo(c.key) }),
     ...(c.thread ? { replyTo: c.thread.replyTo, inReplyTo: c.thread.inReplyTo, references: c.thread.references } : {}),
     mimeKind: 'result-confirmation',
     },
     c.send,
   );
 }
+
+/** 回执编号 of a confirmation: from its idempotency key, the same for every copy of it. */
+export const receiptNo = (key: string): string => mailKeyId(key).slice(0, 8).toUpperCase().replace(/^(.{4})/, '$1-');
 
 /** How long a sender holds an owed item; a sender that dies frees it when this ends. */
 export const OWED_LEASE_MS = 120_000;

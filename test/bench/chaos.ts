@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- chaos [--workers 200] [--targets 3000] [--ses-down 60] [--dynamo-down 10] [--calm 20] [--settle 300] [--think 0]`:
+ * `npm run bench -- chaos [--workers 200] [--targets 7500] [--think 30] [--saturate 20] [--ses-down 60] [--dynamo-down 10] [--calm 20] [--settle 300]`:
  * fault injection under load on the local platform. The platform runs as `npm start` in its own
  * process group (SUIJI_CHAOS=1, shared/dev/local/chaos.ts); `--workers` concurrent inspectors
  * enter and correct results of the sample task through the result form behind their e-mail links
@@ -10,10 +10,19 @@
  * Each client behaves as the form's script does: a 5xx or a network error is followed by asking
  * whether the submission is stored, and by a retry of the same submission if it is not.
  *
- * Printed: throughput, p50/p95 latency of result entry outside and inside the fault windows;
- * then the checks — every acknowledged result stored, none stored twice, the task's counters
- * equal to its progress items, every owed confirmation sent exactly once after recovery, the
- * results stage completed. Printed figures, not a timed test. Everything on 127.0.0.1.
+ * The load model: every worker is one inspector with a target of his own (`--targets` sample
+ * targets make the task draw at least `--workers`: 7,500 draw about 207), who pauses between two
+ * submissions as a person does — exponentially distributed with mean `--think` seconds (default
+ * 30, far quicker than an inspector who enters what he checked on site), the first after a
+ * random start, so 200 inspectors offer about 200 / (30 s + latency) ≈ 6.6 submissions a second.
+ * `--think 0` makes them submit back to back. After the faults, `--saturate` seconds of back-to-back
+ * submissions by every worker (no fault) give the platform's capacity, printed apart.
+ *
+ * Printed: throughput, p50/p95 latency of result entry outside and inside the fault windows,
+ * the capacity; then the checks — every acknowledged result stored, none stored twice, the
+ * task's counters equal to its progress items, every owed confirmation sent after recovery and
+ * how many copies of each reached the inbox (by its receipt number, from the mail's idempotency
+ * key), the results stage completed. Printed figures, not a timed test. Everything on 127.0.0.1.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -29,13 +38,15 @@ const arg = (name: string, d: number): number => {
   return i > 0 ? Number(process.argv[i + 1]) : d;
 };
 const WORKERS = arg('workers', 200);
-const TARGETS = arg('targets', 3000);
+const TARGETS = arg('targets', 7500);
 const SES_DOWN_S = arg('ses-down', 60);
 const DYNAMO_DOWN_S = arg('dynamo-down', 10);
 /** Load before, between and after the faults (seconds). */
 const CALM_S = arg('calm', 20);
 /** Mean pause of an inspector between two submissions (s, exponential); 0: back to back (a saturation test). */
-const THINK_S = arg('think', 0);
+const THINK_S = arg('think', 30);
+/** Seconds of back-to-back submissions by every worker after the faults: the capacity. */
+const SATURATE_S = arg('saturate', 20);
 /** How long the checks wait for the recovery job to send what is owed and resume the lifecycle. */
 const SETTLE_S = arg('settle', 300);
 const TASK = `${SAMPLE_PLAN_ID}-01`;
@@ -143,6 +154,8 @@ for (const t of targets) {
   seats.push({ uscc: t.uscc, team: t.team, link: await assignmentLink(TASK, round, insp), inspectorId: insp.id });
 }
 say(`task ${TASK} in its results stage: ${seats.length} drawn targets, ${WORKERS} concurrent inspectors`);
+if (seats.length < WORKERS) say(`WARNING: only ${seats.length} of the ${WORKERS} inspectors have a target of their own (raise --targets)`);
+const active = Math.min(WORKERS, seats.length);
 
 // ---------------------------------------------------------------- load
 
@@ -212,12 +225,16 @@ async function submit(s: Seat, into: Op[] = ops): Promise<void> {
   }
 }
 
-async function worker(w: number): Promise<void> {
+const pause = (meanS: number) => sleep(-Math.log(1 - Math.random()) * meanS * 1000);
+
+/** One inspector: his own target(s), a human pause between submissions (none when `thinkS` is 0). */
+async function worker(w: number, thinkS: number, stop: () => boolean, into: Op[] = ops): Promise<void> {
   const mine = seats.filter((_, i) => i % WORKERS === w);
   if (!mine.length) return;
-  for (let k = 0; !stopLoad; k++) {
-    await submit(mine[k % mine.length]!);
-    if (THINK_S) await sleep(-Math.log(1 - Math.random()) * THINK_S * 1000);
+  if (thinkS) await sleep(Math.random() * thinkS * 1000); // not all at the same moment
+  for (let k = 0; !stop(); k++) {
+    await submit(mine[k % mine.length]!, into);
+    if (thinkS && !stop()) await pause(thinkS);
   }
 }
 
@@ -244,7 +261,8 @@ const aloneMs = alone.map((o) => o.firstMs!);
 say(`one inspector alone: n=${alone.length}  p50 ${pct(aloneMs, 50).toFixed(0)} ms  p95 ${pct(aloneMs, 95).toFixed(0)} ms`);
 ops.push(...alone); // stored like the others: the checks count them
 
-const load = Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w)));
+const load = Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w, THINK_S, () => stopLoad)));
+const loadFrom = at();
 await sleep(CALM_S * 1000);
 await fault('DynamoDB Local killed', 'SIGUSR1', DYNAMO_DOWN_S);
 await sleep(CALM_S * 1000);
@@ -262,18 +280,35 @@ await load;
 const loadEnd = at();
 say(`load stopped: ${ops.length} submissions`);
 
+// Capacity: every worker back to back for a while, no fault.
+const saturated: Op[] = [];
+let saturateStop = false;
+const satFrom = at();
+if (SATURATE_S > 0) {
+  say(`saturation: ${active} inspectors back to back for ${SATURATE_S} s`);
+  const sat = Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w, 0, () => saturateStop, saturated)));
+  await sleep(SATURATE_S * 1000);
+  saturateStop = true;
+  await sat;
+}
+const satS = at() - satFrom;
+ops.push(...saturated);
+
 // ---------------------------------------------------------------- figures
 
 const inWindow = (o: Op) => windows.some((w) => o.startedAt >= w.from && o.startedAt <= w.to);
-const concurrent = ops.filter((o) => !alone.includes(o));
+const concurrent = ops.filter((o) => !alone.includes(o) && !saturated.includes(o));
 const outside = concurrent.filter((o) => !inWindow(o) && o.firstMs !== undefined).map((o) => o.firstMs!);
 const inside = concurrent.filter((o) => inWindow(o) && o.firstMs !== undefined).map((o) => o.firstMs!);
-const loadS = loadEnd - (windows[0]!.from - CALM_S);
+const loadS = loadEnd - loadFrom;
+const satMs = saturated.filter((o) => o.firstMs !== undefined).map((o) => o.firstMs!);
 console.log('\nresult entry through the form');
-console.log(`  submissions              ${ops.length} (${ops.filter((o) => o.acked).length} acknowledged, ${ops.filter((o) => o.attempts > 1).length} needed a check or retry)`);
-console.log(`  throughput               ${(ops.length / loadS).toFixed(1)} /s over ${loadS.toFixed(0)} s`);
+console.log(`  model                    ${active} inspectors with a target each (of ${WORKERS}), ${THINK_S ? `exponential pause between submissions, mean ${THINK_S} s` : 'back to back'}`);
+console.log(`  submissions              ${concurrent.length} under load (${concurrent.filter((o) => o.acked).length} acknowledged, ${concurrent.filter((o) => o.attempts > 1).length} needed a check or retry)`);
+console.log(`  throughput               ${(concurrent.length / loadS).toFixed(1)} /s over ${loadS.toFixed(0)} s, faults included`);
 console.log(`  outside fault windows    n=${outside.length}  p50 ${pct(outside, 50).toFixed(0)} ms  p95 ${pct(outside, 95).toFixed(0)} ms  (goal p95 ≤ 300 ms)`);
 console.log(`  inside fault windows     n=${inside.length}  p50 ${pct(inside, 50).toFixed(0)} ms  p95 ${pct(inside, 95).toFixed(0)} ms`);
+if (SATURATE_S > 0) console.log(`  capacity (back to back)  ${(saturated.length / satS).toFixed(1)} /s: ${saturated.length} in ${satS.toFixed(0)} s, p50 ${pct(satMs, 50).toFixed(0)} ms  p95 ${pct(satMs, 95).toFixed(0)} ms`);
 for (const w of windows) console.log(`  window: ${w.name.padEnd(34)} ${w.from.toFixed(0)}–${w.to.toFixed(0)} s`);
 console.log(`  failed attempts          ${[...failures].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ×${n}`).join(', ') || 'none'}`);
 console.log(`  not acknowledged         ${ops.filter((o) => !o.acked).length} (gave up after 300 s of asking and retrying)`);
@@ -350,6 +385,15 @@ const inbox = existsSync(join(dataDir, 'inbox.jsonl'))
 const seen = new Map<string, number>();
 for (const m of inbox) for (const r of new Set(((m.body.text ?? '') + (m.body.html ?? '')).match(/chaos-\d+/g) ?? [])) seen.set(r, (seen.get(r) ?? 0) + 1);
 const dupMails = [...seen.values()].filter((n) => n > 1).length;
+// Copies of one confirmation carry its receipt number (from the mail's idempotency key): a
+// second copy is the same confirmation sent again, recognisable as such.
+const receipts = new Map<string, number>();
+for (const m of inbox) {
+  const r = /回执编号：([0-9A-F]{4}-[0-9A-F]{4})/.exec(m.body.text ?? '')?.[1];
+  if (r) receipts.set(r, (receipts.get(r) ?? 0) + 1);
+}
+const confirmationsInInbox = [...receipts.values()].reduce((a, b) => a + b, 0);
+const resent = [...receipts.values()].filter((n) => n > 1).length;
 
 // The execution completes: publish everything, then the follow-up stage closes the task.
 let finalStage = (await status()).json;
@@ -369,6 +413,7 @@ console.log(`  versions = stored submissions         ${yes(versionsMismatch === 
 console.log(`  task counters = progress items        ${yes(countersOk && reachedOk)} (counts ${JSON.stringify(Object.fromEntries(counters))}, items ${JSON.stringify(counted)}; reached.resultEntered ${task2.reached?.resultEntered} / ${entered})`);
 console.log(`  owed mails all sent                   ${yes(owed === 0 && finalUnsent === 0)} (still owed ${owed}; versions confirmed ${versionsSent}, superseded before sending ${supersededUnsent}, last version unconfirmed ${finalUnsent})`);
 console.log(`  no mail twice                         ${yes(dupMails === 0)} (confirmations in the inbox twice: ${dupMails}; inbox file ${inbox.length} messages, written every 2 s: the SIGKILL may cost it the last ones)`);
+console.log(`  confirmations sent once               ${yes(resent === 0)} (${confirmationsInInbox} confirmations in the inbox, ${receipts.size} distinct receipt numbers; sent again with the same receipt number: ${resent})`);
 console.log(`  execution completed                   ${yes(finalStage.stage === 'closed' && finalStage.execution?.status === 'SUCCEEDED')} (stage ${finalStage.stage}, execution ${finalStage.execution?.status}; ${entered}/${progress.length} entered)`);
 await platform.kill();
 process.exit(0);

@@ -85,6 +85,20 @@ describe('buildMimeMessage', () => {
     expect(p.messageId).toMatch(/^<[a-z0-9.]+@example\.gov\.cn>$/);
   });
 
+  it('a mail with an idempotency key has the same Message-ID and X-Suiji-Mail-Key in every copy, and another key another', async () => {
+    const copy = (key: string, date: Date) => buildMimeMessage({ from: 'suiji@example.gov.cn', to: ['a@example.com'], subject: 's', text: 't', date, messageKey: key });
+    const [a, b, c] = await Promise.all([copy('confirm#t#u#v1#i', new Date('2026-05-20T02:00:00Z')), copy('confirm#t#u#v1#i', new Date('2026-05-20T02:03:00Z')), copy('confirm#t#u#v2#i', new Date('2026-05-20T02:00:00Z'))].map(async (r) => simpleParser(await r)));
+    // a resend after a crash is the same message to the recipient's client (over SMTP; SES writes its own Message-ID)
+    expect(a!.messageId).toMatch(/^<k\.[0-9a-f]{32}@example\.gov\.cn>$/);
+    expect(b!.messageId).toBe(a!.messageId);
+    expect(b!.headers.get('x-suiji-mail-key')).toBe(a!.headers.get('x-suiji-mail-key'));
+    expect(c!.messageId).not.toBe(a!.messageId);
+    expect(c!.headers.get('x-suiji-mail-key')).not.toBe(a!.headers.get('x-suiji-mail-key'));
+    // the key itself (it names the task and the inspector) is not in the message
+    const raw = (await copy('confirm#t#u#v1#i', new Date())).toString('latin1');
+    expect(raw).not.toContain('confirm#t#u#v1#i');
+  });
+
   it('quoted-printable and base64 bodies both decode to the input, incl. trailing spaces and "="', async () => {
     const body = 'a=b  \nline with trailing tab\t\n' + 'x'.repeat(200) + '\n中文 mixed = text ' + '长'.repeat(40);
     for (const bodyEncoding of ['quoted-printable', 'base64'] as const) {

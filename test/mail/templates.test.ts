@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { simpleParser } from 'mailparser';
 import ExcelJS from 'exceljs';
 import { getPreset } from '../../shared/domain/profiles.js';
+import { receiptNo } from '../../shared/usecases/confirmations.js';
 import { STANDARD_RESULT_PHRASES } from '../../shared/domain/phrases.js';
 import { makeUscc } from '../../shared/domain/uscc.js';
 import type { PlanTask } from '../../shared/domain/schemas.js';
@@ -214,6 +215,17 @@ describe('result confirmation', () => {
     const m = renderResultConfirmation({ recipient: { name: '张三' }, departmentName: 'd', via: 'form', receivedAt: '2024-04-01T02:00:00Z', recorded: [{ uscc: U[0]!, targetName: '甲', codes: [{ code: '1', text: '未发现问题' }] }], rejected: [] });
     expect(m.subject).toBe('【双随机】结果录入确认：已录入 1 项');
     expect(m.text).not.toContain('未录入（');
+    expect(m.text).not.toContain('回执编号');
+  });
+  it('carries the receipt number of its idempotency key: every copy of one confirmation the same, another version another', () => {
+    const d = { recipient: { name: '张三' }, departmentName: 'd', via: 'form' as const, receivedAt: '2024-04-01T02:00:00Z', recorded: [{ uscc: U[0]!, targetName: '甲', codes: [{ code: '1', text: '未发现问题' }] }], rejected: [] };
+    const v1 = receiptNo('confirm#t#u#v1#i');
+    expect(v1).toMatch(/^[0-9A-F]{4}-[0-9A-F]{4}$/);
+    expect(receiptNo('confirm#t#u#v1#i')).toBe(v1);
+    expect(receiptNo('confirm#t#u#v2#i')).not.toBe(v1);
+    const m = renderResultConfirmation({ ...d, receipt: v1 });
+    expect(m.text).toContain(`回执编号：${v1}（编号相同的邮件是同一份确认，重复收到的可忽略）`);
+    expect(m.html).toContain(`回执编号：${v1}`);
   });
 });
 

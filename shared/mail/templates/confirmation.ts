@@ -52,6 +52,11 @@ export interface ConfirmationMail {
   ignoredLines?: string[] | undefined;
   /** Original subject, for "Re: …" when answering a reply. */
   inReplyToSubject?: string | undefined;
+  /**
+   * 回执编号: the same for every copy of this confirmation (from its idempotency key), so a copy
+   * sent again after a failure is recognisably the same confirmation, not a second entry.
+   */
+  receipt?: string | undefined;
 }
 
 const codesText = (r: RecordedResult) => r.codes.map((c) => `${c.code} ${c.text}`).join('；');
@@ -84,7 +89,8 @@ export function renderResultConfirmation(d: ConfirmationMail): RenderedMail {
   const ignoredHtml = d.ignoredLines?.length
     ? html`${heading('未作为结果处理的内容')}${list(d.ignoredLines)}${para('以上内容不是“统一社会信用代码 结果代码 [备注]”格式，已忽略。', 'color:#667085;font-size:12px')}`
     : '';
-  const body = html`${para(intro)}${recordedHtml}${rejectedHtml}${ignoredHtml}${n ? para('已录入的结果将按规定进入审核或公示流程；如需更正，请使用表单中的“更正”功能。', 'color:#667085;font-size:12px') : ''}`;
+  const receiptNote = d.receipt ? `回执编号：${d.receipt}（编号相同的邮件是同一份确认，重复收到的可忽略）` : '';
+  const body = html`${para(intro)}${recordedHtml}${rejectedHtml}${ignoredHtml}${n ? para('已录入的结果将按规定进入审核或公示流程；如需更正，请使用表单中的“更正”功能。', 'color:#667085;font-size:12px') : ''}${receiptNote ? para(receiptNote, 'color:#667085;font-size:12px') : ''}`;
 
   const text = new TextBuilder().line(intro);
   if (n) {
@@ -106,6 +112,7 @@ export function renderResultConfirmation(d: ConfirmationMail): RenderedMail {
     text.heading('未作为结果处理的内容');
     for (const l of d.ignoredLines) text.line(`- ${l}`);
   }
+  if (receiptNote) text.blank().line(receiptNote);
   textFooter(text, d.via === 'reply');
   return {
     subject,
