@@ -6,22 +6,18 @@
  */
 import {
   closeRegistration,
-  commitAll,
-  digestsOf,
+  frozenStateOf,
   lateClose,
-  openingLines,
   outcomeRecord,
-  publicEligibilityLines,
-  publicPool,
+  rebuildFrozenV2,
   serializeOutcomeV2,
   type BeaconProof,
   type BeaconSpec,
   type CloseRecordV2,
   type FreezeRecordV2,
   type FrozenDrawV2,
+  type FrozenStateV2,
 } from '../draw/v2/index.js';
-import { parsePublicEligibility } from '../draw/v2/pooltext.js';
-import { STRATA, type CompiledPool } from '../draw/pool.js';
 import { createHasher, type BatchHasher } from '../draw/simd.js';
 import { getBlob, putBlob } from '../blobs.js';
 import { K } from '../store/keys.js';
@@ -35,33 +31,15 @@ export const frozenKey = (taskId: string, round: number): string => `draws/${tas
 export const recordKey = (taskId: string, round: number): string => `draws/${taskId}/${round}/record.json`;
 
 /** What the freeze keeps internally (never published): the supervisor's input and the system's secret. */
-export interface FrozenBlobV2 {
+export interface FrozenBlobV2 extends FrozenStateV2 {
   algorithm: 'suiji-draw-v2';
-  freeze: FreezeRecordV2;
-  freezeDigest: string;
-  freezeDigestSm3: string;
-  /** Public eligibility lines (pseudonyms). */
-  eligibility: string[];
-  /** Internal openings, USCC order: "<uscc>,<stratum>,<k>,<excl>,<salt hex>". */
-  openings: string[];
-  /** Pseudonym → registry inspector id. */
-  pseudonyms: Record<string, string>;
   systemSecretHex: string;
   /** Registry inspector id → department (joint tasks: teams are recorded as (department, id)). */
   departmentOf?: Record<string, string>;
 }
 
 export function frozenBlobOf(f: FrozenDrawV2, systemSecretHex: string): FrozenBlobV2 {
-  return {
-    algorithm: 'suiji-draw-v2',
-    freeze: f.freeze,
-    freezeDigest: f.freezeDigest,
-    freezeDigestSm3: f.freezeDigestSm3,
-    eligibility: publicEligibilityLines(f.pool),
-    openings: openingLines(f),
-    pseudonyms: Object.fromEntries(f.pseudonyms),
-    systemSecretHex,
-  };
+  return { algorithm: 'suiji-draw-v2', ...frozenStateOf(f), systemSecretHex };
 }
 
 export async function readFrozenBlob(taskId: string, round: number): Promise<FrozenBlobV2 | undefined> {
@@ -71,39 +49,9 @@ export async function readFrozenBlob(taskId: string, round: number): Promise<Fro
   return 'openings' in v ? v : undefined;
 }
 
-/**
- * Rebuilds the frozen draw from the internal openings, recomputing every commitment: the pool
- * digest must come out as frozen (the stored inputs were not changed in between).
- */
+/** Rebuilds the frozen draw from the stored state (every commitment recomputed, digests re-checked). */
 export function loadFrozenV2(b: FrozenBlobV2, hasher: BatchHasher = createHasher()): FrozenDrawV2 {
-  const base = parsePublicEligibility(b.eligibility);
-  const index = new Map(base.inspectorIds.map((id, k) => [id, k]));
-  const n = b.openings.length;
-  const usccBytes = new Uint8Array(n * 18);
-  const strata = new Uint8Array(n);
-  const area = new Uint32Array(n);
-  const exclOff = new Uint32Array(n + 1);
-  const ex: number[] = [];
-  const salts = new Uint8Array(n * 16);
-  const strataCounts = [0, 0, 0, 0, 0];
-  b.openings.forEach((line, i) => {
-    const [uscc, s, k, excl, salt] = line.split(',');
-    usccBytes.set(Buffer.from(uscc!, 'latin1'), i * 18);
-    const si = STRATA.indexOf(s as (typeof STRATA)[number]);
-    strata[i] = si;
-    strataCounts[si]!++;
-    area[i] = Number(k);
-    if (excl) for (const id of excl.split(';')) ex.push(index.get(id)!);
-    exclOff[i + 1] = ex.length;
-    salts.set(Buffer.from(salt!, 'hex'), i * 16);
-  });
-  const pool: CompiledPool = { n, usccBytes, strata, area, exclOff, exclIdx: Uint32Array.from(ex), ...base, strataCounts };
-  const commitments = commitAll(pool, salts, hasher);
-  const pub = publicPool(pool, commitments);
-  if (pub.poolDigest !== b.freeze.poolDigest) throw new Error(`frozen inputs of ${b.freeze.taskId} do not match poolDigest ${b.freeze.poolDigest}`);
-  const d = digestsOf(b.freeze);
-  if (d.sha256 !== b.freezeDigest) throw new Error(`frozen record of ${b.freeze.taskId} does not match freezeDigest`);
-  return { freeze: b.freeze, freezeDigest: b.freezeDigest, freezeDigestSm3: b.freezeDigestSm3, pool, salts, commitments, order: pub.order, bounds: pub.bounds, pseudonyms: new Map(Object.entries(b.pseudonyms)) };
+  return rebuildFrozenV2(b, hasher);
 }
 
 /** The v2 part of a round's draw summary (public: nothing here is internal). */

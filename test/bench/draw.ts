@@ -15,6 +15,8 @@
  * useful on a shared machine. Usage: npm run bench -- draw [100000 1000000] [--repeat 5]
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import {
@@ -37,6 +39,7 @@ import {
   deriveSeed,
   USCC_ALPHABET,
   type EligibilityInspector,
+  type EligibilityResult,
   type EligibilityTarget,
 } from '../../shared/draw/index.js';
 
@@ -325,137 +328,237 @@ async function rssWatcher(): Promise<{ reset(): void; peak(): number; stop(): Pr
 }
 
 /**
- * suiji-draw-v2 at the same scale: freeze (pseudonyms, salts, commitments, public pool), close,
- * then the ceremony after the beacon (reveal and BLS beacon checks, selection over the
- * commitments, matching), the record, its verification in this process and by `suiji verify` in
- * a fresh one. The process starts as a Lambda container would: helper thread, v1 warm-up, and a
- * small v2 draw (20,000 targets, with a BLS check of another round, so that the timed ceremony
- * pays for its own pairing check) before anything is timed. Above 2,000,000 targets the registry
- * is generated page by page into the pool builder (its 200 conflicts then name targets of the
- * first page), as the draw Lambda reads it.
+ * suiji-draw-v2 at the same scale, as the two Lambda functions run it (docs/DRAW.md §19):
+ *
+ *   FreezePool  (fresh process)  eligibility (the pool read page by page; informational), the
+ *               FREEZE (pseudonyms, salts, commitments, public pool, digests), and the internal
+ *               frozen state it stores (openings as text, JSON, written to a file)
+ *   RunDraw     (fresh process)  reads that state, then the DRAW: rebuilds the frozen draw from
+ *               the openings (every commitment recomputed, pool and freeze digests re-checked)
+ *               and runs the ceremony after the beacon (close record, reveals, BLS beacon check,
+ *               seed, selection over the commitments, matching); then writes the record
+ *   suiji verify (fresh process) the record file, as a citizen runs it
+ *
+ * Each process starts as a Lambda container does (helper thread and `warmUpDraw` at init) before
+ * anything is timed; every phase prints wall and CPU milliseconds (user + system of the process,
+ * i.e. both threads). Peak RSS is sampled every 5 ms by a watcher thread over the timed phases
+ * (getrusage's high-water mark would include generating the registry). Above 3,000,000 targets
+ * the frozen state and the record would not fit one JavaScript string (V8's limit is ~512 M
+ * characters): the FreezePool process then goes straight on with RunDraw's phases over the state
+ * it holds (one process; the registry is generated page by page into the pool builder, as the
+ * Lambda reads it, its 200 conflicts naming targets of the first page) and writes nothing.
+ * SUIJI_BENCH_PROF=<dir>: a CPU profile (.cpuprofile) of each timed phase.
  */
-async function runOneV2(n: number): Promise<void> {
+type Phase = { wall: number; cpu: number };
+const phases: Record<string, Phase> = {};
+let profileSession: import('node:inspector').Session | undefined;
+const post = (m: string, p: object = {}) => new Promise<unknown>((ok, no) => profileSession!.post(m, p, (e, r) => (e ? no(e) : ok(r))));
+
+/** Times f: wall and CPU of the whole process (both threads); a CPU profile with SUIJI_BENCH_PROF. */
+async function phase<T>(name: string, f: () => T | Promise<T>): Promise<T> {
+  const prof = process.env['SUIJI_BENCH_PROF'];
+  if (prof && !profileSession) {
+    profileSession = new (await import('node:inspector')).Session();
+    profileSession.connect();
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 250 });
+  }
+  if (prof) await post('Profiler.start');
+  const c = process.cpuUsage();
+  const a = performance.now();
+  const v = await f();
+  const d = process.cpuUsage(c);
+  phases[name] = { wall: performance.now() - a, cpu: (d.user + d.system) / 1000 };
+  if (prof) {
+    const { profile } = (await post('Profiler.stop')) as { profile: object };
+    const { writeFileSync, mkdirSync } = await import('node:fs');
+    mkdirSync(prof, { recursive: true });
+    writeFileSync(`${prof}/${process.env['SUIJI_BENCH_ALGO']}-${name.replace(/\W+/g, '_')}.cpuprofile`, JSON.stringify(profile));
+  }
+  return v;
+}
+
+const fmt = (name: string) => (phases[name] ? `${phases[name]!.wall.toFixed(0)} ms (cpu ${phases[name]!.cpu.toFixed(0)} ms)` : '—');
+const line2 = (k: string, v: string) => console.log(`  ${k.padEnd(44)} ${v}`);
+const V2_FILE_LIMIT = 3_000_000;
+const witnessesV2 = [
+  { id: 'w1', name: '见证人甲', role: '纪检监察组', secret: '见证人甲的密钥 7731' },
+  { id: 'w2', name: '见证人乙', role: '公众代表', secret: 'witness-two secret 0042' },
+];
+const DRAW_TIME = '2025-03-03T01:00:00Z';
+
+/** The bench's local test chain: a fixed key, so that both processes sign and check the same round. */
+async function benchChain() {
   const v2 = await import('../../shared/draw/v2/index.js');
-  const chain = new v2.LocalTestChain(v2.LocalTestChain.newSecretKey(), Date.parse('2025-01-01T00:00:00Z') / 1000);
-  const witnesses = [
-    { id: 'w1', name: '见证人甲', role: '纪检监察组', secret: '见证人甲的密钥 7731' },
-    { id: 'w2', name: '见证人乙', role: '公众代表', secret: 'witness-two secret 0042' },
-  ];
-  const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+  const sk = createHash('sha256').update('suiji bench chain').digest();
+  sk[0] = sk[0]! & 0x3f; // below the BLS12-381 group order
+  return new v2.LocalTestChain(new Uint8Array(sk), Date.parse('2025-01-01T00:00:00Z') / 1000);
+}
+
+/** What a Lambda container does at init (prepareDrawThreads): the helper thread, the draw code warmed up. */
+function initLambda() {
   const hasher = createParallelHasher();
-  const prepare = (size: number) => {
-    if (size <= 2_000_000) {
-      const registry = generate(size);
-      return buildDrawPool({ ...eligibilityInput(registry.targets, registry.inspectors), packed: true });
-    }
+  warmUpDraw(hasher);
+  return hasher;
+}
+
+const gcNow = () => ((globalThis as { gc?: () => void }).gc ?? (() => undefined))();
+const loadLine = async () => {
+  const os = await import('node:os');
+  line2('machine load (1-min average)', `${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} CPUs`);
+  return os.loadavg()[0];
+};
+
+/** FreezePool's work in a fresh process; above V2_FILE_LIMIT, RunDraw's too, in the same process. */
+async function runFreezeV2(n: number): Promise<void> {
+  const v2 = await import('../../shared/draw/v2/index.js');
+  const chain = await benchChain();
+  const hasher = initLambda();
+  let build: () => EligibilityResult<PackedCandidates>;
+  if (n <= 2_000_000) {
+    const registry = generate(n);
+    build = () => buildDrawPool({ ...eligibilityInput(registry.targets, registry.inspectors), packed: true });
+  } else {
     // two passes of the same random stream: the first fixes the inspectors (and their conflicts,
     // drawn after the targets), the second feeds the targets to the builder as they come
     const firstPage: string[] = [];
     const conflict = (r: () => number) => firstPage[Math.floor(r() * firstPage.length)]!;
-    const inspectors = generateInto(size, (t, i) => void (i < 10_000 && firstPage.push(t.uscc)), conflict);
-    const builder = drawPoolBuilder({ ...eligibilityInput([], inspectors), capacity: size, packed: true });
-    generateInto(size, (t) => builder.add(t), conflict);
-    return builder.finish();
-  };
-  // a pack is consumed by the freeze: each run gets a copy, made outside the timed region (as for v1)
-  const fresh = (elig: ReturnType<typeof prepare>) => ({ ...elig, pool: { ...elig.pool, candidates: elig.pool.candidates.clone() } });
-  const freeze = (elig: ReturnType<typeof prepare>, system: { commitment: string }, drawTime: string) =>
-    v2.freezeDrawV2(
-      {
-        taskId: 'T-BENCH', department: 'dept-housing', round: 1, prev: null, pool: elig.pool,
-        ratiosBp: elig.ratiosBp, minTeamSize: 2, jointUnits: elig.jointUnits, frozenAt: '2025-03-01T08:00:00Z', drawTime,
-        systemCommitment: system.commitment, beacons: [chain.specAfter(drawTime)], labels: elig.labels, helper: hasher,
-      },
-      hasher,
-    );
-  const ceremony = (frozen: ReturnType<typeof freeze>, system: { hex: string }) => {
-    const closedAt = new Date(Date.parse(frozen.freeze.drawTime) - 60_000).toISOString();
-    const closed = v2.closeRegistration(frozen, closedAt, witnesses.map((w) => ({ ...w, commitment: commitSecret(w.secret) })));
-    const spec = frozen.freeze.beacons[0] as ReturnType<typeof chain.spec>;
-    const proof = chain.proof(spec.round, new Date('2025-03-04T00:00:00Z'));
-    return { closed, run: () => v2.runDrawV2(frozen, closed, { witnesses, system: system.hex, beacons: [proof] }, { hasher, omitPool: true }) };
-  };
-  // init: what a Lambda container does before its first real draw (another beacon round: the
-  // pairing check of the timed ceremony is not cached)
-  warmUpDraw(hasher);
-  {
-    const small = prepare(20_000);
-    const sys = newSystemSecret();
-    const fz = freeze(fresh(small), sys, '2025-03-02T01:00:00Z');
-    ceremony(fz, sys).run();
+    const inspectors = generateInto(n, (t, i) => void (i < 10_000 && firstPage.push(t.uscc)), conflict);
+    build = () => {
+      const builder = drawPoolBuilder({ ...eligibilityInput([], inspectors), capacity: n, packed: true });
+      generateInto(n, (t) => builder.add(t), conflict);
+      return builder.finish();
+    };
   }
-  const elig = prepare(n);
-  gc();
+  const elig = await phase('eligibility', build);
+  build = undefined as never; // the registry is garbage now, as in the Lambda (read page by page)
+  gcNow();
   const watch = await rssWatcher();
   const rss0 = process.memoryUsage.rss();
   const system = newSystemSecret();
-  const drawTime = '2025-03-03T01:00:00Z';
-  let input = fresh(elig);
   watch.reset();
-  const a = performance.now();
-  const frozen = freeze(input, system, drawTime);
-  const b = performance.now();
-  const c0 = ceremony(frozen, system);
-  const c = performance.now();
-  const lean = c0.run();
-  const d = performance.now();
-  const rssDraw = watch.peak();
-  const reps = Number(process.env['SUIJI_BENCH_REPEAT'] ?? 3);
-  const best = { freeze: Infinity, ceremony: Infinity };
-  for (let k = 0; k < reps; k++) {
-    gc();
-    const sys = newSystemSecret();
-    input = fresh(elig);
-    const t0 = performance.now();
-    const fz = freeze(input, sys, drawTime);
-    const t1 = performance.now();
-    const cz = ceremony(fz, sys);
-    const t2 = performance.now();
-    cz.run();
-    best.freeze = Math.min(best.freeze, t1 - t0);
-    best.ceremony = Math.min(best.ceremony, performance.now() - t2);
+  let frozen: ReturnType<typeof v2.freezeDrawV2> | undefined = await phase('freeze', () =>
+    v2.freezeDrawV2(
+      {
+        taskId: 'T-BENCH', department: 'dept-housing', round: 1, prev: null, pool: elig.pool,
+        ratiosBp: elig.ratiosBp, minTeamSize: 2, jointUnits: elig.jointUnits, frozenAt: '2025-03-01T08:00:00Z', drawTime: DRAW_TIME,
+        systemCommitment: system.commitment, beacons: [chain.specAfter(DRAW_TIME)], labels: elig.labels, helper: hasher,
+      },
+      hasher,
+    ),
+  );
+  const rssFreeze = watch.peak();
+  const f = frozen.freeze;
+  const state = await phase('state', () => ({ algorithm: 'suiji-draw-v2', ...v2.frozenStateOf(frozen!), systemSecretHex: system.hex }));
+  const file = process.env['SUIJI_BENCH_FILE'];
+  const write = file !== undefined && n <= V2_FILE_LIMIT;
+  if (write) await phase('stateFile', async () => (await import('node:fs')).writeFileSync(file, JSON.stringify(state)));
+  const rssState = watch.peak();
+  console.log(`\n== suiji-draw-v2: ${n.toLocaleString('en')} registry targets → ${f.candidates.toLocaleString('en')} candidates (hasher: ${hasher.kind}, ${hasher.threads} threads)`);
+  line2('strata (selected/candidates)', f.strata.map((x) => `${x.stratum} ${x.toDraw}/${x.candidates}`).join(', '));
+  console.log('  FreezePool (fresh process, after the init warm-up):');
+  line2('  eligibility (pool read; not in the totals)', fmt('eligibility'));
+  line2('  FREEZE', fmt('freeze'));
+  line2('  frozen state: opening lines', fmt('state'));
+  if (write) line2('  frozen state: JSON + write', fmt('stateFile'));
+  line2('  peak RSS: before / freeze / + state', `${mb(rss0)} / ${mb(rssFreeze)} / ${mb(rssState)}`);
+  const result: Record<string, unknown> = { n, candidates: f.candidates, rss0MB: rss0 / 2 ** 20, rssFreezeMB: rssFreeze / 2 ** 20, rssStateMB: rssState / 2 ** 20 };
+  if (!write) {
+    console.log('  RunDraw, in the same process (the freeze\'s own arrays dropped):');
+    frozen = undefined;
+    gcNow();
+    Object.assign(result, await drawPhases(state, hasher, chain, watch, undefined));
+    line2('peak RSS of the process (getrusage)', mb(process.resourceUsage().maxRSS * 1024));
   }
-  const line = (k: string, v: string) => console.log(`  ${k.padEnd(34)} ${v}`);
-  const os = await import('node:os');
-  console.log(`\n== suiji-draw-v2: ${n.toLocaleString('en')} registry targets → ${frozen.freeze.candidates.toLocaleString('en')} candidates (hasher: ${hasher.kind}, ${hasher.threads} threads)`);
-  line('strata (selected/candidates)', frozen.freeze.strata.map((x) => `${x.stratum} ${x.toDraw}/${x.candidates}`).join(', '));
-  line('freeze (first)', `${(b - a).toFixed(0)} ms  (pseudonyms, salts, commitments, public pool, digests)`);
-  line('close of registration', `${(c - b).toFixed(0)} ms`);
-  line('ceremony (first)', `${(d - c).toFixed(0)} ms  (reveals, BLS beacon, seed, selection, matching)`);
-  line('FIRST freeze + ceremony', `${(d - a).toFixed(0)} ms`);
-  if (reps > 0) line(`best of ${reps} repeats`, `freeze ${best.freeze.toFixed(0)} ms, ceremony ${best.ceremony.toFixed(0)} ms`);
-  line('peak RSS: before / during the draw', `${mb(rss0)} / ${mb(rssDraw)}`);
-  const result = { n, freeze: b - a, ceremony: d - c, total: d - a, best, rss0MB: rss0 / 2 ** 20, rssDrawMB: rssDraw / 2 ** 20, load: os.loadavg()[0] } as Record<string, unknown>;
-  if (process.env['SUIJI_BENCH_VERIFY'] !== '0') {
-    // the published record (with its pool lists), written to a file and verified
-    const { writeFileSync, rmSync, mkdtempSync } = await import('node:fs');
-    const dir = mkdtempSync(`${os.tmpdir()}/suiji-bench-`);
-    const file = `${dir}/record.json`;
-    const s0 = performance.now();
-    writeFileSync(file, v2.serializeRecordV2({ ...lean, inputs: { ...lean.inputs, pool: v2.publicPoolLists(frozen) } }));
-    const s1 = performance.now();
-    const inProcess = v2.verifyRecordV2(JSON.parse((await import('node:fs')).readFileSync(file, 'utf8')));
-    const s2 = performance.now();
-    if (!inProcess.ok) throw new Error(inProcess.error);
-    // `suiji verify record.json` in a fresh process, as a citizen runs it (tsx loader included)
-    const cli = spawnSync(process.execPath, [fileURLToPath(new URL('../../shared/dev/cli/suiji.mjs', import.meta.url)), 'verify', file], { encoding: 'utf8' });
-    const s3 = performance.now();
-    rmSync(dir, { recursive: true, force: true });
-    if (cli.status !== 0) throw new Error(`suiji verify failed: ${cli.stdout}${cli.stderr}`);
-    line('serialize + write record', `${(s1 - s0).toFixed(0)} ms`);
-    line('read + parse + verify (in process)', `${(s2 - s1).toFixed(0)} ms`);
-    line('suiji verify (fresh process)', `${(s3 - s2).toFixed(0)} ms`);
-    Object.assign(result, { serialize: s1 - s0, verify: s2 - s1, cliVerify: s3 - s2 });
-  }
-  line('machine load (1-min average)', `${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} CPUs`);
-  console.log(`BENCH2 ${JSON.stringify(result)}`);
+  const load = await loadLine();
+  console.log(`BENCH2 ${JSON.stringify({ ...result, phases, load })}`);
   await watch.stop();
   await hasher.close();
 }
 
+/** RunDraw's phases over a frozen state: the DRAW (rebuild + ceremony), then the record (to `file`). */
+async function drawPhases(
+  state: import('../../shared/draw/v2/index.js').FrozenStateV2 & { systemSecretHex: string },
+  hasher: ReturnType<typeof createParallelHasher>,
+  chain: Awaited<ReturnType<typeof benchChain>>,
+  watch: Awaited<ReturnType<typeof rssWatcher>>,
+  file: string | undefined,
+): Promise<Record<string, unknown>> {
+  const v2 = await import('../../shared/draw/v2/index.js');
+  const rss0 = process.memoryUsage.rss();
+  watch.reset();
+  const frozen = await phase('rebuild', () => v2.rebuildFrozenV2(state, hasher));
+  const spec = frozen.freeze.beacons[0] as ReturnType<typeof chain.spec>;
+  const proof = chain.proof(spec.round, new Date('2025-03-04T00:00:00Z'));
+  const closedAt = new Date(Date.parse(frozen.freeze.drawTime) - 60_000).toISOString();
+  const record = await phase('ceremony', () => {
+    const closed = v2.closeRegistration(frozen, closedAt, witnessesV2.map((w) => ({ ...w, commitment: commitSecret(w.secret) })));
+    return v2.runDrawV2(frozen, closed, { witnesses: witnessesV2, system: state.systemSecretHex, beacons: [proof] }, { hasher });
+  });
+  const rssDraw = watch.peak();
+  if (file) await phase('recordFile', async () => (await import('node:fs')).writeFileSync(file, v2.serializeRecordV2(record)));
+  const rssRecord = watch.peak();
+  const draw = { wall: phases['rebuild']!.wall + phases['ceremony']!.wall, cpu: phases['rebuild']!.cpu + phases['ceremony']!.cpu };
+  phases['draw'] = draw;
+  line2('  rebuild the frozen draw from the openings', fmt('rebuild'));
+  line2('  ceremony (reveals, BLS, selection, matching)', fmt('ceremony'));
+  line2('  DRAW = rebuild + ceremony', fmt('draw'));
+  if (file) line2('  record: JSON + write', fmt('recordFile'));
+  line2('  peak RSS: before / draw / + record', `${mb(rss0)} / ${mb(rssDraw)} / ${mb(rssRecord)}`);
+  return { rssDrawStartMB: rss0 / 2 ** 20, rssDrawMB: rssDraw / 2 ** 20, rssRecordMB: rssRecord / 2 ** 20, selected: record.targets.length };
+}
+
+/** RunDraw's work in a fresh process: reads the frozen state FreezePool wrote, writes the record file. */
+async function runDrawV2Child(): Promise<void> {
+  const { readFileSync } = await import('node:fs');
+  const chain = await benchChain();
+  const hasher = initLambda();
+  gcNow();
+  const watch = await rssWatcher();
+  console.log('  RunDraw (fresh process, after the init warm-up):');
+  const rss0 = process.memoryUsage.rss();
+  watch.reset();
+  const state = await phase('readState', () => JSON.parse(readFileSync(process.env['SUIJI_BENCH_FILE']!, 'utf8')));
+  line2('  read frozen state (file + JSON.parse)', fmt('readState'));
+  const rssRead = watch.peak();
+  const r = await drawPhases(state, hasher, chain, watch, process.env['SUIJI_BENCH_RECORD']);
+  line2('  peak RSS: process before reading', `${mb(rss0)} (after reading: ${mb(rssRead)})`);
+  const load = await loadLine();
+  console.log(`BENCH2 ${JSON.stringify({ ...r, phases, load })}`);
+  await watch.stop();
+  await hasher.close();
+}
+
+/** The v2 processes for one size, and `suiji verify` of the record (wall, CPU and peak RSS from /usr/bin/time). */
+function benchV2(n: number, childArgs: string[], env: NodeJS.ProcessEnv): void {
+  const dir = mkdtempSync(`${tmpdir()}/suiji-bench-`);
+  const file = `${dir}/frozen.json`, record = `${dir}/record.json`;
+  try {
+    for (const algo of ['v2-freeze', ...(n <= V2_FILE_LIMIT ? ['v2-draw'] : [])]) {
+      const r = spawnSync(process.execPath, childArgs, { env: { ...env, SUIJI_BENCH_ALGO: algo, SUIJI_BENCH_FILE: file, SUIJI_BENCH_RECORD: record }, stdio: 'inherit' });
+      if (r.status !== 0) process.exit(r.status ?? 1);
+    }
+    if (n > V2_FILE_LIMIT || process.env['SUIJI_BENCH_VERIFY'] === '0') return;
+    const cli = fileURLToPath(new URL('../../shared/dev/cli/suiji.mjs', import.meta.url));
+    const a = performance.now();
+    const v = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', process.execPath, cli, 'verify', record], { encoding: 'utf8' });
+    const wall = performance.now() - a;
+    if (v.status !== 0) throw new Error(`suiji verify failed: ${v.stdout}${v.stderr}`);
+    const [, , user, sys, rssKb] = /TIME (\S+) (\S+) (\S+) (\d+)/.exec(v.stderr) ?? [];
+    console.log('  suiji verify record.json (fresh process, tsx loader included):');
+    line2('  wall / cpu / peak RSS', `${wall.toFixed(0)} ms / ${((Number(user) + Number(sys)) * 1000).toFixed(0)} ms / ${mb(Number(rssKb) * 1024)}`);
+    line2('  record size', mb(statSync(record).size));
+    console.log(`BENCH2 ${JSON.stringify({ n, cliVerify: { wall, cpu: (Number(user) + Number(sys)) * 1000, rssMB: Number(rssKb) / 1024 } })}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const childSize = process.env['SUIJI_BENCH_DRAW_SIZE'];
 if (childSize) {
-  if (process.env['SUIJI_BENCH_ALGO'] === 'v2') await runOneV2(Number(childSize));
+  const algo = process.env['SUIJI_BENCH_ALGO'];
+  if (algo === 'v2-freeze') await runFreezeV2(Number(childSize));
+  else if (algo === 'v2-draw') await runDrawV2Child();
   else await runOne(Number(childSize));
 } else {
   // npm run bench -- draw [sizes…] [--repeat N] [--v1 | --v2]   (default: v2, then v1)
@@ -465,11 +568,14 @@ if (childSize) {
   const algos = args.includes('--v1') ? ['v1'] : args.includes('--v2') ? ['v2'] : ['v2', 'v1'];
   const sizes = args.map(Number).filter((x) => x > 0);
   for (const n of sizes.length ? sizes : [100_000, 1_000_000]) {
+    const childArgs = ['--expose-gc', ...(n > V2_FILE_LIMIT ? ['--max-old-space-size=6000'] : []), ...process.execArgv, fileURLToPath(import.meta.url)];
+    const env = { ...process.env, SUIJI_BENCH_DRAW_SIZE: String(n), SUIJI_BENCH_REPEAT: repeat };
     for (const algo of algos) {
-      const r = spawnSync(process.execPath, ['--expose-gc', ...(n > 3_000_000 ? ['--max-old-space-size=6000'] : []), ...process.execArgv, fileURLToPath(import.meta.url)], {
-        env: { ...process.env, SUIJI_BENCH_DRAW_SIZE: String(n), SUIJI_BENCH_REPEAT: repeat, SUIJI_BENCH_ALGO: algo },
-        stdio: 'inherit',
-      });
+      if (algo === 'v2') {
+        benchV2(n, childArgs, env);
+        continue;
+      }
+      const r = spawnSync(process.execPath, childArgs, { env: { ...env, SUIJI_BENCH_ALGO: algo }, stdio: 'inherit' });
       if (r.status !== 0) process.exit(r.status ?? 1);
     }
   }

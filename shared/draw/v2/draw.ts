@@ -19,6 +19,7 @@ import type { Selection } from '../select.js';
 import { sha256Hex, wordsToHex } from '../sha256.js';
 import { createHasher, type BatchHasher } from '../simd.js';
 import { teamSize } from '../../domain/sampling.js';
+import { attachPoolLists, poolListsOf } from './pooltext.js';
 import { beaconTime, checkBeacon, type BeaconProof, type BeaconSpec } from './beacon.js';
 import { candidateText as candidateTextOf, commitAll, gatherCommitments, iota, publicPool, selectV2, SALT_BYTES, type SelectionV2 } from './commit.js';
 import {
@@ -189,11 +190,7 @@ export function freezeDrawV2(input: FreezeInputV2, hasher: BatchHasher = createH
 
 /** The public pool lists (hex) per stratum. */
 export function publicPoolLists(f: Pick<FrozenDrawV2, 'commitments' | 'order' | 'bounds' | 'sorted'>): DrawRecordV2['inputs']['pool'] {
-  const out = { key: [] as string[], A: [] as string[], B: [] as string[], C: [] as string[], D: [] as string[] };
-  STRATA.forEach((s, k) => {
-    for (let j = f.bounds[k]!; j < f.bounds[k + 1]!; j++) out[s].push(f.sorted ? wordsToHex(f.sorted, j * 8) : wordsToHex(f.commitments, f.order[j]! * 8));
-  });
-  return out;
+  return poolListsOf({ sorted: f.sorted ?? gatherCommitments(f.commitments, f.order), bounds: f.bounds });
 }
 
 /** Internal openings (USCC order): "<candidate text>,<salt hex>" — the supervisor's input. */
@@ -378,8 +375,12 @@ export function runDrawV2(
   if (closed.close.freezeDigest !== frozen.freezeDigest) throw new DrawInputError('登记截止记录不属于本轮冻结记录');
   const r = checkRevealsV2(f, closed.close, reveals);
   const seed = deriveSeedV2(frozen.freezeDigest, closed.closeDigest, r.witnesses.map((w) => w.secret), r.system, r.beacons.map((b) => b.randomness));
-  const result = drawWithSeedV2(seed, frozen.commitments, frozen.order, frozen.bounds, f, frozen.pool, frozen.pool, opts.hasher ?? createHasher(), undefined, frozen.sorted);
-  return buildRecordV2(frozen, closed, r, result, opts.omitPool ? { key: [], A: [], B: [], C: [], D: [] } : publicPoolLists(frozen));
+  const sorted = frozen.sorted ?? gatherCommitments(frozen.commitments, frozen.order);
+  const result = drawWithSeedV2(seed, frozen.commitments, frozen.order, frozen.bounds, f, frozen.pool, frozen.pool, opts.hasher ?? createHasher(), undefined, sorted);
+  const record = buildRecordV2(frozen, closed, r, result, { key: [], A: [], B: [], C: [], D: [] });
+  // the pool lists stay words until read (serializeRecordV2 writes them from the words)
+  if (!opts.omitPool) attachPoolLists(record.inputs, { sorted, bounds: frozen.bounds });
+  return record;
 }
 
 const HEX2 = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));

@@ -26,6 +26,8 @@ export {
 } from './draw.js';
 export type { FreezeInputV2, FrozenDrawV2, RevealsV2 } from './draw.js';
 export * from './record.js';
+export { frozenStateOf, rebuildFrozenV2 } from './frozen.js';
+export type { FrozenStateV2 } from './frozen.js';
 export { verifyChain, verifyOutcomeV2, verifyRecordV2 } from './verify.js';
 export type { VerifyV2Result } from './verify.js';
 export { checkCodeOf, selfCheck } from './selfcheck.js';

@@ -110,3 +110,99 @@ export function parsePublicEligibility(lines: readonly string[]): { inspectorIds
   for (const id of inspectorIds) if (!listed.has(id)) throw new Error(`inputs.eligibility 中的检查人员「${id}」不在任何辖区名单中`);
   return { inspectorIds, inspectorUnits, areaNames, areaMembers };
 }
+
+// ------------------------------------------------------------------ writing the lists
+
+/**
+ * The public pool lists of a drawn record, kept as the words they are made of until someone
+ * reads them: a million 64-character strings cost ~100 MB of heap and most of the ceremony's
+ * time in garbage collection, and the record file is written straight from the words
+ * (`serializeRecordV2`). Reading `inputs.pool` turns them into ordinary arrays (once).
+ */
+interface PoolWords {
+  /** Commitments in public order, 8 words each. */
+  sorted: Int32Array;
+  /** Start of each stratum (6 entries). */
+  bounds: readonly number[];
+}
+const lazyPools = new WeakMap<object, PoolWords>();
+
+/** Defines `inputs.pool` as the lists of `words`, materialized on first read. */
+export function attachPoolLists(inputs: { pool: PoolLists }, words: PoolWords): void {
+  lazyPools.set(inputs, words);
+  Object.defineProperty(inputs, 'pool', {
+    enumerable: true,
+    configurable: true,
+    get(): PoolLists {
+      const pool = poolListsOf(words);
+      lazyPools.delete(inputs);
+      Object.defineProperty(inputs, 'pool', { value: pool, enumerable: true, configurable: true, writable: true });
+      return pool;
+    },
+    set(v: PoolLists) {
+      lazyPools.delete(inputs);
+      Object.defineProperty(inputs, 'pool', { value: v, enumerable: true, configurable: true, writable: true });
+    },
+  });
+}
+
+/** The words behind `inputs.pool` if it has not been read (or replaced) yet. */
+export const lazyPoolWords = (inputs: object): PoolWords | undefined => lazyPools.get(inputs);
+
+/** The lists as hex strings (slices of one native hex conversion per stratum). */
+export function poolListsOf({ sorted, bounds }: PoolWords): PoolLists {
+  const out = {} as PoolLists;
+  STRATA.forEach((s, k) => {
+    const a = bounds[k]!, b = bounds[k + 1]!;
+    const hex = bigEndianBytes(sorted, a * 8, b * 8).toString('hex');
+    const list = new Array<string>(b - a);
+    for (let j = 0; j < list.length; j++) list[j] = hex.slice(j * 64, j * 64 + 64);
+    out[s] = list;
+  });
+  return out;
+}
+
+/** Words [from, to) as big-endian bytes (a copy). */
+function bigEndianBytes(words: Int32Array, from: number, to: number): Buffer {
+  const buf = Buffer.allocUnsafe((to - from) * 4);
+  buf.set(new Uint8Array(words.buffer, words.byteOffset + from * 4, (to - from) * 4));
+  return buf.swap32();
+}
+
+const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
+/**
+ * The entries [a, b) of `sorted` as JSON.stringify(…, null, 2) writes an array of strings at
+ * depth 3 between its brackets: `\n        "<hex>",` … `\n        "<hex>"\n      ` (latin1).
+ */
+export function poolListJson(sorted: Int32Array, a: number, b: number): string {
+  const LINE = 10 + 64 + 2; // "\n", 8 spaces, quote, hex, quote, ","
+  const out = Buffer.allocUnsafe((b - a) * LINE - 1 + 7);
+  hexLines(sorted, a, b, out, LINE);
+  out.write('\n      ', out.length - 7, 'latin1');
+  return out.toString('latin1');
+}
+
+function hexLines(sorted: Int32Array, a: number, b: number, out: Uint8Array, LINE: number): void {
+  const d = HEX_DIGITS;
+  for (let j = a, p = 0; j < b; j++) {
+    out[p] = 10;
+    for (let s = 1; s <= 8; s++) out[p + s] = 32;
+    out[p + 9] = 34;
+    let q = p + 10;
+    for (let w = j * 8, e = w + 8; w < e; w++) {
+      const x = sorted[w]!;
+      out[q] = d[(x >>> 28) & 15]!;
+      out[q + 1] = d[(x >>> 24) & 15]!;
+      out[q + 2] = d[(x >>> 20) & 15]!;
+      out[q + 3] = d[(x >>> 16) & 15]!;
+      out[q + 4] = d[(x >>> 12) & 15]!;
+      out[q + 5] = d[(x >>> 8) & 15]!;
+      out[q + 6] = d[(x >>> 4) & 15]!;
+      out[q + 7] = d[x & 15]!;
+      q += 8;
+    }
+    out[q] = 34;
+    if (j + 1 < b) out[q + 1] = 44;
+    p += LINE;
+  }
+}

@@ -23,7 +23,8 @@ import {
   type DrawTargetCommon,
   type FreezeCommon,
 } from '../record.js';
-import type { Stratum } from '../pool.js';
+import { STRATA, type Stratum } from '../pool.js';
+import { lazyPoolWords, poolListJson } from './pooltext.js';
 import type { BeaconProof, BeaconSpec } from './beacon.js';
 
 export const ALGORITHM_V2 = 'suiji-draw-v2';
@@ -226,8 +227,23 @@ function ordered(r: DrawRecordV2): DrawRecordV2 {
   };
 }
 
+const EMPTY_POOL_JSON = '\n    "pool": {\n      "key": [],\n      "A": [],\n      "B": [],\n      "C": [],\n      "D": []\n    },\n';
+
 export function serializeRecordV2(record: DrawRecordV2): string {
-  return JSON.stringify(ordered(record), null, 2) + '\n';
+  const words = lazyPoolWords(record.inputs);
+  if (!words) return JSON.stringify(ordered(record), null, 2) + '\n';
+  // The pool lists as runDrawV2 left them (words, never turned into strings): the record with
+  // empty lists, then each list written straight from the words — the same bytes.
+  const { sorted, bounds } = words;
+  const text = JSON.stringify(ordered({ ...record, inputs: { pool: { key: [], A: [], B: [], C: [], D: [] }, eligibility: record.inputs.eligibility } }), null, 2) + '\n';
+  // raw newlines occur only between tokens, never inside a string: this is the pool, once
+  const at = text.indexOf(EMPTY_POOL_JSON);
+  let pool = '\n    "pool": {';
+  STRATA.forEach((s, k) => {
+    const a = bounds[k]!, b = bounds[k + 1]!;
+    pool += `\n      "${s}": [${a < b ? poolListJson(sorted, a, b) : ''}]${k < 4 ? ',' : ''}`;
+  });
+  return text.slice(0, at) + pool + '\n    },\n' + text.slice(at + EMPTY_POOL_JSON.length);
 }
 
 export function serializeOutcomeV2(o: OutcomeRecordV2): string {
