@@ -193,13 +193,6 @@ export function publicPoolLists(f: Pick<FrozenDrawV2, 'commitments' | 'order' | 
   return poolListsOf({ sorted: f.sorted ?? gatherCommitments(f.commitments, f.order), bounds: f.bounds });
 }
 
-/** Internal openings (USCC order): "<candidate text>,<salt hex>" — the supervisor's input. */
-export function openingLines(f: FrozenDrawV2): string[] {
-  const out = new Array<string>(f.pool.n);
-  for (let i = 0; i < f.pool.n; i++) out[i] = `${candidateTextOf(f.pool, i)},${Buffer.from(f.salts.subarray(i * 16, i * 16 + 16)).toString('hex')}`;
-  return out;
-}
-
 /**
  * Closes witness registration: each witness named with role and their commitment (computed on
  * their own device). Must happen before the beacon exists.

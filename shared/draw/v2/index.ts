@@ -18,7 +18,6 @@ export {
   deriveSeedV2,
   freezeDrawV2,
   lateClose,
-  openingLines,
   outcomeRecord,
   publicEligibilityLines,
   publicPoolLists,
@@ -26,7 +25,7 @@ export {
 } from './draw.js';
 export type { FreezeInputV2, FrozenDrawV2, RevealsV2 } from './draw.js';
 export * from './record.js';
-export { frozenStateOf, rebuildFrozenV2 } from './frozen.js';
+export { frozenStateOf, openingLines, rebuildFrozenV2 } from './frozen.js';
 export type { FrozenStateV2 } from './frozen.js';
 export { verifyChain, verifyOutcomeV2, verifyRecordV2 } from './verify.js';
 export type { VerifyV2Result } from './verify.js';

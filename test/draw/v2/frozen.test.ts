@@ -1,0 +1,99 @@
+/**
+ * The internal frozen state of a v2 round as FreezePool stores it and RunDraw reads it back
+ * (openings written and parsed as bytes), and the record's pool lists written straight from the
+ * commitment words: both must give exactly what the straightforward code gives.
+ */
+import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { compilePool } from '../../../shared/draw/pool.js';
+import { createHasher } from '../../../shared/draw/simd.js';
+import { candidateText, commitAll, publicPool } from '../../../shared/draw/v2/commit.js';
+import {
+  closeRegistration,
+  digestsOf,
+  frozenStateOf,
+  openingLines,
+  rebuildFrozenV2,
+  runDrawV2,
+  serializeRecordV2,
+  type FreezeRecordV2,
+  type FrozenDrawV2,
+} from '../../../shared/draw/v2/index.js';
+import { commitSecret } from '../../../shared/draw/index.js';
+import { drawFixtureV2, freezeFixtureV2, loadFixtureV2, proofsOf, pythonRecordV2 } from '../fixtures.js';
+
+const reference = (f: Pick<FrozenDrawV2, 'pool' | 'salts'>) =>
+  Array.from({ length: f.pool.n }, (_, i) => `${candidateText(f.pool, i)},${Buffer.from(f.salts.subarray(i * 16, i * 16 + 16)).toString('hex')}`);
+
+/** A pool with 0–6 exclusions per candidate, long ids and 13 areas, frozen as far as rebuildFrozenV2 needs. */
+function exclusionPool() {
+  const A = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  const ids = ['p1', 'p02', 'p003', 'inspector-with-a-long-id-0004', 'q5', 'q6', 'q7'];
+  const raw = randomBytes(5_000 * 16);
+  const candidates = Array.from({ length: 5_000 }, (_, i) => ({
+    uscc: '91' + Array.from(raw.subarray(i * 16, i * 16 + 16), (b) => A[b % 31]).join(''),
+    stratum: (['key', 'A', 'B', 'C', 'D'] as const)[i % 5]!,
+    area: `区${i % 13}`,
+    excluded: i % 3 ? [] : ids.slice(i % 7, (i % 7) + (i % 6) + 1),
+  }));
+  const pool = compilePool({ inspectors: ids.map((id) => ({ id, unit: 'u' })), areas: Array.from({ length: 13 }, (_, k) => ({ name: `区${k}`, inspectors: ids })), candidates });
+  const salts = randomBytes(pool.n * 16);
+  const commitments = commitAll(pool, salts, createHasher());
+  const pub = publicPool(pool, commitments);
+  const freeze = { taskId: 'T-1', poolDigest: pub.poolDigest } as FreezeRecordV2;
+  const d = digestsOf(freeze);
+  const frozen = { freeze, freezeDigest: d.sha256, freezeDigestSm3: d.sm3, pool, salts, commitments, order: pub.order, bounds: pub.bounds, sorted: pub.sorted, pseudonyms: new Map<string, string>() };
+  return frozen;
+}
+
+describe('the frozen state (openings)', () => {
+  it('openings are "<candidate text>,<salt hex>" per candidate, exclusions and long ids included', () => {
+    const f = exclusionPool();
+    expect(openingLines(f)).toEqual(reference(f));
+  });
+
+  it('rebuilds the same commitments, public order and pool from the stored JSON', () => {
+    const f = exclusionPool();
+    const state = JSON.parse(JSON.stringify(frozenStateOf(f)));
+    const r = rebuildFrozenV2(state);
+    expect(Buffer.from(r.commitments.buffer).equals(Buffer.from(f.commitments.buffer))).toBe(true);
+    expect(Buffer.from(r.sorted!.buffer).equals(Buffer.from(f.sorted.buffer))).toBe(true);
+    expect(Array.from(r.order)).toEqual(Array.from(f.order));
+    expect(Array.from(r.pool.exclOff)).toEqual(Array.from(f.pool.exclOff));
+    expect(Array.from(r.pool.exclIdx)).toEqual(Array.from(f.pool.exclIdx));
+    expect(r.pool.strataCounts).toEqual(f.pool.strataCounts);
+  });
+
+  it('refuses a changed or malformed opening', () => {
+    const f = exclusionPool();
+    const state = frozenStateOf(f);
+    const swap = (i: number, line: string) => ({ ...state, openings: state.openings.map((l, j) => (j === i ? line : l)) });
+    const salted = state.openings[7]!.replace(/.$/, (c) => (c === '0' ? '1' : '0'));
+    expect(() => rebuildFrozenV2(swap(7, salted))).toThrow(/do not match poolDigest/);
+    expect(() => rebuildFrozenV2(swap(3, state.openings[3]!.replace(',', '')))).toThrow(/opening 4 is malformed/);
+    expect(() => rebuildFrozenV2(swap(5, state.openings[5]! + '0'))).toThrow(/opening 6 is malformed/);
+    expect(() => rebuildFrozenV2(swap(9, state.openings[9]!.replace(/,[^,]*,([^,]*),/, ',Z,$1,')))).toThrow(/opening 10 is malformed/);
+  });
+
+  it.each(['a', 'b'] as const)('RunDraw over the stored state of vector %s reproduces the Python record byte for byte', (x) => {
+    const fx = loadFixtureV2(x);
+    const frozen = freezeFixtureV2(fx);
+    const rebuilt = rebuildFrozenV2(JSON.parse(JSON.stringify(frozenStateOf(frozen))));
+    const closed = closeRegistration(rebuilt, fx.closedAt, fx.witnesses.map((w) => ({ id: w.id, name: w.name, role: w.role, commitment: commitSecret(w.secret) })));
+    const record = runDrawV2(rebuilt, closed, { witnesses: fx.witnesses.map((w) => ({ id: w.id, secret: w.secret })), system: fx.system, beacons: proofsOf(fx) });
+    expect(serializeRecordV2(record)).toBe(pythonRecordV2(x));
+  });
+});
+
+describe('the record pool lists', () => {
+  it('are written from the words exactly as JSON.stringify writes the arrays, and read as arrays', () => {
+    const { record } = drawFixtureV2(loadFixtureV2('a'));
+    const fast = serializeRecordV2(record);
+    const lists = record.inputs.pool; // materialized now
+    expect(lists).toEqual(JSON.parse(fast).inputs.pool);
+    expect(serializeRecordV2(record)).toBe(fast);
+    // a replaced list is what gets written
+    record.inputs.pool = { ...lists, D: [] };
+    expect(JSON.parse(serializeRecordV2(record)).inputs.pool.D).toEqual([]);
+  });
+});
