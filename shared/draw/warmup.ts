@@ -12,7 +12,9 @@
  * real freeze of a million candidates. Selection and matching run once: a second run did not
  * help selection and made the first real matching slower.
  *
- * Takes about 0.4–0.6 s in a fresh process. Deterministic and pure; returns the number of
+ * Then the same pool goes through a v2 round (warmUpDrawV2), the default for new rounds.
+ *
+ * Takes about 0.4–0.6 s in a fresh process (v1 alone). Deterministic and pure; returns the number of
  * teams drawn (0 if the random codes happened to collide), which the tests check.
  */
 import { commitSecret, commitSystemBytes, deriveSeed } from './ceremony.js';
@@ -21,6 +23,12 @@ import { matchTeams } from './match.js';
 import { PackedCandidates, USCC_ALPHABET, STRATA } from './pool.js';
 import { selectTargets } from './select.js';
 import type { BatchHasher } from './simd.js';
+import type { FreezeInputCommon } from './draw.js';
+import { createHash } from 'node:crypto';
+import { QUICKNET } from './v2/beacon.js';
+import { closeRegistration, freezeDrawV2, runDrawV2 } from './v2/draw.js';
+import { frozenStateOf, rebuildFrozenV2 } from './v2/frozen.js';
+import { serializeRecordV2 } from './v2/record.js';
 
 export function warmUpDraw(hasher: BatchHasher, candidates = 60_000): number {
   // two units, twelve inspectors, three areas sharing some of them
@@ -56,6 +64,7 @@ export function warmUpDraw(hasher: BatchHasher, candidates = 60_000): number {
     witnesses: [{ id: 'w', commitment: commitSecret(witness) }],
     systemCommitment: commitSystemBytes('00'.repeat(32)),
   });
+  const forV2 = packed.clone();
   let frozen;
   try {
     // twice: the freeze's passes run once per freeze, and a function that has run before is
@@ -68,5 +77,29 @@ export function warmUpDraw(hasher: BatchHasher, candidates = 60_000): number {
   const f = frozen.freeze;
   const seed = deriveSeed({ taskId: f.taskId, poolDigest: f.poolDigest, eligibilityDigest: f.eligibilityDigest, witnessSecrets: [witness], system: '00'.repeat(32), beacon: null });
   const sel = selectTargets(frozen.pool, seed, f.strata.map((x) => x.toDraw), hasher);
-  return matchTeams(frozen.pool, sel, seed, { teamSize: f.team.size, jointUnits: f.team.jointUnits }, hasher).teamOff.length - 1;
+  const teams = matchTeams(frozen.pool, sel, seed, { teamSize: f.team.size, jointUnits: f.team.jointUnits }, hasher).teamOff.length - 1;
+  warmUpDrawV2(input(forV2), witness, hasher);
+  return teams;
+}
+
+/** drand quicknet round 1000 (recorded; also test vector b): checked at warm-up so the first real pairing check runs warm. */
+const QUICKNET_1000 = 'b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f93447cb1125e342b73a8dd2bacbe47e4b6b63ed5e39';
+
+/**
+ * The v2 round on the same synthetic pool, as FreezePool and RunDraw run it: freeze, the stored
+ * state (openings) written and read back, the rebuild, close, reveals with a real BLS beacon
+ * check, selection, matching, the record and its file text.
+ */
+function warmUpDrawV2(input: FreezeInputCommon & { witnesses: readonly { id: string; commitment: string }[] }, witness: string, hasher: BatchHasher): void {
+  const spec = { ...QUICKNET, round: 1000 };
+  const frozen = freezeDrawV2(
+    { ...input, frozenAt: '2023-08-23T15:00:00Z', drawTime: '2023-08-23T15:30:00Z', department: 'warm-up', round: 1, prev: null, beacons: [spec] },
+    hasher,
+  );
+  const rebuilt = rebuildFrozenV2(JSON.parse(JSON.stringify(frozenStateOf(frozen))), hasher);
+  const closed = closeRegistration(rebuilt, '2023-08-23T15:40:00Z', [{ id: 'w', name: '预热', role: '预热', commitment: input.witnesses[0]!.commitment }]);
+  const signature = QUICKNET_1000;
+  const randomness = createHash('sha256').update(Buffer.from(signature, 'hex')).digest('hex');
+  const record = runDrawV2(rebuilt, closed, { witnesses: [{ id: 'w', secret: witness }], system: '00'.repeat(32), beacons: [{ source: 'drand-quicknet', round: 1000, signature, randomness }] }, { hasher });
+  serializeRecordV2(record);
 }

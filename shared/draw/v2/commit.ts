@@ -188,13 +188,89 @@ export function publicPool(p: CompiledPool, commitments: Int32Array): PublicPool
   const byStratum = new Uint32Array(p.n);
   const fill = bounds.slice(0, 5);
   groupByStratum(p.strata, p.n, fill, byStratum);
+  // sorted straight into their public places: no index sort followed by a gather of random reads
   const order = new Uint32Array(p.n);
-  const duplicate = () => {
-    throw new DrawInputError('承诺值重复（盐值重复），请重新冻结');
-  };
-  for (let s = 0; s < 5; s++) order.set(sortUniform(commitments, byStratum.subarray(bounds[s]!, bounds[s + 1]!), duplicate), bounds[s]!);
-  const sorted = gatherCommitments(commitments, order);
+  const sorted = sharedInts(p.n * 8);
+  for (let s = 0; s < 5; s++) {
+    const a = bounds[s]!, b = bounds[s + 1]!;
+    if (sortCommitments(commitments, byStratum.subarray(a, b), sorted.subarray(a * 8, b * 8), order.subarray(a, b))) {
+      throw new DrawInputError('承诺值重复（盐值重复），请重新冻结');
+    }
+  }
   return { order, bounds, poolDigest: digestCommitments(sorted), sorted };
+}
+
+/**
+ * The digests d[8·idx[k]..] (uniformly distributed: commitments), sorted ascending into `out`
+ * (8 words each) with their indices in `outIdx`. A counting sort on the top bits of word 0 into
+ * about n/4 buckets moves each digest once, reading d in idx order and writing it to its
+ * bucket; then an insertion sort of each (small) bucket. Returns whether two digests are equal.
+ */
+export function sortCommitments(d: Int32Array, idx: Uint32Array, out: Int32Array, outIdx: Uint32Array): boolean {
+  const n = idx.length;
+  const bits = Math.min(24, Math.max(1, Math.floor(Math.log2(Math.max(n, 1))) - 2));
+  const shift = 32 - bits;
+  const start = new Uint32Array((1 << bits) + 1);
+  countTops(d, idx, shift, start);
+  for (let b = 0, sum = 0; b <= 1 << bits; b++) {
+    const c = start[b]!;
+    start[b] = sum;
+    sum += c;
+  }
+  scatterDigests(d, idx, shift, start, out, outIdx);
+  return insertionDigestRuns(out, outIdx, shift);
+}
+
+function countTops(d: Int32Array, idx: Uint32Array, shift: number, count: Uint32Array): void {
+  for (let k = 0; k < idx.length; k++) count[d[idx[k]! * 8]! >>> shift]!++;
+}
+function scatterDigests(d: Int32Array, idx: Uint32Array, shift: number, start: Uint32Array, out: Int32Array, outIdx: Uint32Array): void {
+  for (let k = 0; k < idx.length; k++) {
+    const i = idx[k]!, o = i * 8;
+    const w0 = d[o]!;
+    const at = start[w0 >>> shift]!++;
+    const q = at * 8;
+    out[q] = w0;
+    out[q + 1] = d[o + 1]!;
+    out[q + 2] = d[o + 2]!;
+    out[q + 3] = d[o + 3]!;
+    out[q + 4] = d[o + 4]!;
+    out[q + 5] = d[o + 5]!;
+    out[q + 6] = d[o + 6]!;
+    out[q + 7] = d[o + 7]!;
+    outIdx[at] = i;
+  }
+}
+/** Sorts each run of equal top bits (adjacent after the scatter), moving whole digests; true if two are equal. */
+function insertionDigestRuns(out: Int32Array, outIdx: Uint32Array, shift: number): boolean {
+  const n = outIdx.length;
+  let equal = false;
+  for (let r = 0; r < n; ) {
+    const top = out[r * 8]! >>> shift;
+    let e = r + 1;
+    while (e < n && out[e * 8]! >>> shift === top) e++;
+    for (let k = r + 1; k < e; k++) {
+      let j = k;
+      let c = 0;
+      while (j > r && (c = compareDigests(out, (j - 1) * 8, out, j * 8)) > 0) {
+        swapDigests(out, outIdx, j - 1, j);
+        j--;
+      }
+      if (j > r && c === 0) equal = true;
+    }
+    r = e;
+  }
+  return equal;
+}
+function swapDigests(out: Int32Array, outIdx: Uint32Array, x: number, y: number): void {
+  for (let w = 0; w < 8; w++) {
+    const t = out[x * 8 + w]!;
+    out[x * 8 + w] = out[y * 8 + w]!;
+    out[y * 8 + w] = t;
+  }
+  const t = outIdx[x]!;
+  outIdx[x] = outIdx[y]!;
+  outIdx[y] = t;
 }
 
 function groupByStratum(strata: Uint8Array, n: number, fill: number[], out: Uint32Array): void {

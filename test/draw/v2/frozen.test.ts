@@ -97,3 +97,27 @@ describe('the record pool lists', () => {
     expect(JSON.parse(serializeRecordV2(record)).inputs.pool.D).toEqual([]);
   });
 });
+
+describe('sortCommitments (the public order)', () => {
+  it('sorts whole digests, equal first words included, and reports a duplicate', async () => {
+    const { sortCommitments } = await import('../../../shared/draw/v2/commit.js');
+    const { compareDigests } = await import('../../../shared/draw/sha256.js');
+    for (const n of [0, 1, 5, 1_000, 50_000]) {
+      const d = new Int32Array(randomBytes(n * 32).buffer.slice(0));
+      // every 7th digest shares its first word with the previous one
+      for (let i = 7; i < n; i += 7) d[i * 8] = d[(i - 1) * 8]!;
+      // a permutation (7919 is prime to every n here)
+      const idx = Uint32Array.from({ length: n }, (_, i) => (i * 7919) % n);
+      const out = new Int32Array(idx.length * 8), outIdx = new Uint32Array(idx.length);
+      expect(sortCommitments(d, idx, out, outIdx)).toBe(false);
+      const want = Array.from(idx).sort((x, y) => compareDigests(d, x * 8, d, y * 8));
+      expect(Array.from(outIdx)).toEqual(want);
+      for (let k = 0; k < want.length; k++) expect(Array.from(out.subarray(k * 8, k * 8 + 8))).toEqual(Array.from(d.subarray(want[k]! * 8, want[k]! * 8 + 8)));
+      if (n >= 2) {
+        d.copyWithin(3 * 8, 2 * 8, 3 * 8); // digest 3 := digest 2
+        const idx2 = Uint32Array.from({ length: n }, (_, i) => i);
+        expect(sortCommitments(d, idx2, new Int32Array(n * 8), new Uint32Array(n))).toBe(true);
+      }
+    }
+  });
+});
