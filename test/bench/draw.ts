@@ -550,7 +550,9 @@ function benchV2(n: number, childArgs: string[], env: NodeJS.ProcessEnv): void {
     line2('  record size', mb(statSync(record).size));
     console.log(`BENCH2 ${JSON.stringify({ n, cliVerify: { wall, cpu: (Number(user) + Number(sys)) * 1000, rssMB: Number(rssKb) / 1024 } })}`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    // SUIJI_BENCH_KEEP=1: keep the frozen state and the record (for profiling `suiji verify`)
+    if (process.env['SUIJI_BENCH_KEEP']) console.log(`  files kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 

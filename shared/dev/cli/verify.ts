@@ -10,18 +10,20 @@ import { fileURLToPath } from 'node:url';
 import { verifyRecord } from '../../draw/index.js';
 import { verifyChain } from '../../draw/v2/verify.js';
 import { selfCheck } from '../../draw/v2/selfcheck.js';
+import { parseRecordFile } from '../../draw/v2/pooltext.js';
 import type { DrawRecordV2 } from '../../draw/v2/record.js';
 
 /** The parsed JSON of a record file, or the reason in words. */
 async function readRecord(path: string): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (e) {
     return { ok: false, error: `无法读取记录文件 ${path}（${(e as NodeJS.ErrnoException).code ?? (e as Error).message}）` };
   }
   try {
-    return { ok: true, value: JSON.parse(text) };
+    // a v2 record's million pool entries are decoded from the bytes, not parsed as strings
+    return { ok: true, value: parseRecordFile(bytes) };
   } catch (e) {
     return { ok: false, error: `记录文件 ${path} 不是有效的 JSON（${(e as Error).message}）` };
   }

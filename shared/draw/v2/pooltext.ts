@@ -4,7 +4,7 @@
  * and decoded in chunks (one join, one regular-expression test and one native hex decode per
  * 65,536 entries).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ID_RE, STRATA, UNIT_RE } from '../pool.js';
 
 export type PoolLists = Record<(typeof STRATA)[number], string[]>;
@@ -205,4 +205,101 @@ function hexLines(sorted: Int32Array, a: number, b: number, out: Uint8Array, LIN
     if (j + 1 < b) out[q + 1] = 44;
     p += LINE;
   }
+}
+
+// ------------------------------------------------------------------ reading a record file
+
+const POOL_HEAD = Buffer.from('\n    "pool": {', 'latin1');
+
+/**
+ * A record file's JSON value. For a v2 record written as `serializeRecordV2` writes it, the
+ * million entries of `inputs.pool` are decoded straight from the file's bytes into words (as
+ * `attachPoolLists` leaves them: the verifier reads the words, anyone reading `inputs.pool` gets
+ * the arrays) and only the rest of the file goes through JSON.parse. Any other layout, and any
+ * file that is not valid JSON, goes through JSON.parse whole (the same value, or its error).
+ *
+ * Why this is the same value: a raw newline never occurs inside a JSON string, so the canonical
+ * pool object found after one is a whole JSON value, checked byte by byte here; it is replaced by
+ * a string no file can contain in advance (a random nonce), and the rest must parse with that
+ * string exactly at `inputs.pool` — so the file parses, and `inputs.pool` is that object.
+ */
+export function parseRecordFile(bytes: Buffer): unknown {
+  const fast = poolRegion(bytes);
+  if (fast) {
+    const nonce = `\u0000pool-${randomUUID()}`;
+    try {
+      const value = JSON.parse(bytes.toString('utf8', 0, fast.start) + JSON.stringify(nonce) + bytes.toString('utf8', fast.end)) as { inputs?: { pool?: unknown } } | null;
+      if (value?.inputs?.pool === nonce) {
+        attachPoolLists(value.inputs as { pool: PoolLists }, fast);
+        return value;
+      }
+    } catch {
+      /* not valid JSON: JSON.parse below says why */
+    }
+  }
+  return JSON.parse(bytes.toString('utf8'));
+}
+
+/** The canonical pool object after "\n    \"pool\": " (start, end: its bytes) decoded, or undefined. */
+function poolRegion(t: Buffer): (PoolWords & { start: number; end: number }) | undefined {
+  // the pool comes last but for the eligibility lines (a duplicate elsewhere fails the nonce check)
+  const head = t.lastIndexOf(POOL_HEAD);
+  if (head < 0) return undefined;
+  const start = head + POOL_HEAD.length - 1; // the "{"
+  let p = start + 1;
+  const expect = (s: string): boolean => {
+    for (let j = 0; j < s.length; j++) if (t[p + j] !== s.charCodeAt(j)) return false;
+    p += s.length;
+    return true;
+  };
+  // count first (entries are 76 bytes apart), then decode into one array
+  const spans: [number, number][] = [];
+  let n = 0;
+  for (let s = 0; s < 5; s++) {
+    if (!expect(`\n      "${STRATA[s]}": [`)) return undefined;
+    const from = p;
+    if (t[p] === 0x5d) {
+      spans.push([from, 0]);
+    } else {
+      let m = 0;
+      while (t[p + 75] === 0x2c) (p += 76), m++;
+      p += 75;
+      m++;
+      if (!expect('\n      ')) return undefined;
+      spans.push([from, m]);
+      n += m;
+    }
+    if (!expect(s < 4 ? '],' : ']')) return undefined;
+  }
+  if (!expect('\n    }')) return undefined;
+  const end = p;
+  const sorted = new Int32Array(new SharedArrayBuffer(n * 32));
+  const bounds = [0];
+  let at = 0;
+  for (const [from, m] of spans) {
+    if (m && !hexEntries(t, from, m, sorted, at)) return undefined;
+    at += m;
+    bounds.push(at);
+  }
+  return { sorted, bounds, start, end };
+}
+
+const HEX_VAL = new Int8Array(256).fill(-1);
+for (let d = 0; d < 16; d++) HEX_VAL[HEX_DIGITS[d]!] = d;
+
+/** m entries `\n        "<64 lowercase hex>",` from byte p (the last without the comma) into out at entry `at`. */
+function hexEntries(t: Uint8Array, p: number, m: number, out: Int32Array, at: number): boolean {
+  for (let j = 0; j < m; j++, p += 76) {
+    if (t[p] !== 10 || t[p + 9] !== 34 || t[p + 74] !== 34 || (j + 1 < m && t[p + 75] !== 44)) return false;
+    for (let s = 1; s <= 8; s++) if (t[p + s] !== 32) return false;
+    let bad = 0;
+    for (let w = 0, q = p + 10, o = (at + j) * 8; w < 8; w++, q += 8) {
+      const a = HEX_VAL[t[q]!]!, b = HEX_VAL[t[q + 1]!]!, c = HEX_VAL[t[q + 2]!]!, d = HEX_VAL[t[q + 3]!]!;
+      const e = HEX_VAL[t[q + 4]!]!, f = HEX_VAL[t[q + 5]!]!, g = HEX_VAL[t[q + 6]!]!, h = HEX_VAL[t[q + 7]!]!;
+      bad |= a | b | c | d | e | f | g | h;
+      out[o + w] = (a << 28) | (b << 24) | (c << 20) | (d << 16) | (e << 12) | (f << 8) | (g << 4) | h;
+    }
+    if (bad < 0) return false;
+  }
+  return true;
 }

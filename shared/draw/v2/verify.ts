@@ -13,9 +13,9 @@ import { createHasher, type BatchHasher } from '../simd.js';
 import { drawCount, FULL_BP, teamSize } from '../../domain/sampling.js';
 import { STRATA } from '../pool.js';
 import { findShortages } from '../match.js';
-import { commitmentOf, iota } from './commit.js';
+import { commitmentOf, digestCommitments, iota } from './commit.js';
 import { checkRevealsV2, deriveSeedV2, drawWithSeedV2, lateClose, linesDigest, buildRecordV2 } from './draw.js';
-import { decodePoolLists, firstUnsorted, parsePublicEligibility } from './pooltext.js';
+import { decodePoolLists, firstUnsorted, lazyPoolWords, parsePublicEligibility } from './pooltext.js';
 import { wordsToHex } from '../sha256.js';
 import {
   CloseRecordV2Schema,
@@ -75,17 +75,24 @@ function checkClose(f: FreezeRecordV2, freezeDigest: string, close: CloseRecordV
 
 /** Verifies a v2 draw record (already parsed JSON). */
 export function verifyRecordV2(value: unknown, opts: { hasher?: BatchHasher } = {}): VerifyV2Result {
-  // the pool lists (a million entries) are read apart from the schema: decodePoolLists
-  const inputs = (value as { inputs?: { pool?: unknown } } | null)?.inputs;
-  const rawPool = inputs && typeof inputs === 'object' ? inputs.pool : undefined;
+  // The pool lists (a million entries) are read apart from the schema: as words if the record
+  // file was read with parseRecordFile (never turned into strings), else by decodePoolLists.
+  const inputs = (value as { inputs?: Record<string, unknown> } | null)?.inputs;
+  const isObject = inputs !== null && typeof inputs === 'object' && !Array.isArray(inputs);
+  const words = isObject ? lazyPoolWords(inputs) : undefined;
+  const rawPool = isObject && !words ? inputs.pool : undefined;
   const empty = { key: [], A: [], B: [], C: [], D: [] };
-  const light = rawPool !== undefined ? { ...(value as object), inputs: { ...inputs, pool: empty } } : value;
+  let light = value;
+  if (isObject && 'pool' in inputs) {
+    const rest: Record<string, unknown> = {};
+    for (const k of Object.keys(inputs)) if (k !== 'pool') rest[k] = inputs[k];
+    light = { ...(value as object), inputs: { ...rest, pool: empty } };
+  }
   const shape = parseShape<DrawRecordV2>(DrawRecordV2Schema, light);
   if (!shape.ok) return shape;
-  const decoded = decodePoolLists(rawPool);
+  const decoded = words ? { ok: true as const, commitments: words.sorted, bounds: [...words.bounds], digest: digestCommitments(words.sorted) } : decodePoolLists(rawPool);
   if (!decoded.ok) return decoded;
   const rec = shape.value;
-  rec.inputs.pool = rawPool as DrawRecordV2['inputs']['pool'];
   const f = rec.freeze;
   if (rec.taskId !== f.taskId) return fail(`任务编号不一致：taskId 为 ${rec.taskId}，freeze.taskId 为 ${f.taskId}`);
   const bad = checkFreeze(f, rec.freezeDigest, rec.freezeDigestSm3);
@@ -134,6 +141,7 @@ export function verifyRecordV2(value: unknown, opts: { hasher?: BatchHasher } = 
   const inspIndex = new Map(base.inspectorIds.map((id, k) => [id, k]));
   const byCommitment = new Map(rec.targets.map((t, r) => [t.commitment, { t, r }]));
   let openErr: string | undefined;
+  const memberSets: Set<string | undefined>[] = [];
   const opening = (i: number) => {
     const c = wordsToHex(commitments, i * 8);
     const hit = byCommitment.get(c);
@@ -150,7 +158,7 @@ export function verifyRecordV2(value: unknown, opts: { hasher?: BatchHasher } = 
     else if (t.stratum !== STRATA[s]) openErr ??= `第 ${hit.r + 1} 个抽中对象 targets[${hit.r}].stratum 为 ${t.stratum}，其承诺值在 ${STRATA[s]} 层`;
     else {
       const sortedEx = [...t.exclusions].sort();
-      const members = new Set(Array.from(base.areaMembers[k]!, (x) => base.inspectorIds[x]));
+      const members = (memberSets[k] ??= new Set(Array.from(base.areaMembers[k]!, (x) => base.inspectorIds[x])));
       if (JSON.stringify(sortedEx) !== JSON.stringify(t.exclusions) || new Set(sortedEx).size !== sortedEx.length || sortedEx.some((x) => !members.has(x))) {
         openErr ??= `第 ${hit.r + 1} 个抽中对象 targets[${hit.r}].exclusions 应为该辖区名单内、升序且不重复的化名`;
       } else {
@@ -181,7 +189,7 @@ export function verifyRecordV2(value: unknown, opts: { hasher?: BatchHasher } = 
     { close: rec.close, closeDigest: rec.closeDigest, closeDigestSm3: rec.closeDigestSm3 },
     reveals,
     result,
-    rec.inputs.pool,
+    empty,
     (i) => byCommitment.get(wordsToHex(commitments, i * 8))!.t.salt,
   );
   for (let s = 0; s < 5; s++) {

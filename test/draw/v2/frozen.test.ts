@@ -121,3 +121,36 @@ describe('sortCommitments (the public order)', () => {
     }
   });
 });
+
+describe('reading a record file (parseRecordFile)', () => {
+  it.each(['a', 'b'] as const)('gives JSON.parse\'s value for vector %s, the pool decoded from the bytes, and it verifies', async (x) => {
+    const { parseRecordFile, lazyPoolWords } = await import('../../../shared/draw/v2/pooltext.js');
+    const { verifyRecordV2 } = await import('../../../shared/draw/v2/index.js');
+    const text = pythonRecordV2(x);
+    const v = parseRecordFile(Buffer.from(text)) as { inputs: object };
+    expect(lazyPoolWords(v.inputs)).toBeDefined(); // the fast path was taken
+    const r = verifyRecordV2(v);
+    expect(r.ok ? r.summary : r.error).toMatch(/^OK suiji-draw-v2/);
+    expect(lazyPoolWords(v.inputs)).toBeDefined(); // …and the verifier read the words, not strings
+    expect(v).toEqual(JSON.parse(text));
+  }, 30_000);
+
+  it('falls back to JSON.parse for any other layout, invalid JSON, a bad entry or a duplicate key', async () => {
+    const { parseRecordFile, lazyPoolWords } = await import('../../../shared/draw/v2/pooltext.js');
+    const { verifyRecordV2 } = await import('../../../shared/draw/v2/index.js');
+    const text = pythonRecordV2('a');
+    const compact = JSON.stringify(JSON.parse(text));
+    expect(parseRecordFile(Buffer.from(compact))).toEqual(JSON.parse(text));
+    expect(() => parseRecordFile(Buffer.from(text.slice(0, -3)))).toThrow(SyntaxError);
+    // an upper-case hex digit in the pool: read as text, and the verifier names it
+    const first = (JSON.parse(text).inputs.pool.A as string[])[0]!;
+    const upper = text.replace(`"${first}"`, `"${first.slice(0, 63).toUpperCase()}${first[63]}"`);
+    const v = parseRecordFile(Buffer.from(upper)) as { inputs: object };
+    expect(lazyPoolWords(v.inputs)).toBeUndefined();
+    const r = verifyRecordV2(v);
+    expect(r.ok ? '' : r.error).toMatch(/inputs\.pool\.A\[0\]/);
+    // a second "inputs" after the first: JSON.parse's value (the last one wins), not the fast path's
+    const dup = text.replace(/\n}\n$/, ',\n  "inputs": {"pool": {"key": [], "A": [], "B": [], "C": [], "D": []}, "eligibility": []}\n}\n');
+    expect(parseRecordFile(Buffer.from(dup))).toEqual(JSON.parse(dup));
+  }, 30_000);
+});
