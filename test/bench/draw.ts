@@ -380,7 +380,8 @@ async function phase<T>(name: string, f: () => T | Promise<T>): Promise<T> {
 
 const fmt = (name: string) => (phases[name] ? `${phases[name]!.wall.toFixed(0)} ms (cpu ${phases[name]!.cpu.toFixed(0)} ms)` : '—');
 const line2 = (k: string, v: string) => console.log(`  ${k.padEnd(44)} ${v}`);
-const V2_FILE_LIMIT = 3_000_000;
+/** Above this, one process and no files (SUIJI_BENCH_ONE_PROCESS=1: at any size). */
+const V2_FILE_LIMIT = process.env['SUIJI_BENCH_ONE_PROCESS'] === '1' ? 0 : 3_000_000;
 const witnessesV2 = [
   { id: 'w1', name: '见证人甲', role: '纪检监察组', secret: '见证人甲的密钥 7731' },
   { id: 'w2', name: '见证人乙', role: '公众代表', secret: 'witness-two secret 0042' },
