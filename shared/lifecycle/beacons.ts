@@ -10,10 +10,13 @@
  *    says so — and it refuses to sign a round before that round's time on the platform's clock,
  *    so the seed cannot be computed early by the software either.
  */
-import { checkBeacon, LocalTestChain, quicknetRoundAfter, roundTime, type BeaconProof, type BeaconSpec, type BlsBeaconSpec } from '../draw/v2/index.js';
+import { checkBeacon, LocalTestChain, quicknetRoundAfter, roundTime, type BeaconProof, type BeaconSpec, type BlsBeaconSpec, type IndexBeaconProof, type IndexBeaconSpec } from '../draw/v2/index.js';
+import { DrawInputError } from '../draw/errors.js';
 import { getBlob, putBlob } from '../blobs.js';
 import { config } from '../config.js';
 import { now } from '../clock.js';
+import { addDays, chinaDate, isoWeekday, isWorkingDay, CalendarYearNotCovered, type IsoDate } from '../domain/calendar.js';
+import type { DrawBeaconChoice } from '../domain/profiles.js';
 
 const LOCAL_KEY = 'beacon/suiji-local-test.json';
 /** Round 1 of the local test chain (any fixed past instant; period 3 s as quicknet). */
@@ -45,11 +48,44 @@ export function localTestChain(): Promise<LocalTestChain> {
   return chain;
 }
 
-/** The beacons a freeze fixes: the first round published ≥ 60 s after `drawTime`. */
-export async function beaconSpecsFor(drawTime: string): Promise<BeaconSpec[]> {
-  if (config().local) return [(await localTestChain()).specAfter(drawTime)];
-  return [quicknetRoundAfter(drawTime)];
+/**
+ * A trading day of the Shanghai and Shenzhen exchanges: a working day of the official calendar
+ * that is not a weekend (the exchanges stay closed on the adjusted working weekends, 调休).
+ */
+export function isTradingDay(d: IsoDate): boolean {
+  return isoWeekday(d) <= 5 && isWorkingDay(d);
 }
+
+/** The first trading day after `d` (a Beijing date). */
+export function nextTradingDayAfter(d: IsoDate): IsoDate {
+  let x = addDays(d, 1);
+  for (let i = 0; i < 60 && !isTradingDay(x); i++) x = addDays(x, 1);
+  return x;
+}
+
+/**
+ * The beacons a freeze fixes, as the department profile chooses (`draw.beacon`): the BLS round
+ * first published ≥ 60 s after `drawTime` (drand quicknet; locally the test chain), and/or the
+ * index closes of the first trading day after the Beijing date of `drawTime`.
+ */
+export async function beaconSpecsFor(drawTime: string, choice: DrawBeaconChoice = 'drand-quicknet'): Promise<BeaconSpec[]> {
+  const specs: BeaconSpec[] = [];
+  if (choice !== 'index-close') specs.push(config().local ? (await localTestChain()).specAfter(drawTime) : quicknetRoundAfter(drawTime));
+  if (choice !== 'drand-quicknet') {
+    let date: IsoDate;
+    try {
+      date = nextTradingDayAfter(chinaDate(drawTime));
+    } catch (e) {
+      if (e instanceof CalendarYearNotCovered) throw new DrawInputError(`无法确定指数收盘信标的交易日：${e.message}`);
+      throw e;
+    }
+    specs.push({ source: 'index-close', date });
+  }
+  return specs;
+}
+
+/** The index-close beacon a freeze fixed, if any. */
+export const indexSpecOf = (beacons: readonly BeaconSpec[]): IndexBeaconSpec | undefined => beacons.find((b): b is IndexBeaconSpec => b.source === 'index-close');
 
 /** Unix milliseconds at which a beacon's value can exist. */
 export function beaconAt(spec: BeaconSpec): number {
@@ -84,12 +120,12 @@ async function blsProof(spec: BlsBeaconSpec): Promise<BeaconProof | undefined> {
 
 /**
  * The proofs of a freeze's beacons that exist now, in freeze order; `complete` when all do.
- * Index closes are entered by people and are not fetched here.
+ * Index closes are entered by two people (the ceremony's agreed entries, `indexProof`), never fetched.
  */
-export async function availableProofs(beacons: readonly BeaconSpec[]): Promise<{ proofs: BeaconProof[]; complete: boolean }> {
+export async function availableProofs(beacons: readonly BeaconSpec[], indexProof?: IndexBeaconProof): Promise<{ proofs: BeaconProof[]; complete: boolean }> {
   const proofs: BeaconProof[] = [];
   for (const b of beacons) {
-    const p = b.source === 'index-close' ? undefined : await blsProof(b);
+    const p = b.source === 'index-close' ? (indexProof?.date === b.date ? indexProof : undefined) : await blsProof(b);
     if (!p) return { proofs, complete: false };
     proofs.push(p);
   }
@@ -102,10 +138,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Waits (on the platform's clock, polling) until every beacon is published, up to `budgetMs`
  * of real time; returns the proofs, or undefined when the budget ran out.
  */
-export async function awaitBeacons(beacons: readonly BeaconSpec[], budgetMs: number): Promise<BeaconProof[] | undefined> {
+export async function awaitBeacons(beacons: readonly BeaconSpec[], budgetMs: number, indexProof?: IndexBeaconProof): Promise<BeaconProof[] | undefined> {
   const until = Date.now() + budgetMs;
   for (;;) {
-    const r = await availableProofs(beacons);
+    const r = await availableProofs(beacons, indexProof);
     if (r.complete) return r.proofs;
     if (Date.now() >= until) return undefined;
     await sleep(250);

@@ -127,7 +127,7 @@ export async function freezeStage(input: { taskId: string }): Promise<{ round: n
       const system = newSystemSecret();
       const frozenAt = nowIso();
       const drawTime = new Date(now().getTime() + registrationMs()).toISOString();
-      const beacons = await beaconSpecsFor(drawTime);
+      const beacons = await beaconSpecsFor(drawTime, profile.draw.beacon);
       for (let attempt = 0; ; attempt++) {
         const head = await getChainHead(task.department);
         const frozen = freezeDrawV2({
@@ -294,7 +294,7 @@ async function drawV2(taskId: string, round: number, v2: DrawSummaryV2, ceremony
     if (!ceremony.closeRecord) throw new LifecycleError('CeremonyAborted', `第 ${round} 轮见证人登记尚未截止`);
     const frozen = loadFrozenV2(blob, blob.openings.length >= LARGE_POOL ? drawHasher() : undefined);
     // The seed cannot exist before the beacon round: wait for it on the platform's clock.
-    const beacons = await awaitBeacons(frozen.freeze.beacons, BEACON_WAIT_MS);
+    const beacons = await awaitBeacons(frozen.freeze.beacons, BEACON_WAIT_MS, ceremony.indexProof);
     if (!beacons) {
       const reason = `公共随机信标（${frozen.freeze.beacons.map((b) => (b.source === 'index-close' ? `指数收盘 ${b.date}` : `${b.source} 第 ${b.round} 轮`)).join('、')}）未能取得`;
       await endRoundV2(taskId, round, 'failed', reason);

@@ -116,7 +116,7 @@ export async function endRoundV2(taskId: string, round: number, outcome: 'aborte
   const freeze = s.freezeRecord as FreezeRecordV2;
   let proofs: BeaconProof[] = [];
   try {
-    proofs = (await availableProofs(freeze.beacons)).proofs;
+    proofs = (await availableProofs(freeze.beacons, c?.indexProof)).proofs;
   } catch {
     /* the outcome is recorded even when the beacon cannot be read */
   }
@@ -126,4 +126,9 @@ export async function endRoundV2(taskId: string, round: number, outcome: 'aborte
   await endChainRound(s.v2.department, s.v2.chainRound, outcome, recordKey(taskId, round), reason);
   await updateItem(K.draw(taskId, round), { set: { status: outcome }, raw: '#v2.#o = :o', names: { '#v2': 'v2', '#o': 'outcome' }, values: { ':o': { status: outcome, reason, at } } });
   return true;
+}
+
+/** The beacons a frozen v2 round fixed (undefined before its freeze, and for v1 rounds). */
+export async function roundBeacons(taskId: string, round: number): Promise<BeaconSpec[] | undefined> {
+  return (await getItem<SummaryItem>(K.draw(taskId, round), true))?.v2?.beacons;
 }

@@ -42,6 +42,18 @@ export function beaconLabel(b: BeaconSpec): string {
 
 const OUTCOME_NAMES: Record<string, string> = { frozen: '进行中', drawn: '已抽取', aborted: '中止', failed: '失败' };
 
+/** The index-close beacon of a round: every entry and who made it (two different people must agree). */
+function indexClosesPart(x: NonNullable<TaskAnnouncement['rounds'][number]['indexCloses']>) {
+  return html`<p data-test="index-closes">指数收盘信标：${x.date} 上证指数（000001.SH）、深证成指（399001.SZ）收盘点位，收盘（${chinaDateTime(x.at)}）后由两名不同人员分别录入，一致方被采用。${
+    x.status === 'agreed' ? html`已由 ${(x.enteredBy ?? []).join('、')} 录入一致。` : x.entries.length ? '尚待另一人录入一致的点位。' : '尚未录入。'
+  }</p>
+    ${x.entries.length
+      ? html`<table><tr><th>录入人</th><th>上证指数</th><th>深证成指</th><th>录入时间</th><th></th></tr>${x.entries.map(
+          (e) => html`<tr><td>${e.name}（${e.role}）</td><td>${e.closes[0]}</td><td>${e.closes[1]}</td><td>${chinaDateTime(e.at)}</td><td>${e.mismatch ? '与另一人录入不一致，未被采用' : ''}</td></tr>`,
+        )}</table>`
+      : ''}`;
+}
+
 /** The v2 announcement of a round: freeze record, chain link, beacon, close record — all before any reveal. */
 function v2Round(a: TaskAnnouncement, r: TaskAnnouncement['rounds'][number], v2: DrawSummaryV2) {
   const f = r.freeze!;
@@ -61,6 +73,7 @@ function v2Round(a: TaskAnnouncement, r: TaskAnnouncement['rounds'][number], v2:
           <ul>${v2.close.record.witnesses.map((w) => html`<li>${w.name}（${w.role}，${w.id}）：<code>${w.commitment}</code></li>`)}</ul>
           ${r.status === 'frozen' || r.status === 'revealing' ? html`<p>见证人请在本人设备上打开 <a href="/console#/witness?task=${encodeURIComponent(a.taskId)}">见证人页面</a> 揭示秘密文字。</p>` : ''}`
       : html`<p class="muted">见证人登记中（见证人在本人设备上计算承诺值，截止后在此公布全部承诺值）。</p>`}
+    ${r.indexCloses ? indexClosesPart(r.indexCloses) : ''}
     ${v2.outcome ? html`<p class="bad">本轮${OUTCOME_NAMES[v2.outcome.status]}：${v2.outcome.reason}（<a href="/public/tasks/${encodeURIComponent(a.taskId)}/draw?round=${r.round}">结果记录</a>）</p>` : ''}`;
 }
 

@@ -38,6 +38,13 @@ export interface CeremonyRecord {
   closeOnFreeze?: { by: string; at: string };
   /** v2: the published close record (witnesses named with role and commitment). */
   closeRecord?: { close: import('../draw/v2/record.js').CloseRecordV2; closeDigest: string; closeDigestSm3: string };
+  /**
+   * v2 rounds with an index-close beacon: every entry of the two closes, by whom (signed-in
+   * staff; `by` is the e-mail that tells people apart, `name` what the record shows), in order.
+   */
+  indexEntries?: IndexCloseEntry[];
+  /** The index-close proof, fixed once two different people's entries agreed. */
+  indexProof?: import('../draw/v2/beacon.js').IndexBeaconProof;
   /** Reveals refused because they did not match the witness's commitment (retried after). */
   failedReveals?: { witnessId: string; at: string; by: string }[];
   /** Why this round exists (rounds after the first are re-draws). */
@@ -46,6 +53,17 @@ export interface CeremonyRecord {
   resume?: ResumeApproval;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface IndexCloseEntry {
+  by: string;
+  name: string;
+  role: string;
+  /** 上证指数, 深证成指 closes (two decimals), in that order. */
+  closes: [string, string];
+  at: string;
+  /** Did not agree with the other person's entry it was compared with (kept on record). */
+  mismatch?: boolean;
 }
 
 export interface ResumeApproval {
@@ -214,6 +232,36 @@ export async function recordReveal(taskId: string, round: number, witnessId: str
         ExpressionAttributeValues: { ':secret': secret, ':st': 'revealing', ':frozen': 'frozen', ':now': nowIso() },
       }),
     );
+    return true;
+  } catch (e) {
+    if (isConditionFailure(e)) return false;
+    throw e;
+  }
+}
+
+/** Append one index-close entry to an open round (kept on record, agreeing or not). */
+export async function recordIndexEntry(taskId: string, round: number, entry: IndexCloseEntry): Promise<void> {
+  await ddb().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: K.ceremony(taskId, round),
+      UpdateExpression: 'SET #e = list_append(if_not_exists(#e, :empty), :one), #up = :now',
+      ConditionExpression: 'attribute_exists(pk) AND #st IN (:f, :v) AND attribute_not_exists(#p)',
+      ExpressionAttributeNames: { '#e': 'indexEntries', '#up': 'updatedAt', '#st': 'status', '#p': 'indexProof' },
+      ExpressionAttributeValues: { ':empty': [], ':one': [entry], ':now': nowIso(), ':f': 'frozen', ':v': 'revealing' },
+    }),
+  );
+}
+
+/** Fix the agreed index-close proof once; false when one was fixed already. */
+export async function setIndexProof(taskId: string, round: number, proof: NonNullable<CeremonyRecord['indexProof']>): Promise<boolean> {
+  try {
+    await updateItem(K.ceremony(taskId, round), {
+      set: { indexProof: proof, updatedAt: nowIso() },
+      condition: 'attribute_exists(pk) AND attribute_not_exists(#p) AND #st IN (:f, :v)',
+      names: { '#p': 'indexProof', '#st': 'status' },
+      values: { ':f': 'frozen', ':v': 'revealing' },
+    });
     return true;
   } catch (e) {
     if (isConditionFailure(e)) return false;

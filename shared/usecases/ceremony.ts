@@ -11,9 +11,15 @@
  * An abort stops an open ceremony on record (for a frozen round: a chained outcome record).
  */
 import { z } from 'zod';
-import { abortRound, addWitnesses, ceremonyRoundOf, removeWitness, closeRegistration, getCeremony, OPEN_CEREMONY, recordFailedReveal, recordReveal } from '../store/ceremony.js';
+import { abortRound, addWitnesses, ceremonyRoundOf, removeWitness, closeRegistration, getCeremony, OPEN_CEREMONY, recordFailedReveal, recordIndexEntry, recordReveal, setIndexProof, type CeremonyRecord, type IndexCloseEntry } from '../store/ceremony.js';
 import { audit, type Actor } from '../store/tasks.js';
-import { closeRoundV2, endRoundV2 } from '../lifecycle/draw-v2.js';
+import { closeRoundV2, endRoundV2, roundBeacons } from '../lifecycle/draw-v2.js';
+import { beaconAt, indexSpecOf } from '../lifecycle/beacons.js';
+import { indexCloseProof, INDICES, type IndexBeaconSpec } from '../draw/v2/index.js';
+import { DrawInputError } from '../draw/errors.js';
+import { chinaDateTime } from '../domain/calendar.js';
+import { isConditionFailure } from '../store/base.js';
+import { now } from '../clock.js';
 import { completeStage, failStage } from '../lifecycle/callbacks.js';
 import { checkSecretText, commitSecret } from '../draw/ceremony.js';
 import { getProfile } from '../services/profile.js';
@@ -173,8 +179,100 @@ export async function revealSecret(staff: Staff | null, taskId: string, input: u
   await audit(t.taskId, actor, 'ceremony.reveal', { round, witnessId: w.id, duplicate: !fresh });
   const after = (await getCeremony(t.taskId, round))!;
   const missing = after.witnesses.filter((x) => after.reveals[x.id] === undefined).map((x) => x.name);
-  if (missing.length === 0) await completeStage(t.taskId, 'ceremony', { round });
-  return { round, recorded: fresh, missing };
+  const index = indexSpecOf((await roundBeacons(t.taskId, round)) ?? []);
+  if (missing.length === 0 && (!index || after.indexProof)) await completeStage(t.taskId, 'ceremony', { round });
+  return { round, recorded: fresh, missing, ...(index ? { indexCloses: after.indexProof ? 'agreed' : 'pending' } : {}) };
+}
+
+const Close = (name: string) =>
+  z
+    .string({ error: `${name}收盘点位应为文字，如 3312.45` })
+    .trim()
+    .regex(/^\d{1,6}\.\d{2}$/, { message: `${name}收盘点位应保留两位小数，如 3312.45` });
+/** One person's entry of the two closes (上证指数 000001.SH, 深证成指 399001.SZ). */
+export const IndexClosesInput = z.object({ shanghai: Close(INDICES[0].name), shenzhen: Close(INDICES[1].name) });
+
+const ROLE_NAMES: Record<string, string> = { coordinator: '协调员', leader: '分管领导', inspector: '检查人员' };
+
+export interface IndexClosesState {
+  round: number;
+  date: string;
+  /** agreed: two different people's entries agree and the beacon value is fixed; waiting: one more person must enter. */
+  status: 'agreed' | 'waiting';
+  entries: { name: string; role: string; closes: [string, string]; at: string; mismatch?: boolean }[];
+  /** Witnesses who have not revealed yet (the draw also waits for them). */
+  missing: string[];
+}
+
+const publicEntries = (c: CeremonyRecord): IndexClosesState['entries'] =>
+  (c.indexEntries ?? []).map((e) => ({ name: e.name, role: e.role, closes: e.closes, at: e.at, ...(e.mismatch ? { mismatch: true } : {}) }));
+
+/** What the record shows for who entered: the names, told apart by e-mail when two people share one. */
+const shownNames = (a: IndexCloseEntry, b: IndexCloseEntry): [string, string] => (a.name === b.name ? [`${a.name}（${a.by}）`, `${b.name}（${b.by}）`] : [a.name, b.name]);
+
+/**
+ * One signed-in person's entry of the closes of 上证指数 and 深证成指 on the trading day the
+ * freeze fixed (docs/DRAW.md §11), accepted once that day's market has closed (15:00 Beijing
+ * time). Every entry stays on record. When it agrees exactly with the latest entry of a
+ * different person, the beacon value is fixed (the proof names both) and, once every witness
+ * has revealed, the ceremony ends and the draw runs; when it disagrees, it is refused with both
+ * values shown, and either person enters again.
+ */
+export async function enterIndexCloses(staff: Staff, taskId: string, input: unknown): Promise<IndexClosesState> {
+  const t = await launchedTask(taskId);
+  const body = parseOrThrow(IndexClosesInput, input);
+  const round = ceremonyRoundOf(t);
+  const c = await getCeremony(t.taskId, round);
+  const spec = indexSpecOf((await roundBeacons(t.taskId, round)) ?? []);
+  if (t.stage !== 'ceremony' || !c || !['frozen', 'revealing'].includes(c.status)) throw conflict(`当前阶段（${t.stage}）没有等待指数收盘点位的抽取仪式`);
+  if (!spec) throw conflict(`第 ${round} 轮抽取未采用指数收盘信标（部门配置“抽取公共随机信标”），无需录入收盘点位`);
+  if (c.indexProof) throw conflict(`${spec.date} 的收盘点位已由 ${c.indexProof.enteredBy.join('、')} 录入一致并确认，不能再变更`);
+  if (now().getTime() < beaconAt(spec)) throw conflict(`${spec.date} 收盘（北京时间 15:00，${chinaDateTime(new Date(beaconAt(spec)).toISOString())}）后才能录入收盘点位`);
+  const entry: IndexCloseEntry = { by: staff.email, name: staff.name, role: ROLE_NAMES[staff.role] ?? staff.role, closes: [body.shanghai, body.shenzhen], at: new Date(now().getTime()).toISOString() };
+  // compared with the latest entry of anybody else (an entry that disagreed may be corrected by either person)
+  const other = [...(c.indexEntries ?? [])].reverse().find((e) => e.by !== staff.email);
+  let mismatch: string | undefined;
+  let proof: ReturnType<typeof indexCloseProof> | undefined;
+  if (other) {
+    try {
+      const [a, b] = shownNames(other, entry);
+      proof = indexCloseProof(spec, { by: a, closes: other.closes }, { by: b, closes: entry.closes });
+    } catch (e) {
+      if (!(e instanceof DrawInputError)) throw e;
+      mismatch = e.message;
+    }
+  }
+  try {
+    await recordIndexEntry(t.taskId, round, mismatch ? { ...entry, mismatch: true } : entry);
+  } catch (e) {
+    if (isConditionFailure(e)) throw conflict(`第 ${round} 轮的收盘点位已确认，或本轮仪式已结束`);
+    throw e;
+  }
+  const closes = { date: spec.date, [INDICES[0].code]: body.shanghai, [INDICES[1].code]: body.shenzhen };
+  if (mismatch) {
+    await audit(t.taskId, actorOf(staff), 'ceremony.index-mismatch', { round, ...closes, other: other!.by });
+    const message = `${mismatch}；未被采用，请两人核对 ${spec.date} 的收盘点位后重新录入（任一人重新录入即与对方最近一次录入比对）`;
+    throw new DomainError('invalid', message, { issues: [{ field: 'closes', message }], reason: 'IndexMismatch' });
+  }
+  await audit(t.taskId, actorOf(staff), 'ceremony.index-entry', { round, ...closes, agreed: Boolean(proof) });
+  if (proof && (await setIndexProof(t.taskId, round, proof))) await audit(t.taskId, actorOf(staff), 'ceremony.index-agreed', { round, date: spec.date, enteredBy: proof.enteredBy, randomness: proof.randomness });
+  const after = (await getCeremony(t.taskId, round))!;
+  const missing = after.witnesses.filter((x) => after.reveals[x.id] === undefined).map((x) => x.name);
+  if (after.indexProof && after.closeRecord && missing.length === 0) await completeStage(t.taskId, 'ceremony', { round });
+  return { round, date: spec.date, status: after.indexProof ? 'agreed' : 'waiting', entries: publicEntries(after), missing };
+}
+
+/** The index-close state of a round for the console and the public page (undefined when the round has no such beacon). */
+export function indexClosesOf(c: CeremonyRecord | undefined, spec: IndexBeaconSpec | undefined): (Omit<IndexClosesState, 'missing'> & { at: string; enteredBy?: string[] }) | undefined {
+  if (!spec || !c) return undefined;
+  return {
+    round: c.round,
+    date: spec.date,
+    at: new Date(beaconAt(spec)).toISOString(),
+    status: c.indexProof ? 'agreed' : 'waiting',
+    entries: publicEntries(c),
+    ...(c.indexProof ? { enteredBy: c.indexProof.enteredBy } : {}),
+  };
 }
 
 /**

@@ -3,6 +3,8 @@
  * a task's announcement with every draw round (freeze record, seed, selection), the draw record
  * itself, and one published result. Data only; `shared/pages/public.ts` renders it.
  */
+import { indexClosesOf } from './ceremony.js';
+import { indexSpecOf } from '../lifecycle/beacons.js';
 import { K } from '../store/keys.js';
 import { getItem, queryAll, queryPage, type Item } from '../store/base.js';
 import { TABLE } from '../store/table.js';
@@ -55,6 +57,8 @@ export interface TaskAnnouncement {
     failedReveals?: { witnessId: string; at: string }[];
     /** A round that resumed the task after it had failed: why, and the leader's approval. */
     resume?: { after: string; reason: string; approvedAt: string; approvalReason: string };
+    /** Index-close beacon: every entry of the closes and who made it (name, role), and whether two agreed. */
+    indexCloses?: NonNullable<ReturnType<typeof indexClosesOf>>;
   }[];
   results: { uscc: string; targetName: string; phrases: string; checkDate: string }[];
   /** The task was launched late with new dates (the dates above are those). */
@@ -96,6 +100,7 @@ export async function taskAnnouncement(taskId: string): Promise<TaskAnnouncement
     const c = await getCeremony(taskId, round);
     if (!c) continue;
     const s = await getDrawSummary(taskId, round);
+    const indexCloses = indexClosesOf(c, indexSpecOf(s?.v2?.beacons ?? []));
     rounds.push({
       round,
       status: c.status,
@@ -108,6 +113,7 @@ export async function taskAnnouncement(taskId: string): Promise<TaskAnnouncement
       ...(s?.v2 ? { v2: s.v2 } : {}),
       ...(s?.seed ? { seed: s.seed } : {}),
       ...(s?.selected ? { selected: s.selected } : {}),
+      ...(indexCloses ? { indexCloses } : {}),
     });
   }
   // R#: the task's records (D#<dept>#… are the partner departments' index entries of the same results)

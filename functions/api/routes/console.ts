@@ -6,6 +6,8 @@
  */
 import { findTask } from '../../../shared/store/plans.js';
 import { auditTrail, deadlinesOfTask, getTask, seatsOfInspector, getProgress, STATUS_NAMES, type TaskRecord, type Stage } from '../../../shared/store/tasks.js';
+import { indexClosesOf } from '../../../shared/usecases/ceremony.js';
+import { indexSpecOf } from '../../../shared/lifecycle/beacons.js';
 import { ceremonyRoundOf, getCeremony } from '../../../shared/store/ceremony.js';
 import { witnessShortfall } from '../../../shared/domain/witnesses.js';
 import { effectiveDates, launchTooLate } from '../../../shared/domain/late.js';
@@ -149,6 +151,7 @@ export const consoleRoutes: Record<string, RouteHandler> = {
             prev: fr.v2.prev,
             drawTime: fr.v2.drawTime,
             beacons: fr.v2.beacons.map((b) => beaconLabel(b)),
+            ...(c && indexSpecOf(fr.v2.beacons) ? { index: indexClosesOf(c, indexSpecOf(fr.v2.beacons)) } : {}),
             ...(fr.v2.close ? { closeDigest: fr.v2.close.closeDigest, closedAt: fr.v2.close.record.closedAt } : {}),
             ...(fr.v2.outcome ? { outcome: fr.v2.outcome } : {}),
           };

@@ -13,7 +13,7 @@ import { normalizeUscc } from '../../../shared/domain/uscc.js';
 import { actorOf, launchedTask } from '../../../shared/usecases/access.js';
 import { drawnTargets, drawRecordOf, drawInputsOf, checkCodeFor, launchTask, publishTaskResults, taskFollowUps, taskStatus } from '../../../shared/usecases/tasks.js';
 import { decideApproval } from '../../../shared/usecases/approval.js';
-import { abortCeremony, closeWitnessRegistration, freezeCeremony, registerCeremonyWitnesses, removeCeremonyWitness, revealSecret } from '../../../shared/usecases/ceremony.js';
+import { abortCeremony, closeWitnessRegistration, enterIndexCloses, freezeCeremony, registerCeremonyWitnesses, removeCeremonyWitness, revealSecret } from '../../../shared/usecases/ceremony.js';
 import { requestResume } from '../../../shared/usecases/resume.js';
 import { decideLateLaunch, requestLateLaunch } from '../../../shared/usecases/late-launch.js';
 import { requestRedraw } from '../../../shared/usecases/redraw.js';
@@ -40,6 +40,8 @@ export const taskRoutes: Record<string, RouteHandler> = {
   'POST /tasks/{taskId}/ceremony/reveal': async (req) => ({ json: await revealSecret(staffOf(req), taskId(req), readJson(req)) }),
 
   'POST /tasks/{taskId}/ceremony/freeze': async (req) => ({ json: await freezeCeremony(staffOf(req), taskId(req)) }),
+
+  'POST /tasks/{taskId}/ceremony/index-closes': async (req) => ({ json: await enterIndexCloses(staffOf(req), taskId(req), readJson(req)) }),
 
   'GET /tasks/{taskId}/draw/checkcode': async (req) => ({ json: await checkCodeFor(staffOf(req), taskId(req), req.query.uscc ?? '', req.query.round ? Number(req.query.round) : undefined) }),
 

@@ -66,6 +66,7 @@ export const PROFILE_LABELS: Readonly<Record<string, string>> = {
   'draw.minWitnesses': '抽取仪式见证人最少人数',
   'draw.disciplineSupervision': '抽取是否须纪检部门监督',
   'draw.signedRecord': '抽取过程是否须书面记录并经在场人员签字存档',
+  'draw.beacon': '抽取公共随机信标',
   cooldownDays: '同一对象同类抽查间隔天数',
   resultPhrases: '抽查结果表述',
   followUpDispositions: '后续处置方式',
@@ -121,6 +122,9 @@ const obj = <T extends z.core.$ZodLooseShape>(label: string, shape: T) => z.stri
 // ---------------------------------------------------------------- schema pieces
 
 export const REPORT_LAYOUTS = ['qinhuangdao-housing-2023', 'shijiazhuang-changan-2024'] as const;
+/** Where a v2 draw's public randomness comes from (docs/DRAW.md §11). */
+export const DRAW_BEACONS = ['drand-quicknet', 'index-close', 'both'] as const;
+export type DrawBeaconChoice = (typeof DRAW_BEACONS)[number];
 export type ReportLayout = (typeof REPORT_LAYOUTS)[number];
 
 const Month = (label: string) => int(label, 1, 12);
@@ -316,6 +320,9 @@ const ProfileShape = obj('配置', {
     minWitnesses: int(L('draw.minWitnesses'), 1, 20),
     disciplineSupervision: bool(L('draw.disciplineSupervision')),
     signedRecord: bool(L('draw.signedRecord')),
+    beacon: z.enum(DRAW_BEACONS, {
+      error: `${L('draw.beacon')}应为 drand-quicknet（drand 公共随机信标）、index-close（下一交易日上证指数、深证成指收盘点位，两人分别录入）或 both（两者并用）`,
+    }),
   }),
   cooldownDays: int(L('cooldownDays'), 0, 3660),
   resultPhrases: z
