@@ -21,7 +21,7 @@ import {
   type FreezeRecord,
   type ParallelHasher,
 } from '../draw/index.js';
-import { freezeDrawV2, runDrawV2, serializeRecordV2, type DrawRecordV2, type FreezeRecordV2 } from '../draw/v2/index.js';
+import { checkCodeOfTarget, freezeDrawV2, runDrawV2, serializeRecordV2, type DrawRecordV2, type FreezeRecordV2 } from '../draw/v2/index.js';
 import { getBlob, putBlob } from '../blobs.js';
 import { ceremonyRoundOf, getCeremony, updateCeremony } from '../store/ceremony.js';
 import { appendChainRound, endChainRound, getChainHead, getChainRound } from '../store/chain.js';
@@ -253,6 +253,8 @@ interface DrawnTarget {
   team: string[];
   leader: string;
   priority: string;
+  /** v2: the enterprise's check code for the self-check (docs/DRAW.md §16). */
+  checkCode?: string;
 }
 
 /** v1 rounds frozen before v2 became the default draw with v1 (their records keep verifying). */
@@ -318,7 +320,7 @@ async function drawV2(taskId: string, round: number, v2: DrawSummaryV2, ceremony
   }
   await endChainRound(v2.department, v2.chainRound, 'drawn', recordKey(taskId, round));
   // Teams are published by pseudonyms; the assignments need the registry ids.
-  const targets = record.targets.map((t) => ({ uscc: t.uscc, stratum: t.stratum, area: t.area, team: t.team.map(idOf), leader: idOf(t.leader), priority: t.priority }));
+  const targets = record.targets.map((t) => ({ uscc: t.uscc, stratum: t.stratum, area: t.area, team: t.team.map(idOf), leader: idOf(t.leader), priority: t.priority, checkCode: checkCodeOfTarget(t) }));
   return { targets, seed: record.seed };
 }
 
@@ -355,6 +357,7 @@ export async function drawStage(input: { taskId: string }): Promise<{ round: num
       ...(departmentOf && t.team.every((id) => departmentOf[id]) ? { teamDepartments: t.team.map((id) => departmentOf[id]!) } : {}),
       leader: t.leader,
       priority: t.priority,
+      ...(t.checkCode ? { checkCode: t.checkCode } : {}),
       status: 'assigned',
       history: [{ status: 'assigned', at, by: 'system' }],
       dueEntry: planTask.window.end,

@@ -140,6 +140,12 @@ export interface ProgressRecord {
   teamDepartments?: string[];
   leader: string;
   priority: string;
+  /**
+   * suiji-draw-v2: the enterprise's check code (核验码: its salt, then `-<excluded pseudonyms>`)
+   * for the public self-check, printed on its 一企一表 sheet. Public anyway for a drawn
+   * enterprise (the record opens its salt); absent on rounds drawn before it was kept and on v1.
+   */
+  checkCode?: string;
   status: TargetStatus;
   history: HistoryEntry[];
   checkDate?: string;

@@ -263,12 +263,14 @@ export async function enterIndexCloses(staff: Staff, taskId: string, input: unkn
 }
 
 /** The index-close state of a round for the console and the public page (undefined when the round has no such beacon). */
-export function indexClosesOf(c: CeremonyRecord | undefined, spec: IndexBeaconSpec | undefined): (Omit<IndexClosesState, 'missing'> & { at: string; enteredBy?: string[] }) | undefined {
+export function indexClosesOf(c: CeremonyRecord | undefined, spec: IndexBeaconSpec | undefined): (Omit<IndexClosesState, 'missing'> & { at: string; open: boolean; enteredBy?: string[] }) | undefined {
   if (!spec || !c) return undefined;
   return {
     round: c.round,
     date: spec.date,
     at: new Date(beaconAt(spec)).toISOString(),
+    /** The trading day's market has closed: entries are accepted. */
+    open: now().getTime() >= beaconAt(spec),
     status: c.indexProof ? 'agreed' : 'waiting',
     entries: publicEntries(c),
     ...(c.indexProof ? { enteredBy: c.indexProof.enteredBy } : {}),

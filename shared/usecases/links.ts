@@ -15,6 +15,8 @@
  * Refusals are domain errors: `tooLate` for an expired or used link (or a target no longer on
  * the task), `notFound` (reason NOT_ON_TEAM) for a target not on the inspector's team.
  */
+import { readFrozenBlob } from '../lifecycle/draw-v2.js';
+import { checkCodeOf } from '../draw/v2/index.js';
 import { consoleLink, consumeLink, createLink, releaseLink, resolveLink, type LinkRecord } from '../links.js';
 import { enterResult, taskContext, type EntryOptions } from '../lifecycle/progress.js';
 import { getProgress, getTask, listProgress, STATUS_NAMES, type ApprovalDecision, type ProgressRecord } from '../store/tasks.js';
@@ -145,7 +147,21 @@ export async function inspectionSheet(payload: Payload, uscc: string): Promise<I
     methods: ctx.profile.checkMethods,
     team: team.map(({ id, insp }) => ({ name: insp?.name ?? id, certificateNo: insp?.certificateNo, section: insp?.section, leader: id === p.leader })),
     phrases: ctx.profile.resultPhrases,
+    ...(await sheetSelfCheck(ctx.task.taskId, ctx.task.drawRound, uscc, p.checkCode)),
   };
+}
+
+/** The enterprise's check code and self-check page for its sheet (v2 rounds only). */
+async function sheetSelfCheck(taskId: string, round: number, uscc: string, stored: string | undefined): Promise<{ selfCheck?: NonNullable<InspectionSheetData['selfCheck']> }> {
+  let code = stored;
+  if (!code && round > 0) {
+    // a round drawn before the code was kept on the progress record: from the internal openings
+    const line = (await readFrozenBlob(taskId, round))?.openings.find((l) => l.startsWith(`${uscc},`));
+    if (line) code = checkCodeOf(line).code;
+  }
+  if (!code) return {};
+  const url = `${config().publicBaseUrl}/public/tasks/${encodeURIComponent(taskId)}/selfcheck?round=${round}&uscc=${encodeURIComponent(uscc)}`;
+  return { selfCheck: { round, code, url } };
 }
 
 /** The task plan form (抽查任务审批表) the leader decides on. */

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startPlatform, type Platform } from '../../shared/dev/local/platform.js';
-import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
+import { sampleDistrict, SAMPLE_COORDINATOR_EMAIL, SAMPLE_LEADER_EMAIL, SAMPLE_MAIN_DEPT, SAMPLE_PLAN_ID } from '../../shared/dev/sample/district.js';
+import { setProfileOverrides } from '../../shared/services/profile.js';
 import { loadSampleDistrict } from '../../shared/dev/sample/load.js';
 import { ManualClock, resetClock, setClock } from '../../shared/clock.js';
 import { passBeacon } from '../helpers/platform.js';
@@ -60,6 +61,9 @@ beforeAll(async () => {
   await ensureConsoleBuilt();
   platform = await startPlatform({ retryDelayMs: 10 });
   await loadSampleDistrict(sampleDistrict({ targets: 600 }));
+  // the department's draws use drand and the index closes (profile draw.beacon: both); set now,
+  // since the functions cache a department's profile for 30 s
+  await setProfileOverrides(SAMPLE_MAIN_DEPT, { draw: { beacon: 'both' } }, 'e2e');
   browser = await launchChromium();
   coord = await personPage();
   leader = await personPage();
@@ -232,6 +236,7 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await coord.locator('[data-test="resume-note"]', { hasText: '同意恢复，按程序重新抽取' }).waitFor();
     await registerWitnesses(false, true);
     await expect(coord.locator('[data-test="ceremony-card"]').textContent()).resolves.toContain('第 2 轮');
+    await coord.locator('[data-test="index-closes"]', { hasText: '2026-01-13 上证指数' }).waitFor();
   });
 
   it("reveals on the witnesses' own devices (no sign-in; a mistyped secret is caught in the page and never sent); the draw waits for the beacon", async () => {
@@ -268,6 +273,24 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await leader.getByRole('button', { name: '刷新' }).click();
     await leader.locator('[data-test="stage"]', { hasText: '抽取仪式' }).waitFor();
     passBeacon();
+    // the index closes of the next trading day: two people, each in their own console, after 15:00
+    await coord.getByRole('button', { name: '刷新' }).click();
+    await expect(coord.locator('[data-test="index-submit"]').isDisabled()).resolves.toBe(true);
+    clock.set('2026-01-13T07:00:00Z');
+    await coord.getByRole('button', { name: '刷新' }).click();
+    await coord.locator('[data-test="index-shanghai"] input').fill('4165.29');
+    await coord.locator('[data-test="index-shenzhen"] input').fill('14366.91');
+    await coord.locator('[data-test="index-submit"]').click();
+    await coord.locator('[data-test="index-entries"]', { hasText: '4165.29' }).waitFor();
+    await leader.getByRole('button', { name: '刷新' }).click();
+    await leader.locator('[data-test="index-shanghai"] input').fill('4165.29');
+    await leader.locator('[data-test="index-shenzhen"] input').fill('14369.61');
+    await leader.locator('[data-test="index-submit"]').click();
+    await leader.locator('[data-test="index-error"]', { hasText: '深证成指收盘点位两次录入不一致' }).waitFor();
+    await leader.locator('[data-test="index-entries"]', { hasText: '与另一人录入不一致，未被采用' }).waitFor();
+    await shot(leader, '08b-index-closes-mismatch');
+    await leader.locator('[data-test="index-shenzhen"] input').fill('14366.91');
+    await leader.locator('[data-test="index-submit"]').click();
     const deadline = Date.now() + 90_000;
     while (!(await leader.locator('[data-test="stage"]', { hasText: '检查与结果录入' }).isVisible())) {
       if (Date.now() > deadline) throw new Error('no draw after the beacon round');
@@ -277,6 +300,7 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
 
     await coord.getByRole('button', { name: '刷新' }).click();
     await coord.locator('[data-test="stage"]', { hasText: '检查与结果录入' }).waitFor();
+    await setProfileOverrides(SAMPLE_MAIN_DEPT, {}, 'e2e');
     const draw = coord.locator('[data-test="draw-card"]');
     await expect(draw.textContent()).resolves.toMatch(/抽取户数\d+ 户/);
     // the department gives an enterprise its check code for the public self-check, on request

@@ -87,6 +87,25 @@ describe('names, not ids, on every page and in every mail of a joint task', () =
     expect(sheet).not.toMatch(RAW_IDS);
   });
 
+  it('the printed 一企一表 carries the enterprise\'s check code and the self-check page, where the code finds it drawn, in its stratum', async () => {
+    const sheet = (await s.api.call('GET', `/l/${linkId}?t=${T.uscc}&print=1`)).text;
+    const code = /<td class="mono" data-test="check-code">([^<]+)<\/td>/.exec(sheet)?.[1];
+    expect(code).toMatch(/^[0-9a-f]{32}(?:-[A-Za-z0-9._;-]+)?$/);
+    // the same code the department gives on request, and the one the published record opens
+    expect((await s.coord('GET', `/tasks/${JOINT_TASK}/draw/checkcode?uscc=${T.uscc}`)).json.code).toBe(code);
+    const url = new URL(/<th>自查网址<\/th><td class="small">([^<]+)<\/td>/.exec(sheet)![1]!.replaceAll('&amp;', '&'));
+    expect(url.pathname).toBe(`/public/tasks/${JOINT_TASK}/selfcheck`);
+    expect(url.searchParams.get('uscc')).toBe(T.uscc);
+    expect(url.search).not.toContain(code!); // the code is typed in, not carried in a URL
+    const check = await s.api.call('GET', `${url.pathname}${url.search}&code=${encodeURIComponent(code!)}&format=json`);
+    expect(check.json.result).toMatchObject({ found: true, drawn: true });
+    const record = (await s.api.call('GET', `/public/tasks/${JOINT_TASK}/draw`)).json as { targets: { uscc: string; stratum: string }[] };
+    expect(check.json.result.stratum).toBe(record.targets.find((t) => t.uscc === T.uscc)!.stratum);
+    // a wrong code finds nothing
+    const wrong = await s.api.call('GET', `${url.pathname}${url.search}&code=${'0'.repeat(32)}&format=json`);
+    expect(wrong.json.result.found).toBe(false);
+  });
+
   it('the public announcement names the departments and labels the partners\' key items 重点', async () => {
     const a = await s.api.call('GET', `/public/tasks/${JOINT_TASK}`);
     expect(a.text).toContain(`<th>联合检查</th><td>${['fp-zjj', ...PARTNERS].map(deptName).join('、')}</td>`);

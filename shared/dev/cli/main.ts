@@ -673,6 +673,23 @@ export function buildCli(): Command {
       out(ctx, await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/ceremony/witnesses`, { witnesses }));
     });
   ceremony
+    .command('index-closes')
+    .description("coordinator or leader: enter the closes of 上证指数 and 深证成指 on the trading day the freeze fixed (index-close beacon); two different people's entries must agree")
+    .argument('<taskId>')
+    .requiredOption('--shanghai <close>', '上证指数 (000001.SH) close, two decimals')
+    .requiredOption('--shenzhen <close>', '深证成指 (399001.SZ) close, two decimals')
+    .action(async (taskId: string, o: { shanghai: string; shenzhen: string }, cmd: Command) => {
+      const ctx = ctxOf(cmd);
+      const r = (await call(ctx, 'POST', `/tasks/${encodeURIComponent(taskId)}/ceremony/index-closes`, { shanghai: o.shanghai, shenzhen: o.shenzhen })) as { round: number; date: string; status: string; missing: string[] };
+      out(ctx, r, () =>
+        console.log(
+          r.status === 'agreed'
+            ? `第 ${r.round} 轮 ${r.date} 收盘点位两人录入一致，信标值已确定${r.missing.length ? `；尚待揭示：${r.missing.join('、')}` : '；抽取随即进行'}`
+            : `已录入 ${r.date} 收盘点位，待另一人录入（须与本次一致）`,
+        ),
+      );
+    });
+  ceremony
     .command('reveal')
     .description("a witness's reveal, sent by the witness from their own machine (public witness endpoint: only the secret matching the published commitment is accepted)")
     .argument('<taskId>')

@@ -29,5 +29,5 @@ export { frozenStateOf, openingLines, rebuildFrozenV2 } from './frozen.js';
 export type { FrozenStateV2 } from './frozen.js';
 export { verifyChain, verifyOutcomeV2, verifyRecordV2 } from './verify.js';
 export type { VerifyV2Result } from './verify.js';
-export { checkCodeOf, selfCheck } from './selfcheck.js';
+export { checkCodeOf, checkCodeOfTarget, selfCheck } from './selfcheck.js';
 export type { SelfCheck } from './selfcheck.js';

@@ -20,6 +20,11 @@ export function checkCodeOf(openingLine: string): { uscc: string; code: string }
   return { uscc: uscc!, code: excl ? `${salt}-${excl}` : salt! };
 }
 
+/** The check code of a drawn entry of a record (the same as from its opening line). */
+export function checkCodeOfTarget(t: { salt: string; exclusions: readonly string[] }): string {
+  return t.exclusions.length ? `${t.salt}-${t.exclusions.join(';')}` : t.salt;
+}
+
 export function selfCheck(record: Pick<DrawRecordV2, 'inputs' | 'targets'>, uscc: string, code: string): SelfCheck {
   const u = uscc.trim().toUpperCase();
   if (!/^[0-9A-HJ-NP-RTUW-Y]{18}$/.test(u)) return { found: false, error: '统一社会信用代码应为 18 位（数字和大写字母，不含 I、O、S、V、Z）' };

@@ -37,6 +37,11 @@ export interface InspectionSheetData {
   phrases: readonly { code: string; text: string }[];
   /** When the sheet was generated (ISO instant). */
   generatedAt?: string | undefined;
+  /**
+   * suiji-draw-v2: the enterprise's check code (核验码) and the public self-check page, so the
+   * inspected party can check on its copy that it was drawn from the frozen pool, in which stratum.
+   */
+  selfCheck?: { round: number; code: string; url: string } | undefined;
 }
 
 const BOX = '☐';
@@ -59,6 +64,7 @@ td.c,th.c{text-align:center}
 .short{min-width:22mm}
 .tiny{min-width:10mm}
 .wide{min-width:80mm}
+.mono{font-family:"Courier New",monospace;word-break:break-all}
 .w8{width:8mm}.w34{width:34mm}.w40{width:40mm}.h14{height:14mm}.small{font-size:11px}
 .blank{height:26mm}
 .note{font-size:11px;margin-top:6px}
@@ -114,6 +120,14 @@ ${d.team.map((m) => html`<tr><td>${m.name}${m.leader ? '（组长）' : ''}</td>
 <tr><td>被检查对象（签字或盖章）：<span class="line"></span>　　职务：<span class="line short"></span>　　日期：<span class="line short"></span></td></tr>
 <tr><td>${BOX} 被检查对象拒绝签字或盖章，原因：<span class="line wide"></span><br><br>见证人（签字）：<span class="line"></span>　　日期：<span class="line short"></span></td></tr>
 </table>
+${d.selfCheck
+  ? html`<table>
+<tr><td class="sec" colspan="2">九、随机抽取核验（供被检查对象自查）</td></tr>
+<tr><th>核验码</th><td class="mono" data-test="check-code">${d.selfCheck.code}</td></tr>
+<tr><th>自查网址</th><td class="small">${d.selfCheck.url}</td></tr>
+<tr><td colspan="2" class="small">本企业由第 ${d.selfCheck.round} 轮随机抽取产生。在上述网址输入本企业统一社会信用代码和核验码，可自行核对本企业是否在公开的抽取对象池中、属于哪一层、是否被抽中；抽取记录可下载，并可用 suiji verify 独立复核。核验码仅用于自查，请妥善保管。</td></tr>
+</table>`
+  : ''}
 <p class="note">说明：1. 本表一式两份，检查组和被检查对象各执一份。2. 检查结果应自检查之日起按规定时限录入系统并公示（谁检查、谁录入、谁公示）。3. 实地核查时检查人员应出示执法证件。${d.generatedAt ? `　生成时间：${fmtDateTime(d.generatedAt)}` : ''}</p>`;
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(`${title} ${d.target.name}`)}</title>${STYLE}</head><body><main>${body}</main>${PRINT}</body></html>`;
 }
