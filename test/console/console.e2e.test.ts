@@ -278,18 +278,18 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await expect(coord.locator('[data-test="index-submit"]').isDisabled()).resolves.toBe(true);
     clock.set('2026-01-13T07:00:00Z');
     await coord.getByRole('button', { name: '刷新' }).click();
-    await coord.locator('[data-test="index-shanghai"] input').fill('4165.29');
-    await coord.locator('[data-test="index-shenzhen"] input').fill('14366.91');
+    await coord.locator('[data-test="index-shanghai"]').fill('4165.29');
+    await coord.locator('[data-test="index-shenzhen"]').fill('14366.91');
     await coord.locator('[data-test="index-submit"]').click();
     await coord.locator('[data-test="index-entries"]', { hasText: '4165.29' }).waitFor();
     await leader.getByRole('button', { name: '刷新' }).click();
-    await leader.locator('[data-test="index-shanghai"] input').fill('4165.29');
-    await leader.locator('[data-test="index-shenzhen"] input').fill('14369.61');
+    await leader.locator('[data-test="index-shanghai"]').fill('4165.29');
+    await leader.locator('[data-test="index-shenzhen"]').fill('14369.61');
     await leader.locator('[data-test="index-submit"]').click();
     await leader.locator('[data-test="index-error"]', { hasText: '深证成指收盘点位两次录入不一致' }).waitFor();
     await leader.locator('[data-test="index-entries"]', { hasText: '与另一人录入不一致，未被采用' }).waitFor();
     await shot(leader, '08b-index-closes-mismatch');
-    await leader.locator('[data-test="index-shenzhen"] input').fill('14366.91');
+    await leader.locator('[data-test="index-shenzhen"]').fill('14366.91');
     await leader.locator('[data-test="index-submit"]').click();
     const deadline = Date.now() + 90_000;
     while (!(await leader.locator('[data-test="stage"]', { hasText: '检查与结果录入' }).isVisible())) {
