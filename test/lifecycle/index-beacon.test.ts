@@ -57,7 +57,7 @@ describe('the Chinese trading calendar', () => {
   });
 });
 
-describe('a round with drand and the index closes', () => {
+describe('a round with drand and the index closes', { timeout: 240_000 }, () => {
   it('fixes the trading day at the freeze, refuses entries before the close, refuses a disagreement, draws once two people agree', async () => {
     const witnesses = SECRETS.map((s, i) => ({ id: `w${i + 1}`, name: i ? '企业代表' : '纪检监督员', role: i ? '企业代表' : '纪检监督', commitment: sha256Hex(s) }));
     expect((await coord('POST', `/tasks/${A}/ceremony/witnesses`, { witnesses })).status).toBe(200);
