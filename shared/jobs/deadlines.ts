@@ -457,7 +457,8 @@ async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps
     } else summary.skipped++;
   };
   // A few people at a time (each digest is a few reads and writes plus the send); every mail
-  // has its own idempotency key, so the order does not matter.
+  // has its own idempotency key, so the order does not matter. The address was checked against
+  // the suppression list just before: the sends do not read it again.
   await runPool([...people.values()], 4, async (p) => {
     const email = p.recipient.email;
     if (await undeliverable(email, p.inspector)) {
@@ -480,7 +481,7 @@ async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps
         phrases: (dir.profile(p.department)?.resultPhrases ?? []).map((x) => ({ code: x.code, text: x.text })),
         replyAddress: reply,
       });
-      count(await deliver({ key, kind: 'reminder-digest', to: [p.recipient], mail, replyTo: reply, mimeKind: 'reminder-digest' }), 'reminders');
+      count(await deliver({ key, kind: 'reminder-digest', to: [p.recipient], mail, replyTo: reply, mimeKind: 'reminder-digest' }, { suppressionChecked: true }), 'reminders');
     }
     if (p.overdue.length) {
       const level = p.leadership ? 'leadership' : 'first';
@@ -492,7 +493,7 @@ async function collectAndSend(today: string, cal: Calendar, dir: Directory, gaps
         entries: p.overdue,
         leadershipAfterWorkingDays: dir.profile(p.department)?.deadlines.escalateToLeadershipAfterWorkingDays,
       });
-      count(await deliver({ key: `escalation#${today}#${email}`, kind: 'escalation', to: [p.recipient], mail, mimeKind: 'escalation' }), level === 'leadership' ? 'leadership' : 'escalations');
+      count(await deliver({ key: `escalation#${today}#${email}`, kind: 'escalation', to: [p.recipient], mail, mimeKind: 'escalation' }, { suppressionChecked: true }), level === 'leadership' ? 'leadership' : 'escalations');
     }
   });
   summary.undeliverable.sort();

@@ -190,7 +190,8 @@ async function send(key: string, to: { name: string; email: string }, build: () 
     summary.mails += await reportUndeliverable(to.email, dir, kind === 'report-reminder' ? '报表报送提醒' : '领导汇总');
     return 'undeliverable';
   }
-  const r = await deliver({ key, kind, to: [to], mail: build(), mimeKind: kind });
+  // checked just above: the send does not read the suppression list again
+  const r = await deliver({ key, kind, to: [to], mail: build(), mimeKind: kind }, { suppressionChecked: true });
   if (r === 'sent') summary.mails++;
   else summary.skipped++;
   return r;

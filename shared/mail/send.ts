@@ -73,6 +73,11 @@ export interface SendOptions {
    * instead of answering 'duplicate' (at most once). For owed mail (store/outbox.ts).
    */
   takeOverSendingBefore?: string;
+  /**
+   * The caller has just found none of the recipients suppressed (the daily jobs check first, to
+   * tell the coordinators about an address they cannot reach): not read again for the send.
+   */
+  suppressionChecked?: boolean;
 }
 
 /** Take over a "sending" log record older than `before` (conditional: one taker). */
@@ -103,7 +108,7 @@ async function untilRecorded(write: () => Promise<void>): Promise<void> {
 
 export async function sendMail(m: OutgoingMail, opts: SendOptions = {}): Promise<SendOutcome> {
   const to: string[] = [];
-  for (const a of m.to) if (!(await isSuppressed(a))) to.push(a);
+  for (const a of m.to) if (opts.suppressionChecked || !(await isSuppressed(a))) to.push(a);
   if (!to.length) return 'suppressed';
   const logKey = K.mailLog(m.key);
   const fresh = await putIfAbsent({ ...logKey, entity: 'mail', kind: m.kind, to, cc: m.cc ?? [], at: nowIso(), status: 'sending' });
