@@ -7,10 +7,10 @@ import { deliver, type Recipient } from '../mail/events.js';
 import { renderResultConfirmation, type ConfirmationMail } from '../mail/render.js';
 import type { SendOptions, SendOutcome } from '../mail/send.js';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { getDepartment, getInspector } from '../store/registry.js';
-import { getProgress, type ProgressRecord } from '../store/tasks.js';
+import { getDepartment, inspectorOfItem } from '../store/registry.js';
+import type { ProgressRecord } from '../store/tasks.js';
 import { claimOwed, deferOwed, getOwed, owedDue, releaseOwed, settleOwed, type OwedConfirmation } from '../store/outbox.js';
-import { getItem } from '../store/base.js';
+import { batchGet, getItem, type Item } from '../store/base.js';
 import { K } from '../store/keys.js';
 import type { ValidResult } from '../domain/result.js';
 import { now, nowIso } from '../clock.js';
@@ -97,14 +97,20 @@ const errorName = (e: unknown): string => (e instanceof Error ? e.name : String(
  * which then finds it sent).
  */
 async function sendOwed(owed: OwedConfirmation, opts: { known?: ProgressRecord; maxAttempts?: number } = {}): Promise<SendOutcome | 'owed' | undefined> {
-  const progress = opts.known?.resultVersion === owed.version ? opts.known : await getProgress(owed.taskId, owed.uscc);
+  // the stored result and the inspector it goes to, in one round trip
+  const known = opts.known?.resultVersion === owed.version ? opts.known : undefined;
+  const keys = { progress: K.progress(owed.taskId, owed.uscc), inspector: K.inspector(owed.inspector.department, owed.inspector.id) };
+  const items = await batchGet<Item>(known ? [keys.inspector] : [keys.progress, keys.inspector], 1, { consistent: true });
+  const find = (k: { pk: string; sk: string }) => items.find((i) => i.pk === k.pk && i.sk === k.sk);
+  const progress = known ?? (find(keys.progress) as (ProgressRecord & Item) | undefined);
   const result = progress?.result as (ValidResult & { enteredAt?: string }) | undefined;
   // Superseded by a later version (which owes its own confirmation), or gone: nothing to confirm.
   if (!progress || !result || progress.resultVersion !== owed.version) {
     await settleOwed(owed);
     return undefined;
   }
-  const insp = await getInspector(owed.inspector.department, owed.inspector.id);
+  const found = find(keys.inspector);
+  const insp = found ? inspectorOfItem(found) : undefined;
   if (!insp) {
     await settleOwed(owed);
     return undefined;
