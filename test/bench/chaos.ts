@@ -181,6 +181,8 @@ function formOf(s: Seat, op: Op): string {
 /** Why attempts failed (answer or error), counted. */
 const failures = new Map<string, number>();
 const failure = (why: string): void => void failures.set(why, (failures.get(why) ?? 0) + 1);
+/** The bodies of 500 answers (shortened), counted. */
+const answers500 = new Map<string, number>();
 
 /** One submission as the form's script makes it: post; on a 5xx or no answer ask, then retry. */
 async function submit(s: Seat, into: Op[] = ops): Promise<void> {
@@ -199,6 +201,11 @@ async function submit(s: Seat, into: Op[] = ops): Promise<void> {
       failure(`POST: ${(e as Error).name}`);
     }
     if (r && r.status >= 500) failure(`POST: HTTP ${r.status}`);
+    // what a 500 said: the API's own (a bug) or the local server's (the function timed out)
+    if (r?.status === 500) {
+      const said = r.text.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 160);
+      answers500.set(said, (answers500.get(said) ?? 0) + 1);
+    }
     if (op.attempts === 1) op.firstMs = performance.now() - t;
     if (r && r.status < 500) {
       op.acked = r.status === 200;
@@ -312,6 +319,7 @@ if (SATURATE_S > 0) console.log(`  capacity (back to back)  ${(saturated.length 
 for (const w of windows) console.log(`  window: ${w.name.padEnd(34)} ${w.from.toFixed(0)}–${w.to.toFixed(0)} s`);
 console.log(`  failed attempts          ${[...failures].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ×${n}`).join(', ') || 'none'}`);
 console.log(`  not acknowledged         ${ops.filter((o) => !o.acked).length} (gave up after 300 s of asking and retrying)`);
+for (const [body, n] of answers500) console.log(`  HTTP 500 ×${n}: ${body}`);
 
 // ---------------------------------------------------------------- checks after recovery
 
