@@ -64,6 +64,8 @@ describe('the console signs in with the built-in sign-in', { timeout: 180_000 },
     await page.getByRole('button', { name: '设置新密码并登录' }).click();
     await page.getByRole('heading', { name: '工作台' }).waitFor();
     await expect(page.locator('[data-test="who"]').textContent()).resolves.toContain('协调员');
+    // the screenshot shows the loaded page (the counters say — until the tasks are read)
+    await expect.poll(() => page.locator('[data-test="counter-launch"]').textContent(), { timeout: 60_000 }).not.toBe('—');
     await shot(page, 'signin-builtin-03-home');
   });
 
