@@ -716,8 +716,13 @@ export async function recordDeadlineRun(day: string): Promise<void> {
   });
 }
 
-export async function deadlinesOfTask(taskId: string): Promise<DeadlineRecord[]> {
-  return queryAll<DeadlineRecord & Item>({ pk: K.task(taskId).pk, skPrefix: 'DL#' });
+/** A task's deadlines; `openBefore` (a date): only those not met and due before it (filtered in the store). */
+export async function deadlinesOfTask(taskId: string, opts: { openBefore?: string } = {}): Promise<DeadlineRecord[]> {
+  return queryAll<DeadlineRecord & Item>({
+    pk: K.task(taskId).pk,
+    skPrefix: 'DL#',
+    ...(opts.openBefore ? { filter: 'attribute_not_exists(metAt) AND #due < :before', names: { '#due': 'due' }, values: { ':before': opts.openBefore } } : {}),
+  });
 }
 
 // ---------------------------------------------------------------- audit
@@ -731,8 +736,16 @@ export async function audit(taskId: string, actor: Actor, what: string, data: Re
   await putItem(auditItem(taskId, actor, what, data, at).Put!.Item as Item);
 }
 
-export async function auditTrail(taskId: string): Promise<Record<string, unknown>[]> {
-  return queryAll({ pk: K.task(taskId).pk, skPrefix: 'AUDIT#' });
+/** A task's audit entries, oldest first; `what`: only entries of these kinds (filtered in the store). */
+export async function auditTrail(taskId: string, opts: { what?: string[] } = {}): Promise<Record<string, unknown>[]> {
+  const what = opts.what ?? [];
+  return queryAll({
+    pk: K.task(taskId).pk,
+    skPrefix: 'AUDIT#',
+    ...(what.length
+      ? { filter: `#what IN (${what.map((_, i) => `:w${i}`).join(', ')})`, names: { '#what': 'what' }, values: Object.fromEntries(what.map((w, i) => [`:w${i}`, w])) }
+      : {}),
+  });
 }
 
 export interface AuditEntry {

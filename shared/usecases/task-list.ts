@@ -92,7 +92,7 @@ export interface TaskRow {
 }
 
 const overdueOf = async (t: TaskRecord | undefined, today: string): Promise<number> =>
-  t ? (await deadlinesOfTask(t.taskId)).filter((d) => !d.metAt && d.due !== null && isOverdue(d.due, today)).length : 0;
+  t ? (await deadlinesOfTask(t.taskId, { openBefore: today })).filter((d) => !d.metAt && d.due !== null && isOverdue(d.due, today)).length : 0;
 
 function row(pt: PlanTask, plan: { planId: string; year: number }, t: TaskRecord | undefined, late: LateLaunchRecord | undefined, overdue: number): Omit<TaskRow, 'next' | 'decision'> {
   const stage = t?.stage ?? 'not-launched';

@@ -5,6 +5,7 @@
  */
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
 import { session, type Role } from './auth';
+import { prefetchTask } from './tasks';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -27,7 +28,8 @@ export const routes: RouteRecordRaw[] = [
     children: [
       { path: '', component: () => import('./views/Home.vue'), meta: { title: '工作台', menu: 'home' } },
       { path: 'tasks', component: () => import('./views/Tasks.vue'), meta: { title: '抽查任务', roles: CL, menu: 'tasks' } },
-      { path: 'tasks/:taskId', component: () => import('./views/Task.vue'), meta: { title: '抽查任务', roles: CL, menu: 'tasks' } },
+      // its reads start here, side by side with loading its code (src/prefetch.ts)
+      { path: 'tasks/:taskId', component: () => import('./views/Task.vue'), meta: { title: '抽查任务', roles: CL, menu: 'tasks' }, beforeEnter: (to) => prefetchTask(String(to.params.taskId)) },
       // The approval mail leads here: sign in first, then the task's approval.
       { path: 'approve/:taskId', redirect: (to) => ({ path: `/tasks/${String(to.params.taskId)}`, hash: '', query: { action: 'approve' } }) },
       { path: 'registry/:kind', component: () => import('./views/Registry.vue'), meta: { title: '名录库', roles: CL, menu: 'registry' } },

@@ -38,13 +38,28 @@ const STEPS: { key: string; name: string; stages: Stage[] }[] = [
   { key: 'followup', name: '后续处置', stages: ['followup'] },
   { key: 'closed', name: '办结', stages: ['closed'] },
 ];
+/** The audit entries the timeline takes its times and actors from. */
+const TIMELINE_ACTS = ['plan.approved', 'draw.assigned', 'result.published', 'followup.closed', 'lifecycle.closed'];
+
+/** One read per argument within a request (several sections read the same ceremony round). */
+function memo<A, R>(read: (a: A) => Promise<R>): (a: A) => Promise<R> {
+  const seen = new Map<A, Promise<R>>();
+  return (a) => {
+    let p = seen.get(a);
+    if (!p) seen.set(a, (p = read(a)));
+    return p;
+  };
+}
+
 const ORDER: Stage[] = ['launched', 'approval', 'witnesses', 'freeze', 'ceremony', 'draw', 'results', 'publication', 'followup', 'closed'];
 
 /** The task with its plan entry, and its record once launched (the allow matrix has checked the caller takes part). */
 async function readableTask(req: Request): Promise<{ taskId: string; planTask: PlanTask; planId: string; planVersion: number; department: string; runtime?: TaskRecord }> {
   const taskId = req.params.taskId!;
-  const runtime = await getTask(taskId);
-  const found = await findTask(taskId, runtime ? { version: runtime.planVersion } : {});
+  // the task record and the published plan's entry side by side; a task launched under an
+  // earlier version of the plan reads that version after (rare: a plan amended since)
+  const [runtime, published] = await Promise.all([getTask(taskId), findTask(taskId)]);
+  const found = runtime && published?.version !== runtime.planVersion ? await findTask(taskId, { version: runtime.planVersion }) : published;
   if (!found) throw notFound(`任务「${taskId}」`);
   const department = runtime?.department ?? found.plan.department;
   // an approved late launch's dates are the task's dates
@@ -58,20 +73,33 @@ export const consoleRoutes: Record<string, RouteHandler> = {
     const { taskId, planTask, planId, planVersion, department, runtime: t } = await readableTask(req);
     const today = chinaToday(now());
     const stage: Stage | 'not-launched' = t?.stage ?? 'not-launched';
-    // Independent reads side by side: this route opens the task page.
+    // Every read side by side (this route opens the task page): the ceremony round and draw
+    // round follow from the task record, so nothing waits for another read.
+    const round = t ? (['witnesses', 'freeze', 'ceremony', 'draw', 'failed', 'launched', 'approval'].includes(t.stage) ? ceremonyRoundOf(t) : Math.max(1, t.drawRound)) : 0;
+    const openRound = t ? ceremonyRoundOf(t) : 0;
+    const ceremonyOf = memo((r: number) => getCeremony(taskId, r));
+    const drawSummaryOf = memo((r: number) => getDrawSummary(taskId, r));
     // a joint task's partners: their inspectors are on the teams, their items in the task
-    const [inspectorList, names, dept, deadlines, trailItems] = await Promise.all([
+    const [inspectorList, names, dept, deadlines, trailItems, profile, lateLaunch, followUps] = await Promise.all([
       Promise.all(drawDepartments(department, planTask).map((d) => listInspectors(d))).then((x) => x.flat()),
       taskNames(department, planTask),
       getDepartment(department),
-      t ? deadlinesOfTask(taskId) : Promise.resolve([]),
-      t ? auditTrail(taskId) : Promise.resolve([]),
+      // only what can be overdue: not met, due before today (the calendar rule below decides)
+      t ? deadlinesOfTask(taskId, { openBefore: today }) : Promise.resolve([]),
+      // the timeline needs only the task-level acts, not every target's entries
+      t ? auditTrail(taskId, { what: TIMELINE_ACTS }) : Promise.resolve([]),
+      getProfile(department),
+      stage === 'not-launched' ? getLateLaunch(taskId) : Promise.resolve(undefined),
+      // dispositions can be entered from the result on (a follow-up opens when the result is entered)
+      t && ['results', 'publication', 'followup', 'closed'].includes(t.stage) ? listFollowUps(taskId) : Promise.resolve([]),
+      // warm what the ceremony and draw sections read below
+      ...(t ? [ceremonyOf(round), ceremonyOf(openRound), ...(t.stage === 'failed' && round > 1 ? [ceremonyOf(round - 1)] : []), drawSummaryOf(round), ...(t.drawRound > 0 ? [drawSummaryOf(t.drawRound)] : [])] : []),
     ]);
     const inspectors = new Map(inspectorList.map((i) => [i.id, i]));
     const nameOf = (id: string): string => inspectors.get(id)?.name ?? id;
     // before launch: is it too late for the planned dates, and what became of a late-launch request
     const tooLate = stage === 'not-launched' ? launchTooLate(planTask, today) : undefined;
-    const lateRequest = stage === 'not-launched' ? await getLateLaunch(taskId) : t?.lateLaunch;
+    const lateRequest = stage === 'not-launched' ? lateLaunch : t?.lateLaunch;
 
     const overdue = deadlines
       .filter((d) => !d.metAt && d.due !== null && isOverdue(d.due, today))
@@ -122,9 +150,8 @@ export const consoleRoutes: Record<string, RouteHandler> = {
     let redraw: Record<string, unknown> | undefined;
     if (t) {
       // the open round; after a failure the round it ended; otherwise the drawn one
-      const round = ['witnesses', 'freeze', 'ceremony', 'draw', 'failed', 'launched', 'approval'].includes(t.stage) ? ceremonyRoundOf(t) : Math.max(1, t.drawRound);
-      const c = (await getCeremony(taskId, round)) ?? (t.stage === 'failed' && round > 1 ? await getCeremony(taskId, round - 1) : undefined);
-      const drawRules = (await getProfile(department)).draw;
+      const c = (await ceremonyOf(round)) ?? (t.stage === 'failed' && round > 1 ? await ceremonyOf(round - 1) : undefined);
+      const drawRules = profile.draw;
       if (c || t.stage === 'witnesses') {
         ceremony = {
           round: c?.round ?? round,
@@ -141,7 +168,7 @@ export const consoleRoutes: Record<string, RouteHandler> = {
           ...(c?.abortReason ? { abortReason: c.abortReason } : {}),
         };
         // suiji-draw-v2: what the announcement shows of the frozen round, before any reveal
-        const fr = c ? await getDrawSummary(taskId, c.round) : undefined;
+        const fr = c ? await drawSummaryOf(c.round) : undefined;
         if (fr?.v2) {
           ceremony.v2 = {
             freezeDigest: fr.freezeDigest,
@@ -157,10 +184,10 @@ export const consoleRoutes: Record<string, RouteHandler> = {
           };
         }
       }
-      const next = await getCeremony(taskId, ceremonyRoundOf(t));
+      const next = await ceremonyOf(openRound);
       if (next?.redraw && t.stage === 'results') redraw = { ...next.redraw, pending: !next.redraw.approvedAt && next.status !== 'aborted' };
       if (t.drawRound > 0) {
-        const s = await getDrawSummary(taskId, t.drawRound);
+        const s = await drawSummaryOf(t.drawRound);
         if (s) {
           const strata: Record<string, number> = {};
           for (const x of s.selected ?? []) strata[x.stratum] = (strata[x.stratum] ?? 0) + 1;
@@ -194,9 +221,6 @@ export const consoleRoutes: Record<string, RouteHandler> = {
     for (const x of [...(dept?.coordinators ?? []), ...(dept?.leaders ?? [])]) people[x.email] = x.name;
     for (const i of inspectors.values()) people[i.email] = i.name;
 
-    // dispositions can be entered from the result on (a follow-up opens when the result is entered)
-    const followUps = t && ['results', 'publication', 'followup', 'closed'].includes(t.stage) ? await listFollowUps(taskId) : [];
-    const profile = await getProfile(department);
     return {
       json: {
         taskId,
