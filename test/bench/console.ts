@@ -136,17 +136,17 @@ try {
   const base = `${platform.apiUrl}/console`;
 
   /** A fresh context (empty cache); signed in when asked (the console keeps its session per tab). */
-  async function freshPage(signedIn: boolean): Promise<{ page: Page; bytes: () => number; close: () => Promise<void> }> {
+  async function freshPage(signedIn: boolean): Promise<{ page: Page; bytes: () => Promise<number>; close: () => Promise<void> }> {
     const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     if (signedIn) await ctx.addInitScript(`sessionStorage.setItem('suiji.session', ${JSON.stringify(session)})`);
     const page = await ctx.newPage();
     page.setDefaultTimeout(120_000);
-    let total = 0;
-    page.on('requestfinished', async (req) => {
-      if (!/\.(js|css)$/.test(new URL(req.url()).pathname)) return;
-      total += (await req.sizes()).responseBodySize;
+    // each file's size as transferred (gzip), asked for as it finishes and summed when all have answered
+    const sizes: Promise<number>[] = [];
+    page.on('requestfinished', (req) => {
+      if (/\.(js|css)$/.test(new URL(req.url()).pathname)) sizes.push(req.sizes().then((x) => x.responseBodySize));
     });
-    return { page, bytes: () => total, close: () => ctx.close() };
+    return { page, bytes: async () => (await Promise.all(sizes)).reduce((a, b) => a + b, 0), close: () => ctx.close() };
   }
   // (page scripts as strings: this file is type-checked without the DOM library)
   const fcp = (page: Page): Promise<number> =>
@@ -170,14 +170,14 @@ try {
   await login.page.getByText('本地平台').waitFor();
   await login.page.waitForLoadState('networkidle');
   const loginFcp = await fcp(login.page);
-  const loginBytes = login.bytes();
+  const loginBytes = await login.bytes();
   await login.close();
   const home = await freshPage(true);
   await home.page.goto(base);
   await home.page.locator('[data-test="todo"]').waitFor();
   await home.page.waitForLoadState('networkidle');
   const homeFcp = await fcp(home.page);
-  const homeBytes = home.bytes();
+  const homeBytes = await home.bytes();
   await home.close();
   console.log(`first screen JS + CSS (gzip, as transferred): sign-in page ${kb(loginBytes)}, home signed in ${kb(homeBytes)}  (budget 350 KB)`);
   console.log(`first contentful paint: sign-in page ${ms(loginFcp)}, home ${ms(homeFcp)}  (budget 1,000 ms)`);
