@@ -21,7 +21,7 @@ import {
   type FreezeRecord,
   type ParallelHasher,
 } from '../draw/index.js';
-import { checkCodeOfTarget, freezeDrawV2, runDrawV2, serializeRecordV2, type DrawRecordV2, type FreezeRecordV2 } from '../draw/v2/index.js';
+import { checkCodeOfTarget, freezeDrawV2, runDrawV2, serializeRecordV2Bytes, type DrawRecordV2, type FreezeRecordV2 } from '../draw/v2/index.js';
 import { getBlob, putBlob } from '../blobs.js';
 import { ceremonyRoundOf, getCeremony, updateCeremony } from '../store/ceremony.js';
 import { appendChainRound, endChainRound, getChainHead, getChainRound } from '../store/chain.js';
@@ -316,7 +316,7 @@ async function drawV2(taskId: string, round: number, v2: DrawSummaryV2, ceremony
       }
       throw e;
     }
-    await putBlob(recordKey(taskId, round), serializeRecordV2(record), 'application/json');
+    await putBlob(recordKey(taskId, round), serializeRecordV2Bytes(record), 'application/json');
   }
   await endChainRound(v2.department, v2.chainRound, 'drawn', recordKey(taskId, round));
   // Teams are published by pseudonyms; the assignments need the registry ids.

@@ -497,7 +497,7 @@ async function drawPhases(
     return v2.runDrawV2(frozen, closed, { witnesses: witnessesV2, system: state.systemSecretHex, beacons: [proof] }, { hasher });
   });
   const rssDraw = watch.peak();
-  if (file) await phase('recordFile', async () => (await import('node:fs')).writeFileSync(file, v2.serializeRecordV2(record)));
+  if (file) await phase('recordFile', async () => (await import('node:fs')).writeFileSync(file, v2.serializeRecordV2Bytes(record)));
   const rssRecord = watch.peak();
   const draw = { wall: phases['rebuild']!.wall + phases['ceremony']!.wall, cpu: phases['rebuild']!.cpu + phases['ceremony']!.cpu };
   phases['draw'] = draw;

@@ -172,14 +172,14 @@ function bigEndianBytes(words: Int32Array, from: number, to: number): Buffer {
 const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
 /**
  * The entries [a, b) of `sorted` as JSON.stringify(…, null, 2) writes an array of strings at
- * depth 3 between its brackets: `\n        "<hex>",` … `\n        "<hex>"\n      ` (latin1).
+ * depth 3 between its brackets: `\n        "<hex>",` … `\n        "<hex>"\n      ` (ASCII bytes).
  */
-export function poolListJson(sorted: Int32Array, a: number, b: number): string {
+export function poolListBytes(sorted: Int32Array, a: number, b: number): Buffer {
   const LINE = 10 + 64 + 2; // "\n", 8 spaces, quote, hex, quote, ","
   const out = Buffer.allocUnsafe((b - a) * LINE - 1 + 7);
   hexLines(sorted, a, b, out, LINE);
   out.write('\n      ', out.length - 7, 'latin1');
-  return out.toString('latin1');
+  return out;
 }
 
 function hexLines(sorted: Int32Array, a: number, b: number, out: Uint8Array, LINE: number): void {

@@ -24,7 +24,7 @@ import {
   type FreezeCommon,
 } from '../record.js';
 import { STRATA, type Stratum } from '../pool.js';
-import { lazyPoolWords, poolListJson } from './pooltext.js';
+import { lazyPoolWords, poolListBytes } from './pooltext.js';
 import type { BeaconProof, BeaconSpec } from './beacon.js';
 
 export const ALGORITHM_V2 = 'suiji-draw-v2';
@@ -230,20 +230,39 @@ function ordered(r: DrawRecordV2): DrawRecordV2 {
 const EMPTY_POOL_JSON = '\n    "pool": {\n      "key": [],\n      "A": [],\n      "B": [],\n      "C": [],\n      "D": []\n    },\n';
 
 export function serializeRecordV2(record: DrawRecordV2): string {
+  const parts = recordParts(record);
+  return typeof parts === 'string' ? parts : parts.map((x) => (typeof x === 'string' ? x : x.toString('latin1'))).join('');
+}
+
+/**
+ * serializeRecordV2's UTF-8 bytes, made without the record as one string: the pool lists (three
+ * quarters of a large record, ASCII) go from the words to bytes; turning the whole text into
+ * one string and encoding it took longer than the draw.
+ */
+export function serializeRecordV2Bytes(record: DrawRecordV2): Buffer {
+  const parts = recordParts(record);
+  if (typeof parts === 'string') return Buffer.from(parts, 'utf8');
+  return Buffer.concat(parts.map((x) => (typeof x === 'string' ? Buffer.from(x, 'utf8') : x)));
+}
+
+/** The record's text, or its pieces when the pool lists are still words (runDrawV2's records). */
+function recordParts(record: DrawRecordV2): string | (string | Buffer)[] {
   const words = lazyPoolWords(record.inputs);
   if (!words) return JSON.stringify(ordered(record), null, 2) + '\n';
-  // The pool lists as runDrawV2 left them (words, never turned into strings): the record with
-  // empty lists, then each list written straight from the words — the same bytes.
+  // The record with empty lists, then each list written straight from the words — the same bytes.
   const { sorted, bounds } = words;
   const text = JSON.stringify(ordered({ ...record, inputs: { pool: { key: [], A: [], B: [], C: [], D: [] }, eligibility: record.inputs.eligibility } }), null, 2) + '\n';
   // raw newlines occur only between tokens, never inside a string: this is the pool, once
   const at = text.indexOf(EMPTY_POOL_JSON);
-  let pool = '\n    "pool": {';
+  const parts: (string | Buffer)[] = [text.slice(0, at) + '\n    "pool": {'];
   STRATA.forEach((s, k) => {
     const a = bounds[k]!, b = bounds[k + 1]!;
-    pool += `\n      "${s}": [${a < b ? poolListJson(sorted, a, b) : ''}]${k < 4 ? ',' : ''}`;
+    parts.push(`\n      "${s}": [`);
+    if (a < b) parts.push(poolListBytes(sorted, a, b));
+    parts.push(`]${k < 4 ? ',' : ''}`);
   });
-  return text.slice(0, at) + pool + '\n    },\n' + text.slice(at + EMPTY_POOL_JSON.length);
+  parts.push('\n    },\n' + text.slice(at + EMPTY_POOL_JSON.length));
+  return parts;
 }
 
 export function serializeOutcomeV2(o: OutcomeRecordV2): string {

@@ -16,6 +16,7 @@ import {
   rebuildFrozenV2,
   runDrawV2,
   serializeRecordV2,
+  serializeRecordV2Bytes,
   type FreezeRecordV2,
   type FrozenDrawV2,
 } from '../../../shared/draw/v2/index.js';
@@ -89,6 +90,7 @@ describe('the record pool lists', () => {
   it('are written from the words exactly as JSON.stringify writes the arrays, and read as arrays', () => {
     const { record } = drawFixtureV2(loadFixtureV2('a'));
     const fast = serializeRecordV2(record);
+    expect(serializeRecordV2Bytes(record).equals(Buffer.from(fast, 'utf8'))).toBe(true);
     const lists = record.inputs.pool; // materialized now
     expect(lists).toEqual(JSON.parse(fast).inputs.pool);
     expect(serializeRecordV2(record)).toBe(fast);
