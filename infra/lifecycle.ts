@@ -16,6 +16,9 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { HUMAN_ERRORS } from '../shared/lifecycle/errors.js';
 
+/** Seconds between RunDraw attempts while the beacon is not out (a relay lagging behind the round's time). */
+export const BEACON_RETRY_SECONDS = 10;
+
 export const STATE_MACHINE_NAME = 'SuijiLifecycle';
 
 /** Errors a person causes; each ends the execution in a Fail state of the same name. */
@@ -40,7 +43,10 @@ export const LIFECYCLE_STATES = [
   'AwaitWitnesses',
   'FreezePool',
   'AwaitCeremony',
+  'BeaconFixed',
+  'WaitForBeacon',
   'RunDraw',
+  'Drawn',
   'AwaitResults',
   'AfterResults',
   'AwaitPublication',
@@ -152,13 +158,33 @@ export function lifecycleDefinition(scope: Construct, fns: LifecycleFunctions): 
     'Candidate pool frozen and fingerprinted before the seed exists',
   );
   const ceremony = callbackStep('AwaitCeremony', 'ceremony', 'Witness reveals (CeremonyAborted otherwise)');
+  // RunDraw is not started before the beacon's time (a Wait state, not a Lambda idling). If the
+  // beacon is still not there (a relay lagging), RunDraw answers `pending` and runs again after a
+  // short Wait — a loop bounded by RunDraw itself, which ends the round as failed once the beacon
+  // is overdue by BEACON_WAIT (shared/lifecycle/draw-stage.ts). `pending` is an answer, not an
+  // error: the function's error alarm stays for real failures.
   const draw = lambdaStep(
     'RunDraw',
     fns.draw,
-    { 'round.$': '$.round', 'selected.$': '$.selected' },
+    { 'round.$': '$.round', 'selected.$': '$.selected', 'pending.$': '$.pending' },
     '$.draw',
-    'Deterministic selection and inspector matching (DrawInfeasible otherwise)',
+    'Deterministic selection and inspector matching (DrawInfeasible otherwise); pending while the beacon is not out yet',
   );
+  const beaconRetry = new sfn.Wait(scope, 'BeaconRetryWait', {
+    time: sfn.WaitTime.duration(Duration.seconds(BEACON_RETRY_SECONDS)),
+    comment: 'The beacon was not out yet: RunDraw again shortly',
+  });
+  beaconRetry.next(draw);
+  const waitForBeacon = new sfn.Wait(scope, 'WaitForBeacon', {
+    time: sfn.WaitTime.timestampPath('$.ceremony.beaconAt'),
+    comment: 'Until the beacon fixed at the freeze is published (the seed cannot exist before)',
+  });
+  waitForBeacon.next(draw);
+  const beaconFixed = new sfn.Choice(scope, 'BeaconFixed', { comment: 'v2 rounds name the time of their beacon; v1 rounds draw at once' })
+    .when(sfn.Condition.isNotPresent('$.ceremony.beaconAt'), draw)
+    .otherwise(waitForBeacon);
+  const drawn = new sfn.Choice(scope, 'Drawn', { comment: 'RunDraw drew, or the beacon was not out yet' })
+    .when(sfn.Condition.booleanEquals('$.draw.pending', true), beaconRetry);
   const results = callbackStep('AwaitResults', 'results', 'Checks and result entry; resumed when the last result is entered, or for an approved re-draw');
   const publication = callbackStep('AwaitPublication', 'publication', 'Every result published (一公开)');
   const followups = callbackStep('AwaitFollowUps', 'followup', 'Every follow-up disposal closed');
@@ -176,8 +202,9 @@ export function lifecycleDefinition(scope: Construct, fns: LifecycleFunctions): 
   approval.next(witnesses);
   witnesses.next(freeze);
   freeze.next(ceremony);
-  ceremony.next(draw);
-  draw.next(results);
+  ceremony.next(beaconFixed);
+  drawn.otherwise(results);
+  draw.next(drawn);
   results.next(afterResults);
   publication.next(followups);
   followups.next(close);

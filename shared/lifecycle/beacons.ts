@@ -84,6 +84,17 @@ export async function beaconSpecsFor(drawTime: string, choice: DrawBeaconChoice 
   return specs;
 }
 
+/**
+ * What the ceremony stage hands the state machine for its Wait before RunDraw: the time the last
+ * of the round's beacons can exist, as an ISO timestamp in whole seconds (Step Functions'
+ * TimestampPath). None for a v1 round (no beacon: RunDraw runs at once).
+ */
+export function beaconWait(beacons: readonly BeaconSpec[] | undefined): { beaconAt?: string } {
+  if (!beacons?.length) return {};
+  const ms = Math.max(...beacons.map(beaconAt));
+  return { beaconAt: new Date(Math.ceil(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z') };
+}
+
 /** The index-close beacon a freeze fixed, if any. */
 export const indexSpecOf = (beacons: readonly BeaconSpec[]): IndexBeaconSpec | undefined => beacons.find((b): b is IndexBeaconSpec => b.source === 'index-close');
 

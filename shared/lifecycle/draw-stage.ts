@@ -25,7 +25,7 @@ import { checkCodeOfTarget, freezeDrawV2, runDrawV2, serializeRecordV2Bytes, typ
 import { getBlob, putBlob } from '../blobs.js';
 import { ceremonyRoundOf, getCeremony, updateCeremony } from '../store/ceremony.js';
 import { appendChainRound, endChainRound, getChainHead, getChainRound } from '../store/chain.js';
-import { beaconSpecsFor, awaitBeacons } from './beacons.js';
+import { beaconAt, beaconSpecsFor, awaitBeacons } from './beacons.js';
 import { closeRoundV2, endRoundV2, frozenBlobOf, frozenKey, loadFrozenV2, readFrozenBlob, recordKey, type DrawSummaryV2 } from './draw-v2.js';
 import { K } from '../store/keys.js';
 import { getItem, isConditionFailure, putItem, type Item } from '../store/base.js';
@@ -90,8 +90,14 @@ export function prepareDrawThreads(): 1 | 2 {
  */
 export const REGISTRATION_MINUTES = 15;
 const registrationMs = (): number => (process.env.SUIJI_REGISTRATION_SECONDS ? Number(process.env.SUIJI_REGISTRATION_SECONDS) * 1000 : REGISTRATION_MINUTES * 60_000);
-/** How long RunDraw waits for the beacon round within one invocation (the function may run 900 s). */
-const BEACON_WAIT_MS = 12 * 60_000;
+/**
+ * How long after its publication time a beacon may still be missing before the round fails (on
+ * the platform's clock). The state machine waits for the beacon's time before RunDraw, and runs it
+ * again every BEACON_RETRY_SECONDS while it is not out (infra/lifecycle.ts); this bounds the loop.
+ */
+export const BEACON_WAIT_MS = 12 * 60_000;
+/** Within one invocation, how long RunDraw polls a beacon whose time has come (a relay a few seconds behind). */
+const BEACON_POLL_MS = 5_000;
 
 /**
  * FreezePool (suiji-draw-v2): reads the scope, checks feasibility, freezes the pool as salted
@@ -283,8 +289,8 @@ async function drawV1(task: { taskId: string }, round: number, system: string, c
   return { targets: record.targets, seed: record.seed };
 }
 
-/** v2: waits for the beacon round, draws, publishes the record and closes the chain entry. */
-async function drawV2(taskId: string, round: number, v2: DrawSummaryV2, ceremony: NonNullable<Awaited<ReturnType<typeof getCeremony>>>): Promise<{ targets: DrawnTarget[]; seed: string }> {
+/** v2: draws once the beacon is out (else `pending`), publishes the record and closes the chain entry. */
+async function drawV2(taskId: string, round: number, v2: DrawSummaryV2, ceremony: NonNullable<Awaited<ReturnType<typeof getCeremony>>>): Promise<{ targets: DrawnTarget[]; seed: string } | 'pending'> {
   const blob = await readFrozenBlob(taskId, round);
   if (!blob) throw new Error(`frozen inputs of ${taskId} round ${round} are missing`);
   const idOf = (p: string) => blob.pseudonyms[p] ?? p;
@@ -294,9 +300,12 @@ async function drawV2(taskId: string, round: number, v2: DrawSummaryV2, ceremony
     record = JSON.parse(stored.toString('utf8')) as DrawRecordV2; // retried invocation
   } else {
     if (!ceremony.closeRecord) throw new LifecycleError('CeremonyAborted', `第 ${round} 轮见证人登记尚未截止`);
+    // The seed cannot exist before the beacon: the state machine waited for its time; a relay
+    // lagging a little is polled briefly, then RunDraw answers `pending` and runs again later.
+    const specs = (blob.freeze as FreezeRecordV2).beacons;
+    const beacons = await awaitBeacons(specs, BEACON_POLL_MS, ceremony.indexProof);
+    if (!beacons && now().getTime() < Math.max(...specs.map(beaconAt)) + BEACON_WAIT_MS) return 'pending';
     const frozen = loadFrozenV2(blob, blob.openings.length >= LARGE_POOL ? drawHasher() : undefined);
-    // The seed cannot exist before the beacon round: wait for it on the platform's clock.
-    const beacons = await awaitBeacons(frozen.freeze.beacons, BEACON_WAIT_MS, ceremony.indexProof);
     if (!beacons) {
       const reason = `公共随机信标（${frozen.freeze.beacons.map((b) => (b.source === 'index-close' ? `指数收盘 ${b.date}` : `${b.source} 第 ${b.round} 轮`)).join('、')}）未能取得`;
       await endRoundV2(taskId, round, 'failed', reason);
@@ -324,14 +333,16 @@ async function drawV2(taskId: string, round: number, v2: DrawSummaryV2, ceremony
   return { targets, seed: record.seed };
 }
 
-export async function drawStage(input: { taskId: string }): Promise<{ round: number; selected: number }> {
+export async function drawStage(input: { taskId: string }): Promise<{ round: number; selected: number; pending: boolean }> {
   const ctx = await taskContext(input.taskId);
   const { task, planTask } = ctx;
   const round = ceremonyRoundOf(task);
   const summary = await getItem<DrawSummary & Item>(K.draw(task.taskId, round), true);
   const ceremony = await getCeremony(task.taskId, round);
   if (!summary || !ceremony?.systemSecretHex) throw new Error(`round ${round} of ${task.taskId} was not frozen`);
-  const { targets, seed } = summary.v2 ? await drawV2(task.taskId, round, summary.v2, ceremony) : await drawV1(task, round, ceremony.systemSecretHex, ceremony);
+  const drawn = summary.v2 ? await drawV2(task.taskId, round, summary.v2, ceremony) : await drawV1(task, round, ceremony.systemSecretHex, ceremony);
+  if (drawn === 'pending') return { round, selected: 0, pending: true };
+  const { targets, seed } = drawn;
   const record = { targets };
 
   // The day of the draw (never before the planned one): the targets' cooldown counts from it.
@@ -385,7 +396,7 @@ export async function drawStage(input: { taskId: string }): Promise<{ round: num
   await putItem({ ...K.draw(task.taskId, round), entity: 'draw', taskId: task.taskId, ...summary, status: 'drawn', seed, selectedCount: record.targets.length });
   await updateCeremony(task.taskId, round, { status: 'drawn' });
   await updateTask(task.taskId, { stage: 'draw', drawRound: round });
-  return { round, selected: record.targets.length };
+  return { round, selected: record.targets.length, pending: false };
 }
 
 /** The (department, item category) pairs a task inspects: its own items and, for a joint task, its partners'. */

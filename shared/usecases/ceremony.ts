@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { abortRound, addWitnesses, ceremonyRoundOf, removeWitness, closeRegistration, getCeremony, OPEN_CEREMONY, recordFailedReveal, recordIndexEntry, recordReveal, setIndexProof, type CeremonyRecord, type IndexCloseEntry } from '../store/ceremony.js';
 import { audit, type Actor } from '../store/tasks.js';
 import { closeRoundV2, endRoundV2, roundBeacons } from '../lifecycle/draw-v2.js';
-import { beaconAt, indexSpecOf } from '../lifecycle/beacons.js';
+import { beaconAt, beaconWait, indexSpecOf } from '../lifecycle/beacons.js';
 import { indexCloseProof, INDICES, type IndexBeaconSpec } from '../draw/v2/index.js';
 import { DrawInputError } from '../draw/errors.js';
 import { chinaDateTime } from '../domain/calendar.js';
@@ -179,8 +179,10 @@ export async function revealSecret(staff: Staff | null, taskId: string, input: u
   await audit(t.taskId, actor, 'ceremony.reveal', { round, witnessId: w.id, duplicate: !fresh });
   const after = (await getCeremony(t.taskId, round))!;
   const missing = after.witnesses.filter((x) => after.reveals[x.id] === undefined).map((x) => x.name);
-  const index = indexSpecOf((await roundBeacons(t.taskId, round)) ?? []);
-  if (missing.length === 0 && (!index || after.indexProof)) await completeStage(t.taskId, 'ceremony', { round });
+  const beacons = await roundBeacons(t.taskId, round);
+  const index = indexSpecOf(beacons ?? []);
+  // the state machine then waits for the beacon's time before it runs the draw
+  if (missing.length === 0 && (!index || after.indexProof)) await completeStage(t.taskId, 'ceremony', { round, ...beaconWait(beacons) });
   return { round, recorded: fresh, missing, ...(index ? { indexCloses: after.indexProof ? 'agreed' : 'pending' } : {}) };
 }
 
@@ -223,7 +225,8 @@ export async function enterIndexCloses(staff: Staff, taskId: string, input: unkn
   const body = parseOrThrow(IndexClosesInput, input);
   const round = ceremonyRoundOf(t);
   const c = await getCeremony(t.taskId, round);
-  const spec = indexSpecOf((await roundBeacons(t.taskId, round)) ?? []);
+  const beacons = await roundBeacons(t.taskId, round);
+  const spec = indexSpecOf(beacons ?? []);
   if (t.stage !== 'ceremony' || !c || !['frozen', 'revealing'].includes(c.status)) throw conflict(`当前阶段（${t.stage}）没有等待指数收盘点位的抽取仪式`);
   if (!spec) throw conflict(`第 ${round} 轮抽取未采用指数收盘信标（部门配置“抽取公共随机信标”），无需录入收盘点位`);
   if (c.indexProof) throw conflict(`${spec.date} 的收盘点位已由 ${c.indexProof.enteredBy.join('、')} 录入一致并确认，不能再变更`);
@@ -258,7 +261,7 @@ export async function enterIndexCloses(staff: Staff, taskId: string, input: unkn
   if (proof && (await setIndexProof(t.taskId, round, proof))) await audit(t.taskId, actorOf(staff), 'ceremony.index-agreed', { round, date: spec.date, enteredBy: proof.enteredBy, randomness: proof.randomness });
   const after = (await getCeremony(t.taskId, round))!;
   const missing = after.witnesses.filter((x) => after.reveals[x.id] === undefined).map((x) => x.name);
-  if (after.indexProof && after.closeRecord && missing.length === 0) await completeStage(t.taskId, 'ceremony', { round });
+  if (after.indexProof && after.closeRecord && missing.length === 0) await completeStage(t.taskId, 'ceremony', { round, ...beaconWait(beacons) });
   return { round, date: spec.date, status: after.indexProof ? 'agreed' : 'waiting', entries: publicEntries(after), missing };
 }
 

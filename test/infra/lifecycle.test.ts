@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { HUMAN_ERRORS, LIFECYCLE_STATES, TRANSIENT_LAMBDA_ERRORS } from '../../infra/lifecycle.js';
+import { BEACON_RETRY_SECONDS, HUMAN_ERRORS, LIFECYCLE_STATES, TRANSIENT_LAMBDA_ERRORS } from '../../infra/lifecycle.js';
 import { definitionOf, resourcesOf, synth } from './synth.js';
 
 // aws-local-stepfunctions 3 needs Node 22 (Promise.withResolvers in every Task state); the
@@ -106,6 +106,16 @@ describe('definition', () => {
     }
   });
 
+  it('waits for the beacon time handed over by the ceremony stage, and loops RunDraw through a short Wait while the beacon is pending', () => {
+    expect(states.AwaitCeremony.Next).toBe('BeaconFixed');
+    expect(states.BeaconFixed).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.ceremony.beaconAt', IsPresent: false, Next: 'RunDraw' }], Default: 'WaitForBeacon' });
+    expect(states.WaitForBeacon).toMatchObject({ Type: 'Wait', TimestampPath: '$.ceremony.beaconAt', Next: 'RunDraw' });
+    expect(states.RunDraw.ResultSelector).toEqual({ 'round.$': '$.round', 'selected.$': '$.selected', 'pending.$': '$.pending' });
+    expect(states.RunDraw.Next).toBe('Drawn');
+    expect(states.Drawn).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.draw.pending', BooleanEquals: true, Next: 'BeaconRetryWait' }], Default: 'AwaitResults' });
+    expect(states.BeaconRetryWait).toMatchObject({ Type: 'Wait', Seconds: BEACON_RETRY_SECONDS, Next: 'RunDraw' });
+  });
+
   it('ends each human error in its own Fail state, anything else in LifecycleError', () => {
     const choice = states.FailureKind;
     for (const name of HUMAN_ERRORS) {
@@ -133,7 +143,8 @@ async function run(handlers: Record<string, (input: any) => unknown>) {
       return CALLBACKS[name] ? { stage: CALLBACKS[name] } : {};
     };
   }
-  const execution = machine.run({ taskId: 'T-2026-01' }, { overrides: { taskResourceLocalHandlers: overrides as never }, context: { Task: { Token: 'token-1' } } as never });
+  const waits = Object.fromEntries(Object.entries(states).filter(([, st]) => st.Type === 'Wait').map(([n]) => [n, 0]));
+  const execution = machine.run({ taskId: 'T-2026-01' }, { overrides: { taskResourceLocalHandlers: overrides as never, waitTimeOverrides: waits }, context: { Task: { Token: 'token-1' } } as never });
   const events = (async () => {
     for await (const e of execution.eventLogs as AsyncIterable<any>) if (e.type === 'StateEntered') visited.push(e.state.name);
   })();
@@ -151,7 +162,9 @@ async function run(handlers: Record<string, (input: any) => unknown>) {
 const fixed = {
   ValidatePlan: () => ({ taskId: 'T-2026-01', department: 'HOUSING' }),
   FreezePool: () => ({ round: 1, candidates: 20000, toDraw: 600, strata: Array.from({ length: 100 }, (_, i) => ({ i })) }),
-  RunDraw: () => ({ round: 1, selected: 600, targets: Array.from({ length: 1000 }, (_, i) => `uscc-${i}`) }),
+  RunDraw: () => ({ round: 1, selected: 600, pending: false, targets: Array.from({ length: 1000 }, (_, i) => `uscc-${i}`) }),
+  // a v2 round: the beacon's time (past here; the real wait is tested on the local platform)
+  AwaitCeremony: () => ({ stage: 'ceremony', round: 1, beaconAt: '2026-01-12T01:18:00Z' }),
   CloseTask: () => ({ closed: true }),
 };
 
@@ -167,8 +180,8 @@ describe('running the synthesized definition', () => {
       approval: { stage: 'approval' },
       witnesses: { stage: 'witnesses' },
       freeze: { round: 1, candidates: 20000, toDraw: 600 },
-      ceremony: { stage: 'ceremony' },
-      draw: { round: 1, selected: 600 },
+      ceremony: { stage: 'ceremony', round: 1, beaconAt: '2026-01-12T01:18:00Z' },
+      draw: { round: 1, selected: 600, pending: false },
       results: { stage: 'results', redraw: false },
       publication: { stage: 'publication' },
       followup: { stage: 'followup' },
@@ -180,9 +193,22 @@ describe('running the synthesized definition', () => {
     let round = 0;
     const { visited } = await run({ ...fixed, AwaitResults: () => ({ stage: 'results', redraw: ++round === 1 }) });
     const second = visited.indexOf('AfterResults') + 1;
-    expect(visited.slice(second, second + 5)).toEqual(['AwaitWitnesses', 'FreezePool', 'AwaitCeremony', 'RunDraw', 'AwaitResults']);
+    expect(visited.slice(second, second + 8)).toEqual(['AwaitWitnesses', 'FreezePool', 'AwaitCeremony', 'BeaconFixed', 'WaitForBeacon', 'RunDraw', 'Drawn', 'AwaitResults']);
     expect(visited.at(-1)).toBe('Closed');
     expect(visited.filter((v) => v === 'RunDraw')).toHaveLength(2);
+  });
+
+  it('waits for the beacon in a Wait state, not in RunDraw; a RunDraw that finds no beacon yet runs again after a short Wait', async () => {
+    let attempts = 0;
+    const { visited, result } = await run({ ...fixed, RunDraw: () => (++attempts < 3 ? { round: 1, selected: 0, pending: true } : fixed.RunDraw()), AwaitResults: () => ({ stage: 'results', redraw: false }) });
+    const from = visited.indexOf('AwaitCeremony');
+    expect(visited.slice(from, visited.indexOf('AwaitResults') + 1)).toEqual([
+      'AwaitCeremony', 'BeaconFixed', 'WaitForBeacon', 'RunDraw', 'Drawn', 'BeaconRetryWait', 'RunDraw', 'Drawn', 'BeaconRetryWait', 'RunDraw', 'Drawn', 'AwaitResults',
+    ]);
+    expect((result as { draw: unknown }).draw).toEqual({ round: 1, selected: 600, pending: false });
+    // a v1 round (no beacon time) draws at once
+    const v1 = await run({ ...fixed, AwaitCeremony: () => ({ stage: 'ceremony', round: 1 }), AwaitResults: () => ({ stage: 'results', redraw: false }) });
+    expect(v1.visited.slice(v1.visited.indexOf('BeaconFixed'), v1.visited.indexOf('AwaitResults'))).toEqual(['BeaconFixed', 'RunDraw', 'Drawn']);
   });
 
   it('records a rejected plan on the task and fails in PlanRejected with the reason', async () => {

@@ -102,9 +102,13 @@ function fixtureStack(app: App): Stack {
   const redo = new sfn.Choice(stack, 'AfterResults')
     .when(sfn.Condition.and(sfn.Condition.isPresent('$.results.redo'), sfn.Condition.booleanEquals('$.results.redo', true)), approval)
     .otherwise(close);
+  // A top-level Wait until `options.waitUntil` when given (the lifecycle waits for its beacon so).
+  const hold = new sfn.Wait(stack, 'Hold', { time: sfn.WaitTime.timestampPath('$.options.waitUntil') });
+  hold.next(results);
+  const held = new sfn.Choice(stack, 'Held').when(sfn.Condition.isPresent('$.options.waitUntil'), hold).otherwise(results);
   prepare.next(route);
   draw.next(approval);
-  approval.next(results);
+  approval.next(held);
   results.next(redo);
   close.next(new sfn.Succeed(stack, 'Done'));
   new sfn.StateMachine(stack, 'Flow', { stateMachineName: FIXTURE_MACHINE, definitionBody: sfn.DefinitionBody.fromChainable(prepare) });

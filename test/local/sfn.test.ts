@@ -95,7 +95,7 @@ describe('the definition', () => {
     const work = lambdas.functions().find((f) => f.logicalId.startsWith('Work'))!;
     expect(sm.definition.States.Close?.Resource).toBe(work.arn);
     const bindings = Object.fromEntries([...sm.tasks.values()].map((b) => [b.state, `${b.kind}${b.callback ? '+callback' : ''}`]));
-    expect(bindings).toEqual({ Prepare: 'invoke', Draw: 'direct', AwaitApproval: 'invoke+callback', AwaitResults: 'invoke+callback', Close: 'direct' });
+    expect(bindings).toEqual({ Prepare: 'invoke', Draw: 'direct', AwaitApproval: 'invoke+callback', Hold: 'wait', AwaitResults: 'invoke+callback', Close: 'direct' });
     expect(sm.tasks.get('AwaitResults')?.timeoutSeconds).toBe(30 * 24 * 3600);
   });
 });
@@ -127,14 +127,14 @@ describe.concurrent('executions', () => {
 
     events = await sfn.history(arn);
     const entered = events.filter((e) => e.type.endsWith('StateEntered')).map((e) => (e.stateEnteredEventDetails as { name: string }).name);
-    expect(entered).toEqual(['Prepare', 'Route', 'AwaitApproval', 'AwaitResults', 'AfterResults', 'Close', 'Done']);
+    expect(entered).toEqual(['Prepare', 'Route', 'AwaitApproval', 'Held', 'AwaitResults', 'AfterResults', 'Close', 'Done']);
     expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
     expect(events[0]?.type).toBe('ExecutionStarted');
     expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
     expect(events.filter((e) => e.type === 'TaskSucceeded')).toHaveLength(3);
     expect(events.filter((e) => e.type === 'LambdaFunctionSucceeded')).toHaveLength(1);
     const stats = await sfn.executionStats(arn);
-    expect(stats.transitions).toBe(7);
+    expect(stats.transitions).toBe(8);
     expect(stats.historyEvents).toBe(events.length);
     expect(stats.states.map((s) => s.name)).toEqual(entered);
     expect(stats.states.every((s) => typeof s.ms === 'number')).toBe(true);
@@ -236,7 +236,7 @@ describe.concurrent('executions', () => {
     await sfn.settled(arn);
     const stats = await sfn.executionStats(arn);
     expect(stats.status).toBe('SUCCEEDED');
-    expect(stats.transitions).toBe(7 + 2);
+    expect(stats.transitions).toBe(8 + 2);
   });
 
   it('loop back to a callback state with a fresh token for the new visit', async () => {
@@ -303,6 +303,43 @@ describe('timeouts', () => {
     }
   });
 
+});
+
+describe('Wait states', () => {
+  it('park until their time on the injected clock, survive a restart, continue once the clock has passed it; a past time passes at once', async () => {
+    const clock = new ManualClock(new Date());
+    setClock(clock);
+    try {
+      const waitUntil = new Date(clock.now().getTime() + 3600_000).toISOString();
+      const arn = await start('hold1', { waitUntil });
+      await sfn.sendTaskSuccess({ taskToken: await storedToken('hold1', 'approval'), output: '{}' });
+      await sfn.settled(arn);
+      expect(await sfn.getExecRecord(arn)).toMatchObject({ state: 'Hold', stateType: 'Wait', waiting: true, wakeAt: waitUntil });
+      expect(await calls('callback:hold1:results')).toBe(0);
+      clock.advance(59 * 60_000);
+      await sfn.checkTimeouts();
+      await sfn.settled(arn);
+      expect(await calls('callback:hold1:results')).toBe(0);
+
+      await sfn.close(); // the process dies while the execution waits: nothing but DynamoDB survives
+      sfn = adapter();
+      expect((await sfn.resumeAll()).waiting).toContain(arn);
+      clock.advance(2 * 60_000);
+      expect(await sfn.checkTimeouts()).toBeGreaterThanOrEqual(1);
+      await sfn.settled(arn);
+      expect(await calls('callback:hold1:results')).toBe(1);
+      expect((await sfn.getExecRecord(arn))?.wakeAt).toBeUndefined();
+      const events = (await sfn.history(arn)).filter((e) => (e.stateEnteredEventDetails ?? e.stateExitedEventDetails) && ((e.stateEnteredEventDetails ?? e.stateExitedEventDetails) as { name: string }).name === 'Hold').map((e) => e.type);
+      expect(events).toEqual(['WaitStateEntered', 'WaitStateExited']);
+
+      const past = await start('hold2', { waitUntil: new Date(clock.now().getTime() - 1000).toISOString() });
+      await sfn.sendTaskSuccess({ taskToken: await storedToken('hold2', 'approval'), output: '{}' });
+      await sfn.settled(past);
+      expect(await calls('callback:hold2:results')).toBe(1);
+    } finally {
+      resetClock();
+    }
+  });
 });
 
 describe('kill and restart', () => {

@@ -39,11 +39,24 @@ interface Definition {
   [k: string]: unknown;
 }
 
+/** A top-level Wait state's time fields (exactly one is set). */
+export interface WaitSpec {
+  Seconds?: number;
+  SecondsPath?: string;
+  Timestamp?: string;
+  TimestampPath?: string;
+}
+
 export interface TaskBinding {
   state: string;
   topLevel: boolean;
-  /** lambda:invoke (Parameters FunctionName + Payload, wrapped result) or a Lambda ARN. */
-  kind: 'invoke' | 'direct';
+  /**
+   * lambda:invoke (Parameters FunctionName + Payload, wrapped result), a Lambda ARN, or a
+   * top-level Wait state run as a task (`wait`): it parks the execution until its time on the
+   * injected clock (see Segment.waitState), so a wait survives a restart and follows a fast clock.
+   */
+  kind: 'invoke' | 'direct' | 'wait';
+  wait?: WaitSpec;
   callback: boolean;
   resource: string;
   functionArn?: string;
@@ -110,6 +123,12 @@ export function compileStateMachine(logicalId: string, res: LocalTemplate['Resou
   walkStates(definition.States, true, (name, st, top) => {
     if (st.QueryLanguage === 'JSONata') throw new Error(`${logicalId}.${name}: JSONata is not supported`);
     if (Array.isArray(st.Retry) && st.Retry.length) retrying.push(name);
+    if (st.Type === 'Wait' && top) {
+      const wait: WaitSpec = {};
+      for (const k of ['Seconds', 'SecondsPath', 'Timestamp', 'TimestampPath'] as const) if (st[k] !== undefined) (wait as Record<string, unknown>)[k] = st[k];
+      tasks.set(name, { state: name, topLevel: true, kind: 'wait', callback: false, resource: 'wait', wait });
+      return;
+    }
     if (st.Type !== 'Task') return;
     const resource = String(st.Resource);
     const m = INVOKE_RE.exec(resource);
@@ -130,9 +149,17 @@ export function compileStateMachine(logicalId: string, res: LocalTemplate['Resou
   // enforced on the injected clock by checkTimeouts().
   const runDefinition = JSON.parse(JSON.stringify(definition)) as Definition;
   delete runDefinition.TimeoutSeconds;
+  // Top-level Wait states run as tasks (same InputPath, OutputPath, Next/End; the task returns
+  // its input): the interpreter's own Wait would sleep in memory on the real clock.
+  for (const [name, st] of Object.entries(runDefinition.States)) {
+    if (st.Type !== 'Wait') continue;
+    const { Seconds: _s, SecondsPath: _sp, Timestamp: _t, TimestampPath: _tp, ...rest } = st;
+    runDefinition.States[name] = { ...rest, Type: 'Task', Resource: `arn:${intrinsics.partition}:lambda:${intrinsics.region}:${intrinsics.account}:function:suiji-local-wait`, TimeoutSeconds: MAX_TIMER_SECONDS };
+  }
   walkStates(runDefinition.States, true, (name, st) => {
     if (st.Type !== 'Task') return;
     const b = tasks.get(name)!;
+    if (b.kind === 'wait') return;
     if (b.callback || typeof st.TimeoutSeconds !== 'number') {
       if (!st.TimeoutSecondsPath || b.callback) st.TimeoutSeconds = MAX_TIMER_SECONDS;
     } else st.TimeoutSeconds = Math.min(st.TimeoutSeconds, MAX_TIMER_SECONDS);

@@ -11,7 +11,7 @@ import { transact, type Item, type TransactItem } from '../../store/base.js';
 import { pad } from '../../store/keys.js';
 import { now, nowIso } from '../../clock.js';
 import { LambdaFunctionError, LambdaServiceError } from './lambdas.js';
-import { runnerFor, type Json, type LocalStateMachine, type TaskBinding } from './sfn-definition.js';
+import { runnerFor, type Json, type LocalStateMachine, type TaskBinding, type WaitSpec } from './sfn-definition.js';
 import type { LocalStepFunctions } from './sfn.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -62,8 +62,11 @@ export interface ExecRecord extends Item {
   /** Pending callback token of the current visit. */
   token?: string;
   tokenVisit?: number;
-  /** No segment runs: the execution is parked at a callback state. */
+  /** No segment runs: the execution is parked at a callback state, or at a Wait state until `wakeAt`. */
   waiting?: boolean;
+  /** Parked at a Wait state: when it ends (injected clock), and the visit it belongs to. */
+  wakeAt?: string;
+  wakeVisit?: number;
   segment: number;
   owner: string;
   eventCount: number;
@@ -223,6 +226,28 @@ async function statesTimeoutError(): Promise<Error> {
   return new timeoutErrorClass();
 }
 
+/** A reference path `$.a.b` into a state's input. */
+function atPath(input: Json, path: string): Json | undefined {
+  if (path === '$') return input;
+  if (!/^\$(\.[A-Za-z_][\w-]*)+$/.test(path)) throw stateError('States.Runtime', `local Step Functions: only simple paths ($.a.b) are supported in Wait states, got ${path}`);
+  let v: Json | undefined = input;
+  for (const k of path.slice(2).split('.')) v = v && typeof v === 'object' && !Array.isArray(v) ? v[k] : undefined;
+  return v;
+}
+
+/** When a Wait state entered at `at` ends (ISO). Errors as Step Functions names them. */
+function waitEnd(state: string, w: WaitSpec, input: Json, at: Date): string {
+  let secs: unknown = w.Seconds;
+  if (w.SecondsPath) secs = atPath(input, w.SecondsPath);
+  if (secs !== undefined) {
+    if (typeof secs !== 'number' || !Number.isInteger(secs) || secs < 0) throw stateError('States.Runtime', `The SecondsPath parameter of Wait state '${state}' does not reference a non-negative integer`);
+    return new Date(at.getTime() + secs * 1000).toISOString();
+  }
+  const ts = w.TimestampPath ? atPath(input, w.TimestampPath) : w.Timestamp;
+  if (typeof ts !== 'string' || Number.isNaN(Date.parse(ts))) throw stateError('States.Runtime', `The TimestampPath parameter of Wait state '${state}' does not reference a valid ISO-8601 timestamp`);
+  return new Date(Date.parse(ts)).toISOString();
+}
+
 function failureOf(e: unknown): { error?: string; cause?: string } {
   const inner = (e instanceof ExecutionError ? (e as Error).cause : e) as Error | undefined;
   if (!inner) return { error: 'States.Runtime', cause: String(e) };
@@ -264,7 +289,7 @@ export function updateExpr(set: Record<string, unknown>, extraValues: Record<str
 
 const MUTABLE: (keyof ExecRecord)[] = [
   'status', 'stopDate', 'output', 'error', 'cause', 'state', 'stateType', 'stateInput', 'stateVisit', 'stateEnteredAt',
-  'token', 'tokenVisit', 'waiting', 'segment', 'owner', 'eventCount', 'transitions', 'maxPayloadBytes',
+  'token', 'tokenVisit', 'waiting', 'wakeAt', 'wakeVisit', 'segment', 'owner', 'eventCount', 'transitions', 'maxPayloadBytes',
 ];
 
 
@@ -308,7 +333,7 @@ export class Segment {
   private async run(): Promise<void> {
     const runner = runnerFor(this.sm, this.resumeAt ?? this.sm.definition.StartAt);
     const handlers: Record<string, (input: Json) => Promise<Json>> = {};
-    for (const [name, b] of this.sm.tasks) handlers[name] = (input) => (b.callback ? this.callbackTask(b, input) : this.lambdaTask(b, input));
+    for (const [name, b] of this.sm.tasks) handlers[name] = (input) => (b.kind === 'wait' ? this.waitState(b, input) : b.callback ? this.callbackTask(b, input) : this.lambdaTask(b, input));
     const r = runner.run(this.input as never, {
       overrides: {
         taskResourceLocalHandlers: handlers as never,
@@ -384,21 +409,47 @@ export class Segment {
         this.suppressFirst = undefined;
         const input = JSON.stringify(st.input ?? null);
         if (!this.checkPayload(input, st.name)) continue;
-        const id = this.append(`${st.type}StateEntered`, { name: st.name, input, inputDetails: { truncated: false } });
+        const id = this.append(`${this.typeOf(st)}StateEntered`, { name: st.name, input, inputDetails: { truncated: false } });
         this.rec.transitions++;
         if (top) {
-          Object.assign(this.rec, { state: st.name, stateType: st.type, stateInput: input, stateVisit: id, stateEnteredAt: nowIso() });
+          Object.assign(this.rec, { state: st.name, stateType: this.typeOf(st), stateInput: input, stateVisit: id, stateEnteredAt: nowIso() });
           this.lastSynced = { name: st.name, visit: id };
         }
       } else if (ev.type === 'StateExited' && st) {
         const output = JSON.stringify(st.output ?? null);
         if (!this.checkPayload(output, st.name)) continue;
-        this.append(`${st.type}StateExited`, { name: st.name, output, outputDetails: { truncated: false } });
+        this.append(`${this.typeOf(st)}StateExited`, { name: st.name, output, outputDetails: { truncated: false } });
       } else if (ev.type === 'StateRetried') {
         this.rec.transitions++;
       } else continue;
       this.kick();
     }
+  }
+
+  /** The state's type as defined (a top-level Wait runs as a task, and is recorded as a Wait). */
+  private typeOf(st: { name: string; type: string }): string {
+    return this.sm.tasks.get(st.name)?.kind === 'wait' ? 'Wait' : st.type;
+  }
+
+  /**
+   * A top-level Wait state: its end on the injected clock (Seconds from the first entry of this
+   * visit, or a timestamp); past it, the state passes its input on; before it, the execution
+   * parks (waiting, `wakeAt`) and the service continues it at this state once the clock has
+   * passed `wakeAt` (checkTimeouts, resumeAll).
+   */
+  private async waitState(b: TaskBinding, input: Json): Promise<Json> {
+    const visit = (await this.sync(b))!;
+    const wakeAt = this.rec.wakeVisit === visit && this.rec.wakeAt ? this.rec.wakeAt : waitEnd(b.state, b.wait!, input, now());
+    if (now().getTime() >= Date.parse(wakeAt)) {
+      this.rec.wakeAt = undefined;
+      this.rec.wakeVisit = undefined;
+      return input;
+    }
+    await this.quiesce();
+    Object.assign(this.rec, { waiting: true, wakeAt, wakeVisit: visit });
+    await this.flushOrEnd();
+    this.end();
+    throw unwind();
   }
 
   private checkPayload(json: string, state: string): boolean {

@@ -7,7 +7,9 @@
  *   sendTaskSuccess / sendTaskFailure, with AWS's errors for unknown and used tokens;
  * - durability: executions, their current state and an AWS-shaped event history live in the
  *   Suiji DynamoDB table. A run of the interpreter is a *segment*: it ends when the execution
- *   ends or when it parks at a callback state. A later segment starts the same definition with
+ *   ends or when it parks at a callback state or at a top-level Wait state (until its time on
+ *   the injected clock; checkTimeouts continues it — the interpreter's own Wait would sleep in
+ *   memory on the real clock). A later segment starts the same definition with
  *   `StartAt` at the recorded state (top-level states are flat by design), so an execution
  *   resumes after a restart exactly where it was; nothing lives only in memory while it waits.
  *
@@ -322,7 +324,8 @@ export class LocalStepFunctions {
         }
         if (rec.waiting) {
           const tok = rec.token ? await this.getToken(rec.token) : undefined;
-          if (tok?.status === 'PENDING') {
+          // at a callback whose outcome has not come, or at a Wait state whose time has not come
+          if (tok?.status === 'PENDING' || (!rec.token && rec.wakeAt && Date.parse(rec.wakeAt) > now().getTime())) {
             waiting.push(arn);
             continue;
           }
@@ -481,7 +484,7 @@ export class LocalStepFunctions {
 
   /**
    * Enforce, on the injected clock, what the interpreter cannot: callback TimeoutSeconds and
-   * HeartbeatSeconds, and the definition's TimeoutSeconds. Call it after moving the clock (the
+   * HeartbeatSeconds, the definition's TimeoutSeconds, and the end of top-level Wait states. Call it after moving the clock (the
    * fast-forward demo) or let startTimers() call it.
    */
   async checkTimeouts(): Promise<number> {
@@ -495,6 +498,12 @@ export class LocalStepFunctions {
         if (rec.timeoutAt && Date.parse(rec.timeoutAt) <= t) {
           await this.terminate(rec.executionArn, 'TIMED_OUT', 'ExecutionTimedOut', 'States.Timeout', 'The execution timed out.');
           acted++;
+          continue;
+        }
+        // parked at a Wait state whose time has come (on the injected clock): continue there
+        if (rec.waiting && !rec.token && rec.wakeAt) {
+          if (Date.parse(rec.wakeAt) > t || this.live.has(rec.executionArn)) continue;
+          if (await this.claimAndLaunch(rec, true)) acted++;
           continue;
         }
         if (!rec.waiting || !rec.token) continue;
