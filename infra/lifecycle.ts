@@ -181,7 +181,8 @@ export function lifecycleDefinition(scope: Construct, fns: LifecycleFunctions): 
   });
   waitForBeacon.next(draw);
   const beaconFixed = new sfn.Choice(scope, 'BeaconFixed', { comment: 'v2 rounds name the time of their beacon; v1 rounds draw at once' })
-    .when(sfn.Condition.isNotPresent('$.ceremony.beaconAt'), draw)
+    // Not(IsPresent) rather than IsPresent: false, which aws-local-stepfunctions 3.0 evaluates as never true
+    .when(sfn.Condition.not(sfn.Condition.isPresent('$.ceremony.beaconAt')), draw)
     .otherwise(waitForBeacon);
   const drawn = new sfn.Choice(scope, 'Drawn', { comment: 'RunDraw drew, or the beacon was not out yet' })
     .when(sfn.Condition.booleanEquals('$.draw.pending', true), beaconRetry);

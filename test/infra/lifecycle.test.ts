@@ -108,7 +108,7 @@ describe('definition', () => {
 
   it('waits for the beacon time handed over by the ceremony stage, and loops RunDraw through a short Wait while the beacon is pending', () => {
     expect(states.AwaitCeremony.Next).toBe('BeaconFixed');
-    expect(states.BeaconFixed).toMatchObject({ Type: 'Choice', Choices: [{ Variable: '$.ceremony.beaconAt', IsPresent: false, Next: 'RunDraw' }], Default: 'WaitForBeacon' });
+    expect(states.BeaconFixed).toMatchObject({ Type: 'Choice', Choices: [{ Not: { Variable: '$.ceremony.beaconAt', IsPresent: true }, Next: 'RunDraw' }], Default: 'WaitForBeacon' });
     expect(states.WaitForBeacon).toMatchObject({ Type: 'Wait', TimestampPath: '$.ceremony.beaconAt', Next: 'RunDraw' });
     expect(states.RunDraw.ResultSelector).toEqual({ 'round.$': '$.round', 'selected.$': '$.selected', 'pending.$': '$.pending' });
     expect(states.RunDraw.Next).toBe('Drawn');
