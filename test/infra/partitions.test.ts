@@ -83,7 +83,12 @@ describe.each([
   it('large imports: the API starts the import run by an asynchronous invoke, not an S3 notification; the bucket takes presigned PUTs from the console', () => {
     const [importRun] = fnOf(s, 'ImportRun')!;
     expect(envOf(s, 'Api').IMPORT_RUN_FUNCTION).toEqual({ Ref: importRun });
-    expect(statementsOf(s, 'Api').filter((st) => st.Action === 'lambda:InvokeFunction').map((st) => st.Resource)).toEqual([{ 'Fn::GetAtt': [importRun, 'Arn'] }]);
+    // the import run, and the recovery function that sends a result's confirmation after the answer
+    const [recover] = fnOf(s, 'JobRecover')!;
+    expect(statementsOf(s, 'Api').filter((st) => st.Action === 'lambda:InvokeFunction').map((st) => st.Resource)).toEqual(
+      expect.arrayContaining([{ 'Fn::GetAtt': [importRun, 'Arn'] }, { 'Fn::GetAtt': [recover, 'Arn'] }]),
+    );
+    expect(statementsOf(s, 'Api').filter((st) => st.Action === 'lambda:InvokeFunction')).toHaveLength(2);
     // no S3 → Lambda permission anywhere (the aws-cn trap of S3 notifications does not arise)
     expect(resourcesOf(s.appJson, 'AWS::Lambda::Permission').filter(([, r]) => JSON.stringify(r.Properties).includes('s3'))).toEqual([]);
     const [, bucket] = resourcesOf(s.dataJson, 'AWS::S3::Bucket').find(([id]) => id.startsWith('Blobs'))!;
