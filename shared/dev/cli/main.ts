@@ -13,8 +13,11 @@ import type { ImportRunView } from '../../import/job.js';
 const DEFAULT_ENDPOINT = process.env.SUIJI_ENDPOINT ?? 'http://127.0.0.1:3000';
 /** Tokens remembered per endpoint (`suiji login`; read at each use, so HOME decides). */
 const tokensFile = (): string => join(homedir(), '.suiji', 'tokens.json');
+/** This file's folder: the source's, also when run from the launcher's bundle (suiji.mjs defines it). */
+declare const SUIJI_CLI_DIR: string | undefined;
+const CLI_DIR = typeof SUIJI_CLI_DIR === 'string' ? SUIJI_CLI_DIR : dirname(new URL(import.meta.url).pathname);
 /** Written by `npm start` for the sample district's coordinator, so a first command just works. */
-const LOCAL_DEV_TOKEN = join(process.env.SUIJI_DATA_DIR ?? resolve(dirname(new URL(import.meta.url).pathname), '../../../.local'), 'dev-token.json');
+const LOCAL_DEV_TOKEN = join(process.env.SUIJI_DATA_DIR ?? resolve(CLI_DIR, '../../../.local'), 'dev-token.json');
 
 interface Ctx {
   endpoint: string;

@@ -98,9 +98,12 @@ export async function runVerify(path: string, out: (line: string) => void = (l) 
   return 1;
 }
 
+/** Defined in the launcher's bundle (suiji.mjs), where this module is not the program. */
+declare const SUIJI_CLI_DIR: string | undefined;
+
 function isMain(): boolean {
   const arg = process.argv[1];
-  if (!arg) return false;
+  if (!arg || typeof SUIJI_CLI_DIR === 'string') return false;
   try {
     return realpathSync(arg) === realpathSync(fileURLToPath(import.meta.url));
   } catch {
