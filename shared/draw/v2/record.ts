@@ -5,6 +5,7 @@
  * serialisation (published key order, two-space indentation, final newline).
  */
 import { createHash } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { z } from 'zod';
 import {
   canonicalJson,
@@ -231,7 +232,7 @@ const EMPTY_POOL_JSON = '\n    "pool": {\n      "key": [],\n      "A": [],\n    
 
 export function serializeRecordV2(record: DrawRecordV2): string {
   const parts = recordParts(record);
-  return typeof parts === 'string' ? parts : parts.map((x) => (typeof x === 'string' ? x : x.toString('latin1'))).join('');
+  return typeof parts === 'string' ? parts : [...parts].map((x) => (typeof x === 'string' ? x : x.toString('latin1'))).join('');
 }
 
 /**
@@ -240,13 +241,43 @@ export function serializeRecordV2(record: DrawRecordV2): string {
  * one string and encoding it took longer than the draw.
  */
 export function serializeRecordV2Bytes(record: DrawRecordV2): Buffer {
-  const parts = recordParts(record);
-  if (typeof parts === 'string') return Buffer.from(parts, 'utf8');
-  return Buffer.concat(parts.map((x) => (typeof x === 'string' ? Buffer.from(x, 'utf8') : x)));
+  return Buffer.concat([...recordV2Chunks(record)]);
 }
 
+/**
+ * serializeRecordV2's UTF-8 bytes as a sequence of Buffers (at most ~5 MB each, but for the text
+ * before the pool), for writing a record of any size: a 10,000,000-candidate record is ~0.9 GB,
+ * more than one JavaScript string can hold, and needs no buffer of its whole size either.
+ */
+export function* recordV2Chunks(record: DrawRecordV2, piece = POOL_PIECE): Generator<Buffer> {
+  const parts = recordParts(record, piece);
+  if (typeof parts === 'string') {
+    yield Buffer.from(parts, 'utf8');
+    return;
+  }
+  for (const x of parts) yield typeof x === 'string' ? Buffer.from(x, 'utf8') : x;
+}
+
+/** Writes the record to `path` (created or replaced) chunk by chunk. */
+export function writeRecordV2File(record: DrawRecordV2, path: string): number {
+  const fd = openSync(path, 'w');
+  let size = 0;
+  try {
+    for (const chunk of recordV2Chunks(record)) {
+      for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at);
+      size += chunk.length;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return size;
+}
+
+/** Entries per pool-list piece: 65,536 × 76 bytes ≈ 5 MB. */
+export const POOL_PIECE = 65_536;
+
 /** The record's text, or its pieces when the pool lists are still words (runDrawV2's records). */
-function recordParts(record: DrawRecordV2): string | (string | Buffer)[] {
+function recordParts(record: DrawRecordV2, piece = POOL_PIECE): string | Iterable<string | Buffer> {
   const words = lazyPoolWords(record.inputs);
   if (!words) return JSON.stringify(ordered(record), null, 2) + '\n';
   // The record with empty lists, then each list written straight from the words — the same bytes.
@@ -254,15 +285,20 @@ function recordParts(record: DrawRecordV2): string | (string | Buffer)[] {
   const text = JSON.stringify(ordered({ ...record, inputs: { pool: { key: [], A: [], B: [], C: [], D: [] }, eligibility: record.inputs.eligibility } }), null, 2) + '\n';
   // raw newlines occur only between tokens, never inside a string: this is the pool, once
   const at = text.indexOf(EMPTY_POOL_JSON);
-  const parts: (string | Buffer)[] = [text.slice(0, at) + '\n    "pool": {'];
-  STRATA.forEach((s, k) => {
-    const a = bounds[k]!, b = bounds[k + 1]!;
-    parts.push(`\n      "${s}": [`);
-    if (a < b) parts.push(poolListBytes(sorted, a, b));
-    parts.push(`]${k < 4 ? ',' : ''}`);
-  });
-  parts.push('\n    },\n' + text.slice(at + EMPTY_POOL_JSON.length));
-  return parts;
+  return (function* () {
+    yield text.slice(0, at) + '\n    "pool": {';
+    for (let k = 0; k < 5; k++) {
+      const a = bounds[k]!, b = bounds[k + 1]!;
+      yield `\n      "${STRATA[k]}": [`;
+      // each piece but the last ends with its comma; the last ends the list's text
+      for (let p = a; p < b; p += piece) {
+        const q = Math.min(b, p + piece);
+        yield q < b ? poolListBytes(sorted, p, q, true) : poolListBytes(sorted, p, q);
+      }
+      yield `]${k < 4 ? ',' : ''}`;
+    }
+    yield '\n    },\n' + text.slice(at + EMPTY_POOL_JSON.length);
+  })();
 }
 
 export function serializeOutcomeV2(o: OutcomeRecordV2): string {

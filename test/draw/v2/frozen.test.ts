@@ -5,6 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { compilePool } from '../../../shared/draw/pool.js';
 import { createHasher } from '../../../shared/draw/simd.js';
 import { candidateText, commitAll, publicPool } from '../../../shared/draw/v2/commit.js';
@@ -17,6 +20,8 @@ import {
   runDrawV2,
   serializeRecordV2,
   serializeRecordV2Bytes,
+  recordV2Chunks,
+  writeRecordV2File,
   type FreezeRecordV2,
   type FrozenDrawV2,
 } from '../../../shared/draw/v2/index.js';
@@ -91,6 +96,19 @@ describe('the record pool lists', () => {
     const { record } = drawFixtureV2(loadFixtureV2('a'));
     const fast = serializeRecordV2(record);
     expect(serializeRecordV2Bytes(record).equals(Buffer.from(fast, 'utf8'))).toBe(true);
+    // in pieces of 1, 2 and 3 entries (a 10,000,000 record is written ~5 MB at a time): the same bytes
+    for (const piece of [1, 2, 3]) {
+      const chunks = [...recordV2Chunks(record, piece)];
+      expect(chunks.length).toBeGreaterThan(record.freeze.candidates / piece);
+      expect(Buffer.concat(chunks).equals(Buffer.from(fast, 'utf8'))).toBe(true);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'suiji-record-'));
+    try {
+      expect(writeRecordV2File(record, join(dir, 'r.json'))).toBe(Buffer.byteLength(fast));
+      expect(readFileSync(join(dir, 'r.json'), 'utf8')).toBe(fast);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
     const lists = record.inputs.pool; // materialized now
     expect(lists).toEqual(JSON.parse(fast).inputs.pool);
     expect(serializeRecordV2(record)).toBe(fast);
