@@ -9,7 +9,9 @@ import { getLateLaunch, type LateLaunchRecord } from '../store/late-launch.js';
 import { getCeremony } from '../store/ceremony.js';
 import { listTasksOfDepartment, type TaskRecord } from '../store/tasks.js';
 
-export type LeaderDecisionKind = 'plan' | 'late-launch' | 'resume' | 'redraw';
+import type { LeaderDecisionKind } from '../domain/read-models.js';
+
+export type { LeaderDecisionKind };
 
 export const LEADER_DECISION_LABELS: Record<LeaderDecisionKind, string> = {
   plan: '任务计划待审批',

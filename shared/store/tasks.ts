@@ -30,6 +30,7 @@ import type { InspectorRef } from '../domain/identity.js';
 import { DomainError } from '../domain/errors.js';
 import type { PlanTask, PlanVersion } from '../domain/schemas.js';
 import type { LateLaunchRecord } from './late-launch.js';
+import type { Stage, TaskReached } from '../domain/read-models.js';
 
 export const TARGET_STATUSES = [
   'assigned',
@@ -54,19 +55,7 @@ export const STATUS_NAMES: Record<TargetStatus, string> = {
   closed: '已办结',
 };
 
-/** Lifecycle stage of a task, as shown to the coordinator. */
-export type Stage =
-  | 'launched'
-  | 'approval'
-  | 'witnesses'
-  | 'freeze'
-  | 'ceremony'
-  | 'draw'
-  | 'results'
-  | 'publication'
-  | 'followup'
-  | 'closed'
-  | 'failed';
+export type { Stage } from '../domain/read-models.js';
 
 export type CallbackStage = 'approval' | 'witnesses' | 'ceremony' | 'results' | 'publication' | 'followup';
 
@@ -86,7 +75,7 @@ export interface TaskRecord {
   total: number;
   counts: Partial<Record<TargetStatus, number>>;
   /** Targets whose status is at or beyond a milestone (monotonic counters). */
-  reached: { resultEntered: number; published: number; closed: number; followupOpened: number };
+  reached: TaskReached;
   failure?: { error: string; cause: string; at: string };
   /** Failures a resumed task left behind, oldest first (each ended a round on record). */
   pastFailures?: { error: string; cause: string; at: string }[];

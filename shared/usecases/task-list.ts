@@ -9,12 +9,15 @@ import { getPlanVersion, findTask, listPlans } from '../store/plans.js';
 import { deadlinesOfTask, listPartnerTasksOfDepartment, listTasksOfDepartment, type Stage, type TaskRecord } from '../store/tasks.js';
 import { listDepartments } from '../store/registry.js';
 import { getLateLaunch, type LateLaunchRecord } from '../store/late-launch.js';
-import { decisionOfTask, lateLaunchDecision, type PendingDecision } from '../lifecycle/decisions.js';
+import { decisionOfTask, lateLaunchDecision } from '../lifecycle/decisions.js';
 import { effectiveDates } from '../domain/late.js';
 import { isOverdue } from '../domain/deadlines.js';
 import { chinaToday } from '../domain/calendar.js';
 import type { PlanTask } from '../domain/schemas.js';
 import { now } from '../clock.js';
+import type { NextAction, TaskRow } from '../domain/read-models.js';
+
+export type { NextAction, TaskRow };
 
 export const STAGE_NAMES: Record<Stage | 'not-launched', string> = {
   'not-launched': '未启动',
@@ -31,11 +34,6 @@ export const STAGE_NAMES: Record<Stage | 'not-launched', string> = {
   failed: '已终止',
 };
 
-export interface NextAction {
-  /** Who acts: a role of the task's department, or `lead` (the lead department of a joint task a partner watches). */
-  who: string;
-  what: string;
-}
 
 /**
  * What happens next in a task, and who does it. `drawDate` is the published plan's; `late` the
@@ -67,29 +65,6 @@ export function nextAction(stage: Stage | 'not-launched', t: TaskRecord | undefi
   }
 }
 
-export interface TaskRow {
-  taskId: string;
-  name: string;
-  planId: string;
-  year: number;
-  leadSection: string;
-  category: string;
-  window: { start: string; end: string };
-  drawDate: string;
-  joint: boolean;
-  /** A partner's row: the department that leads the joint task, and the label 联合（牵头：X局）. */
-  lead?: { department: string; name: string };
-  jointLabel?: string;
-  stage: Stage | 'not-launched';
-  stageName: string;
-  total: number;
-  reached?: TaskRecord['reached'];
-  overdue: number;
-  launchedAt?: string;
-  closedAt?: string;
-  decision?: { kind: PendingDecision['kind']; label: string };
-  next?: NextAction;
-}
 
 const overdueOf = async (t: TaskRecord | undefined, today: string): Promise<number> =>
   t ? (await deadlinesOfTask(t.taskId, { openBefore: today })).filter((d) => !d.metAt && d.due !== null && isOverdue(d.due, today)).length : 0;

@@ -2,7 +2,7 @@
  * Builds the web console (web/ → web/dist) when its sources changed since the last build, so
  * `npm start`, the browser test and the console bench always serve what is in the tree, with no
  * manual step. The fingerprint covers every file under web/ (but dist), the shared schemas the
- * forms validate with, and the lockfile.
+ * forms validate with, the read-model types the screens share, and the lockfile.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ function files(dir: string, out: string[] = []): string[] {
 
 export function consoleSourceHash(): string {
   const h = createHash('sha256');
-  const inputs = [...files(WEB), join(REPO_ROOT, 'shared/domain/schemas.ts'), join(REPO_ROOT, 'shared/domain/uscc.ts'), join(REPO_ROOT, 'package-lock.json')].sort();
+  const inputs = [...files(WEB), join(REPO_ROOT, 'shared/domain/schemas.ts'), join(REPO_ROOT, 'shared/domain/uscc.ts'), join(REPO_ROOT, 'shared/domain/read-models.ts'), join(REPO_ROOT, 'package-lock.json')].sort();
   for (const f of inputs) {
     if (!existsSync(f)) continue;
     h.update(relative(REPO_ROOT, f)).update('\0').update(readFileSync(f)).update('\0');
