@@ -212,6 +212,11 @@ const orderedClose = (c: CloseRecordV2): CloseRecordV2 => ({
   witnesses: c.witnesses.map((w) => ({ id: w.id, name: w.name, role: w.role, commitment: w.commitment })),
 });
 
+const orderedTarget = (t: DrawTargetV2): DrawTargetV2 => ({
+  commitment: t.commitment, uscc: t.uscc, salt: t.salt, stratum: t.stratum, area: t.area, exclusions: t.exclusions,
+  priority: t.priority, leader: t.leader, team: t.team,
+});
+
 /** The record in its published key order (large inputs last). */
 function ordered(r: DrawRecordV2): DrawRecordV2 {
   return {
@@ -220,10 +225,7 @@ function ordered(r: DrawRecordV2): DrawRecordV2 {
     closeDigest: r.closeDigest, closeDigestSm3: r.closeDigestSm3, close: orderedClose(r.close),
     reveals: { witnesses: r.reveals.witnesses.map((w) => ({ id: w.id, secret: w.secret })), system: r.reveals.system, beacons: r.reveals.beacons },
     ...orderedResults(r),
-    targets: r.targets.map((t) => ({
-      commitment: t.commitment, uscc: t.uscc, salt: t.salt, stratum: t.stratum, area: t.area, exclusions: t.exclusions,
-      priority: t.priority, leader: t.leader, team: t.team,
-    })),
+    targets: r.targets.map(orderedTarget),
     inputs: { pool: { key: r.inputs.pool.key, A: r.inputs.pool.A, B: r.inputs.pool.B, C: r.inputs.pool.C, D: r.inputs.pool.D }, eligibility: r.inputs.eligibility },
   };
 }
@@ -276,17 +278,35 @@ export function writeRecordV2File(record: DrawRecordV2, path: string): number {
 /** Entries per pool-list piece: 65,536 × 76 bytes ≈ 5 MB. */
 export const POOL_PIECE = 65_536;
 
+/** Targets per piece of the targets' text (~400 bytes each). */
+const TARGET_PIECE = 8_192;
+const EMPTY_TARGETS_JSON = '\n  "targets": [],\n';
+
 /** The record's text, or its pieces when the pool lists are still words (runDrawV2's records). */
 function recordParts(record: DrawRecordV2, piece = POOL_PIECE): string | Iterable<string | Buffer> {
   const words = lazyPoolWords(record.inputs);
   if (!words) return JSON.stringify(ordered(record), null, 2) + '\n';
   // The record with empty lists, then each list written straight from the words — the same bytes.
+  // The targets too are written in pieces (382,000 at 10,000,000 candidates: ~160 MB of text).
   const { sorted, bounds } = words;
-  const text = JSON.stringify(ordered({ ...record, inputs: { pool: { key: [], A: [], B: [], C: [], D: [] }, eligibility: record.inputs.eligibility } }), null, 2) + '\n';
-  // raw newlines occur only between tokens, never inside a string: this is the pool, once
+  const { targets } = record;
+  const text = JSON.stringify(ordered({ ...record, targets: [], inputs: { pool: { key: [], A: [], B: [], C: [], D: [] }, eligibility: record.inputs.eligibility } }), null, 2) + '\n';
+  // raw newlines occur only between tokens, never inside a string: these are the top-level
+  // targets and the pool, once each
+  const tat = text.indexOf(EMPTY_TARGETS_JSON);
   const at = text.indexOf(EMPTY_POOL_JSON);
+  const targetPiece = Math.max(1, Math.floor((piece * TARGET_PIECE) / POOL_PIECE));
   return (function* () {
-    yield text.slice(0, at) + '\n    "pool": {';
+    if (!targets.length) yield text.slice(0, at) + '\n    "pool": {';
+    else {
+      yield text.slice(0, tat) + '\n  "targets": [';
+      for (let p = 0; p < targets.length; p += targetPiece) {
+        // the array's elements as JSON.stringify writes them at depth 1: indented two more
+        const inner = JSON.stringify(targets.slice(p, p + targetPiece).map(orderedTarget), null, 2).slice(1, -2).replaceAll('\n', '\n  ');
+        yield p ? ',' + inner : inner;
+      }
+      yield '\n  ],\n' + text.slice(tat + EMPTY_TARGETS_JSON.length, at) + '\n    "pool": {';
+    }
     for (let k = 0; k < 5; k++) {
       const a = bounds[k]!, b = bounds[k + 1]!;
       yield `\n      "${STRATA[k]}": [`;

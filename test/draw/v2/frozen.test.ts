@@ -96,8 +96,8 @@ describe('the record pool lists', () => {
     const { record } = drawFixtureV2(loadFixtureV2('a'));
     const fast = serializeRecordV2(record);
     expect(serializeRecordV2Bytes(record).equals(Buffer.from(fast, 'utf8'))).toBe(true);
-    // in pieces of 1, 2 and 3 entries (a 10,000,000 record is written ~5 MB at a time): the same bytes
-    for (const piece of [1, 2, 3]) {
+    // in pieces of 1–24 pool entries, 1–3 targets (a 10,000,000 record is written ~5 MB at a time): the same bytes
+    for (const piece of [1, 2, 3, 16, 24]) {
       const chunks = [...recordV2Chunks(record, piece)];
       expect(chunks.length).toBeGreaterThan(record.freeze.candidates / piece);
       expect(Buffer.concat(chunks).equals(Buffer.from(fast, 'utf8'))).toBe(true);
