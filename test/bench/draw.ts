@@ -471,6 +471,11 @@ async function runFreezeV2(n: number): Promise<void> {
     frozen = undefined;
     gcNow();
     Object.assign(result, await drawPhases(state, hasher, chain, watch, process.env['SUIJI_BENCH_RECORD']));
+    // one process holds the frozen draw it made: nothing stored to distrust, so the province's
+    // figure is FREEZE + ceremony (docs/DRAW.md §19, "10,000,000 candidates in one process")
+    const fc = { wall: phases['freeze']!.wall + phases['ceremony']!.wall, cpu: phases['freeze']!.cpu + phases['ceremony']!.cpu };
+    phases['freeze+ceremony'] = fc;
+    line2('FREEZE + ceremony (the one-process figure)', fmt('freeze+ceremony'));
     line2('peak RSS of the process (getrusage)', mb(process.resourceUsage().maxRSS * 1024));
   }
   const load = await loadLine();
