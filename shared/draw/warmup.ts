@@ -27,7 +27,7 @@ import type { FreezeInputCommon } from './draw.js';
 import { createHash } from 'node:crypto';
 import { QUICKNET } from './v2/beacon.js';
 import { closeRegistration, freezeDrawV2, runDrawV2 } from './v2/draw.js';
-import { frozenStateOf, rebuildFrozenV2 } from './v2/frozen.js';
+import { decodeFrozenV2, encodeFrozenV2, loadFrozenStateV2 } from './v2/state.js';
 import { serializeRecordV2 } from './v2/record.js';
 
 export function warmUpDraw(hasher: BatchHasher, candidates = 60_000): number {
@@ -91,7 +91,7 @@ const QUICKNET_1000 = 'b44679b9a59af2ec876b1a6b1ad52ea9b1615fc3982b19576350f9344
 
 /**
  * The v2 round on the same synthetic pool, as FreezePool and RunDraw run it: freeze, the stored
- * state (openings) written and read back, the rebuild, close, reveals with a real BLS beacon
+ * state (binary) written and read back and loaded, close, reveals with a real BLS beacon
  * check, selection, matching, the record and its file text.
  */
 function warmUpDrawV2(input: FreezeInputCommon & { witnesses: readonly { id: string; commitment: string }[] }, witness: string, hasher: BatchHasher): void {
@@ -100,7 +100,7 @@ function warmUpDrawV2(input: FreezeInputCommon & { witnesses: readonly { id: str
     { ...input, frozenAt: '2023-08-23T15:00:00Z', drawTime: '2023-08-23T15:30:00Z', department: 'warm-up', round: 1, prev: null, beacons: [spec] },
     hasher,
   );
-  const rebuilt = rebuildFrozenV2(JSON.parse(JSON.stringify(frozenStateOf(frozen))), hasher);
+  const rebuilt = loadFrozenStateV2(decodeFrozenV2(encodeFrozenV2(frozen, { systemSecretHex: '00'.repeat(32) })));
   const closed = closeRegistration(rebuilt, '2023-08-23T15:40:00Z', [{ id: 'w', name: '预热', role: '预热', commitment: input.witnesses[0]!.commitment }]);
   const signature = QUICKNET_1000;
   const randomness = createHash('sha256').update(Buffer.from(signature, 'hex')).digest('hex');

@@ -26,7 +26,7 @@ import { getBlob, putBlob } from '../blobs.js';
 import { ceremonyRoundOf, getCeremony, updateCeremony } from '../store/ceremony.js';
 import { appendChainRound, endChainRound, getChainHead, getChainRound } from '../store/chain.js';
 import { beaconAt, beaconSpecsFor, awaitBeacons } from './beacons.js';
-import { closeRoundV2, endRoundV2, frozenBlobOf, frozenKey, loadFrozenV2, readFrozenBlob, recordKey, type DrawSummaryV2 } from './draw-v2.js';
+import { closeRoundV2, endRoundV2, frozenKey, loadFrozenV2, readFrozenBlob, recordKey, writeFrozenBlob, type DrawSummaryV2 } from './draw-v2.js';
 import { K } from '../store/keys.js';
 import { getItem, isConditionFailure, putItem, type Item } from '../store/base.js';
 import { forEachPoolPage, getTargets, listInspectionItems, listInspectors, putTargets } from '../store/registry.js';
@@ -154,8 +154,7 @@ export async function freezeStage(input: { taskId: string }): Promise<{ round: n
           ...(built.candidates >= LARGE_POOL ? { helper: drawHasher() } : {}),
         });
         // Internal state first, then the chain: a crash in between freezes again on retry.
-        blob = { ...frozenBlobOf(frozen, system.hex), ...(departmentOf ? { departmentOf } : {}) };
-        await putBlob(frozenKey(task.taskId, round), JSON.stringify(blob), 'application/json');
+        blob = await writeFrozenBlob(task.taskId, round, frozen, { systemSecretHex: system.hex, ...(departmentOf ? { departmentOf } : {}) });
         const f = frozen.freeze;
         const appended = await appendChainRound({
           department: f.department, round: f.round, taskId: task.taskId, taskRound: round, status: 'frozen',
@@ -305,7 +304,7 @@ async function drawV2(taskId: string, round: number, v2: DrawSummaryV2, ceremony
     const specs = (blob.freeze as FreezeRecordV2).beacons;
     const beacons = await awaitBeacons(specs, BEACON_POLL_MS, ceremony.indexProof);
     if (!beacons && now().getTime() < Math.max(...specs.map(beaconAt)) + BEACON_WAIT_MS) return 'pending';
-    const frozen = loadFrozenV2(blob, blob.openings.length >= LARGE_POOL ? drawHasher() : undefined);
+    const frozen = loadFrozenV2(blob, blob.candidates >= LARGE_POOL ? drawHasher() : undefined);
     if (!beacons) {
       const reason = `公共随机信标（${frozen.freeze.beacons.map((b) => (b.source === 'index-close' ? `指数收盘 ${b.date}` : `${b.source} 第 ${b.round} 轮`)).join('、')}）未能取得`;
       await endRoundV2(taskId, round, 'failed', reason);

@@ -6,8 +6,14 @@
  */
 import {
   closeRegistration,
-  frozenStateOf,
+  decodeFrozenV2,
+  encodeFrozenV2,
+  indexOfUscc,
   lateClose,
+  loadFrozenStateV2,
+  openingLine,
+  openingLines,
+  parsePublicEligibility,
   outcomeRecord,
   rebuildFrozenV2,
   serializeOutcomeV2,
@@ -15,7 +21,9 @@ import {
   type BeaconSpec,
   type CloseRecordV2,
   type FreezeRecordV2,
+  type DecodedFrozenV2,
   type FrozenDrawV2,
+  type FrozenHeaderV2,
   type FrozenStateV2,
 } from '../draw/v2/index.js';
 import { createHasher, type BatchHasher } from '../draw/simd.js';
@@ -27,31 +35,64 @@ import { getCeremony, updateCeremony } from '../store/ceremony.js';
 import { nowIso } from '../clock.js';
 import { availableProofs } from './beacons.js';
 
+/** v1's frozen inputs, and v2 states stored as JSON before the binary state (still read). */
 export const frozenKey = (taskId: string, round: number): string => `draws/${taskId}/${round}/frozen.json`;
+/** A v2 round's internal state, binary (shared/draw/v2/state.ts). */
+export const frozenStateKey = (taskId: string, round: number): string => `draws/${taskId}/${round}/frozen.bin`;
 export const recordKey = (taskId: string, round: number): string => `draws/${taskId}/${round}/record.json`;
 
-/** What the freeze keeps internally (never published): the supervisor's input and the system's secret. */
-export interface FrozenBlobV2 extends FrozenStateV2 {
+/** What the freeze keeps internally besides the draw state: the system's secret and the departments. */
+interface FrozenExtrasV2 {
   algorithm: 'suiji-draw-v2';
   systemSecretHex: string;
   /** Registry inspector id → department (joint tasks: teams are recorded as (department, id)). */
   departmentOf?: Record<string, string>;
 }
 
-export function frozenBlobOf(f: FrozenDrawV2, systemSecretHex: string): FrozenBlobV2 {
-  return { algorithm: 'suiji-draw-v2', ...frozenStateOf(f), systemSecretHex };
+/**
+ * A v2 round's internal state as read (never published): the header fields, and the binary
+ * columns (`state`) — or, for a round frozen before the binary state, the JSON openings.
+ */
+export type FrozenBlobV2 = FrozenHeaderV2 & FrozenExtrasV2 & { candidates: number } & ({ state: DecodedFrozenV2; legacy?: undefined } | { state?: undefined; legacy: FrozenStateV2 });
+
+/** Stores the binary state of a fresh freeze; returns it as readFrozenBlob would. */
+export async function writeFrozenBlob(taskId: string, round: number, f: FrozenDrawV2, extras: Omit<FrozenExtrasV2, 'algorithm'>): Promise<FrozenBlobV2> {
+  const bytes = encodeFrozenV2(f, { algorithm: 'suiji-draw-v2', ...extras });
+  await putBlob(frozenStateKey(taskId, round), bytes, 'application/octet-stream');
+  return blobOf(decodeFrozenV2(bytes));
 }
+
+const blobOf = (d: DecodedFrozenV2<FrozenHeaderV2 & FrozenExtrasV2>): FrozenBlobV2 => ({ ...d.header, candidates: d.n, state: d });
 
 export async function readFrozenBlob(taskId: string, round: number): Promise<FrozenBlobV2 | undefined> {
+  const bin = await getBlob(frozenStateKey(taskId, round));
+  if (bin) return blobOf(decodeFrozenV2(bin));
   const b = await getBlob(frozenKey(taskId, round));
   if (!b) return undefined;
-  const v = JSON.parse(b.toString('utf8')) as FrozenBlobV2 | { freeze: { algorithm: string } };
-  return 'openings' in v ? v : undefined;
+  const v = JSON.parse(b.toString('utf8')) as (FrozenStateV2 & FrozenExtrasV2) | { freeze: { algorithm: string } };
+  return 'openings' in v ? { ...v, candidates: v.openings.length, legacy: v } : undefined;
 }
 
-/** Rebuilds the frozen draw from the stored state (every commitment recomputed, digests re-checked). */
+/**
+ * The frozen draw from the stored state: a binary state checked by digest (freeze record,
+ * poolDigest over the commitments, eligibilityDigest; runDrawV2 opens the drawn entries against
+ * their commitments), a JSON state of an older round rebuilt (every commitment recomputed).
+ */
 export function loadFrozenV2(b: FrozenBlobV2, hasher: BatchHasher = createHasher()): FrozenDrawV2 {
-  return rebuildFrozenV2(b, hasher);
+  return b.state ? loadFrozenStateV2(b.state) : rebuildFrozenV2(b.legacy, hasher);
+}
+
+/** The internal openings "<uscc>,<stratum>,<k>,<excl>,<salt hex>", USCC order (the supervisor's input). */
+export function openingsOf(b: FrozenBlobV2): string[] {
+  if (!b.state) return b.legacy.openings;
+  return openingLines({ pool: { ...b.state.pool, ...parsePublicEligibility(b.eligibility) }, salts: b.state.salts }).sort();
+}
+
+/** The internal opening of one enterprise, or undefined if it is not in the round's pool. */
+export function openingFor(b: FrozenBlobV2, uscc: string): string | undefined {
+  if (!b.state) return b.legacy.openings.find((l) => l.startsWith(`${uscc},`));
+  const i = indexOfUscc(b.state, uscc);
+  return i < 0 ? undefined : openingLine({ ...b.state.pool, ...parsePublicEligibility(b.eligibility) }, b.state.salts, i);
 }
 
 /** The v2 part of a round's draw summary (public: nothing here is internal). */

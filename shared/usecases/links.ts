@@ -15,7 +15,7 @@
  * Refusals are domain errors: `tooLate` for an expired or used link (or a target no longer on
  * the task), `notFound` (reason NOT_ON_TEAM) for a target not on the inspector's team.
  */
-import { readFrozenBlob } from '../lifecycle/draw-v2.js';
+import { openingFor, readFrozenBlob } from '../lifecycle/draw-v2.js';
 import { checkCodeOf } from '../draw/v2/index.js';
 import { consoleLink, consumeLink, createLink, releaseLink, resolveLink, type LinkRecord } from '../links.js';
 import { enterResult, taskContext, type EntryOptions } from '../lifecycle/progress.js';
@@ -156,7 +156,8 @@ async function sheetSelfCheck(taskId: string, round: number, uscc: string, store
   let code = stored;
   if (!code && round > 0) {
     // a round drawn before the code was kept on the progress record: from the internal openings
-    const line = (await readFrozenBlob(taskId, round))?.openings.find((l) => l.startsWith(`${uscc},`));
+    const b = await readFrozenBlob(taskId, round);
+    const line = b && openingFor(b, uscc);
     if (line) code = checkCodeOf(line).code;
   }
   if (!code) return {};

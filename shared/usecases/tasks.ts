@@ -7,7 +7,7 @@ import { findTask } from '../store/plans.js';
 import { audit, createTaskRecord, getTask, deadlinesOfTask, listProgressPage, STATUS_NAMES, TARGET_STATUSES, updateTask, type ProgressRecord, type TargetStatus, type TaskRecord } from '../store/tasks.js';
 import { describeExecution, startExecution, type ExecutionView } from '../lifecycle/callbacks.js';
 import { getDrawRecordJson } from '../lifecycle/draw-stage.js';
-import { readFrozenBlob } from '../lifecycle/draw-v2.js';
+import { openingFor, openingsOf, readFrozenBlob } from '../lifecycle/draw-v2.js';
 import { checkCodeOf } from '../draw/v2/index.js';
 import { listFollowUps, publishResults, type FollowUp } from '../lifecycle/progress.js';
 import { chinaToday } from '../domain/calendar.js';
@@ -119,7 +119,7 @@ export async function drawInputsOf(_staff: Staff, taskId: string, round?: number
     freezeDigest: b.freezeDigest,
     freeze: b.freeze,
     eligibility: b.eligibility,
-    openings: b.openings,
+    openings: openingsOf(b),
     pseudonyms: Object.entries(b.pseudonyms).map(([pseudonym, id]) => ({ pseudonym, id, department: departmentOf[id] ?? null })),
   };
   return { json: JSON.stringify(out, null, 2) + '\n', filename: `${t.taskId}-draw-${r}-inputs.json` };
@@ -136,7 +136,7 @@ export async function checkCodeFor(_staff: Staff, taskId: string, uscc: string, 
   if (!/^[0-9A-HJ-NP-RTUW-Y]{18}$/.test(u)) throw invalid('统一社会信用代码应为 18 位（数字和大写字母，不含 I、O、S、V、Z）');
   const b = await readFrozenBlob(t.taskId, r);
   if (!b) throw notFound(`第 ${r} 轮的 suiji-draw-v2 冻结输入`);
-  const line = b.openings.find((l) => l.startsWith(`${u},`));
+  const line = openingFor(b, u);
   if (!line) throw notFound(`第 ${r} 轮对象池中的检查对象 ${u}（该企业不在本轮抽查范围内）`);
   return { uscc: u, round: r, code: checkCodeOf(line).code, stratum: line.split(',')[1]! };
 }

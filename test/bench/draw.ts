@@ -332,11 +332,11 @@ async function rssWatcher(): Promise<{ reset(): void; peak(): number; stop(): Pr
  *
  *   FreezePool  (fresh process)  eligibility (the pool read page by page; informational), the
  *               FREEZE (pseudonyms, salts, commitments, public pool, digests), and the internal
- *               frozen state it stores (openings as text, JSON, written to a file)
- *   RunDraw     (fresh process)  reads that state, then the DRAW: rebuilds the frozen draw from
- *               the openings (every commitment recomputed, pool and freeze digests re-checked)
- *               and runs the ceremony after the beacon (close record, reveals, BLS beacon check,
- *               seed, selection over the commitments, matching); then writes the record
+ *               frozen state it stores (binary: commitments, openings; written to a file)
+ *   RunDraw     (fresh process)  reads that state, then the DRAW: loads the frozen draw (freeze,
+ *               pool and eligibility digests re-checked) and runs the ceremony after the beacon
+ *               (close record, reveals, BLS beacon check, seed, selection over the commitments,
+ *               the drawn entries opened against their commitments, matching); then writes the record
  *   suiji verify (fresh process) the record file, as a citizen runs it (`npx suiji`: the
  *               launcher's cached bundle, built before the timed run)
  *
@@ -452,18 +452,18 @@ async function runFreezeV2(n: number): Promise<void> {
   );
   const rssFreeze = watch.peak();
   const f = frozen.freeze;
-  const state = await phase('state', () => ({ algorithm: 'suiji-draw-v2', ...v2.frozenStateOf(frozen!), systemSecretHex: system.hex }));
+  const state = await phase('state', () => v2.encodeFrozenV2(frozen!, { algorithm: 'suiji-draw-v2', systemSecretHex: system.hex }));
   const file = process.env['SUIJI_BENCH_FILE'];
   const write = file !== undefined && n <= V2_FILE_LIMIT;
-  if (write) await phase('stateFile', async () => (await import('node:fs')).writeFileSync(file, JSON.stringify(state)));
+  if (write) await phase('stateFile', async () => (await import('node:fs')).writeFileSync(file, state));
   const rssState = watch.peak();
   console.log(`\n== suiji-draw-v2: ${n.toLocaleString('en')} registry targets → ${f.candidates.toLocaleString('en')} candidates (hasher: ${hasher.kind}, ${hasher.threads} threads)`);
   line2('strata (selected/candidates)', f.strata.map((x) => `${x.stratum} ${x.toDraw}/${x.candidates}`).join(', '));
   console.log('  FreezePool (fresh process, after the init warm-up):');
   line2('  eligibility (pool read; not in the totals)', fmt('eligibility'));
   line2('  FREEZE', fmt('freeze'));
-  line2('  frozen state: opening lines', fmt('state'));
-  if (write) line2('  frozen state: JSON + write', fmt('stateFile'));
+  line2('  frozen state: binary (commitments, openings)', fmt('state'));
+  if (write) line2('  frozen state: write', fmt('stateFile'));
   line2('  peak RSS: before / freeze / + state', `${mb(rss0)} / ${mb(rssFreeze)} / ${mb(rssState)}`);
   const result: Record<string, unknown> = { n, candidates: f.candidates, rss0MB: rss0 / 2 ** 20, rssFreezeMB: rssFreeze / 2 ** 20, rssStateMB: rssState / 2 ** 20 };
   if (!write) {
@@ -484,9 +484,9 @@ async function runFreezeV2(n: number): Promise<void> {
   await hasher.close();
 }
 
-/** RunDraw's phases over a frozen state: the DRAW (rebuild + ceremony), then the record (to `file`). */
+/** RunDraw's phases over a frozen state: the DRAW (load + ceremony), then the record (to `file`). */
 async function drawPhases(
-  state: import('../../shared/draw/v2/index.js').FrozenStateV2 & { systemSecretHex: string },
+  state: Uint8Array,
   hasher: ReturnType<typeof createParallelHasher>,
   chain: Awaited<ReturnType<typeof benchChain>>,
   watch: Awaited<ReturnType<typeof rssWatcher>>,
@@ -495,23 +495,28 @@ async function drawPhases(
   const v2 = await import('../../shared/draw/v2/index.js');
   const rss0 = process.memoryUsage.rss();
   watch.reset();
-  const frozen = await phase('rebuild', () => v2.rebuildFrozenV2(state, hasher));
+  let systemSecretHex = '';
+  const frozen = await phase('load', () => {
+    const d = v2.decodeFrozenV2<import('../../shared/draw/v2/index.js').FrozenHeaderV2 & { systemSecretHex: string }>(state);
+    systemSecretHex = d.header.systemSecretHex;
+    return v2.loadFrozenStateV2(d);
+  });
   const spec = frozen.freeze.beacons[0] as ReturnType<typeof chain.spec>;
   const proof = chain.proof(spec.round, new Date('2025-03-04T00:00:00Z'));
   const closedAt = new Date(Date.parse(frozen.freeze.drawTime) - 60_000).toISOString();
   const record = await phase('ceremony', () => {
     const closed = v2.closeRegistration(frozen, closedAt, witnessesV2.map((w) => ({ ...w, commitment: commitSecret(w.secret) })));
-    return v2.runDrawV2(frozen, closed, { witnesses: witnessesV2, system: state.systemSecretHex, beacons: [proof] }, { hasher });
+    return v2.runDrawV2(frozen, closed, { witnesses: witnessesV2, system: systemSecretHex, beacons: [proof] }, { hasher });
   });
   const rssDraw = watch.peak();
   // streamed, ~5 MB at a time: a 10,000,000-candidate record (~0.9 GB) fits no string, and needs no buffer of its size
   if (file) await phase('recordFile', () => v2.writeRecordV2File(record, file));
   const rssRecord = watch.peak();
-  const draw = { wall: phases['rebuild']!.wall + phases['ceremony']!.wall, cpu: phases['rebuild']!.cpu + phases['ceremony']!.cpu };
+  const draw = { wall: phases['load']!.wall + phases['ceremony']!.wall, cpu: phases['load']!.cpu + phases['ceremony']!.cpu };
   phases['draw'] = draw;
-  line2('  rebuild the frozen draw from the openings', fmt('rebuild'));
-  line2('  ceremony (reveals, BLS, selection, matching)', fmt('ceremony'));
-  line2('  DRAW = rebuild + ceremony', fmt('draw'));
+  line2('  load the frozen draw (digests checked)', fmt('load'));
+  line2('  ceremony (reveals, BLS, selection, openings, matching)', fmt('ceremony'));
+  line2('  DRAW = load + ceremony', fmt('draw'));
   if (file) line2('  record: JSON + write (streamed)', `${fmt('recordFile')}, ${mb(statSync(file).size)}`);
   line2('  peak RSS: before / draw / + record', `${mb(rss0)} / ${mb(rssDraw)} / ${mb(rssRecord)}`);
   return { rssDrawStartMB: rss0 / 2 ** 20, rssDrawMB: rssDraw / 2 ** 20, rssRecordMB: rssRecord / 2 ** 20, selected: record.targets.length };
@@ -527,8 +532,8 @@ async function runDrawV2Child(): Promise<void> {
   console.log('  RunDraw (fresh process, after the init warm-up):');
   const rss0 = process.memoryUsage.rss();
   watch.reset();
-  const state = await phase('readState', () => JSON.parse(readFileSync(process.env['SUIJI_BENCH_FILE']!, 'utf8')));
-  line2('  read frozen state (file + JSON.parse)', fmt('readState'));
+  const state = await phase('readState', () => readFileSync(process.env['SUIJI_BENCH_FILE']!));
+  line2('  read frozen state (file)', fmt('readState'));
   const rssRead = watch.peak();
   const r = await drawPhases(state, hasher, chain, watch, process.env['SUIJI_BENCH_RECORD']);
   line2('  peak RSS: process before reading', `${mb(rss0)} (after reading: ${mb(rssRead)})`);
@@ -541,7 +546,7 @@ async function runDrawV2Child(): Promise<void> {
 /** The v2 processes for one size, and `suiji verify` of the record (wall, CPU and peak RSS from /usr/bin/time). */
 function benchV2(n: number, childArgs: string[], env: NodeJS.ProcessEnv): void {
   const dir = mkdtempSync(`${tmpdir()}/suiji-bench-`);
-  const file = `${dir}/frozen.json`, record = `${dir}/record.json`;
+  const file = `${dir}/frozen.bin`, record = `${dir}/record.json`;
   try {
     for (const algo of ['v2-freeze', ...(n <= V2_FILE_LIMIT ? ['v2-draw'] : [])]) {
       const r = spawnSync(process.execPath, childArgs, { env: { ...env, SUIJI_BENCH_ALGO: algo, SUIJI_BENCH_FILE: file, SUIJI_BENCH_RECORD: record }, stdio: 'inherit' });

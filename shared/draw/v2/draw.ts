@@ -336,8 +336,11 @@ export function drawWithSeedV2(
   opening: ((i: number) => { uscc: string; stratum: number; area: number; excl: readonly number[] }) | CompiledPool,
   base: Pick<CompiledPool, 'inspectorIds' | 'inspectorUnits' | 'areaNames' | 'areaMembers'>,
   hasher: BatchHasher,
-  /** Called with the opened selection before matching (the verifier checks it there; may throw). */
-  beforeMatch?: (pool: CompiledPool) => void,
+  /**
+   * Called with the opened selection before matching, and the public positions of its entries
+   * (the verifier and runDrawV2 check the openings there; may throw).
+   */
+  beforeMatch?: (pool: CompiledPool, positions: Uint32Array) => void,
   /** The commitments in public order, if at hand (else gathered from `commitments` by `order`). */
   sorted?: Int32Array,
 ): DrawResultV2 {
@@ -349,7 +352,7 @@ export function drawWithSeedV2(
     typeof opening === 'function'
       ? selectedPool(base, Array.from(selection.order, (i) => opening(i)), selection.priority, selection.perStratum)
       : { pool: selectedFromFrozen(opening, selection.order), selection: { order: iota(selection.order.length), priority: selection.priority, perStratum: selection.perStratum } };
-  beforeMatch?.(pool);
+  beforeMatch?.(pool, pos.order);
   const matching = matchTeams(pool, sel, seed, { teamSize: freeze.team.size, jointUnits: freeze.team.jointUnits }, hasher);
   return { seed, selection, pool, matching };
 }
@@ -369,11 +372,40 @@ export function runDrawV2(
   const r = checkRevealsV2(f, closed.close, reveals);
   const seed = deriveSeedV2(frozen.freezeDigest, closed.closeDigest, r.witnesses.map((w) => w.secret), r.system, r.beacons.map((b) => b.randomness));
   const sorted = frozen.sorted ?? gatherCommitments(frozen.commitments, frozen.order);
-  const result = drawWithSeedV2(seed, frozen.commitments, frozen.order, frozen.bounds, f, frozen.pool, frozen.pool, opts.hasher ?? createHasher(), undefined, sorted);
+  const hasher = opts.hasher ?? createHasher();
+  const check = (pool: CompiledPool, positions: Uint32Array) => checkOpenings(pool, positions, sorted, frozen.bounds, frozen.salts, frozen.order, hasher);
+  const result = drawWithSeedV2(seed, frozen.commitments, frozen.order, frozen.bounds, f, frozen.pool, frozen.pool, hasher, check, sorted);
   const record = buildRecordV2(frozen, closed, r, result, { key: [], A: [], B: [], C: [], D: [] });
   // the pool lists stay words until read (serializeRecordV2 writes them from the words)
   if (!opts.omitPool) attachPoolLists(record.inputs, { sorted, bounds: frozen.bounds });
   return record;
+}
+
+/**
+ * Opens the drawn entries (public positions `positions`, opened into `pool` in the same order)
+ * against their commitments: each salt and candidate text must hash to the commitment at its
+ * position, in its stratum's range, naming a frozen area and frozen inspectors. This is what
+ * makes a stored state loaded by digest alone (loadFrozenStateV2) safe to draw from: the
+ * commitments are the published ones, and an opening that does not match one is refused.
+ */
+function checkOpenings(pool: CompiledPool, positions: Uint32Array, sorted: Int32Array, bounds: readonly number[], salts: Uint8Array, order: Uint32Array, hasher: BatchHasher): void {
+  const m = pool.n, areas = pool.areaNames.length, inspectors = pool.inspectorIds.length;
+  const bad = (r: number, why: string) => new Error(`frozen openings: the drawn entry at public position ${positions[r]} ${why}`);
+  const s16 = new Uint8Array(new SharedArrayBuffer(m * SALT_BYTES));
+  for (let r = 0; r < m; r++) {
+    const j = positions[r]!, i = order[j]!;
+    let s = 0;
+    while (j >= bounds[s + 1]!) s++;
+    if (pool.strata[r] !== s) throw bad(r, `is in stratum ${STRATA[s]} but opens as ${STRATA[pool.strata[r]!] ?? pool.strata[r]}`);
+    if (pool.area[r]! >= areas) throw bad(r, `names area ${pool.area[r]} of ${areas}`);
+    for (let x = pool.exclOff[r]!; x < pool.exclOff[r + 1]!; x++) if (pool.exclIdx[x]! >= inspectors) throw bad(r, 'names an unknown inspector');
+    s16.set(salts.subarray(i * SALT_BYTES, i * SALT_BYTES + SALT_BYTES), r * SALT_BYTES);
+  }
+  const c = commitAll(pool, s16, hasher);
+  for (let r = 0; r < m; r++) {
+    const j = positions[r]! * 8;
+    for (let w = 0; w < 8; w++) if (c[r * 8 + w] !== sorted[j + w]) throw bad(r, 'does not open its commitment (salt or candidate text changed since the freeze)');
+  }
 }
 
 const HEX2 = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));

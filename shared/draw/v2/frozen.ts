@@ -48,7 +48,7 @@ const STRATUM_BYTES = STRATA.map((s) => Buffer.from(s, 'latin1'));
  * as bytes a chunk at a time and split into lines (one string per candidate, no per-line
  * buffers or templates).
  */
-export function openingLines(f: Pick<FrozenDrawV2, 'pool' | 'salts'>): string[] {
+export function openingLines(f: { pool: Pick<CompiledPool, 'n' | 'usccBytes' | 'strata' | 'area' | 'exclOff' | 'exclIdx' | 'inspectorIds' | 'areaNames'>; salts: Uint8Array }): string[] {
   const p = f.pool;
   const out = new Array<string>(p.n);
   // ",<k>," per area
@@ -67,7 +67,15 @@ export function openingLines(f: Pick<FrozenDrawV2, 'pool' | 'salts'>): string[] 
   return out;
 }
 
-function openingBytes(p: CompiledPool, salts: Uint8Array, i0: number, i1: number, areaText: readonly Buffer[], buf: Buffer): number {
+/** The internal opening of candidate i alone. */
+export function openingLine(p: Pick<CompiledPool, 'usccBytes' | 'strata' | 'area' | 'exclOff' | 'exclIdx' | 'inspectorIds'>, salts: Uint8Array, i: number): string {
+  const areaText = [Buffer.from(`,${p.area[i]},`, 'latin1')];
+  const buf = Buffer.allocUnsafe(18 + 4 + areaText[0]!.length + 65 * (p.exclOff[i + 1]! - p.exclOff[i]!) + 1 + 32 + 1);
+  const len = openingBytes({ ...p, area: Uint32Array.of(0), exclOff: Uint32Array.of(0, p.exclOff[i + 1]! - p.exclOff[i]!), exclIdx: p.exclIdx.subarray(p.exclOff[i]!), usccBytes: p.usccBytes.subarray(i * 18), strata: p.strata.subarray(i) }, salts.subarray(i * 16), 0, 1, areaText, buf);
+  return buf.toString('latin1', 0, len - 1);
+}
+
+function openingBytes(p: Pick<CompiledPool, 'usccBytes' | 'strata' | 'area' | 'exclOff' | 'exclIdx' | 'inspectorIds'>, salts: Uint8Array, i0: number, i1: number, areaText: readonly Buffer[], buf: Buffer): number {
   let q = 0;
   for (let i = i0; i < i1; i++) {
     for (let j = 0, u = i * 18; j < 18; j++) buf[q++] = p.usccBytes[u + j]!;

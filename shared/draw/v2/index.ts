@@ -3,7 +3,7 @@
  *
  *   const frozen = freezeDrawV2({ taskId, department, round, prev, pool, ratiosBp, minTeamSize,
  *     frozenAt, drawTime, systemCommitment, beacons: [quicknetRoundAfter(drawTime)] });
- *   // publish frozen.freeze + digests; keep openingLines(frozen) and frozen.pseudonyms internal
+ *   // publish frozen.freeze + digests; keep encodeFrozenV2(frozen) (openings, pseudonyms) internal
  *   const closed = closeRegistration(frozen, closedAt, witnesses);   // before the beacon
  *   // publish closed.close + digests; after the beacon round:
  *   const record = runDrawV2(frozen, closed, { witnesses: reveals, system, beacons: [proof] });
@@ -25,7 +25,10 @@ export {
 } from './draw.js';
 export type { FreezeInputV2, FrozenDrawV2, RevealsV2 } from './draw.js';
 export * from './record.js';
-export { frozenStateOf, openingLines, rebuildFrozenV2 } from './frozen.js';
+export { frozenStateOf, openingLine, openingLines, rebuildFrozenV2 } from './frozen.js';
+export { decodeFrozenV2, encodeFrozenV2, indexOfUscc, loadFrozenStateV2 } from './state.js';
+export type { DecodedFrozenV2, FrozenHeaderV2 } from './state.js';
+export { parsePublicEligibility } from './pooltext.js';
 export type { FrozenStateV2 } from './frozen.js';
 export { verifyChain, verifyOutcomeV2, verifyRecordV2 } from './verify.js';
 export type { VerifyV2Result } from './verify.js';

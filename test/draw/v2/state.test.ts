@@ -1,0 +1,106 @@
+/**
+ * The binary frozen state of a v2 round (shared/draw/v2/state.ts, docs/DRAW.md §16, §19): what
+ * FreezePool stores and RunDraw loads by digest. A draw from it must give the record the fresh
+ * freeze gives (Python vectors byte for byte); a state edited between freeze and draw must be
+ * refused wherever the edit could change the draw, and cannot change it elsewhere.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  closeRegistration,
+  decodeFrozenV2,
+  encodeFrozenV2,
+  indexOfUscc,
+  loadFrozenStateV2,
+  openingLine,
+  openingLines,
+  parsePublicEligibility,
+  runDrawV2,
+  serializeRecordV2,
+  type FrozenDrawV2,
+} from '../../../shared/draw/v2/index.js';
+import { commitSecret } from '../../../shared/draw/index.js';
+import { freezeFixtureV2, loadFixtureV2, proofsOf, pythonRecordV2 } from '../fixtures.js';
+
+type Fixture = ReturnType<typeof loadFixtureV2>;
+
+function drawOf(fx: Fixture, frozen: FrozenDrawV2): string {
+  const closed = closeRegistration(frozen, fx.closedAt, fx.witnesses.map((w) => ({ id: w.id, name: w.name, role: w.role, commitment: commitSecret(w.secret) })));
+  return serializeRecordV2(runDrawV2(frozen, closed, { witnesses: fx.witnesses.map((w) => ({ id: w.id, secret: w.secret })), system: fx.system, beacons: proofsOf(fx) }));
+}
+
+const load = (bytes: Uint8Array) => loadFrozenStateV2(decodeFrozenV2(bytes));
+
+describe('the binary frozen state', () => {
+  it.each(['a', 'b'] as const)('RunDraw over the stored state of vector %s reproduces the Python record byte for byte', (x) => {
+    const fx = loadFixtureV2(x);
+    const bytes = encodeFrozenV2(freezeFixtureV2(fx), { systemSecretHex: fx.system });
+    // unaligned, as a buffer read from a stream may be
+    const shifted = Buffer.alloc(bytes.length + 3).fill(7);
+    bytes.copy(shifted, 3);
+    expect(decodeFrozenV2<{ systemSecretHex: string } & ReturnType<typeof decodeFrozenV2>['header']>(shifted.subarray(3)).header.systemSecretHex).toBe(fx.system);
+    expect(drawOf(fx, load(shifted.subarray(3)))).toBe(pythonRecordV2(x));
+  });
+
+  it('keeps every opening (public order) and finds one by USCC', () => {
+    const fx = loadFixtureV2('a');
+    const frozen = freezeFixtureV2(fx);
+    const d = decodeFrozenV2(encodeFrozenV2(frozen));
+    const pool = { ...d.pool, ...parsePublicEligibility(d.header.eligibility) };
+    const lines = openingLines({ pool, salts: d.salts });
+    expect([...lines].sort()).toEqual([...openingLines(frozen)].sort());
+    const u = lines[5]!.slice(0, 18);
+    expect(indexOfUscc(d, u)).toBe(5);
+    expect(openingLine(pool, d.salts, 5)).toBe(lines[5]);
+    expect(indexOfUscc(d, '9'.repeat(18))).toBe(-1);
+  });
+
+  describe('an insider who edits the stored state between freeze and draw', () => {
+    const fx = loadFixtureV2('a');
+    const frozen = freezeFixtureV2(fx);
+    const honest = drawOf(fx, frozen);
+    const drawn = new Set((JSON.parse(honest) as { targets: { uscc: string }[] }).targets.map((t) => t.uscc));
+    const edit = (f: (b: Buffer, d: ReturnType<typeof decodeFrozenV2>) => void) => {
+      const b = encodeFrozenV2(frozen);
+      f(b, decodeFrozenV2(b));
+      return b;
+    };
+    const at = (b: Buffer, v: Uint8Array) => v.byteOffset - b.byteOffset;
+    const firstWhere = (d: ReturnType<typeof decodeFrozenV2>, isDrawn: boolean) => {
+      for (let j = 0; j < d.n; j++) if (drawn.has(Buffer.from(d.pool.usccBytes.subarray(j * 18, j * 18 + 18)).toString('latin1')) === isDrawn) return j;
+      throw new Error('none');
+    };
+
+    it('cannot change a commitment (poolDigest), the freeze record (freezeDigest) or the eligibility (eligibilityDigest)', () => {
+      expect(() => load(edit((b, d) => (b[at(b, d.commitmentBytes) + 40] ^= 1)))).toThrow(/do not match poolDigest/);
+      const changed = (g: (h: Record<string, unknown>) => void) => {
+        const d = decodeFrozenV2(encodeFrozenV2(frozen));
+        const h = JSON.parse(JSON.stringify(d.header)) as Record<string, unknown>;
+        g(h);
+        return loadFrozenStateV2({ ...d, header: h as typeof d.header });
+      };
+      expect(() => changed((h) => ((h['freeze'] as { drawTime: string }).drawTime = '2099-01-01T00:00:00Z'))).toThrow(/does not match freezeDigest/);
+      expect(() => changed((h) => (h['eligibility'] as string[]).reverse())).toThrow(/do not match eligibilityDigest/);
+      expect(() => load(edit((b) => b.writeUInt32LE(b.readUInt32LE(12) + 1, 12)))).toThrow(/bytes/);
+    });
+
+    it('is refused when the edit touches a drawn entry (salt, stratum, area)', () => {
+      const salt = edit((b, d) => (b[at(b, d.salts) + firstWhere(d, true) * 16] ^= 1));
+      expect(() => drawOf(fx, load(salt))).toThrow(/does not open its commitment/);
+      const stratum = edit((b, d) => {
+        const j = firstWhere(d, true);
+        b[at(b, d.pool.strata) + j] = (d.pool.strata[j]! + 1) % 5;
+      });
+      expect(() => drawOf(fx, load(stratum))).toThrow(/is in stratum/);
+      const area = edit((b, d) => {
+        const j = firstWhere(d, true);
+        new Uint32Array(b.buffer, b.byteOffset + at(b, new Uint8Array(d.pool.area.buffer, d.pool.area.byteOffset)), d.n)[j] = 0 === d.pool.area[j] ? 1 : 0;
+      });
+      expect(() => drawOf(fx, load(area))).toThrow(/does not open its commitment/);
+    });
+
+    it('cannot change the draw by editing an entry that is not drawn', () => {
+      const salt = edit((b, d) => (b[at(b, d.salts) + firstWhere(d, false) * 16] ^= 1));
+      expect(drawOf(fx, load(salt))).toBe(honest);
+    });
+  });
+});
