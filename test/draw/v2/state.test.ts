@@ -28,6 +28,7 @@ function drawOf(fx: Fixture, frozen: FrozenDrawV2): string {
   return serializeRecordV2(runDrawV2(frozen, closed, { witnesses: fx.witnesses.map((w) => ({ id: w.id, secret: w.secret })), system: fx.system, beacons: proofsOf(fx) }));
 }
 
+const flip = (b: Buffer, i: number) => void (b[i] = b[i]! ^ 1);
 const load = (bytes: Uint8Array) => loadFrozenStateV2(decodeFrozenV2(bytes));
 
 describe('the binary frozen state', () => {
@@ -71,12 +72,12 @@ describe('the binary frozen state', () => {
     };
 
     it('cannot change a commitment (poolDigest), the freeze record (freezeDigest) or the eligibility (eligibilityDigest)', () => {
-      expect(() => load(edit((b, d) => (b[at(b, d.commitmentBytes) + 40] ^= 1)))).toThrow(/do not match poolDigest/);
+      expect(() => load(edit((b, d) => flip(b, at(b, d.commitmentBytes) + 40)))).toThrow(/do not match poolDigest/);
       const changed = (g: (h: Record<string, unknown>) => void) => {
         const d = decodeFrozenV2(encodeFrozenV2(frozen));
         const h = JSON.parse(JSON.stringify(d.header)) as Record<string, unknown>;
         g(h);
-        return loadFrozenStateV2({ ...d, header: h as typeof d.header });
+        return loadFrozenStateV2({ ...d, header: h as unknown as typeof d.header });
       };
       expect(() => changed((h) => ((h['freeze'] as { drawTime: string }).drawTime = '2099-01-01T00:00:00Z'))).toThrow(/does not match freezeDigest/);
       expect(() => changed((h) => (h['eligibility'] as string[]).reverse())).toThrow(/do not match eligibilityDigest/);
@@ -84,7 +85,7 @@ describe('the binary frozen state', () => {
     });
 
     it('is refused when the edit touches a drawn entry (salt, stratum, area)', () => {
-      const salt = edit((b, d) => (b[at(b, d.salts) + firstWhere(d, true) * 16] ^= 1));
+      const salt = edit((b, d) => flip(b, at(b, d.salts) + firstWhere(d, true) * 16));
       expect(() => drawOf(fx, load(salt))).toThrow(/does not open its commitment/);
       const stratum = edit((b, d) => {
         const j = firstWhere(d, true);
@@ -99,7 +100,7 @@ describe('the binary frozen state', () => {
     });
 
     it('cannot change the draw by editing an entry that is not drawn', () => {
-      const salt = edit((b, d) => (b[at(b, d.salts) + firstWhere(d, false) * 16] ^= 1));
+      const salt = edit((b, d) => flip(b, at(b, d.salts) + firstWhere(d, false) * 16));
       expect(drawOf(fx, load(salt))).toBe(honest);
     });
   });
