@@ -99,6 +99,12 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await coord.getByRole('menuitem', { name: '抽查任务' }).click();
     const list = coord.locator('[data-test="tasks"]');
     await list.getByText(TASK).waitFor();
+    // the list fits a 1440 px screen: its last column (下一步) ends inside the table's box, no horizontal scroll
+    const table = (await list.boundingBox())!;
+    const lastHead = (await list.locator('th', { hasText: '下一步' }).boundingBox())!;
+    expect(lastHead.x + lastHead.width).toBeLessThanOrEqual(table.x + table.width + 1);
+    expect(table.x + table.width).toBeLessThanOrEqual(1440);
+    await expect(list.locator('tr', { hasText: TASK }).locator('[data-test="task-next"]').textContent()).resolves.toContain('启动任务');
     await shot(coord, '03-tasks');
     await list.getByRole('link', { name: '2026年第一次随机抽查' }).first().click();
     await expect(stageOf(coord).textContent()).resolves.toBe('未启动');
@@ -304,13 +310,13 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     const draw = coord.locator('[data-test="draw-card"]');
     await expect(draw.textContent()).resolves.toMatch(/抽取户数\d+ 户/);
     // the department gives an enterprise its check code for the public self-check, on request
-    const row = await coord.locator('[data-test="progress"] .el-table__body tr').first().textContent();
+    const row = await coord.locator('[data-test="progress"] tbody tr').first().textContent();
     await coord.locator('[data-test="checkcode-uscc"]').fill(/[0-9A-HJ-NP-RTUW-Y]{18}/.exec(row!)![0]);
     await coord.locator('[data-test="checkcode"]').click();
     await expect(coord.locator('[data-test="checkcode-result"]').textContent()).resolves.toMatch(/的核验码：[0-9a-f]{32}/);
     await draw.getByRole('button', { name: '在服务器上复核' }).click();
     await coord.locator('[data-test="verification"]', { hasText: '复核通过' }).waitFor();
-    const rows = await coord.locator('[data-test="progress"] .el-table__body tr').count();
+    const rows = await coord.locator('[data-test="progress"] tbody tr').count();
     expect(rows).toBeGreaterThan(5);
     await shot(coord, '09-task-drawn');
   });

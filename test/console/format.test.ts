@@ -1,6 +1,6 @@
 /** The console's date and time display (web/src/format.ts): Asia/Shanghai without Intl's time zone data. */
 import { describe, expect, it } from 'vitest';
-import { date, dateTime } from '../../web/src/format.js';
+import { date, dateRange, dateTime } from '../../web/src/format.js';
 
 describe('dateTime', () => {
   it('shows an instant as Beijing time, the same as Intl with Asia/Shanghai, across days, months and years', () => {
@@ -19,5 +19,12 @@ describe('dateTime', () => {
     expect(dateTime('')).toBe('');
     expect(dateTime('不是时间')).toBe('不是时间');
     expect(date('2026-01-05')).toBe('2026年1月5日');
+  });
+});
+
+describe('dateRange', () => {
+  it("names the end's year only when it differs from the start's (the task list's 抽查时间 column)", () => {
+    expect(dateRange('2026-01-05', '2026-04-15')).toBe('2026年1月5日 至 4月15日');
+    expect(dateRange('2026-11-16', '2027-01-15')).toBe('2026年11月16日 至 2027年1月15日');
   });
 });

@@ -21,6 +21,12 @@ export function date(d: string | undefined | null): string {
   return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : d;
 }
 
+/** 2026-01-05, 2026-04-15 → 2026年1月5日 至 4月15日 (the end's year only when it differs) */
+export function dateRange(start: string, end: string): string {
+  const e = start.slice(0, 4) === end.slice(0, 4) ? date(end).replace(/^\d{4}年/, '') : date(end);
+  return `${date(start)} 至 ${e}`;
+}
+
 export const percentBp = (bp: number): string => `${(bp / 100).toFixed(bp % 100 ? 2 : 0)}%`;
 
 export const RISK_NAMES: Record<string, string> = { A: 'A 类（低风险）', B: 'B 类（较低风险）', C: 'C 类（较高风险）', D: 'D 类（高风险）' };
