@@ -38,9 +38,15 @@ async function request(method: string, path: string, body?: unknown): Promise<Re
   const headers: Record<string, string> = {};
   if (s) headers.authorization = `Bearer ${s.token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
+  return answer(method, fetch(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }));
+}
+
+/** The answer to a request already sent (by `request`, or by public/early-reads.js), its errors as ApiError. */
+export async function answer(method: string, sent: Promise<Response>): Promise<Response> {
+  const s = session.value;
   let res: Response;
   try {
-    res = await fetch(path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    res = await sent;
   } catch {
     throw new ApiError(0, method === 'GET' ? OFFLINE_MESSAGE : MAYBE_SAVED_MESSAGE);
   }
@@ -61,11 +67,15 @@ async function request(method: string, path: string, body?: unknown): Promise<Re
   return res;
 }
 
-export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await request(method, path, body);
+/** An answer's body: JSON, text, or nothing (204). */
+export async function bodyOf<T = unknown>(res: Response): Promise<T> {
   if (res.status === 204) return undefined as T;
   const type = res.headers.get('content-type') ?? '';
   return (type.includes('json') ? await res.json() : await res.text()) as T;
+}
+
+export async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  return bodyOf<T>(await request(method, path, body));
 }
 
 export const get = <T = unknown>(path: string): Promise<T> => api<T>('GET', path);

@@ -1,6 +1,7 @@
 /** Shapes of the task read models (functions/api/routes/console.ts) and their display. */
-import { get } from './api';
+import { answer, bodyOf, get } from './api';
 import { createPrefetch } from './prefetch';
+import { handedOver, taskReads } from './early-reads';
 export type { TaskRow } from '../../shared/domain/read-models';
 
 export function stageType(stage: string): 'info' | 'warning' | 'success' | 'danger' | 'primary' {
@@ -11,14 +12,16 @@ export function stageType(stage: string): 'info' | 'warning' | 'success' | 'dang
   return 'primary';
 }
 
-/** The task page's reads: its readable summary and its progress table (pages of 1,000). */
-export const taskReads = (taskId: string) => ({
-  summary: `/tasks/${encodeURIComponent(taskId)}/summary`,
-  targets: (cursor?: string) => `/tasks/${encodeURIComponent(taskId)}/targets?limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
-});
+export { taskReads };
 
-/** Reads started ahead of the screens that take them (src/prefetch.ts). */
-export const early = createPrefetch(get);
+/**
+ * Reads started ahead of the screens that take them (src/prefetch.ts); the task page's two may
+ * already be under way, sent by public/early-reads.js when the page arrived.
+ */
+export const early = createPrefetch((path) => {
+  const sent = handedOver(path);
+  return sent ? answer('GET', sent).then((res) => bodyOf(res)) : get(path);
+});
 
 /** Start the task page's reads while its code loads (the router's guard). */
 export function prefetchTask(taskId: string): void {
