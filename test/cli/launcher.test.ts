@@ -1,7 +1,7 @@
 /**
  * The `suiji` launcher (shared/dev/cli/suiji.mjs) runs the CLI from a cached esbuild bundle, not
  * through tsx: built on first use, reused while every input is unchanged, rebuilt when one changed,
- * and the same output as the TypeScript source run through tsx.
+ * and the same output as the TypeScript source run through tsx (also where no bundle can be written).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -49,5 +49,10 @@ describe('suiji launcher', () => {
     expect(fromBundle.stdout).toMatch(/^验证失败：种子 seed 不一致/);
     expect(fromTsx.status).toBe(1);
     expect(fromTsx.stdout).toBe(fromBundle.stdout);
+
+    // a cache folder that cannot be made: the source runs through tsx, the same answer
+    const noCache = suiji({ SUIJI_CLI_CACHE: '/dev/null/suiji' }, 'verify', RECORD);
+    expect(noCache.status).toBe(0);
+    expect(noCache.stdout).toBe(first.stdout);
   }, 120_000);
 });

@@ -28,13 +28,17 @@ function current() {
   }
 }
 
+/** Builds the bundle; false if it cannot (no esbuild, a build error, a folder not writable): then tsx runs the source and reports any error. */
 async function rebuild() {
-  let esbuild;
   try {
-    esbuild = await import('esbuild');
+    await build(await import('esbuild'));
+    return true;
   } catch {
     return false;
   }
+}
+
+async function build(esbuild) {
   const { metafile, outputFiles } = await esbuild.build({
     entryPoints: [join(here, 'main.ts')],
     bundle: true,
@@ -49,7 +53,7 @@ async function rebuild() {
     absWorkingDir: root,
     metafile: true,
     write: false,
-    logLevel: 'error',
+    logLevel: 'silent',
   });
   // the launcher itself too: its build options make the bundle
   const inputs = [...Object.keys(metafile.inputs), relative(root, fileURLToPath(import.meta.url))].map((f) => {
@@ -65,7 +69,6 @@ async function rebuild() {
   };
   put(bundle, outputFiles[0].contents);
   put(manifest, JSON.stringify({ node: process.version, size: outputFiles[0].contents.length, inputs }));
-  return true;
 }
 
 let main;
