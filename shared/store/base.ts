@@ -230,8 +230,10 @@ export async function queryAll<T = Item>(q: QuerySpec): Promise<T[]> {
  * the share of matches seen so far (one or two round trips instead of a dozen). A read may then
  * return more matches than wanted; the extra ones are dropped and the returned key is that of
  * the last item kept, so the next page starts right after it and nothing is skipped.
+ * `maxRead` bounds the items read (matching or not): a rare filter over a large partition then
+ * returns what it found so far and the key to go on from, instead of reading the whole partition.
  */
-export async function queryUpTo<T = Item>(q: QuerySpec, limit: number): Promise<{ items: T[]; next?: Record<string, unknown> }> {
+export async function queryUpTo<T = Item>(q: QuerySpec, limit: number, maxRead = Infinity): Promise<{ items: T[]; next?: Record<string, unknown>; read: number }> {
   const keyNames = [...new Set(['pk', 'sk', q.pkName ?? 'pk', q.skName ?? 'sk'])];
   // the key of an item kept last is built from the item itself: a projection must carry the keys
   const spec: QuerySpec = q.projection ? { ...q, projection: [...new Set([...q.projection, ...keyNames])] } : q;
@@ -242,17 +244,17 @@ export async function queryUpTo<T = Item>(q: QuerySpec, limit: number): Promise<
     const need = limit - out.length;
     // matches per item read so far; a filter's first read assumes one in four
     const share = read ? Math.max(out.length / read, 1 / 200) : q.filter ? 1 / 4 : 1;
-    const size = Math.min(1000, Math.max(need, Math.ceil((need / share) * 1.25)));
+    const size = Math.min(1000, maxRead - read, Math.max(need, Math.ceil((need / share) * 1.25)));
     const page = await queryPage<T>({ ...spec, limit: size, ...(startKey ? { startKey } : {}) });
     read += page.scanned;
     if (out.length + page.items.length > limit) {
       out.push(...page.items.slice(0, need));
       const last = out[out.length - 1] as Record<string, unknown>;
-      return { items: out, next: Object.fromEntries(keyNames.map((k) => [k, last[k]])) };
+      return { items: out, next: Object.fromEntries(keyNames.map((k) => [k, last[k]])), read };
     }
     out.push(...page.items);
     startKey = page.next;
-    if (!startKey || out.length >= limit) return { items: out, ...(startKey ? { next: startKey } : {}) };
+    if (!startKey || out.length >= limit || read >= maxRead) return { items: out, ...(startKey ? { next: startKey } : {}), read };
   }
 }
 

@@ -239,7 +239,8 @@ function stableJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-function targetItem(t: Target): Item {
+/** A target as stored (keys, pool index attributes, content hash); exported for the benchmarks' bulk loader. */
+export function targetItem(t: Target): Item {
   return {
     ...K.target(t.department, t.uscc),
     gsi1pk: K.poolPk(t.department, poolShard(t.uscc)),
@@ -287,15 +288,28 @@ export interface TargetFilter {
 }
 
 /**
+ * Items a page of the targets list may read (matching or not), across shards. Only a jurisdiction
+ * narrows the pool index by key; every other filter is a FilterExpression over what is read, so a
+ * rare combination over a million targets would read them all (DynamoDB Local spends ~0.2 ms of
+ * CPU per item read: seconds). With this bound a page answers within about one read of 1,000
+ * items per shard touched, and says when it stopped short (`partial`): the client goes on from
+ * the cursor (the console's 继续查找). docs/CONSOLE.md, Measurements.
+ */
+export const TARGET_PAGE_READ_BUDGET = 2000;
+
+/**
  * List targets page by page across the pool shards. The cursor is `<shard>:<base64 key>` so a
- * client can resume; filters are applied server-side by DynamoDB (FilterExpression).
+ * client can resume; filters are applied server-side by DynamoDB (FilterExpression). At most
+ * `readBudget` items are read: a page with fewer than `limit` items and a cursor is `partial`
+ * (the budget ran out before the page filled; more may match further on).
  */
 export async function listTargets(
   dept: string,
   filter: TargetFilter,
   limit: number,
   cursor?: string,
-): Promise<{ items: Target[]; cursor?: string }> {
+  readBudget = TARGET_PAGE_READ_BUDGET,
+): Promise<{ items: Target[]; cursor?: string; partial?: true }> {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const conds: string[] = [];
@@ -322,7 +336,8 @@ export async function listTargets(
     startKey = m[2] ? decodeCursor(m[2]) : undefined;
   }
   const out: Target[] = [];
-  while (shard < POOL_SHARDS && out.length < limit) {
+  let read = 0;
+  while (shard < POOL_SHARDS && out.length < limit && read < readBudget) {
     const page = await queryUpTo(
       {
         index: POOL.name,
@@ -334,7 +349,9 @@ export async function listTargets(
         ...(startKey ? { startKey } : {}),
       },
       limit - out.length,
+      readBudget - read,
     );
+    read += page.read;
     out.push(...page.items.map((i) => stripMeta<Target>(i)));
     if (page.next) {
       startKey = page.next;
@@ -347,6 +364,7 @@ export async function listTargets(
   return {
     items: out,
     ...(more ? { cursor: `${shard}:${startKey ? encodeCursor(startKey) : ''}` } : {}),
+    ...(more && out.length < limit ? { partial: true as const } : {}),
   };
 }
 

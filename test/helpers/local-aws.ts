@@ -18,9 +18,15 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-/** DynamoDB Local with the tables of `template` (the synthesized data stack's by default). */
-export async function startTestStack(template: Parameters<typeof createTablesFromTemplate>[1] = synthLocalTemplates().data): Promise<TestStack> {
-  const dynamo = await startDynamo();
+/**
+ * DynamoDB Local with the tables of `template` (the synthesized data stack's by default), in
+ * memory, or in `opts.dataDir` (a data file a test can read or write with sqlite3).
+ */
+export async function startTestStack(
+  template: Parameters<typeof createTablesFromTemplate>[1] = synthLocalTemplates().data,
+  opts: { dataDir?: string } = {},
+): Promise<TestStack> {
+  const dynamo = await startDynamo(opts.dataDir ? { dataDir: opts.dataDir } : {});
   const names = await createTablesFromTemplate(dynamo.endpoint, template);
   const tableName = Object.values(names)[0];
   if (!tableName) throw new Error('no table in the data stack template');

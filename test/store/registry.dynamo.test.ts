@@ -104,4 +104,36 @@ describe('a filtered targets list pages through every match once', () => {
     expect(new Set(seen).size).toBe(seen.length); // none twice
     expect([...seen].sort()).toEqual(want); // none lost
   });
+
+  it('a page reads at most its budget: a rare filter comes back partial with a cursor, and going on finds every match once', async () => {
+    // a name part and risk class that 2 of the 600 match; a budget of 100 items read cannot find them in one go
+    const name = '测试建筑工程有限公司1009';
+    const want = all.filter((t) => t.name.includes(name) && t.riskClass === 'B').map((t) => t.uscc).sort();
+    expect(want.length).toBeGreaterThan(1);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let partials = 0;
+    let calls = 0;
+    do {
+      const page = await listTargets('d2', { name, riskClass: 'B' }, 20, cursor, 100);
+      calls++;
+      if (page.partial) {
+        partials++;
+        expect(page.cursor).toBeDefined(); // a partial page always says where to go on
+        expect(page.items.length).toBeLessThan(20);
+      }
+      seen.push(...page.items.map((t) => t.uscc));
+      cursor = page.cursor;
+    } while (cursor && calls < 100);
+    expect(partials).toBeGreaterThan(0);
+    expect(calls).toBeGreaterThanOrEqual(6); // 600 read 100 at a time
+    expect(calls).toBeLessThanOrEqual(6 + 16); // (at most one short read more per shard)
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.sort()).toEqual(want);
+    // the default budget reads these 600 in one page: complete, not partial
+    const whole = await listTargets('d2', { name, riskClass: 'B' }, 20);
+    expect(whole.partial).toBeUndefined();
+    expect(whole.cursor).toBeUndefined();
+    expect(whole.items.map((t) => t.uscc).sort()).toEqual(want);
+  });
 });

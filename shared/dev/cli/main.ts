@@ -343,12 +343,14 @@ export function buildCli(): Command {
       const r = (await call(ctx, 'GET', `/departments/${encodeURIComponent(dept)}/targets?${q}`)) as {
         items: { uscc: string; name: string; jurisdiction: string; industry: string; riskClass: string; isKey: boolean }[];
         cursor?: string;
+        partial?: boolean;
       };
       out(ctx, r, () => {
         for (const t of r.items) {
           console.log(`${t.uscc}  ${RISK_NAMES[t.riskClass] ?? t.riskClass}${t.isKey ? ' 重点' : ''}  ${t.jurisdiction}  ${t.industry}  ${t.name}`);
         }
-        console.log(`共 ${r.items.length} 条${r.cursor ? `；下一页：--cursor ${r.cursor}` : ''}`);
+        // (partial: the server read its share of a large registry before the page filled; more may match further on)
+        console.log(`共 ${r.items.length} 条${r.partial ? '（本次只查找了名录的一部分，后面可能还有符合条件的记录）' : ''}${r.cursor ? `；${r.partial ? '继续查找' : '下一页'}：--cursor ${r.cursor}` : ''}`);
       });
     });
   targets
