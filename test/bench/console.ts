@@ -401,8 +401,8 @@ try {
     await p.locator('input[aria-label="辖区"]').fill(f.jurisdiction ?? '');
     await p.locator('input[aria-label="行业"]').fill(f.industry ?? '');
     await p.locator('input[aria-label="名称"]').fill(f.name ?? '');
-    const key = p.getByRole('checkbox', { name: '只看重点企业' });
-    if ((await key.isChecked()) !== Boolean(f.key)) await key.click();
+    // (Element Plus hides the native checkbox: its label is what a person clicks)
+    if ((await p.getByRole('checkbox', { name: '只看重点企业' }).isChecked()) !== Boolean(f.key)) await p.locator('label.el-checkbox', { hasText: '只看重点企业' }).click();
     await p.locator('[data-test="filter-risk"]').click();
     await p.locator('.el-select-dropdown__item:visible', { hasText: `${f.risk} 类` }).first().click();
     await p.evaluate('performance.clearMeasures("suiji:targets-query")');
