@@ -16,7 +16,7 @@ import { matchTeams, type Matching } from '../match.js';
 import { checkScheduleAndSampling, checkSystemAndUnits, feasiblePool, type FreezeInputCommon } from '../draw.js';
 import { HEX64, ID_RE, ISO_TIME, STRATA, type CompiledPool, type DrawPool } from '../pool.js';
 import type { Selection } from '../select.js';
-import { sha256Hex, wordsToHex } from '../sha256.js';
+import { sha256Hex } from '../sha256.js';
 import { createHasher, type BatchHasher } from '../simd.js';
 import { teamSize } from '../../domain/sampling.js';
 import { attachPoolLists, poolListsOf } from './pooltext.js';
@@ -308,7 +308,7 @@ function selectedFromFrozen(p: CompiledPool, order: Uint32Array): CompiledPool {
   ex = 0;
   for (let r = 0; r < m; r++) {
     const i = order[r]!;
-    usccBytes.set(p.usccBytes.subarray(i * 18, i * 18 + 18), r * 18);
+    for (let k = 0, u = i * 18, v = r * 18; k < 18; k++) usccBytes[v + k] = p.usccBytes[u + k]!;
     strata[r] = p.strata[i]!;
     area[r] = p.area[i]!;
     strataCounts[p.strata[i]!]!++;
@@ -347,7 +347,9 @@ export function drawWithSeedV2(
   // selection over the commitments in public order (read in sequence), mapped back to indices
   const inOrder = sorted ?? gatherCommitments(commitments, order);
   const pos = selectV2(seed, inOrder, iota(order.length), bounds, freeze.strata.map((s) => s.toDraw), hasher);
-  const selection: SelectionV2 = { ...pos, order: Uint32Array.from(pos.order, (j) => order[j]!) };
+  const byIndex = new Uint32Array(pos.order.length);
+  for (let r = 0; r < byIndex.length; r++) byIndex[r] = order[pos.order[r]!]!;
+  const selection: SelectionV2 = { ...pos, order: byIndex };
   const { pool, selection: sel } =
     typeof opening === 'function'
       ? selectedPool(base, Array.from(selection.order, (i) => opening(i)), selection.priority, selection.perStratum)
@@ -399,7 +401,7 @@ function checkOpenings(pool: CompiledPool, positions: Uint32Array, sorted: Int32
     if (pool.strata[r] !== s) throw bad(r, `is in stratum ${STRATA[s]} but opens as ${STRATA[pool.strata[r]!] ?? pool.strata[r]}`);
     if (pool.area[r]! >= areas) throw bad(r, `names area ${pool.area[r]} of ${areas}`);
     for (let x = pool.exclOff[r]!; x < pool.exclOff[r + 1]!; x++) if (pool.exclIdx[x]! >= inspectors) throw bad(r, 'names an unknown inspector');
-    s16.set(salts.subarray(i * SALT_BYTES, i * SALT_BYTES + SALT_BYTES), r * SALT_BYTES);
+    for (let k = 0, a = i * SALT_BYTES, b = r * SALT_BYTES; k < SALT_BYTES; k++) s16[b + k] = salts[a + k]!;
   }
   const c = commitAll(pool, s16, hasher);
   for (let r = 0; r < m; r++) {
@@ -408,12 +410,22 @@ function checkOpenings(pool: CompiledPool, positions: Uint32Array, sorted: Int32
   }
 }
 
-const HEX2 = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
-const bytesHex = (b: Uint8Array, at: number, len: number): string => {
-  let s = '';
-  for (let j = at; j < at + len; j++) s += HEX2[b[j]!]!;
-  return s;
-};
+/** The hex of the 8-word digests d[8·idx[r]..] (or d[8r..] without idx), one string for all: slice 64 per entry. */
+function digestsHex(d: Int32Array, m: number, idx?: Uint32Array): string {
+  const out = Buffer.allocUnsafe(m * 32);
+  const w = new Int32Array(out.buffer, out.byteOffset, m * 8);
+  for (let r = 0; r < m; r++) {
+    const o = (idx ? idx[r]! : r) * 8;
+    for (let k = 0; k < 8; k++) w[r * 8 + k] = d[o + k]!;
+  }
+  return out.swap32().toString('hex');
+}
+/** The hex of the 16-byte salts of candidates idx[r], one string for all: slice 32 per entry. */
+function saltsHex(salts: Uint8Array, idx: Uint32Array): string {
+  const out = Buffer.allocUnsafe(idx.length * 16);
+  for (let r = 0; r < idx.length; r++) for (let k = 0, a = idx[r]! * 16; k < 16; k++) out[r * 16 + k] = salts[a + k]!;
+  return out.toString('hex');
+}
 
 export function buildRecordV2(
   frozen: Pick<FrozenDrawV2, 'freeze' | 'freezeDigest' | 'freezeDigestSm3' | 'commitments' | 'salts'> & { pool: Pick<CompiledPool, 'inspectorIds' | 'inspectorUnits' | 'areaNames' | 'areaMembers'> },
@@ -421,25 +433,35 @@ export function buildRecordV2(
   reveals: { witnesses: { id: string; secret: string }[]; system: string; beacons: BeaconProof[] },
   result: DrawResultV2,
   pool: DrawRecordV2['inputs']['pool'],
-  saltOf: (i: number) => string = (i) => bytesHex(frozen.salts, i * 16, 16),
+  saltOf?: (i: number) => string,
 ): DrawRecordV2 {
   const f = frozen.freeze;
   const base = frozen.pool;
   const { selection: sel, pool: mp, matching: m } = result;
-  const targets = Array.from(sel.order, (i, r) => {
-    const team = Array.from(m.teamMembers.subarray(m.teamOff[r]!, m.teamOff[r + 1]!), (ix) => base.inspectorIds[ix]!);
-    return {
-      commitment: wordsToHex(frozen.commitments, i * 8),
-      uscc: String.fromCharCode(...mp.usccBytes.subarray(r * 18, r * 18 + 18)),
-      salt: saltOf(i),
+  // one hex or latin1 string per column, sliced per target (no per-target encoding calls)
+  const n = sel.order.length, ids = base.inspectorIds;
+  const cHex = digestsHex(frozen.commitments, n, sel.order), pHex = digestsHex(sel.priority, n);
+  const sHex = saltOf ? '' : saltsHex(frozen.salts, sel.order);
+  const usccs = Buffer.from(mp.usccBytes.buffer, mp.usccBytes.byteOffset, n * 18).toString('latin1');
+  const targets: DrawRecordV2['targets'] = new Array(n);
+  for (let r = 0; r < n; r++) {
+    const i = sel.order[r]!;
+    const team: string[] = [];
+    for (let x = m.teamOff[r]!; x < m.teamOff[r + 1]!; x++) team.push(ids[m.teamMembers[x]!]!);
+    const exclusions: string[] = [];
+    for (let x = mp.exclOff[r]!; x < mp.exclOff[r + 1]!; x++) exclusions.push(ids[mp.exclIdx[x]!]!);
+    targets[r] = {
+      commitment: cHex.slice(r * 64, r * 64 + 64),
+      uscc: usccs.slice(r * 18, r * 18 + 18),
+      salt: saltOf ? saltOf(i) : sHex.slice(r * 32, r * 32 + 32),
       stratum: STRATA[mp.strata[r]!]!,
       area: base.areaNames[mp.area[r]!]!,
-      exclusions: Array.from(mp.exclIdx.subarray(mp.exclOff[r]!, mp.exclOff[r + 1]!), (ix) => base.inspectorIds[ix]!),
-      priority: wordsToHex(sel.priority, r * 8),
+      exclusions,
+      priority: pHex.slice(r * 64, r * 64 + 64),
       leader: team[0]!,
       team,
     };
-  });
+  }
   return {
     algorithm: ALGORITHM_V2,
     recordVersion: RECORD_VERSION_V2,
