@@ -399,9 +399,12 @@ async function benchChain() {
 }
 
 /** What a Lambda container does at init (prepareDrawThreads): the helper thread, the draw code warmed up. */
-function initLambda() {
+async function initLambda(chain: Awaited<ReturnType<typeof benchChain>>) {
   const hasher = createParallelHasher();
   warmUpDraw(hasher);
+  // warmUpDraw parses quicknet's public key (kept parsed, checkBeacon); the bench chain stands in for quicknet
+  const v2 = await import('../../shared/draw/v2/index.js');
+  if (v2.checkBeacon(chain.spec(1), chain.proof(1, new Date('2025-03-04T00:00:00Z')))) throw new Error('bench chain');
   return hasher;
 }
 
@@ -416,7 +419,7 @@ const loadLine = async () => {
 async function runFreezeV2(n: number): Promise<void> {
   const v2 = await import('../../shared/draw/v2/index.js');
   const chain = await benchChain();
-  const hasher = initLambda();
+  const hasher = await initLambda(chain);
   let build: () => EligibilityResult<PackedCandidates>;
   if (n <= 2_000_000) {
     const registry = generate(n);
@@ -526,7 +529,7 @@ async function drawPhases(
 async function runDrawV2Child(): Promise<void> {
   const { readFileSync } = await import('node:fs');
   const chain = await benchChain();
-  const hasher = initLambda();
+  const hasher = await initLambda(chain);
   gcNow();
   const watch = await rssWatcher();
   console.log('  RunDraw (fresh process, after the init warm-up):');
