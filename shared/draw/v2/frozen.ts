@@ -1,9 +1,10 @@
 /**
- * The internal frozen state of a v2 round (docs/DRAW.md §16, "Internal state"): what FreezePool
- * stores and RunDraw reads back — the freeze record and its digests, the public eligibility lines,
- * the internal openings and the pseudonym mapping. Never published (the supervisor's inputs are
- * this state). `rebuildFrozenV2` recomputes every commitment from the openings and refuses state
- * whose pool or freeze digest differs from the published ones.
+ * The internal frozen state of a v2 round as text (docs/DRAW.md §16, "Internal state"): the
+ * freeze record and its digests, the public eligibility lines, the internal openings and the
+ * pseudonym mapping — the supervisor's inputs (`/draw/inputs`), and the JSON state of rounds
+ * frozen before the binary state (state.ts) FreezePool now stores. `rebuildFrozenV2` recomputes
+ * every commitment from the openings and refuses state whose pool or freeze digest differs from
+ * the published ones.
  */
 import { STRATA, type CompiledPool } from '../pool.js';
 import { createHasher, type BatchHasher } from '../simd.js';
