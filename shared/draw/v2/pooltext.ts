@@ -174,18 +174,15 @@ const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
  * The entries [a, b) of `sorted` as JSON.stringify(…, null, 2) writes an array of strings at
  * depth 3 between its brackets: `\n        "<hex>",` … `\n        "<hex>"\n      ` (ASCII bytes).
  * `more`: a piece of a longer list — its last entry ends with the comma, not with the list's end.
+ * `into`: written there (a view of it returned) instead of a new buffer.
  */
-export function poolListBytes(sorted: Int32Array, a: number, b: number, more = false): Buffer {
+export function poolListBytes(sorted: Int32Array, a: number, b: number, more = false, into?: Buffer): Buffer {
   const LINE = 10 + 64 + 2; // "\n", 8 spaces, quote, hex, quote, ","
-  if (more) {
-    const out = Buffer.allocUnsafe((b - a) * LINE);
-    hexLines(sorted, a, b, out, LINE);
-    out[out.length - 1] = 44;
-    return out;
-  }
-  const out = Buffer.allocUnsafe((b - a) * LINE - 1 + 7);
+  const len = more ? (b - a) * LINE : (b - a) * LINE - 1 + 7;
+  const out = into ? into.subarray(0, len) : Buffer.allocUnsafe(len);
   hexLines(sorted, a, b, out, LINE);
-  out.write('\n      ', out.length - 7, 'latin1');
+  if (more) out[len - 1] = 44;
+  else out.write('\n      ', len - 7, 'latin1');
   return out;
 }
 

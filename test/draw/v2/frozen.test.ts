@@ -101,6 +101,9 @@ describe('the record pool lists', () => {
       const chunks = [...recordV2Chunks(record, piece)];
       expect(chunks.length).toBeGreaterThan(record.freeze.candidates / piece);
       expect(Buffer.concat(chunks).equals(Buffer.from(fast, 'utf8'))).toBe(true);
+      // one buffer reused for the pool pieces: the same bytes when each chunk is used before the next
+      const copied = Array.from(recordV2Chunks(record, piece, true), (c) => Buffer.from(c));
+      expect(Buffer.concat(copied).equals(Buffer.from(fast, 'utf8'))).toBe(true);
     }
     const dir = mkdtempSync(join(tmpdir(), 'suiji-record-'));
     try {
