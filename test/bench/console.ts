@@ -69,12 +69,17 @@ console.log(`whole console build: JS + CSS ${kb(allGz)} gzipped (every screen; e
 // --- the platform with the sample district, and one task drawn (for the task page); kept across runs
 const dataDir = join(process.env.SUIJI_BENCH_CACHE ?? join(REPO_ROOT, '.local', 'bench'), `console-${TARGETS}`);
 const readyFile = join(dataDir, 'ready.json');
-const reuse = !FRESH && existsSync(readyFile);
+// (a directory counts as built only with its own ready.json: one copied from the 20,000 base, left
+// by an interrupted build, names 20,000 targets and is not taken for a larger registry)
+const reuse = !FRESH && existsSync(readyFile) && (JSON.parse(readFileSync(readyFile, 'utf8')) as { targets?: number }).targets === TARGETS;
 if (!reuse) rmSync(dataDir, { recursive: true, force: true });
 // A larger registry starts from a copy of the kept 20,000 one (the district and the drawn task)
 const baseDir = join(dirname(dataDir), `console-${SAMPLE_TARGET_COUNT}`);
 const fromBase = !reuse && TARGETS > SAMPLE_TARGET_COUNT && existsSync(join(baseDir, 'ready.json'));
-if (fromBase) cpSync(baseDir, dataDir, { recursive: true });
+if (fromBase) {
+  cpSync(baseDir, dataDir, { recursive: true });
+  rmSync(readyFile, { force: true }); // written again once this registry is complete
+}
 setClock(new ManualClock('2026-01-12T01:00:00Z'));
 const platformOpts = { dataDir, retryDelayMs: 10, environment: { POWERTOOLS_LOG_LEVEL: 'ERROR' } };
 let platform = await startPlatform(platformOpts);
