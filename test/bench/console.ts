@@ -21,7 +21,8 @@
  * measuring within seconds; `--fresh` (or deleting the folder) builds it again; a larger registry
  * starts from a copy of the kept 20,000 one. The bench only reads, so a kept directory stays as
  * built. Options: --against <dist> (an interleaved A/B of the task page with another build),
- * --profile (CPU profiles in test-output/console/). docs/CONSOLE.md, Measurements.
+ * --profile (CPU profiles in test-output/console/; with --against, the main thread's busy time
+ * of 5 alternating profiled loads of each build). docs/CONSOLE.md, Measurements.
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -326,21 +327,36 @@ try {
     const whole = parts['whole page painted'] ?? [];
     console.log(`  A/B, whole page painted: this build ${whole.map((x) => x.toFixed(0)).join(' ')} ms; ${against} ${againstWhole.map((x) => x.toFixed(0)).join(' ')} ms (medians ${ms(pct(whole, 50))} / ${ms(pct(againstWhole, 50))})`);
   }
-  if (process.argv.includes('--profile')) await profileTaskPage();
+  if (process.argv.includes('--profile')) {
+    const own = await profileTaskPage(ownDist, 'task-page');
+    // with --against: the main thread's CPU of whole loads, alternately, 5 pairs (less noisy than wall clock on a shared machine)
+    if (against) {
+      const mine = [own];
+      const theirs: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        theirs.push(await profileTaskPage(against, 'task-page-against', true));
+        if (i < 4) mine.push(await profileTaskPage(ownDist, 'task-page', true));
+      }
+      console.log(`  A/B, main-thread CPU of a whole task page load (profile: sampled − idle): this build ${mine.map((x) => x.toFixed(0)).join(' ')} ms; ${against} ${theirs.map((x) => x.toFixed(0)).join(' ')} ms (medians ${ms(pct(mine, 50))} / ${ms(pct(theirs, 50))})`);
+    }
+  }
 
-  /** One more load under Chromium's CPU profiler. */
-  async function profileTaskPage(): Promise<void> {
+  /** One more load (of the build in `dist`) under Chromium's CPU profiler: the main thread's busy ms. */
+  async function profileTaskPage(dist: string, name: string, quiet = false): Promise<number> {
+    process.env.CONSOLE_DIR = dist;
     const p = await freshPage(true);
-    await underProfiler(p.page, 'task-page', async () => {
+    const busy = await underProfiler(p.page, name, async () => {
       await p.page.goto(`${base}#/tasks/${TASK}`);
       await p.page.locator('[data-test="plan-card"]').waitFor();
       await p.page.waitForTimeout(200);
-    });
+    }, quiet);
     await p.close();
+    delete process.env.CONSOLE_DIR;
+    return busy;
   }
 
-  /** `act` under Chromium's CPU profiler: the profile in test-output/console/<name>.cpuprofile, the heaviest functions printed. */
-  async function underProfiler(page: Page, name: string, act: () => Promise<void>): Promise<void> {
+  /** `act` under Chromium's CPU profiler: the profile in test-output/console/<name>.cpuprofile, the heaviest functions printed (unless `quiet`); returns the busy ms (sampled − idle). */
+  async function underProfiler(page: Page, name: string, act: () => Promise<void>, quiet = false): Promise<number> {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -358,8 +374,11 @@ try {
       self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
     });
     const total = [...self.values()].reduce((x, y) => x + y, 0);
-    console.log(`  CPU profile (${ms(total)} sampled) in test-output/console/${name}.cpuprofile; heaviest (self time):`);
+    const idle = [...self].filter(([k]) => k.startsWith('(idle)')).reduce((x, [, v]) => x + v, 0);
+    if (quiet) return total - idle;
+    console.log(`  CPU profile (${ms(total)} sampled, ${ms(total - idle)} busy) in test-output/console/${name}.cpuprofile; heaviest (self time):`);
     for (const [k, v] of [...self].sort((x, y) => y[1] - x[1]).slice(0, 15)) console.log(`    ${ms(v).padStart(7)}  ${k}`);
+    return total - idle;
   }
 
   // --- a filtered page of the targets list, 50 loads: 10 of each kind of filter the screen offers
