@@ -40,7 +40,7 @@ import { POOL_SHARDS, TABLE } from '../../shared/store/table.js';
 import { K } from '../../shared/store/keys.js';
 import { ddb, tableName } from '../../shared/store/db.js';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { bulkInsert, haveSqlite3, indexColumns, sqliteJson } from '../../shared/dev/local/dynamodb/sqlite-bulk.js';
+import { bulkInsert, ensureSqlite3, haveSqlite3, indexColumns, sqliteJson } from '../../shared/dev/local/dynamodb/sqlite-bulk.js';
 import type { Target } from '../../shared/domain/schemas.js';
 import { ManualClock, setClock } from '../../shared/clock.js';
 import { passBeacon } from '../helpers/beacon.js';
@@ -109,6 +109,8 @@ try {
         if (!seen.has(t.uscc)) extra.push(t), seen.add(t.uscc);
       }
       if (extra.length < TARGETS - base) throw new Error(`the generator gave only ${extra.length} new targets`);
+      // as root, a missing sqlite3 is installed (as CI does); otherwise the slow API path below
+      if (!process.argv.includes('--via-api') && process.getuid?.() === 0) ensureSqlite3((l) => console.log(l));
       if (haveSqlite3() && !process.argv.includes('--via-api')) {
         how = 'sqlite3';
         // straight into DynamoDB Local's data file while it is stopped; rows built as DynamoDB Local builds them

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startTestStack, type TestStack } from '../helpers/local-aws.js';
-import { bulkInsert, indexColumns, sqliteJson, sqliteRow, toAttr } from '../../shared/dev/local/dynamodb/sqlite-bulk.js';
+import { bulkInsert, ensureSqlite3, indexColumns, sqliteJson, sqliteRow, toAttr } from '../../shared/dev/local/dynamodb/sqlite-bulk.js';
 import { getTarget, listTargets, putTargets, targetItem, upsertTargets } from '../../shared/store/registry.js';
 import { ddb, tableName } from '../../shared/store/db.js';
 import { K } from '../../shared/store/keys.js';
@@ -40,6 +40,7 @@ let dir: string;
 let stack: TestStack;
 let dbFile: string;
 beforeAll(async () => {
+  ensureSqlite3((l) => console.log(l));
   dir = mkdtempSync(join(tmpdir(), 'suiji-sqlite-bulk-'));
   stack = await startTestStack(undefined, { dataDir: dir });
   dbFile = join(dir, 'shared-local-instance.db');

@@ -14,6 +14,7 @@ import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect } from 'node:net';
+import { ensureDebianPackage } from './debian.js';
 
 export const DOVECOT = '/usr/sbin/dovecot';
 
@@ -28,15 +29,7 @@ export interface LocalDovecot {
 
 /** Installs dovecot-imapd when it is missing (root only; otherwise says how). */
 export function ensureDovecotInstalled(log: (l: string) => void = () => undefined): void {
-  if (existsSync(DOVECOT) && existsSync('/usr/lib/dovecot/imap')) return;
-  if (process.getuid?.() !== 0) throw new Error('dovecot-imapd is not installed: run `sudo apt-get install -y dovecot-imapd` (the local SMTP mode needs a real IMAP server)');
-  log('installing dovecot-imapd …');
-  const r = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'dovecot-imapd'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  if (r.status !== 0) {
-    spawnSync('apt-get', ['update'], { stdio: 'inherit' });
-    const again = spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'dovecot-imapd'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-    if (again.status !== 0) throw new Error('apt-get install dovecot-imapd failed');
-  }
+  ensureDebianPackage('dovecot-imapd', () => existsSync(DOVECOT) && existsSync('/usr/lib/dovecot/imap'), 'the local SMTP mode needs a real IMAP server', log);
 }
 
 const idOf = (flag: '-u' | '-g', user: string): number => Number(execFileSync('id', [flag, user], { encoding: 'utf8' }).trim());

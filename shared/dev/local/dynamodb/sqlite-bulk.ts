@@ -21,6 +21,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { TABLE } from '../../../store/table.js';
+import { ensureDebianPackage } from '../debian.js';
 
 type Attr = { S: string } | { BOOL: boolean } | { NULL: true } | { L: Attr[] } | { M: Record<string, Attr> };
 
@@ -105,6 +106,11 @@ export function sqliteRow(item: Record<string, unknown>, columns: IndexColumns):
 /** sqlite3 on PATH (Debian: `apt-get install -y sqlite3`). */
 export function haveSqlite3(): boolean {
   return spawnSync('sqlite3', ['-version'], { encoding: 'utf8' }).status === 0;
+}
+
+/** Installs Debian's sqlite3 when it is missing (root only; otherwise says how). */
+export function ensureSqlite3(log?: (l: string) => void): void {
+  ensureDebianPackage('sqlite3', haveSqlite3, "the bulk loader writes DynamoDB Local's data file with it", log);
 }
 
 /** A query's rows (sqlite3 -json). */
