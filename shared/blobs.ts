@@ -5,7 +5,7 @@
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { config } from './config.js';
 
@@ -49,6 +49,73 @@ export async function getBlob(key: string): Promise<Buffer | undefined> {
     // missing object (empty listing) from a real refusal (rethrown).
     if (name === 'AccessDenied' && !(await keyListed(s3, key))) return undefined;
     throw e;
+  }
+}
+
+/**
+ * A blob read into shared memory (a Buffer over a SharedArrayBuffer), for data a worker thread
+ * reads in place (RunDraw's frozen state): no second copy of it in the process. From S3 the
+ * body is streamed into the buffer when its length is known (one copy, as any read).
+ */
+export async function getBlobShared(key: string): Promise<Buffer | undefined> {
+  if (config().local) {
+    const f = await open(localPath(key), 'r').catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return undefined;
+      throw e;
+    });
+    if (!f) return undefined;
+    try {
+      return await readInto(f, (await f.stat()).size);
+    } finally {
+      await f.close();
+    }
+  }
+  s3 ??= new S3Client({});
+  try {
+    const r = await s3.send(new GetObjectCommand({ Bucket: config().blobBucket, Key: key }));
+    const size = r.ContentLength;
+    if (size === undefined) return sharedCopy(await r.Body!.transformToByteArray());
+    const out = Buffer.from(new SharedArrayBuffer(size));
+    let at = 0;
+    for await (const chunk of r.Body as AsyncIterable<Uint8Array>) {
+      if (at + chunk.length > size) throw new Error(`blob ${key}: more than its ${size} bytes`);
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    if (at !== size) throw new Error(`blob ${key}: ${at} of ${size} bytes read`);
+    return out;
+  } catch (e) {
+    const name = (e as { name?: string }).name;
+    if (name === 'NoSuchKey') return undefined;
+    if (name === 'AccessDenied' && !(await keyListed(s3, key))) return undefined;
+    throw e;
+  }
+}
+
+function sharedCopy(b: Uint8Array): Buffer {
+  const out = Buffer.from(new SharedArrayBuffer(b.length));
+  out.set(b);
+  return out;
+}
+
+/** Reads a whole file of `size` bytes into shared memory. */
+async function readInto(f: Awaited<ReturnType<typeof open>>, size: number): Promise<Buffer> {
+  const out = Buffer.from(new SharedArrayBuffer(size));
+  for (let at = 0; at < size; ) {
+    const { bytesRead } = await f.read(out, at, size - at, at);
+    if (bytesRead === 0) throw new Error(`file shorter than its ${size} bytes`);
+    at += bytesRead;
+  }
+  return out;
+}
+
+/** A local file read into shared memory (the bench's RunDraw reads FreezePool's state file so). */
+export async function readFileShared(path: string): Promise<Buffer> {
+  const f = await open(path, 'r');
+  try {
+    return await readInto(f, (await f.stat()).size);
+  } finally {
+    await f.close();
   }
 }
 

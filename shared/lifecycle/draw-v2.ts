@@ -27,7 +27,7 @@ import {
   type FrozenStateV2,
 } from '../draw/v2/index.js';
 import { createHasher, type BatchHasher } from '../draw/simd.js';
-import { getBlob, putBlob } from '../blobs.js';
+import { getBlob, getBlobShared, putBlob } from '../blobs.js';
 import { K } from '../store/keys.js';
 import { getItem, isConditionFailure, updateItem, type Item } from '../store/base.js';
 import { endChainRound } from '../store/chain.js';
@@ -65,7 +65,8 @@ export async function writeFrozenBlob(taskId: string, round: number, f: FrozenDr
 const blobOf = (d: DecodedFrozenV2<FrozenHeaderV2 & FrozenExtrasV2>): FrozenBlobV2 => ({ ...d.header, candidates: d.n, state: d });
 
 export async function readFrozenBlob(taskId: string, round: number): Promise<FrozenBlobV2 | undefined> {
-  const bin = await getBlob(frozenStateKey(taskId, round));
+  // shared memory: RunDraw's load turns the commitments into words in place for the helper thread
+  const bin = await getBlobShared(frozenStateKey(taskId, round));
   if (bin) return blobOf(decodeFrozenV2(bin));
   const b = await getBlob(frozenKey(taskId, round));
   if (!b) return undefined;
@@ -85,7 +86,8 @@ export function loadFrozenV2(b: FrozenBlobV2, hasher: BatchHasher = createHasher
 /** The internal openings "<uscc>,<stratum>,<k>,<excl>,<salt hex>", USCC order (the supervisor's input). */
 export function openingsOf(b: FrozenBlobV2): string[] {
   if (!b.state) return b.legacy.openings;
-  return openingLines({ pool: { ...b.state.pool, ...parsePublicEligibility(b.eligibility) }, salts: b.state.salts }).sort();
+  // the columns are in USCC order: so are the lines
+  return openingLines({ pool: { ...b.state.pool, ...parsePublicEligibility(b.eligibility) }, salts: b.state.salts });
 }
 
 /** The internal opening of one enterprise, or undefined if it is not in the round's pool. */

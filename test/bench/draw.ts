@@ -527,7 +527,6 @@ async function drawPhases(
 
 /** RunDraw's work in a fresh process: reads the frozen state FreezePool wrote, writes the record file. */
 async function runDrawV2Child(): Promise<void> {
-  const { readFileSync } = await import('node:fs');
   const chain = await benchChain();
   const hasher = await initLambda(chain);
   gcNow();
@@ -535,7 +534,9 @@ async function runDrawV2Child(): Promise<void> {
   console.log('  RunDraw (fresh process, after the init warm-up):');
   const rss0 = process.memoryUsage.rss();
   watch.reset();
-  const state = await phase('readState', () => readFileSync(process.env['SUIJI_BENCH_FILE']!));
+  // into shared memory, as RunDraw reads it (getBlobShared): the load turns the commitments into words in place
+  const { readFileShared } = await import('../../shared/blobs.js');
+  const state = await phase('readState', () => readFileShared(process.env['SUIJI_BENCH_FILE']!));
   line2('  read frozen state (file)', fmt('readState'));
   const rssRead = watch.peak();
   const r = await drawPhases(state, hasher, chain, watch, process.env['SUIJI_BENCH_RECORD']);

@@ -57,18 +57,17 @@ export interface FrozenDrawV2 {
   pool: CompiledPool;
   /** 16 bytes per candidate, USCC order: internal. */
   salts: Uint8Array;
-  /** 8 words per candidate, USCC order. */
-  commitments: Int32Array;
-  /** Public order (candidate indices) and stratum bounds. */
+  /** Public order: the candidate (index into pool and salts) at each public position. */
   order: Uint32Array;
+  /** Stratum bounds in public order (6 entries). */
   bounds: number[];
   /** Pseudonym → registry id: internal. */
   pseudonyms: Map<string, string>;
   /**
-   * The commitments in public order (8 words each), as freezeDrawV2 leaves them: selection reads
-   * them in sequence. Optional: a frozen round rebuilt from storage may omit it (then gathered).
+   * The commitments in public order (8 words each, shared memory): selection reads them in
+   * sequence; the commitment of candidate order[j] is at 8·j.
    */
-  sorted?: Int32Array;
+  sorted: Int32Array;
 }
 
 function checkParams(input: FreezeInputV2): void {
@@ -161,8 +160,8 @@ export function freezeDrawV2(input: FreezeInputV2, hasher: BatchHasher = createH
       salts.set(Buffer.from(s, 'hex'), i * SALT_BYTES);
     }
   } else randomFillSync(salts);
-  const commitments = commitAll(pool, salts, hasher);
-  const pub = publicPool(pool, commitments);
+  // the commitments in USCC order are dropped once sorted into public order
+  const pub = publicPool(pool, commitAll(pool, salts, hasher));
   const elig = publicEligibilityLines(pool);
   const freeze: FreezeRecordV2 = {
     algorithm: ALGORITHM_V2,
@@ -185,12 +184,12 @@ export function freezeDrawV2(input: FreezeInputV2, hasher: BatchHasher = createH
     beacons: input.beacons.map((b) => ({ ...b })),
   };
   const d = digestsOf(freeze);
-  return { freeze, freezeDigest: d.sha256, freezeDigestSm3: d.sm3, pool, salts, commitments, order: pub.order, bounds: pub.bounds, pseudonyms: map, sorted: pub.sorted };
+  return { freeze, freezeDigest: d.sha256, freezeDigestSm3: d.sm3, pool, salts, order: pub.order, bounds: pub.bounds, pseudonyms: map, sorted: pub.sorted };
 }
 
 /** The public pool lists (hex) per stratum. */
-export function publicPoolLists(f: Pick<FrozenDrawV2, 'commitments' | 'order' | 'bounds' | 'sorted'>): DrawRecordV2['inputs']['pool'] {
-  return poolListsOf({ sorted: f.sorted ?? gatherCommitments(f.commitments, f.order), bounds: f.bounds });
+export function publicPoolLists(f: Pick<FrozenDrawV2, 'bounds' | 'sorted'>): DrawRecordV2['inputs']['pool'] {
+  return poolListsOf({ sorted: f.sorted, bounds: f.bounds });
 }
 
 /**
@@ -321,6 +320,8 @@ function selectedFromFrozen(p: CompiledPool, order: Uint32Array): CompiledPool {
 export interface DrawResultV2 {
   seed: string;
   selection: SelectionV2;
+  /** The public positions of selection.order's entries (their commitments: sorted[8·position]). */
+  positions: Uint32Array;
   pool: CompiledPool;
   matching: Matching;
 }
@@ -328,7 +329,9 @@ export interface DrawResultV2 {
 /** Selection and matching for a given seed over frozen (or re-parsed) inputs. */
 export function drawWithSeedV2(
   seed: string,
-  commitments: Int32Array,
+  /** The commitments in public order, 8 words each. */
+  sorted: Int32Array,
+  /** The candidate (index of `opening`) at each public position. */
   order: Uint32Array,
   bounds: readonly number[],
   freeze: FreezeRecordV2,
@@ -341,12 +344,9 @@ export function drawWithSeedV2(
    * (the verifier and runDrawV2 check the openings there; may throw).
    */
   beforeMatch?: (pool: CompiledPool, positions: Uint32Array) => void,
-  /** The commitments in public order, if at hand (else gathered from `commitments` by `order`). */
-  sorted?: Int32Array,
 ): DrawResultV2 {
   // selection over the commitments in public order (read in sequence), mapped back to indices
-  const inOrder = sorted ?? gatherCommitments(commitments, order);
-  const pos = selectV2(seed, inOrder, iota(order.length), bounds, freeze.strata.map((s) => s.toDraw), hasher);
+  const pos = selectV2(seed, sorted, iota(order.length), bounds, freeze.strata.map((s) => s.toDraw), hasher);
   const byIndex = new Uint32Array(pos.order.length);
   for (let r = 0; r < byIndex.length; r++) byIndex[r] = order[pos.order[r]!]!;
   const selection: SelectionV2 = { ...pos, order: byIndex };
@@ -356,7 +356,7 @@ export function drawWithSeedV2(
       : { pool: selectedFromFrozen(opening, selection.order), selection: { order: iota(selection.order.length), priority: selection.priority, perStratum: selection.perStratum } };
   beforeMatch?.(pool, pos.order);
   const matching = matchTeams(pool, sel, seed, { teamSize: freeze.team.size, jointUnits: freeze.team.jointUnits }, hasher);
-  return { seed, selection, pool, matching };
+  return { seed, selection, positions: pos.order, pool, matching };
 }
 
 /**
@@ -373,10 +373,10 @@ export function runDrawV2(
   if (closed.close.freezeDigest !== frozen.freezeDigest) throw new DrawInputError('登记截止记录不属于本轮冻结记录');
   const r = checkRevealsV2(f, closed.close, reveals);
   const seed = deriveSeedV2(frozen.freezeDigest, closed.closeDigest, r.witnesses.map((w) => w.secret), r.system, r.beacons.map((b) => b.randomness));
-  const sorted = frozen.sorted ?? gatherCommitments(frozen.commitments, frozen.order);
+  const sorted = frozen.sorted;
   const hasher = opts.hasher ?? createHasher();
   const check = (pool: CompiledPool, positions: Uint32Array) => checkOpenings(pool, positions, sorted, frozen.bounds, frozen.salts, frozen.order, hasher);
-  const result = drawWithSeedV2(seed, frozen.commitments, frozen.order, frozen.bounds, f, frozen.pool, frozen.pool, hasher, check, sorted);
+  const result = drawWithSeedV2(seed, sorted, frozen.order, frozen.bounds, f, frozen.pool, frozen.pool, hasher, check);
   const record = buildRecordV2(frozen, closed, r, result, { key: [], A: [], B: [], C: [], D: [] });
   // the pool lists stay words until read (serializeRecordV2 writes them from the words)
   if (!opts.omitPool) attachPoolLists(record.inputs, { sorted, bounds: frozen.bounds });
@@ -428,7 +428,7 @@ function saltsHex(salts: Uint8Array, idx: Uint32Array): string {
 }
 
 export function buildRecordV2(
-  frozen: Pick<FrozenDrawV2, 'freeze' | 'freezeDigest' | 'freezeDigestSm3' | 'commitments' | 'salts'> & { pool: Pick<CompiledPool, 'inspectorIds' | 'inspectorUnits' | 'areaNames' | 'areaMembers'> },
+  frozen: Pick<FrozenDrawV2, 'freeze' | 'freezeDigest' | 'freezeDigestSm3' | 'sorted' | 'salts'> & { pool: Pick<CompiledPool, 'inspectorIds' | 'inspectorUnits' | 'areaNames' | 'areaMembers'> },
   closed: { close: CloseRecordV2; closeDigest: string; closeDigestSm3: string },
   reveals: { witnesses: { id: string; secret: string }[]; system: string; beacons: BeaconProof[] },
   result: DrawResultV2,
@@ -440,7 +440,7 @@ export function buildRecordV2(
   const { selection: sel, pool: mp, matching: m } = result;
   // one hex or latin1 string per column, sliced per target (no per-target encoding calls)
   const n = sel.order.length, ids = base.inspectorIds;
-  const cHex = digestsHex(frozen.commitments, n, sel.order), pHex = digestsHex(sel.priority, n);
+  const cHex = digestsHex(frozen.sorted, n, result.positions), pHex = digestsHex(sel.priority, n);
   const sHex = saltOf ? '' : saltsHex(frozen.salts, sel.order);
   const usccs = Buffer.from(mp.usccBytes.buffer, mp.usccBytes.byteOffset, n * 18).toString('latin1');
   const targets: DrawRecordV2['targets'] = new Array(n);

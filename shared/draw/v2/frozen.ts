@@ -120,12 +120,11 @@ export function rebuildFrozenV2(b: FrozenStateV2, hasher: BatchHasher = createHa
   const pool: CompiledPool = {
     n, usccBytes, strata: cols.strata, area: cols.area, exclOff: cols.exclOff, exclIdx: Uint32Array.from(cols.excl), ...base, strataCounts: Array.from(cols.strataCounts),
   };
-  const commitments = commitAll(pool, salts, hasher);
-  const pub = publicPool(pool, commitments);
+  const pub = publicPool(pool, commitAll(pool, salts, hasher));
   if (pub.poolDigest !== b.freeze.poolDigest) throw new Error(`frozen inputs of ${b.freeze.taskId} do not match poolDigest ${b.freeze.poolDigest}`);
   const d = digestsOf(b.freeze);
   if (d.sha256 !== b.freezeDigest) throw new Error(`frozen record of ${b.freeze.taskId} does not match freezeDigest`);
-  return { freeze: b.freeze, freezeDigest: b.freezeDigest, freezeDigestSm3: b.freezeDigestSm3, pool, salts, commitments, order: pub.order, bounds: pub.bounds, sorted: pub.sorted, pseudonyms: new Map(Object.entries(b.pseudonyms)) };
+  return { freeze: b.freeze, freezeDigest: b.freezeDigest, freezeDigestSm3: b.freezeDigestSm3, pool, salts, order: pub.order, bounds: pub.bounds, sorted: pub.sorted, pseudonyms: new Map(Object.entries(b.pseudonyms)) };
 }
 
 interface OpeningColumns {

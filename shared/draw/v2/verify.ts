@@ -178,14 +178,14 @@ export function verifyRecordV2(value: unknown, opts: { hasher?: BatchHasher } = 
       // the public part of feasibility (§2.4): every drawn entry can be staffed
       const short = findShortages(pool, pool.strataCounts, { teamSize: f.team.size, jointUnits: f.team.jointUnits });
       if (short.length) throw new VerifyStop(`抽中对象的检查人员不足（正常产生的记录不会如此）：${short[0]!.message}`);
-    }, commitments);
+    });
   } catch (e) {
     if (e instanceof VerifyStop) return fail(e.message);
     throw e;
   }
   if (result.selection.order.length !== rec.targets.length) return fail(`抽中对象数量 targets 不一致：记录为 ${rec.targets.length} 个，重新计算为 ${result.selection.order.length} 个`);
   const expected = buildRecordV2(
-    { freeze: f, freezeDigest: rec.freezeDigest, freezeDigestSm3: rec.freezeDigestSm3, commitments, salts: new Uint8Array(0), pool: base },
+    { freeze: f, freezeDigest: rec.freezeDigest, freezeDigestSm3: rec.freezeDigestSm3, sorted: commitments, salts: new Uint8Array(0), pool: base },
     { close: rec.close, closeDigest: rec.closeDigest, closeDigestSm3: rec.closeDigestSm3 },
     reveals,
     result,

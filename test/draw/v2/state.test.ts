@@ -42,17 +42,42 @@ describe('the binary frozen state', () => {
     expect(drawOf(fx, load(shifted.subarray(3)))).toBe(pythonRecordV2(x));
   });
 
-  it('keeps every opening (public order) and finds one by USCC', () => {
+  it('keeps every opening (USCC order, as the freeze holds them) and finds one by USCC', () => {
     const fx = loadFixtureV2('a');
     const frozen = freezeFixtureV2(fx);
     const d = decodeFrozenV2(encodeFrozenV2(frozen));
     const pool = { ...d.pool, ...parsePublicEligibility(d.header.eligibility) };
     const lines = openingLines({ pool, salts: d.salts });
-    expect([...lines].sort()).toEqual([...openingLines(frozen)].sort());
-    const u = lines[5]!.slice(0, 18);
-    expect(indexOfUscc(d, u)).toBe(5);
-    expect(openingLine(pool, d.salts, 5)).toBe(lines[5]);
+    expect(lines).toEqual(openingLines(frozen));
+    expect([...lines].sort()).toEqual(lines);
+    expect(Array.from(d.order)).toEqual(Array.from(frozen.order));
+    // vector a's public order is not the USCC order: the ceremony reads through it
+    expect(Array.from(d.order)).not.toEqual(Array.from(d.order).sort((x, y) => x - y));
+    for (const j of [0, 5, d.n - 1]) {
+      const u = lines[j]!.slice(0, 18);
+      expect(indexOfUscc(d, u)).toBe(j);
+      expect(openingLine(pool, d.salts, j)).toBe(lines[j]);
+    }
     expect(indexOfUscc(d, '9'.repeat(18))).toBe(-1);
+    expect(indexOfUscc(d, '0'.repeat(18))).toBe(-1);
+  });
+
+  it('loads in place from shared memory (as RunDraw reads it), once', () => {
+    const fx = loadFixtureV2('b');
+    const bytes = encodeFrozenV2(freezeFixtureV2(fx), { systemSecretHex: fx.system });
+    const shared = Buffer.from(new SharedArrayBuffer(bytes.length));
+    bytes.copy(shared);
+    const d = decodeFrozenV2(shared);
+    const frozen = loadFrozenStateV2(d);
+    expect(frozen.sorted.buffer).toBe(shared.buffer);
+    expect(drawOf(fx, frozen)).toBe(pythonRecordV2('b'));
+    expect(() => loadFrozenStateV2(d)).toThrow(/loaded already/);
+  });
+
+  it('refuses the format before the public order was stored (SUIJIFZ2)', () => {
+    const b = encodeFrozenV2(freezeFixtureV2(loadFixtureV2('a')));
+    b.write('SUIJIFZ2', 0, 'latin1');
+    expect(() => decodeFrozenV2(b)).toThrow(/SUIJIFZ2.*freeze the round again/);
   });
 
   describe('an insider who edits the stored state between freeze and draw', () => {
@@ -97,6 +122,26 @@ describe('the binary frozen state', () => {
         new Uint32Array(b.buffer, b.byteOffset + at(b, new Uint8Array(d.pool.area.buffer, d.pool.area.byteOffset)), d.n)[j] = 0 === d.pool.area[j] ? 1 : 0;
       });
       expect(() => drawOf(fx, load(area))).toThrow(/does not open its commitment/);
+    });
+
+    it('is refused when the public order is edited to open a drawn position with another candidate', () => {
+      const d0 = decodeFrozenV2(encodeFrozenV2(frozen));
+      const drawnAt = (d: ReturnType<typeof decodeFrozenV2>) => {
+        for (let j = 0; j < d.n; j++) if (drawn.has(Buffer.from(d.pool.usccBytes.subarray(d.order[j]! * 18, d.order[j]! * 18 + 18)).toString('latin1'))) return j;
+        throw new Error('none');
+      };
+      const j = drawnAt(d0);
+      // swap the candidates of a drawn position and the next one of its stratum (same stratum: only the commitment check can tell)
+      const k = j + 1 < d0.n && d0.pool.strata[d0.order[j + 1]!] === d0.pool.strata[d0.order[j]!] ? j + 1 : j - 1;
+      const swapped = edit((b, d) => {
+        const o = new Uint32Array(b.buffer, b.byteOffset + at(b, new Uint8Array(d.order.buffer, d.order.byteOffset)), d.n);
+        [o[j], o[k]] = [o[k]!, o[j]!];
+      });
+      expect(() => drawOf(fx, load(swapped))).toThrow(/does not open its commitment/);
+      const beyond = edit((b, d) => {
+        new Uint32Array(b.buffer, b.byteOffset + at(b, new Uint8Array(d.order.buffer, d.order.byteOffset)), d.n)[0] = d.n;
+      });
+      expect(() => load(beyond)).toThrow(/names a candidate beyond/);
     });
 
     it('cannot change the draw by editing an entry that is not drawn', () => {
