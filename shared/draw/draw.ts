@@ -100,12 +100,12 @@ function checkFreezeParams(input: FreezeInput): void {
  * Phase 1's common core (v1 and v2): the compiled pool, the count per stratum and the team, or
  * DrawInputError / DrawInfeasibleError before anything exists.
  */
-export function feasiblePool(input: Pick<FreezeInput, 'pool' | 'helper' | 'ratiosBp' | 'jointUnits' | 'minTeamSize' | 'labels'>): {
+export function feasiblePool(input: Pick<FreezeInput, 'pool' | 'helper' | 'ratiosBp' | 'jointUnits' | 'minTeamSize' | 'labels'>, opts: { texts?: boolean } = {}): {
   pool: CompiledPool & { poolDigest: string; eligibilityDigest: string };
   strata: { stratum: Stratum; candidates: number; ratioBp: number; toDraw: number }[];
   team: { minSize: number; size: number; jointUnits: string[] };
 } {
-  const pool = compilePool(input.pool, input.helper);
+  const pool = compilePool(input.pool, input.helper, opts);
   if (pool.n === 0) throw new DrawInputError('检查对象范围内没有可抽取的检查对象');
   const ratios = [FULL_BP, input.ratiosBp.A, input.ratiosBp.B, input.ratiosBp.C, input.ratiosBp.D];
   const counts = ratios.map((r, s) => drawCount(pool.strataCounts[s]!, r));

@@ -9,7 +9,7 @@
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { poolTextDigest } from './pool.js';
 import { instantiateKernels } from './simd.js';
-import { msdBuckets, sortCounts } from './sort.js';
+import { msdBuckets, sortCounts, sortDigestBuckets } from './sort.js';
 
 export interface HelperData {
   /** The compiled kernel module (the one the calling thread runs). */
@@ -30,6 +30,8 @@ export interface PoolJob {
   rec: Uint32Array;
   n: number;
   u: Uint8Array;
+  /** false: decode the USCCs only (v2); the answer is then ''. */
+  hash?: boolean;
 }
 export interface SortJob {
   kind: 'sort';
@@ -77,7 +79,17 @@ export interface CpriJob {
   count: number;
   first: Int32Array;
 }
-export type HelperJob = PrioJob | PoolJob | SortJob | PairJob | CompJob | CmtJob | CpriJob;
+/** Buckets v0..v1-1 of the public pool's sort (sortDigestBuckets); equal[0] = 1 if two digests are equal. */
+export interface DigestSortJob {
+  kind: 'dsort';
+  words: Int32Array;
+  idx: Uint32Array;
+  start: Uint32Array;
+  v0: number;
+  v1: number;
+  equal: Int32Array;
+}
+export type HelperJob = PrioJob | PoolJob | SortJob | PairJob | CompJob | CmtJob | CpriJob | DigestSortJob;
 
 const { module, ctrl: ctrlBuffer, port } = workerData as HelperData;
 const h = instantiateKernels(module);
@@ -91,10 +103,11 @@ for (;;) {
   try {
     const job = receiveMessageOnPort(port)!.message as HelperJob;
     if (job.kind === 'prio') h.priorities(job.mid, job.u, 0, job.count, job.first);
-    else if (job.kind === 'pool') port.postMessage(poolTextDigest(job.rec, job.n, job.u));
+    else if (job.kind === 'pool') port.postMessage(poolTextDigest(job.rec, job.n, job.u, job.hash !== false));
     else if (job.kind === 'comp') h.compressMany(job.states, job.blocks, job.count);
     else if (job.kind === 'cmt') h.commitments(job.salts, job.u, job.tails, job.tailOf, 0, job.count, job.out);
     else if (job.kind === 'cpri') h.commitPriorities(job.mid, job.c, job.idx, 0, job.count, job.first);
+    else if (job.kind === 'dsort') job.equal[0] = sortDigestBuckets(job.words, job.idx, job.start, job.v0, job.v1) ? 1 : 0;
     else if (job.kind === 'sort') msdBuckets(job.src, job.other, job.bounds, job.v0, job.v1, job.hi, job.d, job.src, counts);
     else h.pairFirstWords(job.mid, job.head, job.tail, job.pairHead, job.pairTail, job.count, job.first);
   } catch (e) {

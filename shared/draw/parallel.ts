@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type WorkerOptions } from 'node:worker_threads';
 import { createHasher, kernelWasmModule, type BatchHasher } from './simd.js';
 import type { FreezeHelper } from './pool.js';
-import { radixRecords } from './sort.js';
+import { radixRecords, sortDigestBuckets } from './sort.js';
 import type { CmtJob, CompJob, CpriJob, HelperData, HelperJob, PairJob, PrioJob } from './helper-thread.js';
 
 /** Batches smaller than this are not worth a hand-over (about 1 ms of hashing). */
@@ -198,9 +198,14 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
     sortBuckets(src, other, bounds, v0, v1, hi, d, own) {
       return split({ kind: 'sort', src, other, bounds, v0, v1, hi, d }, own);
     },
-    poolText(rec, n, u, own) {
-      if (!split({ kind: 'pool', rec, n, u }, own)) return undefined;
-      return String(receiveMessageOnPort(port1)?.message ?? '') || undefined;
+    sortDigests(words, idx, start, v0, v1, own) {
+      const equal = new Int32Array(new SharedArrayBuffer(4));
+      return split({ kind: 'dsort', words, idx, start, v0, v1, equal }, own) ? equal[0] === 1 : undefined;
+    },
+    poolText(rec, n, u, own, hash = true) {
+      if (!split({ kind: 'pool', rec, n, u, hash }, own)) return undefined;
+      const digest = String(receiveMessageOnPort(port1)?.message ?? '');
+      return hash ? digest || undefined : '';
     },
     async close() {
       const w = worker;
@@ -230,6 +235,12 @@ function warmUp(h: ParallelHasher): void {
   // the two-thread radix sort (keys as a USCC shares its leading "91": the first digit is constant)
   for (let r = 0; r < n; r++) rec[r * 5] = 0x12100000 | ((r * 2654435761) >>> 12);
   radixRecords(rec, n, new Uint32Array(new SharedArrayBuffer(n * 20)), h);
+  // the public pool's bucket sort, buckets of ~1,000 random digests on both threads
+  const words = new Int32Array(new SharedArrayBuffer(n * 32)), idx = new Uint32Array(new SharedArrayBuffer(n * 4));
+  for (let k = 0; k < n * 8; k++) words[k] = Math.imul(k + 1, 2654435761) ^ (k >>> 3);
+  const nb = Math.max(2, n >> 10), start = new Uint32Array(new SharedArrayBuffer((nb + 1) * 4));
+  for (let v = 0; v <= nb; v++) start[v] = Math.floor((v * n) / nb);
+  h.sortDigests?.(words, idx, start, nb >> 1, nb, () => sortDigestBuckets(words, idx, start, 0, nb >> 1));
   const mid = new Int32Array(8).fill(0x6a09e667);
   const u = new Uint8Array(n * 18).fill(0x30);
   h.priorities(mid, u, 0, n, new Int32Array(n));

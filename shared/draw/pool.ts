@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DrawInputError } from './errors.js';
-import { sortRecords, type SortHelper } from './sort.js';
+import { sortRecords, type DigestSortHelper, type SortHelper } from './sort.js';
 
 export const STRATA = ['key', 'A', 'B', 'C', 'D'] as const;
 export type Stratum = (typeof STRATA)[number];
@@ -180,19 +180,20 @@ export class PackedCandidates {
 const sharedWords = (n: number) => new Uint32Array(new SharedArrayBuffer(n * 4));
 
 /** Work the freeze can hand to a second thread (see `createParallelHasher`). */
-export interface FreezeHelper extends SortHelper {
+export interface FreezeHelper extends SortHelper, DigestSortHelper {
   /**
-   * Runs poolTextDigest(rec, n, usccBytes) on the helper thread while `own` runs here; returns
-   * the digest. rec and usccBytes must be backed by SharedArrayBuffers.
+   * Runs poolTextDigest(rec, n, usccBytes, hash) on the helper thread while `own` runs here;
+   * returns the digest ('' without `hash`). rec and usccBytes must be backed by SharedArrayBuffers.
    */
-  poolText(rec: Uint32Array, n: number, usccBytes: Uint8Array, own: () => void): string | undefined;
+  poolText(rec: Uint32Array, n: number, usccBytes: Uint8Array, own: () => void, hash?: boolean): string | undefined;
 }
 
 /**
  * Decodes the sorted records into USCC bytes and returns the SHA-256 of the pool text
- * ("<uscc>,<stratum>\n" per candidate). Runs on the helper thread when there is one.
+ * ("<uscc>,<stratum>\n" per candidate), or '' if `hash` is false (v2 has no pool text). Runs
+ * on the helper thread when there is one.
  */
-export function poolTextDigest(rec: Uint32Array, n: number, usccBytes: Uint8Array): string {
+export function poolTextDigest(rec: Uint32Array, n: number, usccBytes: Uint8Array, hash = true): string {
   // two symbols (10 bits) → their two ASCII bytes as a little-endian 16-bit value, so a word's
   // six symbols are written with one 32-bit and one 16-bit store
   const pair = new Uint16Array(1024);
@@ -233,8 +234,11 @@ export function poolTextDigest(rec: Uint32Array, n: number, usccBytes: Uint8Arra
   const text = new Uint8Array(CHUNK * 23 + 8);
   const tv = new DataView(text.buffer);
   const uv = new DataView(usccBytes.buffer, usccBytes.byteOffset, usccBytes.byteLength);
-  for (let r = 0; r < n; r += CHUNK) h.update(text.subarray(0, chunk(rec, r, Math.min(n, r + CHUNK), pair, uv, tv, text)));
-  return h.digest('hex');
+  for (let r = 0; r < n; r += CHUNK) {
+    const len = chunk(rec, r, Math.min(n, r + CHUNK), pair, uv, tv, text);
+    if (hash) h.update(text.subarray(0, len));
+  }
+  return hash ? h.digest('hex') : '';
 }
 
 /** The USCC packed in (k0, k1, k2). */
@@ -247,7 +251,12 @@ function unpackUscc(a: number, b: number, d: number): string {
 /** From this many candidates on, the pool text is hashed on the helper thread when there is one. */
 const HELPER_FROM = 100_000;
 
-export function compilePool(pool: DrawPool, helper?: FreezeHelper): CompiledPool & { poolDigest: string; eligibilityDigest: string } {
+/**
+ * Validates and compiles the pool. `texts: false` (suiji-draw-v2, which publishes neither v1's
+ * pool text nor its cand lines) skips the two digests: they come back as ''.
+ */
+export function compilePool(pool: DrawPool, helper?: FreezeHelper, opts: { texts?: boolean } = {}): CompiledPool & { poolDigest: string; eligibilityDigest: string } {
+  const texts = opts.texts !== false;
   const packed = pool.candidates instanceof PackedCandidates ? pool.candidates : PackedCandidates.from(pool.candidates);
   const n = packed.length;
 
@@ -317,14 +326,15 @@ export function compilePool(pool: DrawPool, helper?: FreezeHelper): CompiledPool
   const exclOff = new Uint32Array(n + 1);
   const excl: number[] = [];
   const strataCounts = [0, 0, 0, 0, 0];
-  const candidates = (): void =>
-    candidatePass(rec, n, { finalAreaOf, areaMembers, inspectorIndex, inspectorIds, rawExcl }, { strata, area, exclOff, excl, strataCounts }, eh);
+  const tables = { finalAreaOf, areaMembers, inspectorIndex, inspectorIds, rawExcl };
+  const columns = { strata, area, exclOff, excl, strataCounts };
+  const candidates = (): void => (texts ? candidatePass(rec, n, tables, columns, eh) : candidateColumns(rec, n, tables, columns));
   const poolDigest =
-    (split ? helper.poolText(rec, n, usccBytes, candidates) : (candidates(), undefined)) ?? poolTextDigest(rec, n, usccBytes);
+    (split ? helper.poolText(rec, n, usccBytes, candidates, texts) : (candidates(), undefined)) ?? poolTextDigest(rec, n, usccBytes, texts);
   return {
     n,
     poolDigest,
-    eligibilityDigest: eh.digest('hex'),
+    eligibilityDigest: texts ? eh.digest('hex') : '',
     usccBytes,
     strata,
     area,
@@ -380,6 +390,32 @@ function candidatePass(rec: Uint32Array, n: number, by: CandidateTables, out: Ca
   while (at[0]! < n) {
     candidateLines(rec, n, by, out, lineWords, lineLen, buf, buf.length - longest, at, counts);
     eh.update(buf.subarray(0, at[1]));
+  }
+  counts.forEach((c, st) => (out.strataCounts[st] = c));
+}
+
+/** candidatePass without the cand lines (v2): duplicates, strata, areas and exclusions only. */
+function candidateColumns(rec: Uint32Array, n: number, by: CandidateTables, out: CandidateColumns): void {
+  if (by.areaMembers.length > 100_000) throw new DrawInputError(`辖区过多（${by.areaMembers.length} 个），上限为 100000`);
+  const { finalAreaOf } = by;
+  const { strata, area, exclOff, excl } = out;
+  // exclusionList writes the ids too: room for every member of an area (ids ≤ 64 bytes and a ";")
+  const ids = new Uint8Array(16 + 65 * by.areaMembers.reduce((x, m) => Math.max(x, m.length), 0));
+  const counts = new Uint32Array(5);
+  for (let r = 0; r < n; r++) {
+    const o = r * 5;
+    const a = rec[o]!, b = rec[o + 1]!, d = rec[o + 2]!;
+    if (r > 0 && a === rec[o - 5] && b === rec[o - 4] && d === rec[o - 3]) {
+      throw new DrawInputError(`检查对象的统一社会信用代码重复：${unpackUscc(a, b, d)}`);
+    }
+    const meta = rec[o + 3]!;
+    const st = meta & 7;
+    strata[r] = st;
+    counts[st]!++;
+    const ak = finalAreaOf[meta >>> 4]!;
+    area[r] = ak;
+    if (meta & 8) exclusionList(rec[o + 4]!, ak, by, excl, ids, 0);
+    exclOff[r + 1] = excl.length;
   }
   counts.forEach((c, st) => (out.strataCounts[st] = c));
 }

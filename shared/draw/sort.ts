@@ -14,6 +14,16 @@ export interface SortHelper {
   sortBuckets?(src: Uint32Array, other: Uint32Array, bounds: Uint32Array, v0: number, v1: number, hi: number, d: number, own: () => void): boolean;
 }
 
+/** Work the public pool's sort can hand to a second thread (see `createParallelHasher`). */
+export interface DigestSortHelper {
+  /**
+   * Runs sortDigestBuckets(words, idx, start, v0, v1) on the helper thread while `own` runs here;
+   * returns its answer (two digests equal), or undefined if the helper did not (the caller then
+   * sorts those buckets itself). The arrays must be backed by SharedArrayBuffers.
+   */
+  sortDigests?(words: Int32Array, idx: Uint32Array, start: Uint32Array, v0: number, v1: number, own: () => void): boolean | undefined;
+}
+
 const lessRec = (r: Uint32Array, x: number, y: number) =>
   r[x]! < r[y]! || (r[x] === r[y] && (r[x + 1]! < r[y + 1]! || (r[x + 1] === r[y + 1] && r[x + 2]! < r[y + 2]!)));
 
@@ -192,4 +202,105 @@ function insertionSort(r: Uint32Array, lo: number, hi: number): void {
     r[t + 3] = m;
     r[t + 4] = x;
   }
+}
+
+/**
+ * Sorts each bucket v0..v1-1 of 8-word digests — entries [start[v], start[v + 1]) of `words`
+ * (8 words each) with their indices in `idx` — ascending (words compared unsigned), in place.
+ * Meant for the second pass of a radix sort whose first pass moved each digest into a bucket
+ * of about a thousand (a few tens of kB: the CPU cache): here a bucket is copied aside, counted
+ * on the bits below its entries' common prefix, scattered back into place and runs of equal
+ * keys insertion-sorted. Returns whether two digests are equal (they meet in one run).
+ */
+export function sortDigestBuckets(words: Int32Array, idx: Uint32Array, start: Uint32Array, v0: number, v1: number): boolean {
+  let equal = false;
+  let max = 0;
+  for (let v = v0; v < v1; v++) max = Math.max(max, start[v + 1]! - start[v]!);
+  const sw = new Int32Array(max * 8), si = new Uint32Array(max);
+  const count = new Uint32Array((1 << 16) + 1);
+  for (let v = v0; v < v1; v++) {
+    const a = start[v]!, e = start[v + 1]!;
+    if (e - a < 2) continue;
+    if (e - a <= 16) {
+      if (insertionDigests(words, idx, a, e)) equal = true;
+      continue;
+    }
+    if (bucketPass(words, idx, a, e, sw, si, count)) equal = true;
+  }
+  return equal;
+}
+
+function bucketPass(words: Int32Array, idx: Uint32Array, a: number, e: number, sw: Int32Array, si: Uint32Array, count: Uint32Array): boolean {
+  const m = e - a;
+  let lo = 0xffffffff, hi = 0;
+  for (let k = 0, o = a * 8; k < m; k++, o += 8) {
+    const w = words[o]! >>> 0;
+    if (w < lo) lo = w;
+    if (w > hi) hi = w;
+  }
+  const common = Math.clz32(lo ^ hi);
+  if (common === 32) return insertionDigests(words, idx, a, e); // one first word: one run
+  // about one key per entry, from the bits below the common prefix
+  let b = Math.min(16, 31 - Math.clz32(m));
+  if (common + b > 32) b = 32 - common;
+  const shift = 32 - common - b, mask = (1 << b) - 1;
+  sw.set(words.subarray(a * 8, e * 8));
+  si.set(idx.subarray(a, e));
+  count.fill(0, 0, mask + 2);
+  for (let k = 0; k < m; k++) count[((sw[k * 8]! >>> shift) & mask) + 1]!++;
+  for (let c = 0; c <= mask; c++) count[c + 1]! += count[c]!;
+  for (let k = 0; k < m; k++) {
+    const o = k * 8;
+    const at = a + count[(sw[o]! >>> shift) & mask]!++;
+    const q = at * 8;
+    words[q] = sw[o]!;
+    words[q + 1] = sw[o + 1]!;
+    words[q + 2] = sw[o + 2]!;
+    words[q + 3] = sw[o + 3]!;
+    words[q + 4] = sw[o + 4]!;
+    words[q + 5] = sw[o + 5]!;
+    words[q + 6] = sw[o + 6]!;
+    words[q + 7] = sw[o + 7]!;
+    idx[at] = si[k]!;
+  }
+  // runs of one key (adjacent now), each sorted on the whole digest
+  let equal = false;
+  for (let r = a; r < e; ) {
+    const key = words[r * 8]! >>> shift;
+    let s = r + 1;
+    while (s < e && words[s * 8]! >>> shift === key) s++;
+    if (s - r > 1 && insertionDigests(words, idx, r, s)) equal = true;
+    r = s;
+  }
+  return equal;
+}
+
+/** Insertion sort of digests [a, e) (8 words each, unsigned) with their indices; true if two are equal. */
+function insertionDigests(words: Int32Array, idx: Uint32Array, a: number, e: number): boolean {
+  let equal = false;
+  for (let k = a + 1; k < e; k++) {
+    let j = k;
+    for (; j > a; j--) {
+      const c = compareAt(words, (j - 1) * 8, j * 8);
+      if (c === 0) equal = true;
+      if (c <= 0) break;
+      for (let w = 0, x = (j - 1) * 8, y = j * 8; w < 8; w++) {
+        const t = words[x + w]!;
+        words[x + w] = words[y + w]!;
+        words[y + w] = t;
+      }
+      const t = idx[j - 1]!;
+      idx[j - 1] = idx[j]!;
+      idx[j] = t;
+    }
+  }
+  return equal;
+}
+
+function compareAt(words: Int32Array, x: number, y: number): number {
+  for (let w = 0; w < 8; w++) {
+    const p = words[x + w]! >>> 0, q = words[y + w]! >>> 0;
+    if (p !== q) return p < q ? -1 : 1;
+  }
+  return 0;
 }

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { compareDigests, midstate } from '../sha256.js';
 import { STRATA, type CompiledPool } from '../pool.js';
 import { DrawInputError } from '../errors.js';
+import { sortDigestBuckets, type DigestSortHelper } from '../sort.js';
 import type { BatchHasher } from '../simd.js';
 
 const sharedInts = (n: number) => new Int32Array(new SharedArrayBuffer(n * 4));
@@ -182,55 +183,70 @@ export interface PublicPool {
  * Sorts the commitments per stratum and hashes them (raw 32 bytes each, in public order).
  * Throws on a duplicate commitment (a repeated salt: freeze again).
  */
-export function publicPool(p: CompiledPool, commitments: Int32Array): PublicPool {
+export function publicPool(p: CompiledPool, commitments: Int32Array, helper?: DigestSortHelper): PublicPool {
   const bounds = [0, 0, 0, 0, 0, 0];
   for (let s = 0; s < 5; s++) bounds[s + 1] = bounds[s]! + p.strataCounts[s]!;
-  const byStratum = new Uint32Array(p.n);
-  const fill = bounds.slice(0, 5);
-  groupByStratum(p.strata, p.n, fill, byStratum);
-  // sorted straight into their public places: no index sort followed by a gather of random reads
-  const order = new Uint32Array(p.n);
-  const sorted = sharedInts(p.n * 8);
-  for (let s = 0; s < 5; s++) {
-    const a = bounds[s]!, b = bounds[s + 1]!;
-    if (sortCommitments(commitments, byStratum.subarray(a, b), sorted.subarray(a * 8, b * 8), order.subarray(a, b))) {
-      throw new DrawInputError('承诺值重复（盐值重复），请重新冻结');
-    }
-  }
+  const { sorted, order, equal } = sortPublic(commitments, p.strata, p.strataCounts, helper);
+  if (equal) throw new DrawInputError('承诺值重复（盐值重复），请重新冻结');
   return { order, bounds, poolDigest: digestCommitments(sorted), sorted };
 }
 
+/** From this many entries on, half of the buckets are sorted on the helper thread. */
+const SORT_SPLIT_FROM = 50_000;
+
 /**
- * The digests d[8·idx[k]..] (uniformly distributed: commitments), sorted ascending into `out`
- * (8 words each) with their indices in `outIdx`. A counting sort on the top bits of word 0 into
- * about n/4 buckets moves each digest once, reading d in idx order and writing it to its
- * bucket; then an insertion sort of each (small) bucket. Returns whether two digests are equal.
+ * The digests d[8i..] (USCC order; uniformly distributed: commitments) sorted by (stratum,
+ * digest) into `sorted` (8 words each, shared memory), with their indices in `order` (shared).
+ * Two passes, each cache-friendly: the first moves every digest once, in USCC order, into its
+ * bucket — per stratum, the top bits of word 0, about a thousand digests per bucket, at most
+ * 512 buckets per stratum, so the writes go to a few hundred sequential streams instead of one
+ * cache miss each; the second sorts each bucket in place (`sortDigestBuckets`: in the cache),
+ * the upper half of the buckets on the helper thread when there is one.
  */
-export function sortCommitments(d: Int32Array, idx: Uint32Array, out: Int32Array, outIdx: Uint32Array): boolean {
-  const n = idx.length;
-  const bits = Math.min(24, Math.max(1, Math.floor(Math.log2(Math.max(n, 1))) - 2));
-  const shift = 32 - bits;
-  const start = new Uint32Array((1 << bits) + 1);
-  countTops(d, idx, shift, start);
-  for (let b = 0, sum = 0; b <= 1 << bits; b++) {
-    const c = start[b]!;
-    start[b] = sum;
+export function sortPublic(d: Int32Array, strata: Uint8Array, strataCounts: readonly number[], helper?: DigestSortHelper): { sorted: Int32Array; order: Uint32Array; equal: boolean } {
+  const n = strata.length;
+  // per stratum: 2^bits buckets (first bucket index `base`), keyed by the top `bits` bits of word 0
+  const bits = strataCounts.map((c) => Math.min(9, Math.max(0, 31 - Math.clz32(c) - 10)));
+  const base = new Uint32Array(6), shift = new Uint32Array(5);
+  for (let s = 0; s < 5; s++) {
+    base[s + 1] = base[s]! + (1 << bits[s]!);
+    shift[s] = 31 - bits[s]!; // applied to word 0 >>> 1: a 0-bit key is 0
+  }
+  const nb = base[5]!;
+  const start = new Uint32Array(new SharedArrayBuffer((nb + 1) * 4));
+  countBuckets(d, strata, n, base, shift, start);
+  for (let v = 0, sum = 0; v <= nb; v++) {
+    const c = start[v]!;
+    start[v] = sum;
     sum += c;
   }
-  scatterDigests(d, idx, shift, start, out, outIdx);
-  return insertionDigestRuns(out, outIdx, shift);
+  const sorted = sharedInts(n * 8);
+  const order = new Uint32Array(new SharedArrayBuffer(n * 4));
+  scatterBuckets(d, strata, n, base, shift, start.slice(0, nb), sorted, order);
+  let v = 0;
+  while (v < nb && start[v + 1]! <= n >>> 1) v++;
+  let equal: boolean | undefined;
+  if (helper?.sortDigests && n >= SORT_SPLIT_FROM) {
+    let own = false;
+    equal = helper.sortDigests(sorted, order, start, v, nb, () => (own = sortDigestBuckets(sorted, order, start, 0, v)));
+    if (equal === undefined) equal = sortDigestBuckets(sorted, order, start, v, nb) || own;
+    else equal ||= own;
+  } else equal = sortDigestBuckets(sorted, order, start, 0, nb);
+  return { sorted, order, equal };
 }
 
-function countTops(d: Int32Array, idx: Uint32Array, shift: number, count: Uint32Array): void {
-  for (let k = 0; k < idx.length; k++) count[d[idx[k]! * 8]! >>> shift]!++;
+function countBuckets(d: Int32Array, strata: Uint8Array, n: number, base: Uint32Array, shift: Uint32Array, count: Uint32Array): void {
+  for (let i = 0; i < n; i++) {
+    const s = strata[i]!;
+    count[base[s]! + ((d[i * 8]! >>> 1) >>> shift[s]!)]!++;
+  }
 }
-function scatterDigests(d: Int32Array, idx: Uint32Array, shift: number, start: Uint32Array, out: Int32Array, outIdx: Uint32Array): void {
-  for (let k = 0; k < idx.length; k++) {
-    const i = idx[k]!, o = i * 8;
-    const w0 = d[o]!;
-    const at = start[w0 >>> shift]!++;
+function scatterBuckets(d: Int32Array, strata: Uint8Array, n: number, base: Uint32Array, shift: Uint32Array, pos: Uint32Array, out: Int32Array, outIdx: Uint32Array): void {
+  for (let i = 0; i < n; i++) {
+    const s = strata[i]!, o = i * 8;
+    const at = pos[base[s]! + ((d[o]! >>> 1) >>> shift[s]!)]!++;
     const q = at * 8;
-    out[q] = w0;
+    out[q] = d[o]!;
     out[q + 1] = d[o + 1]!;
     out[q + 2] = d[o + 2]!;
     out[q + 3] = d[o + 3]!;
@@ -240,41 +256,6 @@ function scatterDigests(d: Int32Array, idx: Uint32Array, shift: number, start: U
     out[q + 7] = d[o + 7]!;
     outIdx[at] = i;
   }
-}
-/** Sorts each run of equal top bits (adjacent after the scatter), moving whole digests; true if two are equal. */
-function insertionDigestRuns(out: Int32Array, outIdx: Uint32Array, shift: number): boolean {
-  const n = outIdx.length;
-  let equal = false;
-  for (let r = 0; r < n; ) {
-    const top = out[r * 8]! >>> shift;
-    let e = r + 1;
-    while (e < n && out[e * 8]! >>> shift === top) e++;
-    for (let k = r + 1; k < e; k++) {
-      let j = k;
-      let c = 0;
-      while (j > r && (c = compareDigests(out, (j - 1) * 8, out, j * 8)) > 0) {
-        swapDigests(out, outIdx, j - 1, j);
-        j--;
-      }
-      if (j > r && c === 0) equal = true;
-    }
-    r = e;
-  }
-  return equal;
-}
-function swapDigests(out: Int32Array, outIdx: Uint32Array, x: number, y: number): void {
-  for (let w = 0; w < 8; w++) {
-    const t = out[x * 8 + w]!;
-    out[x * 8 + w] = out[y * 8 + w]!;
-    out[y * 8 + w] = t;
-  }
-  const t = outIdx[x]!;
-  outIdx[x] = outIdx[y]!;
-  outIdx[y] = t;
-}
-
-function groupByStratum(strata: Uint8Array, n: number, fill: number[], out: Uint32Array): void {
-  for (let i = 0; i < n; i++) out[fill[strata[i]!]!++] = i;
 }
 
 /** The commitments d[8·order[j]..] one after the other (shared memory): one pass of random reads. */

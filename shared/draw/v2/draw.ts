@@ -147,7 +147,8 @@ export const linesDigest = (lines: readonly string[]) => sha256Hex(Buffer.from(l
  */
 export function freezeDrawV2(input: FreezeInputV2, hasher: BatchHasher = createHasher()): FrozenDrawV2 {
   checkParams(input);
-  const { pool: compiled, strata, team } = feasiblePool(input);
+  // v1's pool and eligibility texts (registry ids, cand lines) are not v2's: not computed
+  const { pool: compiled, strata, team } = feasiblePool(input, { texts: false });
 
   const { pool, map } = pseudonymise(compiled, input.pseudonyms);
   // shared memory: the helper thread reads the salts in place
@@ -161,7 +162,7 @@ export function freezeDrawV2(input: FreezeInputV2, hasher: BatchHasher = createH
     }
   } else randomFillSync(salts);
   // the commitments in USCC order are dropped once sorted into public order
-  const pub = publicPool(pool, commitAll(pool, salts, hasher));
+  const pub = publicPool(pool, commitAll(pool, salts, hasher), input.helper);
   const elig = publicEligibilityLines(pool);
   const freeze: FreezeRecordV2 = {
     algorithm: ALGORITHM_V2,

@@ -120,28 +120,44 @@ describe('the record pool lists', () => {
   });
 });
 
-describe('sortCommitments (the public order)', () => {
-  it('sorts whole digests, equal first words included, and reports a duplicate', async () => {
-    const { sortCommitments } = await import('../../../shared/draw/v2/commit.js');
+describe('sortPublic (the public order: stratum, then commitment)', () => {
+  it('sorts whole digests per stratum, equal first words and empty strata included, on one or two threads, and reports a duplicate', async () => {
+    const { sortPublic } = await import('../../../shared/draw/v2/commit.js');
     const { compareDigests } = await import('../../../shared/draw/sha256.js');
-    for (const n of [0, 1, 5, 1_000, 50_000]) {
-      const d = new Int32Array(randomBytes(n * 32).buffer.slice(0));
-      // every 7th digest shares its first word with the previous one
-      for (let i = 7; i < n; i += 7) d[i * 8] = d[(i - 1) * 8]!;
-      // a permutation (7919 is prime to every n here)
-      const idx = Uint32Array.from({ length: n }, (_, i) => (i * 7919) % n);
-      const out = new Int32Array(idx.length * 8), outIdx = new Uint32Array(idx.length);
-      expect(sortCommitments(d, idx, out, outIdx)).toBe(false);
-      const want = Array.from(idx).sort((x, y) => compareDigests(d, x * 8, d, y * 8));
-      expect(Array.from(outIdx)).toEqual(want);
-      for (let k = 0; k < want.length; k++) expect(Array.from(out.subarray(k * 8, k * 8 + 8))).toEqual(Array.from(d.subarray(want[k]! * 8, want[k]! * 8 + 8)));
-      if (n >= 2) {
-        d.copyWithin(3 * 8, 2 * 8, 3 * 8); // digest 3 := digest 2
-        const idx2 = Uint32Array.from({ length: n }, (_, i) => i);
-        expect(sortCommitments(d, idx2, new Int32Array(n * 8), new Uint32Array(n))).toBe(true);
+    const { createParallelHasher } = await import('../../../shared/draw/parallel.js');
+    const two = createParallelHasher();
+    try {
+      for (const n of [0, 1, 5, 1_000, 50_000, 120_000]) {
+        const d = new Int32Array(randomBytes(n * 32).buffer.slice(0));
+        // every 7th digest shares its first word with the previous one; every 11th its first three
+        for (let i = 7; i < n; i += 7) d[i * 8] = d[(i - 1) * 8]!;
+        for (let i = 11; i < n; i += 11) d.copyWithin(i * 8, (i - 1) * 8, (i - 1) * 8 + 3);
+        // strata skewed as a register's (stratum B empty)
+        const strata = Uint8Array.from({ length: n }, (_, i) => [0, 1, 1, 1, 1, 1, 3, 3, 4, 1][(i * 7919) % 10]!);
+        const counts = [0, 0, 0, 0, 0];
+        strata.forEach((s) => counts[s]!++);
+        const want = Array.from({ length: n }, (_, i) => i).sort((x, y) => strata[x]! - strata[y]! || compareDigests(d, x * 8, d, y * 8));
+        for (const helper of [undefined, two]) {
+          const { sorted, order, equal } = sortPublic(d, strata, counts, helper);
+          expect(equal).toBe(false);
+          expect(Array.from(order)).toEqual(want);
+          for (let k = 0; k < n; k++) expect(compareDigests(sorted, k * 8, d, want[k]! * 8)).toBe(0);
+        }
+        if (n >= 2) {
+          const dup = Int32Array.from(d);
+          dup.copyWithin(want[n - 1]! * 8, want[n - 2]! * 8, want[n - 2]! * 8 + 8); // the last two of the last stratum equal
+          strata[want[n - 1]!] = strata[want[n - 2]!]!;
+          const c2 = [0, 0, 0, 0, 0];
+          strata.forEach((s) => c2[s]!++);
+          expect(sortPublic(dup, strata, c2).equal).toBe(true);
+          expect(sortPublic(dup, strata, c2, two).equal).toBe(true);
+        }
       }
+      expect(two.threads).toBe(2);
+    } finally {
+      await two.close();
     }
-  });
+  }, 60_000);
 });
 
 describe('reading a record file (parseRecordFile)', () => {
