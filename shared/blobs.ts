@@ -7,6 +7,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
+import { Readable } from 'node:stream';
 import { config } from './config.js';
 
 let s3: S3Client | undefined;
@@ -49,6 +50,34 @@ export async function getBlob(key: string): Promise<Buffer | undefined> {
     // missing object (empty listing) from a real refusal (rethrown).
     if (name === 'AccessDenied' && !(await keyListed(s3, key))) return undefined;
     throw e;
+  }
+}
+
+/**
+ * Stores the concatenation of `parts` (views of arrays, e.g. a frozen draw's columns) without
+ * making one buffer of it: written one after the other to the file, streamed to S3 with its
+ * length.
+ */
+export async function putBlobParts(key: string, parts: readonly Uint8Array[], contentType = 'application/octet-stream'): Promise<void> {
+  const bufs = parts.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  if (config().local) {
+    const p = localPath(key);
+    await mkdir(dirname(p), { recursive: true });
+    await writeParts(p, bufs);
+    return;
+  }
+  s3 ??= new S3Client({});
+  const length = bufs.reduce((n, b) => n + b.length, 0);
+  await s3.send(new PutObjectCommand({ Bucket: config().blobBucket, Key: key, Body: Readable.from(bufs, { objectMode: false }), ContentLength: length, ContentType: contentType }));
+}
+
+/** Writes buffers one after the other into a new file. */
+export async function writeParts(path: string, bufs: readonly Buffer[]): Promise<void> {
+  const f = await open(path, 'w');
+  try {
+    for (const b of bufs) for (let at = 0; at < b.length; ) at += (await f.write(b, at, b.length - at)).bytesWritten;
+  } finally {
+    await f.close();
   }
 }
 

@@ -101,7 +101,7 @@ function checkFreezeParams(input: FreezeInput): void {
  * DrawInputError / DrawInfeasibleError before anything exists.
  */
 export function feasiblePool(input: Pick<FreezeInput, 'pool' | 'helper' | 'ratiosBp' | 'jointUnits' | 'minTeamSize' | 'labels'>, opts: { texts?: boolean } = {}): {
-  pool: CompiledPool & { poolDigest: string; eligibilityDigest: string };
+  pool: CompiledPool & { poolDigest: string; eligibilityDigest: string; free?: Uint32Array };
   strata: { stratum: Stratum; candidates: number; ratioBp: number; toDraw: number }[];
   team: { minSize: number; size: number; jointUnits: string[] };
 } {

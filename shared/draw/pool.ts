@@ -255,7 +255,7 @@ const HELPER_FROM = 100_000;
  * Validates and compiles the pool. `texts: false` (suiji-draw-v2, which publishes neither v1's
  * pool text nor its cand lines) skips the two digests: they come back as ''.
  */
-export function compilePool(pool: DrawPool, helper?: FreezeHelper, opts: { texts?: boolean } = {}): CompiledPool & { poolDigest: string; eligibilityDigest: string } {
+export function compilePool(pool: DrawPool, helper?: FreezeHelper, opts: { texts?: boolean } = {}): CompiledPool & { poolDigest: string; eligibilityDigest: string; free?: Uint32Array } {
   const texts = opts.texts !== false;
   const packed = pool.candidates instanceof PackedCandidates ? pool.candidates : PackedCandidates.from(pool.candidates);
   const n = packed.length;
@@ -335,6 +335,9 @@ export function compilePool(pool: DrawPool, helper?: FreezeHelper, opts: { texts
     n,
     poolDigest,
     eligibilityDigest: texts ? eh.digest('hex') : '',
+    // v2: the sorted records' buffer (20 bytes per candidate, touched already) is free now — the
+    // freeze reuses it for the salts and the commitment tails (fresh memory costs page faults)
+    ...(texts || !(rec.buffer instanceof SharedArrayBuffer) ? {} : { free: rec }),
     usccBytes,
     strata,
     area,

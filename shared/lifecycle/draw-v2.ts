@@ -6,8 +6,9 @@
  */
 import {
   closeRegistration,
+  decodedOf,
   decodeFrozenV2,
-  encodeFrozenV2,
+  encodeFrozenV2Parts,
   indexOfUscc,
   lateClose,
   loadFrozenStateV2,
@@ -27,7 +28,7 @@ import {
   type FrozenStateV2,
 } from '../draw/v2/index.js';
 import { createHasher, type BatchHasher } from '../draw/simd.js';
-import { getBlob, getBlobShared, putBlob } from '../blobs.js';
+import { getBlob, getBlobShared, putBlob, putBlobParts } from '../blobs.js';
 import { K } from '../store/keys.js';
 import { getItem, isConditionFailure, updateItem, type Item } from '../store/base.js';
 import { endChainRound } from '../store/chain.js';
@@ -55,11 +56,14 @@ interface FrozenExtrasV2 {
  */
 export type FrozenBlobV2 = FrozenHeaderV2 & FrozenExtrasV2 & { candidates: number } & ({ state: DecodedFrozenV2; legacy?: undefined } | { state?: undefined; legacy: FrozenStateV2 });
 
-/** Stores the binary state of a fresh freeze; returns it as readFrozenBlob would. */
+/**
+ * Stores the binary state of a fresh freeze (its arrays written as they are: no buffer of the
+ * state's size); returns it as readFrozenBlob would.
+ */
 export async function writeFrozenBlob(taskId: string, round: number, f: FrozenDrawV2, extras: Omit<FrozenExtrasV2, 'algorithm'>): Promise<FrozenBlobV2> {
-  const bytes = encodeFrozenV2(f, { algorithm: 'suiji-draw-v2', ...extras });
-  await putBlob(frozenStateKey(taskId, round), bytes, 'application/octet-stream');
-  return blobOf(decodeFrozenV2(bytes));
+  const header: FrozenExtrasV2 = { algorithm: 'suiji-draw-v2', ...extras };
+  await putBlobParts(frozenStateKey(taskId, round), encodeFrozenV2Parts(f, header).parts, 'application/octet-stream');
+  return blobOf(decodedOf(f, header));
 }
 
 const blobOf = (d: DecodedFrozenV2<FrozenHeaderV2 & FrozenExtrasV2>): FrozenBlobV2 => ({ ...d.header, candidates: d.n, state: d });

@@ -455,17 +455,24 @@ async function runFreezeV2(n: number): Promise<void> {
   );
   const rssFreeze = watch.peak();
   const f = frozen.freeze;
-  const state = await phase('state', () => v2.encodeFrozenV2(frozen!, { algorithm: 'suiji-draw-v2', systemSecretHex: system.hex }));
   const file = process.env['SUIJI_BENCH_FILE'];
   const write = file !== undefined && n <= V2_FILE_LIMIT;
-  if (write) await phase('stateFile', async () => (await import('node:fs')).writeFileSync(file, state));
+  const header = { algorithm: 'suiji-draw-v2', systemSecretHex: system.hex };
+  // as FreezePool stores it (writeFrozenBlob: the arrays written as they are); in one process,
+  // one buffer in shared memory as RunDraw reads it (getBlobShared)
+  const parts = write ? await phase('state', () => v2.encodeFrozenV2Parts(frozen!, header)) : undefined;
+  const state = write ? undefined : await phase('state', () => v2.encodeFrozenV2(frozen!, header, { shared: true }));
+  if (parts) {
+    const { writeParts } = await import('../../shared/blobs.js');
+    await phase('stateFile', () => writeParts(file!, parts.parts.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength))));
+  }
   const rssState = watch.peak();
   console.log(`\n== suiji-draw-v2: ${n.toLocaleString('en')} registry targets → ${f.candidates.toLocaleString('en')} candidates (hasher: ${hasher.kind}, ${hasher.threads} threads)`);
   line2('strata (selected/candidates)', f.strata.map((x) => `${x.stratum} ${x.toDraw}/${x.candidates}`).join(', '));
   console.log('  FreezePool (fresh process, after the init warm-up):');
   line2('  eligibility (pool read; not in the totals)', fmt('eligibility'));
   line2('  FREEZE', fmt('freeze'));
-  line2('  frozen state: binary (commitments, openings)', fmt('state'));
+  line2(write ? '  frozen state: encode (header; the arrays as views)' : '  frozen state: encode (one buffer, shared memory)', fmt('state'));
   if (write) line2('  frozen state: write', fmt('stateFile'));
   line2('  peak RSS: before / freeze / + state', `${mb(rss0)} / ${mb(rssFreeze)} / ${mb(rssState)}`);
   const result: Record<string, unknown> = { n, candidates: f.candidates, rss0MB: rss0 / 2 ** 20, rssFreezeMB: rssFreeze / 2 ** 20, rssStateMB: rssState / 2 ** 20 };
@@ -473,7 +480,7 @@ async function runFreezeV2(n: number): Promise<void> {
     console.log('  RunDraw, in the same process (the freeze\'s own arrays dropped):');
     frozen = undefined;
     gcNow();
-    Object.assign(result, await drawPhases(state, hasher, chain, watch, process.env['SUIJI_BENCH_RECORD']));
+    Object.assign(result, await drawPhases(state!, hasher, chain, watch, process.env['SUIJI_BENCH_RECORD']));
     // one process holds the frozen draw it made: nothing stored to distrust, so the province's
     // figure is FREEZE + ceremony (docs/DRAW.md §19, "10,000,000 candidates in one process")
     const fc = { wall: phases['freeze']!.wall + phases['ceremony']!.wall, cpu: phases['freeze']!.cpu + phases['ceremony']!.cpu };

@@ -43,7 +43,7 @@ export function commitmentOf(salt: Uint8Array, text: string): Buffer {
  * length. One tail per (area, stratum), and one of its own per candidate with exclusions; the
  * candidates whose text does not fit one block (≥ 56 bytes with the salt) are listed apart.
  */
-export function commitTails(p: CompiledPool): { tails: Int32Array; tailOf: Uint32Array; long: number[] } {
+export function commitTails(p: CompiledPool, into?: Uint32Array): { tails: Int32Array; tailOf: Uint32Array; long: number[] } {
   const n = p.n, areas = p.areaNames.length;
   const withEx: number[] = [];
   for (let i = 0; i < n; i++) if (p.exclOff[i] !== p.exclOff[i + 1]) withEx.push(i);
@@ -61,7 +61,7 @@ export function commitTails(p: CompiledPool): { tails: Int32Array; tailOf: Uint3
     return true;
   };
   for (let k = 0; k < areas; k++) for (let s = 0; s < 5; s++) put(k * 5 + s, `,${STRATA[s]},${k},`);
-  const tailOf = new Uint32Array(new SharedArrayBuffer(n * 4));
+  const tailOf = into?.length === n ? into : new Uint32Array(new SharedArrayBuffer(n * 4));
   fillTailOf(p.area, p.strata, n, tailOf);
   const long: number[] = [];
   withEx.forEach((i, x) => {
@@ -81,9 +81,9 @@ function fillTailOf(area: Uint32Array, strata: Uint8Array, n: number, tailOf: Ui
  * four lanes at a time (split with the helper thread of a parallel hasher), the rest through
  * node:crypto. salts: 16 bytes per candidate (shared memory spares the helper a copy).
  */
-export function commitAll(p: CompiledPool, salts: Uint8Array, hasher: BatchHasher): Int32Array {
+export function commitAll(p: CompiledPool, salts: Uint8Array, hasher: BatchHasher, tailOfInto?: Uint32Array): Int32Array {
   const out = sharedInts(p.n * 8);
-  const { tails, tailOf, long } = commitTails(p);
+  const { tails, tailOf, long } = commitTails(p, tailOfInto);
   hasher.commitments(salts, p.usccBytes, tails, tailOf, 0, p.n, out);
   for (const i of long) {
     const d = commitmentOf(salts.subarray(i * 16, i * 16 + 16), candidateText(p, i));

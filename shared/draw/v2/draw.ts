@@ -148,11 +148,15 @@ export const linesDigest = (lines: readonly string[]) => sha256Hex(Buffer.from(l
 export function freezeDrawV2(input: FreezeInputV2, hasher: BatchHasher = createHasher()): FrozenDrawV2 {
   checkParams(input);
   // v1's pool and eligibility texts (registry ids, cand lines) are not v2's: not computed
-  const { pool: compiled, strata, team } = feasiblePool(input, { texts: false });
+  const { pool: { free, ...compiled }, strata, team } = feasiblePool(input, { texts: false });
 
   const { pool, map } = pseudonymise(compiled, input.pseudonyms);
-  // shared memory: the helper thread reads the salts in place
-  const salts = new Uint8Array(new SharedArrayBuffer(pool.n * SALT_BYTES));
+  // shared memory: the helper thread reads the salts in place. compilePool's spare 20 bytes
+  // per candidate hold the salts (16) and the commitment tails' indices (4).
+  const n = pool.n;
+  const reuse = free && free.byteLength >= n * (SALT_BYTES + 4);
+  const salts = reuse ? new Uint8Array(free.buffer, free.byteOffset, n * SALT_BYTES) : new Uint8Array(new SharedArrayBuffer(n * SALT_BYTES));
+  const tailOf = reuse ? new Uint32Array(free.buffer, free.byteOffset + n * SALT_BYTES, n) : undefined;
   if (input.salts) {
     for (let i = 0; i < pool.n; i++) {
       const u = Buffer.from(pool.usccBytes.subarray(i * 18, i * 18 + 18)).toString('latin1');
@@ -162,7 +166,7 @@ export function freezeDrawV2(input: FreezeInputV2, hasher: BatchHasher = createH
     }
   } else randomFillSync(salts);
   // the commitments in USCC order are dropped once sorted into public order
-  const pub = publicPool(pool, commitAll(pool, salts, hasher), input.helper);
+  const pub = publicPool(pool, commitAll(pool, salts, hasher, tailOf), input.helper);
   const elig = publicEligibilityLines(pool);
   const freeze: FreezeRecordV2 = {
     algorithm: ALGORITHM_V2,

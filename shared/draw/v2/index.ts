@@ -26,7 +26,7 @@ export {
 export type { FreezeInputV2, FrozenDrawV2, RevealsV2 } from './draw.js';
 export * from './record.js';
 export { frozenStateOf, openingLine, openingLines, rebuildFrozenV2 } from './frozen.js';
-export { decodeFrozenV2, encodeFrozenV2, indexOfUscc, loadFrozenStateV2 } from './state.js';
+export { decodedOf, decodeFrozenV2, encodeFrozenV2, encodeFrozenV2Parts, indexOfUscc, loadFrozenStateV2 } from './state.js';
 export type { DecodedFrozenV2, FrozenHeaderV2 } from './state.js';
 export { parsePublicEligibility } from './pooltext.js';
 export type { FrozenStateV2 } from './frozen.js';

@@ -2,30 +2,33 @@
  * The frozen state of a v2 round in binary (docs/DRAW.md §16 "Internal state", §19): what
  * FreezePool stores and RunDraw reads back. One buffer:
  *
- *   "SUIJIFZ3"  u32 header length  u32 n            (16 bytes, little-endian)
+ *   "SUIJIFZ4"  u32 header length  u32 n            (16 bytes, little-endian)
  *   header      JSON: freeze record and digests, public eligibility lines, pseudonyms, extras
- *   commitments n × 32 raw bytes, public order (stratum, then commitment): poolDigest's input
+ *   commitments n × 8 u32 words (little-endian), public order (stratum, then commitment): as
+ *               the kernels read them; poolDigest hashes each word big-endian
  *   order       n × u32: the candidate (USCC-order index) at each public position
  *   openings    columns in USCC order, as the freeze holds them: USCC (18 B), salt (16 B),
  *               stratum (1 B), area (u32), exclusion offsets (n + 1 × u32), exclusion
  *               inspector indices (u32)
  *
- * every section 8-byte aligned: the encoding is sequential copies (no gather by `order`).
+ * every section 8-byte aligned. Every section is one of the freeze's arrays as it is, so the
+ * state is written as a list of views (`encodeFrozenV2Parts`: no copy, no buffer of its size).
  * Loading checks by digest only: the freeze record against its freezeDigest, the commitments
  * against the freeze's poolDigest, the eligibility lines against its eligibilityDigest. Neither
  * the openings nor `order` are covered by a published digest, and neither is trusted: runDrawV2
  * opens each drawn entry (the candidate `order` names at its public position) against the
  * commitment at that position (§19 "Stored state" says why that is as strong as recomputing
- * every commitment). "SUIJIFZ2" (openings in public order, no `order`; written between 15:57
- * and this format on 2026-12-06, never deployed) is not read: such a round is frozen again.
+ * every commitment). The earlier binary formats "SUIJIFZ2" (openings in public order) and
+ * "SUIJIFZ3" (commitments as big-endian bytes), both of 2026-12-06 and never deployed, are not
+ * read: such a round is frozen again.
  */
-import { createHash } from 'node:crypto';
 import { STRATA, type CompiledPool } from '../pool.js';
+import { digestCommitments } from './commit.js';
 import { linesDigest, publicEligibilityLines, type FrozenDrawV2 } from './draw.js';
 import { parsePublicEligibility } from './pooltext.js';
 import { digestsOf, type FreezeRecordV2 } from './record.js';
 
-const MAGIC = Buffer.from('SUIJIFZ3', 'latin1');
+const MAGIC = Buffer.from('SUIJIFZ4', 'latin1');
 const align8 = (x: number) => (x + 7) & ~7;
 
 export interface FrozenHeaderV2 {
@@ -42,8 +45,8 @@ export interface FrozenHeaderV2 {
 export interface DecodedFrozenV2<H extends FrozenHeaderV2 = FrozenHeaderV2> {
   header: H;
   n: number;
-  /** n × 32 raw commitment bytes, public order. */
-  commitmentBytes: Uint8Array;
+  /** The commitments, 8 words each, public order (not yet checked). */
+  commitments: Int32Array;
   /** The candidate (index into the columns) at each public position: not yet checked. */
   order: Uint32Array;
   /** The openings' columns, USCC order. */
@@ -65,8 +68,12 @@ function layout(n: number, headerLen: number, excl: number) {
 
 const bytesOf = (a: ArrayBufferView, len = a.byteLength) => new Uint8Array(a.buffer, a.byteOffset, len);
 
-/** The binary state of a frozen round; `extra` joins the header (e.g. the system's secret). */
-export function encodeFrozenV2(f: FrozenDrawV2, extra: Record<string, unknown> = {}): Buffer {
+/**
+ * The binary state of a frozen round as a list of views of the frozen draw's arrays (and a
+ * header, and zeros between sections): written one after the other they are the state. Nothing
+ * of the pool is copied. `extra` joins the header (e.g. the system's secret).
+ */
+export function encodeFrozenV2Parts(f: FrozenDrawV2, extra: object = {}): { parts: Uint8Array[]; length: number } {
   const p = f.pool, n = p.n;
   const header: FrozenHeaderV2 & { exclusions: number } = {
     ...extra,
@@ -79,21 +86,21 @@ export function encodeFrozenV2(f: FrozenDrawV2, extra: Record<string, unknown> =
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const L = layout(n, json.length, p.exclIdx.length);
-  // allocUnsafe: every byte is written below (sections, and the alignment gaps zeroed)
-  const out = Buffer.allocUnsafe(L.end);
-  MAGIC.copy(out, 0);
-  out.writeUInt32LE(json.length, 8);
-  out.writeUInt32LE(n, 12);
-  let at = 16;
+  const head = Buffer.alloc(16 + json.length);
+  MAGIC.copy(head, 0);
+  head.writeUInt32LE(json.length, 8);
+  head.writeUInt32LE(n, 12);
+  json.copy(head, 16);
+  const zeros = new Uint8Array(8);
+  const parts: Uint8Array[] = [];
+  let at = 0;
   const put = (offset: number, b: Uint8Array) => {
-    out.fill(0, at, offset);
-    out.set(b, offset);
+    if (offset > at) parts.push(zeros.subarray(0, offset - at));
+    if (b.length) parts.push(b);
     at = offset + b.length;
   };
-  put(16, json);
+  put(0, head);
   put(L.commitments, bytesOf(f.sorted, n * 32));
-  // words → big-endian bytes (what poolDigest hashes)
-  out.subarray(L.commitments, L.commitments + n * 32).swap32();
   put(L.order, bytesOf(f.order, n * 4));
   put(L.uscc, bytesOf(p.usccBytes, n * 18));
   put(L.salts, bytesOf(f.salts, n * 16));
@@ -101,20 +108,45 @@ export function encodeFrozenV2(f: FrozenDrawV2, extra: Record<string, unknown> =
   put(L.area, bytesOf(p.area, n * 4));
   put(L.exclOff, bytesOf(p.exclOff, (n + 1) * 4));
   put(L.exclIdx, bytesOf(p.exclIdx));
-  out.fill(0, at);
+  put(L.end, new Uint8Array(0));
+  return { parts, length: L.end };
+}
+
+/** The binary state in one buffer (in shared memory with `shared`, as RunDraw reads it). */
+export function encodeFrozenV2(f: FrozenDrawV2, extra: object = {}, opts: { shared?: boolean } = {}): Buffer {
+  const { parts, length } = encodeFrozenV2Parts(f, extra);
+  const out = opts.shared ? Buffer.from(new SharedArrayBuffer(length)) : Buffer.allocUnsafe(length);
+  let at = 0;
+  for (const b of parts) {
+    out.set(b, at);
+    at += b.length;
+  }
   return out;
+}
+
+/** The decoded state of a frozen draw held in memory (as decodeFrozenV2 gives it, without encoding). */
+export function decodedOf<E extends object>(f: FrozenDrawV2, extra: E): DecodedFrozenV2<FrozenHeaderV2 & E> {
+  const p = f.pool;
+  return {
+    header: { ...extra, freeze: f.freeze, freezeDigest: f.freezeDigest, freezeDigestSm3: f.freezeDigestSm3, eligibility: publicEligibilityLines(p), pseudonyms: Object.fromEntries(f.pseudonyms) },
+    n: p.n,
+    commitments: f.sorted,
+    order: f.order,
+    pool: { n: p.n, usccBytes: p.usccBytes, strata: p.strata, area: p.area, exclOff: p.exclOff, exclIdx: p.exclIdx },
+    salts: f.salts,
+  };
 }
 
 /**
  * Splits a stored state into its header and section views (copied once if the buffer is
- * unaligned). A state read into shared memory (`getBlobShared`) stays there: loadFrozenStateV2
- * then turns its commitments into words in place, for the helper thread to read.
+ * unaligned). A state read into shared memory (`getBlobShared`) stays there: the helper thread
+ * reads its commitments in place.
  */
 export function decodeFrozenV2<H extends FrozenHeaderV2 = FrozenHeaderV2>(b: Uint8Array): DecodedFrozenV2<H> {
   const bad = (why: string) => new Error(`frozen state: ${why}`);
   if (b.length < 16 || !MAGIC.equals(Buffer.from(b.buffer, b.byteOffset, 8))) {
-    const fz2 = b.length >= 8 && Buffer.from(b.buffer, b.byteOffset, 8).toString('latin1') === 'SUIJIFZ2';
-    throw bad(fz2 ? 'format SUIJIFZ2 (before 2026-12-06 19:00) is no longer read: freeze the round again' : 'not a suiji-draw-v2 binary state');
+    const old = b.length >= 8 && /^SUIJIFZ[23]$/.test(Buffer.from(b.buffer, b.byteOffset, 8).toString('latin1'));
+    throw bad(old ? 'an earlier binary format (SUIJIFZ2/3, 2026-12-06, never deployed) is not read: freeze the round again' : 'not a suiji-draw-v2 binary state');
   }
   let buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   if (buf.byteOffset % 8) buf = Buffer.from(Uint8Array.prototype.slice.call(buf));
@@ -129,7 +161,7 @@ export function decodeFrozenV2<H extends FrozenHeaderV2 = FrozenHeaderV2>(b: Uin
   return {
     header,
     n,
-    commitmentBytes: buf.subarray(L.commitments, L.commitments + n * 32),
+    commitments: new Int32Array(buf.buffer, at(L.commitments), n * 8),
     order: new Uint32Array(buf.buffer, at(L.order), n),
     pool: {
       n,
@@ -143,9 +175,6 @@ export function decodeFrozenV2<H extends FrozenHeaderV2 = FrozenHeaderV2>(b: Uin
   };
 }
 
-/** Decoded states whose commitment bytes were turned into words in place (loaded once). */
-const spent = new WeakSet<DecodedFrozenV2>();
-
 /**
  * The frozen draw from a decoded state, checked by digest: the freeze record must hash to the
  * stored freeze digests (the close record and the chain hold the published one: runDrawV2 and
@@ -154,18 +183,16 @@ const spent = new WeakSet<DecodedFrozenV2>();
  * name candidates that exist; the openings are checked where they are used (runDrawV2 opens each
  * drawn entry against the commitment at its public position).
  *
- * The commitments become words (what the kernels read) in shared memory: in place when the
- * state is there already (the decoded state is then spent: loading it again throws), else
- * copied into a fresh SharedArrayBuffer.
+ * The commitments are read in place when the state is in shared memory (where the helper
+ * thread reads them), else copied there.
  */
 export function loadFrozenStateV2(d: DecodedFrozenV2): FrozenDrawV2 {
   const { header: h, n } = d;
   const f = h.freeze, who = f.taskId;
-  if (spent.has(d)) throw new Error(`frozen state of ${who} was loaded already (its commitments are words now)`);
   const fd = digestsOf(f);
   if (fd.sha256 !== h.freezeDigest || fd.sm3 !== h.freezeDigestSm3) throw new Error(`frozen record of ${who} does not match freezeDigest`);
   if (f.candidates !== n) throw new Error(`frozen inputs of ${who}: ${n} candidates, the freeze record says ${f.candidates}`);
-  const poolDigest = createHash('sha256').update(d.commitmentBytes).digest('hex');
+  const poolDigest = digestCommitments(d.commitments);
   if (poolDigest !== f.poolDigest) throw new Error(`frozen inputs of ${who} do not match poolDigest ${f.poolDigest}`);
   if (linesDigest(h.eligibility) !== f.eligibilityDigest) throw new Error(`frozen inputs of ${who} do not match eligibilityDigest ${f.eligibilityDigest}`);
   if (!inRange(d.order, n)) throw new Error(`frozen inputs of ${who}: the public order names a candidate beyond ${n}`);
@@ -174,16 +201,10 @@ export function loadFrozenStateV2(d: DecodedFrozenV2): FrozenDrawV2 {
   for (let s = 0; s < 5; s++) bounds.push(bounds[s]! + (f.strata.find((x) => x.stratum === STRATA[s])?.candidates ?? 0));
   if (bounds[5] !== n) throw new Error(`frozen inputs of ${who}: stratum sizes do not add up to ${n}`);
   // words in shared memory (the helper thread reads them in place)
-  const c = d.commitmentBytes;
-  let sorted: Int32Array;
-  if (c.buffer instanceof SharedArrayBuffer) {
-    spent.add(d);
-    Buffer.from(c.buffer, c.byteOffset, c.byteLength).swap32();
-    sorted = new Int32Array(c.buffer, c.byteOffset, n * 8);
-  } else {
+  let sorted = d.commitments;
+  if (!(sorted.buffer instanceof SharedArrayBuffer)) {
     sorted = new Int32Array(new SharedArrayBuffer(n * 32));
-    Buffer.from(sorted.buffer).set(c);
-    Buffer.from(sorted.buffer).swap32();
+    sorted.set(d.commitments);
   }
   const strataCounts = bounds.slice(1).map((b, s) => b - bounds[s]!);
   const pool: CompiledPool = { ...d.pool, ...base, strataCounts };

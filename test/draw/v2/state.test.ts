@@ -9,6 +9,8 @@ import {
   closeRegistration,
   decodeFrozenV2,
   encodeFrozenV2,
+  encodeFrozenV2Parts,
+  decodedOf,
   indexOfUscc,
   loadFrozenStateV2,
   openingLine,
@@ -62,22 +64,35 @@ describe('the binary frozen state', () => {
     expect(indexOfUscc(d, '0'.repeat(18))).toBe(-1);
   });
 
-  it('loads in place from shared memory (as RunDraw reads it), once', () => {
+  it('is the freeze’s arrays as they are (views, nothing copied), and loads in place from shared memory', () => {
     const fx = loadFixtureV2('b');
-    const bytes = encodeFrozenV2(freezeFixtureV2(fx), { systemSecretHex: fx.system });
-    const shared = Buffer.from(new SharedArrayBuffer(bytes.length));
-    bytes.copy(shared);
+    const frozen = freezeFixtureV2(fx);
+    const { parts, length } = encodeFrozenV2Parts(frozen, { systemSecretHex: fx.system });
+    expect(parts.some((b) => b.buffer === frozen.sorted.buffer)).toBe(true);
+    expect(parts.some((b) => b.buffer === frozen.salts.buffer)).toBe(true);
+    const shared = encodeFrozenV2(frozen, { systemSecretHex: fx.system }, { shared: true });
+    expect(shared.length).toBe(length);
+    expect(shared.equals(Buffer.concat(parts))).toBe(true);
     const d = decodeFrozenV2(shared);
-    const frozen = loadFrozenStateV2(d);
-    expect(frozen.sorted.buffer).toBe(shared.buffer);
-    expect(drawOf(fx, frozen)).toBe(pythonRecordV2('b'));
-    expect(() => loadFrozenStateV2(d)).toThrow(/loaded already/);
+    const loaded = loadFrozenStateV2(d);
+    expect(loaded.sorted.buffer).toBe(shared.buffer);
+    expect(drawOf(fx, loaded)).toBe(pythonRecordV2('b'));
+    // nothing was changed in place: it loads again, to the same record
+    expect(drawOf(fx, loadFrozenStateV2(d))).toBe(pythonRecordV2('b'));
+    // the decoded state of the frozen draw in memory is the decoded stored one
+    const mem = decodedOf(frozen, { systemSecretHex: fx.system });
+    const { exclusions, ...stored } = d.header as typeof d.header & { exclusions: number };
+    expect(exclusions).toBe(frozen.pool.exclIdx.length);
+    expect(mem.header).toEqual(stored);
+    expect(drawOf(fx, loadFrozenStateV2(mem))).toBe(pythonRecordV2('b'));
   });
 
-  it('refuses the format before the public order was stored (SUIJIFZ2)', () => {
-    const b = encodeFrozenV2(freezeFixtureV2(loadFixtureV2('a')));
-    b.write('SUIJIFZ2', 0, 'latin1');
-    expect(() => decodeFrozenV2(b)).toThrow(/SUIJIFZ2.*freeze the round again/);
+  it('refuses the earlier binary formats (SUIJIFZ2, SUIJIFZ3)', () => {
+    for (const magic of ['SUIJIFZ2', 'SUIJIFZ3']) {
+      const b = encodeFrozenV2(freezeFixtureV2(loadFixtureV2('a')));
+      b.write(magic, 0, 'latin1');
+      expect(() => decodeFrozenV2(b)).toThrow(/earlier binary format.*freeze the round again/);
+    }
   });
 
   describe('an insider who edits the stored state between freeze and draw', () => {
@@ -97,7 +112,7 @@ describe('the binary frozen state', () => {
     };
 
     it('cannot change a commitment (poolDigest), the freeze record (freezeDigest) or the eligibility (eligibilityDigest)', () => {
-      expect(() => load(edit((b, d) => flip(b, at(b, d.commitmentBytes) + 40)))).toThrow(/do not match poolDigest/);
+      expect(() => load(edit((b, d) => flip(b, at(b, new Uint8Array(d.commitments.buffer, d.commitments.byteOffset)) + 40)))).toThrow(/do not match poolDigest/);
       const changed = (g: (h: Record<string, unknown>) => void) => {
         const d = decodeFrozenV2(encodeFrozenV2(frozen));
         const h = JSON.parse(JSON.stringify(d.header)) as Record<string, unknown>;
