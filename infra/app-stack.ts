@@ -236,6 +236,7 @@ export class AppStack extends Stack {
         CONSOLE_URL: `${consoleAuth ? this.httpApi.apiEndpoint : publicBaseUrl}/console`,
         POWERTOOLS_SERVICE_NAME: `suiji-${spec.id.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`,
         NODE_OPTIONS: '--enable-source-maps',
+        ...spec.environment,
       }, failures);
       this.grantFor(spec, fns[spec.id as FunctionId], { table, bucket, identity, configurationSet, smtpSecret: this.smtpSecret, arns });
     }

@@ -5,6 +5,8 @@
  * `entry` through the `suiji:entry` template metadata.
  */
 
+import { DRAW_FUNCTION_ENV } from '../shared/draw/memory.js';
+
 /** Key prefixes in the blob bucket (shared/blobs.ts keys). */
 export const BLOB_PREFIX = {
   /** Frozen candidate pools and draw records: draws/<taskId>/<round>/{frozen,record}.json */
@@ -54,6 +56,8 @@ export interface FunctionSpec {
    * each one's name is in the environment as <ID>_FUNCTION, e.g. IMPORT_RUN_FUNCTION.
    */
   readonly invokes?: readonly string[];
+  /** Environment variables of this function only. */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 /** The environment variable that names a function another one invokes: ImportRun → IMPORT_RUN_FUNCTION. */
@@ -116,6 +120,8 @@ export const FUNCTIONS = [
     memoryMb: 3008,
     timeoutSeconds: 900,
     description: 'Lifecycle FreezePool: freezes and fingerprints the candidate pool before the seed exists',
+    // the heap kept and prefaulted at init: fresh memory costs a page fault at its first touch
+    environment: DRAW_FUNCTION_ENV,
     table: 'readwrite',
     blobs: { read: ['draws'], write: ['draws'] },
   },
@@ -125,6 +131,7 @@ export const FUNCTIONS = [
     memoryMb: 3008,
     timeoutSeconds: 900,
     description: 'Lifecycle RunDraw: deterministic selection and inspector matching from the revealed seed',
+    environment: DRAW_FUNCTION_ENV,
     table: 'readwrite',
     blobs: { read: ['draws'], write: ['draws'] },
   },

@@ -75,7 +75,8 @@ export interface CpriJob {
   kind: 'cpri';
   mid: Int32Array;
   c: Int32Array;
-  idx: Uint32Array;
+  /** null: c holds the `count` commitments in sequence. */
+  idx: Uint32Array | null;
   count: number;
   first: Int32Array;
 }

@@ -65,4 +65,5 @@ export { verifyRecord } from './verify.js';
 export type { VerifyResult } from './verify.js';
 export { buildDrawPool, drawPoolBuilder } from './eligibility.js';
 export { warmUpDraw } from './warmup.js';
+export { DRAW_FUNCTION_ENV, DRAW_MALLOC_ENV, heapRetained, prefaultHeap } from './memory.js';
 export type { EligibilityInput, EligibilityResult, EligibilityInspector, EligibilityTarget, EligibilityTask } from './eligibility.js';

@@ -186,8 +186,9 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
       const job: CpriJob = {
         kind: 'cpri',
         mid: sharedCopy(mid, Int32Array),
-        c: sharedCopy(c, Int32Array),
-        idx: sharedCopy(idx.subarray(s2, s2 + n2), Uint32Array),
+        // in sequence (idx null): the helper's half is a view of c (no copy when c is shared)
+        c: idx ? sharedCopy(c, Int32Array) : sharedCopy(c.subarray(s2 * 8, (s2 + n2) * 8), Int32Array),
+        idx: idx ? sharedCopy(idx.subarray(s2, s2 + n2), Uint32Array) : null,
         count: n2,
         first: sharedCopy(first.subarray(s2, s2 + n2), Int32Array),
       };

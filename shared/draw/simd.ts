@@ -39,8 +39,9 @@ export interface BatchHasher {
   /**
    * First words of suiji-draw-v2 priorities: for k in [start, start+count), first[k] = word 0 of
    * SHA-256(seed ‖ ":" ‖ commitment c[8·idx[k]..8·idx[k]+8) as 32 bytes), mid = the seed's midstate.
+   * idx null: the commitments in sequence (idx[k] = k), as the public pool holds them.
    */
-  commitPriorities(mid: Int32Array, c: Int32Array, idx: Uint32Array, start: number, count: number, first: Int32Array): void;
+  commitPriorities(mid: Int32Array, c: Int32Array, idx: Uint32Array | null, start: number, count: number, first: Int32Array): void;
   /** The same priorities in full: out[8k..8k+8) for the commitments c[8·idx[k]..], k < idx.length. */
   commitPriorityDigests(mid: Int32Array, c: Int32Array, idx: Uint32Array, out: Int32Array): void;
 }
@@ -138,7 +139,7 @@ export function scalarHasher(): BatchHasher {
       const blk = new Int32Array(16);
       for (const [i, v] of COMMIT_PRIORITY_TAIL) blk[i] = v;
       for (let k = start; k < start + count; k++) {
-        commitPriorityWords(c, idx[k]! * 8, blk, 0, 1);
+        commitPriorityWords(c, (idx ? idx[k]! : k) * 8, blk, 0, 1);
         compress(mid, 0, blk, 0, out, 0);
         first[k] = out[0]!;
       }
@@ -444,7 +445,8 @@ function wasmGlue(exports: Record<string, unknown>, layout: { IN: number; OUT: n
       loadMid(mid);
       for (let base = start; base < start + count; base += LANES) {
         const n = Math.min(LANES, start + count - base);
-        for (let k = 0; k < n; k++) cprioLane(c, idx[base + k]! * 8, k);
+        if (idx) for (let k = 0; k < n; k++) cprioLane(c, idx[base + k]! * 8, k);
+        else for (let k = 0; k < n; k++) cprioLane(c, (base + k) * 8, k);
         cpri(IN, OUT, (n + 3) >> 2);
         firstWords(n, first, base);
       }

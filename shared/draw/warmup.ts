@@ -9,10 +9,12 @@
  * with a duplicate and an id from outside the area), and a joint task whose teams are filled
  * both per unit and from anyone. The freeze runs twice (its passes are small functions that run
  * once per freeze; on a second run V8 optimizes them whole): that took 40–45 ms off the first
- * real freeze of a million candidates. Selection and matching run once: a second run did not
- * help selection and made the first real matching slower.
+ * real freeze of a million candidates. v1's selection and matching run once (a second run did
+ * not help selection and made the first real matching slower), then matching once more for a
+ * task that is not joint.
  *
- * Then the same pool goes through a v2 round (warmUpDrawV2), the default for new rounds.
+ * Then the first 20,000 go through a v2 round (warmUpDrawV2), the default for new rounds, with a
+ * quarter of each stratum drawn and its ceremony run three times (docs/DRAW.md §19).
  *
  * Takes about 0.4–0.6 s in a fresh process (v1 alone). Deterministic and pure; returns the number of
  * teams drawn (0 if the random codes happened to collide), which the tests check.
@@ -82,7 +84,12 @@ export function warmUpDraw(hasher: BatchHasher, candidates = 60_000): number {
   const seed = deriveSeed({ taskId: f.taskId, poolDigest: f.poolDigest, eligibilityDigest: f.eligibilityDigest, witnessSecrets: [witness], system: '00'.repeat(32), beacon: null });
   const sel = selectTargets(frozen.pool, seed, f.strata.map((x) => x.toDraw), hasher);
   const teams = matchTeams(frozen.pool, sel, seed, { teamSize: f.team.size, jointUnits: f.team.jointUnits }, hasher).teamOff.length - 1;
-  warmUpDrawV2(input(forV2), witness, hasher);
+  // a quarter of each stratum drawn (~5,000 targets): the ceremony's loops over the drawn
+  // entries (opening, matching, the record's targets) run long enough to be optimized
+  warmUpDrawV2({ ...input(forV2), ratiosBp: { A: 2500, B: 2500, C: 2500, D: 2500 } }, witness, hasher);
+  // matching of a task that is not joint, its units as a stored freeze record holds them (an
+  // empty array from JSON): a first real draw of such a task re-optimized matchTeams (~60 ms)
+  matchTeams(frozen.pool, sel, seed, { teamSize: 2, jointUnits: JSON.parse('[]') as string[] }, hasher);
   return teams;
 }
 
@@ -104,6 +111,10 @@ function warmUpDrawV2(input: FreezeInputCommon & { witnesses: readonly { id: str
   const closed = closeRegistration(rebuilt, '2023-08-23T15:40:00Z', [{ id: 'w', name: '预热', role: '预热', commitment: input.witnesses[0]!.commitment }]);
   const signature = QUICKNET_1000;
   const randomness = createHash('sha256').update(Buffer.from(signature, 'hex')).digest('hex');
-  const record = runDrawV2(rebuilt, closed, { witnesses: [{ id: 'w', secret: witness }], system: '00'.repeat(32), beacons: [{ source: 'drand-quicknet', round: 1000, signature, randomness }] }, { hasher });
-  serializeRecordV2(record);
+  // three ceremonies: V8 optimizes a function as a whole only after it has run a few times
+  // (a single run leaves the long loops to on-stack replacement in the first real draw)
+  for (let k = 0; k < 3; k++) {
+    const record = runDrawV2(rebuilt, closed, { witnesses: [{ id: 'w', secret: witness }], system: '00'.repeat(32), beacons: [{ source: 'drand-quicknet', round: 1000, signature, randomness }] }, { hasher });
+    serializeRecordV2(record);
+  }
 }

@@ -23,6 +23,7 @@ import {
 } from '../draw/index.js';
 import { checkCodeOfTarget, freezeDrawV2, runDrawV2, serializeRecordV2Bytes, type DrawRecordV2, type FreezeRecordV2 } from '../draw/v2/index.js';
 import { getBlob, putBlob } from '../blobs.js';
+import { prefaultHeap } from '../draw/memory.js';
 import { ceremonyRoundOf, getCeremony, updateCeremony } from '../store/ceremony.js';
 import { appendChainRound, endChainRound, getChainHead, getChainRound } from '../store/chain.js';
 import { beaconAt, beaconSpecsFor, awaitBeacons } from './beacons.js';
@@ -79,7 +80,13 @@ const drawHasher = (): ParallelHasher => (helper ??= createParallelHasher());
  */
 export function prepareDrawThreads(): 1 | 2 {
   // once per process: the local platform loads both functions into one
-  if (!helper) warmUpDraw(drawHasher());
+  if (!helper) {
+    warmUpDraw(drawHasher());
+    // the first draw's buffers in memory touched before (shared/draw/memory.ts; the function's
+    // environment sets SUIJI_DRAW_HEAP_MB and DRAW_MALLOC_ENV)
+    // (freed on the event loop, before the first invocation)
+    void prefaultHeap(Number(process.env['SUIJI_DRAW_HEAP_MB'] ?? 0));
+  }
   return drawHasher().threads;
 }
 

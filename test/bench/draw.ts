@@ -23,6 +23,8 @@ import {
   buildDrawPool,
   drawPoolBuilder,
   warmUpDraw,
+  prefaultHeap,
+  DRAW_FUNCTION_ENV,
   PackedCandidates,
   commitSecret,
   createHasher,
@@ -402,6 +404,8 @@ async function benchChain() {
 async function initLambda(chain: Awaited<ReturnType<typeof benchChain>>) {
   const hasher = createParallelHasher();
   warmUpDraw(hasher);
+  // as prepareDrawThreads: the heap prefaulted (with the functions' DRAW_MALLOC_ENV, set for the children)
+  await prefaultHeap(Number(process.env['SUIJI_DRAW_HEAP_MB'] ?? 0));
   // warmUpDraw parses quicknet's public key (kept parsed, checkBeacon); the bench chain stands in for quicknet
   const v2 = await import('../../shared/draw/v2/index.js');
   if (v2.checkBeacon(chain.spec(1), chain.proof(1, new Date('2025-03-04T00:00:00Z')))) throw new Error('bench chain');
@@ -560,7 +564,9 @@ function benchV2(n: number, childArgs: string[], env: NodeJS.ProcessEnv): void {
   const file = `${dir}/frozen.bin`, record = `${dir}/record.json`;
   try {
     for (const algo of ['v2-freeze', ...(n <= V2_FILE_LIMIT ? ['v2-draw'] : [])]) {
-      const r = spawnSync(process.execPath, childArgs, { env: { ...env, SUIJI_BENCH_ALGO: algo, SUIJI_BENCH_FILE: file, SUIJI_BENCH_RECORD: record }, stdio: 'inherit' });
+      // each child as its Lambda function: the functions' environment (DRAW_FUNCTION_ENV; SUIJI_BENCH_DRAW_ENV=0: not)
+      const fnEnv = process.env['SUIJI_BENCH_DRAW_ENV'] === '0' ? {} : DRAW_FUNCTION_ENV;
+      const r = spawnSync(process.execPath, childArgs, { env: { ...env, ...fnEnv, SUIJI_BENCH_ALGO: algo, SUIJI_BENCH_FILE: file, SUIJI_BENCH_RECORD: record }, stdio: 'inherit' });
       if (r.status !== 0) process.exit(r.status ?? 1);
     }
     if (process.env['SUIJI_BENCH_VERIFY'] === '0') return;

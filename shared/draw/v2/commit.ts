@@ -303,22 +303,30 @@ export interface SelectionV2 {
 }
 
 /**
- * Per stratum (contiguous ranges `bounds` of `pub`, indices into c), the `counts[s]` smallest
- * priorities; then all of them in ascending priority. Priorities are uniform: a histogram of the
- * top 16 bits of word 0 finds the bucket holding the n_s-th smallest, and only the candidates up
- * to it are sorted.
+ * Per stratum (contiguous ranges `bounds` of `pub`, indices into c; pub null: c in public order
+ * itself), the `counts[s]` smallest priorities; then all of them in ascending priority.
+ * Priorities are uniform: a histogram of the top 16 bits of word 0 finds the bucket holding the
+ * n_s-th smallest, and only the candidates up to it get full digests and an exact sort; the
+ * drawn ones keep those digests (no second hashing) for the final order.
  */
-export function selectV2(seed: string, c: Int32Array, pub: Uint32Array, bounds: readonly number[], counts: readonly number[], hasher: BatchHasher): SelectionV2 {
+export function selectV2(seed: string, c: Int32Array, pub: Uint32Array | null, bounds: readonly number[], counts: readonly number[], hasher: BatchHasher): SelectionV2 {
   const mid = midstate(Buffer.from(seed, 'ascii'));
-  const first = sharedInts(pub.length);
-  hasher.commitPriorities(mid, c, pub, 0, pub.length, first);
-  const near: Uint32Array[] = [];
+  const n = bounds[5]!;
+  const first = sharedInts(n);
+  hasher.commitPriorities(mid, c, pub, 0, n, first);
+  let total = 0;
+  for (let s = 0; s < 5; s++) {
+    if (counts[s]! > bounds[s + 1]! - bounds[s]!) throw new Error(`stratum ${s}: cannot draw ${counts[s]} of ${bounds[s + 1]! - bounds[s]!}`);
+    total += counts[s]!;
+  }
+  // the drawn entries of all strata (indices into c) and their full digests, stratum by stratum
+  const chosen = new Uint32Array(total);
+  const prio = new Int32Array(total * 8);
   const perStratum = [0, 0, 0, 0, 0];
   const hist = new Uint32Array(65_536);
-  for (let s = 0; s < 5; s++) {
+  for (let s = 0, at = 0; s < 5; s++) {
     const want = counts[s]!;
     const a = bounds[s]!, b = bounds[s + 1]!;
-    if (want > b - a) throw new Error(`stratum ${s}: cannot draw ${want} of ${b - a}`);
     if (want === 0) continue;
     hist.fill(0);
     histogram16(first, a, b, hist);
@@ -326,32 +334,38 @@ export function selectV2(seed: string, c: Int32Array, pub: Uint32Array, bounds: 
     for (let sum = 0; limit < 65_536; limit++) if ((sum += hist[limit]!) >= want) break;
     // commitment indices in the buckets up to the n_s-th smallest: full digests, exact order
     const idx = gatherBelow(first, pub, a, b, limit);
-    const sorted = sortUniform(priorities(seed, c, idx, hasher), iota(idx.length));
-    near.push(Uint32Array.from(sorted.subarray(0, want), (k) => idx[k]!));
+    const full = priorities(seed, c, idx, hasher);
+    const sorted = sortUniform(full, iota(idx.length));
+    takeFirst(sorted, want, idx, full, chosen, prio, at);
     perStratum[s] = want;
+    at += want;
   }
-  const chosen = new Uint32Array(near.reduce((m, x) => m + x.length, 0));
-  near.reduce((at, x) => (chosen.set(x, at), at + x.length), 0);
-  const prio = priorities(seed, c, chosen, hasher);
-  const all = sortUniform(prio, iota(chosen.length));
-  const order = new Uint32Array(all.length);
-  const priority = new Int32Array(all.length * 8);
-  for (let r = 0; r < all.length; r++) {
-    order[r] = chosen[all[r]!]!;
-    priority.set(prio.subarray(all[r]! * 8, all[r]! * 8 + 8), r * 8);
-  }
+  const all = sortUniform(prio, iota(total));
+  const order = new Uint32Array(total);
+  const priority = new Int32Array(total * 8);
+  takeFirst(all, total, chosen, prio, order, priority, 0);
   return { order, priority, perStratum };
+}
+
+/** For r < m: outIdx[at + r] = idx[k], outD[8(at + r)..] = d[8k..] with k = sorted[r]. */
+function takeFirst(sorted: Uint32Array, m: number, idx: Uint32Array, d: Int32Array, outIdx: Uint32Array, outD: Int32Array, at: number): void {
+  for (let r = 0; r < m; r++) {
+    const k = sorted[r]!, o = k * 8, q = (at + r) * 8;
+    outIdx[at + r] = idx[k]!;
+    for (let w = 0; w < 8; w++) outD[q + w] = d[o + w]!;
+  }
 }
 
 function histogram16(first: Int32Array, a: number, b: number, hist: Uint32Array): void {
   for (let j = a; j < b; j++) hist[first[j]! >>> 16]!++;
 }
-/** pub[j] for the positions j in [a, b) whose first word's top 16 bits are ≤ limit. */
-function gatherBelow(first: Int32Array, pub: Uint32Array, a: number, b: number, limit: number): Uint32Array {
+/** pub[j] (or j, pub null) for the positions j in [a, b) whose first word's top 16 bits are ≤ limit. */
+function gatherBelow(first: Int32Array, pub: Uint32Array | null, a: number, b: number, limit: number): Uint32Array {
   let m = 0;
   for (let j = a; j < b; j++) if (first[j]! >>> 16 <= limit) m++;
   const out = new Uint32Array(m);
   m = 0;
-  for (let j = a; j < b; j++) if (first[j]! >>> 16 <= limit) out[m++] = pub[j]!;
+  for (let j = a; j < b; j++) if (first[j]! >>> 16 <= limit) out[m++] = j;
+  if (pub) for (let k = 0; k < m; k++) out[k] = pub[out[k]!]!;
   return out;
 }

@@ -351,7 +351,7 @@ export function drawWithSeedV2(
   beforeMatch?: (pool: CompiledPool, positions: Uint32Array) => void,
 ): DrawResultV2 {
   // selection over the commitments in public order (read in sequence), mapped back to indices
-  const pos = selectV2(seed, sorted, iota(order.length), bounds, freeze.strata.map((s) => s.toDraw), hasher);
+  const pos = selectV2(seed, sorted, null, bounds, freeze.strata.map((s) => s.toDraw), hasher);
   const byIndex = new Uint32Array(pos.order.length);
   for (let r = 0; r < byIndex.length; r++) byIndex[r] = order[pos.order[r]!]!;
   const selection: SelectionV2 = { ...pos, order: byIndex };
@@ -415,22 +415,17 @@ function checkOpenings(pool: CompiledPool, positions: Uint32Array, sorted: Int32
   }
 }
 
-/** The hex of the 8-word digests d[8·idx[r]..] (or d[8r..] without idx), one string for all: slice 64 per entry. */
-function digestsHex(d: Int32Array, m: number, idx?: Uint32Array): string {
-  const out = Buffer.allocUnsafe(m * 32);
-  const w = new Int32Array(out.buffer, out.byteOffset, m * 8);
-  for (let r = 0; r < m; r++) {
-    const o = (idx ? idx[r]! : r) * 8;
-    for (let k = 0; k < 8; k++) w[r * 8 + k] = d[o + k]!;
-  }
-  return out.swap32().toString('hex');
+/** Targets per block of column strings: each block's strings stay small (≤ 8 KB). */
+const BLOCK = 128;
+
+/** Words 8k..8k+8 of w: the 8-word digest d[8·i..] (made big-endian bytes by one swap32 per block). */
+function putDigest(d: Int32Array, i: number, w: Int32Array, k: number): void {
+  for (let j = 0, o = i * 8, q = k * 8; j < 8; j++) w[q + j] = d[o + j]!;
 }
-/** The hex of the 16-byte salts of candidates idx[r], one string for all: slice 32 per entry. */
-function saltsHex(salts: Uint8Array, idx: Uint32Array): string {
-  const out = Buffer.allocUnsafe(idx.length * 16);
-  for (let r = 0; r < idx.length; r++) for (let k = 0, a = idx[r]! * 16; k < 16; k++) out[r * 16 + k] = salts[a + k]!;
-  return out.toString('hex');
-}
+const wordsBuffer = (words: number) => {
+  const w = new Int32Array(words);
+  return { w, b: Buffer.from(w.buffer) };
+};
 
 export function buildRecordV2(
   frozen: Pick<FrozenDrawV2, 'freeze' | 'freezeDigest' | 'freezeDigestSm3' | 'sorted' | 'salts'> & { pool: Pick<CompiledPool, 'inspectorIds' | 'inspectorUnits' | 'areaNames' | 'areaMembers'> },
@@ -442,30 +437,42 @@ export function buildRecordV2(
 ): DrawRecordV2 {
   const f = frozen.freeze;
   const base = frozen.pool;
-  const { selection: sel, pool: mp, matching: m } = result;
-  // one hex or latin1 string per column, sliced per target (no per-target encoding calls)
+  const { selection: sel, pool: mp, matching: mt } = result;
+  // one hex or latin1 string per column and block of targets, sliced per target (no
+  // per-target encoding calls; strings of a megabyte or more are several times slower to make)
   const n = sel.order.length, ids = base.inspectorIds;
-  const cHex = digestsHex(frozen.sorted, n, result.positions), pHex = digestsHex(sel.priority, n);
-  const sHex = saltOf ? '' : saltsHex(frozen.salts, sel.order);
-  const usccs = Buffer.from(mp.usccBytes.buffer, mp.usccBytes.byteOffset, n * 18).toString('latin1');
+  const cBuf = wordsBuffer(BLOCK * 8), pBuf = wordsBuffer(BLOCK * 8), sBuf = Buffer.allocUnsafe(BLOCK * 16);
+  const u = Buffer.from(mp.usccBytes.buffer, mp.usccBytes.byteOffset, n * 18);
   const targets: DrawRecordV2['targets'] = new Array(n);
-  for (let r = 0; r < n; r++) {
-    const i = sel.order[r]!;
-    const team: string[] = [];
-    for (let x = m.teamOff[r]!; x < m.teamOff[r + 1]!; x++) team.push(ids[m.teamMembers[x]!]!);
-    const exclusions: string[] = [];
-    for (let x = mp.exclOff[r]!; x < mp.exclOff[r + 1]!; x++) exclusions.push(ids[mp.exclIdx[x]!]!);
-    targets[r] = {
-      commitment: cHex.slice(r * 64, r * 64 + 64),
-      uscc: usccs.slice(r * 18, r * 18 + 18),
-      salt: saltOf ? saltOf(i) : sHex.slice(r * 32, r * 32 + 32),
-      stratum: STRATA[mp.strata[r]!]!,
-      area: base.areaNames[mp.area[r]!]!,
-      exclusions,
-      priority: pHex.slice(r * 64, r * 64 + 64),
-      leader: team[0]!,
-      team,
-    };
+  for (let r0 = 0; r0 < n; r0 += BLOCK) {
+    const m = Math.min(BLOCK, n - r0);
+    for (let k = 0; k < m; k++) {
+      putDigest(frozen.sorted, result.positions[r0 + k]!, cBuf.w, k);
+      putDigest(sel.priority, r0 + k, pBuf.w, k);
+      if (!saltOf) for (let j = 0, a = sel.order[r0 + k]! * 16; j < 16; j++) sBuf[k * 16 + j] = frozen.salts[a + j]!;
+    }
+    const cHex = cBuf.b.swap32().toString('hex', 0, m * 32), pHex = pBuf.b.swap32().toString('hex', 0, m * 32);
+    const sHex = saltOf ? '' : sBuf.toString('hex', 0, m * 16);
+    const usccs = u.toString('latin1', r0 * 18, (r0 + m) * 18);
+    for (let k = 0; k < m; k++) {
+      const r = r0 + k;
+      // arrays of their exact size (push would give each a backing store of 17)
+      const t0 = mt.teamOff[r]!, team = new Array<string>(mt.teamOff[r + 1]! - t0);
+      for (let x = 0; x < team.length; x++) team[x] = ids[mt.teamMembers[t0 + x]!]!;
+      const e0 = mp.exclOff[r]!, exclusions = new Array<string>(mp.exclOff[r + 1]! - e0);
+      for (let x = 0; x < exclusions.length; x++) exclusions[x] = ids[mp.exclIdx[e0 + x]!]!;
+      targets[r] = {
+        commitment: cHex.slice(k * 64, k * 64 + 64),
+        uscc: usccs.slice(k * 18, k * 18 + 18),
+        salt: saltOf ? saltOf(sel.order[r]!) : sHex.slice(k * 32, k * 32 + 32),
+        stratum: STRATA[mp.strata[r]!]!,
+        area: base.areaNames[mp.area[r]!]!,
+        exclusions,
+        priority: pHex.slice(k * 64, k * 64 + 64),
+        leader: team[0]!,
+        team,
+      };
+    }
   }
   return {
     algorithm: ALGORITHM_V2,
@@ -483,9 +490,9 @@ export function buildRecordV2(
     matching: {
       teamSize: f.team.size,
       jointUnits: [...f.team.jointUnits],
-      capYields: m.capYields,
-      areas: m.areas.map((a) => ({ area: base.areaNames[a.area]!, selected: a.selected, seats: a.seats, inspectors: a.inspectors, share: a.share })),
-      inspectors: base.inspectorIds.map((id, ix) => ({ id, cap: m.cap[ix]!, load: m.load[ix]! })),
+      capYields: mt.capYields,
+      areas: mt.areas.map((a) => ({ area: base.areaNames[a.area]!, selected: a.selected, seats: a.seats, inspectors: a.inspectors, share: a.share })),
+      inspectors: base.inspectorIds.map((id, ix) => ({ id, cap: mt.cap[ix]!, load: mt.load[ix]! })),
     },
     targets,
     inputs: { pool, eligibility: publicEligibilityLines(base) },
