@@ -44,7 +44,8 @@ export function heapRetained(env: NodeJS.ProcessEnv = process.env): boolean {
 export async function prefaultHeap(mb: number): Promise<number> {
   if (!(mb > 0) || !heapRetained()) return 0;
   // one block: freed, it is one free chunk that serves allocations of any size up to it
-  const b = new ArrayBuffer(Math.ceil(mb) * 2 ** 20);
+  const size = Math.ceil(mb) * 2 ** 20;
+  const b = new ArrayBuffer(size);
   const u = new Uint8Array(b);
   for (let i = 0; i < u.length; i += 4096) u[i] = 1;
   const { port1, port2 } = new MessageChannel();
@@ -54,5 +55,5 @@ export async function prefaultHeap(mb: number): Promise<number> {
   port1.close();
   port2.close();
   await closed;
-  return u.length / 2 ** 20;
+  return size / 2 ** 20;
 }
