@@ -21,7 +21,7 @@ import { createHasher, type BatchHasher } from '../simd.js';
 import { teamSize } from '../../domain/sampling.js';
 import { attachPoolLists, poolListsOf } from './pooltext.js';
 import { beaconTime, checkBeacon, type BeaconProof, type BeaconSpec } from './beacon.js';
-import { candidateText as candidateTextOf, commitAll, gatherCommitments, iota, publicPool, selectV2, SALT_BYTES, type SelectionV2 } from './commit.js';
+import { candidateText as candidateTextOf, commitAll, iota, publicPool, selectV2, SALT_BYTES, type SelectionV2 } from './commit.js';
 import {
   ALGORITHM_V2,
   digestsOf,
