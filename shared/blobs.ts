@@ -71,6 +71,60 @@ export async function putBlobParts(key: string, parts: readonly Uint8Array[], co
   await s3.send(new PutObjectCommand({ Bucket: config().blobBucket, Key: key, Body: Readable.from(bufs, { objectMode: false }), ContentLength: length, ContentType: contentType }));
 }
 
+/**
+ * Writes a blob from chunks made as they are read, its length known first (S3 needs it for a
+ * stream): a large draw record (~0.9 GB at 10,000,000 candidates) without a buffer of its size.
+ * Written chunk by chunk to the file, streamed to S3; a body whose chunks do not add up to
+ * `length` is refused.
+ */
+export async function putBlobStream(key: string, body: { length: number; chunks: Iterable<Uint8Array> }, contentType = 'application/octet-stream'): Promise<void> {
+  const it = body.chunks[Symbol.iterator]();
+  let seen = 0;
+  /** The next chunk, counted; null at the end. Throws past or short of the announced length. */
+  const next = (): Buffer | null => {
+    const r = it.next();
+    if (r.done) {
+      if (seen !== body.length) throw new Error(`blob ${key}: ${seen} bytes, ${body.length} announced`);
+      return null;
+    }
+    seen += r.value.byteLength;
+    if (seen > body.length) throw new Error(`blob ${key}: more than the ${body.length} bytes announced`);
+    return Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
+  };
+  if (config().local) {
+    const p = localPath(key);
+    await mkdir(dirname(p), { recursive: true });
+    const f = await open(p, 'w');
+    try {
+      for (let b = next(); b; b = next()) for (let at = 0; at < b.length; ) at += (await f.write(b, at, b.length - at)).bytesWritten;
+    } finally {
+      await f.close();
+    }
+    return;
+  }
+  s3 ??= new S3Client({});
+  // a chunk that fails (or a wrong length) ends the upload: the request is aborted, the error thrown
+  const abort = new AbortController();
+  let failure: unknown;
+  const stream = new Readable({
+    read() {
+      try {
+        this.push(next());
+      } catch (e) {
+        // ended, not destroyed (the SDK's wrapping streams would rethrow it unhandled); the abort ends the request
+        failure ??= e;
+        this.push(null);
+        abort.abort();
+      }
+    },
+  });
+  try {
+    await s3.send(new PutObjectCommand({ Bucket: config().blobBucket, Key: key, Body: stream, ContentLength: body.length, ContentType: contentType }), { abortSignal: abort.signal });
+  } catch (e) {
+    throw failure ?? e;
+  }
+}
+
 /** Writes buffers one after the other into a new file. */
 export async function writeParts(path: string, bufs: readonly Buffer[]): Promise<void> {
   const f = await open(path, 'w');

@@ -21,8 +21,8 @@ import {
   type FreezeRecord,
   type ParallelHasher,
 } from '../draw/index.js';
-import { checkCodeOfTarget, freezeDrawV2, runDrawV2, serializeRecordV2Bytes, type DrawRecordV2, type FreezeRecordV2 } from '../draw/v2/index.js';
-import { getBlob, putBlob } from '../blobs.js';
+import { checkCodeOfTarget, freezeDrawV2, recordV2Stream, runDrawV2, type DrawRecordV2, type FreezeRecordV2 } from '../draw/v2/index.js';
+import { getBlob, putBlob, putBlobStream } from '../blobs.js';
 import { prefaultHeap } from '../draw/memory.js';
 import { ceremonyRoundOf, getCeremony, updateCeremony } from '../store/ceremony.js';
 import { appendChainRound, endChainRound, getChainHead, getChainRound } from '../store/chain.js';
@@ -331,7 +331,8 @@ async function drawV2(taskId: string, round: number, v2: DrawSummaryV2, ceremony
       }
       throw e;
     }
-    await putBlob(recordKey(taskId, round), serializeRecordV2Bytes(record), 'application/json');
+    // streamed (its length first): a 10,000,000-candidate record is ~0.9 GB, never one buffer here
+    await putBlobStream(recordKey(taskId, round), recordV2Stream(record), 'application/json');
   }
   await endChainRound(v2.department, v2.chainRound, 'drawn', recordKey(taskId, round));
   // Teams are published by pseudonyms; the assignments need the registry ids.

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getBlob } from '../../shared/blobs.js';
+import { getBlob, putBlobStream } from '../../shared/blobs.js';
 import { resetConfig } from '../../shared/config.js';
 
 const objects = new Map<string, string>([['draws/t1/1/record.json', '{"ok":true}'], ['draws/t1/1/secret.json', 'x']]);
@@ -14,6 +14,20 @@ const objects = new Map<string, string>([['draws/t1/1/record.json', '{"ok":true}
 const refused = new Set(['draws/t1/1/secret.json']);
 let missingAnswer: 'NoSuchKey' | 'AccessDenied' = 'NoSuchKey';
 const lists: string[] = [];
+/** What each PUT announced (its length) and carried. */
+const puts = new Map<string, { length: number; body: Buffer }>();
+
+/** The payload of an aws-chunked body (the SDK's streaming upload with a trailing checksum). */
+function awsChunked(raw: Buffer): Buffer {
+  const out: Buffer[] = [];
+  for (let at = 0; ; ) {
+    const eol = raw.indexOf('\r\n', at);
+    const size = parseInt(raw.toString('latin1', at, eol).split(';')[0]!, 16);
+    if (!size) return Buffer.concat(out);
+    out.push(raw.subarray(eol + 2, eol + 2 + size));
+    at = eol + 2 + size + 2;
+  }
+}
 
 const xmlError = (code: string) => `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`;
 
@@ -24,6 +38,18 @@ beforeAll(async () => {
     const [, bucket, ...rest] = url.pathname.split('/');
     const key = decodeURIComponent(rest.join('/'));
     if (bucket !== 'blobs') return void res.writeHead(404).end(xmlError('NoSuchBucket'));
+    if (req.method === 'PUT') {
+      const parts: Buffer[] = [];
+      req.on('data', (c: Buffer) => parts.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(parts);
+        const chunked = String(req.headers['content-encoding'] ?? '').includes('aws-chunked');
+        const length = Number(req.headers['x-amz-decoded-content-length'] ?? req.headers['content-length']);
+        puts.set(key, { length, body: chunked ? awsChunked(raw) : raw });
+        res.writeHead(200, { etag: '"e"' }).end();
+      });
+      return;
+    }
     if (!key && url.searchParams.get('list-type') === '2') {
       const prefix = url.searchParams.get('prefix') ?? '';
       lists.push(prefix);
@@ -76,5 +102,29 @@ describe('getBlob with prefix-scoped listing', () => {
 
   it('keeps a refusal of an object that exists an error', async () => {
     await expect(getBlob('draws/t1/1/secret.json')).rejects.toMatchObject({ name: 'AccessDenied' });
+  });
+});
+
+describe('putBlobStream (a draw record streamed with its length)', () => {
+  it('sends the chunks as they are made, with the announced length', async () => {
+    const made: number[] = [];
+    const chunks = (function* () {
+      for (let k = 0; k < 5; k++) {
+        made.push(k);
+        yield Buffer.alloc(100_000 + k, 97 + k);
+      }
+    })();
+    const length = 5 * 100_000 + 10;
+    await putBlobStream('draws/t1/3/record.json', { length, chunks }, 'application/json');
+    const got = puts.get('draws/t1/3/record.json')!;
+    expect(got.length).toBe(length);
+    expect(got.body.length).toBe(length);
+    expect(got.body.subarray(0, 100_000).every((b) => b === 97)).toBe(true);
+    expect(got.body[length - 1]).toBe(101);
+    expect(made).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('refuses chunks that do not add up to the announced length', async () => {
+    await expect(putBlobStream('draws/t1/4/record.json', { length: 10, chunks: [Buffer.alloc(4), Buffer.alloc(4)] })).rejects.toThrow(/8 bytes, 10 announced/);
   });
 });

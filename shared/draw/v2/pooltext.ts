@@ -178,12 +178,17 @@ const HEX_DIGITS = Buffer.from('0123456789abcdef', 'latin1');
  */
 export function poolListBytes(sorted: Int32Array, a: number, b: number, more = false, into?: Buffer): Buffer {
   const LINE = 10 + 64 + 2; // "\n", 8 spaces, quote, hex, quote, ","
-  const len = more ? (b - a) * LINE : (b - a) * LINE - 1 + 7;
+  const len = poolListLength(a, b, more);
   const out = into ? into.subarray(0, len) : Buffer.allocUnsafe(len);
   hexLines(sorted, a, b, out, LINE);
   if (more) out[len - 1] = 44;
   else out.write('\n      ', len - 7, 'latin1');
   return out;
+}
+
+/** The length of poolListBytes(…, a, b, more): known without making the bytes. */
+export function poolListLength(a: number, b: number, more = false): number {
+  return more ? (b - a) * 76 : (b - a) * 76 - 1 + 7;
 }
 
 function hexLines(sorted: Int32Array, a: number, b: number, out: Uint8Array, LINE: number): void {

@@ -25,7 +25,7 @@ import {
   type FreezeCommon,
 } from '../record.js';
 import { STRATA, type Stratum } from '../pool.js';
-import { lazyPoolWords, poolListBytes } from './pooltext.js';
+import { lazyPoolWords, poolListBytes, poolListLength } from './pooltext.js';
 import type { BeaconProof, BeaconSpec } from './beacon.js';
 
 export const ALGORITHM_V2 = 'suiji-draw-v2';
@@ -262,6 +262,41 @@ export function* recordV2Chunks(record: DrawRecordV2, piece = POOL_PIECE, reuse 
   for (const x of parts) yield typeof x === 'string' ? Buffer.from(x, 'utf8') : x;
 }
 
+/**
+ * The record's bytes for a stream that must know its length first (S3 PutObject): the length,
+ * and the chunks, made as they are read. The text around the pool (the targets: about a sixth of
+ * a large record) is made first and kept; each pool piece is made when its turn comes (a new
+ * buffer each: a stream may still hold the previous one). Never one buffer of the whole record.
+ */
+export function recordV2Stream(record: DrawRecordV2, piece = POOL_PIECE): { length: number; chunks: Iterable<Buffer> } {
+  const parts = recordParts(record, piece, false, true);
+  if (typeof parts === 'string') {
+    const b = Buffer.from(parts, 'utf8');
+    return { length: b.length, chunks: [b] };
+  }
+  const list: (Buffer | LazyPiece | undefined)[] = [];
+  let length = 0;
+  for (const x of parts) {
+    const y = typeof x === 'string' ? Buffer.from(x, 'utf8') : x;
+    list.push(y);
+    length += y.length;
+  }
+  function* chunks(): Generator<Buffer> {
+    for (let k = 0; k < list.length; k++) {
+      const x = list[k]!;
+      list[k] = undefined; // the stream holds what it still needs
+      yield Buffer.isBuffer(x) ? x : x.make();
+    }
+  }
+  return { length, chunks: chunks() };
+}
+
+/** A pool piece not made yet: its length, and how to make it. */
+interface LazyPiece {
+  length: number;
+  make(): Buffer;
+}
+
 /** Writes the record to `path` (created or replaced) chunk by chunk. */
 export function writeRecordV2File(record: DrawRecordV2, path: string): number {
   const fd = openSync(path, 'w');
@@ -284,8 +319,13 @@ export const POOL_PIECE = 65_536;
 const TARGET_PIECE = 8_192;
 const EMPTY_TARGETS_JSON = '\n  "targets": [],\n';
 
-/** The record's text, or its pieces when the pool lists are still words (runDrawV2's records). */
-function recordParts(record: DrawRecordV2, piece = POOL_PIECE, reuse = false): string | Iterable<string | Buffer> {
+/**
+ * The record's text, or its pieces when the pool lists are still words (runDrawV2's records);
+ * `lazy`: the pool pieces as LazyPiece.
+ */
+function recordParts(record: DrawRecordV2, piece: number, reuse: boolean, lazy: true): string | Iterable<string | LazyPiece>;
+function recordParts(record: DrawRecordV2, piece?: number, reuse?: boolean): string | Iterable<string | Buffer>;
+function recordParts(record: DrawRecordV2, piece = POOL_PIECE, reuse = false, lazy = false): string | Iterable<string | Buffer | LazyPiece> {
   const words = lazyPoolWords(record.inputs);
   if (!words) return JSON.stringify(ordered(record), null, 2) + '\n';
   // The record with empty lists, then each list written straight from the words — the same bytes.
@@ -316,7 +356,7 @@ function recordParts(record: DrawRecordV2, piece = POOL_PIECE, reuse = false): s
       // each piece but the last ends with its comma; the last ends the list's text
       for (let p = a; p < b; p += piece) {
         const q = Math.min(b, p + piece);
-        yield poolListBytes(sorted, p, q, q < b, scratch);
+        yield lazy ? { length: poolListLength(p, q, q < b), make: () => poolListBytes(sorted, p, q, q < b) } : poolListBytes(sorted, p, q, q < b, scratch);
       }
       yield `]${k < 4 ? ',' : ''}`;
     }

@@ -21,6 +21,7 @@ import {
   serializeRecordV2,
   serializeRecordV2Bytes,
   recordV2Chunks,
+  recordV2Stream,
   writeRecordV2File,
   type FreezeRecordV2,
   type FrozenDrawV2,
@@ -103,6 +104,10 @@ describe('the record pool lists', () => {
       // one buffer reused for the pool pieces: the same bytes when each chunk is used before the next
       const copied = Array.from(recordV2Chunks(record, piece, true), (c) => Buffer.from(c));
       expect(Buffer.concat(copied).equals(Buffer.from(fast, 'utf8'))).toBe(true);
+      // for a stream that needs the length first (RunDraw's upload): the length before any pool piece is made, then the same bytes
+      const stream = recordV2Stream(record, piece);
+      expect(stream.length).toBe(Buffer.byteLength(fast));
+      expect(Buffer.concat([...stream.chunks]).equals(Buffer.from(fast, 'utf8'))).toBe(true);
     }
     const dir = mkdtempSync(join(tmpdir(), 'suiji-record-'));
     try {
