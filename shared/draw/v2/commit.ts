@@ -181,12 +181,14 @@ export interface PublicPool {
 
 /**
  * Sorts the commitments per stratum and hashes them (raw 32 bytes each, in public order).
+ * `commitments` (candidate order) is sorted in place: it becomes `sorted`. `orderInto` (n
+ * words of shared memory), if given, receives the public order (else a fresh array does).
  * Throws on a duplicate commitment (a repeated salt: freeze again).
  */
-export function publicPool(p: CompiledPool, commitments: Int32Array, helper?: DigestSortHelper): PublicPool {
+export function publicPool(p: CompiledPool, commitments: Int32Array, helper?: DigestSortHelper, orderInto?: Uint32Array): PublicPool {
   const bounds = [0, 0, 0, 0, 0, 0];
   for (let s = 0; s < 5; s++) bounds[s + 1] = bounds[s]! + p.strataCounts[s]!;
-  const { sorted, order, equal } = sortPublic(commitments, p.strata, p.strataCounts, helper);
+  const { sorted, order, equal } = sortPublic(commitments, p.strata, p.strataCounts, helper, orderInto);
   if (equal) throw new DrawInputError('承诺值重复（盐值重复），请重新冻结');
   return { order, bounds, poolDigest: digestCommitments(sorted), sorted };
 }
@@ -195,15 +197,16 @@ export function publicPool(p: CompiledPool, commitments: Int32Array, helper?: Di
 const SORT_SPLIT_FROM = 50_000;
 
 /**
- * The digests d[8i..] (USCC order; uniformly distributed: commitments) sorted by (stratum,
- * digest) into `sorted` (8 words each, shared memory), with their indices in `order` (shared).
- * Two passes, each cache-friendly: the first moves every digest once, in USCC order, into its
- * bucket — per stratum, the top bits of word 0, about a thousand digests per bucket, at most
- * 512 buckets per stratum, so the writes go to a few hundred sequential streams instead of one
- * cache miss each; the second sorts each bucket in place (`sortDigestBuckets`: in the cache),
- * the upper half of the buckets on the helper thread when there is one.
+ * Sorts the digests d[8i..] (candidate order; uniformly distributed: commitments) in place by
+ * (stratum of candidate i, digest), with the candidate of each place in `order` (shared
+ * memory). Two passes over memory that is touched already (fresh memory costs a page fault per
+ * 4 kB): the first permutes every digest into its bucket in place — per stratum, the top bits
+ * of word 0, about a thousand digests per bucket, at most 512 buckets per stratum, so the moves
+ * go to a few hundred sequential streams (an American flag sort); the second sorts each bucket
+ * in place (`sortDigestBuckets`: in the CPU cache), the upper half of the buckets on the helper
+ * thread when there is one.
  */
-export function sortPublic(d: Int32Array, strata: Uint8Array, strataCounts: readonly number[], helper?: DigestSortHelper): { sorted: Int32Array; order: Uint32Array; equal: boolean } {
+export function sortPublic(d: Int32Array, strata: Uint8Array, strataCounts: readonly number[], helper?: DigestSortHelper, orderInto?: Uint32Array): { sorted: Int32Array; order: Uint32Array; equal: boolean } {
   const n = strata.length;
   // per stratum: 2^bits buckets (first bucket index `base`), keyed by the top `bits` bits of word 0
   const bits = strataCounts.map((c) => Math.min(9, Math.max(0, 31 - Math.clz32(c) - 10)));
@@ -220,19 +223,19 @@ export function sortPublic(d: Int32Array, strata: Uint8Array, strataCounts: read
     start[v] = sum;
     sum += c;
   }
-  const sorted = sharedInts(n * 8);
-  const order = new Uint32Array(new SharedArrayBuffer(n * 4));
-  scatterBuckets(d, strata, n, base, shift, start.slice(0, nb), sorted, order);
+  const order = orderInto?.length === n && orderInto.buffer instanceof SharedArrayBuffer ? orderInto : new Uint32Array(new SharedArrayBuffer(n * 4));
+  for (let i = 0; i < n; i++) order[i] = i;
+  permuteBuckets(d, order, strata, base, shift, start, nb);
   let v = 0;
   while (v < nb && start[v + 1]! <= n >>> 1) v++;
   let equal: boolean | undefined;
   if (helper?.sortDigests && n >= SORT_SPLIT_FROM) {
     let own = false;
-    equal = helper.sortDigests(sorted, order, start, v, nb, () => (own = sortDigestBuckets(sorted, order, start, 0, v)));
-    if (equal === undefined) equal = sortDigestBuckets(sorted, order, start, v, nb) || own;
+    equal = helper.sortDigests(d, order, start, v, nb, () => (own = sortDigestBuckets(d, order, start, 0, v)));
+    if (equal === undefined) equal = sortDigestBuckets(d, order, start, v, nb) || own;
     else equal ||= own;
-  } else equal = sortDigestBuckets(sorted, order, start, 0, nb);
-  return { sorted, order, equal };
+  } else equal = sortDigestBuckets(d, order, start, 0, nb);
+  return { sorted: d, order, equal };
 }
 
 function countBuckets(d: Int32Array, strata: Uint8Array, n: number, base: Uint32Array, shift: Uint32Array, count: Uint32Array): void {
@@ -241,20 +244,53 @@ function countBuckets(d: Int32Array, strata: Uint8Array, n: number, base: Uint32
     count[base[s]! + ((d[i * 8]! >>> 1) >>> shift[s]!)]!++;
   }
 }
-function scatterBuckets(d: Int32Array, strata: Uint8Array, n: number, base: Uint32Array, shift: Uint32Array, pos: Uint32Array, out: Int32Array, outIdx: Uint32Array): void {
-  for (let i = 0; i < n; i++) {
-    const s = strata[i]!, o = i * 8;
-    const at = pos[base[s]! + ((d[o]! >>> 1) >>> shift[s]!)]!++;
-    const q = at * 8;
-    out[q] = d[o]!;
-    out[q + 1] = d[o + 1]!;
-    out[q + 2] = d[o + 2]!;
-    out[q + 3] = d[o + 3]!;
-    out[q + 4] = d[o + 4]!;
-    out[q + 5] = d[o + 5]!;
-    out[q + 6] = d[o + 6]!;
-    out[q + 7] = d[o + 7]!;
-    outIdx[at] = i;
+
+/**
+ * Moves every digest (and its candidate in idx) into its bucket, in place: bucket by bucket,
+ * each entry not yet in place is carried along the cycle of places it displaces (each the next
+ * free place of the carried entry's bucket) until one belongs where the cycle began.
+ */
+function permuteBuckets(d: Int32Array, idx: Uint32Array, strata: Uint8Array, base: Uint32Array, shift: Uint32Array, start: Uint32Array, nb: number): void {
+  const next = start.slice(0, nb);
+  for (let b = 0; b < nb; b++) {
+    const end = start[b + 1]!;
+    for (let p = next[b]!; p < end; p++) {
+      let o = p * 8;
+      let ci = idx[p]!, s = strata[ci]!;
+      let w0 = d[o]!;
+      let v = base[s]! + ((w0 >>> 1) >>> shift[s]!);
+      if (v === b) continue;
+      let w1 = d[o + 1]!, w2 = d[o + 2]!, w3 = d[o + 3]!, w4 = d[o + 4]!, w5 = d[o + 5]!, w6 = d[o + 6]!, w7 = d[o + 7]!;
+      do {
+        const q = next[v]!++;
+        o = q * 8;
+        // swap the carried entry into q, carry q's entry on
+        const x0 = d[o]!, x1 = d[o + 1]!, x2 = d[o + 2]!, x3 = d[o + 3]!, x4 = d[o + 4]!, x5 = d[o + 5]!, x6 = d[o + 6]!, x7 = d[o + 7]!, xi = idx[q]!;
+        d[o] = w0;
+        d[o + 1] = w1;
+        d[o + 2] = w2;
+        d[o + 3] = w3;
+        d[o + 4] = w4;
+        d[o + 5] = w5;
+        d[o + 6] = w6;
+        d[o + 7] = w7;
+        idx[q] = ci;
+        w0 = x0; w1 = x1; w2 = x2; w3 = x3; w4 = x4; w5 = x5; w6 = x6; w7 = x7; ci = xi;
+        s = strata[ci]!;
+        v = base[s]! + ((w0 >>> 1) >>> shift[s]!);
+      } while (v !== b);
+      o = p * 8;
+      d[o] = w0;
+      d[o + 1] = w1;
+      d[o + 2] = w2;
+      d[o + 3] = w3;
+      d[o + 4] = w4;
+      d[o + 5] = w5;
+      d[o + 6] = w6;
+      d[o + 7] = w7;
+      idx[p] = ci;
+    }
+    next[b] = end;
   }
 }
 

@@ -165,8 +165,9 @@ export function freezeDrawV2(input: FreezeInputV2, hasher: BatchHasher = createH
       salts.set(Buffer.from(s, 'hex'), i * SALT_BYTES);
     }
   } else randomFillSync(salts);
-  // the commitments in USCC order are dropped once sorted into public order
-  const pub = publicPool(pool, commitAll(pool, salts, hasher, tailOf), input.helper);
+  // the commitments are sorted in place into public order, and the public order written over the
+  // tails' indices (dead by then)
+  const pub = publicPool(pool, commitAll(pool, salts, hasher, tailOf), input.helper, tailOf);
   const elig = publicEligibilityLines(pool);
   const freeze: FreezeRecordV2 = {
     algorithm: ALGORITHM_V2,
