@@ -462,11 +462,12 @@ async function runFreezeV2(n: number): Promise<void> {
   const file = process.env['SUIJI_BENCH_FILE'];
   const write = file !== undefined && n <= V2_FILE_LIMIT;
   const header = { algorithm: 'suiji-draw-v2', systemSecretHex: system.hex };
-  // as FreezePool stores it (writeFrozenBlob: the arrays written as they are); in one process,
-  // one buffer in shared memory as RunDraw reads it (getBlobShared)
-  const parts = write ? await phase('state', () => v2.encodeFrozenV2Parts(frozen!, header)) : undefined;
-  const state = write ? undefined : await phase('state', () => v2.encodeFrozenV2(frozen!, header, { shared: true }));
-  if (parts) {
+  // as FreezePool stores it (writeFrozenBlob: the arrays written as they are, no buffer of the
+  // state's size); in one process, RunDraw's load then checks the state the process holds
+  // (decodedOf: the same arrays) — no copy of ~0.8 GB at 10,000,000
+  const parts = await phase('state', () => v2.encodeFrozenV2Parts(frozen!, header));
+  const state = write ? undefined : v2.decodedOf(frozen, header);
+  if (write) {
     const { writeParts } = await import('../../shared/blobs.js');
     await phase('stateFile', () => writeParts(file!, parts.parts.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength))));
   }
@@ -476,7 +477,7 @@ async function runFreezeV2(n: number): Promise<void> {
   console.log('  FreezePool (fresh process, after the init warm-up):');
   line2('  eligibility (pool read; not in the totals)', fmt('eligibility'));
   line2('  FREEZE', fmt('freeze'));
-  line2(write ? '  frozen state: encode (header; the arrays as views)' : '  frozen state: encode (one buffer, shared memory)', fmt('state'));
+  line2('  frozen state: encode (header; the arrays as views)', fmt('state'));
   if (write) line2('  frozen state: write', fmt('stateFile'));
   line2('  peak RSS: before / freeze / + state', `${mb(rss0)} / ${mb(rssFreeze)} / ${mb(rssState)}`);
   const result: Record<string, unknown> = { n, candidates: f.candidates, rss0MB: rss0 / 2 ** 20, rssFreezeMB: rssFreeze / 2 ** 20, rssStateMB: rssState / 2 ** 20 };
@@ -500,7 +501,7 @@ async function runFreezeV2(n: number): Promise<void> {
 
 /** RunDraw's phases over a frozen state: the DRAW (load + ceremony), then the record (to `file`). */
 async function drawPhases(
-  state: Uint8Array,
+  state: Uint8Array | import('../../shared/draw/v2/index.js').DecodedFrozenV2<import('../../shared/draw/v2/index.js').FrozenHeaderV2 & { systemSecretHex: string }>,
   hasher: ReturnType<typeof createParallelHasher>,
   chain: Awaited<ReturnType<typeof benchChain>>,
   watch: Awaited<ReturnType<typeof rssWatcher>>,
@@ -511,7 +512,7 @@ async function drawPhases(
   watch.reset();
   let systemSecretHex = '';
   const frozen = await phase('load', () => {
-    const d = v2.decodeFrozenV2<import('../../shared/draw/v2/index.js').FrozenHeaderV2 & { systemSecretHex: string }>(state);
+    const d = state instanceof Uint8Array ? v2.decodeFrozenV2<import('../../shared/draw/v2/index.js').FrozenHeaderV2 & { systemSecretHex: string }>(state) : state;
     systemSecretHex = d.header.systemSecretHex;
     return v2.loadFrozenStateV2(d);
   });
