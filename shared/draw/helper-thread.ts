@@ -10,6 +10,7 @@ import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_
 import { poolTextDigest } from './pool.js';
 import { instantiateKernels } from './simd.js';
 import { msdBuckets, sortCounts, sortDigestBuckets } from './sort.js';
+import { stealChunks, type Steal } from './steal.js';
 
 export interface HelperData {
   /** The compiled kernel module (the one the calling thread runs). */
@@ -52,7 +53,10 @@ export interface PairJob {
   pairTail: Uint32Array;
   count: number;
   first: Int32Array;
+  /** Shared by both threads: the arrays whole, chunks of `chunk` pairs taken from `next` (Steal). */
+  steal?: Steal;
 }
+
 /** Generic single-block compressions (suiji-draw-v2's commitments and priorities). */
 export interface CompJob {
   kind: 'comp';
@@ -79,6 +83,9 @@ export interface CpriJob {
   idx: Uint32Array | null;
   count: number;
   first: Int32Array;
+  /** With a steal: items [start, start + count) of the whole arrays. */
+  start?: number;
+  steal?: Steal;
 }
 /** Buckets v0..v1-1 of the public pool's sort (sortDigestBuckets); equal[0] = 1 if two digests are equal. */
 export interface DigestSortJob {
@@ -107,7 +114,12 @@ for (;;) {
     else if (job.kind === 'pool') port.postMessage(poolTextDigest(job.rec, job.n, job.u, job.hash !== false));
     else if (job.kind === 'comp') h.compressMany(job.states, job.blocks, job.count);
     else if (job.kind === 'cmt') h.commitments(job.salts, job.u, job.tails, job.tailOf, 0, job.count, job.out);
+    else if (job.kind === 'cpri' && job.steal) stealChunks(job.steal, job.count, (k, n) => h.commitPriorities(job.mid, job.c, job.idx, job.start! + k, n, job.first));
     else if (job.kind === 'cpri') h.commitPriorities(job.mid, job.c, job.idx, 0, job.count, job.first);
+    else if (job.kind === 'pair' && job.steal) {
+      const j = job;
+      stealChunks(j.steal!, j.count, (k, n) => h.pairFirstWords(j.mid, j.head, j.tail, j.pairHead.subarray(k, k + n), j.pairTail.subarray(k, k + n), n, j.first.subarray(k, k + n)));
+    }
     else if (job.kind === 'dsort') job.equal[0] = sortDigestBuckets(job.words, job.idx, job.start, job.v0, job.v1) ? 1 : 0;
     else if (job.kind === 'sort') msdBuckets(job.src, job.other, job.bounds, job.v0, job.v1, job.hi, job.d, job.src, counts);
     else h.pairFirstWords(job.mid, job.head, job.tail, job.pairHead, job.pairTail, job.count, job.first);

@@ -155,7 +155,8 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
   const cap0 = Math.min(pairsTotal, Math.max(PAIRS_PER_CHUNK, maxPer));
   const pairHead = new Uint32Array(new SharedArrayBuffer(Math.max(1, cap0) * 4));
   let pairTail = eligList; // the chunk's pairs: a view of eligList
-  const first = new Int32Array(cap0);
+  // shared memory: both threads write their chunks of a batch straight into it (parallel.ts)
+  const first = new Int32Array(new SharedArrayBuffer(Math.max(1, cap0) * 4), 0, cap0);
   const taken = new Uint8Array(maxPer); // by position within the target's pairs
   const chosen = new Uint32Array(k); // pair positions of the team being filled
   let nChosen = 0;

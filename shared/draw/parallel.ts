@@ -17,9 +17,14 @@ import { createHasher, kernelWasmModule, type BatchHasher } from './simd.js';
 import type { FreezeHelper } from './pool.js';
 import { radixRecords, sortDigestBuckets } from './sort.js';
 import type { CmtJob, CompJob, CpriJob, HelperData, HelperJob, PairJob, PrioJob } from './helper-thread.js';
+import { stealChunks, type Steal } from './steal.js';
 
 /** Batches smaller than this are not worth a hand-over (about 1 ms of hashing). */
 const MIN_SPLIT = 16_384;
+/** Items per chunk when both threads take chunks of one batch (a few hundred microseconds of hashing). */
+const STEAL_CHUNK = 4_096;
+const isShared = (a: { buffer: ArrayBufferLike } | null) => !a || a.buffer instanceof SharedArrayBuffer;
+const newSteal = (): Steal => ({ next: new Int32Array(new SharedArrayBuffer(4)), chunk: STEAL_CHUNK });
 /** A helper that has not answered by then (it failed to start) is given up; the caller hashes alone. */
 const HELPER_TIMEOUT_MS = 10_000;
 
@@ -145,6 +150,15 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
     },
     pairFirstWords(mid, head, tail, pairHead, pairTail, count, first) {
       if (count < MIN_SPLIT || !worker) return base.pairFirstWords(mid, head, tail, pairHead, pairTail, count, first);
+      if (isShared(head) && isShared(pairHead) && isShared(pairTail) && isShared(first)) {
+        // both threads take chunks until none is left: the calling thread never waits for a slower half
+        const steal = newSteal();
+        const job: PairJob = { kind: 'pair', mid: sharedCopy(mid, Int32Array), head, tail: sharedCopy(tail, Int32Array), pairHead, pairTail, count, first, steal };
+        const own = () => stealChunks(steal, count, (k, n) => base.pairFirstWords(mid, head, tail, pairHead.subarray(k, k + n), pairTail.subarray(k, k + n), n, first.subarray(k, k + n)));
+        // a helper that did not answer may have taken chunks it never finished: all of it again here
+        if (!split(job, own)) base.pairFirstWords(mid, head, tail, pairHead, pairTail, count, first);
+        return;
+      }
       const half = count >> 1;
       const job: PairJob = {
         kind: 'pair',
@@ -182,6 +196,13 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
     },
     commitPriorities(mid, c, idx, start, count, first) {
       if (count < MIN_SPLIT || !worker) return base.commitPriorities(mid, c, idx, start, count, first);
+      if (isShared(c) && isShared(idx) && isShared(first)) {
+        const steal = newSteal();
+        const job: CpriJob = { kind: 'cpri', mid: sharedCopy(mid, Int32Array), c, idx, start, count, first, steal };
+        const own = () => stealChunks(steal, count, (k, n) => base.commitPriorities(mid, c, idx, start + k, n, first));
+        if (!split(job, own)) base.commitPriorities(mid, c, idx, start, count, first);
+        return;
+      }
       const half = count >> 1, s2 = start + half, n2 = count - half;
       const job: CpriJob = {
         kind: 'cpri',
