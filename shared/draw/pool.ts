@@ -406,21 +406,27 @@ function candidateColumns(rec: Uint32Array, n: number, by: CandidateTables, out:
   const ids = new Uint8Array(16 + 65 * by.areaMembers.reduce((x, m) => Math.max(x, m.length), 0));
   const counts = new Uint32Array(5);
   for (let r = 0; r < n; r++) {
-    const o = r * 5;
-    const a = rec[o]!, b = rec[o + 1]!, d = rec[o + 2]!;
-    if (r > 0 && a === rec[o - 5] && b === rec[o - 4] && d === rec[o - 3]) {
-      throw new DrawInputError(`检查对象的统一社会信用代码重复：${unpackUscc(a, b, d)}`);
-    }
-    const meta = rec[o + 3]!;
-    const st = meta & 7;
-    strata[r] = st;
-    counts[st]!++;
-    const ak = finalAreaOf[meta >>> 4]!;
-    area[r] = ak;
-    if (meta & 8) exclusionList(rec[o + 4]!, ak, by, excl, ids, 0);
+    const ak = candidateColumn(rec, r, finalAreaOf, strata, area, counts);
+    if (rec[r * 5 + 3]! & 8) exclusionList(rec[r * 5 + 4]!, ak, by, excl, ids, 0);
     exclOff[r + 1] = excl.length;
   }
   counts.forEach((c, st) => (out.strataCounts[st] = c));
+}
+
+/** Sorted record r's stratum and final area into the columns (a repeated USCC refused); returns the area. */
+function candidateColumn(rec: Uint32Array, r: number, finalAreaOf: Uint32Array, strata: Uint8Array, area: Uint32Array, counts: Uint32Array): number {
+  const o = r * 5;
+  const a = rec[o]!, b = rec[o + 1]!, d = rec[o + 2]!;
+  if (r > 0 && a === rec[o - 5] && b === rec[o - 4] && d === rec[o - 3]) {
+    throw new DrawInputError(`检查对象的统一社会信用代码重复：${unpackUscc(a, b, d)}`);
+  }
+  const meta = rec[o + 3]!;
+  const st = meta & 7;
+  strata[r] = st;
+  counts[st]!++;
+  const ak = finalAreaOf[meta >>> 4]!;
+  area[r] = ak;
+  return ak;
 }
 
 /** Candidates from at[0] on, until the buffer is filled past `limit`; see candidatePass. */
@@ -445,16 +451,8 @@ function candidateLines(
   let ep = 0;
   for (; r < n && ep <= limit; r++) {
     const o = r * 5;
-    const a = rec[o]!, b = rec[o + 1]!, d = rec[o + 2]!;
-    if (r > 0 && a === rec[o - 5] && b === rec[o - 4] && d === rec[o - 3]) {
-      throw new DrawInputError(`检查对象的统一社会信用代码重复：${unpackUscc(a, b, d)}`);
-    }
+    const ak = candidateColumn(rec, r, finalAreaOf, strata, area, counts);
     const meta = rec[o + 3]!;
-    const st = meta & 7;
-    strata[r] = st;
-    counts[st]!++;
-    const ak = finalAreaOf[meta >>> 4]!;
-    area[r] = ak;
     const w = ak * 3;
     view.setInt32(ep, lineWords[w]!, true);
     view.setInt32(ep + 4, lineWords[w + 1]!, true);

@@ -261,10 +261,12 @@ function permuteBuckets(d: Int32Array, idx: Uint32Array, strata: Uint8Array, bas
       let v = base[s]! + ((w0 >>> 1) >>> shift[s]!);
       if (v === b) continue;
       let w1 = d[o + 1]!, w2 = d[o + 2]!, w3 = d[o + 3]!, w4 = d[o + 4]!, w5 = d[o + 5]!, w6 = d[o + 6]!, w7 = d[o + 7]!;
-      do {
-        const q = next[v]!++;
+      for (;;) {
+        // the carried entry into the next free place of its bucket (or, once it belongs to
+        // bucket b, into p, where the cycle began), carrying that place's entry on
+        const home = v === b;
+        const q = home ? p : next[v]!++;
         o = q * 8;
-        // swap the carried entry into q, carry q's entry on
         const x0 = d[o]!, x1 = d[o + 1]!, x2 = d[o + 2]!, x3 = d[o + 3]!, x4 = d[o + 4]!, x5 = d[o + 5]!, x6 = d[o + 6]!, x7 = d[o + 7]!, xi = idx[q]!;
         d[o] = w0;
         d[o + 1] = w1;
@@ -275,20 +277,11 @@ function permuteBuckets(d: Int32Array, idx: Uint32Array, strata: Uint8Array, bas
         d[o + 6] = w6;
         d[o + 7] = w7;
         idx[q] = ci;
+        if (home) break;
         w0 = x0; w1 = x1; w2 = x2; w3 = x3; w4 = x4; w5 = x5; w6 = x6; w7 = x7; ci = xi;
         s = strata[ci]!;
         v = base[s]! + ((w0 >>> 1) >>> shift[s]!);
-      } while (v !== b);
-      o = p * 8;
-      d[o] = w0;
-      d[o + 1] = w1;
-      d[o + 2] = w2;
-      d[o + 3] = w3;
-      d[o + 4] = w4;
-      d[o + 5] = w5;
-      d[o + 6] = w6;
-      d[o + 7] = w7;
-      idx[p] = ci;
+      }
     }
     next[b] = end;
   }
