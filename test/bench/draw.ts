@@ -539,6 +539,9 @@ async function drawPhases(
 
 /** RunDraw's work in a fresh process: reads the frozen state FreezePool wrote, writes the record file. */
 async function runDrawV2Child(): Promise<void> {
+  // the blob store's module (and the AWS SDK under it) loaded before the init, as in the RunDraw
+  // bundle: loaded after it, it threw away the warm-up's optimized code (V8 code dependencies)
+  const { readFileShared } = await import('../../shared/blobs.js');
   const chain = await benchChain();
   const hasher = await initLambda(chain);
   gcNow();
@@ -547,7 +550,6 @@ async function runDrawV2Child(): Promise<void> {
   const rss0 = process.memoryUsage.rss();
   watch.reset();
   // into shared memory, as RunDraw reads it (getBlobShared): the load turns the commitments into words in place
-  const { readFileShared } = await import('../../shared/blobs.js');
   const state = await phase('readState', () => readFileShared(process.env['SUIJI_BENCH_FILE']!));
   line2('  read frozen state (file)', fmt('readState'));
   const rssRead = watch.peak();
