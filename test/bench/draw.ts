@@ -351,7 +351,8 @@ async function rssWatcher(): Promise<{ reset(): void; peak(): number; stop(): Pr
  * registry generated page by page into the pool builder, as the Lambda reads it, its 200
  * conflicts naming targets of the first page) and writes the record (streamed); `suiji verify`
  * of it follows in its own process (SUIJI_BENCH_VERIFY=0: not).
- * SUIJI_BENCH_PROF=<dir>: a CPU profile (.cpuprofile) of each timed phase.
+ * SUIJI_BENCH_PROF=<dir>: a CPU profile (.cpuprofile) of each timed phase. The v2 processes run with the
+ * draw functions' environment (DRAW_FUNCTION_ENV: the heap kept, 192 MB prefaulted at init); SUIJI_BENCH_DRAW_ENV=0: without.
  */
 type Phase = { wall: number; cpu: number };
 const phases: Record<string, Phase> = {};
