@@ -21,7 +21,7 @@ import {
   type FreezeRecord,
   type ParallelHasher,
 } from '../draw/index.js';
-import { checkCodeOfTarget, freezeDrawV2, recordV2Stream, runDrawV2, type DrawRecordV2, type FreezeRecordV2 } from '../draw/v2/index.js';
+import { checkCodeOfTarget, freezeDrawV2, rechainFreezeV2, recordV2Stream, runDrawV2, type DrawRecordV2, type FreezeRecordV2 } from '../draw/v2/index.js';
 import { getBlob, putBlob, putBlobStream } from '../blobs.js';
 import { prefaultHeap } from '../draw/memory.js';
 import { ceremonyRoundOf, getCeremony, updateCeremony } from '../store/ceremony.js';
@@ -142,25 +142,24 @@ export async function freezeStage(input: { taskId: string }): Promise<{ round: n
       const frozenAt = nowIso();
       const drawTime = new Date(now().getTime() + registrationMs()).toISOString();
       const beacons = await beaconSpecsFor(drawTime, profile.draw.beacon);
+      const link = (h: Awaited<ReturnType<typeof getChainHead>>) => ({ round: (h?.round ?? 0) + 1, prev: h ? { freezeDigest: h.freezeDigest, freezeDigestSm3: h.freezeDigestSm3 } : null });
+      let frozen = freezeDrawV2({
+        taskId: task.taskId,
+        department: task.department,
+        ...link(await getChainHead(task.department)),
+        redrawOf: prevSummary?.v2?.chainRound ?? null,
+        pool: built.pool,
+        ratiosBp: built.ratiosBp,
+        minTeamSize: profile.minInspectorsPerTarget,
+        jointUnits: built.jointUnits,
+        frozenAt,
+        drawTime,
+        systemCommitment: system.commitment,
+        beacons,
+        labels: built.labels,
+        ...(built.candidates >= LARGE_POOL ? { helper: drawHasher() } : {}),
+      });
       for (let attempt = 0; ; attempt++) {
-        const head = await getChainHead(task.department);
-        const frozen = freezeDrawV2({
-          taskId: task.taskId,
-          department: task.department,
-          round: (head?.round ?? 0) + 1,
-          prev: head ? { freezeDigest: head.freezeDigest, freezeDigestSm3: head.freezeDigestSm3 } : null,
-          redrawOf: prevSummary?.v2?.chainRound ?? null,
-          pool: built.pool,
-          ratiosBp: built.ratiosBp,
-          minTeamSize: profile.minInspectorsPerTarget,
-          jointUnits: built.jointUnits,
-          frozenAt,
-          drawTime,
-          systemCommitment: system.commitment,
-          beacons,
-          labels: built.labels,
-          ...(built.candidates >= LARGE_POOL ? { helper: drawHasher() } : {}),
-        });
         // Internal state first, then the chain: a crash in between freezes again on retry.
         blob = await writeFrozenBlob(task.taskId, round, frozen, { systemSecretHex: system.hex, ...(departmentOf ? { departmentOf } : {}) });
         const f = frozen.freeze;
@@ -170,6 +169,10 @@ export async function freezeStage(input: { taskId: string }): Promise<{ round: n
         });
         if (appended) break;
         if (attempt >= 8) throw new Error(`department chain of ${task.department} is busy`);
+        // another task of the department took that round: the same pool as the next one (the
+        // pool is compiled once; nothing of this freeze was published)
+        const next = link(await getChainHead(task.department));
+        frozen = rechainFreezeV2(frozen, next.round, next.prev);
       }
     } else departmentOf = blob.departmentOf;
   } catch (e) {

@@ -70,14 +70,18 @@ export interface FrozenDrawV2 {
   sorted: Int32Array;
 }
 
+/** The round's place in the department's chain: round n > 1 links to round n − 1; a re-draw names an earlier round. */
+function checkChainPlace(round: number, prev: FreezeInputV2['prev'], redrawOf: number | null): void {
+  if (!Number.isInteger(round) || round < 1) throw new DrawInputError('轮次应为正整数');
+  if ((round === 1) !== (prev === null)) throw new DrawInputError(round === 1 ? '第 1 轮没有上一轮' : `第 ${round} 轮需要上一轮的冻结摘要`);
+  if (prev && !(HEX64.test(prev.freezeDigest) && HEX64.test(prev.freezeDigestSm3))) throw new DrawInputError('上一轮的冻结摘要应为 64 位小写十六进制');
+  if (redrawOf !== null && (!Number.isInteger(redrawOf) || redrawOf < 1 || redrawOf >= round)) throw new DrawInputError('重抽应指向本部门更早的轮次');
+}
+
 function checkParams(input: FreezeInputV2): void {
   if (!ID_RE.test(input.taskId)) throw new DrawInputError(`任务编号「${input.taskId}」格式不正确`);
   if (!ID_RE.test(input.department)) throw new DrawInputError(`部门编号「${input.department}」格式不正确`);
-  if (!Number.isInteger(input.round) || input.round < 1) throw new DrawInputError('轮次应为正整数');
-  if ((input.round === 1) !== (input.prev === null)) throw new DrawInputError(input.round === 1 ? '第 1 轮没有上一轮' : `第 ${input.round} 轮需要上一轮的冻结摘要`);
-  if (input.prev && !(HEX64.test(input.prev.freezeDigest) && HEX64.test(input.prev.freezeDigestSm3))) throw new DrawInputError('上一轮的冻结摘要应为 64 位小写十六进制');
-  const r = input.redrawOf ?? null;
-  if (r !== null && (!Number.isInteger(r) || r < 1 || r >= input.round)) throw new DrawInputError('重抽应指向本部门更早的轮次');
+  checkChainPlace(input.round, input.prev, input.redrawOf ?? null);
   checkScheduleAndSampling(input);
   checkSystemAndUnits(input);
   if (!input.beacons.length) throw new DrawInputError('v2 抽取至少需要一个公共随机信标（drand quicknet 或指数收盘点位）');
@@ -191,6 +195,20 @@ export function freezeDrawV2(input: FreezeInputV2, hasher: BatchHasher = createH
   };
   const d = digestsOf(freeze);
   return { freeze, freezeDigest: d.sha256, freezeDigestSm3: d.sm3, pool, salts, order: pub.order, bounds: pub.bounds, pseudonyms: map, sorted: pub.sorted };
+}
+
+/**
+ * The same frozen pool as another round of the department's chain: FreezePool lost the race for
+ * the chain's next round to another task of the department and takes the one after. Only the
+ * freeze record's round and link, and so its digests, change; the pool, salts and commitments
+ * stay (none was published: the chain append that would have published them failed). The pool
+ * cannot simply be frozen again: compiling consumes it.
+ */
+export function rechainFreezeV2(f: FrozenDrawV2, round: number, prev: FreezeInputV2['prev']): FrozenDrawV2 {
+  checkChainPlace(round, prev, f.freeze.redrawOf);
+  const freeze: FreezeRecordV2 = { ...f.freeze, round, prev: prev?.freezeDigest ?? ZERO_DIGEST, prevSm3: prev?.freezeDigestSm3 ?? ZERO_DIGEST };
+  const d = digestsOf(freeze);
+  return { ...f, freeze, freezeDigest: d.sha256, freezeDigestSm3: d.sm3 };
 }
 
 /** The public pool lists (hex) per stratum. */

@@ -21,6 +21,7 @@ export {
   outcomeRecord,
   publicEligibilityLines,
   publicPoolLists,
+  rechainFreezeV2,
   runDrawV2,
 } from './draw.js';
 export type { FreezeInputV2, FrozenDrawV2, RevealsV2 } from './draw.js';
