@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getBlob, putBlobStream } from '../../shared/blobs.js';
+import { getBlob, getBlobShared, putBlobParts, putBlobStream } from '../../shared/blobs.js';
 import { resetConfig } from '../../shared/config.js';
 
 const objects = new Map<string, string>([['draws/t1/1/record.json', '{"ok":true}'], ['draws/t1/1/secret.json', 'x']]);
@@ -60,7 +60,7 @@ beforeAll(async () => {
       );
     }
     if (refused.has(key)) return void res.writeHead(403, { 'content-type': 'application/xml' }).end(xmlError('AccessDenied'));
-    const body = objects.get(key);
+    const body = objects.get(key) ?? puts.get(key)?.body;
     if (body === undefined) {
       return void res.writeHead(missingAnswer === 'NoSuchKey' ? 404 : 403, { 'content-type': 'application/xml' }).end(xmlError(missingAnswer));
     }
@@ -126,5 +126,26 @@ describe('putBlobStream (a draw record streamed with its length)', () => {
 
   it('refuses chunks that do not add up to the announced length', async () => {
     await expect(putBlobStream('draws/t1/4/record.json', { length: 10, chunks: [Buffer.alloc(4), Buffer.alloc(4)] })).rejects.toThrow(/8 bytes, 10 announced/);
+  });
+});
+
+describe('a frozen draw state through S3 (putBlobParts, getBlobShared)', () => {
+  it('stores the parts one after the other with their total length and reads them back into shared memory', async () => {
+    const words = new Int32Array(new SharedArrayBuffer(4 * 50_000)).map((_, i) => i * 2654435761);
+    const parts = [Buffer.from('SUIJIFZ4'), new Uint8Array(words.buffer, 4, 100_000), new Uint8Array(300_000).fill(7)];
+    await putBlobParts('draws/t1/5/frozen.bin', parts);
+    const got = puts.get('draws/t1/5/frozen.bin')!;
+    const whole = Buffer.concat(parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)));
+    expect(got.length).toBe(whole.length);
+    expect(got.body.equals(whole)).toBe(true);
+
+    const back = (await getBlobShared('draws/t1/5/frozen.bin'))!;
+    expect(back.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(back.equals(whole)).toBe(true);
+  });
+
+  it('reads a missing state as missing', async () => {
+    missingAnswer = 'NoSuchKey';
+    expect(await getBlobShared('draws/t1/6/frozen.bin')).toBeUndefined();
   });
 });
