@@ -186,4 +186,22 @@ describe('the uniform sort', () => {
       expect(Array.from(sortUniform(d, idx))).toEqual(want);
     }
   });
+
+  it('orders digests bunched in a small part of the range (a selection\'s priorities) and reports equal ones', async () => {
+    const { sortUniform } = await import('../../../shared/draw/v2/commit.js');
+    const { compareDigests } = await import('../../../shared/draw/sha256.js');
+    const { randomBytes } = await import('node:crypto');
+    const n = 50_000;
+    const d = new Int32Array(randomBytes(n * 32).buffer.slice(0));
+    // 80 % below 3 % of the range, the rest anywhere (a full stratum drawn beside partial ones)
+    for (let i = 0; i < n; i++) if (i % 5) d[i * 8] = (d[i * 8]! >>> 0) % 128_849_019;
+    const idx = Uint32Array.from({ length: n }, (_, i) => n - 1 - i);
+    const want = Array.from(idx).sort((x, y) => compareDigests(d, x * 8, d, y * 8));
+    let equal = 0;
+    expect(Array.from(sortUniform(d, idx, () => equal++))).toEqual(want);
+    expect(equal).toBe(0);
+    d.copyWithin(77 * 8, 4_321 * 8, 4_322 * 8);
+    sortUniform(d, idx, () => equal++);
+    expect(equal).toBeGreaterThan(0);
+  });
 });
