@@ -123,6 +123,22 @@ export function sortUniform(d: Int32Array, idx: Uint32Array, onEqual?: () => voi
 
 const RADIX_BITS = 11, RADIX = 1 << RADIX_BITS;
 
+/**
+ * The positions 0..n−1 of `keys` in ascending key order (stable radix sort): a gather over
+ * indices into large arrays done in this order reads them in sequence, not at random.
+ */
+export function positionsByKey(keys: Uint32Array): Uint32Array {
+  const n = keys.length;
+  let k1: Uint32Array = Uint32Array.from(keys), out: Uint32Array = iota(n);
+  let k2: Uint32Array = new Uint32Array(n), out2: Uint32Array = new Uint32Array(n);
+  const count = new Uint32Array(RADIX + 1);
+  for (let shift = 0; shift < 32; shift += RADIX_BITS) {
+    radixPass(k1, out, shift, count, k2, out2);
+    [k1, k2, out, out2] = [k2, k1, out2, out];
+  }
+  return out;
+}
+
 function firstWords(d: Int32Array, idx: Uint32Array, keys: Uint32Array): void {
   for (let k = 0; k < idx.length; k++) keys[k] = d[idx[k]! * 8]! >>> 0;
 }

@@ -21,7 +21,7 @@ import { createHasher, type BatchHasher } from '../simd.js';
 import { teamSize } from '../../domain/sampling.js';
 import { attachPoolLists, poolListsOf } from './pooltext.js';
 import { beaconTime, checkBeacon, type BeaconProof, type BeaconSpec } from './beacon.js';
-import { candidateText as candidateTextOf, commitAll, iota, publicPool, selectV2, SALT_BYTES, type SelectionV2 } from './commit.js';
+import { candidateText as candidateTextOf, commitAll, iota, positionsByKey, publicPool, selectV2, SALT_BYTES, type SelectionV2 } from './commit.js';
 import {
   ALGORITHM_V2,
   digestsOf,
@@ -317,26 +317,32 @@ export function selectedPool(
   return { pool, selection: { order: Uint32Array.from({ length: m }, (_, r) => r), priority, perStratum } };
 }
 
-/** selectedPool's compiled pool taken straight from the frozen pool's columns (no per-entry objects). */
+/**
+ * selectedPool's compiled pool taken straight from the frozen pool's columns (no per-entry
+ * objects). The entries are gathered in ascending index (positionsByKey): the frozen columns
+ * (10M rows at a province's scale) are read in sequence, not at random.
+ */
 function selectedFromFrozen(p: CompiledPool, order: Uint32Array): CompiledPool {
   const m = order.length;
   const usccBytes = new Uint8Array(m * 18);
   const strata = new Uint8Array(m);
   const area = new Uint32Array(m);
   const exclOff = new Uint32Array(m + 1);
-  let ex = 0;
-  for (let r = 0; r < m; r++) ex += p.exclOff[order[r]! + 1]! - p.exclOff[order[r]!]!;
-  const exclIdx = new Uint32Array(ex);
   const strataCounts = [0, 0, 0, 0, 0];
-  ex = 0;
-  for (let r = 0; r < m; r++) {
-    const i = order[r]!;
-    for (let k = 0, u = i * 18, v = r * 18; k < 18; k++) usccBytes[v + k] = p.usccBytes[u + k]!;
+  const rows = positionsByKey(order);
+  for (let k = 0; k < m; k++) {
+    const r = rows[k]!, i = order[r]!;
+    for (let x = 0, u = i * 18, v = r * 18; x < 18; x++) usccBytes[v + x] = p.usccBytes[u + x]!;
     strata[r] = p.strata[i]!;
     area[r] = p.area[i]!;
     strataCounts[p.strata[i]!]!++;
-    for (let j = p.exclOff[i]!; j < p.exclOff[i + 1]!; j++) exclIdx[ex++] = p.exclIdx[j]!;
-    exclOff[r + 1] = ex;
+    exclOff[r + 1] = p.exclOff[i + 1]! - p.exclOff[i]!;
+  }
+  for (let r = 0; r < m; r++) exclOff[r + 1]! += exclOff[r]!;
+  const exclIdx = new Uint32Array(exclOff[m]!);
+  for (let k = 0; k < m; k++) {
+    const r = rows[k]!, i = order[r]!;
+    for (let j = p.exclOff[i]!, ex = exclOff[r]!; j < p.exclOff[i + 1]!; j++) exclIdx[ex++] = p.exclIdx[j]!;
   }
   return { n: m, usccBytes, strata, area, exclOff, exclIdx, inspectorIds: [...p.inspectorIds], inspectorUnits: [...p.inspectorUnits], areaNames: [...p.areaNames], areaMembers: [...p.areaMembers], strataCounts };
 }
@@ -418,18 +424,27 @@ function checkOpenings(pool: CompiledPool, positions: Uint32Array, sorted: Int32
   const m = pool.n, areas = pool.areaNames.length, inspectors = pool.inspectorIds.length;
   const bad = (r: number, why: string) => new Error(`frozen openings: the drawn entry at public position ${positions[r]} ${why}`);
   const s16 = new Uint8Array(new SharedArrayBuffer(m * SALT_BYTES));
-  for (let r = 0; r < m; r++) {
-    const j = positions[r]!, i = order[j]!;
+  // the large arrays (10M rows at scale) read in sequence, not at random: `order` and `sorted`
+  // in ascending public position, the salts in ascending candidate index
+  const rows = positionsByKey(positions);
+  const cand = new Uint32Array(m);
+  for (let q = 0; q < m; q++) {
+    const r = rows[q]!, j = positions[r]!;
+    cand[r] = order[j]!;
     let s = 0;
     while (j >= bounds[s + 1]!) s++;
     if (pool.strata[r] !== s) throw bad(r, `is in stratum ${STRATA[s]} but opens as ${STRATA[pool.strata[r]!] ?? pool.strata[r]}`);
     if (pool.area[r]! >= areas) throw bad(r, `names area ${pool.area[r]} of ${areas}`);
     for (let x = pool.exclOff[r]!; x < pool.exclOff[r + 1]!; x++) if (pool.exclIdx[x]! >= inspectors) throw bad(r, 'names an unknown inspector');
-    for (let k = 0, a = i * SALT_BYTES, b = r * SALT_BYTES; k < SALT_BYTES; k++) s16[b + k] = salts[a + k]!;
+  }
+  const byCand = positionsByKey(cand);
+  for (let q = 0; q < m; q++) {
+    const r = byCand[q]!;
+    for (let k = 0, a = cand[r]! * SALT_BYTES, b = r * SALT_BYTES; k < SALT_BYTES; k++) s16[b + k] = salts[a + k]!;
   }
   const c = commitAll(pool, s16, hasher);
-  for (let r = 0; r < m; r++) {
-    const j = positions[r]! * 8;
+  for (let q = 0; q < m; q++) {
+    const r = rows[q]!, j = positions[r]! * 8;
     for (let w = 0; w < 8; w++) if (c[r * 8 + w] !== sorted[j + w]) throw bad(r, 'does not open its commitment (salt or candidate text changed since the freeze)');
   }
 }

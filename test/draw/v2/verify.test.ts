@@ -187,6 +187,17 @@ describe('the uniform sort', () => {
     }
   });
 
+  it('positionsByKey: the positions in ascending key order, equal keys in position order', async () => {
+    const { positionsByKey } = await import('../../../shared/draw/v2/commit.js');
+    const { randomBytes } = await import('node:crypto');
+    for (const n of [0, 1, 5, 3000]) {
+      const keys = new Uint32Array(randomBytes(n * 4).buffer.slice(0));
+      for (let i = 0; i + 1 < n; i += 9) keys[i + 1] = keys[i]!;
+      const want = Array.from({ length: n }, (_, i) => i).sort((a, b) => keys[a]! - keys[b]! || a - b);
+      expect(Array.from(positionsByKey(keys))).toEqual(want);
+    }
+  });
+
   it('orders digests bunched in a small part of the range (a selection\'s priorities) and reports equal ones', async () => {
     const { sortUniform } = await import('../../../shared/draw/v2/commit.js');
     const { compareDigests } = await import('../../../shared/draw/sha256.js');
