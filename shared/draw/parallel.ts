@@ -101,7 +101,16 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
     port1.postMessage(job);
     Atomics.store(ctrl, 0, 1);
     Atomics.notify(ctrl, 0);
-    own();
+    try {
+      own();
+    } catch (e) {
+      // (bad input found here, e.g. a repeated USCC) the helper's answer is awaited all the same:
+      // left running, it would answer the next job's wait and that job's half would be skipped
+      Atomics.wait(ctrl, 0, 1, HELPER_TIMEOUT_MS);
+      if (Atomics.load(ctrl, 0) !== 0) worker = undefined;
+      while (receiveMessageOnPort(port1)); // its answer (poolText's digest) is not for the next job
+      throw e;
+    }
     // the event loop is blocked here, so a dead helper is noticed by the timeout, not by events
     if (Atomics.wait(ctrl, 0, 1, HELPER_TIMEOUT_MS) === 'timed-out' && Atomics.load(ctrl, 0) === 1) {
       worker = undefined;

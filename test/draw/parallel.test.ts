@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createHasher } from '../../shared/draw/simd.js';
 import { createParallelHasher } from '../../shared/draw/parallel.js';
 import { seedMidstate } from '../../shared/draw/select.js';
-import { USCC_ALPHABET } from '../../shared/draw/pool.js';
+import { poolTextDigest, USCC_ALPHABET } from '../../shared/draw/pool.js';
 import { radixRecords } from '../../shared/draw/sort.js';
 import { drawFixture, loadFixture } from './fixtures.js';
 import { commitSecret, commitSystemBytes, freezeDraw, PackedCandidates, serializeRecord, type PoolCandidate } from '../../shared/draw/index.js';
@@ -103,6 +103,23 @@ describe('parallel hasher', () => {
       const le = a[y]! < a[x]! || (a[y] === a[x] && (a[y + 1]! < a[x + 1]! || (a[y + 1] === a[x + 1] && a[y + 2]! <= a[x + 2]!)));
       if (!le) throw new Error(`not sorted at ${i}`);
     }
+  });
+
+  it('a hand-over whose own part throws (bad input: a repeated USCC) leaves the helper in step for the next ones', () => {
+    const n = 70_000;
+    const rec = new Uint32Array(new SharedArrayBuffer(n * 20));
+    for (let r = 0; r < n; r++) rec.set([0x12100000 | r, r, r, r % 5, r], r * 5);
+    const u1 = new Uint8Array(new SharedArrayBuffer(n * 18)), u2 = new Uint8Array(new SharedArrayBuffer(n * 18));
+    const want = poolTextDigest(rec, n, u1);
+    const rec2 = rec.slice(0, 50_000 * 5);
+    rec2[0] = 0x1fffffff; // another text: another digest
+    expect(() => two.poolText(rec2, 50_000, u2, () => {
+      throw new Error('repeated USCC');
+    })).toThrow('repeated USCC');
+    // the next hand-over waits for its own answer: this text's digest (not the abandoned one's)
+    expect(two.poolText(rec, n, u2, () => undefined)).toBe(want);
+    expect(Buffer.from(u2).equals(Buffer.from(u1))).toBe(true);
+    expect(two.threads).toBe(2);
   });
 
   it('draws the fixed vectors identically', () => {
