@@ -405,9 +405,12 @@ export function runDrawV2(
   const seed = deriveSeedV2(frozen.freezeDigest, closed.closeDigest, r.witnesses.map((w) => w.secret), r.system, r.beacons.map((b) => b.randomness));
   const sorted = frozen.sorted;
   const hasher = opts.hasher ?? createHasher();
-  const check = (pool: CompiledPool, positions: Uint32Array) => checkOpenings(pool, positions, sorted, frozen.bounds, frozen.salts, frozen.order, hasher);
+  let opened: Opened | undefined;
+  const check = (pool: CompiledPool, positions: Uint32Array) => void (opened = checkOpenings(pool, positions, sorted, frozen.bounds, frozen.salts, frozen.order, hasher));
   const result = drawWithSeedV2(seed, sorted, frozen.order, frozen.bounds, f, frozen.pool, frozen.pool, hasher, check);
-  const record = buildRecordV2(frozen, closed, r, result, { key: [], A: [], B: [], C: [], D: [] });
+  // the record's commitments and salts read in sequence from what the opening gathered (and
+  // checked equal to the frozen ones), not again at random from the frozen arrays
+  const record = buildRecordV2(frozen, closed, r, result, { key: [], A: [], B: [], C: [], D: [] }, undefined, opened);
   // the pool lists stay words until read (serializeRecordV2 writes them from the words)
   if (!opts.omitPool) attachPoolLists(record.inputs, { sorted, bounds: frozen.bounds });
   return record;
@@ -420,7 +423,7 @@ export function runDrawV2(
  * makes a stored state loaded by digest alone (loadFrozenStateV2) safe to draw from: the
  * commitments are the published ones, and an opening that does not match one is refused.
  */
-function checkOpenings(pool: CompiledPool, positions: Uint32Array, sorted: Int32Array, bounds: readonly number[], salts: Uint8Array, order: Uint32Array, hasher: BatchHasher): void {
+function checkOpenings(pool: CompiledPool, positions: Uint32Array, sorted: Int32Array, bounds: readonly number[], salts: Uint8Array, order: Uint32Array, hasher: BatchHasher): Opened {
   const m = pool.n, areas = pool.areaNames.length, inspectors = pool.inspectorIds.length;
   const bad = (r: number, why: string) => new Error(`frozen openings: the drawn entry at public position ${positions[r]} ${why}`);
   const s16 = new Uint8Array(new SharedArrayBuffer(m * SALT_BYTES));
@@ -447,6 +450,13 @@ function checkOpenings(pool: CompiledPool, positions: Uint32Array, sorted: Int32
     const r = rows[q]!, j = positions[r]! * 8;
     for (let w = 0; w < 8; w++) if (c[r * 8 + w] !== sorted[j + w]) throw bad(r, 'does not open its commitment (salt or candidate text changed since the freeze)');
   }
+  return { commitments: c, salts: s16 };
+}
+
+/** The drawn entries' commitments (8 words each) and salts, in the selection's order, as checkOpenings opened them. */
+export interface Opened {
+  commitments: Int32Array;
+  salts: Uint8Array;
 }
 
 /** Targets per block of column strings: each block's strings stay small (≤ 8 KB). */
@@ -468,6 +478,8 @@ export function buildRecordV2(
   result: DrawResultV2,
   pool: DrawRecordV2['inputs']['pool'],
   saltOf?: (i: number) => string,
+  /** The drawn entries' commitments and salts in the selection's order (checked against the frozen ones): read in sequence. */
+  opened?: Opened,
 ): DrawRecordV2 {
   const f = frozen.freeze;
   const base = frozen.pool;
@@ -481,9 +493,11 @@ export function buildRecordV2(
   for (let r0 = 0; r0 < n; r0 += BLOCK) {
     const m = Math.min(BLOCK, n - r0);
     for (let k = 0; k < m; k++) {
-      putDigest(frozen.sorted, result.positions[r0 + k]!, cBuf.w, k);
+      if (opened) putDigest(opened.commitments, r0 + k, cBuf.w, k);
+      else putDigest(frozen.sorted, result.positions[r0 + k]!, cBuf.w, k);
       putDigest(sel.priority, r0 + k, pBuf.w, k);
-      if (!saltOf) for (let j = 0, a = sel.order[r0 + k]! * 16; j < 16; j++) sBuf[k * 16 + j] = frozen.salts[a + j]!;
+      if (opened) for (let j = 0, a = (r0 + k) * 16; j < 16; j++) sBuf[k * 16 + j] = opened.salts[a + j]!;
+      else if (!saltOf) for (let j = 0, a = sel.order[r0 + k]! * 16; j < 16; j++) sBuf[k * 16 + j] = frozen.salts[a + j]!;
     }
     const cHex = cBuf.b.swap32().toString('hex', 0, m * 32), pHex = pBuf.b.swap32().toString('hex', 0, m * 32);
     const sHex = saltOf ? '' : sBuf.toString('hex', 0, m * 16);
