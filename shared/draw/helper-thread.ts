@@ -6,6 +6,7 @@
  * The thread sleeps in Atomics.wait on ctrl[0] until the caller sets it to 1 (a job is waiting on
  * the port) or 3 (stop); it answers 0 when done, 2 after posting the error.
  */
+import { randomFillSync } from 'node:crypto';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { poolTextDigest } from './pool.js';
 import { instantiateKernels } from './simd.js';
@@ -73,6 +74,9 @@ export interface CmtJob {
   tailOf: Uint32Array;
   count: number;
   out: Int32Array;
+  /** With a steal: candidates [start, start + count) of the whole arrays. */
+  start?: number;
+  steal?: Steal;
 }
 /** suiji-draw-v2 priority first words of c[8·idx[k]..], k < count (BatchHasher.commitPriorities). */
 export interface CpriJob {
@@ -97,7 +101,12 @@ export interface DigestSortJob {
   v1: number;
   equal: Int32Array;
 }
-export type HelperJob = PrioJob | PoolJob | SortJob | PairJob | CompJob | CmtJob | CpriJob | DigestSortJob;
+/** crypto.randomFillSync(buf) (FreezeHelper.fillRandom: the freeze's salts). */
+export interface FillJob {
+  kind: 'fill';
+  buf: Uint8Array;
+}
+export type HelperJob = FillJob | PrioJob | PoolJob | SortJob | PairJob | CompJob | CmtJob | CpriJob | DigestSortJob;
 
 const { module, ctrl: ctrlBuffer, port } = workerData as HelperData;
 const h = instantiateKernels(module);
@@ -110,9 +119,11 @@ for (;;) {
   let failed = false;
   try {
     const job = receiveMessageOnPort(port)!.message as HelperJob;
-    if (job.kind === 'prio') h.priorities(job.mid, job.u, 0, job.count, job.first);
+    if (job.kind === 'fill') randomFillSync(job.buf);
+    else if (job.kind === 'prio') h.priorities(job.mid, job.u, 0, job.count, job.first);
     else if (job.kind === 'pool') port.postMessage(poolTextDigest(job.rec, job.n, job.u, job.hash !== false));
     else if (job.kind === 'comp') h.compressMany(job.states, job.blocks, job.count);
+    else if (job.kind === 'cmt' && job.steal) stealChunks(job.steal, job.count, (k, n) => h.commitments(job.salts, job.u, job.tails, job.tailOf, job.start! + k, n, job.out));
     else if (job.kind === 'cmt') h.commitments(job.salts, job.u, job.tails, job.tailOf, 0, job.count, job.out);
     else if (job.kind === 'cpri' && job.steal) stealChunks(job.steal, job.count, (k, n) => h.commitPriorities(job.mid, job.c, job.idx, job.start! + k, n, job.first));
     else if (job.kind === 'cpri') h.commitPriorities(job.mid, job.c, job.idx, 0, job.count, job.first);

@@ -186,6 +186,11 @@ export interface FreezeHelper extends SortHelper, DigestSortHelper {
    * returns the digest ('' without `hash`). rec and usccBytes must be backed by SharedArrayBuffers.
    */
   poolText(rec: Uint32Array, n: number, usccBytes: Uint8Array, own: () => void, hash?: boolean): string | undefined;
+  /**
+   * Fills `buf` (backed by a SharedArrayBuffer) with crypto.randomFillSync on the helper thread
+   * while `own` runs here; false if the helper did not (the caller then fills it itself).
+   */
+  fillRandom?(buf: Uint8Array, own: () => void): boolean;
 }
 
 /**

@@ -62,6 +62,15 @@ describe('parallel hasher', () => {
     sSalts.set(salts);
     two.commitments(sSalts, u, tails, tailOf, 1, n - 1, shared);
     expect(Buffer.from(shared.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+    // every array shared (as the freeze's): both threads take chunks of one batch
+    const sh = <T extends Uint8Array | Int32Array | Uint32Array>(x: T): T => {
+      const c = new (x.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(x.byteLength));
+      c.set(x as never);
+      return c;
+    };
+    const stolen = new Int32Array(new SharedArrayBuffer(n * 32));
+    two.commitments(sSalts, sh(u), sh(tails), sh(tailOf), 1, n - 1, stolen);
+    expect(Buffer.from(stolen.buffer).equals(Buffer.from(a.buffer))).toBe(true);
     const idx = Uint32Array.from({ length: n }, (_, k) => (k * 7919) % n);
     const f1 = new Int32Array(n), f2 = new Int32Array(n), f3 = new Int32Array(new SharedArrayBuffer(n * 4));
     one.commitPriorities(mid, a, idx, 2, n - 2, f1);
@@ -120,6 +129,15 @@ describe('parallel hasher', () => {
     expect(two.poolText(rec, n, u2, () => undefined)).toBe(want);
     expect(Buffer.from(u2).equals(Buffer.from(u1))).toBe(true);
     expect(two.threads).toBe(2);
+  });
+
+  it('fills the salts on the helper thread while the caller works', () => {
+    const salts = new Uint8Array(new SharedArrayBuffer(1 << 20));
+    let ran = false;
+    expect(two.fillRandom!(salts, () => void (ran = true))).toBe(true);
+    expect(ran).toBe(true);
+    // random bytes to the end (a run of 64 zero bytes: probability 2^-512)
+    for (let at = 0; at < salts.length; at += 64) expect(salts.subarray(at, at + 64).some((b) => b !== 0)).toBe(true);
   });
 
   it('draws the fixed vectors identically', () => {

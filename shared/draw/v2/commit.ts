@@ -80,10 +80,11 @@ function fillTailOf(area: Uint32Array, strata: Uint8Array, n: number, tailOf: Ui
  * Commitments of all candidates (USCC order), 8 words each, in shared memory: one-block texts
  * four lanes at a time (split with the helper thread of a parallel hasher), the rest through
  * node:crypto. salts: 16 bytes per candidate (shared memory spares the helper a copy).
+ * blockTails: commitTails(p, tailOfInto), if made already.
  */
-export function commitAll(p: CompiledPool, salts: Uint8Array, hasher: BatchHasher, tailOfInto?: Uint32Array): Int32Array {
+export function commitAll(p: CompiledPool, salts: Uint8Array, hasher: BatchHasher, tailOfInto?: Uint32Array, blockTails = commitTails(p, tailOfInto)): Int32Array {
   const out = sharedInts(p.n * 8);
-  const { tails, tailOf, long } = commitTails(p, tailOfInto);
+  const { tails, tailOf, long } = blockTails;
   hasher.commitments(salts, p.usccBytes, tails, tailOf, 0, p.n, out);
   for (const i of long) {
     const d = commitmentOf(salts.subarray(i * 16, i * 16 + 16), candidateText(p, i));
