@@ -10,7 +10,7 @@ import { randomFillSync } from 'node:crypto';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { poolTextDigest } from './pool.js';
 import { instantiateKernels } from './simd.js';
-import { msdBuckets, sortCounts, sortDigestBuckets } from './sort.js';
+import { msdBuckets, scatterRecords, sortCounts, sortDigestBuckets } from './sort.js';
 import { stealChunks, type Steal } from './steal.js';
 
 export interface HelperData {
@@ -106,7 +106,18 @@ export interface FillJob {
   kind: 'fill';
   buf: Uint8Array;
 }
-export type HelperJob = FillJob | PrioJob | PoolJob | SortJob | PairJob | CompJob | CmtJob | CpriJob | DigestSortJob;
+/** Records [lo, hi) into their buckets of `other` (scatterRecords). */
+export interface RecordScatterJob {
+  kind: 'rscatter';
+  src: Uint32Array;
+  other: Uint32Array;
+  lo: number;
+  hi: number;
+  w: number;
+  sh: number;
+  pos: Uint32Array;
+}
+export type HelperJob = RecordScatterJob | FillJob | PrioJob | PoolJob | SortJob | PairJob | CompJob | CmtJob | CpriJob | DigestSortJob;
 
 const { module, ctrl: ctrlBuffer, port } = workerData as HelperData;
 const h = instantiateKernels(module);
@@ -131,6 +142,7 @@ for (;;) {
       const j = job;
       stealChunks(j.steal!, j.count, (k, n) => h.pairFirstWords(j.mid, j.head, j.tail, j.pairHead.subarray(k, k + n), j.pairTail.subarray(k, k + n), n, j.first.subarray(k, k + n)));
     }
+    else if (job.kind === 'rscatter') scatterRecords(job.src, job.other, job.lo, job.hi, job.w, job.sh, job.pos);
     else if (job.kind === 'dsort') job.equal[0] = sortDigestBuckets(job.words, job.idx, job.start, job.v0, job.v1) ? 1 : 0;
     else if (job.kind === 'sort') msdBuckets(job.src, job.other, job.bounds, job.v0, job.v1, job.hi, job.d, job.src, counts);
     else h.pairFirstWords(job.mid, job.head, job.tail, job.pairHead, job.pairTail, job.count, job.first);

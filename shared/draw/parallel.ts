@@ -241,6 +241,9 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
     sortBuckets(src, other, bounds, v0, v1, hi, d, own) {
       return split({ kind: 'sort', src, other, bounds, v0, v1, hi, d }, own);
     },
+    scatterRecords(src, other, lo, hi, w, sh, pos, own) {
+      return split({ kind: 'rscatter', src, other, lo, hi, w, sh, pos }, own);
+    },
     sortDigests(words, idx, start, v0, v1, own) {
       const equal = new Int32Array(new SharedArrayBuffer(4));
       return split({ kind: 'dsort', words, idx, start, v0, v1, equal }, own) ? equal[0] === 1 : undefined;

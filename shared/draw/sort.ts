@@ -12,6 +12,11 @@ export interface SortHelper {
    * and bounds must be backed by SharedArrayBuffers.
    */
   sortBuckets?(src: Uint32Array, other: Uint32Array, bounds: Uint32Array, v0: number, v1: number, hi: number, d: number, own: () => void): boolean;
+  /**
+   * Runs scatterRecords(src, other, lo, hi, w, sh, pos) on the helper thread while `own` runs
+   * here; false if the helper did not. src, other and pos must be backed by SharedArrayBuffers.
+   */
+  scatterRecords?(src: Uint32Array, other: Uint32Array, lo: number, hi: number, w: number, sh: number, pos: Uint32Array, own: () => void): boolean;
 }
 
 /** Work the public pool's sort can hand to a second thread (see `createParallelHasher`). */
@@ -88,7 +93,7 @@ export function radixRecords(rec: Uint32Array, n: number, scratch: Uint32Array =
   }
   // Two threads: the first scatter here, then the buckets split by record count, the upper half
   // sorted on the helper thread. Each bucket is sorted on its own, so the result is the same.
-  const d = msdScatter(rec, scratch, 0, n, 0, counts);
+  const d = msdScatter(rec, scratch, 0, n, 0, counts, helper.scatterRecords && n >= SCATTER_SPLIT_FROM ? helper : undefined);
   if (d < 0 || d === 8) {
     if (d < 0) scratch.set(rec.subarray(0, n * 5)); // all keys equal (duplicates, reported by the caller)
     return scratch;
@@ -126,11 +131,16 @@ function msdRange(src: Uint32Array, other: Uint32Array, lo: number, hi: number, 
   msdBuckets(other, src, counts[dv]!, 0, 1024, hi, dv, target, counts);
 }
 
+/** From this many records on, the helper scatters half of them (the warm-up's 65,536 included). */
+const SCATTER_SPLIT_FROM = 50_000;
+
 /**
  * Scatters records [lo, hi) of `src` into `other` on their first digit from `d` on that varies;
  * returns that digit, its bucket starts in counts[digit][0..1024), or -1 if all keys are equal.
+ * With a helper, it scatters the upper half of the records (into the places after the lower
+ * half's in each bucket: the same result).
  */
-function msdScatter(src: Uint32Array, other: Uint32Array, lo: number, hi: number, d: number, counts: Uint32Array[]): number {
+function msdScatter(src: Uint32Array, other: Uint32Array, lo: number, hi: number, d: number, counts: Uint32Array[], helper?: SortHelper): number {
   const m = hi - lo;
   const start = counts[d]!;
   let w = 0, sh = 0;
@@ -149,6 +159,23 @@ function msdScatter(src: Uint32Array, other: Uint32Array, lo: number, hi: number
   // c[v] = start of bucket v; scatter advances a copy so the bounds survive for the recursion
   const pos = counts[9]!;
   pos.set(c);
+  if (helper?.scatterRecords) {
+    // the upper half's first place in each bucket: after the lower half's records of that bucket
+    const mid = lo + ((hi - lo) >>> 1);
+    const upper = new Uint32Array(new SharedArrayBuffer(1024 * 4));
+    countDigits(src, lo, mid, w, sh, upper);
+    for (let v = 0; v < 1024; v++) upper[v]! += c[v]!;
+    if (!helper.scatterRecords(src, other, mid, hi, w, sh, upper, () => scatterRecords(src, other, lo, mid, w, sh, pos))) scatterRecords(src, other, mid, hi, w, sh, upper);
+  } else scatterRecords(src, other, lo, hi, w, sh, pos);
+  return d;
+}
+
+function countDigits(src: Uint32Array, lo: number, hi: number, w: number, sh: number, count: Uint32Array): void {
+  for (let i = lo; i < hi; i++) count[(src[i * 5 + w]! >>> sh) & 1023]!++;
+}
+
+/** Records [lo, hi) of `src` into `other`, each at pos[its digit (word w >>> sh, 10 bits)]++. */
+export function scatterRecords(src: Uint32Array, other: Uint32Array, lo: number, hi: number, w: number, sh: number, pos: Uint32Array): void {
   for (let i = lo; i < hi; i++) {
     const o = i * 5;
     const p = pos[(src[o + w]! >>> sh) & 1023]!++ * 5;
@@ -158,7 +185,6 @@ function msdScatter(src: Uint32Array, other: Uint32Array, lo: number, hi: number
     other[p + 3] = src[o + 3]!;
     other[p + 4] = src[o + 4]!;
   }
-  return d;
 }
 
 /**

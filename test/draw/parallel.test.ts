@@ -93,7 +93,7 @@ describe('parallel hasher', () => {
     expect(Buffer.from(b.buffer).equals(Buffer.from(a.buffer))).toBe(true);
   });
 
-  it('radix sort: buckets split between the threads give the one-thread order (shared prefix, duplicates)', () => {
+  it('radix sort: the first scatter and the buckets split between the threads give the one-thread order (shared prefix, duplicates)', () => {
     const n = 150_001;
     const shared = (words: number) => new Uint32Array(new SharedArrayBuffer(words * 4));
     const rec = shared(n * 5);
