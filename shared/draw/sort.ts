@@ -3,6 +3,7 @@
  * input index; see PackedCandidates in pool.ts) by USCC: a merge of a few sorted runs, or an MSD
  * radix sort whose buckets can be split with the helper thread of `parallel.ts`.
  */
+import { compareDigests } from './sha256.js';
 
 /** Work the sort can hand to a second thread (see `createParallelHasher`). */
 export interface SortHelper {
@@ -307,7 +308,7 @@ function insertionDigests(words: Int32Array, idx: Uint32Array, a: number, e: num
   for (let k = a + 1; k < e; k++) {
     let j = k;
     for (; j > a; j--) {
-      const c = compareAt(words, (j - 1) * 8, j * 8);
+      const c = compareDigests(words, (j - 1) * 8, words, j * 8);
       if (c === 0) equal = true;
       if (c <= 0) break;
       for (let w = 0, x = (j - 1) * 8, y = j * 8; w < 8; w++) {
@@ -321,12 +322,4 @@ function insertionDigests(words: Int32Array, idx: Uint32Array, a: number, e: num
     }
   }
   return equal;
-}
-
-function compareAt(words: Int32Array, x: number, y: number): number {
-  for (let w = 0; w < 8; w++) {
-    const p = words[x + w]! >>> 0, q = words[y + w]! >>> 0;
-    if (p !== q) return p < q ? -1 : 1;
-  }
-  return 0;
 }
