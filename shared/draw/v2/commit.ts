@@ -110,16 +110,11 @@ export function sortUniform(d: Int32Array, idx: Uint32Array, onEqual?: () => voi
       return c;
     });
   }
-  let keys = new Uint32Array(n), out = Uint32Array.from(idx);
+  const keys = new Uint32Array(n);
   firstWords(d, idx, keys);
-  let keys2 = new Uint32Array(n), out2 = new Uint32Array(n);
-  const count = new Uint32Array(RADIX + 1);
-  for (let shift = 0; shift < 32; shift += RADIX_BITS) {
-    radixPass(keys, out, shift, count, keys2, out2);
-    [keys, keys2, out, out2] = [keys2, keys, out2, out];
-  }
-  if (insertionRuns(d, out, keys, 0) && onEqual) onEqual();
-  return out;
+  const s = radixByKey(keys, Uint32Array.from(idx));
+  if (sortEqualRuns(d, s.idx, s.keys) && onEqual) onEqual();
+  return s.idx;
 }
 
 const RADIX_BITS = 11, RADIX = 1 << RADIX_BITS;
@@ -129,15 +124,19 @@ const RADIX_BITS = 11, RADIX = 1 << RADIX_BITS;
  * indices into large arrays done in this order reads them in sequence, not at random.
  */
 export function positionsByKey(keys: Uint32Array): Uint32Array {
+  return radixByKey(Uint32Array.from(keys), iota(keys.length)).idx;
+}
+
+/** A stable radix sort of `keys` (three passes of 11 bits) carrying `idx` along; both arrays are reused. */
+function radixByKey(keys: Uint32Array, idx: Uint32Array): { keys: Uint32Array; idx: Uint32Array } {
   const n = keys.length;
-  let k1: Uint32Array = Uint32Array.from(keys), out: Uint32Array = iota(n);
-  let k2: Uint32Array = new Uint32Array(n), out2: Uint32Array = new Uint32Array(n);
+  let k2: Uint32Array = new Uint32Array(n), i2: Uint32Array = new Uint32Array(n);
   const count = new Uint32Array(RADIX + 1);
   for (let shift = 0; shift < 32; shift += RADIX_BITS) {
-    radixPass(k1, out, shift, count, k2, out2);
-    [k1, k2, out, out2] = [k2, k1, out2, out];
+    radixPass(keys, idx, shift, count, k2, i2);
+    [keys, k2, idx, i2] = [k2, keys, i2, idx];
   }
-  return out;
+  return { keys, idx };
 }
 
 function firstWords(d: Int32Array, idx: Uint32Array, keys: Uint32Array): void {
@@ -157,28 +156,25 @@ function radixPass(keys: Uint32Array, idx: Uint32Array, shift: number, count: Ui
   }
 }
 /**
- * Sorts each run of equal top bits (adjacent after the scatter; shift 0: equal first words) on word 0, then the full digest
- * for equal words 0; returns whether two digests were equal (they would meet in the same run).
+ * Sorts each run of equal first words (adjacent after the radix sort) on the whole digest;
+ * returns whether two digests were equal (they would meet in the same run).
  */
-function insertionRuns(d: Int32Array, out: Uint32Array, keys: Uint32Array, shift: number): boolean {
+function sortEqualRuns(d: Int32Array, out: Uint32Array, keys: Uint32Array): boolean {
   const n = out.length;
   let equal = false;
   for (let r = 0; r < n; ) {
-    const top = keys[r]! >>> shift;
     let e = r + 1;
-    while (e < n && keys[e]! >>> shift === top) e++;
+    while (e < n && keys[e] === keys[r]) e++;
     for (let k = r + 1; k < e; k++) {
-      const x = out[k]!, kx = keys[k]!;
+      const x = out[k]!;
       let j = k - 1;
       let c = 0;
-      while (j >= r && (c = keys[j]! > kx ? 1 : keys[j]! < kx ? -1 : compareDigests(d, out[j]! * 8, d, x * 8)) > 0) {
+      while (j >= r && (c = compareDigests(d, out[j]! * 8, d, x * 8)) > 0) {
         out[j + 1] = out[j]!;
-        keys[j + 1] = keys[j]!;
         j--;
       }
       if (j >= r && c === 0) equal = true;
       out[j + 1] = x;
-      keys[j + 1] = kx;
     }
     r = e;
   }
