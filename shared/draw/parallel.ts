@@ -126,6 +126,15 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
     return true;
   };
 
+  /**
+   * Both threads work through items [0, count) of `job`, each taking the next chunk from its
+   * steal counter (`chunk(k, n)` here) until none is left, so neither waits for a slower half.
+   * A helper that did not answer may have taken chunks it never finished: then `all` here.
+   */
+  const splitChunks = (job: HelperJob & { steal?: Steal }, count: number, chunk: (k: number, n: number) => void, all: () => void): void => {
+    if (!split(job, () => stealChunks(job.steal!, count, chunk))) all();
+  };
+
   const hasher: ParallelHasher = {
     kind: 'wasm-simd',
     get threads() {
@@ -163,12 +172,13 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
       if (count < MIN_SPLIT || !worker) return base.pairFirstWords(mid, head, tail, pairHead, pairTail, count, first);
       if (isShared(head) && isShared(pairHead) && isShared(pairTail) && isShared(first)) {
         // both threads take chunks until none is left: the calling thread never waits for a slower half
-        const steal = newSteal();
-        const job: PairJob = { kind: 'pair', mid: sharedCopy(mid, Int32Array), head, tail: sharedCopy(tail, Int32Array), pairHead, pairTail, count, first, steal };
-        const own = () => stealChunks(steal, count, (k, n) => base.pairFirstWords(mid, head, tail, pairHead.subarray(k, k + n), pairTail.subarray(k, k + n), n, first.subarray(k, k + n)));
-        // a helper that did not answer may have taken chunks it never finished: all of it again here
-        if (!split(job, own)) base.pairFirstWords(mid, head, tail, pairHead, pairTail, count, first);
-        return;
+        const job: PairJob = { kind: 'pair', mid: sharedCopy(mid, Int32Array), head, tail: sharedCopy(tail, Int32Array), pairHead, pairTail, count, first, steal: newSteal() };
+        return splitChunks(
+          job,
+          count,
+          (k, n) => base.pairFirstWords(mid, head, tail, pairHead.subarray(k, k + n), pairTail.subarray(k, k + n), n, first.subarray(k, k + n)),
+          () => base.pairFirstWords(mid, head, tail, pairHead, pairTail, count, first),
+        );
       }
       const half = count >> 1;
       const job: PairJob = {
@@ -194,12 +204,13 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
       if (isShared(salts) && isShared(usccBytes) && isShared(tails) && isShared(tailOf) && isShared(out)) {
         // both threads take chunks until none is left (the freeze's arrays are all shared): with
         // fixed halves the calling thread waited for the helper's (84 of 299 ms at 3,000,000)
-        const steal = newSteal(COMMIT_CHUNK);
-        const job: CmtJob = { kind: 'cmt', salts, u: usccBytes, tails, tailOf, count, out, start, steal };
-        const own = () => stealChunks(steal, count, (k, n) => base.commitments(salts, usccBytes, tails, tailOf, start + k, n, out));
-        // a helper that did not answer may have taken chunks it never finished: all of it again here
-        if (!split(job, own)) base.commitments(salts, usccBytes, tails, tailOf, start, count, out);
-        return;
+        const job: CmtJob = { kind: 'cmt', salts, u: usccBytes, tails, tailOf, count, out, start, steal: newSteal(COMMIT_CHUNK) };
+        return splitChunks(
+          job,
+          count,
+          (k, n) => base.commitments(salts, usccBytes, tails, tailOf, start + k, n, out),
+          () => base.commitments(salts, usccBytes, tails, tailOf, start, count, out),
+        );
       }
       // the helper writes the second half straight into `out` when it is shared memory
       const half = count >> 1, s2 = start + half, n2 = count - half;
@@ -218,11 +229,13 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
     commitPriorities(mid, c, idx, start, count, first) {
       if (count < MIN_SPLIT || !worker) return base.commitPriorities(mid, c, idx, start, count, first);
       if (isShared(c) && isShared(idx) && isShared(first)) {
-        const steal = newSteal();
-        const job: CpriJob = { kind: 'cpri', mid: sharedCopy(mid, Int32Array), c, idx, start, count, first, steal };
-        const own = () => stealChunks(steal, count, (k, n) => base.commitPriorities(mid, c, idx, start + k, n, first));
-        if (!split(job, own)) base.commitPriorities(mid, c, idx, start, count, first);
-        return;
+        const job: CpriJob = { kind: 'cpri', mid: sharedCopy(mid, Int32Array), c, idx, start, count, first, steal: newSteal() };
+        return splitChunks(
+          job,
+          count,
+          (k, n) => base.commitPriorities(mid, c, idx, start + k, n, first),
+          () => base.commitPriorities(mid, c, idx, start, count, first),
+        );
       }
       const half = count >> 1, s2 = start + half, n2 = count - half;
       const job: CpriJob = {
