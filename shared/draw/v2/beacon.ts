@@ -105,11 +105,8 @@ const roundMessage = (round: number) => {
   return sha256(b);
 };
 
-/**
- * Checks a proof against the spec fixed in the freeze record; returns the error in words, or
- * undefined when it verifies.
- */
 type G2Point = ReturnType<typeof bls12_381.G2.Point.fromHex>;
+
 /**
  * Chain public keys parsed and negated once per process: each new G2 point is checked to be in
  * the subgroup (a scalar multiplication with a fresh precomputation, ~0.2 s) and noble's verify
@@ -137,6 +134,10 @@ function verifyShort(signature: ReturnType<typeof sigs.Signature.fromHex>, hm: R
   return bls12_381.fields.Fp12.eql(exp, bls12_381.fields.Fp12.ONE);
 }
 
+/**
+ * Checks a proof against the spec fixed in the freeze record; returns the error in words, or
+ * undefined when it verifies.
+ */
 export function checkBeacon(spec: BeaconSpec, proof: BeaconProof): string | undefined {
   if (spec.source !== proof.source) return `信标来源不一致：冻结记录为 ${spec.source}，取值为 ${proof.source}`;
   if (spec.source === 'index-close' || proof.source === 'index-close') return checkIndexProof(spec as IndexBeaconSpec, proof as IndexBeaconProof);

@@ -68,6 +68,11 @@ function layout(n: number, headerLen: number, excl: number) {
 
 const bytesOf = (a: ArrayBufferView, len = a.byteLength) => new Uint8Array(a.buffer, a.byteOffset, len);
 
+/** The state's header: `extra` (e.g. the system's secret), the freeze record and its digests, the public eligibility lines, the pseudonyms. */
+function headerOf<E extends object>(f: FrozenDrawV2, extra: E): FrozenHeaderV2 & E {
+  return { ...extra, freeze: f.freeze, freezeDigest: f.freezeDigest, freezeDigestSm3: f.freezeDigestSm3, eligibility: publicEligibilityLines(f.pool), pseudonyms: Object.fromEntries(f.pseudonyms) };
+}
+
 /**
  * The binary state of a frozen round as a list of views of the frozen draw's arrays (and a
  * header, and zeros between sections): written one after the other they are the state. Nothing
@@ -75,16 +80,7 @@ const bytesOf = (a: ArrayBufferView, len = a.byteLength) => new Uint8Array(a.buf
  */
 export function encodeFrozenV2Parts(f: FrozenDrawV2, extra: object = {}): { parts: Uint8Array[]; length: number } {
   const p = f.pool, n = p.n;
-  const header: FrozenHeaderV2 & { exclusions: number } = {
-    ...extra,
-    freeze: f.freeze,
-    freezeDigest: f.freezeDigest,
-    freezeDigestSm3: f.freezeDigestSm3,
-    eligibility: publicEligibilityLines(p),
-    pseudonyms: Object.fromEntries(f.pseudonyms),
-    exclusions: p.exclIdx.length,
-  };
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const json = Buffer.from(JSON.stringify({ ...headerOf(f, extra), exclusions: p.exclIdx.length }), 'utf8');
   const L = layout(n, json.length, p.exclIdx.length);
   const head = Buffer.alloc(16 + json.length);
   MAGIC.copy(head, 0);
@@ -128,7 +124,7 @@ export function encodeFrozenV2(f: FrozenDrawV2, extra: object = {}, opts: { shar
 export function decodedOf<E extends object>(f: FrozenDrawV2, extra: E): DecodedFrozenV2<FrozenHeaderV2 & E> {
   const p = f.pool;
   return {
-    header: { ...extra, freeze: f.freeze, freezeDigest: f.freezeDigest, freezeDigestSm3: f.freezeDigestSm3, eligibility: publicEligibilityLines(p), pseudonyms: Object.fromEntries(f.pseudonyms) },
+    header: headerOf(f, extra),
     n: p.n,
     commitments: f.sorted,
     order: f.order,
