@@ -335,14 +335,13 @@ export function selectedPool(
  * objects). The entries are gathered in ascending index (positionsByKey): the frozen columns
  * (10M rows at a province's scale) are read in sequence, not at random.
  */
-function selectedFromFrozen(p: CompiledPool, order: Uint32Array): CompiledPool {
+function selectedFromFrozen(p: CompiledPool, order: Uint32Array, rows = positionsByKey(order)): CompiledPool {
   const m = order.length;
   const usccBytes = new Uint8Array(m * 18);
   const strata = new Uint8Array(m);
   const area = new Uint32Array(m);
   const exclOff = new Uint32Array(m + 1);
   const strataCounts = [0, 0, 0, 0, 0];
-  const rows = positionsByKey(order);
   for (let k = 0; k < m; k++) {
     const r = rows[k]!, i = order[r]!;
     for (let x = 0, u = i * 18, v = r * 18; x < 18; x++) usccBytes[v + x] = p.usccBytes[u + x]!;
@@ -383,21 +382,23 @@ export function drawWithSeedV2(
   base: Pick<CompiledPool, 'inspectorIds' | 'inspectorUnits' | 'areaNames' | 'areaMembers'>,
   hasher: BatchHasher,
   /**
-   * Called with the opened selection before matching, and the public positions of its entries
-   * (the verifier and runDrawV2 check the openings there; may throw).
+   * Called with the opened selection before matching, the public positions of its entries and
+   * their candidates (the verifier and runDrawV2 check the openings there; may throw), and over
+   * a frozen pool the order in which the candidates ascend (positionsByKey, made once here).
    */
-  beforeMatch?: (pool: CompiledPool, positions: Uint32Array) => void,
+  beforeMatch?: (pool: CompiledPool, positions: Uint32Array, candidates: Uint32Array, byCandidate?: Uint32Array) => void,
 ): DrawResultV2 {
   // selection over the commitments in public order (read in sequence), mapped back to indices
   const pos = selectV2(seed, sorted, null, bounds, freeze.strata.map((s) => s.toDraw), hasher);
   const byIndex = new Uint32Array(pos.order.length);
   for (let r = 0; r < byIndex.length; r++) byIndex[r] = order[pos.order[r]!]!;
   const selection: SelectionV2 = { ...pos, order: byIndex };
+  const byCandidate = typeof opening === 'function' ? undefined : positionsByKey(selection.order);
   const { pool, selection: sel } =
     typeof opening === 'function'
       ? selectedPool(base, Array.from(selection.order, (i) => opening(i)), selection.priority, selection.perStratum)
-      : { pool: selectedFromFrozen(opening, selection.order), selection: { order: iota(selection.order.length), priority: selection.priority, perStratum: selection.perStratum } };
-  beforeMatch?.(pool, pos.order);
+      : { pool: selectedFromFrozen(opening, selection.order, byCandidate), selection: { order: iota(selection.order.length), priority: selection.priority, perStratum: selection.perStratum } };
+  beforeMatch?.(pool, pos.order, selection.order, byCandidate);
   const matching = matchTeams(pool, sel, seed, { teamSize: freeze.team.size, jointUnits: freeze.team.jointUnits }, hasher);
   return { seed, selection, positions: pos.order, pool, matching };
 }
@@ -419,7 +420,8 @@ export function runDrawV2(
   const sorted = frozen.sorted;
   const hasher = opts.hasher ?? createHasher();
   let opened: Opened | undefined;
-  const check = (pool: CompiledPool, positions: Uint32Array) => void (opened = checkOpenings(pool, positions, sorted, frozen.bounds, frozen.salts, frozen.order, hasher));
+  const check = (pool: CompiledPool, positions: Uint32Array, candidates: Uint32Array, byCandidate?: Uint32Array) =>
+    void (opened = checkOpenings(pool, positions, candidates, sorted, frozen.bounds, frozen.salts, hasher, byCandidate));
   const result = drawWithSeedV2(seed, sorted, frozen.order, frozen.bounds, f, frozen.pool, frozen.pool, hasher, check);
   // the record's commitments and salts read in sequence from what the opening gathered (and
   // checked equal to the frozen ones), not again at random from the frozen arrays
@@ -430,30 +432,28 @@ export function runDrawV2(
 }
 
 /**
- * Opens the drawn entries (public positions `positions`, opened into `pool` in the same order)
- * against their commitments: each salt and candidate text must hash to the commitment at its
+ * Opens the drawn entries (public positions `positions`, their candidates `cand` — what the
+ * stored, untrusted public order names there — opened into `pool` in the same order) against
+ * their commitments: each salt and candidate text must hash to the commitment at its
  * position, in its stratum's range, naming a frozen area and frozen inspectors. This is what
  * makes a stored state loaded by digest alone (loadFrozenStateV2) safe to draw from: the
  * commitments are the published ones, and an opening that does not match one is refused.
  */
-function checkOpenings(pool: CompiledPool, positions: Uint32Array, sorted: Int32Array, bounds: readonly number[], salts: Uint8Array, order: Uint32Array, hasher: BatchHasher): Opened {
+function checkOpenings(pool: CompiledPool, positions: Uint32Array, cand: Uint32Array, sorted: Int32Array, bounds: readonly number[], salts: Uint8Array, hasher: BatchHasher, byCand = positionsByKey(cand)): Opened {
   const m = pool.n, areas = pool.areaNames.length, inspectors = pool.inspectorIds.length;
   const bad = (r: number, why: string) => new Error(`frozen openings: the drawn entry at public position ${positions[r]} ${why}`);
   const s16 = new Uint8Array(new SharedArrayBuffer(m * SALT_BYTES));
-  // the large arrays (10M rows at scale) read in sequence, not at random: `order` and `sorted`
-  // in ascending public position, the salts in ascending candidate index
+  // the large arrays (10M rows at scale) read in sequence, not at random: `sorted` in ascending
+  // public position, the salts in ascending candidate index
   const rows = positionsByKey(positions);
-  const cand = new Uint32Array(m);
   for (let q = 0; q < m; q++) {
     const r = rows[q]!, j = positions[r]!;
-    cand[r] = order[j]!;
     let s = 0;
     while (j >= bounds[s + 1]!) s++;
     if (pool.strata[r] !== s) throw bad(r, `is in stratum ${STRATA[s]} but opens as ${STRATA[pool.strata[r]!] ?? pool.strata[r]}`);
     if (pool.area[r]! >= areas) throw bad(r, `names area ${pool.area[r]} of ${areas}`);
     for (let x = pool.exclOff[r]!; x < pool.exclOff[r + 1]!; x++) if (pool.exclIdx[x]! >= inspectors) throw bad(r, 'names an unknown inspector');
   }
-  const byCand = positionsByKey(cand);
   for (let q = 0; q < m; q++) {
     const r = byCand[q]!;
     for (let k = 0, a = cand[r]! * SALT_BYTES, b = r * SALT_BYTES; k < SALT_BYTES; k++) s16[b + k] = salts[a + k]!;
