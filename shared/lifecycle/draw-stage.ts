@@ -83,9 +83,8 @@ export function prepareDrawThreads(): 1 | 2 {
   if (!helper) {
     warmUpDraw(drawHasher());
     // the first draw's buffers in memory touched before (shared/draw/memory.ts; the function's
-    // environment sets SUIJI_DRAW_HEAP_MB and DRAW_MALLOC_ENV)
-    // (freed on the event loop, before the first invocation)
-    // (an optimization only: a failure, e.g. no memory for it, leaves the draw as it was)
+    // environment sets SUIJI_DRAW_HEAP_MB and DRAW_MALLOC_ENV), freed on the event loop before
+    // the first invocation. An optimization only: a failure leaves the draw as it was.
     prefaultHeap(Number(process.env['SUIJI_DRAW_HEAP_MB'] ?? 0)).catch(() => undefined);
   }
   return drawHasher().threads;
