@@ -18,11 +18,16 @@ function localPath(key: string): string {
   return p;
 }
 
+/** The local file of a blob about to be written (its folder made). */
+async function newLocalPath(key: string): Promise<string> {
+  const p = localPath(key);
+  await mkdir(dirname(p), { recursive: true });
+  return p;
+}
+
 export async function putBlob(key: string, body: Buffer | string, contentType = 'application/octet-stream'): Promise<void> {
   if (config().local) {
-    const p = localPath(key);
-    await mkdir(dirname(p), { recursive: true });
-    await writeFile(p, body);
+    await writeFile(await newLocalPath(key), body);
     return;
   }
   s3 ??= new S3Client({});
@@ -61,9 +66,7 @@ export async function getBlob(key: string): Promise<Buffer | undefined> {
 export async function putBlobParts(key: string, parts: readonly Uint8Array[], contentType = 'application/octet-stream'): Promise<void> {
   const bufs = parts.map((b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength));
   if (config().local) {
-    const p = localPath(key);
-    await mkdir(dirname(p), { recursive: true });
-    await writeParts(p, bufs);
+    await writeParts(await newLocalPath(key), bufs);
     return;
   }
   s3 ??= new S3Client({});
@@ -92,14 +95,9 @@ export async function putBlobStream(key: string, body: { length: number; chunks:
     return Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
   };
   if (config().local) {
-    const p = localPath(key);
-    await mkdir(dirname(p), { recursive: true });
-    const f = await open(p, 'w');
-    try {
-      for (let b = next(); b; b = next()) for (let at = 0; at < b.length; ) at += (await f.write(b, at, b.length - at)).bytesWritten;
-    } finally {
-      await f.close();
-    }
+    await writeParts(await newLocalPath(key), (function* () {
+      for (let b = next(); b; b = next()) yield b;
+    })());
     return;
   }
   s3 ??= new S3Client({});
@@ -126,7 +124,7 @@ export async function putBlobStream(key: string, body: { length: number; chunks:
 }
 
 /** Writes buffers one after the other into a new file. */
-export async function writeParts(path: string, bufs: readonly Buffer[]): Promise<void> {
+export async function writeParts(path: string, bufs: Iterable<Buffer>): Promise<void> {
   const f = await open(path, 'w');
   try {
     for (const b of bufs) for (let at = 0; at < b.length; ) at += (await f.write(b, at, b.length - at)).bytesWritten;
