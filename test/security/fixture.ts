@@ -59,14 +59,21 @@ export function jointResult(team: string[], codes = ['1'], extra: Record<string,
 export type TargetWithInspector = JointSetting['targets'][number] & { me: Inspector };
 
 /**
- * Set `clock` to the task's window, draw the joint task, take its first three targets each with
- * the first inspector of its team, and move the clock to the day results are entered.
+ * Set `clock` to the task's window, draw the joint task, take three targets each with the first
+ * inspector of its team — three different inspectors, so a mail to one of them is about one target
+ * (the draw is random: two targets' teams may well begin with the same person) — and move the
+ * clock to the day results are entered.
  */
 export async function jointTaskAtWork(clock: { set(iso: string): void } & Clock): Promise<{ s: JointSetting; mine: TargetWithInspector[] }> {
   setClock(clock);
   const s = await drawnJointTask();
-  const mine = s.targets.slice(0, 3).map((t) => ({ ...t, me: s.inspectors.get(t.teamDepartments[0]!)!.find((i) => i.id === t.team[0])! }));
-  expect(mine.length, 'the joint task draws three targets').toBe(3);
+  const mine: TargetWithInspector[] = [];
+  for (const t of s.targets) {
+    if (mine.length === 3) break;
+    const me = s.inspectors.get(t.teamDepartments[0]!)!.find((i) => i.id === t.team[0])!;
+    if (!mine.some((m) => m.me.id === me.id && m.me.department === me.department)) mine.push({ ...t, me });
+  }
+  expect(mine.length, 'the joint task draws three targets whose teams begin with different inspectors').toBe(3);
   clock.set('2026-05-20T02:00:00Z');
   return { s, mine };
 }
