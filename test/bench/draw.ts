@@ -528,6 +528,12 @@ async function drawPhases(
   // streamed, ~5 MB at a time: a 10,000,000-candidate record (~0.9 GB) fits no string, and needs no buffer of its size
   if (file) await phase('recordFile', () => v2.writeRecordV2File(record, file));
   const rssRecord = watch.peak();
+  // after the draw, RunDraw reads the targets for the progress rows from the draw's columns;
+  // record.targets (objects) is made only for a reader that asks (not RunDraw): both timed here
+  const selected = v2.targetColumnsOf(record)?.n ?? record.targets.length;
+  const { drawnTargetsV2 } = await import('../../shared/lifecycle/draw-stage.js');
+  await phase('drawnTargets', () => drawnTargetsV2(record, (p) => p).length);
+  await phase('targetObjects', () => record.targets.length);
   const draw = { wall: phases['load']!.wall + phases['ceremony']!.wall, cpu: phases['load']!.cpu + phases['ceremony']!.cpu };
   phases['draw'] = draw;
   line2('  load the frozen draw (digests checked)', fmt('load'));
@@ -535,7 +541,9 @@ async function drawPhases(
   line2('  DRAW = load + ceremony', fmt('draw'));
   if (file) line2('  record: JSON + write (streamed)', `${fmt('recordFile')}, ${mb(statSync(file).size)}`);
   line2('  peak RSS: before / draw / + record', `${mb(rss0)} / ${mb(rssDraw)} / ${mb(rssRecord)}`);
-  return { rssDrawStartMB: rss0 / 2 ** 20, rssDrawMB: rssDraw / 2 ** 20, rssRecordMB: rssRecord / 2 ** 20, selected: record.targets.length };
+  line2("  after: the progress rows' targets (columns)", fmt('drawnTargets'));
+  line2('  after: record.targets as objects (not RunDraw)', fmt('targetObjects'));
+  return { rssDrawStartMB: rss0 / 2 ** 20, rssDrawMB: rssDraw / 2 ** 20, rssRecordMB: rssRecord / 2 ** 20, selected };
 }
 
 /** RunDraw's work in a fresh process: reads the frozen state FreezePool wrote, writes the record file. */

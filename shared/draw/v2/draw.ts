@@ -30,7 +30,9 @@ import {
   type CloseRecordV2,
   type DrawRecordV2,
   type FreezeRecordV2,
+  attachTargetColumns,
   type OutcomeRecordV2,
+  type TargetColumnsV2,
   type WitnessV2,
 } from './record.js';
 
@@ -472,18 +474,6 @@ export interface Opened {
   salts: Uint8Array;
 }
 
-/** Targets per block of column strings: each block's strings stay small (≤ 8 KB). */
-const BLOCK = 128;
-
-/** Words 8k..8k+8 of w: the 8-word digest d[8·i..] (made big-endian bytes by one swap32 per block). */
-function putDigest(d: Int32Array, i: number, w: Int32Array, k: number): void {
-  for (let j = 0, o = i * 8, q = k * 8; j < 8; j++) w[q + j] = d[o + j]!;
-}
-const wordsBuffer = (words: number) => {
-  const w = new Int32Array(words);
-  return { w, b: Buffer.from(w.buffer) };
-};
-
 export function buildRecordV2(
   frozen: Pick<FrozenDrawV2, 'freeze' | 'freezeDigest' | 'freezeDigestSm3' | 'sorted' | 'salts'> & { pool: Pick<CompiledPool, 'inspectorIds' | 'inspectorUnits' | 'areaNames' | 'areaMembers'> },
   closed: { close: CloseRecordV2; closeDigest: string; closeDigestSm3: string },
@@ -497,45 +487,24 @@ export function buildRecordV2(
   const f = frozen.freeze;
   const base = frozen.pool;
   const { selection: sel, pool: mp, matching: mt } = result;
-  // one hex or latin1 string per column and block of targets, sliced per target (no
-  // per-target encoding calls; strings of a megabyte or more are several times slower to make)
-  const n = sel.order.length, ids = base.inspectorIds;
-  const cBuf = wordsBuffer(BLOCK * 8), pBuf = wordsBuffer(BLOCK * 8), sBuf = Buffer.allocUnsafe(BLOCK * 16);
-  const u = Buffer.from(mp.usccBytes.buffer, mp.usccBytes.byteOffset, n * 18);
-  const targets: DrawRecordV2['targets'] = new Array(n);
-  for (let r0 = 0; r0 < n; r0 += BLOCK) {
-    const m = Math.min(BLOCK, n - r0);
-    for (let k = 0; k < m; k++) {
-      if (opened) putDigest(opened.commitments, r0 + k, cBuf.w, k);
-      else putDigest(frozen.sorted, result.positions[r0 + k]!, cBuf.w, k);
-      putDigest(sel.priority, r0 + k, pBuf.w, k);
-      if (opened) for (let j = 0, a = (r0 + k) * 16; j < 16; j++) sBuf[k * 16 + j] = opened.salts[a + j]!;
-      else if (!saltOf) for (let j = 0, a = sel.order[r0 + k]! * 16; j < 16; j++) sBuf[k * 16 + j] = frozen.salts[a + j]!;
-    }
-    const cHex = cBuf.b.swap32().toString('hex', 0, m * 32), pHex = pBuf.b.swap32().toString('hex', 0, m * 32);
-    const sHex = saltOf ? '' : sBuf.toString('hex', 0, m * 16);
-    const usccs = u.toString('latin1', r0 * 18, (r0 + m) * 18);
-    for (let k = 0; k < m; k++) {
-      const r = r0 + k;
-      // arrays of their exact size (push would give each a backing store of 17)
-      const t0 = mt.teamOff[r]!, team = new Array<string>(mt.teamOff[r + 1]! - t0);
-      for (let x = 0; x < team.length; x++) team[x] = ids[mt.teamMembers[t0 + x]!]!;
-      const e0 = mp.exclOff[r]!, exclusions = new Array<string>(mp.exclOff[r + 1]! - e0);
-      for (let x = 0; x < exclusions.length; x++) exclusions[x] = ids[mp.exclIdx[e0 + x]!]!;
-      targets[r] = {
-        commitment: cHex.slice(k * 64, k * 64 + 64),
-        uscc: usccs.slice(k * 18, k * 18 + 18),
-        salt: saltOf ? saltOf(sel.order[r]!) : sHex.slice(k * 32, k * 32 + 32),
-        stratum: STRATA[mp.strata[r]!]!,
-        area: base.areaNames[mp.area[r]!]!,
-        exclusions,
-        priority: pHex.slice(k * 64, k * 64 + 64),
-        leader: team[0]!,
-        team,
-      };
-    }
+  const n = sel.order.length;
+  // the targets stay the draw's columns (record.targets is made from them only if read)
+  let commitments = opened?.commitments, salts: Uint8Array | ((r: number) => string) | undefined = opened?.salts;
+  if (!commitments) {
+    commitments = new Int32Array(n * 8);
+    for (let r = 0; r < n; r++) commitments.set(frozen.sorted.subarray(result.positions[r]! * 8, result.positions[r]! * 8 + 8), r * 8);
   }
-  return {
+  if (saltOf) salts = (r) => saltOf(sel.order[r]!);
+  else if (!salts) {
+    const s = new Uint8Array(n * 16);
+    for (let r = 0; r < n; r++) s.set(frozen.salts.subarray(sel.order[r]! * 16, sel.order[r]! * 16 + 16), r * 16);
+    salts = s;
+  }
+  const columns: TargetColumnsV2 = {
+    n, commitments, priority: sel.priority, salts, usccBytes: mp.usccBytes, strata: mp.strata, area: mp.area, areaNames: base.areaNames,
+    ids: base.inspectorIds, exclOff: mp.exclOff, exclIdx: mp.exclIdx, teamOff: mt.teamOff, teamMembers: mt.teamMembers,
+  };
+  const record: DrawRecordV2 = {
     algorithm: ALGORITHM_V2,
     recordVersion: RECORD_VERSION_V2,
     taskId: f.taskId,
@@ -555,9 +524,11 @@ export function buildRecordV2(
       areas: mt.areas.map((a) => ({ area: base.areaNames[a.area]!, selected: a.selected, seats: a.seats, inspectors: a.inspectors, share: a.share })),
       inspectors: base.inspectorIds.map((id, ix) => ({ id, cap: mt.cap[ix]!, load: mt.load[ix]! })),
     },
-    targets,
+    targets: [],
     inputs: { pool, eligibility: publicEligibilityLines(base) },
   };
+  attachTargetColumns(record, columns);
+  return record;
 }
 
 /** The public record of a round that ends without a draw. */

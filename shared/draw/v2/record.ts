@@ -99,6 +99,267 @@ export interface OutcomeRecordV2 {
   beacons: BeaconProof[];
 }
 
+// ------------------------------------------------------------------ the targets as columns
+
+/**
+ * The drawn targets as the draw left them (buildRecordV2): one row per target, ascending
+ * priority. A record made by the draw keeps these and makes `targets` (381,354 objects at
+ * 10,000,000 candidates: with the collector promoting them, ~1.8 s) only when something reads
+ * it; the record file's targets are written from the columns (targetsJsonPiece).
+ */
+export interface TargetColumnsV2 {
+  n: number;
+  /** 8 digest words per row (native order of the big-endian words, as the hasher gives them). */
+  commitments: Int32Array;
+  priority: Int32Array;
+  /** 16 bytes per row; or the salt's hex of a row (the verifier's rebuilt record). */
+  salts: Uint8Array | ((r: number) => string);
+  /** 18 bytes (latin1) per row. */
+  usccBytes: Uint8Array;
+  strata: Uint8Array;
+  area: Uint32Array;
+  areaNames: readonly string[];
+  /** Pseudonyms by inspector index. */
+  ids: readonly string[];
+  exclOff: Uint32Array;
+  exclIdx: Uint32Array;
+  teamOff: Uint32Array;
+  teamMembers: Uint32Array;
+}
+
+const lazyTargets = new WeakMap<object, TargetColumnsV2>();
+
+/** `record.targets` made from `cols` when first read (or replaced by an assignment). */
+export function attachTargetColumns(record: { targets: DrawTargetV2[] }, cols: TargetColumnsV2): void {
+  lazyTargets.set(record, cols);
+  const settle = (v: DrawTargetV2[]) => {
+    lazyTargets.delete(record);
+    Object.defineProperty(record, 'targets', { value: v, enumerable: true, configurable: true, writable: true });
+    return v;
+  };
+  Object.defineProperty(record, 'targets', {
+    enumerable: true,
+    configurable: true,
+    get: () => settle(targetsFromColumns(cols)),
+    set: settle,
+  });
+}
+
+/** The columns behind `record.targets` if it has not been read (or replaced) yet. */
+export const targetColumnsOf = (record: object): TargetColumnsV2 | undefined => lazyTargets.get(record);
+
+/** Targets per block of column strings: each block's strings stay small (≤ 8 KB). */
+const BLOCK = 128;
+
+/** Rows [r0, r0 + m) of 8-word digests as one hex string (big-endian bytes). */
+function digestsHex(d: Int32Array, r0: number, m: number, scratch: Buffer): string {
+  scratch.set(new Uint8Array(d.buffer, d.byteOffset + r0 * 32, m * 32));
+  return scratch.swap32().toString('hex', 0, m * 32);
+}
+
+/** The hex and latin1 text of a block of targets [r0, r0 + m): one string per column, sliced per target by the caller. */
+export interface TargetBlock {
+  r0: number;
+  m: number;
+  /** 64 hex digits per target. */
+  commitments: string;
+  priorities: string;
+  /** 18 characters per target. */
+  usccs: string;
+  /** The salt's hex of target r (r0 ≤ r < r0 + m). */
+  salt(r: number): string;
+}
+
+/**
+ * The columns' text block by block: one hex or latin1 string per column and block of targets
+ * (no per-target encoding calls; strings of a megabyte or more are several times slower to make).
+ */
+export function eachTargetBlock(c: TargetColumnsV2, f: (b: TargetBlock) => void): void {
+  const { n, salts } = c;
+  const scratch = Buffer.allocUnsafe(BLOCK * 32);
+  const u = Buffer.from(c.usccBytes.buffer, c.usccBytes.byteOffset, n * 18);
+  for (let r0 = 0; r0 < n; r0 += BLOCK) {
+    const m = Math.min(BLOCK, n - r0);
+    const sHex = typeof salts === 'function' ? '' : Buffer.from(salts.buffer, salts.byteOffset + r0 * 16, m * 16).toString('hex');
+    f({
+      r0,
+      m,
+      commitments: digestsHex(c.commitments, r0, m, scratch),
+      priorities: digestsHex(c.priority, r0, m, scratch),
+      usccs: u.toString('latin1', r0 * 18, (r0 + m) * 18),
+      salt: typeof salts === 'function' ? salts : (r) => sHex.slice((r - r0) * 32, (r - r0) * 32 + 32),
+    });
+  }
+}
+
+/** The targets as objects (what `record.targets` reads). */
+export function targetsFromColumns(c: TargetColumnsV2): DrawTargetV2[] {
+  const ids = c.ids;
+  const targets: DrawTargetV2[] = new Array(c.n);
+  eachTargetBlock(c, ({ r0, m, commitments, priorities, usccs, salt }) => {
+    for (let k = 0; k < m; k++) {
+      const r = r0 + k;
+      // arrays of their exact size (push would give each a backing store of 17)
+      const t0 = c.teamOff[r]!, team = new Array<string>(c.teamOff[r + 1]! - t0);
+      for (let x = 0; x < team.length; x++) team[x] = ids[c.teamMembers[t0 + x]!]!;
+      const e0 = c.exclOff[r]!, exclusions = new Array<string>(c.exclOff[r + 1]! - e0);
+      for (let x = 0; x < exclusions.length; x++) exclusions[x] = ids[c.exclIdx[e0 + x]!]!;
+      targets[r] = {
+        commitment: commitments.slice(k * 64, k * 64 + 64),
+        uscc: usccs.slice(k * 18, k * 18 + 18),
+        salt: salt(r),
+        stratum: STRATA[c.strata[r]!]!,
+        area: c.areaNames[c.area[r]!]!,
+        exclusions,
+        priority: priorities.slice(k * 64, k * 64 + 64),
+        leader: team[0]!,
+        team,
+      };
+    }
+  });
+  return targets;
+}
+
+const ascii = (x: string) => Buffer.from(x, 'latin1');
+/** The fixed text between a target's fields as JSON.stringify(record, null, 2) writes it (depth 2). */
+const T = {
+  open: ascii('\n    {\n      "commitment": "'),
+  uscc: ascii('",\n      "uscc": "'),
+  salt: ascii('",\n      "salt": "'),
+  stratum: STRATA.map((s) => ascii(`",\n      "stratum": "${s}",\n      "area": `)),
+  exclusions: ascii(',\n      "exclusions": '),
+  priority: ascii(',\n      "priority": "'),
+  leader: ascii('",\n      "leader": '),
+  teamAfterPriority: ascii('",\n      "team": '),
+  team: ascii(',\n      "team": '),
+  close: ascii('\n    }'),
+  empty: ascii('[]'),
+  listOpen: ascii('[\n        '),
+  listSep: ascii(',\n        '),
+  listClose: ascii('\n      ]'),
+  comma: ascii(','),
+};
+/** The two hex digits of each byte value. */
+const HEX2 = ascii(Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0')).join(''));
+/** Fixed bytes of a target: the text above and the commitment, USCC, salt and priority (64 + 20 + 32 + 64, quotes in T). */
+const FIXED = T.open.length + 64 + T.uscc.length + 18 + T.salt.length + 32 + T.exclusions.length + T.priority.length + 64 + T.close.length;
+
+/** The JSON (UTF-8) of each area name and pseudonym, made once per record. */
+const encodings = new WeakMap<TargetColumnsV2, { areas: Buffer[]; ids: Buffer[] }>();
+function encodingsOf(c: TargetColumnsV2) {
+  let e = encodings.get(c);
+  if (!e) encodings.set(c, (e = { areas: c.areaNames.map((a) => Buffer.from(JSON.stringify(a), 'utf8')), ids: c.ids.map((id) => Buffer.from(JSON.stringify(id), 'utf8')) }));
+  return e;
+}
+
+/** A USCC's 18 bytes need no escaping in JSON (always, for a frozen pool's). */
+function plainUscc(u: Uint8Array, r: number): boolean {
+  for (let x = r * 18; x < r * 18 + 18; x++) if (u[x]! < 0x20 || u[x]! > 0x7e || u[x] === 0x22 || u[x] === 0x5c) return false;
+  return true;
+}
+const usccJson = (u: Uint8Array, r: number) => Buffer.from(JSON.stringify(Buffer.from(u.buffer, u.byteOffset + r * 18, 18).toString('latin1')), 'utf8');
+
+/** The byte length of a list of pseudonyms [a, b) of `idx` as JSON at depth 2. */
+function listLength(ids: Buffer[], idx: Uint32Array, a: number, b: number): number {
+  if (a === b) return 2;
+  let len = T.listOpen.length + T.listClose.length + (b - a - 1) * T.listSep.length;
+  for (let x = a; x < b; x++) len += ids[idx[x]!]!.length;
+  return len;
+}
+
+/** Bytes of targetsJsonPiece(c, a, b). */
+export function targetsJsonLength(c: TargetColumnsV2, a: number, b: number): number {
+  const { areas, ids } = encodingsOf(c);
+  let len = 0;
+  for (let r = a; r < b; r++) {
+    len += (r > 0 ? 1 : 0) + FIXED + T.stratum[c.strata[r]!]!.length + areas[c.area[r]!]!.length;
+    if (!plainUscc(c.usccBytes, r)) len += usccJson(c.usccBytes, r).length - 20;
+    if (typeof c.salts === 'function') len += Buffer.byteLength(c.salts(r), 'utf8') - 32;
+    len += listLength(ids, c.exclIdx, c.exclOff[r]!, c.exclOff[r + 1]!);
+    const t0 = c.teamOff[r]!, t1 = c.teamOff[r + 1]!;
+    len += t0 < t1 ? T.leader.length + ids[c.teamMembers[t0]!]!.length + T.team.length : T.teamAfterPriority.length;
+    len += listLength(ids, c.teamMembers, t0, t1);
+  }
+  return len;
+}
+
+// targetsJsonPiece's writers: each takes the write position and returns the next (a position
+// shared by closures would live in their context, loaded and stored at every byte)
+function putBytes(out: Uint8Array, p: number, x: Uint8Array): number {
+  for (let k = 0; k < x.length; k++) out[p++] = x[k]!;
+  return p;
+}
+function putHexByte(out: Uint8Array, p: number, v: number): number {
+  out[p] = HEX2[v * 2]!;
+  out[p + 1] = HEX2[v * 2 + 1]!;
+  return p + 2;
+}
+/** Row r of 8-word digests as 64 hex digits (big-endian words). */
+function putHexWords(out: Uint8Array, p: number, w: Int32Array, r: number): number {
+  for (let j = r * 8; j < r * 8 + 8; j++) {
+    const v = w[j]!;
+    p = putHexByte(out, p, v >>> 24);
+    p = putHexByte(out, p, (v >>> 16) & 255);
+    p = putHexByte(out, p, (v >>> 8) & 255);
+    p = putHexByte(out, p, v & 255);
+  }
+  return p;
+}
+/** Pseudonyms idx[x0..x1) as a JSON list at depth 2. */
+function putList(out: Uint8Array, p: number, ids: Buffer[], idx: Uint32Array, x0: number, x1: number): number {
+  if (x0 === x1) return putBytes(out, p, T.empty);
+  p = putBytes(out, p, T.listOpen);
+  for (let x = x0; x < x1; x++) {
+    if (x > x0) p = putBytes(out, p, T.listSep);
+    p = putBytes(out, p, ids[idx[x]!]!);
+  }
+  return putBytes(out, p, T.listClose);
+}
+
+/**
+ * Targets [a, b) as the record file holds them inside "targets": [ … ] — each as
+ * JSON.stringify(record, null, 2) writes it at depth 2, a comma before all but the first
+ * target of the record — written byte by byte from the columns (no object, no string per
+ * target). The same bytes as the targets' objects give (test/draw/v2: the Python vectors).
+ */
+export function targetsJsonPiece(c: TargetColumnsV2, a: number, b: number): Buffer {
+  const { areas, ids } = encodingsOf(c);
+  const out = Buffer.allocUnsafe(targetsJsonLength(c, a, b));
+  let p = 0;
+  const u = c.usccBytes, salts = c.salts;
+  for (let r = a; r < b; r++) {
+    if (r > 0) p = putBytes(out, p, T.comma);
+    p = putBytes(out, p, T.open);
+    p = putHexWords(out, p, c.commitments, r);
+    if (plainUscc(u, r)) {
+      p = putBytes(out, p, T.uscc);
+      for (let x = r * 18; x < r * 18 + 18; x++) out[p++] = u[x]!;
+    } else {
+      p = putBytes(out, p, T.uscc.subarray(0, T.uscc.length - 1));
+      p = putBytes(out, p, usccJson(u, r)) - 1; // the JSON's closing quote is the next text's opening one
+    }
+    p = putBytes(out, p, T.salt);
+    if (typeof salts === 'function') p += out.write(salts(r), p, 'utf8');
+    else for (let x = r * 16; x < r * 16 + 16; x++) p = putHexByte(out, p, salts[x]!);
+    p = putBytes(out, p, T.stratum[c.strata[r]!]!);
+    p = putBytes(out, p, areas[c.area[r]!]!);
+    p = putBytes(out, p, T.exclusions);
+    p = putList(out, p, ids, c.exclIdx, c.exclOff[r]!, c.exclOff[r + 1]!);
+    p = putBytes(out, p, T.priority);
+    p = putHexWords(out, p, c.priority, r);
+    const t0 = c.teamOff[r]!, t1 = c.teamOff[r + 1]!;
+    if (t0 < t1) {
+      p = putBytes(out, p, T.leader);
+      p = putBytes(out, p, ids[c.teamMembers[t0]!]!);
+      p = putBytes(out, p, T.team);
+    } else p = putBytes(out, p, T.teamAfterPriority); // JSON.stringify leaves out an undefined leader
+    p = putList(out, p, ids, c.teamMembers, t0, t1);
+    p = putBytes(out, p, T.close);
+  }
+  if (p !== out.length) throw new Error(`targetsJsonPiece: ${p} bytes written, ${out.length} expected`);
+  return out;
+}
+
 // ------------------------------------------------------------------ digests
 
 export const sm3Hex = (data: string | Uint8Array) => createHash('sm3').update(data).digest('hex');
@@ -217,16 +478,16 @@ const orderedTarget = (t: DrawTargetV2): DrawTargetV2 => ({
   priority: t.priority, leader: t.leader, team: t.team,
 });
 
-/** The record in its published key order (large inputs last). */
-function ordered(r: DrawRecordV2): DrawRecordV2 {
+/** The record in its published key order (large inputs last); `targets`, `inputs`: in their place (r's not read). */
+function ordered(r: DrawRecordV2, targets = r.targets, inputs = r.inputs): DrawRecordV2 {
   return {
     algorithm: r.algorithm, recordVersion: r.recordVersion, taskId: r.taskId,
     freezeDigest: r.freezeDigest, freezeDigestSm3: r.freezeDigestSm3, freeze: orderedFreeze(r.freeze),
     closeDigest: r.closeDigest, closeDigestSm3: r.closeDigestSm3, close: orderedClose(r.close),
     reveals: { witnesses: r.reveals.witnesses.map((w) => ({ id: w.id, secret: w.secret })), system: r.reveals.system, beacons: r.reveals.beacons },
     ...orderedResults(r),
-    targets: r.targets.map(orderedTarget),
-    inputs: { pool: { key: r.inputs.pool.key, A: r.inputs.pool.A, B: r.inputs.pool.B, C: r.inputs.pool.C, D: r.inputs.pool.D }, eligibility: r.inputs.eligibility },
+    targets: targets.map(orderedTarget),
+    inputs: { pool: { key: inputs.pool.key, A: inputs.pool.A, B: inputs.pool.B, C: inputs.pool.C, D: inputs.pool.D }, eligibility: inputs.eligibility },
   };
 }
 
@@ -234,7 +495,7 @@ const EMPTY_POOL_JSON = '\n    "pool": {\n      "key": [],\n      "A": [],\n    
 
 export function serializeRecordV2(record: DrawRecordV2): string {
   const parts = recordParts(record);
-  return typeof parts === 'string' ? parts : [...parts].map((x) => (typeof x === 'string' ? x : x.toString('latin1'))).join('');
+  return typeof parts === 'string' ? parts : [...parts].map((x) => (typeof x === 'string' ? x : x.toString('utf8'))).join('');
 }
 
 /**
@@ -331,8 +592,11 @@ function recordParts(record: DrawRecordV2, piece = POOL_PIECE, reuse = false, la
   // The record with empty lists, then each list written straight from the words — the same bytes.
   // The targets too are written in pieces (382,000 at 10,000,000 candidates: ~160 MB of text).
   const { sorted, bounds } = words;
-  const { targets } = record;
-  const text = JSON.stringify(ordered({ ...record, targets: [], inputs: { pool: { key: [], A: [], B: [], C: [], D: [] }, eligibility: record.inputs.eligibility } }), null, 2) + '\n';
+  // the draw's columns if `targets` was not read: written from them, no object per target
+  const cols = targetColumnsOf(record);
+  const targets = cols ? undefined : record.targets;
+  const count = cols ? cols.n : targets!.length;
+  const text = JSON.stringify(ordered(record, [], { pool: { key: [], A: [], B: [], C: [], D: [] }, eligibility: record.inputs.eligibility }), null, 2) + '\n';
   // raw newlines occur only between tokens, never inside a string: these are the top-level
   // targets and the pool, once each
   const tat = text.indexOf(EMPTY_TARGETS_JSON);
@@ -340,12 +604,17 @@ function recordParts(record: DrawRecordV2, piece = POOL_PIECE, reuse = false, la
   const targetPiece = Math.max(1, Math.floor((piece * TARGET_PIECE) / POOL_PIECE));
   const scratch = reuse ? Buffer.allocUnsafe(piece * 76 + 7) : undefined;
   return (function* () {
-    if (!targets.length) yield text.slice(0, at) + '\n    "pool": {';
+    if (!count) yield text.slice(0, at) + '\n    "pool": {';
     else {
       yield text.slice(0, tat) + '\n  "targets": [';
-      for (let p = 0; p < targets.length; p += targetPiece) {
+      for (let p = 0; p < count; p += targetPiece) {
+        const q = Math.min(count, p + targetPiece);
+        if (cols) {
+          yield lazy ? { length: targetsJsonLength(cols, p, q), make: () => targetsJsonPiece(cols, p, q) } : targetsJsonPiece(cols, p, q);
+          continue;
+        }
         // the array's elements as JSON.stringify writes them at depth 1: indented two more
-        const inner = JSON.stringify(targets.slice(p, p + targetPiece).map(orderedTarget), null, 2).slice(1, -2).replaceAll('\n', '\n  ');
+        const inner = JSON.stringify(targets!.slice(p, q).map(orderedTarget), null, 2).slice(1, -2).replaceAll('\n', '\n  ');
         yield p ? ',' + inner : inner;
       }
       yield '\n  ],\n' + text.slice(tat + EMPTY_TARGETS_JSON.length, at) + '\n    "pool": {';

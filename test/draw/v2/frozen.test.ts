@@ -23,7 +23,12 @@ import {
   recordV2Chunks,
   recordV2Stream,
   writeRecordV2File,
+  targetColumnsOf,
+  targetsFromColumns,
+  targetsJsonLength,
+  targetsJsonPiece,
   type FreezeRecordV2,
+  type TargetColumnsV2,
   type FrozenDrawV2,
 } from '../../../shared/draw/v2/index.js';
 import { commitSecret } from '../../../shared/draw/index.js';
@@ -122,6 +127,51 @@ describe('the record pool lists', () => {
     // a replaced list is what gets written
     record.inputs.pool = { ...lists, D: [] };
     expect(JSON.parse(serializeRecordV2(record)).inputs.pool.D).toEqual([]);
+  });
+});
+
+describe("the record's targets written from the draw's columns", () => {
+  /** Targets [a, b) as the object path writes them (JSON.stringify at depth 2, a comma before all but the record's first). */
+  const viaObjects = (c: TargetColumnsV2, a: number, b: number) => {
+    const t = targetsFromColumns(c).slice(a, b).map((x) => ({ commitment: x.commitment, uscc: x.uscc, salt: x.salt, stratum: x.stratum, area: x.area, exclusions: x.exclusions, priority: x.priority, leader: x.leader, team: x.team }));
+    const inner = JSON.stringify(t, null, 2).slice(1, -2).replaceAll('\n', '\n  ');
+    return (a > 0 && b > a ? ',' : '') + (b > a ? inner : '');
+  };
+
+  it('gives the bytes of the target objects, and the record is the same whether targets was read or not', () => {
+    const { record } = drawFixtureV2(loadFixtureV2('b'));
+    const cols = targetColumnsOf(record)!;
+    expect(cols.n).toBeGreaterThan(3);
+    const fromColumns = serializeRecordV2(record);
+    expect(targetColumnsOf(record)).toBe(cols); // writing did not make the objects
+    expect(record.targets).toHaveLength(cols.n); // reading does, once
+    expect(targetColumnsOf(record)).toBeUndefined();
+    expect(serializeRecordV2(record)).toBe(fromColumns);
+    expect(fromColumns).toBe(pythonRecordV2('b'));
+  });
+
+  it('escapes what JSON escapes, keeps UTF-8 area names, and writes teams, exclusions and salts of any shape', () => {
+    const ids = ['p1', 'p02', 'inspector-with-a-long-id-0004', 'q"4', 'q\\5'];
+    const n = 6;
+    const words = (seed: number) => Int32Array.from({ length: n * 8 }, (_, k) => (k * 2654435761 + seed) | 0);
+    const uscc = Buffer.from('911303023C8ELTB5B0'.repeat(n), 'latin1');
+    uscc.write('91130302"C8ELT\\5\x01', 18, 'latin1'); // not a USCC: escaped as JSON.stringify escapes it
+    const base: TargetColumnsV2 = {
+      n, commitments: words(1), priority: words(7), salts: Uint8Array.from({ length: n * 16 }, (_, k) => (k * 37) & 255), usccBytes: uscc,
+      strata: Uint8Array.of(0, 1, 2, 3, 4, 0), area: Uint32Array.of(0, 1, 2, 1, 0, 2), areaNames: ['王林口乡', 'a "quoted" \\ area', 'tab\there'],
+      ids, exclOff: Uint32Array.of(0, 0, 2, 2, 5, 5, 6), exclIdx: Uint32Array.of(0, 3, 1, 2, 4, 4),
+      teamOff: Uint32Array.of(0, 3, 5, 5, 7, 8, 10), teamMembers: Uint32Array.of(2, 0, 1, 3, 4, 1, 2, 0, 4, 3),
+    };
+    const withSaltOf: TargetColumnsV2 = { ...base, salts: (r) => `${r}`.padStart(32, 'f') };
+    for (const c of [base, withSaltOf]) {
+      for (const [a, b] of [[0, n], [0, 1], [1, 4], [4, n], [2, 2], [5, n]] as const) {
+        const piece = targetsJsonPiece(c, a, b);
+        expect(piece.toString('utf8')).toBe(viaObjects(c, a, b));
+        expect(targetsJsonLength(c, a, b)).toBe(piece.length);
+      }
+    }
+    // a target without a team has no leader key (JSON.stringify leaves an undefined out)
+    expect(JSON.parse(`[${targetsJsonPiece(base, 2, 3).toString('utf8').slice(1)}]`)[0]).not.toHaveProperty('leader');
   });
 });
 
