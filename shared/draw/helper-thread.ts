@@ -10,7 +10,7 @@ import { randomFillSync } from 'node:crypto';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { poolTextDigest } from './pool.js';
 import { instantiateKernels } from './simd.js';
-import { msdBuckets, scatterRecords, sortCounts, sortDigestBuckets } from './sort.js';
+import { msdBuckets, scatterRecords, sortClaimedDigests, sortCounts, type DigestClaims } from './sort.js';
 import { stealChunks, type Steal } from './steal.js';
 
 export interface HelperData {
@@ -91,15 +91,14 @@ export interface CpriJob {
   start?: number;
   steal?: Steal;
 }
-/** Buckets v0..v1-1 of the public pool's sort (sortDigestBuckets); equal[0] = 1 if two digests are equal. */
-export interface DigestSortJob {
-  kind: 'dsort';
+/** The public pool's buckets, claimed one at a time with the calling thread (sortClaimedDigests). */
+export interface DigestClaimJob {
+  kind: 'dclaim';
   words: Int32Array;
   idx: Uint32Array;
   start: Uint32Array;
-  v0: number;
-  v1: number;
-  equal: Int32Array;
+  nb: number;
+  claims: DigestClaims;
 }
 /** crypto.randomFillSync(buf) (FreezeHelper.fillRandom: the freeze's salts). */
 export interface FillJob {
@@ -117,7 +116,7 @@ export interface RecordScatterJob {
   sh: number;
   pos: Uint32Array;
 }
-export type HelperJob = RecordScatterJob | FillJob | PrioJob | PoolJob | SortJob | PairJob | CompJob | CmtJob | CpriJob | DigestSortJob;
+export type HelperJob = RecordScatterJob | FillJob | PrioJob | PoolJob | SortJob | PairJob | CompJob | CmtJob | CpriJob | DigestClaimJob;
 
 const { module, ctrl: ctrlBuffer, port } = workerData as HelperData;
 const h = instantiateKernels(module);
@@ -143,7 +142,7 @@ for (;;) {
       stealChunks(j.steal!, j.count, (k, n) => h.pairFirstWords(j.mid, j.head, j.tail, j.pairHead.subarray(k, k + n), j.pairTail.subarray(k, k + n), n, j.first.subarray(k, k + n)));
     }
     else if (job.kind === 'rscatter') scatterRecords(job.src, job.other, job.lo, job.hi, job.w, job.sh, job.pos);
-    else if (job.kind === 'dsort') job.equal[0] = sortDigestBuckets(job.words, job.idx, job.start, job.v0, job.v1) ? 1 : 0;
+    else if (job.kind === 'dclaim') sortClaimedDigests(job.words, job.idx, job.start, job.nb, job.claims);
     else if (job.kind === 'sort') msdBuckets(job.src, job.other, job.bounds, job.v0, job.v1, job.hi, job.d, job.src, counts);
     else h.pairFirstWords(job.mid, job.head, job.tail, job.pairHead, job.pairTail, job.count, job.first);
   } catch (e) {

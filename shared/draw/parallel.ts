@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type WorkerOptions } from 'node:worker_threads';
 import { createHasher, kernelWasmModule, type BatchHasher } from './simd.js';
 import type { FreezeHelper } from './pool.js';
-import { radixRecords, sortDigestBuckets } from './sort.js';
+import { radixRecords, sortDigestBuckets, type DigestClaims } from './sort.js';
 import type { CmtJob, CompJob, CpriJob, HelperData, HelperJob, PairJob, PrioJob } from './helper-thread.js';
 import { stealChunks, type Steal } from './steal.js';
 
@@ -257,9 +257,8 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
     scatterRecords(src, other, lo, hi, w, sh, pos, own) {
       return split({ kind: 'rscatter', src, other, lo, hi, w, sh, pos }, own);
     },
-    sortDigests(words, idx, start, v0, v1, own) {
-      const equal = new Int32Array(new SharedArrayBuffer(4));
-      return split({ kind: 'dsort', words, idx, start, v0, v1, equal }, own) ? equal[0] === 1 : undefined;
+    claimDigests(words, idx, start, nb, claims, own) {
+      return split({ kind: 'dclaim', words, idx, start, nb, claims }, own);
     },
     fillRandom(buf, own) {
       return split({ kind: 'fill', buf }, own);
@@ -302,7 +301,10 @@ function warmUp(h: ParallelHasher): void {
   for (let k = 0; k < n * 8; k++) words[k] = Math.imul(k + 1, 2654435761) ^ (k >>> 3);
   const nb = Math.max(2, n >> 10), start = new Uint32Array(new SharedArrayBuffer((nb + 1) * 4));
   for (let v = 0; v <= nb; v++) start[v] = Math.floor((v * n) / nb);
-  h.sortDigests?.(words, idx, start, nb >> 1, nb, () => sortDigestBuckets(words, idx, start, 0, nb >> 1));
+  const shared = (k: number) => new Int32Array(new SharedArrayBuffer(k * 4));
+  const claims: DigestClaims = { next: shared(1), done: shared(nb), equal: shared(1) };
+  claims.next[0] = nb >> 1; // the helper's half; this thread's below
+  h.claimDigests?.(words, idx, start, nb, claims, () => sortDigestBuckets(words, idx, start, 0, nb >> 1));
   const mid = new Int32Array(8).fill(0x6a09e667);
   const u = new Uint8Array(n * 18).fill(0x30);
   h.priorities(mid, u, 0, n, new Int32Array(n));

@@ -23,11 +23,21 @@ export interface SortHelper {
 /** Work the public pool's sort can hand to a second thread (see `createParallelHasher`). */
 export interface DigestSortHelper {
   /**
-   * Runs sortDigestBuckets(words, idx, start, v0, v1) on the helper thread while `own` runs here;
-   * returns its answer (two digests equal), or undefined if the helper did not (the caller then
-   * sorts those buckets itself). The arrays must be backed by SharedArrayBuffers.
+   * Runs sortClaimedDigests(words, idx, start, nb, claims) on the helper thread while `own` runs
+   * here (and claims buckets too); false if the helper did not (`own` then claimed them all).
+   * The arrays must be backed by SharedArrayBuffers.
    */
-  sortDigests?(words: Int32Array, idx: Uint32Array, start: Uint32Array, v0: number, v1: number, own: () => void): boolean | undefined;
+  claimDigests?(words: Int32Array, idx: Uint32Array, start: Uint32Array, nb: number, claims: DigestClaims, own: () => void): boolean;
+}
+
+/**
+ * The public sort's buckets as both threads sort them: each takes the next bucket from next[0];
+ * done[v] is set to 1 (and notified) once bucket v is sorted; equal[0] to 1 if two digests are.
+ */
+export interface DigestClaims {
+  next: Int32Array;
+  done: Int32Array;
+  equal: Int32Array;
 }
 
 const lessRec = (r: Uint32Array, x: number, y: number) =>
@@ -234,27 +244,51 @@ function insertionSort(r: Uint32Array, lo: number, hi: number): void {
 /**
  * Sorts each bucket v0..v1-1 of 8-word digests — entries [start[v], start[v + 1]) of `words`
  * (8 words each) with their indices in `idx` — ascending (words compared unsigned), in place.
- * Meant for the second pass of a radix sort whose first pass moved each digest into a bucket
- * of about a thousand (a few tens of kB: the CPU cache): here a bucket is copied aside, counted
- * on the bits below its entries' common prefix, scattered back into place and runs of equal
- * keys insertion-sorted. Returns whether two digests are equal (they meet in one run).
+ * Returns whether two digests are equal (see digestBucketSorter).
  */
 export function sortDigestBuckets(words: Int32Array, idx: Uint32Array, start: Uint32Array, v0: number, v1: number): boolean {
+  const sort = digestBucketSorter(words, idx, start, v0, v1);
   let equal = false;
+  for (let v = v0; v < v1; v++) if (sort(v)) equal = true;
+  return equal;
+}
+
+/**
+ * Sorts the buckets this thread claims (claims.next) until none is left, marking each done:
+ * the helper thread's part of sortPublic's second pass.
+ */
+export function sortClaimedDigests(words: Int32Array, idx: Uint32Array, start: Uint32Array, nb: number, claims: DigestClaims): void {
+  const sort = digestBucketSorter(words, idx, start, 0, nb);
+  for (let v = Atomics.add(claims.next, 0, 1); v < nb; v = Atomics.add(claims.next, 0, 1)) {
+    if (sort(v)) Atomics.store(claims.equal, 0, 1);
+    Atomics.store(claims.done, v, 1);
+    Atomics.notify(claims.done, v);
+  }
+}
+
+/**
+ * A sort of one bucket v (of v0..v1-1, its scratch made once), returning whether two digests in
+ * it are equal. Meant for the second pass of a radix sort whose first pass moved each digest into
+ * its bucket: here a bucket is copied aside, counted on the bits below its entries' common
+ * prefix, scattered back into place and runs of equal keys insertion-sorted (two equal digests
+ * meet in one run). The indices come back without the tag sortPublic puts in their top 3 bits
+ * (the stratum).
+ */
+export function digestBucketSorter(words: Int32Array, idx: Uint32Array, start: Uint32Array, v0: number, v1: number): (v: number) => boolean {
   let max = 0;
   for (let v = v0; v < v1; v++) max = Math.max(max, start[v + 1]! - start[v]!);
   const sw = new Int32Array(max * 8), si = new Uint32Array(max);
   const count = new Uint32Array((1 << 16) + 1);
-  for (let v = v0; v < v1; v++) {
+  return (v) => {
     const a = start[v]!, e = start[v + 1]!;
-    if (e - a < 2) continue;
-    if (e - a <= 16) {
-      if (insertionDigests(words, idx, a, e)) equal = true;
-      continue;
-    }
-    if (bucketPass(words, idx, a, e, sw, si, count)) equal = true;
-  }
-  return equal;
+    const equal = e - a < 2 ? false : e - a <= 16 ? insertionDigests(words, idx, a, e) : bucketPass(words, idx, a, e, sw, si, count);
+    untag(idx, a, e);
+    return equal;
+  };
+}
+
+function untag(idx: Uint32Array, a: number, e: number): void {
+  for (let k = a; k < e; k++) idx[k] = idx[k]! & 0x1fffffff;
 }
 
 function bucketPass(words: Int32Array, idx: Uint32Array, a: number, e: number, sw: Int32Array, si: Uint32Array, count: Uint32Array): boolean {

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { compareDigests, midstate } from '../sha256.js';
 import { STRATA, type CompiledPool } from '../pool.js';
 import { DrawInputError } from '../errors.js';
-import { sortDigestBuckets, type DigestSortHelper } from '../sort.js';
+import { digestBucketSorter, type DigestClaims, type DigestSortHelper } from '../sort.js';
 import type { BatchHasher } from '../simd.js';
 
 const sharedInts = (n: number) => new Int32Array(new SharedArrayBuffer(n * 4));
@@ -200,28 +200,46 @@ export interface PublicPool {
 export function publicPool(p: CompiledPool, commitments: Int32Array, helper?: DigestSortHelper, orderInto?: Uint32Array): PublicPool {
   const bounds = [0, 0, 0, 0, 0, 0];
   for (let s = 0; s < 5; s++) bounds[s + 1] = bounds[s]! + p.strataCounts[s]!;
-  const { sorted, order, equal } = sortPublic(commitments, p.strata, p.strataCounts, helper, orderInto);
+  // each sorted stretch hashed as soon as it is final, while the helper thread sorts further on
+  const h = commitmentHash();
+  const { sorted, order, equal } = sortPublic(commitments, p.strata, p.strataCounts, helper, orderInto, (a, e) => h.update(commitments, a, e));
   if (equal) throw new DrawInputError('承诺值重复（盐值重复），请重新冻结');
-  return { order, bounds, poolDigest: digestCommitments(sorted), sorted };
+  return { order, bounds, poolDigest: h.digest(), sorted };
 }
 
-/** From this many entries on, half of the buckets are sorted on the helper thread. */
+/** Buckets per stratum of the public sort's permutation: at most 2^this. */
+const PUBLIC_BUCKET_BITS = 6;
+/** From this many entries on, the helper thread sorts buckets too. */
 const SORT_SPLIT_FROM = 50_000;
+/** A bucket the helper claimed and has not sorted by then: the helper is gone (the freeze fails). */
+const HELPER_BUCKET_MS = 10_000;
 
 /**
  * Sorts the digests d[8i..] (candidate order; uniformly distributed: commitments) in place by
  * (stratum of candidate i, digest), with the candidate of each place in `order` (shared
  * memory). Two passes over memory that is touched already (fresh memory costs a page fault per
  * 4 kB): the first permutes every digest into its bucket in place — per stratum, the top bits
- * of word 0, about a thousand digests per bucket, at most 512 buckets per stratum, so the moves
- * go to a few hundred sequential streams (an American flag sort); the second sorts each bucket
- * in place (`sortDigestBuckets`: in the CPU cache), the upper half of the buckets on the helper
- * thread when there is one.
+ * of word 0, at most 64 buckets per stratum (an American flag sort: each move goes to one of a
+ * few hundred streams; with 2,112 of them at 10,000,000 the permutation took 1.5× as long, the
+ * streams' pages no longer in the TLB); the second sorts each bucket in place
+ * (`digestBucketSorter`), both threads taking the next bucket when there is a helper thread.
+ * While it moves, each entry of `order` carries its candidate's stratum in its top 3 bits (the
+ * permutation then reads no `strata` at random); the bucket sort drops them.
+ * `each(a, e)`: called on this thread with each stretch [a, e) of entries once it is sorted, in
+ * order (the pool digest hashes them while the helper sorts further buckets).
  */
-export function sortPublic(d: Int32Array, strata: Uint8Array, strataCounts: readonly number[], helper?: DigestSortHelper, orderInto?: Uint32Array): { sorted: Int32Array; order: Uint32Array; equal: boolean } {
+export function sortPublic(
+  d: Int32Array,
+  strata: Uint8Array,
+  strataCounts: readonly number[],
+  helper?: DigestSortHelper,
+  orderInto?: Uint32Array,
+  each?: (a: number, e: number) => void,
+): { sorted: Int32Array; order: Uint32Array; equal: boolean } {
   const n = strata.length;
   // per stratum: 2^bits buckets (first bucket index `base`), keyed by the top `bits` bits of word 0
-  const bits = strataCounts.map((c) => Math.min(9, Math.max(0, 31 - Math.clz32(c) - 10)));
+  if (n >= 1 << 29) throw new Error(`sortPublic: ${n} entries (at most 2^29: the stratum rides in an index's top 3 bits)`);
+  const bits = strataCounts.map((c) => Math.min(PUBLIC_BUCKET_BITS, Math.max(0, 31 - Math.clz32(c) - 10)));
   const base = new Uint32Array(6), shift = new Uint32Array(5);
   for (let s = 0; s < 5; s++) {
     base[s + 1] = base[s]! + (1 << bits[s]!);
@@ -236,18 +254,43 @@ export function sortPublic(d: Int32Array, strata: Uint8Array, strataCounts: read
     sum += c;
   }
   const order = orderInto?.length === n && orderInto.buffer instanceof SharedArrayBuffer ? orderInto : new Uint32Array(new SharedArrayBuffer(n * 4));
-  for (let i = 0; i < n; i++) order[i] = i;
-  permuteBuckets(d, order, strata, base, shift, start, nb);
-  let v = 0;
-  while (v < nb && start[v + 1]! <= n >>> 1) v++;
-  let equal: boolean | undefined;
-  if (helper?.sortDigests && n >= SORT_SPLIT_FROM) {
-    let own = false;
-    equal = helper.sortDigests(d, order, start, v, nb, () => (own = sortDigestBuckets(d, order, start, 0, v)));
-    if (equal === undefined) equal = sortDigestBuckets(d, order, start, v, nb) || own;
-    else equal ||= own;
-  } else equal = sortDigestBuckets(d, order, start, 0, nb);
-  return { sorted: d, order, equal };
+  tagStrata(strata, n, order);
+  permuteBuckets(d, order, base, shift, start, nb);
+  const shared = (k: number) => new Int32Array(new SharedArrayBuffer(k * 4));
+  const claims: DigestClaims = { next: shared(1), done: shared(nb), equal: shared(1) };
+  let equal = false;
+  const own = () => (equal = sortAndPass(d, order, start, nb, claims, each));
+  // (own runs inside claimDigests, with the helper or, if it is gone, alone)
+  if (helper?.claimDigests && n >= SORT_SPLIT_FROM) helper.claimDigests(d, order, start, nb, claims, own);
+  else own();
+  return { sorted: d, order, equal: equal || claims.equal[0] === 1 };
+}
+
+/**
+ * This thread's part of the buckets' sort: sorts the next unclaimed bucket, or passes the next
+ * stretch of sorted buckets (in order) to `each`, whichever is ready first; waits for a bucket
+ * the helper is still sorting once none is left to claim. Returns whether two digests it sorted
+ * are equal.
+ */
+function sortAndPass(d: Int32Array, order: Uint32Array, start: Uint32Array, nb: number, claims: DigestClaims, each?: (a: number, e: number) => void): boolean {
+  const sort = digestBucketSorter(d, order, start, 0, nb);
+  const { next, done } = claims;
+  let equal = false;
+  for (let h = 0; h < nb; ) {
+    if (Atomics.load(done, h)) {
+      let k = h + 1;
+      while (k < nb && Atomics.load(done, k)) k++;
+      each?.(start[h]!, start[k]!);
+      h = k;
+      continue;
+    }
+    const v = Atomics.add(next, 0, 1);
+    if (v < nb) {
+      if (sort(v)) equal = true;
+      done[v] = 1;
+    } else if (Atomics.wait(done, h, 0, HELPER_BUCKET_MS) === 'timed-out') throw new Error('sortPublic: the helper thread did not sort its bucket');
+  }
+  return equal;
 }
 
 function countBuckets(d: Int32Array, strata: Uint8Array, n: number, base: Uint32Array, shift: Uint32Array, count: Uint32Array): void {
@@ -257,18 +300,24 @@ function countBuckets(d: Int32Array, strata: Uint8Array, n: number, base: Uint32
   }
 }
 
+/** order[i] = i with candidate i's stratum in the top 3 bits. */
+function tagStrata(strata: Uint8Array, n: number, order: Uint32Array): void {
+  for (let i = 0; i < n; i++) order[i] = (i | (strata[i]! << 29)) >>> 0;
+}
+
 /**
  * Moves every digest (and its candidate in idx) into its bucket, in place: bucket by bucket,
  * each entry not yet in place is carried along the cycle of places it displaces (each the next
- * free place of the carried entry's bucket) until one belongs where the cycle began.
+ * free place of the carried entry's bucket) until one belongs where the cycle began. idx
+ * carries the stratum (tagStrata).
  */
-function permuteBuckets(d: Int32Array, idx: Uint32Array, strata: Uint8Array, base: Uint32Array, shift: Uint32Array, start: Uint32Array, nb: number): void {
+function permuteBuckets(d: Int32Array, idx: Uint32Array, base: Uint32Array, shift: Uint32Array, start: Uint32Array, nb: number): void {
   const next = start.slice(0, nb);
   for (let b = 0; b < nb; b++) {
     const end = start[b + 1]!;
     for (let p = next[b]!; p < end; p++) {
       let o = p * 8;
-      let ci = idx[p]!, s = strata[ci]!;
+      let ci = idx[p]!, s = ci >>> 29;
       let w0 = d[o]!;
       let v = base[s]! + ((w0 >>> 1) >>> shift[s]!);
       if (v === b) continue;
@@ -291,7 +340,7 @@ function permuteBuckets(d: Int32Array, idx: Uint32Array, strata: Uint8Array, bas
         idx[q] = ci;
         if (home) break;
         w0 = x0; w1 = x1; w2 = x2; w3 = x3; w4 = x4; w5 = x5; w6 = x6; w7 = x7; ci = xi;
-        s = strata[ci]!;
+        s = ci >>> 29;
         v = base[s]! + ((w0 >>> 1) >>> shift[s]!);
       }
     }
@@ -315,17 +364,29 @@ function gatherDigests(d: Int32Array, order: Uint32Array, out: Int32Array): void
 
 /** SHA-256 of consecutive 8-word commitments as raw 32 big-endian bytes each (poolDigest). */
 export function digestCommitments(sorted: Int32Array): string {
+  const h = commitmentHash();
+  h.update(sorted, 0, sorted.length >>> 3);
+  return h.digest();
+}
+
+/** digestCommitments fed stretch by stretch: update(d, a, e) hashes commitments [a, e) of d. */
+export function commitmentHash(): { update(d: Int32Array, a: number, e: number): void; digest(): string } {
   const h = createHash('sha256');
   const CH = 1 << 21;
-  const buf = Buffer.alloc(Math.min(sorted.length * 4, CH));
-  const bytes = new Uint8Array(sorted.buffer, sorted.byteOffset, sorted.length * 4);
-  for (let at = 0; at < bytes.length; at += CH) {
-    const len = Math.min(CH, bytes.length - at);
-    buf.set(bytes.subarray(at, at + len));
-    // native byte swap: words → big-endian bytes
-    h.update(buf.subarray(0, len).swap32());
-  }
-  return h.digest('hex');
+  let buf: Buffer | undefined;
+  return {
+    update(d, a, e) {
+      const bytes = new Uint8Array(d.buffer, d.byteOffset + a * 32, (e - a) * 32);
+      buf ??= Buffer.allocUnsafe(CH);
+      for (let at = 0; at < bytes.length; at += buf.length) {
+        const len = Math.min(buf.length, bytes.length - at);
+        buf.set(bytes.subarray(at, at + len));
+        // native byte swap: words → big-endian bytes
+        h.update(buf.subarray(0, len).swap32());
+      }
+    },
+    digest: () => h.digest('hex'),
+  };
 }
 
 /** Full priority digests of the commitments c[8·idx[k]..] (8 words each, in idx order). */

@@ -176,8 +176,8 @@ describe("the record's targets written from the draw's columns", () => {
 });
 
 describe('sortPublic (the public order: stratum, then commitment)', () => {
-  it('sorts whole digests per stratum in place, equal first words and empty strata included, on one or two threads, and reports a duplicate', async () => {
-    const { sortPublic } = await import('../../../shared/draw/v2/commit.js');
+  it('sorts whole digests per stratum in place, equal first words and empty strata included, on one or two threads, passes on the sorted stretches in order, and reports a duplicate', async () => {
+    const { sortPublic, commitmentHash, digestCommitments } = await import('../../../shared/draw/v2/commit.js');
     const { compareDigests } = await import('../../../shared/draw/sha256.js');
     const { createParallelHasher } = await import('../../../shared/draw/parallel.js');
     const two = createParallelHasher();
@@ -200,7 +200,18 @@ describe('sortPublic (the public order: stratum, then commitment)', () => {
         };
         for (const helper of [undefined, two]) {
           const dd = copy(d);
-          const { sorted, order, equal } = sortPublic(dd, strata, counts, helper);
+          // the sorted stretches, passed on as they are final (the pool digest hashes them while
+          // the helper sorts on): [0, n) in order, each entry once
+          const stretches: number[] = [];
+          const h = commitmentHash();
+          const { sorted, order, equal } = sortPublic(dd, strata, counts, helper, undefined, (a, e) => {
+            stretches.push(a, e);
+            h.update(dd, a, e);
+          });
+          expect(stretches[0]).toBe(0);
+          expect(stretches.at(-1)).toBe(n);
+          for (let k = 1; k + 1 < stretches.length; k += 2) expect(stretches[k]).toBe(stretches[k + 1]);
+          expect(h.digest()).toBe(digestCommitments(sorted));
           expect(sorted).toBe(dd);
           expect(equal).toBe(false);
           expect(Array.from(order)).toEqual(want);
