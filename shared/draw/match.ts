@@ -136,25 +136,16 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
     head[h + 3] = (u[q + 11]! << 24) | (u[q + 12]! << 16) | (u[q + 13]! << 8) | u[q + 14]!;
     head[h + 4] = (u[q + 15]! << 24) | (u[q + 16]! << 16) | (u[q + 17]! << 8) | 0x3a;
   }
-  // eligible lists of all selected targets, flattened (inspector indices, ascending id)
+  // the eligible lists (inspector indices, ascending id) are made chunk by chunk into one
+  // chunk-sized buffer: all of them at once were ~45 MB of fresh memory at 10,000,000
+  // candidates (page faults) written once and read once
   const pairsTotal = eligOff[m]!;
-  const eligList = new Uint32Array(new SharedArrayBuffer(Math.max(1, pairsTotal) * 4), 0, pairsTotal);
   let maxPer = 0;
-  for (let r = 0, x = 0; r < m; r++) {
-    const members = p.areaMembers[areaOf[r]!]!;
-    let e = ex0[r]!;
-    const eEnd = ex1[r]!;
-    for (let j = 0; j < members.length; j++) {
-      const ix = members[j]!;
-      while (e < eEnd && p.exclIdx[e]! < ix) e++;
-      if (e < eEnd && p.exclIdx[e] === ix) continue;
-      eligList[x++] = ix;
-    }
-    maxPer = Math.max(maxPer, eligOff[r + 1]! - eligOff[r]!);
-  }
+  for (let r = 0; r < m; r++) maxPer = Math.max(maxPer, eligOff[r + 1]! - eligOff[r]!);
   const cap0 = Math.min(pairsTotal, Math.max(PAIRS_PER_CHUNK, maxPer));
   const pairHead = new Uint32Array(new SharedArrayBuffer(Math.max(1, cap0) * 4));
-  let pairTail = eligList; // the chunk's pairs: a view of eligList
+  const tailBuf = new Uint32Array(new SharedArrayBuffer(Math.max(1, cap0) * 4));
+  let pairTail = tailBuf; // the chunk's pairs
   // shared memory: both threads write their chunks of a batch straight into it (parallel.ts)
   const first = new Int32Array(new SharedArrayBuffer(Math.max(1, cap0) * 4), 0, cap0);
   const taken = new Uint8Array(maxPer); // by position within the target's pairs
@@ -178,15 +169,19 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
    * this beats ranking every eligible inspector.
    */
   const pick = (start: number, len: number, unit: number): void => {
-    let best = -1, fallback = -1;
+    // the best so far's first word kept in a local: most pairs are decided by one comparison
+    // (the full digests only on equal first words); the chunk's arrays read from locals
+    const pt = pairTail, fw = first;
+    let best = -1, bestF = 0, fallback = -1, fallbackF = 0;
     for (let q = 0; q < len; q++) {
       if (taken[q]) continue;
       const x = start + q;
-      const ix = pairTail[x]!;
+      const ix = pt[x]!;
       if (unit >= 0 && unitOf[ix] !== unit) continue;
+      const f = fw[x]! >>> 0;
       if (load[ix]! < cap[ix]!) {
-        if (best < 0 || lower(x, start + best)) best = q;
-      } else if (best < 0 && (fallback < 0 || lower(x, start + fallback))) fallback = q;
+        if (best < 0 || f < bestF || (f === bestF && lower(x, start + best))) (best = q), (bestF = f);
+      } else if (best < 0 && (fallback < 0 || f < fallbackF || (f === fallbackF && lower(x, start + fallback)))) (fallback = q), (fallbackF = f);
     }
     if (best < 0) {
       if (fallback < 0) throw new Error('internal: team cannot be filled (feasibility check bypassed)');
@@ -204,8 +199,19 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
     while (r1 < m && eligOff[r1 + 1]! - eligOff[r0]! <= PAIRS_PER_CHUNK) r1++;
     const base = eligOff[r0]!;
     const np = eligOff[r1]! - base;
-    pairTail = eligList.subarray(base, base + np);
-    for (let r = r0; r < r1; r++) pairHead.fill(r, eligOff[r]! - base, eligOff[r + 1]! - base);
+    for (let r = r0, x = 0; r < r1; r++) {
+      const members = p.areaMembers[areaOf[r]!]!;
+      let e = ex0[r]!;
+      const eEnd = ex1[r]!;
+      for (let j = 0; j < members.length; j++) {
+        const ix = members[j]!;
+        while (e < eEnd && p.exclIdx[e]! < ix) e++;
+        if (e < eEnd && p.exclIdx[e] === ix) continue;
+        pairHead[x] = r;
+        tailBuf[x++] = ix;
+      }
+    }
+    pairTail = tailBuf.subarray(0, np);
     if (oneBlock) hasher.pairFirstWords(mid, head, tailFlat, pairHead, pairTail, np, first);
     else {
       // some id is longer than 35 bytes: full states, then a second block where needed

@@ -469,3 +469,36 @@ describe('input validation', () => {
     expect(findShortages(f.pool, f.freeze.strata.map((s) => s.toDraw), { teamSize: 3, jointUnits: f.freeze.team.jointUnits })).toEqual([]);
   });
 });
+
+describe('matching over several chunks of pairs', () => {
+  it('gives the teams of a restatement of the rule when the pairs exceed one chunk (2 × 65,536 pairs)', () => {
+    const ids = Array.from({ length: 120 }, (_, i) => `x${i}`);
+    const pool: DrawPool = {
+      inspectors: ids.map((id) => ({ id, unit: 'd' })),
+      areas: [{ name: '东区', inspectors: ids.slice(0, 70) }, { name: '西区', inspectors: ids.slice(50) }],
+      candidates: Array.from({ length: 3_000 }, (_, c) => ({ uscc: U(10_000 + c), stratum: 'D' as const, area: c % 2 ? '东区' : '西区', excluded: c % 5 ? [] : [ids[50 + (c % 20)]!] })),
+    };
+    const p = compilePool(pool);
+    const seed = seedOf(4242);
+    const sel = selectTargets(p, seed, [0, 0, 0, 0, 2_500], hasher);
+    const m = matchTeams(p, sel, seed, { teamSize: 2, jointUnits: [] }, hasher);
+    // the reference: node:crypto scores, the cap 1 + Σ ceil(seats / members) over the inspector's areas
+    const order = Array.from(sel.order);
+    const eligible = order.map((i) => Array.from(p.areaMembers[p.area[i]!]!).filter((ix) => !p.exclIdx.subarray(p.exclOff[i]!, p.exclOff[i + 1]!).includes(ix)));
+    expect(eligible.reduce((s, e) => s + e.length, 0)).toBeGreaterThan(2 * 65_536);
+    const seats = [0, 0];
+    for (const i of order) seats[p.area[i]!]! += 2;
+    const cap = p.inspectorIds.map((_, ix) => 1 + [0, 1].reduce((s, a) => s + (p.areaMembers[a]!.includes(ix) ? Math.ceil(seats[a]! / p.areaMembers[a]!.length) : 0), 0));
+    const load = p.inspectorIds.map(() => 0);
+    const teams = order.map((i, r) => {
+      const uscc = Buffer.from(p.usccBytes.subarray(i * 18, i * 18 + 18)).toString('latin1');
+      const score = new Map(eligible[r]!.map((ix) => [ix, createHash('sha256').update(`${seed}:${uscc}:${p.inspectorIds[ix]}`).digest('hex')]));
+      const ranked = [...eligible[r]!].sort((a, b) => (score.get(a)! < score.get(b)! ? -1 : 1));
+      const team: number[] = [];
+      while (team.length < 2) team.push(ranked.find((ix) => !team.includes(ix) && load[ix]! < cap[ix]!) ?? ranked.find((ix) => !team.includes(ix))!);
+      team.forEach((ix) => load[ix]!++);
+      return team.sort((a, b) => (score.get(a)! < score.get(b)! ? -1 : 1));
+    });
+    expect(order.map((_, r) => Array.from(m.teamMembers.subarray(m.teamOff[r]!, m.teamOff[r + 1]!)))).toEqual(teams);
+  });
+});
