@@ -116,6 +116,14 @@ export interface RecordScatterJob {
   sh: number;
   pos: Uint32Array;
 }
+/** Pages to touch after a job while the calling thread is busy (FreezeHelper.touchWhileIdle). */
+export interface Touch {
+  buf: Int32Array;
+  /** The next int32 of buf not yet taken (a page at a time, chunks taken by Atomics.add). */
+  next: Int32Array;
+  /** Set to 1 by the calling thread once its own part of the job is done. */
+  stop: Int32Array;
+}
 export type HelperJob = RecordScatterJob | FillJob | PrioJob | PoolJob | SortJob | PairJob | CompJob | CmtJob | CpriJob | DigestClaimJob;
 
 const { module, ctrl: ctrlBuffer, port } = workerData as HelperData;
@@ -128,7 +136,7 @@ for (;;) {
   if (Atomics.load(ctrl, 0) === 3) break;
   let failed = false;
   try {
-    const job = receiveMessageOnPort(port)!.message as HelperJob;
+    const job = receiveMessageOnPort(port)!.message as HelperJob & { touch?: Touch };
     if (job.kind === 'fill') randomFillSync(job.buf);
     else if (job.kind === 'prio') h.priorities(job.mid, job.u, 0, job.count, job.first);
     else if (job.kind === 'pool') port.postMessage(poolTextDigest(job.rec, job.n, job.u, job.hash !== false));
@@ -145,6 +153,7 @@ for (;;) {
     else if (job.kind === 'dclaim') sortClaimedDigests(job.words, job.idx, job.start, job.nb, job.claims);
     else if (job.kind === 'sort') msdBuckets(job.src, job.other, job.bounds, job.v0, job.v1, job.hi, job.d, job.src, counts);
     else h.pairFirstWords(job.mid, job.head, job.tail, job.pairHead, job.pairTail, job.count, job.first);
+    if (job.touch) touchPages(job.touch);
   } catch (e) {
     failed = true;
     port.postMessage(String((e as Error)?.stack ?? e));
@@ -152,4 +161,16 @@ for (;;) {
   Atomics.store(ctrl, 0, failed ? 2 : 0);
   Atomics.notify(ctrl, 0);
   if (failed) break;
+}
+
+/** Touches pages of t.buf, 64 kB at a time, until the calling thread sets t.stop or none is left. */
+function touchPages(t: Touch): void {
+  const PAGE = 1024, CHUNK = 16 * PAGE; // int32s
+  while (Atomics.load(t.stop, 0) === 0) {
+    const k = Atomics.add(t.next, 0, CHUNK);
+    if (k >= t.buf.length) return;
+    const e = Math.min(k + CHUNK, t.buf.length);
+    // a write faults the page in; compare-exchange(0, 0) writes nothing a thread wrote before
+    for (let i = k; i < e; i += PAGE) Atomics.compareExchange(t.buf, i, 0, 0);
+  }
 }

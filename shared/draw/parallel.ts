@@ -16,7 +16,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort, type Wo
 import { createHasher, kernelWasmModule, type BatchHasher } from './simd.js';
 import type { FreezeHelper } from './pool.js';
 import { radixRecords, sortDigestBuckets, type DigestClaims } from './sort.js';
-import type { CmtJob, CompJob, CpriJob, HelperData, HelperJob, PairJob, PrioJob } from './helper-thread.js';
+import type { CmtJob, CompJob, CpriJob, HelperData, HelperJob, PairJob, PrioJob, Touch } from './helper-thread.js';
 import { stealChunks, type Steal } from './steal.js';
 
 /** Batches smaller than this are not worth a hand-over (about 1 ms of hashing). */
@@ -94,18 +94,25 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
   worker.on('error', () => (worker = undefined));
   worker.on('exit', () => (worker = undefined));
 
+  /** touchWhileIdle's pages: handed to the helper with each job. */
+  let touch: Touch | undefined;
+
   /** Hands `job` to the helper, runs `own` here, waits; false if the helper did not do its half. */
   const split = (job: HelperJob, own: () => void): boolean => {
     if (!worker) {
       own();
       return false;
     }
-    port1.postMessage(job);
+    if (touch) Atomics.store(touch.stop, 0, 0);
+    port1.postMessage(touch ? { ...job, touch } : job);
     Atomics.store(ctrl, 0, 1);
     Atomics.notify(ctrl, 0);
     try {
       own();
+      // the helper, done with its part, may be touching pages: it stops at the next 64 kB
+      if (touch) Atomics.store(touch.stop, 0, 1);
     } catch (e) {
+      if (touch) Atomics.store(touch.stop, 0, 1);
       // (bad input found here, e.g. a repeated USCC) the helper's answer is awaited all the same:
       // left running, it would answer the next job's wait and that job's half would be skipped
       Atomics.wait(ctrl, 0, 1, HELPER_TIMEOUT_MS);
@@ -262,6 +269,10 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
     },
     fillRandom(buf, own) {
       return split({ kind: 'fill', buf }, own);
+    },
+    touchWhileIdle(buf) {
+      const shared = () => new Int32Array(new SharedArrayBuffer(4));
+      touch = buf && buf.buffer instanceof SharedArrayBuffer ? { buf, next: shared(), stop: shared() } : undefined;
     },
     poolText(rec, n, u, own, hash = true) {
       if (!split({ kind: 'pool', rec, n, u, hash }, own)) return undefined;

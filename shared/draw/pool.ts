@@ -191,6 +191,13 @@ export interface FreezeHelper extends SortHelper, DigestSortHelper {
    * while `own` runs here; false if the helper did not (the caller then fills it itself).
    */
   fillRandom?(buf: Uint8Array, own: () => void): boolean;
+  /**
+   * Until called again: after its part of each job, while the calling thread is still busy with
+   * its own, the helper touches the next pages of `buf` (fresh memory: its first touch costs a
+   * page fault) — undefined: no more. Each page is touched by an atomic compare-exchange of 0
+   * with 0: a page written already keeps its contents.
+   */
+  touchWhileIdle?(buf: Int32Array | undefined): void;
 }
 
 /**

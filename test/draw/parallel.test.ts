@@ -6,8 +6,9 @@ import { createParallelHasher } from '../../shared/draw/parallel.js';
 import { seedMidstate } from '../../shared/draw/select.js';
 import { poolTextDigest, USCC_ALPHABET } from '../../shared/draw/pool.js';
 import { radixRecords } from '../../shared/draw/sort.js';
-import { drawFixture, loadFixture } from './fixtures.js';
+import { drawFixture, loadFixture, loadFixtureV2 } from './fixtures.js';
 import { commitSecret, commitSystemBytes, freezeDraw, PackedCandidates, serializeRecord, type PoolCandidate } from '../../shared/draw/index.js';
+import { freezeDrawV2 } from '../../shared/draw/v2/draw.js';
 
 const one = createHasher();
 const two = createParallelHasher();
@@ -138,6 +139,60 @@ describe('parallel hasher', () => {
     expect(ran).toBe(true);
     // random bytes to the end (a run of 64 zero bytes: probability 2^-512)
     for (let at = 0; at < salts.length; at += 64) expect(salts.subarray(at, at + 64).some((b) => b !== 0)).toBe(true);
+  });
+
+  it('touches pages of a buffer while the caller is busy, never changing what is written', () => {
+    const buf = new Int32Array(new SharedArrayBuffer(64 << 20));
+    for (let i = 0; i < buf.length; i += 4096) buf[i] = i | 1; // every fourth page written already
+    const salts = new Uint8Array(new SharedArrayBuffer(64));
+    const faults = () => process.resourceUsage().minorPageFault;
+    const f0 = faults(), t = performance.now();
+    two.touchWhileIdle!(buf);
+    try {
+      // the caller busy until the helper, its salts drawn at once, has faulted 2,000 pages in
+      expect(two.fillRandom!(salts, () => {
+        while (faults() - f0 < 2_000 && performance.now() - t < 10_000);
+      })).toBe(true);
+      expect(faults() - f0).toBeGreaterThanOrEqual(2_000);
+    } finally {
+      two.touchWhileIdle!(undefined);
+    }
+    let changed = 0;
+    for (let i = 0; i < buf.length; i++) if (buf[i] !== (i % 4096 === 0 ? i | 1 : 0)) changed++;
+    expect(changed).toBe(0);
+    // no touching after touchWhileIdle(undefined): the next job leaves a new buffer alone
+    const f1 = faults();
+    expect(two.fillRandom!(salts, () => undefined)).toBe(true);
+    expect(faults() - f1).toBeLessThan(1_000);
+  });
+
+  it('freeze v2 of 60,000 candidates (commitments faulted in by the helper, buckets claimed by both threads): the same freeze as one thread', () => {
+    const fx = loadFixtureV2('b');
+    const areas = fx.pool.areas.map((a) => a.name);
+    const salts = new Map<string, string>();
+    const cands: PoolCandidate[] = [];
+    while (cands.length < 60_000) {
+      const u = '91' + Array.from(randomBytes(16), (b) => USCC_ALPHABET[b % 31]).join('');
+      if (salts.has(u)) continue;
+      salts.set(u, randomBytes(16).toString('hex'));
+      const k = cands.length;
+      cands.push({ uscc: u, stratum: (['key', 'A', 'B', 'C', 'D'] as const)[k % 5]!, area: areas[k % areas.length]! });
+    }
+    const freeze = (helper?: typeof two) =>
+      freezeDrawV2(
+        {
+          taskId: fx.taskId, department: fx.department, round: fx.round, prev: fx.prev, redrawOf: fx.redrawOf, beacons: fx.beacons,
+          pool: { inspectors: fx.pool.inspectors, areas: fx.pool.areas, candidates: PackedCandidates.from(cands) },
+          ratiosBp: { A: 300, B: 300, C: 300, D: 300 }, minTeamSize: 1, frozenAt: fx.frozenAt, drawTime: fx.drawTime,
+          systemCommitment: commitSystemBytes(fx.system), salts, pseudonyms: new Map(Object.entries(fx.pseudonyms)), ...(helper ? { helper } : {}),
+        },
+        helper ?? one,
+      );
+    const a = freeze(), b = freeze(two);
+    expect(b.freezeDigest).toBe(a.freezeDigest);
+    expect(b.freeze.poolDigest).toBe(a.freeze.poolDigest);
+    expect(Buffer.from(b.sorted.buffer).equals(Buffer.from(a.sorted.buffer))).toBe(true);
+    expect(Array.from(b.order)).toEqual(Array.from(a.order));
   });
 
   it('draws the fixed vectors identically', () => {

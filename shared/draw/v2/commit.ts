@@ -80,10 +80,11 @@ function fillTailOf(area: Uint32Array, strata: Uint8Array, n: number, tailOf: Ui
  * Commitments of all candidates (USCC order), 8 words each, in shared memory: one-block texts
  * four lanes at a time (split with the helper thread of a parallel hasher), the rest through
  * node:crypto. salts: 16 bytes per candidate (shared memory spares the helper a copy).
- * blockTails: commitTails(p, tailOfInto), if made already.
+ * blockTails: commitTails(p, tailOfInto), if made already. into: n·8 words of shared memory for
+ * the commitments (else a fresh array), all zero.
  */
-export function commitAll(p: CompiledPool, salts: Uint8Array, hasher: BatchHasher, tailOfInto?: Uint32Array, blockTails = commitTails(p, tailOfInto)): Int32Array {
-  const out = sharedInts(p.n * 8);
+export function commitAll(p: CompiledPool, salts: Uint8Array, hasher: BatchHasher, tailOfInto?: Uint32Array, blockTails = commitTails(p, tailOfInto), into?: Int32Array): Int32Array {
+  const out = into?.length === p.n * 8 ? into : sharedInts(p.n * 8);
   const { tails, tailOf, long } = blockTails;
   hasher.commitments(salts, p.usccBytes, tails, tailOf, 0, p.n, out);
   for (const i of long) {

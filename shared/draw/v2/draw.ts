@@ -156,6 +156,21 @@ const FILL_SPLIT_FROM = 50_000;
  */
 export function freezeDrawV2(input: FreezeInputV2, hasher: BatchHasher = createHasher()): FrozenDrawV2 {
   checkParams(input);
+  // The commitments' memory (32 bytes per candidate, fresh: a page fault per 4 kB) is faulted
+  // in by the helper thread whenever it has done its part of a job before this thread (the
+  // USCC decoding beside the candidate pass, the salts beside the pseudonyms and the tails).
+  const helper = input.helper;
+  const large = helper?.touchWhileIdle !== undefined && input.pool.candidates.length >= FILL_SPLIT_FROM;
+  const commitments = large ? new Int32Array(new SharedArrayBuffer(input.pool.candidates.length * 32)) : undefined;
+  helper?.touchWhileIdle?.(commitments);
+  try {
+    return freezeInto(input, hasher, commitments);
+  } finally {
+    helper?.touchWhileIdle?.(undefined);
+  }
+}
+
+function freezeInto(input: FreezeInputV2, hasher: BatchHasher, commitments: Int32Array | undefined): FrozenDrawV2 {
   // v1's pool and eligibility texts (registry ids, cand lines) are not v2's: not computed
   const { pool: { free, ...compiled }, strata, team } = feasiblePool(input, { texts: false });
 
@@ -186,7 +201,9 @@ export function freezeDrawV2(input: FreezeInputV2, hasher: BatchHasher = createH
   const { pool, map } = pseudonymised!;
   // the commitments are sorted in place into public order, and the public order written over the
   // tails' indices (dead by then)
-  const pub = publicPool(pool, commitAll(pool, salts, hasher, tailOf, blockTails), input.helper, tailOf);
+  // (the helper's jobs from here on write into the commitments: no page touched after them)
+  input.helper?.touchWhileIdle?.(undefined);
+  const pub = publicPool(pool, commitAll(pool, salts, hasher, tailOf, blockTails, commitments), input.helper, tailOf);
   const elig = publicEligibilityLines(pool);
   const freeze: FreezeRecordV2 = {
     algorithm: ALGORITHM_V2,
