@@ -21,8 +21,10 @@ import {
   CloseRecordV2Schema,
   digestsOf,
   DrawRecordV2Schema,
+  eachTargetBlock,
   OutcomeRecordV2Schema,
   parseShape,
+  targetColumnsOf,
   ZERO_DIGEST,
   type CloseRecordV2,
   type DrawRecordV2,
@@ -198,13 +200,27 @@ export function verifyRecordV2(value: unknown, opts: { hasher?: BatchHasher } = 
       if (a[k] !== b[k]) return fail(`分层统计 strata[${s}].${k} 不一致：记录为 ${show(a[k])}，重新计算为 ${show(b[k])}`);
     }
   }
-  for (let r = 0; r < rec.targets.length; r++) {
-    const a = rec.targets[r]!, b = expected.targets[r]!;
-    for (const k of ['commitment', 'uscc', 'stratum', 'area', 'priority', 'leader'] as const) {
-      if (a[k] !== b[k]) return fail(`第 ${r + 1} 个抽中对象 targets[${r}].${k} 不一致：记录为 ${a[k]}，重新计算为 ${b[k]}`);
+  // the rebuilt targets read from its columns block by block (no object per target kept)
+  const cols = targetColumnsOf(expected)!;
+  let targetErr: string | undefined;
+  eachTargetBlock(cols, ({ r0, m, commitments, priorities, usccs }) => {
+    for (let k = 0; k < m && !targetErr; k++) {
+      const r = r0 + k, a = rec.targets[r]!;
+      const team = Array.from(cols.teamMembers.subarray(cols.teamOff[r]!, cols.teamOff[r + 1]!), (ix) => cols.ids[ix]!);
+      const b = {
+        commitment: commitments.slice(k * 64, k * 64 + 64), uscc: usccs.slice(k * 18, k * 18 + 18), stratum: STRATA[cols.strata[r]!],
+        area: cols.areaNames[cols.area[r]!], priority: priorities.slice(k * 64, k * 64 + 64), leader: team[0],
+      };
+      for (const key of ['commitment', 'uscc', 'stratum', 'area', 'priority', 'leader'] as const) {
+        if (a[key] !== b[key]) {
+          targetErr = `第 ${r + 1} 个抽中对象 targets[${r}].${key} 不一致：记录为 ${a[key]}，重新计算为 ${b[key]}`;
+          break;
+        }
+      }
+      if (!targetErr && JSON.stringify(a.team) !== JSON.stringify(team)) targetErr = `第 ${r + 1} 个抽中对象（${a.uscc}）的检查组 targets[${r}].team 不一致：记录为 ${a.team.join('、')}，重新计算为 ${team.join('、')}`;
     }
-    if (JSON.stringify(a.team) !== JSON.stringify(b.team)) return fail(`第 ${r + 1} 个抽中对象（${a.uscc}）的检查组 targets[${r}].team 不一致：记录为 ${a.team.join('、')}，重新计算为 ${b.team.join('、')}`);
-  }
+  });
+  if (targetErr) return fail(targetErr);
   const ma = rec.matching, mb = expected.matching;
   if (ma.teamSize !== mb.teamSize) return fail(`matching.teamSize 不一致：记录为 ${ma.teamSize}，重新计算为 ${mb.teamSize}`);
   if (JSON.stringify(ma.jointUnits) !== JSON.stringify(mb.jointUnits)) return fail(`matching.jointUnits 不一致：记录为 ${JSON.stringify(ma.jointUnits)}，重新计算为 ${JSON.stringify(mb.jointUnits)}`);
