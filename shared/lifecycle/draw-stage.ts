@@ -355,11 +355,11 @@ export function drawnTargetsV2(record: DrawRecordV2, idOf: (pseudonym: string) =
   eachTargetBlock(c, ({ r0, m, priorities, usccs, salt }) => {
     for (let k = 0; k < m; k++) {
       const r = r0 + k;
-      // arrays of their exact size; the check code as checkCodeOfTarget makes it (salt, then -excluded;…)
+      // arrays of their exact size; an exclusion list only for the few targets that have one
       const t0 = c.teamOff[r]!, team = new Array<string>(c.teamOff[r + 1]! - t0);
       for (let x = 0; x < team.length; x++) team[x] = ids[c.teamMembers[t0 + x]!]!;
-      let checkCode = salt(r);
-      for (let x = c.exclOff[r]!; x < c.exclOff[r + 1]!; x++) checkCode += (x === c.exclOff[r] ? '-' : ';') + c.ids[c.exclIdx[x]!]!;
+      const e0 = c.exclOff[r]!, e1 = c.exclOff[r + 1]!;
+      const checkCode = e0 === e1 ? salt(r) : checkCodeOfTarget({ salt: salt(r), exclusions: Array.from(c.exclIdx.subarray(e0, e1), (x) => c.ids[x]!) });
       out[r] = {
         uscc: usccs.slice(k * 18, k * 18 + 18),
         stratum: STRATA[c.strata[r]!]!,
