@@ -186,10 +186,20 @@ const sleb = (n: number): number[] => {
  *   priority  (in, out, groups): 5 message words per lane, constant tail, state = midstate at 0
  *   cprio     (in, out, groups): 9 message words per lane, constant tail, state = midstate at 0
  *                                (suiji-draw-v2 priorities over commitments)
+ *   craw      (in, out, groups): cprio from the commitments' own words, 8 per lane contiguous
+ *                                (lane-major, as the commitments array holds them): the kernel
+ *                                gathers each word across the four lanes and shifts in the ":"
+ *                                itself, so the glue copies with one TypedArray.set; it writes
+ *                                only the first words, in lane order (one copy back as well)
+ *   pair      (in, out, groups): score blocks by index: in[k] = the lane's target (pairHead),
+ *                                in[LANES + k] = its inspector (pairTail); words 0..4 from the
+ *                                targets' heads at the address held at HEAD_BASE (+ 20 · target),
+ *                                words 5..15 from the inspectors' tails at TAILS (+ 44 · inspector);
+ *                                first words out, in lane order
  *   fixed     (in, out, groups): 16 message words per lane, state = midstate at 0
  *   generic   (in, state, groups): 16 message words per lane, per-lane state updated in place
  */
-function kernel(mode: 'priority' | 'cprio' | 'fixed' | 'generic'): number[] {
+function kernel(mode: 'priority' | 'cprio' | 'craw' | 'pair' | 'fixed' | 'generic'): number[] {
   const c: number[] = [];
   // locals: params 0..2 (i32); v128: W ring 3..18, a..h 19..26, state 27..34, t1 35, t2 36
   const P0 = 0, P1 = 1, GROUPS = 2, W = 3, A = 19, ST = 27, T1 = 35, T2 = 36;
@@ -215,7 +225,7 @@ function kernel(mode: 'priority' | 'cprio' | 'fixed' | 'generic'): number[] {
   const rotr = (x: number, n: number) => (get(x), shr(n), get(x), shl(32 - n), or());
 
   const known: (number | undefined)[] = new Array(64).fill(undefined);
-  const tail = mode === 'priority' ? PRIORITY_TAIL : mode === 'cprio' ? COMMIT_PRIORITY_TAIL : undefined;
+  const tail = mode === 'priority' ? PRIORITY_TAIL : mode === 'cprio' || mode === 'craw' ? COMMIT_PRIORITY_TAIL : undefined;
   if (tail) for (const [i, v] of tail) known[i] = v;
   const s0 = (x: number) => (((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3)) | 0;
   const s1 = (x: number) => (((x >>> 17) | (x << 15)) ^ ((x >>> 19) | (x << 13)) ^ (x >>> 10)) | 0;
@@ -224,8 +234,38 @@ function kernel(mode: 'priority' | 'cprio' | 'fixed' | 'generic'): number[] {
   if (mode !== 'generic') for (let j = 0; j < 8; j++) (i32(0), simd(0), c.push(4, ...uleb(j * 16)), set(ST + j));
   c.push(0x03, 0x40); // loop
   if (mode === 'generic') for (let j = 0; j < 8; j++) (load(P1, j * 16), set(ST + j));
-  const msgWords = mode === 'priority' ? 5 : mode === 'cprio' ? 9 : 16;
-  for (let i = 0; i < msgWords; i++) (load(P0, i * 16), set(wl(i)));
+  const msgWords = mode === 'priority' ? 5 : mode === 'cprio' ? 9 : mode === 'craw' ? 8 : mode === 'pair' ? 1 : 16;
+  if (mode === 'pair') {
+    // the lanes' head and tail addresses (i32 locals), then each word gathered across the lanes
+    const HA = 37, TA = 41, HB = 45;
+    i32(HEAD_BASE), c.push(0x28, 2, 0), set(HB);
+    for (let l = 0; l < 4; l++) {
+      get(P0), c.push(0x28, 2, ...uleb(l * 4)), i32(20), c.push(0x6c), get(HB), c.push(0x6a), set(HA + l);
+      get(P0), c.push(0x28, 2, ...uleb(LANES * 4 + l * 4)), i32(44), c.push(0x6c), i32(TAILS), c.push(0x6a), set(TA + l);
+    }
+    for (let i = 0; i < 16; i++) {
+      for (let l = 0; l < 4; l++) {
+        get(i < 5 ? HA + l : TA + l), c.push(0x28, 2, ...uleb(i < 5 ? i * 4 : (i - 5) * 4));
+        if (l === 0) simd(17);
+        else simd(28), c.push(l);
+      }
+      set(wl(i));
+    }
+  } else if (mode === 'craw') {
+    // commitment word j of the four lanes (i32.load at lane·32 + j·4) into a..h, then
+    // w0 = ":" ‖ c0 >>> 8, w_j = c_{j-1} << 24 | c_j >>> 8, w8 = c7 << 24 | 0x80 << 16
+    for (let j = 0; j < 8; j++) {
+      for (let l = 0; l < 4; l++) {
+        get(P0), c.push(0x28, 2, ...uleb(l * 32 + j * 4));
+        if (l === 0) simd(17); // i32x4.splat
+        else simd(28), c.push(l); // i32x4.replace_lane l
+      }
+      set(A + j);
+    }
+    get(A), shr(8), vconst(0x3a000000), or(), set(wl(0));
+    for (let j = 1; j < 8; j++) (get(A + j - 1), shl(24), get(A + j), shr(8), or(), set(wl(j)));
+    get(A + 7), shl(24), vconst(0x800000), or(), set(wl(8));
+  } else for (let i = 0; i < msgWords; i++) (load(P0, i * 16), set(wl(i)));
   for (let j = 0; j < 8; j++) (get(ST + j), set(A + j));
   for (let i = 0; i < 64; i++) {
     if (i >= 16) {
@@ -264,17 +304,20 @@ function kernel(mode: 'priority' | 'cprio' | 'fixed' | 'generic'): number[] {
     get(d), get(T1), add(), set(d);
     get(T1), get(T2), add(), set(h);
   }
-  for (let j = 0; j < 8; j++) {
+  // craw: only the first words, contiguous (out[4·group + lane]); the others: the 8-word states
+  const outWords = mode === 'craw' || mode === 'pair' ? 1 : 8;
+  for (let j = 0; j < outWords; j++) {
     get(P1), get(A + j), get(ST + j), add();
     simd(11), c.push(4, ...uleb(j * 16));
   }
   // advance pointers, count down groups
   get(P0), i32(msgWords * 16), c.push(0x6a), set(P0);
-  get(P1), i32(128), c.push(0x6a), set(P1);
+  get(P1), i32(outWords * 16), c.push(0x6a), set(P1);
   get(GROUPS), i32(1), c.push(0x6b), c.push(0x22, ...uleb(GROUPS)), c.push(0x0d, 0);
   c.push(0x0b); // end loop
   c.push(0x0b); // end function
-  return [1, ...uleb(34), 0x7b, ...c];
+  // locals: 34 v128, then 9 i32 (the pair kernel's lane addresses and head base)
+  return [2, ...uleb(34), 0x7b, 9, 0x7f, ...c];
 }
 
 const PAGES = 32; // 2 MiB
@@ -282,18 +325,21 @@ const LANES = 16384; // per chunk
 const MID = 0;
 const IN = 256; // byte offset: message words (≤ 16 words × LANES × 4 bytes = 1 MiB)
 const OUT = IN + LANES * 64; // byte offset: states (8 words × LANES × 4 bytes = 512 KiB)
+const HEAD_BASE = 128; // byte offset: the pair kernel's head address of target 0 (i32)
+const HEADS = IN + LANES * 8; // byte offset: the pair kernel's heads (≤ LANES targets × 20 bytes)
+const TAILS = OUT + LANES * 32; // byte offset: the pair kernel's tails (the memory grows to fit)
 
 function assemble(): Uint8Array {
   const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
   const name = (s: string) => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
-  const funcs = [kernel('priority'), kernel('generic'), kernel('fixed'), kernel('cprio')].flatMap((b) => [...uleb(b.length), ...b]);
+  const funcs = [kernel('priority'), kernel('generic'), kernel('fixed'), kernel('cprio'), kernel('craw'), kernel('pair')].flatMap((b) => [...uleb(b.length), ...b]);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [1, 0x60, 3, 0x7f, 0x7f, 0x7f, 0]),
-    ...section(3, [4, 0, 0, 0, 0]),
+    ...section(3, [6, 0, 0, 0, 0, 0, 0]),
     ...section(5, [1, 0x00, ...uleb(PAGES)]),
-    ...section(7, [5, ...name('prio'), 0, 0, ...name('comp'), 0, 1, ...name('fixd'), 0, 2, ...name('cpri'), 0, 3, ...name('mem'), 2, 0]),
-    ...section(10, [4, ...funcs]),
+    ...section(7, [7, ...name('prio'), 0, 0, ...name('comp'), 0, 1, ...name('fixd'), 0, 2, ...name('cpri'), 0, 3, ...name('craw'), 0, 4, ...name('pair'), 0, 5, ...name('mem'), 2, 0]),
+    ...section(10, [6, ...funcs]),
   ]);
 }
 
@@ -335,7 +381,11 @@ function wasmGlue(exports: Record<string, unknown>, layout: { IN: number; OUT: n
   const comp = exports['comp'] as (p0: number, p1: number, groups: number) => void;
   const fixd = exports['fixd'] as (p0: number, p1: number, groups: number) => void;
   const cpri = exports['cpri'] as (p0: number, p1: number, groups: number) => void;
-  const mem = new Int32Array((exports['mem'] as { buffer: ArrayBuffer }).buffer);
+  const craw = exports['craw'] as (p0: number, p1: number, groups: number) => void;
+  const pair = exports['pair'] as (p0: number, p1: number, groups: number) => void;
+  const memory = exports['mem'] as { buffer: ArrayBuffer; grow(pages: number): number };
+  let mem = new Int32Array(memory.buffer);
+  let memU = new Uint32Array(memory.buffer);
   const inW = IN >> 2;
   const outW = OUT >> 2;
   /** The midstate, broadcast to the four lanes. */
@@ -414,8 +464,34 @@ function wasmGlue(exports: Record<string, unknown>, layout: { IN: number; OUT: n
     },
     pairFirstWords(mid, head, tail, pairHead, pairTail, count, first) {
       loadMid(mid);
+      // the inspectors' tails once into the kernels' memory (grown to fit: ~12,000 fit as it is)
+      const tailsEnd = TAILS + tail.length * 4;
+      if (count && tailsEnd > memory.buffer.byteLength) {
+        memory.grow(Math.ceil((tailsEnd - memory.buffer.byteLength) / 65_536));
+        (mem = new Int32Array(memory.buffer)), (memU = new Uint32Array(memory.buffer));
+      }
+      if (count) mem.set(tail, TAILS >> 2);
       for (let base = 0; base < count; base += LANES) {
         const n = Math.min(LANES, count - base);
+        let lo = pairHead[base]!, hi = lo;
+        for (let k = 1; k < n; k++) {
+          const r = pairHead[base + k]!;
+          if (r < lo) lo = r;
+          else if (r > hi) hi = r;
+        }
+        if (hi - lo < LANES) {
+          // matching's batches (a few targets' pairs): their heads, then the indices as they are;
+          // the kernel gathers the words (JS lane by lane cost ~20 % more CPU)
+          mem.set(head.subarray(lo * 5, (hi + 1) * 5), HEADS >> 2);
+          mem[HEAD_BASE >> 2] = HEADS - lo * 20;
+          memU.set(pairHead.subarray(base, base + n), inW);
+          memU.set(pairTail.subarray(base, base + n), inW + LANES);
+          // a partial group's spare lanes: valid addresses (their words are not read back)
+          for (let k = n; k & 3; k++) (memU[inW + k] = lo), (memU[inW + LANES + k] = 0);
+          pair(IN, OUT, (n + 3) >> 2);
+          first.set(mem.subarray(outW, outW + n), base);
+          continue;
+        }
         for (let k = 0; k < n; k++) {
           const mo = inW + (k >> 2) * 64 + (k & 3);
           const h = pairHead[base + k]! * 5;
@@ -445,10 +521,17 @@ function wasmGlue(exports: Record<string, unknown>, layout: { IN: number; OUT: n
       loadMid(mid);
       for (let base = start; base < start + count; base += LANES) {
         const n = Math.min(LANES, start + count - base);
-        if (idx) for (let k = 0; k < n; k++) cprioLane(c, idx[base + k]! * 8, k);
-        else for (let k = 0; k < n; k++) cprioLane(c, (base + k) * 8, k);
-        cpri(IN, OUT, (n + 3) >> 2);
-        firstWords(n, first, base);
+        if (idx) {
+          for (let k = 0; k < n; k++) cprioLane(c, idx[base + k]! * 8, k);
+          cpri(IN, OUT, (n + 3) >> 2);
+          firstWords(n, first, base);
+        } else {
+          // in sequence (the selection's 10M): the commitments' words as they are, one copy in
+          // and one out; the kernel shifts in the ":" (JS lane by lane cost ~12 % more CPU)
+          mem.set(c.subarray(base * 8, (base + n) * 8), inW);
+          craw(IN, OUT, (n + 3) >> 2);
+          first.set(mem.subarray(outW, outW + n), base);
+        }
       }
     },
     commitPriorityDigests(mid, c, idx, dst) {

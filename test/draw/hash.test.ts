@@ -96,6 +96,30 @@ describe.each(hashers.map((h) => [h.kind, h] as const))('batch hasher %s', (_kin
     }
   });
 
+  it('pair first words over several batches: targets in order (as matching makes them), 20,000 inspectors, targets far apart', () => {
+    const mid = new Int32Array(randomBytes(32).buffer.slice(0));
+    const targets = 40_000, inspectors = 20_000;
+    const head = new Int32Array(randomBytes(targets * 20).buffer.slice(0));
+    const tail = new Int32Array(randomBytes(inspectors * 44).buffer.slice(0));
+    const want = (ph: Uint32Array, pt: Uint32Array, p: number): number => {
+      const blk = new Int32Array(16), out = new Int32Array(8);
+      blk.set(head.subarray(ph[p]! * 5, ph[p]! * 5 + 5));
+      blk.set(tail.subarray(pt[p]! * 11, pt[p]! * 11 + 11), 5);
+      compress(mid, 0, blk, 0, out, 0);
+      return out[0]!;
+    };
+    // 3 pairs per target (a partial last group), then targets spread over the whole table
+    const n = 3 * 12_001;
+    const inOrder = Uint32Array.from({ length: n }, (_, p) => 7_000 + Math.floor(p / 3));
+    const spread = Uint32Array.from({ length: n }, (_, p) => (p * 7_919) % targets);
+    const pt = Uint32Array.from({ length: n }, (_, p) => (p * 104_729) % inspectors);
+    for (const ph of [inOrder, spread]) {
+      const first = new Int32Array(n);
+      h.pairFirstWords(mid, head, tail, ph, pt, n, first);
+      for (let p = 0; p < n; p++) if (first[p] !== want(ph, pt, p)) expect(first[p], `pair ${p}`).toBe(want(ph, pt, p));
+    }
+  });
+
   it('compressMany equals the scalar compression on random states and blocks', () => {
     const n = 20_001;
     const states = new Int32Array(randomBytes(n * 32).buffer.slice(0));
@@ -144,6 +168,21 @@ describe.each(hashers.map((h) => [h.kind, h] as const))('batch hasher %s', (_kin
     const full = new Int32Array(some.length * 8);
     h.commitPriorityDigests(mid, c, some, full);
     for (let k = 0; k < some.length; k++) expect(wordsToHex(full, k * 8)).toBe(want(100 + k).toString('hex'));
+  });
+
+  it('v2 priorities in sequence (no index): the commitments read as they are, across chunks and a partial group', () => {
+    // 16,384 lanes per chunk: 20,003 − 5 entries make a full chunk, then 3,614 (not a multiple of 4)
+    const n = 20_003;
+    const seed = randomBytes(32).toString('hex');
+    const mid = midstate(Buffer.from(seed, 'ascii'));
+    const c = new Int32Array(randomBytes(n * 32).buffer.slice(0));
+    const first = new Int32Array(n);
+    h.commitPriorities(mid, c, null, 5, n - 5, first);
+    expect(first.subarray(0, 5).every((x) => x === 0)).toBe(true);
+    for (let k = 5; k < n; k++) {
+      const want = createHash('sha256').update(seed).update(':').update(Buffer.from(wordsToHex(c, k * 8), 'hex')).digest();
+      expect(first[k]! >>> 0, `entry ${k}`).toBe(want.readUInt32BE(0));
+    }
   });
 });
 
