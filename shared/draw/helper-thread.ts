@@ -90,6 +90,8 @@ export interface CpriJob {
   /** With a steal: items [start, start + count) of the whole arrays. */
   start?: number;
   steal?: Steal;
+  /** The full digests instead (BatchHasher.commitPriorityDigests): `first` holds 8 words per item of idx. */
+  digests?: boolean;
 }
 /** The public pool's buckets, claimed one at a time with the calling thread (sortClaimedDigests). */
 export interface DigestClaimJob {
@@ -143,7 +145,10 @@ for (;;) {
     else if (job.kind === 'comp') h.compressMany(job.states, job.blocks, job.count);
     else if (job.kind === 'cmt' && job.steal) stealChunks(job.steal, job.count, (k, n) => h.commitments(job.salts, job.u, job.tails, job.tailOf, job.start! + k, n, job.out));
     else if (job.kind === 'cmt') h.commitments(job.salts, job.u, job.tails, job.tailOf, 0, job.count, job.out);
-    else if (job.kind === 'cpri' && job.steal) stealChunks(job.steal, job.count, (k, n) => h.commitPriorities(job.mid, job.c, job.idx, job.start! + k, n, job.first));
+    else if (job.kind === 'cpri' && job.digests) {
+      const j = job;
+      stealChunks(j.steal!, j.count, (k, n) => h.commitPriorityDigests(j.mid, j.c, j.idx!.subarray(k, k + n), j.first.subarray(k * 8, (k + n) * 8)));
+    } else if (job.kind === 'cpri' && job.steal) stealChunks(job.steal, job.count, (k, n) => h.commitPriorities(job.mid, job.c, job.idx, job.start! + k, n, job.first));
     else if (job.kind === 'cpri') h.commitPriorities(job.mid, job.c, job.idx, 0, job.count, job.first);
     else if (job.kind === 'pair' && job.steal) {
       const j = job;

@@ -257,7 +257,18 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
       if (!split(job, () => base.commitPriorities(mid, c, idx, start, half, first))) return base.commitPriorities(mid, c, idx, s2, n2, first);
       if (job.first.buffer !== first.buffer) first.set(job.first, s2);
     },
-    commitPriorityDigests: (mid, c, idx, out) => base.commitPriorityDigests(mid, c, idx, out),
+    commitPriorityDigests(mid, c, idx, out) {
+      // the selection's entries near its thresholds: reads of c at random, shared by both threads
+      // (in place only: a copy of c would cost more than the hashing)
+      if (idx.length < MIN_SPLIT || !worker || !(isShared(c) && isShared(idx) && isShared(out))) return base.commitPriorityDigests(mid, c, idx, out);
+      const job: CpriJob = { kind: 'cpri', mid: sharedCopy(mid, Int32Array), c, idx, count: idx.length, first: out, digests: true, steal: newSteal() };
+      return splitChunks(
+        job,
+        idx.length,
+        (k, n) => base.commitPriorityDigests(mid, c, idx.subarray(k, k + n), out.subarray(k * 8, (k + n) * 8)),
+        () => base.commitPriorityDigests(mid, c, idx, out),
+      );
+    },
     sortBuckets(src, other, bounds, v0, v1, hi, d, own) {
       return split({ kind: 'sort', src, other, bounds, v0, v1, hi, d }, own);
     },

@@ -79,6 +79,12 @@ describe('parallel hasher', () => {
     two.commitPriorities(mid, shared, idx, 2, n - 2, f3);
     expect(Array.from(f2)).toEqual(Array.from(f1));
     expect(Array.from(f3)).toEqual(Array.from(f1));
+    // the full digests of the entries near the selection's thresholds: both threads in place
+    const some = sh(Uint32Array.from({ length: 40_003 }, (_, k) => (k * 7919) % n));
+    const d1 = new Int32Array(some.length * 8), d2 = new Int32Array(new SharedArrayBuffer(some.length * 32));
+    one.commitPriorityDigests(mid, a, some, d1);
+    two.commitPriorityDigests(mid, shared, some, d2);
+    expect(Buffer.from(d2.buffer).equals(Buffer.from(d1.buffer))).toBe(true);
     expect(two.threads).toBe(2);
   });
 

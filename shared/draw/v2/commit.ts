@@ -392,7 +392,8 @@ export function commitmentHash(): { update(d: Int32Array, a: number, e: number):
 
 /** Full priority digests of the commitments c[8·idx[k]..] (8 words each, in idx order). */
 export function priorities(seed: string, c: Int32Array, idx: Uint32Array, hasher: BatchHasher): Int32Array {
-  const out = new Int32Array(idx.length * 8);
+  // shared: the helper thread writes its chunks in place (BatchHasher.commitPriorityDigests)
+  const out = sharedInts(idx.length * 8);
   hasher.commitPriorityDigests(midstate(Buffer.from(seed, 'ascii')), c, idx, out);
   return out;
 }
@@ -466,7 +467,7 @@ function histogram16(first: Int32Array, a: number, b: number, hist: Uint32Array)
 function gatherBelow(first: Int32Array, pub: Uint32Array | null, a: number, b: number, limit: number): Uint32Array {
   let m = 0;
   for (let j = a; j < b; j++) if (first[j]! >>> 16 <= limit) m++;
-  const out = new Uint32Array(m);
+  const out = new Uint32Array(new SharedArrayBuffer(m * 4));
   m = 0;
   for (let j = a; j < b; j++) if (first[j]! >>> 16 <= limit) out[m++] = j;
   if (pub) for (let k = 0; k < m; k++) out[k] = pub[out[k]!]!;
