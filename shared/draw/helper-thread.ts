@@ -92,6 +92,8 @@ export interface CpriJob {
   steal?: Steal;
   /** The full digests instead (BatchHasher.commitPriorityDigests): `first` holds 8 words per item of idx. */
   digests?: boolean;
+  /** The first words' tops instead (BatchHasher.commitPriorityTops; idx null, with a steal). */
+  top?: Uint16Array;
 }
 /** The public pool's buckets, claimed one at a time with the calling thread (sortClaimedDigests). */
 export interface DigestClaimJob {
@@ -148,6 +150,9 @@ for (;;) {
     else if (job.kind === 'cpri' && job.digests) {
       const j = job;
       stealChunks(j.steal!, j.count, (k, n) => h.commitPriorityDigests(j.mid, j.c, j.idx!.subarray(k, k + n), j.first.subarray(k * 8, (k + n) * 8)));
+    } else if (job.kind === 'cpri' && job.top) {
+      const j = job;
+      stealChunks(j.steal!, j.count, (k, n) => h.commitPriorityTops(j.mid, j.c, j.start! + k, n, j.top!));
     } else if (job.kind === 'cpri' && job.steal) stealChunks(job.steal, job.count, (k, n) => h.commitPriorities(job.mid, job.c, job.idx, job.start! + k, n, job.first));
     else if (job.kind === 'cpri') h.commitPriorities(job.mid, job.c, job.idx, 0, job.count, job.first);
     else if (job.kind === 'pair' && job.steal) {

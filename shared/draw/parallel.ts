@@ -257,6 +257,16 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
       if (!split(job, () => base.commitPriorities(mid, c, idx, start, half, first))) return base.commitPriorities(mid, c, idx, s2, n2, first);
       if (job.first.buffer !== first.buffer) first.set(job.first, s2);
     },
+    commitPriorityTops(mid, c, start, count, top) {
+      if (count < MIN_SPLIT || !worker || !(isShared(c) && isShared(top))) return base.commitPriorityTops(mid, c, start, count, top);
+      const job: CpriJob = { kind: 'cpri', mid: sharedCopy(mid, Int32Array), c, idx: null, start, count, first: new Int32Array(0), top, steal: newSteal() };
+      return splitChunks(
+        job,
+        count,
+        (k, n) => base.commitPriorityTops(mid, c, start + k, n, top),
+        () => base.commitPriorityTops(mid, c, start, count, top),
+      );
+    },
     commitPriorityDigests(mid, c, idx, out) {
       // the selection's entries near its thresholds: reads of c at random, shared by both threads
       // (in place only: a copy of c would cost more than the hashing)

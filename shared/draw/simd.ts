@@ -42,6 +42,12 @@ export interface BatchHasher {
    * idx null: the commitments in sequence (idx[k] = k), as the public pool holds them.
    */
   commitPriorities(mid: Int32Array, c: Int32Array, idx: Uint32Array | null, start: number, count: number, first: Int32Array): void;
+  /**
+   * The top 16 bits of the same first words, commitments in sequence: top[k] = first word of
+   * c[8k..8k+8) >>> 16 for k in [start, start+count) (all the selection reads of them: half the
+   * memory of the first words).
+   */
+  commitPriorityTops(mid: Int32Array, c: Int32Array, start: number, count: number, top: Uint16Array): void;
   /** The same priorities in full: out[8k..8k+8) for the commitments c[8·idx[k]..], k < idx.length. */
   commitPriorityDigests(mid: Int32Array, c: Int32Array, idx: Uint32Array, out: Int32Array): void;
 }
@@ -144,6 +150,15 @@ export function scalarHasher(): BatchHasher {
         first[k] = out[0]!;
       }
     },
+    commitPriorityTops(mid, c, start, count, top) {
+      const blk = new Int32Array(16);
+      for (const [i, v] of COMMIT_PRIORITY_TAIL) blk[i] = v;
+      for (let k = start; k < start + count; k++) {
+        commitPriorityWords(c, k * 8, blk, 0, 1);
+        compress(mid, 0, blk, 0, out, 0);
+        top[k] = out[0]! >>> 16;
+      }
+    },
     commitPriorityDigests(mid, c, idx, dst) {
       const blk = new Int32Array(16);
       for (const [i, v] of COMMIT_PRIORITY_TAIL) blk[i] = v;
@@ -191,6 +206,7 @@ const sleb = (n: number): number[] => {
  *                                gathers each word across the four lanes and shifts in the ":"
  *                                itself, so the glue copies with one TypedArray.set; it writes
  *                                only the first words, in lane order (one copy back as well)
+ *   ctop      (in, out, groups): craw writing the first words' top 16 bits (out[4·group + lane], u16)
  *   pair      (in, out, groups): score blocks by index: in[k] = the lane's target (pairHead),
  *                                in[LANES + k] = its inspector (pairTail); words 0..4 from the
  *                                targets' heads at the address held at HEAD_BASE (+ 20 · target),
@@ -199,7 +215,7 @@ const sleb = (n: number): number[] => {
  *   fixed     (in, out, groups): 16 message words per lane, state = midstate at 0
  *   generic   (in, state, groups): 16 message words per lane, per-lane state updated in place
  */
-function kernel(mode: 'priority' | 'cprio' | 'craw' | 'pair' | 'fixed' | 'generic'): number[] {
+function kernel(mode: 'priority' | 'cprio' | 'craw' | 'ctop' | 'pair' | 'fixed' | 'generic'): number[] {
   const c: number[] = [];
   // locals: params 0..2 (i32); v128: W ring 3..18, a..h 19..26, state 27..34, t1 35, t2 36
   const P0 = 0, P1 = 1, GROUPS = 2, W = 3, A = 19, ST = 27, T1 = 35, T2 = 36;
@@ -225,7 +241,8 @@ function kernel(mode: 'priority' | 'cprio' | 'craw' | 'pair' | 'fixed' | 'generi
   const rotr = (x: number, n: number) => (get(x), shr(n), get(x), shl(32 - n), or());
 
   const known: (number | undefined)[] = new Array(64).fill(undefined);
-  const tail = mode === 'priority' ? PRIORITY_TAIL : mode === 'cprio' || mode === 'craw' ? COMMIT_PRIORITY_TAIL : undefined;
+  const raw = mode === 'craw' || mode === 'ctop';
+  const tail = mode === 'priority' ? PRIORITY_TAIL : mode === 'cprio' || raw ? COMMIT_PRIORITY_TAIL : undefined;
   if (tail) for (const [i, v] of tail) known[i] = v;
   const s0 = (x: number) => (((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3)) | 0;
   const s1 = (x: number) => (((x >>> 17) | (x << 15)) ^ ((x >>> 19) | (x << 13)) ^ (x >>> 10)) | 0;
@@ -234,7 +251,7 @@ function kernel(mode: 'priority' | 'cprio' | 'craw' | 'pair' | 'fixed' | 'generi
   if (mode !== 'generic') for (let j = 0; j < 8; j++) (i32(0), simd(0), c.push(4, ...uleb(j * 16)), set(ST + j));
   c.push(0x03, 0x40); // loop
   if (mode === 'generic') for (let j = 0; j < 8; j++) (load(P1, j * 16), set(ST + j));
-  const msgWords = mode === 'priority' ? 5 : mode === 'cprio' ? 9 : mode === 'craw' ? 8 : mode === 'pair' ? 1 : 16;
+  const msgWords = mode === 'priority' ? 5 : mode === 'cprio' ? 9 : raw ? 8 : mode === 'pair' ? 1 : 16;
   if (mode === 'pair') {
     // the lanes' head and tail addresses (i32 locals), then each word gathered across the lanes
     const HA = 37, TA = 41, HB = 45;
@@ -251,7 +268,7 @@ function kernel(mode: 'priority' | 'cprio' | 'craw' | 'pair' | 'fixed' | 'generi
       }
       set(wl(i));
     }
-  } else if (mode === 'craw') {
+  } else if (raw) {
     // commitment word j of the four lanes (i32.load at lane·32 + j·4) into a..h, then
     // w0 = ":" ‖ c0 >>> 8, w_j = c_{j-1} << 24 | c_j >>> 8, w8 = c7 << 24 | 0x80 << 16
     for (let j = 0; j < 8; j++) {
@@ -305,14 +322,19 @@ function kernel(mode: 'priority' | 'cprio' | 'craw' | 'pair' | 'fixed' | 'generi
     get(T1), get(T2), add(), set(h);
   }
   // craw: only the first words, contiguous (out[4·group + lane]); the others: the 8-word states
-  const outWords = mode === 'craw' || mode === 'pair' ? 1 : 8;
+  const outWords = mode === 'ctop' ? 0 : mode === 'craw' || mode === 'pair' ? 1 : 8;
   for (let j = 0; j < outWords; j++) {
     get(P1), get(A + j), get(ST + j), add();
     simd(11), c.push(4, ...uleb(j * 16));
   }
+  if (mode === 'ctop') {
+    // (a + H0) >>> 16, narrowed to u16 (i16x8.narrow_i32x4_u), its low 8 bytes stored (v128.store64_lane)
+    get(P1), get(A), get(ST), add(), shr(16), set(T1), get(T1), get(T1), simd(134);
+    simd(91), c.push(3, 0, 0);
+  }
   // advance pointers, count down groups
   get(P0), i32(msgWords * 16), c.push(0x6a), set(P0);
-  get(P1), i32(outWords * 16), c.push(0x6a), set(P1);
+  get(P1), i32(mode === 'ctop' ? 8 : outWords * 16), c.push(0x6a), set(P1);
   get(GROUPS), i32(1), c.push(0x6b), c.push(0x22, ...uleb(GROUPS)), c.push(0x0d, 0);
   c.push(0x0b); // end loop
   c.push(0x0b); // end function
@@ -332,14 +354,14 @@ const TAILS = OUT + LANES * 32; // byte offset: the pair kernel's tails (the mem
 function assemble(): Uint8Array {
   const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...body];
   const name = (s: string) => [...uleb(s.length), ...Array.from(s, (ch) => ch.charCodeAt(0))];
-  const funcs = [kernel('priority'), kernel('generic'), kernel('fixed'), kernel('cprio'), kernel('craw'), kernel('pair')].flatMap((b) => [...uleb(b.length), ...b]);
+  const funcs = [kernel('priority'), kernel('generic'), kernel('fixed'), kernel('cprio'), kernel('craw'), kernel('pair'), kernel('ctop')].flatMap((b) => [...uleb(b.length), ...b]);
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [1, 0x60, 3, 0x7f, 0x7f, 0x7f, 0]),
-    ...section(3, [6, 0, 0, 0, 0, 0, 0]),
+    ...section(3, [7, 0, 0, 0, 0, 0, 0, 0]),
     ...section(5, [1, 0x00, ...uleb(PAGES)]),
-    ...section(7, [7, ...name('prio'), 0, 0, ...name('comp'), 0, 1, ...name('fixd'), 0, 2, ...name('cpri'), 0, 3, ...name('craw'), 0, 4, ...name('pair'), 0, 5, ...name('mem'), 2, 0]),
-    ...section(10, [6, ...funcs]),
+    ...section(7, [8, ...name('prio'), 0, 0, ...name('comp'), 0, 1, ...name('fixd'), 0, 2, ...name('cpri'), 0, 3, ...name('craw'), 0, 4, ...name('pair'), 0, 5, ...name('ctop'), 0, 6, ...name('mem'), 2, 0]),
+    ...section(10, [7, ...funcs]),
   ]);
 }
 
@@ -383,9 +405,11 @@ function wasmGlue(exports: Record<string, unknown>, layout: { IN: number; OUT: n
   const cpri = exports['cpri'] as (p0: number, p1: number, groups: number) => void;
   const craw = exports['craw'] as (p0: number, p1: number, groups: number) => void;
   const pair = exports['pair'] as (p0: number, p1: number, groups: number) => void;
+  const ctop = exports['ctop'] as (p0: number, p1: number, groups: number) => void;
   const memory = exports['mem'] as { buffer: ArrayBuffer; grow(pages: number): number };
   let mem = new Int32Array(memory.buffer);
   let memU = new Uint32Array(memory.buffer);
+  let mem16 = new Uint16Array(memory.buffer);
   const inW = IN >> 2;
   const outW = OUT >> 2;
   /** The midstate, broadcast to the four lanes. */
@@ -468,7 +492,7 @@ function wasmGlue(exports: Record<string, unknown>, layout: { IN: number; OUT: n
       const tailsEnd = TAILS + tail.length * 4;
       if (count && tailsEnd > memory.buffer.byteLength) {
         memory.grow(Math.ceil((tailsEnd - memory.buffer.byteLength) / 65_536));
-        (mem = new Int32Array(memory.buffer)), (memU = new Uint32Array(memory.buffer));
+        (mem = new Int32Array(memory.buffer)), (memU = new Uint32Array(memory.buffer)), (mem16 = new Uint16Array(memory.buffer));
       }
       if (count) mem.set(tail, TAILS >> 2);
       for (let base = 0; base < count; base += LANES) {
@@ -532,6 +556,15 @@ function wasmGlue(exports: Record<string, unknown>, layout: { IN: number; OUT: n
           craw(IN, OUT, (n + 3) >> 2);
           first.set(mem.subarray(outW, outW + n), base);
         }
+      }
+    },
+    commitPriorityTops(mid, c, start, count, top) {
+      loadMid(mid);
+      for (let base = start; base < start + count; base += LANES) {
+        const n = Math.min(LANES, start + count - base);
+        mem.set(c.subarray(base * 8, (base + n) * 8), inW);
+        ctop(IN, OUT, (n + 3) >> 2);
+        top.set(mem16.subarray(OUT >> 1, (OUT >> 1) + n), base);
       }
     },
     commitPriorityDigests(mid, c, idx, dst) {

@@ -385,6 +385,7 @@ describe.each([
       pairFirstWords: (_m, _h, _t, _ph, _pt, count, first) => first.fill(0, 0, count),
       commitments: hasher.commitments.bind(hasher),
       commitPriorities: hasher.commitPriorities.bind(hasher),
+      commitPriorityTops: hasher.commitPriorityTops.bind(hasher),
       commitPriorityDigests: hasher.commitPriorityDigests.bind(hasher),
     };
     const a = matchTeams(p, sel, seed, { teamSize: K, jointUnits: [] }, hasher);

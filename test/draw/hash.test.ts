@@ -179,9 +179,13 @@ describe.each(hashers.map((h) => [h.kind, h] as const))('batch hasher %s', (_kin
     const first = new Int32Array(n);
     h.commitPriorities(mid, c, null, 5, n - 5, first);
     expect(first.subarray(0, 5).every((x) => x === 0)).toBe(true);
+    const top = new Uint16Array(n);
+    h.commitPriorityTops(mid, c, 5, n - 5, top);
+    expect(top.subarray(0, 5).every((x) => x === 0)).toBe(true);
     for (let k = 5; k < n; k++) {
       const want = createHash('sha256').update(seed).update(':').update(Buffer.from(wordsToHex(c, k * 8), 'hex')).digest();
       expect(first[k]! >>> 0, `entry ${k}`).toBe(want.readUInt32BE(0));
+      expect(top[k], `entry ${k}`).toBe(want.readUInt16BE(0));
     }
   });
 });

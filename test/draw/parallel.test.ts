@@ -79,6 +79,12 @@ describe('parallel hasher', () => {
     two.commitPriorities(mid, shared, idx, 2, n - 2, f3);
     expect(Array.from(f2)).toEqual(Array.from(f1));
     expect(Array.from(f3)).toEqual(Array.from(f1));
+    // the first words' tops of commitments in sequence, both threads in place
+    const t1 = new Uint16Array(n), t2 = new Uint16Array(new SharedArrayBuffer(n * 2));
+    one.commitPriorityTops(mid, a, 3, n - 3, t1);
+    two.commitPriorityTops(mid, shared, 3, n - 3, t2);
+    expect(Array.from(t2)).toEqual(Array.from(t1));
+    expect(t1.subarray(3, 20).some((x) => x !== 0)).toBe(true);
     // the full digests of the entries near the selection's thresholds: both threads in place
     const some = sh(Uint32Array.from({ length: 40_003 }, (_, k) => (k * 7919) % n));
     const d1 = new Int32Array(some.length * 8), d2 = new Int32Array(new SharedArrayBuffer(some.length * 32));
