@@ -143,11 +143,16 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
   let maxPer = 0;
   for (let r = 0; r < m; r++) maxPer = Math.max(maxPer, eligOff[r + 1]! - eligOff[r]!);
   const cap0 = Math.min(pairsTotal, Math.max(PAIRS_PER_CHUNK, maxPer));
-  const pairHead = new Uint32Array(new SharedArrayBuffer(Math.max(1, cap0) * 4));
-  const tailBuf = new Uint32Array(new SharedArrayBuffer(Math.max(1, cap0) * 4));
-  let pairTail = tailBuf; // the chunk's pairs
-  // shared memory: both threads write their chunks of a batch straight into it (parallel.ts)
-  const first = new Int32Array(new SharedArrayBuffer(Math.max(1, cap0) * 4), 0, cap0);
+  // two chunks' buffers: the next chunk's scores are hashed (the helper thread, and this one
+  // when it is done) while this thread picks the current chunk's teams
+  const bufs = [0, 1].map(() => ({
+    pairHead: new Uint32Array(new SharedArrayBuffer(Math.max(1, cap0) * 4)),
+    tailBuf: new Uint32Array(new SharedArrayBuffer(Math.max(1, cap0) * 4)),
+    // shared memory: both threads write their chunks of a batch straight into it (parallel.ts)
+    first: new Int32Array(new SharedArrayBuffer(Math.max(1, cap0) * 4), 0, cap0),
+  }));
+  let pairTail = bufs[0]!.tailBuf; // the pairs of the chunk being picked
+  let first = bufs[0]!.first;
   const taken = new Uint8Array(maxPer); // by position within the target's pairs
   const chosen = new Uint32Array(k); // pair positions of the team being filled
   let nChosen = 0;
@@ -192,13 +197,20 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
     chosen[nChosen++] = start + best;
   };
 
-  let r0 = 0;
-  while (r0 < m) {
-    // a chunk of whole targets with at most ~PAIRS_PER_CHUNK pairs
+  interface Chunk {
+    r0: number;
+    r1: number;
+    base: number;
+    np: number;
+    b: (typeof bufs)[number];
+  }
+  /** A chunk of whole targets from r0 with at most ~PAIRS_PER_CHUNK pairs: its pairs into b. */
+  const build = (r0: number, b: Chunk['b']): Chunk => {
     let r1 = r0 + 1;
     while (r1 < m && eligOff[r1 + 1]! - eligOff[r0]! <= PAIRS_PER_CHUNK) r1++;
     const base = eligOff[r0]!;
     const np = eligOff[r1]! - base;
+    const { pairHead, tailBuf } = b;
     for (let r = r0, x = 0; r < r1; r++) {
       const members = p.areaMembers[areaOf[r]!]!;
       let e = ex0[r]!;
@@ -211,37 +223,46 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
         tailBuf[x++] = ix;
       }
     }
-    pairTail = tailBuf.subarray(0, np);
-    if (oneBlock) hasher.pairFirstWords(mid, head, tailFlat, pairHead, pairTail, np, first);
-    else {
-      // some id is longer than 35 bytes: full states, then a second block where needed
-      const states = new Int32Array(np * 8);
-      const blocks = new Int32Array(np * 16);
-      const second: number[] = [];
-      for (let x = 0; x < np; x++) {
-        states.set(mid, x * 8);
-        const h = pairHead[x]! * 5;
-        for (let j = 0; j < 5; j++) blocks[x * 16 + j] = head[h + j]!;
-        const t = tails[pairTail[x]!]!;
-        for (let j = 0; j < 11; j++) blocks[x * 16 + 5 + j] = t[j]!;
-        if (t.length > 11) second.push(x);
-      }
-      hasher.compressMany(states, blocks, np);
-      if (second.length) {
-        const s2 = new Int32Array(second.length * 8);
-        const b2 = new Int32Array(second.length * 16);
-        second.forEach((x, j) => {
-          for (let w = 0; w < 8; w++) s2[j * 8 + w] = states[x * 8 + w]!;
-          b2.set(tails[pairTail[x]!]!.subarray(11, 27), j * 16);
-        });
-        hasher.compressMany(s2, b2, second.length);
-        second.forEach((x, j) => {
-          for (let w = 0; w < 8; w++) states[x * 8 + w] = s2[j * 8 + w]!;
-        });
-      }
-      for (let x = 0; x < np; x++) first[x] = states[x * 8]!;
+    return { r0, r1, base, np, b };
+  };
+  /** The chunk's first score words; `alongside` runs on this thread meanwhile. */
+  const hash = (ch: Chunk, alongside?: () => void): void => {
+    const { pairHead, first } = ch.b, np = ch.np;
+    const pairTail = ch.b.tailBuf.subarray(0, np);
+    if (oneBlock) return hasher.pairFirstWords(mid, head, tailFlat, pairHead, pairTail, np, first, alongside);
+    alongside?.();
+    // some id is longer than 35 bytes: full states, then a second block where needed
+    const states = new Int32Array(np * 8);
+    const blocks = new Int32Array(np * 16);
+    const second: number[] = [];
+    for (let x = 0; x < np; x++) {
+      states.set(mid, x * 8);
+      const h = pairHead[x]! * 5;
+      for (let j = 0; j < 5; j++) blocks[x * 16 + j] = head[h + j]!;
+      const t = tails[pairTail[x]!]!;
+      for (let j = 0; j < 11; j++) blocks[x * 16 + 5 + j] = t[j]!;
+      if (t.length > 11) second.push(x);
     }
-
+    hasher.compressMany(states, blocks, np);
+    if (second.length) {
+      const s2 = new Int32Array(second.length * 8);
+      const b2 = new Int32Array(second.length * 16);
+      second.forEach((x, j) => {
+        for (let w = 0; w < 8; w++) s2[j * 8 + w] = states[x * 8 + w]!;
+        b2.set(tails[pairTail[x]!]!.subarray(11, 27), j * 16);
+      });
+      hasher.compressMany(s2, b2, second.length);
+      second.forEach((x, j) => {
+        for (let w = 0; w < 8; w++) states[x * 8 + w] = s2[j * 8 + w]!;
+      });
+    }
+    for (let x = 0; x < np; x++) first[x] = states[x * 8]!;
+  };
+  /** The teams of the chunk's targets, in order (the caps' loads carry over to the next chunk). */
+  const picks = (ch: Chunk): void => {
+    const { r0, r1, base } = ch;
+    pairTail = ch.b.tailBuf.subarray(0, ch.np);
+    first = ch.b.first;
     for (let r = r0; r < r1; r++) {
       cand = sel.order[r]!;
       if (fullCache.size) fullCache.clear();
@@ -266,7 +287,16 @@ export function matchTeams(p: CompiledPool, sel: Selection, seed: string, params
       }
       teamOff[r + 1] = o + nChosen;
     }
-    r0 = r1;
+  };
+  // chunk i + 1 hashed while chunk i is picked
+  let cur = m > 0 ? build(0, bufs[0]!) : undefined;
+  if (cur) hash(cur);
+  for (let i = 1; cur; i++) {
+    const now = cur;
+    const next = now.r1 < m ? build(now.r1, bufs[i & 1]!) : undefined;
+    if (next) hash(next, () => picks(now));
+    else picks(now);
+    cur = next;
   }
   return { teamOff, teamMembers, areas, cap, load, capYields };
 }

@@ -175,18 +175,19 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
       if (!split(job, () => base.compressMany(states, blocks, half))) return base.compressMany(states.subarray(half * 8), blocks.subarray(half * 16), count - half);
       if (job.states.buffer !== states.buffer) states.set(job.states, half * 8);
     },
-    pairFirstWords(mid, head, tail, pairHead, pairTail, count, first) {
-      if (count < MIN_SPLIT || !worker) return base.pairFirstWords(mid, head, tail, pairHead, pairTail, count, first);
+    pairFirstWords(mid, head, tail, pairHead, pairTail, count, first, alongside) {
+      if (count < MIN_SPLIT || !worker) return base.pairFirstWords(mid, head, tail, pairHead, pairTail, count, first, alongside);
       if (isShared(head) && isShared(pairHead) && isShared(pairTail) && isShared(first)) {
-        // both threads take chunks until none is left: the calling thread never waits for a slower half
+        // both threads take chunks until none is left: the calling thread never waits for a slower
+        // half; it first does its `alongside` work (matching: the previous chunk's teams)
         const job: PairJob = { kind: 'pair', mid: sharedCopy(mid, Int32Array), head, tail: sharedCopy(tail, Int32Array), pairHead, pairTail, count, first, steal: newSteal() };
-        return splitChunks(
-          job,
-          count,
-          (k, n) => base.pairFirstWords(mid, head, tail, pairHead.subarray(k, k + n), pairTail.subarray(k, k + n), n, first.subarray(k, k + n)),
-          () => base.pairFirstWords(mid, head, tail, pairHead, pairTail, count, first),
-        );
+        const chunk = (k: number, n: number) => base.pairFirstWords(mid, head, tail, pairHead.subarray(k, k + n), pairTail.subarray(k, k + n), n, first.subarray(k, k + n));
+        const own = () => (alongside?.(), stealChunks(job.steal!, count, chunk));
+        // (a helper that did not answer: all of it here, `alongside` done already)
+        if (!split(job, own)) base.pairFirstWords(mid, head, tail, pairHead, pairTail, count, first);
+        return;
       }
+      alongside?.();
       const half = count >> 1;
       const job: PairJob = {
         kind: 'pair',

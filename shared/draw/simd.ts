@@ -27,8 +27,9 @@ export interface BatchHasher {
    * First words of single-block score hashes. For p in [0, count): first[p] = word 0 of
    * compress(mid, block) with block words 0..4 = head[5·pairHead[p] ..] and words 5..15 =
    * tail[11·pairTail[p] ..] (the target's ":" + uscc + ":" and the inspector's id + padding).
+   * `alongside` runs on the calling thread while a helper thread hashes (first, without one).
    */
-  pairFirstWords(mid: Int32Array, head: Int32Array, tail: Int32Array, pairHead: Uint32Array, pairTail: Uint32Array, count: number, first: Int32Array): void;
+  pairFirstWords(mid: Int32Array, head: Int32Array, tail: Int32Array, pairHead: Uint32Array, pairTail: Uint32Array, count: number, first: Int32Array, alongside?: () => void): void;
   /**
    * suiji-draw-v2 commitments of one-block candidate texts (docs/DRAW.md §14). For i in
    * [start, start+count): out[8i..8i+8) = SHA-256 of the 64-byte block salts[16i..16i+16) ‖
@@ -123,7 +124,8 @@ export function scalarHasher(): BatchHasher {
     compressMany(states, blocks, count) {
       for (let i = 0; i < count; i++) compress(states, i * 8, blocks, i * 16, states, i * 8);
     },
-    pairFirstWords(mid, head, tail, pairHead, pairTail, count, first) {
+    pairFirstWords(mid, head, tail, pairHead, pairTail, count, first, alongside) {
+      alongside?.();
       const blk = new Int32Array(16);
       for (let p = 0; p < count; p++) {
         const h = pairHead[p]! * 5, t = pairTail[p]! * 11;
@@ -486,7 +488,8 @@ function wasmGlue(exports: Record<string, unknown>, layout: { IN: number; OUT: n
         }
       }
     },
-    pairFirstWords(mid, head, tail, pairHead, pairTail, count, first) {
+    pairFirstWords(mid, head, tail, pairHead, pairTail, count, first, alongside) {
+      alongside?.();
       loadMid(mid);
       // the inspectors' tails once into the kernels' memory (grown to fit: ~12,000 fit as it is)
       const tailsEnd = TAILS + tail.length * 4;

@@ -24,6 +24,7 @@ import {
   type FreezeInput,
 } from '../../shared/draw/index.js';
 import { drawFixture, freezeFixture, loadFixture } from './fixtures.js';
+import { createParallelHasher } from '../../shared/draw/parallel.js';
 import { drawCount } from '../../shared/domain/sampling.js';
 
 const hasher = createHasher();
@@ -382,7 +383,7 @@ describe.each([
       priorities: (_m, _b, start, count, first) => first.fill(0, start, start + count),
       priorityDigests: hasher.priorityDigests.bind(hasher),
       compressMany: hasher.compressMany.bind(hasher),
-      pairFirstWords: (_m, _h, _t, _ph, _pt, count, first) => first.fill(0, 0, count),
+      pairFirstWords: (_m, _h, _t, _ph, _pt, count, first, alongside) => (alongside?.(), first.fill(0, 0, count)),
       commitments: hasher.commitments.bind(hasher),
       commitPriorities: hasher.commitPriorities.bind(hasher),
       commitPriorityTops: hasher.commitPriorityTops.bind(hasher),
@@ -472,7 +473,7 @@ describe('input validation', () => {
 });
 
 describe('matching over several chunks of pairs', () => {
-  it('gives the teams of a restatement of the rule when the pairs exceed one chunk (2 × 65,536 pairs)', () => {
+  it('gives the teams of a restatement of the rule when the pairs exceed one chunk (2 × 65,536 pairs), with the helper thread too', async () => {
     const ids = Array.from({ length: 120 }, (_, i) => `x${i}`);
     const pool: DrawPool = {
       inspectors: ids.map((id) => ({ id, unit: 'd' })),
@@ -501,5 +502,15 @@ describe('matching over several chunks of pairs', () => {
       return team.sort((a, b) => (score.get(a)! < score.get(b)! ? -1 : 1));
     });
     expect(order.map((_, r) => Array.from(m.teamMembers.subarray(m.teamOff[r]!, m.teamOff[r + 1]!)))).toEqual(teams);
+    // two threads: the second chunk's scores hashed while the first chunk's teams are picked
+    const two = createParallelHasher();
+    try {
+      const m2 = matchTeams(p, sel, seed, { teamSize: 2, jointUnits: [] }, two);
+      expect(two.threads).toBe(2);
+      expect(Array.from(m2.teamOff)).toEqual(Array.from(m.teamOff));
+      expect(Array.from(m2.teamMembers)).toEqual(Array.from(m.teamMembers));
+    } finally {
+      await two.close();
+    }
   });
 });

@@ -104,6 +104,19 @@ describe('parallel hasher', () => {
     one.pairFirstWords(mid, head, tail, pairHead, pairTail, count, a);
     two.pairFirstWords(mid, head, tail, pairHead, pairTail, count, b);
     expect(Buffer.from(b.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+    // shared arrays: chunks on both threads, the calling thread's `alongside` work first, once
+    const sh = <T extends Int32Array | Uint32Array>(x: T): T => {
+      const c = new (x.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(x.byteLength));
+      c.set(x as never);
+      return c;
+    };
+    const c = new Int32Array(new SharedArrayBuffer(count * 4));
+    let ran = 0;
+    two.pairFirstWords(mid, sh(head), tail, sh(pairHead), sh(pairTail), count, c, () => ran++);
+    expect(ran).toBe(1);
+    expect(Buffer.from(c.buffer).equals(Buffer.from(a.buffer))).toBe(true);
+    one.pairFirstWords(mid, head, tail, pairHead, pairTail, 10, a, () => ran++);
+    expect(ran).toBe(2);
   });
 
   it('radix sort: the first scatter and the buckets split between the threads give the one-thread order (shared prefix, duplicates)', () => {
