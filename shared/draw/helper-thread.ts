@@ -8,6 +8,7 @@
  */
 import { randomFillSync } from 'node:crypto';
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { gatherOpenings, type OpeningGather } from './gather.js';
 import { poolTextDigest } from './pool.js';
 import { instantiateKernels } from './simd.js';
 import { msdBuckets, scatterRecords, sortClaimedDigests, sortCounts, type DigestClaims } from './sort.js';
@@ -128,7 +129,9 @@ export interface Touch {
   /** Set to 1 by the calling thread once its own part of the job is done. */
   stop: Int32Array;
 }
-export type HelperJob = RecordScatterJob | FillJob | PrioJob | PoolJob | SortJob | PairJob | CompJob | CmtJob | CpriJob | DigestClaimJob;
+/** The drawn entries' salts and frozen commitments (gather.ts). */
+export type OpenGatherJob = OpeningGather & { kind: 'ogather' };
+export type HelperJob = OpenGatherJob | RecordScatterJob | FillJob | PrioJob | PoolJob | SortJob | PairJob | CompJob | CmtJob | CpriJob | DigestClaimJob;
 
 const { module, ctrl: ctrlBuffer, port } = workerData as HelperData;
 const h = instantiateKernels(module);
@@ -159,6 +162,7 @@ for (;;) {
       const j = job;
       stealChunks(j.steal!, j.count, (k, n) => h.pairFirstWords(j.mid, j.head, j.tail, j.pairHead.subarray(k, k + n), j.pairTail.subarray(k, k + n), n, j.first.subarray(k, k + n)));
     }
+    else if (job.kind === 'ogather') gatherOpenings(job);
     else if (job.kind === 'rscatter') scatterRecords(job.src, job.other, job.lo, job.hi, job.w, job.sh, job.pos);
     else if (job.kind === 'dclaim') sortClaimedDigests(job.words, job.idx, job.start, job.nb, job.claims);
     else if (job.kind === 'sort') msdBuckets(job.src, job.other, job.bounds, job.v0, job.v1, job.hi, job.d, job.src, counts);

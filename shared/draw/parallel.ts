@@ -289,6 +289,11 @@ export function createParallelHasher(opts: { warmUp?: boolean } = {}): ParallelH
     claimDigests(words, idx, start, nb, claims, own) {
       return split({ kind: 'dclaim', words, idx, start, nb, claims }, own);
     },
+    gatherOpenings(g, own) {
+      // the frozen salts and commitments read in place (a copy would cost more than the gather)
+      if (g.cand.length < MIN_SPLIT || !worker || !(isShared(g.salts) && isShared(g.sorted) && isShared(g.s16) && isShared(g.expect))) return own(), false;
+      return split({ kind: 'ogather', ...g }, own);
+    },
     fillRandom(buf, own) {
       return split({ kind: 'fill', buf }, own);
     },

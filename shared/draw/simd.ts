@@ -9,6 +9,7 @@
  * encoder and the same round structure as `sha256.ts`, so it can be reviewed as code.
  */
 import { IV, K, compress } from './sha256.js';
+import type { OpeningGather } from './gather.js';
 
 export interface BatchHasher {
   readonly kind: 'wasm-simd' | 'scalar';
@@ -51,6 +52,11 @@ export interface BatchHasher {
   commitPriorityTops(mid: Int32Array, c: Int32Array, start: number, count: number, top: Uint16Array): void;
   /** The same priorities in full: out[8k..8k+8) for the commitments c[8·idx[k]..], k < idx.length. */
   commitPriorityDigests(mid: Int32Array, c: Int32Array, idx: Uint32Array, out: Int32Array): void;
+  /**
+   * gatherOpenings(g) on a helper thread while `own` runs here (`own` always runs); false if no
+   * helper gathered (the caller then does). g's salts, sorted, s16 and expect must be shared memory.
+   */
+  gatherOpenings?(g: OpeningGather, own: () => void): boolean;
 }
 
 /** The constant words of a priority block: w5..w14 = 0, w15 = (64 + 19) * 8. */

@@ -9,6 +9,7 @@ import { radixRecords } from '../../shared/draw/sort.js';
 import { drawFixture, loadFixture, loadFixtureV2 } from './fixtures.js';
 import { commitSecret, commitSystemBytes, freezeDraw, PackedCandidates, serializeRecord, type PoolCandidate } from '../../shared/draw/index.js';
 import { freezeDrawV2 } from '../../shared/draw/v2/draw.js';
+import { gatherOpenings, type OpeningGather } from '../../shared/draw/gather.js';
 
 const one = createHasher();
 const two = createParallelHasher();
@@ -155,6 +156,26 @@ describe('parallel hasher', () => {
     expect(two.poolText(rec, n, u2, () => undefined)).toBe(want);
     expect(Buffer.from(u2).equals(Buffer.from(u1))).toBe(true);
     expect(two.threads).toBe(2);
+  });
+
+  it("gathers the drawn entries' salts and frozen commitments on the helper while the caller works: the one-thread gather", () => {
+    const n = 200_000, m = 20_001;
+    const salts = new Uint8Array(new SharedArrayBuffer(n * 16)), sorted = new Int32Array(new SharedArrayBuffer(n * 32));
+    salts.set(randomBytes(n * 16));
+    sorted.set(new Int32Array(randomBytes(n * 32).buffer));
+    const pick = (k: number) => Uint32Array.from({ length: m }, (_, r) => (r * k + 7) % n);
+    const byKey = (a: Uint32Array) => Uint32Array.from(a.keys()).sort((x, y) => a[x]! - a[y]!);
+    const cand = pick(9_973), positions = pick(7_919);
+    const g = (): OpeningGather => ({ salts, sorted, cand, byCand: byKey(cand), positions, rows: byKey(positions), s16: new Uint8Array(new SharedArrayBuffer(m * 16)), expect: new Int32Array(new SharedArrayBuffer(m * 32)) });
+    const a = g(), b = g();
+    gatherOpenings(a);
+    let ran = 0;
+    expect(two.gatherOpenings!(b, () => void ran++)).toBe(true);
+    expect(ran).toBe(1);
+    expect(Buffer.from(b.s16).equals(Buffer.from(a.s16))).toBe(true);
+    expect(Buffer.from(b.expect.buffer).equals(Buffer.from(a.expect.buffer))).toBe(true);
+    expect(Buffer.from(a.s16.subarray(16 * 5, 16 * 6)).equals(Buffer.from(salts.subarray(cand[5]! * 16, cand[5]! * 16 + 16)))).toBe(true);
+    expect(Array.from(a.expect.subarray(8 * 5, 8 * 6))).toEqual(Array.from(sorted.subarray(positions[5]! * 8, positions[5]! * 8 + 8)));
   });
 
   it('fills the salts on the helper thread while the caller works', () => {

@@ -18,6 +18,7 @@ import { HEX64, ID_RE, ISO_TIME, STRATA, type CompiledPool, type DrawPool } from
 import type { Selection } from '../select.js';
 import { sha256Hex } from '../sha256.js';
 import { createHasher, type BatchHasher } from '../simd.js';
+import { gatherOpenings, type OpeningGather } from '../gather.js';
 import { teamSize } from '../../domain/sampling.js';
 import { attachPoolLists, poolListsOf } from './pooltext.js';
 import { beaconTime, checkBeacon, type BeaconProof, type BeaconSpec } from './beacon.js';
@@ -406,6 +407,12 @@ export function drawWithSeedV2(
    * a frozen pool the order in which the candidates ascend (positionsByKey, made once here).
    */
   beforeMatch?: (pool: CompiledPool, positions: Uint32Array, candidates: Uint32Array, byCandidate?: Uint32Array) => void,
+  /**
+   * Over a frozen pool: called with the same positions, candidates and order and with `build`
+   * (copies the selected pool; must be called once), to do work beside it (runDrawV2: the
+   * openings' gathers on the helper thread).
+   */
+  besidePool?: (positions: Uint32Array, candidates: Uint32Array, byCandidate: Uint32Array, build: () => void) => void,
 ): DrawResultV2 {
   // selection over the commitments in public order (read in sequence), mapped back to indices
   const pos = selectV2(seed, sorted, null, bounds, freeze.strata.map((s) => s.toDraw), hasher);
@@ -413,10 +420,16 @@ export function drawWithSeedV2(
   for (let r = 0; r < byIndex.length; r++) byIndex[r] = order[pos.order[r]!]!;
   const selection: SelectionV2 = { ...pos, order: byIndex };
   const byCandidate = typeof opening === 'function' ? undefined : positionsByKey(selection.order);
-  const { pool, selection: sel } =
-    typeof opening === 'function'
-      ? selectedPool(base, Array.from(selection.order, (i) => opening(i)), selection.priority, selection.perStratum)
-      : { pool: selectedFromFrozen(opening, selection.order, byCandidate), selection: { order: iota(selection.order.length), priority: selection.priority, perStratum: selection.perStratum } };
+  let pool: CompiledPool, sel: Selection;
+  if (typeof opening === 'function') ({ pool, selection: sel } = selectedPool(base, Array.from(selection.order, (i) => opening(i)), selection.priority, selection.perStratum));
+  else {
+    let built: CompiledPool | undefined;
+    const build = () => void (built = selectedFromFrozen(opening, selection.order, byCandidate));
+    if (besidePool) besidePool(pos.order, selection.order, byCandidate!, build);
+    else build();
+    pool = built!;
+    sel = { order: iota(selection.order.length), priority: selection.priority, perStratum: selection.perStratum };
+  }
   beforeMatch?.(pool, pos.order, selection.order, byCandidate);
   const matching = matchTeams(pool, sel, seed, { teamSize: freeze.team.size, jointUnits: freeze.team.jointUnits }, hasher);
   return { seed, selection, positions: pos.order, pool, matching };
@@ -438,10 +451,20 @@ export function runDrawV2(
   const seed = deriveSeedV2(frozen.freezeDigest, closed.closeDigest, r.witnesses.map((w) => w.secret), r.system, r.beacons.map((b) => b.randomness));
   const sorted = frozen.sorted;
   const hasher = opts.hasher ?? createHasher();
-  let opened: Opened | undefined;
-  const check = (pool: CompiledPool, positions: Uint32Array, candidates: Uint32Array, byCandidate?: Uint32Array) =>
-    void (opened = checkOpenings(pool, positions, candidates, sorted, frozen.bounds, frozen.salts, hasher, byCandidate));
-  const result = drawWithSeedV2(seed, sorted, frozen.order, frozen.bounds, f, frozen.pool, frozen.pool, hasher, check);
+  let opened: Opened | undefined, gathered: OpeningGather | undefined;
+  // the openings' salts and frozen commitments (reads at random of the 10M-row arrays) gathered
+  // on the helper thread while this one copies the selected pool (they do not depend on it)
+  const beside = (positions: Uint32Array, cand: Uint32Array, byCand: Uint32Array, build: () => void) => {
+    const m = cand.length;
+    const g: OpeningGather = { salts: frozen.salts, sorted, cand, byCand, positions, rows: positionsByKey(positions), s16: new Uint8Array(new SharedArrayBuffer(m * SALT_BYTES)), expect: new Int32Array(new SharedArrayBuffer(m * 32)) };
+    if (!hasher.gatherOpenings?.(g, build)) {
+      if (!hasher.gatherOpenings) build();
+      gatherOpenings(g);
+    }
+    gathered = g;
+  };
+  const check = (pool: CompiledPool, positions: Uint32Array) => void (opened = checkOpenings(pool, positions, frozen.bounds, hasher, gathered!));
+  const result = drawWithSeedV2(seed, sorted, frozen.order, frozen.bounds, f, frozen.pool, frozen.pool, hasher, check, beside);
   // the record's commitments and salts read in sequence from what the opening gathered (and
   // checked equal to the frozen ones), not again at random from the frozen arrays
   const record = buildRecordV2(frozen, closed, r, result, { key: [], A: [], B: [], C: [], D: [] }, undefined, opened);
@@ -451,20 +474,19 @@ export function runDrawV2(
 }
 
 /**
- * Opens the drawn entries (public positions `positions`, their candidates `cand` — what the
- * stored, untrusted public order names there — opened into `pool` in the same order) against
+ * Opens the drawn entries (public positions `positions`, their candidates — what the stored,
+ * untrusted public order names there, their salts gathered by gatherOpenings — opened into
+ * `pool` in the same order) against
  * their commitments: each salt and candidate text must hash to the commitment at its
  * position, in its stratum's range, naming a frozen area and frozen inspectors. This is what
  * makes a stored state loaded by digest alone (loadFrozenStateV2) safe to draw from: the
  * commitments are the published ones, and an opening that does not match one is refused.
  */
-function checkOpenings(pool: CompiledPool, positions: Uint32Array, cand: Uint32Array, sorted: Int32Array, bounds: readonly number[], salts: Uint8Array, hasher: BatchHasher, byCand = positionsByKey(cand)): Opened {
+function checkOpenings(pool: CompiledPool, positions: Uint32Array, bounds: readonly number[], hasher: BatchHasher, g: OpeningGather): Opened {
   const m = pool.n, areas = pool.areaNames.length, inspectors = pool.inspectorIds.length;
   const bad = (r: number, why: string) => new Error(`frozen openings: the drawn entry at public position ${positions[r]} ${why}`);
-  const s16 = new Uint8Array(new SharedArrayBuffer(m * SALT_BYTES));
-  // the large arrays (10M rows at scale) read in sequence, not at random: `sorted` in ascending
-  // public position, the salts in ascending candidate index
-  const rows = positionsByKey(positions);
+  // in ascending public position (the first bad entry named is the lowest)
+  const rows = g.rows;
   for (let q = 0; q < m; q++) {
     const r = rows[q]!, j = positions[r]!;
     let s = 0;
@@ -473,16 +495,14 @@ function checkOpenings(pool: CompiledPool, positions: Uint32Array, cand: Uint32A
     if (pool.area[r]! >= areas) throw bad(r, `names area ${pool.area[r]} of ${areas}`);
     for (let x = pool.exclOff[r]!; x < pool.exclOff[r + 1]!; x++) if (pool.exclIdx[x]! >= inspectors) throw bad(r, 'names an unknown inspector');
   }
+  // the salts (by `cand`, the stored public order's candidates) and the frozen commitments (at
+  // `positions`) were gathered into the selection's order (gatherOpenings)
+  const c = commitAll(pool, g.s16, hasher), expect = g.expect;
   for (let q = 0; q < m; q++) {
-    const r = byCand[q]!;
-    for (let k = 0, a = cand[r]! * SALT_BYTES, b = r * SALT_BYTES; k < SALT_BYTES; k++) s16[b + k] = salts[a + k]!;
+    const r = rows[q]!;
+    for (let w = 0; w < 8; w++) if (c[r * 8 + w] !== expect[r * 8 + w]) throw bad(r, 'does not open its commitment (salt or candidate text changed since the freeze)');
   }
-  const c = commitAll(pool, s16, hasher);
-  for (let q = 0; q < m; q++) {
-    const r = rows[q]!, j = positions[r]! * 8;
-    for (let w = 0; w < 8; w++) if (c[r * 8 + w] !== sorted[j + w]) throw bad(r, 'does not open its commitment (salt or candidate text changed since the freeze)');
-  }
-  return { commitments: c, salts: s16 };
+  return { commitments: c, salts: g.s16 };
 }
 
 /** The drawn entries' commitments (8 words each) and salts, in the selection's order, as checkOpenings opened them. */
