@@ -349,4 +349,7 @@ function warmUp(h: ParallelHasher): void {
   const head = new Int32Array(5 * 64), tail = new Int32Array(11 * 8);
   const pairHead = Uint32Array.from({ length: n }, (_, p) => p % 64), pairTail = Uint32Array.from({ length: n }, (_, p) => p % 8);
   h.pairFirstWords(mid, head, tail, pairHead, pairTail, n, new Int32Array(n));
+  // the openings' gathers on the helper (RunDraw's first draw would run them cold there)
+  const perm = Uint32Array.from({ length: n }, (_, r) => (r * 40503) % n);
+  h.gatherOpenings?.({ salts: new Uint8Array(rec.buffer, 0, n * 16), sorted: words, cand: perm, byCand: perm, positions: perm, rows: perm, s16: new Uint8Array(new SharedArrayBuffer(n * 16)), expect: new Int32Array(new SharedArrayBuffer(n * 32)) }, () => undefined);
 }
