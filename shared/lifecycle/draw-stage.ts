@@ -22,7 +22,7 @@ import {
   type FreezeRecord,
   type ParallelHasher,
 } from '../draw/index.js';
-import { checkCodeOfTarget, eachTargetBlock, freezeDrawV2, rechainFreezeV2, recordV2Stream, runDrawV2, targetColumnsOf, type DrawRecordV2, type FreezeRecordV2 } from '../draw/v2/index.js';
+import { checkCodeOfTarget, eachTargetBlock, freezeDrawV2, namesAt, rechainFreezeV2, recordV2Stream, runDrawV2, targetColumnsOf, type DrawRecordV2, type FreezeRecordV2 } from '../draw/v2/index.js';
 import { getBlob, putBlob, putBlobStream } from '../blobs.js';
 import { prefaultHeap } from '../draw/memory.js';
 import { ceremonyRoundOf, getCeremony, updateCeremony } from '../store/ceremony.js';
@@ -355,11 +355,10 @@ export function drawnTargetsV2(record: DrawRecordV2, idOf: (pseudonym: string) =
   eachTargetBlock(c, ({ r0, m, priorities, usccs, salt }) => {
     for (let k = 0; k < m; k++) {
       const r = r0 + k;
-      // arrays of their exact size; an exclusion list only for the few targets that have one
-      const t0 = c.teamOff[r]!, team = new Array<string>(c.teamOff[r + 1]! - t0);
-      for (let x = 0; x < team.length; x++) team[x] = ids[c.teamMembers[t0 + x]!]!;
+      // an exclusion list only for the few targets that have one
+      const team = namesAt(ids, c.teamMembers, c.teamOff[r]!, c.teamOff[r + 1]!);
       const e0 = c.exclOff[r]!, e1 = c.exclOff[r + 1]!;
-      const checkCode = e0 === e1 ? salt(r) : checkCodeOfTarget({ salt: salt(r), exclusions: Array.from(c.exclIdx.subarray(e0, e1), (x) => c.ids[x]!) });
+      const checkCode = e0 === e1 ? salt(r) : checkCodeOfTarget({ salt: salt(r), exclusions: namesAt(c.ids, c.exclIdx, e0, e1) });
       out[r] = {
         uscc: usccs.slice(k * 18, k * 18 + 18),
         stratum: STRATA[c.strata[r]!]!,

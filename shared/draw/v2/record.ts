@@ -192,6 +192,16 @@ export function eachTargetBlock(c: TargetColumnsV2, f: (b: TargetBlock) => void)
   }
 }
 
+/**
+ * ids[idx[a]], …, ids[idx[b − 1]]: a target's team or exclusions named from the columns, in an
+ * array of its exact size (push would give each a backing store of 17).
+ */
+export function namesAt(ids: readonly string[], idx: Uint32Array, a: number, b: number): string[] {
+  const out = new Array<string>(b - a);
+  for (let x = a; x < b; x++) out[x - a] = ids[idx[x]!]!;
+  return out;
+}
+
 /** The targets as objects (what `record.targets` reads). */
 export function targetsFromColumns(c: TargetColumnsV2): DrawTargetV2[] {
   const ids = c.ids;
@@ -199,11 +209,8 @@ export function targetsFromColumns(c: TargetColumnsV2): DrawTargetV2[] {
   eachTargetBlock(c, ({ r0, m, commitments, priorities, usccs, salt }) => {
     for (let k = 0; k < m; k++) {
       const r = r0 + k;
-      // arrays of their exact size (push would give each a backing store of 17)
-      const t0 = c.teamOff[r]!, team = new Array<string>(c.teamOff[r + 1]! - t0);
-      for (let x = 0; x < team.length; x++) team[x] = ids[c.teamMembers[t0 + x]!]!;
-      const e0 = c.exclOff[r]!, exclusions = new Array<string>(c.exclOff[r + 1]! - e0);
-      for (let x = 0; x < exclusions.length; x++) exclusions[x] = ids[c.exclIdx[e0 + x]!]!;
+      const team = namesAt(ids, c.teamMembers, c.teamOff[r]!, c.teamOff[r + 1]!);
+      const exclusions = namesAt(ids, c.exclIdx, c.exclOff[r]!, c.exclOff[r + 1]!);
       targets[r] = {
         commitment: commitments.slice(k * 64, k * 64 + 64),
         uscc: usccs.slice(k * 18, k * 18 + 18),

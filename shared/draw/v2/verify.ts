@@ -22,6 +22,7 @@ import {
   digestsOf,
   DrawRecordV2Schema,
   eachTargetBlock,
+  namesAt,
   OutcomeRecordV2Schema,
   parseShape,
   targetColumnsOf,
@@ -206,7 +207,7 @@ export function verifyRecordV2(value: unknown, opts: { hasher?: BatchHasher } = 
   eachTargetBlock(cols, ({ r0, m, commitments, priorities, usccs }) => {
     for (let k = 0; k < m && !targetErr; k++) {
       const r = r0 + k, a = rec.targets[r]!;
-      const team = Array.from(cols.teamMembers.subarray(cols.teamOff[r]!, cols.teamOff[r + 1]!), (ix) => cols.ids[ix]!);
+      const team = namesAt(cols.ids, cols.teamMembers, cols.teamOff[r]!, cols.teamOff[r + 1]!);
       const b = {
         commitment: commitments.slice(k * 64, k * 64 + 64), uscc: usccs.slice(k * 18, k * 18 + 18), stratum: STRATA[cols.strata[r]!],
         area: cols.areaNames[cols.area[r]!], priority: priorities.slice(k * 64, k * 64 + 64), leader: team[0],
