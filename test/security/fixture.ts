@@ -59,26 +59,14 @@ export function jointResult(team: string[], codes = ['1'], extra: Record<string,
 export type TargetWithInspector = JointSetting['targets'][number] & { me: Inspector };
 
 /**
- * Set `clock` to the task's window, draw the joint task, take three targets each with the first
- * inspector of its team — the first target's inspector is neither other target's, so a
- * mail refused to that person concerns one target only (the draw is random: teams often begin
- * with the same person; a small department may lead every team with two people) — and move the
- * clock to the day results are entered.
+ * Set `clock` to the task's window, draw the joint task, take its first three targets each with
+ * the first inspector of its team, and move the clock to the day results are entered.
  */
 export async function jointTaskAtWork(clock: { set(iso: string): void } & Clock): Promise<{ s: JointSetting; mine: TargetWithInspector[] }> {
   setClock(clock);
   const s = await drawnJointTask();
-  const all = s.targets.map((t) => ({ ...t, me: s.inspectors.get(t.teamDepartments[0]!)!.find((i) => i.id === t.team[0])! }));
-  const same = (a: TargetWithInspector, b: TargetWithInspector) => a.me.id === b.me.id && a.me.department === b.me.department;
-  let mine: TargetWithInspector[] = [];
-  for (const first of all) {
-    const others = all.filter((t) => !same(t, first));
-    if (others.length >= 2) {
-      mine = [first, others[0]!, others[1]!];
-      break;
-    }
-  }
-  expect(mine.length, "the joint task draws three targets, the first one's inspector not the inspector of either other").toBe(3);
+  const mine = s.targets.slice(0, 3).map((t) => ({ ...t, me: s.inspectors.get(t.teamDepartments[0]!)!.find((i) => i.id === t.team[0])! }));
+  expect(mine.length, 'the joint task draws three targets').toBe(3);
   clock.set('2026-05-20T02:00:00Z');
   return { s, mine };
 }
