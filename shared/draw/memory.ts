@@ -47,6 +47,8 @@ export function heapRetained(env: NodeJS.ProcessEnv = process.env): boolean {
  * collection needed), leaving it in the process's heap for later allocations. The memory is
  * freed when the ports have closed, on the event loop (before a Lambda's first invocation):
  * the promise resolves then, with the megabytes prefaulted (0 if the heap would not keep them).
+ * (A detach invalidates V8's optimized typed-array code once per process: warmUpDraw detaches a
+ * buffer before it optimizes anything, so this one, after it, throws nothing away.)
  */
 export async function prefaultHeap(mb: number): Promise<number> {
   if (!(mb > 0) || !heapRetained()) return 0;

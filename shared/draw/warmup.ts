@@ -32,7 +32,21 @@ import { closeRegistration, freezeDrawV2, runDrawV2 } from './v2/draw.js';
 import { decodeFrozenV2, encodeFrozenV2, loadFrozenStateV2 } from './v2/state.js';
 import { serializeRecordV2 } from './v2/record.js';
 
+/**
+ * The first ArrayBuffer detached in a process (a transfer: prefaultHeap's, which runs after this
+ * warm-up) invalidates V8's "array buffer detaching" protector, and with it all optimized code
+ * that reads typed arrays: the warm-up's code was thrown away at init and the first real draw
+ * compiled it all again (~0.7 s of compiler time, on the second CPU the helper thread needs,
+ * with the draw in unoptimized code meanwhile; docs/DRAW.md §19). Detached here first, the
+ * protector is gone before anything is optimized, and code compiled from now on stays valid.
+ */
+function detachOnce(): void {
+  const b = new ArrayBuffer(8);
+  structuredClone(b, { transfer: [b] });
+}
+
 export function warmUpDraw(hasher: BatchHasher, candidates = 60_000): number {
+  detachOnce();
   // two units, twelve inspectors, three areas sharing some of them
   const inspectors = Array.from({ length: 12 }, (_, i) => ({ id: `w${String(i).padStart(2, '0')}`, unit: i % 2 ? 'u1' : 'u2' }));
   const areas = ['甲', '乙', '丙'].map((name, k) => ({ name, inspectors: inspectors.filter((_, i) => i % 3 === k || i % 4 === k).map((x) => x.id) }));
