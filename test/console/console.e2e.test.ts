@@ -50,6 +50,20 @@ async function signIn(page: Page, email: string): Promise<void> {
 
 const stageOf = (page: Page) => page.locator('[data-test="stage"]');
 
+/**
+ * Press 刷新 until the task's stage reads `stage`, as a person would: after an act elsewhere (a
+ * mail link, the other person's entry) the workflow moves on a moment later, not by the click.
+ */
+async function refreshUntil(page: Page, stage: string, ms = 90_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    await page.getByRole('button', { name: '刷新' }).click();
+    if (await stageOf(page).filter({ hasText: stage }).isVisible()) return;
+    if (Date.now() > deadline) throw new Error(`stage ${stage} not reached in ${ms} ms (now: ${await stageOf(page).textContent()})`);
+    await page.waitForTimeout(1000);
+  }
+}
+
 /** Choose an option of an Element Plus select (a popper outside the select's element). */
 async function choose(page: Page, select: string, option: string): Promise<void> {
   await page.locator(select).click();
@@ -297,12 +311,7 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
     await shot(leader, '08b-index-closes-mismatch');
     await leader.locator('[data-test="index-shenzhen"]').fill('14366.91');
     await leader.locator('[data-test="index-submit"]').click();
-    const deadline = Date.now() + 90_000;
-    while (!(await leader.locator('[data-test="stage"]', { hasText: '检查与结果录入' }).isVisible())) {
-      if (Date.now() > deadline) throw new Error('no draw after the beacon round');
-      await leader.waitForTimeout(1000);
-      await leader.getByRole('button', { name: '刷新' }).click();
-    }
+    await refreshUntil(leader, '检查与结果录入');
 
     await coord.getByRole('button', { name: '刷新' }).click();
     await coord.locator('[data-test="stage"]', { hasText: '检查与结果录入' }).waitFor();
@@ -354,8 +363,7 @@ describe('the console in Chromium: a task from launch to closed', { timeout: 300
       expect(res.status, await res.clone().text()).toBe(200);
     }
 
-    await coord.getByRole('button', { name: '刷新' }).click();
-    await coord.locator('[data-test="stage"]', { hasText: '待公示' }).waitFor({ timeout: 60_000 });
+    await refreshUntil(coord, '待公示');
     await expect(coord.locator('[data-test="progress-card"]').textContent()).resolves.toContain('已录入结果');
     // The problem found opened its follow-up when the result was entered: shown with its due date before publication.
     const arisen = coord.locator(`[data-test="fu-open-${targets[0]!.uscc}"] [data-test="fu-due"]`);
