@@ -22,7 +22,7 @@ import { gatherOpenings, type OpeningGather } from '../gather.js';
 import { teamSize } from '../../domain/sampling.js';
 import { attachPoolLists, poolListsOf } from './pooltext.js';
 import { beaconTime, checkBeacon, type BeaconProof, type BeaconSpec } from './beacon.js';
-import { candidateText as candidateTextOf, commitAll, commitTails, iota, positionsByKey, publicPool, selectV2, SALT_BYTES, type SelectionV2 } from './commit.js';
+import { candidateText as candidateTextOf, commitAll, commitTails, iota, positionsByKey, publicPool, selectV2, SALT_BYTES, withExclusions, type SelectionV2 } from './commit.js';
 import {
   ALGORITHM_V2,
   digestsOf,
@@ -95,8 +95,11 @@ function checkParams(input: FreezeInputV2): void {
   if (Date.parse(input.frozenAt) > Date.parse(input.drawTime)) throw new DrawInputError('冻结时间应早于见证人登记截止时间');
 }
 
-/** Pseudonyms p001, p002, … in a uniformly random order (or the given ones). */
-function pseudonymise(p: CompiledPool, given?: ReadonlyMap<string, string>): { pool: CompiledPool; map: Map<string, string> } {
+/**
+ * Pseudonyms p001, p002, … in a uniformly random order (or the given ones). withEx: the
+ * candidates with exclusions (withExclusions), whose lists are renumbered.
+ */
+function pseudonymise(p: CompiledPool, withEx: readonly number[], given?: ReadonlyMap<string, string>): { pool: CompiledPool; map: Map<string, string> } {
   const n = p.inspectorIds.length;
   const names = new Array<string>(n);
   if (given) {
@@ -119,9 +122,8 @@ function pseudonymise(p: CompiledPool, given?: ReadonlyMap<string, string>): { p
   byName.forEach((old, k) => (newIx[old] = k));
   for (let k = 1; k < n; k++) if (names[byName[k]!] === names[byName[k - 1]!]) throw new DrawInputError(`化名「${names[byName[k]!]}」重复`);
   const exclIdx = new Uint32Array(p.exclIdx.length);
-  for (let i = 0; i < p.n; i++) {
+  for (const i of withEx) {
     const a = p.exclOff[i]!, b = p.exclOff[i + 1]!;
-    if (a === b) continue;
     const xs = Array.from(p.exclIdx.subarray(a, b), (x) => newIx[x]!).sort((x, y) => x - y);
     exclIdx.set(xs, a);
   }
@@ -193,8 +195,10 @@ function freezeInto(input: FreezeInputV2, hasher: BatchHasher, commitments: Int3
   // the salts (n·16 random bytes: ~0.1 s at 10,000,000)
   let pseudonymised: ReturnType<typeof pseudonymise> | undefined, blockTails: ReturnType<typeof commitTails> | undefined;
   const own = () => {
-    pseudonymised = pseudonymise(compiled, input.pseudonyms);
-    blockTails = commitTails(pseudonymised.pool, tailOf);
+    // the candidates with exclusions found once, for both (pseudonymise keeps exclOff)
+    const withEx = withExclusions(compiled.exclOff, n);
+    pseudonymised = pseudonymise(compiled, withEx, input.pseudonyms);
+    blockTails = commitTails(pseudonymised.pool, tailOf, withEx);
   };
   const filled = !input.salts && salts.buffer instanceof SharedArrayBuffer && input.helper?.fillRandom !== undefined && n >= FILL_SPLIT_FROM && input.helper.fillRandom(salts, own);
   if (!pseudonymised) own();
