@@ -391,7 +391,9 @@ export function findShortages(p: CompiledPool, counts: readonly number[], params
 function drawableByArea(p: CompiledPool, counts: readonly number[]): Uint32Array {
   const drawable = new Uint32Array(p.areaNames.length);
   const draws = Uint8Array.from(counts, (c) => (c > 0 ? 1 : 0));
-  for (let i = 0; i < p.n; i++) if (draws[p.strata[i]!]) drawable[p.area[i]!]!++;
+  // the columns as locals: no property load per candidate (this runs once per freeze, over all n)
+  const { strata, area, n } = p;
+  for (let i = 0; i < n; i++) if (draws[strata[i]!]) drawable[area[i]!]!++;
   return drawable;
 }
 
@@ -399,6 +401,7 @@ function drawableByArea(p: CompiledPool, counts: readonly number[]): Uint32Array
 function drawableWithExclusions(p: CompiledPool, counts: readonly number[]): number[] {
   const out: number[] = [];
   const draws = Uint8Array.from(counts, (c) => (c > 0 ? 1 : 0));
-  for (let i = 0; i < p.n; i++) if (p.exclOff[i + 1] !== p.exclOff[i] && draws[p.strata[i]!]) out.push(i);
+  const { strata, exclOff, n } = p;
+  for (let i = 0; i < n; i++) if (exclOff[i + 1] !== exclOff[i] && draws[strata[i]!]) out.push(i);
   return out;
 }
