@@ -152,6 +152,11 @@ const SCATTER_SPLIT_FROM = 50_000;
  * half's in each bucket: the same result).
  */
 function msdScatter(src: Uint32Array, other: Uint32Array, lo: number, hi: number, d: number, counts: Uint32Array[], helper?: SortHelper): number {
+  if (helper?.scatterRecords && d === 0) {
+    const top = scatterTop(src, other, lo, hi, counts, helper);
+    if (top >= 0) return top;
+    d = 2; // digits 0 and 1 both constant (one region): on from digit 2
+  }
   const m = hi - lo;
   const start = counts[d]!;
   let w = 0, sh = 0;
@@ -179,6 +184,46 @@ function msdScatter(src: Uint32Array, other: Uint32Array, lo: number, hi: number
     if (!helper.scatterRecords(src, other, mid, hi, w, sh, upper, () => scatterRecords(src, other, lo, mid, w, sh, pos))) scatterRecords(src, other, mid, hi, w, sh, upper);
   } else scatterRecords(src, other, lo, hi, w, sh, pos);
   return d;
+}
+
+/**
+ * msdScatter of the first scatter with the helper (d = 0): digits 0 and 1 (word 0's top 20 bits:
+ * a USCC's leading "91" is one constant digit) counted in one pass over the records, for the lower
+ * and the upper half apart (the upper half's places in each bucket follow the lower half's), where
+ * counting each digit over all records, then the lower half again, took 2½ passes. Returns the
+ * digit scattered on, or -1 if both are constant (nothing scattered).
+ */
+function scatterTop(src: Uint32Array, other: Uint32Array, lo: number, hi: number, counts: Uint32Array[], helper: SortHelper): number {
+  const mid = lo + ((hi - lo) >>> 1);
+  const low0 = new Uint32Array(1024), low1 = new Uint32Array(1024), up0 = new Uint32Array(1024), up1 = new Uint32Array(1024);
+  countTop(src, lo, mid, low0, low1);
+  countTop(src, mid, hi, up0, up1);
+  const whole = (v: number, x: Uint32Array, y: Uint32Array) => x[v]! + y[v]!;
+  const m = hi - lo, first = src[lo * 5]!;
+  const d = whole((first >>> 20) & 1023, low0, up0) !== m ? 0 : whole((first >>> 10) & 1023, low1, up1) !== m ? 1 : -1;
+  if (d < 0) return -1;
+  const low = d === 0 ? low0 : low1, up = d === 0 ? up0 : up1;
+  // c[v] = start of bucket v (kept for the recursion); pos: the lower half's next places, upper: the upper half's
+  const c = counts[d]!, pos = counts[9]!;
+  const upper = new Uint32Array(new SharedArrayBuffer(1024 * 4));
+  c[0] = lo;
+  for (let v = 0; v < 1024; v++) {
+    c[v + 1] = c[v]! + low[v]! + up[v]!;
+    pos[v] = c[v]!;
+    upper[v] = c[v]! + low[v]!;
+  }
+  const sh = d === 0 ? 20 : 10;
+  if (!helper.scatterRecords!(src, other, mid, hi, 0, sh, upper, () => scatterRecords(src, other, lo, mid, 0, sh, pos))) scatterRecords(src, other, mid, hi, 0, sh, upper);
+  return d;
+}
+
+/** Digits 0 and 1 of records [lo, hi) counted into c0 and c1. */
+function countTop(src: Uint32Array, lo: number, hi: number, c0: Uint32Array, c1: Uint32Array): void {
+  for (let i = lo; i < hi; i++) {
+    const k = src[i * 5]!;
+    c0[(k >>> 20) & 1023]!++;
+    c1[(k >>> 10) & 1023]!++;
+  }
 }
 
 function countDigits(src: Uint32Array, lo: number, hi: number, w: number, sh: number, count: Uint32Array): void {

@@ -120,24 +120,33 @@ describe('parallel hasher', () => {
     expect(ran).toBe(2);
   });
 
-  it('radix sort: the first scatter and the buckets split between the threads give the one-thread order (shared prefix, duplicates)', () => {
+  it('radix sort: the first scatter and the buckets split between the threads give the one-thread order (a common region, one region for all, no common prefix; duplicates)', () => {
     const n = 150_001;
     const shared = (words: number) => new Uint32Array(new SharedArrayBuffer(words * 4));
-    const rec = shared(n * 5);
     const r = new Uint32Array(randomBytes(n * 8).buffer);
-    for (let i = 0; i < n; i++) {
-      // "91" + a region code common to most, then random symbols; every 1000th a duplicate key
-      const j = i % 1000 === 999 ? i - 1 : i;
-      rec.set([0x12100000 | (j % 7 ? 0x318c6 : r[2 * j]! & 0xfffff), r[2 * j + 1]! & 0x3fffffff, (j * 2654435761) & 0x3fffffff, i % 5, i], i * 5);
-    }
-    const copy = rec.slice();
-    const a = radixRecords(copy, n, new Uint32Array(n * 5));
-    const b = radixRecords(rec, n, shared(n * 5), two);
-    expect(Buffer.from(b.buffer, 0, n * 20).equals(Buffer.from(a.buffer, 0, n * 20))).toBe(true);
-    for (let i = 1; i < n; i++) {
-      const x = i * 5, y = x - 5;
-      const le = a[y]! < a[x]! || (a[y] === a[x] && (a[y + 1]! < a[x + 1]! || (a[y + 1] === a[x + 1] && a[y + 2]! <= a[x + 2]!)));
-      if (!le) throw new Error(`not sorted at ${i}`);
+    // word 0 (the first scatter's digits 0 and 1 are its top 20 bits): "91" + a region code common
+    // to most, then random symbols; one region for all (digits 0 and 1 constant); no common prefix
+    const word0 = [
+      (j: number) => 0x12100000 | (j % 7 ? 0x318c6 : r[2 * j]! & 0xfffff),
+      (j: number) => 0x12100000 | (0x318 << 10) | (r[2 * j]! & 0x3ff),
+      (j: number) => r[2 * j]! & 0x3fffffff,
+    ];
+    for (const w0 of word0) {
+      const rec = shared(n * 5);
+      for (let i = 0; i < n; i++) {
+        // every 1000th a duplicate key
+        const j = i % 1000 === 999 ? i - 1 : i;
+        rec.set([w0(j), r[2 * j + 1]! & 0x3fffffff, (j * 2654435761) & 0x3fffffff, i % 5, i], i * 5);
+      }
+      const copy = rec.slice();
+      const a = radixRecords(copy, n, new Uint32Array(n * 5));
+      const b = radixRecords(rec, n, shared(n * 5), two);
+      expect(Buffer.from(b.buffer, 0, n * 20).equals(Buffer.from(a.buffer, 0, n * 20))).toBe(true);
+      for (let i = 1; i < n; i++) {
+        const x = i * 5, y = x - 5;
+        const le = a[y]! < a[x]! || (a[y] === a[x] && (a[y + 1]! < a[x + 1]! || (a[y + 1] === a[x + 1] && a[y + 2]! <= a[x + 2]!)));
+        if (!le) throw new Error(`not sorted at ${i}`);
+      }
     }
   });
 
