@@ -176,14 +176,23 @@ function msdScatter(src: Uint32Array, other: Uint32Array, lo: number, hi: number
   const pos = counts[9]!;
   pos.set(c);
   if (helper?.scatterRecords) {
-    // the upper half's first place in each bucket: after the lower half's records of that bucket
-    const mid = lo + ((hi - lo) >>> 1);
-    const upper = new Uint32Array(new SharedArrayBuffer(1024 * 4));
-    countDigits(src, lo, mid, w, sh, upper);
-    for (let v = 0; v < 1024; v++) upper[v]! += c[v]!;
-    if (!helper.scatterRecords(src, other, mid, hi, w, sh, upper, () => scatterRecords(src, other, lo, mid, w, sh, pos))) scatterRecords(src, other, mid, hi, w, sh, upper);
+    const low = new Uint32Array(1024);
+    countDigits(src, lo, lo + ((hi - lo) >>> 1), w, sh, low);
+    scatterHalves(src, other, lo, hi, w, sh, c, pos, low, helper);
   } else scatterRecords(src, other, lo, hi, w, sh, pos);
   return d;
+}
+
+/**
+ * The scatter with the helper: the lower half of [lo, hi) here from `pos`, the upper half on the
+ * helper from after the lower half's records in each bucket (c: the bucket starts, low: the lower
+ * half's count per bucket) — the same result as one scatter.
+ */
+function scatterHalves(src: Uint32Array, other: Uint32Array, lo: number, hi: number, w: number, sh: number, c: Uint32Array, pos: Uint32Array, low: Uint32Array, helper: SortHelper): void {
+  const mid = lo + ((hi - lo) >>> 1);
+  const upper = new Uint32Array(new SharedArrayBuffer(1024 * 4));
+  for (let v = 0; v < 1024; v++) upper[v] = c[v]! + low[v]!;
+  if (!helper.scatterRecords!(src, other, mid, hi, w, sh, upper, () => scatterRecords(src, other, lo, mid, w, sh, pos))) scatterRecords(src, other, mid, hi, w, sh, upper);
 }
 
 /**
@@ -203,17 +212,14 @@ function scatterTop(src: Uint32Array, other: Uint32Array, lo: number, hi: number
   const d = whole((first >>> 20) & 1023, low0, up0) !== m ? 0 : whole((first >>> 10) & 1023, low1, up1) !== m ? 1 : -1;
   if (d < 0) return -1;
   const low = d === 0 ? low0 : low1, up = d === 0 ? up0 : up1;
-  // c[v] = start of bucket v (kept for the recursion); pos: the lower half's next places, upper: the upper half's
+  // c[v] = start of bucket v (kept for the recursion); pos: the lower half's next places
   const c = counts[d]!, pos = counts[9]!;
-  const upper = new Uint32Array(new SharedArrayBuffer(1024 * 4));
   c[0] = lo;
   for (let v = 0; v < 1024; v++) {
     c[v + 1] = c[v]! + low[v]! + up[v]!;
     pos[v] = c[v]!;
-    upper[v] = c[v]! + low[v]!;
   }
-  const sh = d === 0 ? 20 : 10;
-  if (!helper.scatterRecords!(src, other, mid, hi, 0, sh, upper, () => scatterRecords(src, other, lo, mid, 0, sh, pos))) scatterRecords(src, other, mid, hi, 0, sh, upper);
+  scatterHalves(src, other, lo, hi, 0, d === 0 ? 20 : 10, c, pos, low, helper);
   return d;
 }
 
