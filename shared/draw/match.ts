@@ -21,7 +21,7 @@
 import type { BatchHasher } from './simd.js';
 import { compareDigests, compress, paddedTail } from './sha256.js';
 import { seedMidstate, type Selection } from './select.js';
-import { usccAt, type CompiledPool } from './pool.js';
+import { usccAt, withExclusions, type CompiledPool } from './pool.js';
 import type { Shortage } from './errors.js';
 
 export interface MatchParams {
@@ -399,9 +399,5 @@ function drawableByArea(p: CompiledPool, counts: readonly number[]): Uint32Array
 
 /** Candidates that can be drawn and have exclusions. */
 function drawableWithExclusions(p: CompiledPool, counts: readonly number[]): number[] {
-  const out: number[] = [];
-  const draws = Uint8Array.from(counts, (c) => (c > 0 ? 1 : 0));
-  const { strata, exclOff, n } = p;
-  for (let i = 0; i < n; i++) if (exclOff[i + 1] !== exclOff[i] && draws[strata[i]!]) out.push(i);
-  return out;
+  return withExclusions(p.exclOff, p.n).filter((i) => counts[p.strata[i]!]! > 0);
 }

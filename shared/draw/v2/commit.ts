@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { compareDigests, midstate } from '../sha256.js';
-import { STRATA, type CompiledPool } from '../pool.js';
+import { STRATA, withExclusions, type CompiledPool } from '../pool.js';
 import { DrawInputError } from '../errors.js';
 import { digestBucketSorter, type DigestClaims, type DigestSortHelper } from '../sort.js';
 import type { BatchHasher } from '../simd.js';
@@ -68,18 +68,6 @@ export function commitTails(p: CompiledPool, into?: Uint32Array, withEx = withEx
     if (!put(t, candidateText(p, i).slice(18))) long.push(i);
   });
   return { tails, tailOf, long };
-}
-
-/**
- * The candidates with exclusions (few), ascending: one scan of the n offsets, in a function of its
- * own over locals, for both the pseudonyms and the tails. Written inline in each (property loads
- * in the loop, code run once per freeze), the two scans took 15–56 ms each at 2,880,414
- * candidates; this one 5–12 (docs/DRAW.md §19, "The freeze, third round").
- */
-export function withExclusions(exclOff: Uint32Array, n: number): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) if (exclOff[i] !== exclOff[i + 1]) out.push(i);
-  return out;
 }
 
 function fillTailOf(area: Uint32Array, strata: Uint8Array, n: number, tailOf: Uint32Array): void {

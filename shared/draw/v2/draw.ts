@@ -14,7 +14,7 @@ import { checkWitnessReveals } from '../ceremony.js';
 import { DrawInfeasibleError, DrawInputError, MissingRevealError, RevealMismatchError } from '../errors.js';
 import { matchTeams, type Matching } from '../match.js';
 import { checkScheduleAndSampling, checkSystemAndUnits, feasiblePool, type FreezeInputCommon } from '../draw.js';
-import { HEX64, ID_RE, ISO_TIME, STRATA, type CompiledPool, type DrawPool } from '../pool.js';
+import { HEX64, ID_RE, ISO_TIME, STRATA, withExclusions, type CompiledPool, type DrawPool } from '../pool.js';
 import type { Selection } from '../select.js';
 import { sha256Hex } from '../sha256.js';
 import { createHasher, type BatchHasher } from '../simd.js';
@@ -22,7 +22,7 @@ import { gatherOpenings, type OpeningGather } from '../gather.js';
 import { teamSize } from '../../domain/sampling.js';
 import { attachPoolLists, poolListsOf } from './pooltext.js';
 import { beaconTime, checkBeacon, type BeaconProof, type BeaconSpec } from './beacon.js';
-import { candidateText as candidateTextOf, commitAll, commitTails, iota, positionsByKey, publicPool, selectV2, SALT_BYTES, withExclusions, type SelectionV2 } from './commit.js';
+import { candidateText as candidateTextOf, commitAll, commitTails, iota, positionsByKey, publicPool, selectV2, SALT_BYTES, type SelectionV2 } from './commit.js';
 import {
   ALGORITHM_V2,
   digestsOf,
